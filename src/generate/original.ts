@@ -1,0 +1,104 @@
+import { base64Body, crlf, quotedPrintable } from '../mime/body.js';
+import { type HeaderList, mailbox, rfc5322Date } from '../mime/headers.js';
+import { multipartBody, renderMessage } from '../mime/multipart.js';
+import type { Fake } from '../random/fake.js';
+import type { OriginalMessage } from './message.js';
+
+/** The header block of the original message as SMTPeter sent it. */
+export function originalHeaders(msg: OriginalMessage, fake: Fake): HeaderList {
+  const { rng } = fake;
+  const boundary = `----=_smtpeter_${rng.hex(24)}`;
+  return [
+    [
+      'Received',
+      `from smtpeter.com (mta${rng.int(1, 40)}.smtpeter.com [185.${rng.int(100, 120)}.${rng.int(0, 255)}.${rng.int(1, 254)}]) by ${msg.recipientDomain} with ESMTPS id ${rng.alnum(12)}; ${rfc5322Date(msg.sentAt + 1000)}`,
+    ],
+    [
+      'DKIM-Signature',
+      `v=1; a=rsa-sha256; c=relaxed/relaxed; d=${msg.senderDomain}; s=smtpeter; t=${Math.floor(msg.sentAt / 1000)}; h=from:to:subject:date:message-id:mime-version:content-type; bh=${Buffer.from(rng.hex(32), 'hex').toString('base64')}; b=${Buffer.from(rng.hex(128), 'hex').toString('base64')}`,
+    ],
+    ['Return-Path', `<${msg.envelope}>`],
+    ['From', mailbox(msg.fromName, msg.fromAddress)],
+    ['To', mailbox(msg.recipientName, msg.recipient)],
+    ['Subject', msg.subject],
+    ['Date', rfc5322Date(msg.sentAt)],
+    ['Message-ID', msg.messageId],
+    ['MIME-Version', '1.0'],
+    ['List-Unsubscribe', `<https://${msg.senderDomain}/unsubscribe/${msg.id}>`],
+    ['List-Unsubscribe-Post', 'List-Unsubscribe=One-Click'],
+    [
+      'Content-Type',
+      msg.attachmentBytes > 0
+        ? `multipart/mixed; boundary="${boundary}"`
+        : `multipart/alternative; boundary="${boundary}"`,
+    ],
+    ['X-Mailer', 'SMTPeter'],
+  ];
+}
+
+/** The complete original message (headers and body), CRLF. */
+export function renderOriginal(msg: OriginalMessage, fake: Fake): string {
+  const headers = originalHeaders(msg, fake);
+  const contentType = headers.find(([n]) => n === 'Content-Type')![1];
+  const boundary = /boundary="([^"]+)"/.exec(contentType)![1]!;
+  const html = `<!DOCTYPE html><html><body><p>${msg.text
+    .trim()
+    .split(/\n\n/)
+    .map((p) => p.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/\n/g, '<br>'))
+    .join('</p>\n<p>')}</p></body></html>`;
+  const alternative = [
+    {
+      headers: [
+        ['Content-Type', 'text/plain; charset=UTF-8'],
+        ['Content-Transfer-Encoding', 'quoted-printable'],
+      ] as const,
+      body: quotedPrintable(crlf(msg.text)),
+    },
+    {
+      headers: [
+        ['Content-Type', 'text/html; charset=UTF-8'],
+        ['Content-Transfer-Encoding', 'quoted-printable'],
+      ] as const,
+      body: quotedPrintable(crlf(html)),
+    },
+  ];
+  if (msg.attachmentBytes <= 0) return renderMessage(headers, multipartBody(boundary, alternative));
+  const inner = `alt_${fake.rng.hex(20)}`;
+  const attachment = attachmentBytes(msg.attachmentBytes, fake.rng.hex(8));
+  const body = multipartBody(boundary, [
+    {
+      headers: [['Content-Type', `multipart/alternative; boundary="${inner}"`]],
+      body: multipartBody(inner, alternative),
+    },
+    {
+      headers: [
+        ['Content-Type', 'application/pdf; name="brochure.pdf"'],
+        ['Content-Disposition', 'attachment; filename="brochure.pdf"'],
+        ['Content-Transfer-Encoding', 'base64'],
+      ],
+      body: base64Body(attachment),
+    },
+  ]);
+  return renderMessage(headers, body);
+}
+
+/**
+ * A real-size PDF-shaped attachment. Content is a repeated pattern keyed by
+ * the seed: cheap to make, incompressible enough to be honest on the wire.
+ */
+function attachmentBytes(size: number, key: string): Buffer {
+  const buf = Buffer.alloc(size);
+  const head = Buffer.from(
+    `%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj <</Type /Catalog /Key (${key})>> endobj\n`,
+    'latin1',
+  );
+  head.copy(buf, 0, 0, Math.min(head.length, size));
+  let x = Number.parseInt(key, 16) >>> 0 || 1;
+  for (let i = head.length; i < size; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    buf[i] = x & 0xff;
+  }
+  return buf;
+}

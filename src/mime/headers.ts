@@ -1,0 +1,98 @@
+/** RFC 5322 header helpers: dates, folding, RFC 2047 encoded words. */
+
+const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+const pad2 = (n: number): string => String(n).padStart(2, '0');
+
+/** `Mon, 23 Nov 2026 11:01:32 +0100` in the given UTC offset (minutes). */
+export function rfc5322Date(ms: number, offsetMinutes = 0): string {
+  const d = new Date(ms + offsetMinutes * 60_000);
+  const sign = offsetMinutes < 0 ? '-' : '+';
+  const abs = Math.abs(offsetMinutes);
+  return (
+    `${DAYS[d.getUTCDay()]}, ${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()} ` +
+    `${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}:${pad2(d.getUTCSeconds())} ` +
+    `${sign}${pad2(Math.floor(abs / 60))}${pad2(abs % 60)}`
+  );
+}
+
+const NON_ASCII = /[^\x00-\x7f]/;
+
+export function isAscii(text: string): boolean {
+  return !NON_ASCII.test(text);
+}
+
+/**
+ * RFC 2047 encoded words for a non-ASCII phrase (ASCII passes through).
+ * Split on character boundaries so no multi-byte sequence is cut and each
+ * word stays within 75 characters.
+ */
+export function encodeWords(text: string, encoding: 'Q' | 'B' = 'Q'): string {
+  if (isAscii(text)) return text;
+  const words: string[] = [];
+  let chunk = '';
+  const flush = (): void => {
+    if (chunk) words.push(encodeOneWord(chunk, encoding));
+    chunk = '';
+  };
+  for (const ch of text) {
+    const candidate = chunk + ch;
+    if (encodeOneWord(candidate, encoding).length > 75) flush();
+    chunk += ch;
+  }
+  flush();
+  return words.join(' ');
+}
+
+function encodeOneWord(text: string, encoding: 'Q' | 'B'): string {
+  const bytes = Buffer.from(text, 'utf8');
+  if (encoding === 'B') return `=?UTF-8?B?${bytes.toString('base64')}?=`;
+  let out = '';
+  for (const byte of bytes) {
+    const c = String.fromCharCode(byte);
+    if (byte === 0x20) out += '_';
+    else if (/[A-Za-z0-9!*+\-/]/.test(c)) out += c;
+    else out += `=${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+  return `=?UTF-8?Q?${out}?=`;
+}
+
+/**
+ * `Name: value`, folded at white space so lines stay within `width`
+ * characters where possible (RFC 5322 2.2.3). Continuation lines start with
+ * `indent` (a single space, or a tab as some MTAs write).
+ */
+export function foldHeader(name: string, value: string, width = 78, indent = ' '): string {
+  const first = `${name}: `;
+  const tokens = value.split(/(?<= )/); // keep the space with the word before it
+  const lines: string[] = [];
+  let line = first;
+  for (const token of tokens) {
+    if (line.length + token.trimEnd().length > width && line.trim().length > first.length - 1) {
+      lines.push(line.trimEnd());
+      line = indent + token;
+    } else {
+      line += token;
+    }
+  }
+  lines.push(line.trimEnd());
+  return lines.join('\r\n');
+}
+
+export type HeaderList = ReadonlyArray<readonly [string, string]>;
+
+/** Headers in order, each folded, CRLF after each. */
+export function renderHeaders(headers: HeaderList): string {
+  let out = '';
+  for (const [name, value] of headers) out += `${foldHeader(name, value)}\r\n`;
+  return out;
+}
+
+/** `"Display Name" <addr>` with the name encoded or quoted as needed. */
+export function mailbox(name: string | undefined, address: string): string {
+  if (!name) return `<${address}>`;
+  if (!isAscii(name)) return `${encodeWords(name)} <${address}>`;
+  if (/[()<>[\]:;@\\,."]/.test(name)) return `"${name.replace(/["\\]/g, '\\$&')}" <${address}>`;
+  return `${name} <${address}>`;
+}

@@ -1,0 +1,29 @@
+import { UsageError } from '../model/errors.js';
+import type { CallType } from '../model/events.js';
+import { AUTOREPLY_SCENARIOS } from './autoreply/scenarios.js';
+import { DSN_SCENARIOS } from './dsn/scenarios.js';
+import { SYNC_SCENARIOS } from './sync-failures.js';
+import type { Scenario, ScenarioInfo } from './types.js';
+
+/** Every scenario. A new one is a new entry in its section's file. */
+export const SCENARIOS: readonly Scenario[] = [...SYNC_SCENARIOS, ...DSN_SCENARIOS, ...AUTOREPLY_SCENARIOS];
+
+export function findScenario(name: string): Scenario {
+  const found = SCENARIOS.find((s) => s.name === name);
+  if (!found) {
+    throw new UsageError(
+      `--scenario: unknown scenario '${name}' (see 'smtpeter-sim scenarios' for the list)`,
+    );
+  }
+  return found;
+}
+
+/** Scenarios that produce a call of this type. */
+export function scenariosForType(type: CallType): Scenario[] {
+  return SCENARIOS.filter((s) => s.calls.includes(type));
+}
+
+export function scenarioInfo(s: Scenario): ScenarioInfo {
+  const { build: _build, ...info } = s;
+  return info;
+}

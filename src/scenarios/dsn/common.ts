@@ -1,0 +1,17 @@
+import { rfc5322Date } from '../../mime/headers.js';
+import type { DsnInput } from './types.js';
+
+/** The Received line SMTPeter's bounce MX adds when the DSN arrives. */
+export function bounceReceived(input: DsnInput, fromHost: string): string {
+  const { fake } = input;
+  const ip = `${fake.rng.pick([40, 52, 64, 104, 142, 209])}.${fake.rng.int(0, 255)}.${fake.rng.int(0, 255)}.${fake.rng.int(1, 254)}`;
+  return `from ${fromHost} (${fromHost} [${ip}]) by bounce${fake.rng.int(1, 4)}.smtpeter.com with ESMTPS id ${fake.rng.alnum(12)} for <${input.message.envelope}>; ${rfc5322Date(input.now + 2000)}`;
+}
+
+/** Arrival date (when the reporting MTA got the message) and now. */
+export function dsnDateParts(input: DsnInput): { arrival: string; now: string } {
+  return {
+    arrival: rfc5322Date(input.message.sentAt + 1500),
+    now: rfc5322Date(input.now),
+  };
+}

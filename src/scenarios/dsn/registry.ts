@@ -1,0 +1,7 @@
+import { postfixStyle } from './postfix.js';
+import type { DsnStyle } from './types.js';
+
+/** Every DSN style, with its share of real-world DSN traffic. */
+export const DSN_STYLES: ReadonlyArray<{ style: DsnStyle; weight: number }> = [
+  { style: postfixStyle, weight: 30 },
+];

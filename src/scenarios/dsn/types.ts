@@ -1,0 +1,65 @@
+import type { OriginalMessage } from '../../generate/message.js';
+import type { SmtpReply } from '../../generate/reply.js';
+import type { Fake } from '../../random/fake.js';
+
+/** Why delivery failed, as the reporting MTA learnt it. */
+export interface DsnDiagnosis {
+  /** RFC 3463 status for the Status: field. */
+  status: string;
+  /** The remote server's reply, when there was one. */
+  reply?: SmtpReply;
+  /** The reporting MTA's own error text when no reply was received. */
+  local?: string;
+  /** The SMTP command the reply answered (Postfix: "in reply to RCPT TO command"). */
+  inReplyTo: 'RCPT TO' | 'MAIL FROM' | 'end of DATA' | 'DATA';
+  /** Host the reporting MTA was talking to (Remote-MTA), if any. */
+  remoteMta?: string;
+  remoteIp?: string;
+}
+
+/** What a DSN style needs to write one bounce. */
+export interface DsnInput {
+  fake: Fake;
+  /** When the bounce was written (ms). */
+  now: number;
+  message: OriginalMessage;
+  diagnosis: DsnDiagnosis;
+  /** RET=FULL returns the whole message, RET=HDRS only its headers. */
+  returned: 'full' | 'headers';
+  /** Host name of the MTA writing the bounce. */
+  reportingHost: string;
+}
+
+export interface DsnStyle {
+  name: string;
+  label: string;
+  /** The recipient domains this style writes bounces for (its own users). */
+  recipientDomain?: (fake: Fake) => string;
+  /** Reporting host for a recipient domain. */
+  reportingHost: (recipientDomain: string, fake: Fake) => string;
+  /** Style-specific wording of a reason, when it differs from the generic one. */
+  diagnose?: Partial<Record<DsnReason, (c: DiagnosisContext) => DsnDiagnosis>>;
+  build(input: DsnInput): string;
+}
+
+export const DSN_REASONS = [
+  'userunknown',
+  'mailboxfull',
+  'expired',
+  'spamdetected',
+  'policyviolation',
+  'suspend',
+  'mesgtoobig',
+  'hostunknown',
+] as const;
+export type DsnReason = (typeof DSN_REASONS)[number];
+
+export interface DiagnosisContext {
+  fake: Fake;
+  recipient: string;
+  domain: string;
+  /** Internal host the reporting MTA relays to. */
+  nextHop: string;
+  nextHopIp: string;
+  sender: string;
+}

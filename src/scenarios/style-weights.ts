@@ -1,0 +1,18 @@
+/**
+ * How often each style shows up in real traffic, for a mix that does not
+ * name one. Receiving providers by consumer mailbox share; MTAs by what
+ * sits in front of company domains. Unlisted styles weigh 5.
+ */
+export const STYLE_WEIGHTS: Readonly<Record<string, number>> = {
+  gmail: 40,
+  outlook: 20,
+  office365: 15,
+  yahoo: 10,
+  postfix: 12,
+  exim: 8,
+  sendmail: 3,
+  dns: 5,
+  tcp: 5,
+};
+
+export const styleWeight = (style: string): number => STYLE_WEIGHTS[style] ?? 5;

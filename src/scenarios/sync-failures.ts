@@ -1,0 +1,630 @@
+import { buildOriginalMessage } from '../generate/message.js';
+import { PROVIDERS, providerDomain, remoteIp } from '../generate/providers.js';
+import { reply, replyDescription, type SmtpReply } from '../generate/reply.js';
+import type { FailureAction, FailureEvent, Reason, SimCall, SmtpState } from '../model/events.js';
+import { formatTimestamp } from '../model/time.js';
+import type { Fake } from '../random/fake.js';
+import type { Scenario, ScenarioInput } from './types.js';
+
+/** What a wording template sees: who was addressed, from where. */
+export interface ReplyContext {
+  fake: Fake;
+  recipient: string;
+  domain: string;
+  sender: string;
+  /** The sending MTA's IP (SMTPeter's), as the remote side saw it. */
+  clientIp: string;
+  mx: string;
+  /** A provider-specific trace token (Gmail's `a1si123`, Microsoft's server name). */
+  trace: string;
+}
+
+/** A reply, or (no reply received) the local error text. */
+type Wording = (c: ReplyContext) => SmtpReply | { local: string };
+
+interface SyncSpec {
+  name: string;
+  summary: string;
+  state: SmtpState;
+  reason: Reason;
+  action: FailureAction;
+  weight: number;
+  /** Wording per style; the style's provider decides the recipient domain. */
+  styles: Record<string, Wording>;
+}
+
+const gmailTrace = (f: Fake): string =>
+  `${f.rng.alnum(2).toLowerCase()}${f.rng.int(1, 9)}si${f.rng.int(100000, 9999999)}`;
+const msTrace = (f: Fake): string =>
+  `${f.rng.pick(['AM', 'DB', 'VI', 'PA', 'BN', 'CY', 'SN'])}${f.rng.int(1, 9)}PEPF${f.rng.hex(8).toUpperCase()}.${f.rng.pick(['eurprd04', 'namprd11', 'eurprd08', 'apcprd06'])}.prod.outlook.com`;
+const yahooMta = (f: Fake): string =>
+  `mta${f.rng.int(1000, 4999)}.mail.${f.rng.pick(['gq1', 'bf1', 'ne1', 'ir2'])}.yahoo.com`;
+
+/** Gmail wraps its replies itself; these are its line breaks. */
+const gmail = (code: string, ext: string, trace: string, ...lines: string[]): SmtpReply => {
+  const all = [...lines];
+  all[all.length - 1] = `${all[all.length - 1]} ${trace} - gsmtp`;
+  return reply(code, ext, ...all);
+};
+
+const SPECS: SyncSpec[] = [
+  {
+    name: 'sync-userunknown',
+    summary: 'Recipient does not exist (550 5.1.1 at RCPT TO)',
+    state: 'rcptto',
+    reason: 'userunknown',
+    action: 'failed',
+    weight: 30,
+    styles: {
+      gmail: (c) =>
+        gmail(
+          '550',
+          '5.1.1',
+          c.trace,
+          'The email account that you tried to reach does not exist. Please try',
+          "double-checking the recipient's email address for typos or",
+          'unnecessary spaces. For more information, go to',
+          'https://support.google.com/mail/?p=NoSuchUser',
+        ),
+      outlook: (c) =>
+        reply('550', '5.5.0', `Requested action not taken: mailbox unavailable (S2017062302). [${c.trace}]`),
+      office365: (c) =>
+        reply(
+          '550',
+          '5.4.1',
+          `Recipient address rejected: Access denied. For more information see https://aka.ms/EXOSmtpErrors [${c.trace}]`,
+        ),
+      yahoo: (c) =>
+        reply(
+          '554',
+          undefined,
+          `delivery error: dd This user doesn't have a ${c.domain} account (${c.recipient}) [0] - ${yahooMta(c.fake)}`,
+        ),
+      postfix: (c) =>
+        reply(
+          '550',
+          '5.1.1',
+          `<${c.recipient}>: Recipient address rejected: User unknown in virtual mailbox table`,
+        ),
+      exim: () => reply('550', undefined, 'Unrouteable address'),
+      sendmail: (c) => reply('550', '5.1.1', `<${c.recipient}>... User unknown`),
+    },
+  },
+  {
+    name: 'sync-mailboxfull',
+    summary: 'Mailbox over quota, rejected for good (552 5.2.2)',
+    state: 'rcptto',
+    reason: 'mailboxfull',
+    action: 'failed',
+    weight: 6,
+    styles: {
+      gmail: (c) =>
+        gmail(
+          '552',
+          '5.2.2',
+          c.trace,
+          'The email account that you tried to reach is over quota and inactive.',
+          'Please direct the recipient to',
+          'https://support.google.com/mail/?p=OverQuotaPerm',
+        ),
+      postfix: (c) =>
+        reply(
+          '552',
+          '5.2.2',
+          `<${c.recipient}>: Recipient address rejected: Quota exceeded (mailbox for user is full)`,
+        ),
+      exim: () => reply('552', undefined, 'Mailbox quota exceeded'),
+      outlook: () => reply('552', '5.2.2', 'Requested mail action aborted: exceeded storage allocation'),
+    },
+  },
+  {
+    name: 'sync-mailboxfull-temporary',
+    summary: 'Mailbox full, try again later (452 4.2.2)',
+    state: 'rcptto',
+    reason: 'mailboxfull',
+    action: 'failure',
+    weight: 5,
+    styles: {
+      gmail: (c) =>
+        gmail(
+          '452',
+          '4.2.2',
+          c.trace,
+          "The recipient's inbox is out of storage space. Please direct the",
+          'recipient to',
+          'https://support.google.com/mail/?p=OverQuotaTemp',
+        ),
+      postfix: (c) => reply('452', '4.2.2', `<${c.recipient}>: Recipient address rejected: Mailbox is full`),
+    },
+  },
+  {
+    name: 'sync-greylisted',
+    summary: 'Greylisting: temporary refusal, SMTPeter will retry (450/451 4.7.1)',
+    state: 'rcptto',
+    reason: 'blocked',
+    action: 'failure',
+    weight: 10,
+    styles: {
+      postfix: (c) =>
+        reply(
+          '450',
+          '4.2.0',
+          `<${c.recipient}>: Recipient address rejected: Greylisted, see http://postgrey.schweikert.ch/help/${c.domain}.html`,
+        ),
+      exim: () => reply('451', '4.7.1', 'Greylisted, please try again in 5 minutes'),
+      sendmail: () => reply('451', '4.7.1', 'Greylisting in action, please come back later'),
+    },
+  },
+  {
+    name: 'sync-greylisted-gave-up',
+    summary: 'Greylisted on every retry until the queue lifetime ran out (failed with the last 4xx)',
+    state: 'rcptto',
+    reason: 'expired',
+    action: 'failed',
+    weight: 1,
+    styles: {
+      postfix: (c) =>
+        reply(
+          '450',
+          '4.2.0',
+          `<${c.recipient}>: Recipient address rejected: Greylisted, see http://postgrey.schweikert.ch/help/${c.domain}.html`,
+        ),
+      exim: () => reply('451', '4.7.1', 'Greylisted, please try again in 5 minutes'),
+    },
+  },
+  {
+    name: 'sync-spam-rejected',
+    summary: 'Message refused as spam after the final dot (550 5.7.1)',
+    state: 'message',
+    reason: 'spamdetected',
+    action: 'failed',
+    weight: 5,
+    styles: {
+      gmail: (c) =>
+        gmail(
+          '550',
+          '5.7.1',
+          c.trace,
+          `[${c.clientIp}] Our system has detected that this message is likely`,
+          'unsolicited mail. To reduce the amount of spam sent to Gmail, this',
+          'message has been blocked. For more information, go to',
+          'https://support.google.com/mail/?p=UnsolicitedMessageError',
+        ),
+      postfix: (c) =>
+        reply(
+          '554',
+          '5.7.1',
+          `Rejected by content filter: message classified as spam (score ${(c.fake.rng.int(80, 250) / 10).toFixed(1)})`,
+        ),
+      exim: (c) =>
+        reply(
+          '550',
+          undefined,
+          `This message scored ${(c.fake.rng.int(80, 250) / 10).toFixed(1)} spam points.`,
+        ),
+      outlook: (c) => reply('550', '5.7.1', `Message rejected as spam by Content Filtering. [${c.trace}]`),
+    },
+  },
+  {
+    name: 'dns-domain-not-found',
+    summary: 'Recipient domain has no MX or A record (state dns, no code)',
+    state: 'dns',
+    reason: 'hostunknown',
+    action: 'failed',
+    weight: 6,
+    styles: {
+      dns: (c) => ({ local: `Domain ${c.domain} has no MX or A records (NXDOMAIN)` }),
+    },
+  },
+  {
+    name: 'connect-refused',
+    summary: 'Connection refused by every MX (state connect, no code), will retry',
+    state: 'connect',
+    reason: 'networkerror',
+    action: 'failure',
+    weight: 3,
+    styles: {
+      tcp: (c) => ({ local: `Connection refused by ${c.mx} [${remoteIp(c.fake)}]:25` }),
+    },
+  },
+  {
+    name: 'connect-timeout',
+    summary: 'Connection to the MX timed out (state connect, no code), will retry',
+    state: 'connect',
+    reason: 'expired',
+    action: 'failure',
+    weight: 3,
+    styles: {
+      tcp: (c) => ({ local: `Connection to ${c.mx} [${remoteIp(c.fake)}]:25 timed out after 30 seconds` }),
+    },
+  },
+  {
+    name: 'connect-gave-up',
+    summary: 'MX unreachable on every retry; given up after the queue lifetime (failed, no code)',
+    state: 'connect',
+    reason: 'expired',
+    action: 'failed',
+    weight: 1,
+    styles: {
+      tcp: (c) => ({
+        local: `Connection to ${c.mx} [${remoteIp(c.fake)}]:25 timed out; giving up after 5 days`,
+      }),
+    },
+  },
+  {
+    name: 'intro-blocklisted',
+    summary: 'Greeting refused: sending IP on a DNS blocklist (554 5.7.1)',
+    state: 'intro',
+    reason: 'blocked',
+    action: 'failed',
+    weight: 2,
+    styles: {
+      postfix: (c) =>
+        reply(
+          '554',
+          '5.7.1',
+          `Service unavailable; Client host [${c.clientIp}] blocked using zen.spamhaus.org; https://www.spamhaus.org/query/ip/${c.clientIp}`,
+        ),
+      exim: (c) =>
+        reply(
+          '554',
+          undefined,
+          `Rejected because ${c.clientIp} is in a black list at b.barracudacentral.org`,
+        ),
+    },
+  },
+  {
+    name: 'intro-rate-limited',
+    summary: 'Greeting deferred: too much volume from this IP (421, will retry)',
+    state: 'intro',
+    reason: 'toomanyconn',
+    action: 'failure',
+    weight: 3,
+    styles: {
+      yahoo: (c) =>
+        reply(
+          '421',
+          '4.7.0',
+          `[TSS04] Messages from ${c.clientIp} temporarily deferred due to unexpected volume or user complaints - 4.16.55.1; see https://postmaster.yahooinc.com/error-codes`,
+        ),
+      sendmail: () => reply('421', '4.3.2', 'Connection rate limit exceeded.'),
+    },
+  },
+  {
+    name: 'intro-service-unavailable',
+    summary: 'Server closing the channel at the greeting (421 4.3.2), will retry',
+    state: 'intro',
+    reason: 'systemerror',
+    action: 'failure',
+    weight: 2,
+    styles: {
+      postfix: (c) => reply('421', '4.3.2', `${c.mx} Service not available, closing transmission channel`),
+      exim: (c) => reply('421', undefined, `${c.mx} lost input connection`),
+    },
+  },
+  {
+    name: 'ehlo-helo-rejected',
+    summary: 'EHLO name refused by policy (504 5.5.2 / 550)',
+    state: 'ehlo',
+    reason: 'blocked',
+    action: 'failed',
+    weight: 1,
+    styles: {
+      postfix: (c) =>
+        reply('504', '5.5.2', `<${c.clientIp}>: Helo command rejected: need fully-qualified hostname`),
+      exim: () => reply('550', undefined, 'HELO/EHLO must contain a FQDN or IP literal'),
+    },
+  },
+  {
+    name: 'starttls-unavailable',
+    summary: 'STARTTLS offered but failing (454 4.7.0), will retry',
+    state: 'starttls',
+    reason: 'securityerror',
+    action: 'failure',
+    weight: 1,
+    styles: {
+      postfix: () => reply('454', '4.7.0', 'TLS not available due to local problem'),
+      sendmail: () => reply('454', '4.3.3', 'TLS not available: error generating SSL handle'),
+    },
+  },
+  {
+    name: 'mailfrom-sender-domain-not-found',
+    summary: 'Envelope sender domain does not resolve at the receiver (553 5.1.8)',
+    state: 'mailfrom',
+    reason: 'rejected',
+    action: 'failed',
+    weight: 1,
+    styles: {
+      postfix: (c) => reply('553', '5.1.8', `<${c.sender}>: Sender address rejected: Domain not found`),
+      sendmail: (c) =>
+        reply('553', '5.1.8', `<${c.sender}>... Domain of sender address ${c.sender} does not exist`),
+    },
+  },
+  {
+    name: 'mailfrom-ip-blocklisted',
+    summary: "Sender refused: part of the sender's network is on the provider's block list (550 5.7.1)",
+    state: 'mailfrom',
+    reason: 'blocked',
+    action: 'failed',
+    weight: 2,
+    styles: {
+      outlook: (c) =>
+        reply(
+          '550',
+          '5.7.1',
+          `Unfortunately, messages from [${c.clientIp}] weren't sent. Please contact your Internet service provider since part of their network is on our block list (S3150). You can also refer your provider to http://mail.live.com/mail/troubleshooting.aspx#errors. [${c.trace}]`,
+        ),
+    },
+  },
+  {
+    name: 'mailfrom-system-full',
+    summary: 'Receiver out of disk space (452 4.3.1), will retry',
+    state: 'mailfrom',
+    reason: 'systemfull',
+    action: 'failure',
+    weight: 1,
+    styles: {
+      postfix: () => reply('452', '4.3.1', 'Insufficient system storage'),
+      sendmail: () => reply('452', '4.4.5', 'Insufficient disk space; try again later'),
+    },
+  },
+  {
+    name: 'rcptto-disabled',
+    summary: 'Mailbox disabled or suspended (550 5.2.1)',
+    state: 'rcptto',
+    reason: 'suspend',
+    action: 'failed',
+    weight: 3,
+    styles: {
+      gmail: (c) =>
+        gmail(
+          '550',
+          '5.2.1',
+          c.trace,
+          'The email account that you tried to reach is disabled. For more',
+          'information, go to',
+          'https://support.google.com/mail/?p=DisabledUser',
+        ),
+      postfix: (c) =>
+        reply(
+          '550',
+          '5.2.1',
+          `<${c.recipient}>: Recipient address rejected: Mailbox disabled, not accepting messages`,
+        ),
+    },
+  },
+  {
+    name: 'rcptto-relay-denied',
+    summary: 'Receiver does not accept mail for the domain (554 5.7.1 relay denied)',
+    state: 'rcptto',
+    reason: 'norelaying',
+    action: 'failed',
+    weight: 1,
+    styles: {
+      postfix: (c) => reply('554', '5.7.1', `<${c.recipient}>: Relay access denied`),
+      sendmail: (c) =>
+        reply('550', '5.7.1', `<${c.recipient}>... Relaying denied. Proper authentication required.`),
+    },
+  },
+  {
+    name: 'rcptto-rate-limited',
+    summary: 'Recipient side throttling on IP reputation (451 4.7.650), will retry',
+    state: 'rcptto',
+    reason: 'blocked',
+    action: 'failure',
+    weight: 2,
+    styles: {
+      outlook: (c) =>
+        reply(
+          '451',
+          '4.7.650',
+          `The mail server [${c.clientIp}] has been temporarily rate limited due to IP reputation. For e-mail delivery information, see https://postmaster.live.com (S775) [${c.trace}]`,
+        ),
+    },
+  },
+  {
+    name: 'rcptto-too-many-recipients',
+    summary: 'Too many recipients in this transaction (452 4.5.3), will retry',
+    state: 'rcptto',
+    reason: 'toomanyconn',
+    action: 'failure',
+    weight: 1,
+    styles: {
+      postfix: () => reply('452', '4.5.3', 'Error: too many recipients'),
+      gmail: (c) =>
+        gmail(
+          '452',
+          '4.5.3',
+          c.trace,
+          'Your message has too many recipients. For more information regarding',
+          "Google's sending limits, go to",
+          'https://support.google.com/mail/?p=TooManyRecipientsError',
+        ),
+    },
+  },
+  {
+    name: 'data-policy-rejected',
+    summary: 'DATA refused by local policy (554 5.7.1)',
+    state: 'data',
+    reason: 'policyviolation',
+    action: 'failed',
+    weight: 1,
+    styles: {
+      postfix: (c) =>
+        reply(
+          '554',
+          '5.7.1',
+          `<${c.recipient}>: Recipient address rejected: rejected by policy; see https://${c.domain}/policy`,
+        ),
+      exim: () => reply('550', undefined, 'Administrative prohibition'),
+    },
+  },
+  {
+    name: 'data-try-later',
+    summary: 'Temporary local problem after DATA (451 4.3.0), will retry',
+    state: 'data',
+    reason: 'systemerror',
+    action: 'failure',
+    weight: 2,
+    styles: {
+      postfix: () => reply('451', '4.3.0', 'Error: queue file write error'),
+      exim: () => reply('451', undefined, 'Temporary local problem - please try later'),
+    },
+  },
+  {
+    name: 'message-too-big',
+    summary: 'Message larger than the receiver accepts (552 5.3.4)',
+    state: 'message',
+    reason: 'mesgtoobig',
+    action: 'failed',
+    weight: 1,
+    styles: {
+      gmail: (c) =>
+        gmail(
+          '552',
+          '5.3.4',
+          c.trace,
+          "Your message exceeded Google's message size limits. For more information,",
+          'visit https://support.google.com/mail/?p=MaxSizeError',
+        ),
+      postfix: () => reply('552', '5.3.4', 'Message size exceeds fixed limit'),
+    },
+  },
+  {
+    name: 'message-dmarc-failed',
+    summary: 'Unauthenticated mail refused: SPF/DKIM/DMARC (550 5.7.26)',
+    state: 'message',
+    reason: 'securityerror',
+    action: 'failed',
+    weight: 2,
+    styles: {
+      gmail: (c) =>
+        gmail(
+          '550',
+          '5.7.26',
+          c.trace,
+          'This mail has been blocked because the sender is unauthenticated.',
+          'Gmail requires all senders to authenticate with either SPF or DKIM.',
+          '',
+          ` Authentication results:`,
+          `  DKIM = did not pass`,
+          `  SPF [${c.sender.split('@')[1]}] with ip: [${c.clientIp}] = did not pass`,
+          '',
+          ' For instructions on setting up authentication, go to',
+          'https://support.google.com/mail/answer/81126#authentication',
+        ),
+      outlook: (c) =>
+        reply(
+          '550',
+          '5.7.515',
+          `Access denied, sending domain ${c.sender.split('@')[1]} does not meet the required authentication level. [${c.trace}]`,
+        ),
+    },
+  },
+  {
+    name: 'message-policy-rejected',
+    summary: 'Message refused for policy reasons after the final dot (554 5.7.9)',
+    state: 'message',
+    reason: 'policyviolation',
+    action: 'failed',
+    weight: 2,
+    styles: {
+      yahoo: () =>
+        reply(
+          '554',
+          '5.7.9',
+          'Message not accepted for policy reasons.  See https://postmaster.yahooinc.com/error-codes',
+        ),
+    },
+  },
+  {
+    name: 'message-virus',
+    summary: 'Virus found in the message (554 5.7.1 / 550)',
+    state: 'message',
+    reason: 'virusdetected',
+    action: 'failed',
+    weight: 1,
+    styles: {
+      postfix: () =>
+        reply('554', '5.7.1', 'Virus detected: Heuristics.Phishing.Email.SpoofedDomain (clamav)'),
+      exim: () =>
+        reply(
+          '550',
+          undefined,
+          'This message contains a virus (Win.Trojan.Agent-1234567) and has been rejected',
+        ),
+    },
+  },
+  {
+    name: 'message-blocked-reputation',
+    summary: 'Traffic refused from this IP on reputation (550 5.7.708)',
+    state: 'message',
+    reason: 'blocked',
+    action: 'failed',
+    weight: 1,
+    styles: {
+      office365: (c) =>
+        reply(
+          '550',
+          '5.7.708',
+          `Service unavailable. Access denied, traffic not accepted from this IP. For more information please go to http://go.microsoft.com/fwlink/?LinkId=526653 AS(7230) [${c.trace}]`,
+        ),
+    },
+  },
+];
+
+function traceFor(style: string, fake: Fake): string {
+  if (style === 'gmail') return gmailTrace(fake);
+  if (style === 'outlook' || style === 'office365') return msTrace(fake);
+  return fake.rng.alnum(10);
+}
+
+function buildSync(spec: SyncSpec, input: ScenarioInput): SimCall[] {
+  const { fake, now, style } = input;
+  const provider = PROVIDERS[style];
+  const domain = input.message.domain ?? (provider ? providerDomain(provider, fake) : undefined);
+  const msg = buildOriginalMessage(fake, now, { ...input.message, ...(domain ? { domain } : {}) });
+  const ctx: ReplyContext = {
+    fake,
+    recipient: msg.recipient,
+    domain: msg.recipientDomain,
+    sender: msg.envelope,
+    clientIp: `185.${fake.rng.int(100, 120)}.${fake.rng.int(0, 255)}.${fake.rng.int(1, 254)}`,
+    mx: (provider ?? PROVIDERS.postfix!).mx(msg.recipientDomain, fake),
+    trace: traceFor(style, fake),
+  };
+  const wording = spec.styles[style]!(ctx);
+  const time = Math.floor(now / 1000);
+  const event: FailureEvent = {
+    id: msg.id,
+    type: 'failure',
+    timestamp: formatTimestamp(time),
+    time,
+    recipient: msg.recipient,
+    action: spec.action,
+    state: spec.state,
+    tags: msg.tags,
+  };
+  if ('local' in wording) {
+    event.description = wording.local;
+  } else {
+    event.code = wording.code;
+    if (wording.extended) event.extended = wording.extended;
+    event.description = replyDescription(wording);
+  }
+  return [{ event, scenario: spec.name, style }];
+}
+
+export const SYNC_SCENARIOS: Scenario[] = SPECS.map((spec) => ({
+  name: spec.name,
+  summary: spec.summary,
+  kind: 'sync',
+  calls: ['failure'],
+  mode: 'sync',
+  reason: spec.reason,
+  states: [spec.state],
+  styles: Object.keys(spec.styles),
+  weight: spec.weight,
+  action: spec.action,
+  build: (input) => buildSync(spec, input),
+}));

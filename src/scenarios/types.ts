@@ -1,0 +1,44 @@
+import type { MessageOptions, OriginalMessage } from '../generate/message.js';
+import type { CallType, Reason, SimCall, SmtpState } from '../model/events.js';
+import type { Fake } from '../random/fake.js';
+
+/** How a scenario reaches SMTPeter: during SMTP, later as a DSN, or not recognised. */
+export type ScenarioMode = 'sync' | 'async' | 'none';
+/** The catalogue's sections. */
+export type ScenarioKind = 'sync' | 'dsn' | 'nonstandard' | 'autoreply';
+
+/** What `scenarios --json` lists; plain data, cheap to import. */
+export interface ScenarioInfo {
+  name: string;
+  summary: string;
+  kind: ScenarioKind;
+  calls: CallType[];
+  mode: ScenarioMode;
+  /** Sisimai 4.25's reason for the bounce (or the failure's cause). */
+  reason: Reason;
+  states: SmtpState[];
+  /** Styles it can be written in (receiving provider or reporting MTA). */
+  styles: string[];
+  /** Relative frequency in a realistic mix. */
+  weight: number;
+  /** `failure` (temporary, will retry) or `failed`; for scenarios with a failure call. */
+  action?: 'failure' | 'failed';
+}
+
+export interface ScenarioInput {
+  fake: Fake;
+  /** The clock's value for this event, ms since the epoch. */
+  now: number;
+  /** Requested style, already checked against `styles`. */
+  style: string;
+  message: MessageOptions;
+  /** Returned-message size for heavy bounces, bytes; 0 = normal. */
+  attachmentBytes: number;
+}
+
+export interface Scenario extends ScenarioInfo {
+  /** Pure: the same input gives the same calls. */
+  build(input: ScenarioInput): SimCall[];
+}
+
+export type { OriginalMessage };

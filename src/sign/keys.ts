@@ -1,0 +1,83 @@
+import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { UsageError } from '../model/errors.js';
+
+export interface KeyPairFiles {
+  privateKeyPath: string;
+  publicKeyPath: string;
+}
+
+export const PRIVATE_KEY_FILE = 'smtpeter-sim.key';
+export const PUBLIC_KEY_FILE = 'smtpeter-sim.pub';
+
+/** Where the tool keeps the key it generates when none is given. */
+export function defaultKeyDir(env: NodeJS.ProcessEnv = process.env): string {
+  const base = env['XDG_CONFIG_HOME'] || join(homedir(), '.config');
+  return join(base, 'smtpeter-sim', 'keys');
+}
+
+/** RSA-2048 pair, PEM (PKCS#8 private, SPKI public), private file mode 0600. */
+export function generateKeyPair(dir: string): KeyPairFiles {
+  mkdirSync(dir, { recursive: true });
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const privateKeyPath = resolve(dir, PRIVATE_KEY_FILE);
+  const publicKeyPath = resolve(dir, PUBLIC_KEY_FILE);
+  writeFileSync(privateKeyPath, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
+  writeFileSync(publicKeyPath, publicKey.export({ type: 'spki', format: 'pem' }));
+  return { privateKeyPath, publicKeyPath };
+}
+
+/** The default pair, generated on first use. */
+export function ensureDefaultKeyPair(
+  env: NodeJS.ProcessEnv = process.env,
+): KeyPairFiles & { created: boolean } {
+  const dir = defaultKeyDir(env);
+  const files = { privateKeyPath: join(dir, PRIVATE_KEY_FILE), publicKeyPath: join(dir, PUBLIC_KEY_FILE) };
+  if (existsSync(files.privateKeyPath) && existsSync(files.publicKeyPath))
+    return { ...files, created: false };
+  return { ...generateKeyPair(dir), created: true };
+}
+
+function readKeyFile(path: string, flag: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new UsageError(`${flag} ${path}: cannot read key file (${code ?? 'error'})`);
+  }
+}
+
+export function loadPrivateKey(path: string, flag = '--key'): KeyObject {
+  const pem = readKeyFile(path, flag);
+  try {
+    const key = createPrivateKey(pem);
+    if (key.asymmetricKeyType !== 'rsa') throw new Error(`a ${key.asymmetricKeyType} key`);
+    return key;
+  } catch (err) {
+    throw new UsageError(
+      `${flag} ${path}: not an RSA private key in PEM format (${(err as Error).message.split('\n')[0]})`,
+    );
+  }
+}
+
+/** A public key from a PEM file, or the public half of a private key file. */
+export function loadPublicKey(path: string, flag = '--public-key'): KeyObject {
+  const pem = readKeyFile(path, flag);
+  try {
+    const key = createPublicKey(pem);
+    if (key.asymmetricKeyType !== 'rsa') throw new Error(`a ${key.asymmetricKeyType} key`);
+    return key;
+  } catch (err) {
+    throw new UsageError(
+      `${flag} ${path}: not an RSA public key in PEM format (${(err as Error).message.split('\n')[0]})`,
+    );
+  }
+}
+
+/** The DNS TXT value Copernica publishes at the keyId name. */
+export function dkimRecord(publicKey: KeyObject): string {
+  const der = publicKey.export({ type: 'spki', format: 'der' });
+  return `v=DKIM1; k=rsa; p=${der.toString('base64')}`;
+}
