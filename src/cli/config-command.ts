@@ -1,0 +1,33 @@
+import { CONFIG_KEYS, loadConfig } from '../config/load.js';
+import { Settings } from '../config/settings.js';
+
+const DEFAULTS: Record<string, string> = {
+  format: 'form',
+  dialect: 'smtpeter',
+  copernicaId: 'environment-1234 (account-1234 for marketing-suite)',
+  keyId: 'smtpeter-sim._domainkey.copernica.com',
+  signedHeaders: 'live',
+  digestCase: 'lower',
+  key: '(generated: smtpeter-sim keys show)',
+  url: '(embedded receiver)',
+};
+
+/** `config`: effective values and where each came from. */
+export async function configCommand(flags: { config?: string; json?: boolean }): Promise<number> {
+  const loaded = await loadConfig(process.cwd(), flags.config);
+  const settings = new Settings({}, loaded);
+  const rows = CONFIG_KEYS.map((key) => {
+    const s = settings.get(key, DEFAULTS[key]);
+    return { key, value: s?.value ?? null, source: s?.source ?? 'unset' };
+  });
+  if (flags.json) {
+    process.stdout.write(`${JSON.stringify({ file: loaded.filepath ?? null, settings: rows }, null, 2)}\n`);
+    return 0;
+  }
+  process.stdout.write(`config file: ${loaded.filepath ?? '(none found)'}\n`);
+  for (const r of rows) {
+    const value = r.value === null ? '-' : typeof r.value === 'string' ? r.value : JSON.stringify(r.value);
+    process.stdout.write(`${r.key.padEnd(14)} ${value.padEnd(48)} ${r.source}\n`);
+  }
+  return 0;
+}

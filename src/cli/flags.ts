@@ -1,0 +1,62 @@
+import { UsageError } from '../model/errors.js';
+
+/** Flag parsers: each failure names the flag and the bad value. */
+
+export function positiveInt(flag: string, text: string): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(n) || n < 1) {
+    throw new UsageError(`${flag}: expected a whole number of 1 or more, got '${text}'`);
+  }
+  return n;
+}
+
+export function httpUrl(flag: string, text: string): URL {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new UsageError(`${flag}: '${text}' is not a URL`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new UsageError(`${flag}: '${text}' is not an http:// or https:// URL`);
+  }
+  return url;
+}
+
+/** `Name: value` for `--header`. */
+export function header(flag: string, text: string): [string, string] {
+  const i = text.indexOf(':');
+  const name = i > 0 ? text.slice(0, i).trim() : '';
+  if (!name || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
+    throw new UsageError(`${flag}: expected 'Name: value', got '${text}'`);
+  }
+  return [name, text.slice(i + 1).trim()];
+}
+
+/** `512KB`, `2MB`, `1.5 MB`, `1048576`. */
+export function byteSize(flag: string, text: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(b|kb|k|mb|m|kib|mib)?\s*$/i.exec(text);
+  if (!m) throw new UsageError(`${flag}: expected a size such as 2MB or 512KB, got '${text}'`);
+  const unit = (m[2] ?? 'b').toLowerCase();
+  const mult = unit.startsWith('m') ? 1024 * 1024 : unit.startsWith('k') ? 1024 : 1;
+  return Math.round(Number(m[1]) * mult);
+}
+
+/** `30s`, `500ms`, `2m`, or a bare number of ms. */
+export function duration(flag: string, text: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/i.exec(text);
+  if (!m) throw new UsageError(`${flag}: expected a duration such as 500ms, 30s or 2m, got '${text}'`);
+  const unit = (m[2] ?? 'ms').toLowerCase();
+  const mult = unit === 'h' ? 3_600_000 : unit === 'm' ? 60_000 : unit === 's' ? 1000 : 1;
+  return Number(m[1]) * mult;
+}
+
+export function oneOf<T extends string>(flag: string, text: string, allowed: readonly T[]): T {
+  if (!(allowed as readonly string[]).includes(text)) {
+    throw new UsageError(`${flag}: expected one of ${allowed.join(', ')}, got '${text}'`);
+  }
+  return text as T;
+}
+
+/** Collect a repeatable flag. */
+export const collect = (value: string, previous: string[] = []): string[] => [...previous, value];

@@ -1,0 +1,32 @@
+import { resolve } from 'node:path';
+import {
+  defaultKeyDir,
+  dkimRecord,
+  ensureDefaultKeyPair,
+  generateKeyPair,
+  loadPublicKey,
+} from '../sign/keys.js';
+import { DEFAULT_KEY_ID } from './signing.js';
+
+function printPair(privateKeyPath: string, publicKeyPath: string): void {
+  const publicKey = loadPublicKey(publicKeyPath);
+  process.stdout.write(
+    `private key: ${privateKeyPath}\npublic key:  ${publicKeyPath}\n` +
+      `DKIM TXT record for ${DEFAULT_KEY_ID} (or your --key-id):\n${dkimRecord(publicKey)}\n`,
+  );
+}
+
+/** `keys generate [--out DIR]`: a new RSA-2048 pair. */
+export function keysGenerateCommand(flags: { out?: string }): number {
+  const dir = resolve(flags.out ?? defaultKeyDir());
+  const pair = generateKeyPair(dir);
+  printPair(pair.privateKeyPath, pair.publicKeyPath);
+  return 0;
+}
+
+/** `keys show`: the default pair (made on first use). */
+export function keysShowCommand(): number {
+  const pair = ensureDefaultKeyPair();
+  printPair(pair.privateKeyPath, pair.publicKeyPath);
+  return 0;
+}

@@ -1,0 +1,65 @@
+import { DIALECTS, type Dialect } from '../encode/dialect.js';
+import { UsageError } from '../model/errors.js';
+import { startReceiver } from '../receive/server.js';
+import { colourFor } from '../report/colour.js';
+import { receivedLine } from '../report/fire-report.js';
+import { loadPublicKey } from '../sign/keys.js';
+import { oneOf, positiveInt } from './flags.js';
+
+export interface ListenFlags {
+  port?: string;
+  host?: string;
+  publicKey?: string;
+  status?: string;
+  dialect?: string;
+  json?: boolean;
+}
+
+/** Run a receiver until SIGINT/SIGTERM; print every call. */
+export async function listenCommand(flags: ListenFlags): Promise<number> {
+  const out = process.stdout;
+  const c = colourFor(out);
+  const port = flags.port ? positiveInt('--port', flags.port) : 8025;
+  if (port > 65535) throw new UsageError(`--port: expected 1-65535, got ${port}`);
+  const status = flags.status ? positiveInt('--status', flags.status) : 200;
+  if (status < 200 || status > 599)
+    throw new UsageError(`--status: expected an HTTP status 200-599, got ${status}`);
+  const dialect = flags.dialect ? oneOf<Dialect>('--dialect', flags.dialect, DIALECTS) : undefined;
+  const publicKey = flags.publicKey ? loadPublicKey(flags.publicKey) : undefined;
+  const receiver = await startReceiver({
+    port,
+    host: flags.host ?? '127.0.0.1',
+    status,
+    ...(publicKey ? { publicKey } : {}),
+    ...(dialect ? { dialect } : {}),
+    onCall: (call) => {
+      if (flags.json) {
+        out.write(
+          `${JSON.stringify({
+            seq: call.seq,
+            receivedAt: new Date(call.receivedAt).toISOString(),
+            path: call.path,
+            kind: call.validation.kind ?? null,
+            dialect: call.validation.dialect ?? null,
+            fields: call.fields ?? null,
+            problems: call.validation.problems,
+            signature: call.signature,
+            answered: call.answered,
+          })}\n`,
+        );
+      } else {
+        out.write(`${receivedLine(call, c)}\n`);
+      }
+    },
+  });
+  process.stderr.write(
+    `listening on ${receiver.url} (answering ${status}${publicKey ? ', verifying signatures' : ''}); Ctrl-C to stop\n`,
+  );
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await receiver.close();
+  process.stderr.write(`received ${receiver.calls.length} call(s)\n`);
+  return 0;
+}

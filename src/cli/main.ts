@@ -1,0 +1,162 @@
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError, Option } from 'commander';
+import { UsageError } from '../model/errors.js';
+import { collect } from './flags.js';
+
+const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
+  version: string;
+};
+
+/** Run an action; its number is the exit code. Commands load lazily. */
+type Action = (...args: never[]) => Promise<number> | number;
+let exitCode = 0;
+const run =
+  <A extends Action>(load: () => Promise<A>) =>
+  async (...args: Parameters<A>): Promise<void> => {
+    exitCode = await (await load())(...args);
+  };
+
+export function buildProgram(): Command {
+  const program = new Command('smtpeter-sim')
+    .description(
+      'Simulate SMTPeter failure and bounce webhook calls: realistic, encoded and signed like the real thing.',
+    )
+    .version(pkg.version)
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+
+  program
+    .command('fire')
+    .description('generate calls and POST them to a receiver (the embedded one when no --url is given)')
+    .addOption(new Option('--type <type>', 'only calls of this webhook type').choices(['failure', 'bounce']))
+    .option('--scenario <name>', 'one scenario (see `smtpeter-sim scenarios`)')
+    .option('--style <name>', 'write in this provider/MTA style, e.g. gmail, postfix, exchange')
+    .option('--mta <name>', 'alias of --style')
+    .option('--url <url>', 'receiver URL for every call')
+    .option('--failure-url <url>', 'receiver URL for failure calls')
+    .option('--bounce-url <url>', 'receiver URL for bounce calls')
+    .option('-n, --count <n>', 'number of calls', '1')
+    .option('--rate <rate>', 'pace calls: 50/s, 600/m, 2/h')
+    .option('-c, --concurrency <n>', 'requests in flight at most', '10')
+    .option('--seed <seed>', 'reproduce the same events byte for byte')
+    .option('--time <iso|now>', 'event time of the first call (default: now; fixed when --seed is given)')
+    .option('--tag <tag>', 'tag of the message (repeatable)', collect)
+    .option('--recipient <address>', 'recipient address')
+    .option('--domain <domain>', 'recipient domain')
+    .option('-H, --header <header>', "extra request header 'Name: value' (repeatable)", collect)
+    .addOption(new Option('--format <format>', 'body encoding (default form)').choices(['form', 'json']))
+    .addOption(
+      new Option('--dialect <dialect>', 'payload shape (default smtpeter)').choices([
+        'smtpeter',
+        'smtpeter-feedback-loop',
+        'marketing-suite',
+      ]),
+    )
+    .option('--key <file>', 'RSA private key (PEM) to sign with')
+    .option('--copernica-id <id>', 'X-Copernica-ID value (default environment-1234)')
+    .option('--key-id <id>', 'Signature keyId (default smtpeter-sim._domainkey.copernica.com)')
+    .option('--no-sign', 'send unsigned calls')
+    .addOption(
+      new Option('--signed-headers <list>', 'header set the signature covers').choices([
+        'live',
+        'documented',
+      ]),
+    )
+    .addOption(
+      new Option('--digest-case <case>', 'sha-256= (live) or SHA-256= (documented)').choices([
+        'lower',
+        'upper',
+      ]),
+    )
+    .option(
+      '--attachment-size <size>',
+      'heavy bounces: returned message carries an attachment of this size, e.g. 2MB',
+    )
+    .option('--timeout <duration>', 'per-request timeout, e.g. 5s', '10s')
+    .option('--insecure', 'accept any TLS certificate')
+    .option('--ca <file>', 'trust this CA certificate (PEM)')
+    .option('--dry-run', 'print the HTTP requests, send nothing')
+    .option('--json', 'machine-readable summary on stdout')
+    .option('--config <file>', 'config file (default: search from the current folder)')
+    .action(
+      run(async () => {
+        const { fireCommand } = await import('./fire-command.js');
+        return (opts: Parameters<typeof fireCommand>[0] & { mta?: string }) => {
+          if (opts.mta && opts.style && opts.mta !== opts.style)
+            throw new UsageError('--mta and --style disagree');
+          return fireCommand({ ...opts, ...(opts.mta ? { style: opts.mta } : {}) });
+        };
+      }),
+    );
+
+  program
+    .command('listen')
+    .description('a local receiver that prints, validates and verifies every call')
+    .option('-p, --port <port>', 'port', '8025')
+    .option('--host <host>', 'address to bind', '127.0.0.1')
+    .option('--public-key <file>', 'verify Digest and Signature with this public key (PEM)')
+    .option('--status <code>', 'HTTP status to answer', '200')
+    .addOption(
+      new Option('--dialect <dialect>', 'insist on one dialect').choices([
+        'smtpeter',
+        'smtpeter-feedback-loop',
+        'marketing-suite',
+      ]),
+    )
+    .option('--json', 'one JSON line per call')
+    .action(run(async () => (await import('./listen-command.js')).listenCommand));
+
+  program
+    .command('scenarios')
+    .description('list the scenario catalogue')
+    .addOption(
+      new Option('--type <type>', 'only scenarios producing this call type').choices(['failure', 'bounce']),
+    )
+    .option('--json', 'as a JSON array')
+    .action(run(async () => (await import('./scenarios-command.js')).scenariosCommand));
+
+  const keys = program.command('keys').description('signing keys');
+  keys
+    .command('generate')
+    .description('write a new RSA-2048 key pair (PEM) and print the DKIM TXT record')
+    .option('--out <dir>', 'folder for smtpeter-sim.key and smtpeter-sim.pub')
+    .action(run(async () => (await import('./keys-command.js')).keysGenerateCommand));
+  keys
+    .command('show')
+    .description('the default key pair fire signs with, and its DKIM TXT record')
+    .action(run(async () => (await import('./keys-command.js')).keysShowCommand));
+
+  program
+    .command('config')
+    .description('print the effective settings and where each came from')
+    .option('--config <file>', 'config file')
+    .option('--json', 'as JSON')
+    .action(run(async () => (await import('./config-command.js')).configCommand));
+
+  return program;
+}
+
+/** Entry point: parse, run, map errors to exit codes (2 usage, 1 failure). */
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return exitCode;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (
+        err.code === 'commander.helpDisplayed' ||
+        err.code === 'commander.version' ||
+        err.code === 'commander.help'
+      )
+        return 0;
+      return 2; // commander already printed one line
+    }
+    if (err instanceof UsageError) {
+      process.stderr.write(`smtpeter-sim: ${err.message}\n`);
+      return 2;
+    }
+    process.stderr.write(`smtpeter-sim: internal error: ${(err as Error).stack ?? String(err)}\n`);
+    return 70;
+  }
+}

@@ -1,0 +1,36 @@
+/**
+ * smtpeter-sim as a library: build the exact calls SMTPeter makes, encode
+ * and sign them, or run a receiver, from a receiver's own test suite.
+ */
+export { type BodyFormat, encodeCall, FORMATS, formEncode, jsonEncode } from './encode/body.js';
+export { DIALECT_INFO, DIALECTS, type Dialect, type Payload, toPayload } from './encode/dialect.js';
+export { EventGenerator, eventClock, type GenerateOptions, SEEDED_EPOCH } from './generate/events.js';
+export { buildOriginalMessage, type OriginalMessage } from './generate/message.js';
+export { UsageError } from './model/errors.js';
+export type {
+  BounceEvent,
+  CallType,
+  FailureEvent,
+  Reason,
+  SimCall,
+  SmtpState,
+  WebhookEvent,
+} from './model/events.js';
+export { CALL_TYPES, REASONS, SMTP_STATES } from './model/events.js';
+export { formatTimestamp } from './model/time.js';
+export { createRng, deriveSeed, type Rng } from './random/rng.js';
+export { parseForm } from './receive/parse.js';
+export { type ReceivedCall, type Receiver, type ReceiverOptions, startReceiver } from './receive/server.js';
+export { validateCall } from './receive/validate.js';
+export { type BuiltRequest, buildRequest, renderRequest, type SigningConfig } from './run/request.js';
+export { findScenario, SCENARIOS, scenarioInfo } from './scenarios/catalogue.js';
+export type { Scenario, ScenarioInfo } from './scenarios/types.js';
+export { dkimRecord, generateKeyPair, loadPrivateKey, loadPublicKey } from './sign/keys.js';
+export {
+  DOCUMENTED_SIGNED_HEADERS,
+  digestHeader,
+  LIVE_SIGNED_HEADERS,
+  signingString,
+  signRequest,
+} from './sign/signer.js';
+export { verifyRequest } from './sign/verify.js';

@@ -1,0 +1,46 @@
+import type { Fields } from './parse.js';
+
+/** Decode the one header value we show (Subject), RFC 2047 words included. */
+function decodeWords(value: string): string {
+  return value.replace(
+    /=\?([^?]+)\?([QqBb])\?([^?]*)\?=\s*/g,
+    (_m, _charset: string, enc: string, text: string) => {
+      if (enc.toUpperCase() === 'B') return Buffer.from(text, 'base64').toString('utf8');
+      return Buffer.from(
+        text
+          .replace(/_/g, ' ')
+          .replace(/=([0-9A-F]{2})/gi, (_x, h: string) => String.fromCharCode(Number.parseInt(h, 16))),
+        'latin1',
+      ).toString('utf8');
+    },
+  );
+}
+
+/** A top-level header of a raw message, unfolded. */
+export function mimeHeader(mime: string, name: string): string | undefined {
+  const end = mime.indexOf('\r\n\r\n');
+  const head = (end < 0 ? mime : mime.slice(0, end)).replace(/\r\n[ \t]+/g, ' ');
+  const m = new RegExp(`^${name}:[ \\t]*(.*)$`, 'im').exec(head);
+  return m ? decodeWords(m[1]!.trim()) : undefined;
+}
+
+/** The line a person wants to see of a bounce: its diagnostic, if any. */
+export function diagnosticLine(mime: string): string | undefined {
+  const m = /^Diagnostic-Code:[ \t]*((?:.*)(?:\r\n[ \t]+.*)*)/im.exec(mime);
+  if (m) return m[1]!.replace(/\r\n[ \t]+/g, ' ').trim();
+  const said = /(?:Remote host said|said|SMTP error from remote [a-z ]+ after [A-Z ]+:)[: ]*(.*)/.exec(mime);
+  return said?.[1]?.trim() || undefined;
+}
+
+/** One short, readable summary of a call's content. */
+export function describeFields(fields: Fields): string {
+  const get = (n: string): string | undefined => (fields[n] === undefined ? undefined : String(fields[n]));
+  if (typeof fields['mime'] === 'string') {
+    const subject = mimeHeader(fields['mime'], 'Subject') ?? '(no subject)';
+    const diag = diagnosticLine(fields['mime']);
+    return `"${subject}"${diag ? ` | ${diag}` : ''}`;
+  }
+  const parts = [get('state'), get('code'), get('extended')].filter(Boolean).join(' ');
+  const desc = get('description');
+  return `${parts}${get('action') ? ` ${get('action')}` : ''}${desc ? ` | ${desc}` : ''}`;
+}

@@ -1,0 +1,167 @@
+import type { KeyObject } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Dialect } from '../encode/dialect.js';
+import { digestHeader } from '../sign/signer.js';
+import { verifyRequest } from '../sign/verify.js';
+import { describeFields } from './describe.js';
+import { type Fields, parseBody } from './parse.js';
+import { type Validation, validateCall } from './validate.js';
+
+export type SignatureCheck =
+  | { result: 'verified'; keyId: string }
+  | { result: 'failed'; problem: string }
+  | { result: 'unsigned' }
+  | { result: 'not-checked'; digest: 'ok' | 'mismatch' | 'absent' };
+
+/** Everything the receiver learnt of one request. */
+export interface ReceivedCall {
+  seq: number;
+  receivedAt: number;
+  method: string;
+  path: string;
+  /** Lower-case names, as they arrived. */
+  headers: Record<string, string>;
+  body: Buffer;
+  fields?: Fields;
+  format?: 'form' | 'json';
+  validation: Validation;
+  signature: SignatureCheck;
+  summary: string;
+  answered: number;
+}
+
+export interface ReceiverOptions {
+  port?: number;
+  host?: string;
+  publicKey?: KeyObject;
+  /** Status to answer every POST with. */
+  status?: number;
+  dialect?: Dialect;
+  /** Reject a signed call whose Date is further from now than this (s). */
+  maxSkewSeconds?: number;
+  /** Largest body accepted, bytes. */
+  maxBodyBytes?: number;
+  onCall?: (call: ReceivedCall) => void;
+  now?: () => number;
+}
+
+export interface Receiver {
+  url: string;
+  port: number;
+  calls: ReceivedCall[];
+  close(): Promise<void>;
+}
+
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        reject(new Error(`body larger than ${limit} bytes`));
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function checkSignature(
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  body: Buffer,
+  options: ReceiverOptions,
+): SignatureCheck {
+  if (!options.publicKey) {
+    const digest = headers['digest'];
+    if (!digest) return { result: 'not-checked', digest: 'absent' };
+    const expected = digestHeader(body).slice('sha-256='.length);
+    return {
+      result: 'not-checked',
+      digest: digest.replace(/^sha-256=/i, '') === expected ? 'ok' : 'mismatch',
+    };
+  }
+  if (!headers['signature']) return { result: 'unsigned' };
+  const verified = verifyRequest({ method, path, headers, body }, options.publicKey);
+  if (!verified.ok) return { result: 'failed', problem: verified.problem };
+  const date = Date.parse(headers['date'] ?? '');
+  const skew = options.maxSkewSeconds ?? 60;
+  const now = (options.now ?? Date.now)();
+  if (Number.isNaN(date)) return { result: 'failed', problem: 'Date header does not parse' };
+  if (Math.abs(now - date) > skew * 1000) {
+    return {
+      result: 'failed',
+      problem: `Date is ${Math.round((now - date) / 1000)} s off (more than ${skew} s)`,
+    };
+  }
+  return { result: 'verified', keyId: verified.keyId };
+}
+
+/** A local SMTPeter webhook receiver: records, validates and verifies every call. */
+export async function startReceiver(options: ReceiverOptions = {}): Promise<Receiver> {
+  const calls: ReceivedCall[] = [];
+  const status = options.status ?? 200;
+  const server: Server = createServer((req, res) => {
+    const method = req.method ?? 'GET';
+    if (method !== 'POST') {
+      // SMTPeter fetches a verification file with GET before enabling a hook.
+      res.writeHead(200, { 'content-type': 'text/plain' }).end('smtpeter-sim listen\n');
+      return;
+    }
+    readBody(req, options.maxBodyBytes ?? 64 << 20).then(
+      (body) => {
+        const headers: Record<string, string> = {};
+        for (const [name, value] of Object.entries(req.headers)) {
+          if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+        }
+        const path = req.url ?? '/';
+        const parsed = parseBody(headers['content-type'], body);
+        const validation: Validation = parsed.ok
+          ? validateCall(parsed.fields, options.dialect)
+          : { problems: [parsed.problem] };
+        const call: ReceivedCall = {
+          seq: calls.length + 1,
+          receivedAt: (options.now ?? Date.now)(),
+          method,
+          path,
+          headers,
+          body,
+          ...(parsed.ok ? { fields: parsed.fields, format: parsed.format } : {}),
+          validation,
+          signature: checkSignature(method, path, headers, body, options),
+          summary: parsed.ok ? describeFields(parsed.fields) : parsed.problem,
+          answered: status,
+        };
+        calls.push(call);
+        options.onCall?.(call);
+        res.writeHead(status, { 'content-type': 'text/plain' }).end(status < 300 ? 'OK\n' : 'error\n');
+      },
+      (err: Error) => {
+        res.writeHead(413, { 'content-type': 'text/plain' }).end(`${err.message}\n`);
+      },
+    );
+  });
+  server.keepAliveTimeout = 10_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const host = options.host ?? '127.0.0.1';
+  return {
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}/`,
+    port,
+    calls,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,111 @@
+import { DIALECT_INFO, type Dialect } from '../encode/dialect.js';
+import { SMTP_STATES } from '../model/events.js';
+import { formatTimestamp } from '../model/time.js';
+import type { Fields } from './parse.js';
+
+export interface Validation {
+  dialect?: Dialect;
+  kind?: 'failure' | 'bounce';
+  problems: string[];
+}
+
+const FEEDBACK_ONLY = ['mailfrom', 'rcptto'];
+const WEBHOOK_ONLY = ['type', 'timestamp', 'time', 'action', 'envelope'];
+
+/** Which dialect a call's fields say it is in; undefined when they mix. */
+export function detectDialect(fields: Fields): Dialect | 'mixed' {
+  const has = (n: string): boolean => n in fields;
+  const webhook = WEBHOOK_ONLY.some(has);
+  const feedback = FEEDBACK_ONLY.some(has);
+  if (webhook && feedback) return 'mixed';
+  if (webhook) return 'smtpeter';
+  return has('tags') ? 'marketing-suite' : 'smtpeter-feedback-loop';
+}
+
+function detectKind(fields: Fields): 'failure' | 'bounce' | undefined {
+  if (fields['type'] === 'failure' || fields['type'] === 'bounce') return fields['type'];
+  if ('mime' in fields) return 'bounce';
+  if ('state' in fields) return 'failure';
+  return undefined;
+}
+
+/** Check a received call against the model of its (detected or insisted) dialect. */
+export function validateCall(fields: Fields, insist?: Dialect): Validation {
+  const problems: string[] = [];
+  const detected = detectDialect(fields);
+  if (detected === 'mixed') {
+    const w = WEBHOOK_ONLY.filter((n) => n in fields);
+    const f = FEEDBACK_ONLY.filter((n) => n in fields);
+    problems.push(
+      `mixes dialects: webhook field(s) ${w.join(', ')} beside feedback-loop field(s) ${f.join(', ')}`,
+    );
+  }
+  const dialect = insist ?? (detected === 'mixed' ? undefined : detected);
+  if (insist && detected !== 'mixed' && detected !== insist)
+    problems.push(`fields are those of ${detected}, expected ${insist}`);
+  const kind = detectKind(fields);
+  if (!kind) {
+    problems.push('cannot tell failure from bounce (no type, state or mime)');
+    return { ...(dialect ? { dialect } : {}), problems };
+  }
+  if (dialect) {
+    const info = DIALECT_INFO[dialect];
+    const allowed = kind === 'failure' ? info.failureFields : info.bounceFields;
+    for (const name of allowed) {
+      if (!(name in fields) && !info.optional.includes(name) && name !== 'tags')
+        problems.push(`missing field '${name}'`);
+    }
+    for (const name of Object.keys(fields)) {
+      if (!allowed.includes(name)) problems.push(`unexpected field '${name}' for a ${dialect} ${kind} call`);
+    }
+  }
+  checkValues(fields, problems);
+  return { ...(dialect ? { dialect } : {}), kind, problems };
+}
+
+function checkValues(f: Fields, problems: string[]): void {
+  const str = (n: string): string | undefined => (typeof f[n] === 'string' ? (f[n] as string) : undefined);
+  if ('type' in f && f['type'] !== 'failure' && f['type'] !== 'bounce')
+    problems.push(`type '${String(f['type'])}' is not failure or bounce`);
+  if ('time' in f) {
+    const time = Number(f['time']);
+    if (!Number.isInteger(time)) problems.push(`time '${String(f['time'])}' is not an integer`);
+    else if ('timestamp' in f && f['timestamp'] !== formatTimestamp(time)) {
+      problems.push(
+        `timestamp '${String(f['timestamp'])}' is not time ${time} (${formatTimestamp(time)} UTC)`,
+      );
+    }
+  }
+  if ('timestamp' in f && !/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/.test(String(f['timestamp']))) {
+    problems.push(`timestamp '${String(f['timestamp'])}' is not YYYY-MM-DD HH:MM:SS`);
+  }
+  if ('action' in f && f['action'] !== 'failure' && f['action'] !== 'failed')
+    problems.push(`action '${String(f['action'])}' is not failure or failed`);
+  const state = str('state');
+  if ('state' in f && !(SMTP_STATES as readonly string[]).includes(state ?? ''))
+    problems.push(`state '${String(f['state'])}' is not an SMTP state`);
+  if (str('code') !== undefined && !/^[245]\d\d$/.test(str('code')!))
+    problems.push(`code '${str('code')}' is not an SMTP reply code`);
+  if (str('extended') !== undefined && !/^[245]\.\d{1,3}\.\d{1,3}$/.test(str('extended')!)) {
+    problems.push(`extended '${str('extended')}' is not an RFC 3463 status`);
+  }
+  if (str('code') && str('extended') && str('code')![0] !== str('extended')![0]) {
+    problems.push(`code ${str('code')} and extended ${str('extended')} disagree on the class`);
+  }
+  if ('tags' in f) {
+    const tags = f['tags'];
+    if (!Array.isArray(tags)) problems.push('tags is not an array (send tags[]=...)');
+    else
+      for (const t of tags)
+        if (/[\s;]/.test(t)) problems.push(`tag '${t}' contains white space or a semicolon`);
+  }
+  for (const name of ['recipient', 'envelope', 'rcptto']) {
+    const v = str(name);
+    if (name in f && (!v || !/^[^@\s]+@[^@\s]+$/.test(v)))
+      problems.push(`${name} '${String(f[name])}' is not an e-mail address`);
+  }
+  const mime = str('mime');
+  if ('mime' in f && (!mime || !mime.includes('\r\n\r\n')))
+    problems.push('mime is not a message (no CRLF header/body separator)');
+  else if (mime && /[^\r]\n/.test(mime)) problems.push('mime has bare LF line ends (SMTP mail is CRLF)');
+}

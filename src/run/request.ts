@@ -1,0 +1,80 @@
+import type { KeyObject } from 'node:crypto';
+import { type BodyFormat, encodeCall } from '../encode/body.js';
+import type { Dialect } from '../encode/dialect.js';
+import type { SimCall } from '../model/events.js';
+import { signRequest, unsignedHeaders } from '../sign/signer.js';
+
+export interface SigningConfig {
+  privateKey: KeyObject;
+  keyId: string;
+  copernicaId: string;
+  headers?: readonly string[];
+  digestCase?: 'lower' | 'upper';
+}
+
+/** Where each kind of call goes (SMTPeter configures one URL per webhook kind). */
+export interface Targets {
+  url?: URL;
+  failureUrl?: URL;
+  bounceUrl?: URL;
+}
+
+export function targetFor(call: SimCall, targets: Targets): URL {
+  const specific = call.event.type === 'failure' ? targets.failureUrl : targets.bounceUrl;
+  const url = specific ?? targets.url;
+  if (!url) throw new Error(`no URL for ${call.event.type} calls`);
+  return url;
+}
+
+export interface RequestOptions {
+  format: BodyFormat;
+  dialect: Dialect;
+  /** Absent: unsigned call. */
+  signing?: SigningConfig;
+  /** Extra headers (`--header`), added last so they can override. */
+  extraHeaders?: Record<string, string>;
+  userAgent?: string;
+}
+
+export interface BuiltRequest {
+  url: URL;
+  headers: Record<string, string>;
+  body: Buffer;
+}
+
+/** event -> encoding -> signing: everything but the network. */
+export function buildRequest(call: SimCall, url: URL, options: RequestOptions, now?: Date): BuiltRequest {
+  const { contentType, body } = encodeCall(call, options.format, options.dialect);
+  const base: Record<string, string> = {
+    'Content-Type': contentType,
+    'Content-Length': String(body.length),
+    'User-Agent': options.userAgent ?? 'smtpeter-sim',
+  };
+  const signed = options.signing
+    ? signRequest(
+        {
+          method: 'POST',
+          path: url.pathname + url.search,
+          host: url.host,
+          contentType,
+          body,
+          ...(now ? { date: now } : {}),
+        },
+        {
+          privateKey: options.signing.privateKey,
+          keyId: options.signing.keyId,
+          copernicaId: options.signing.copernicaId,
+          ...(options.signing.headers ? { headers: options.signing.headers } : {}),
+          ...(options.signing.digestCase ? { digestCase: options.signing.digestCase } : {}),
+        },
+      )
+    : unsignedHeaders(now);
+  return { url, headers: { ...base, ...signed, ...options.extraHeaders }, body };
+}
+
+/** The request as text, for `--dry-run`. */
+export function renderRequest(req: BuiltRequest): string {
+  const lines = [`POST ${req.url.pathname}${req.url.search} HTTP/1.1`, `Host: ${req.url.host}`];
+  for (const [name, value] of Object.entries(req.headers)) lines.push(`${name}: ${value}`);
+  return `${lines.join('\r\n')}\r\n\r\n${req.body.toString('utf8')}`;
+}
