@@ -19,7 +19,7 @@ export interface ListenFlags {
 export async function listenCommand(flags: ListenFlags): Promise<number> {
   const out = process.stdout;
   const c = colourFor(out);
-  const port = flags.port ? positiveInt('--port', flags.port) : 8025;
+  const port = flags.port === '0' ? 0 : flags.port ? positiveInt('--port', flags.port) : 8025;
   if (port > 65535) throw new UsageError(`--port: expected 1-65535, got ${port}`);
   const status = flags.status ? positiveInt('--status', flags.status) : 200;
   if (status < 200 || status > 599)

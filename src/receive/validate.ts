@@ -105,7 +105,7 @@ function checkValues(f: Fields, problems: string[]): void {
       problems.push(`${name} '${String(f[name])}' is not an e-mail address`);
   }
   const mime = str('mime');
-  if ('mime' in f && (!mime || !mime.includes('\r\n\r\n')))
+  if ('mime' in f && !mime?.includes('\r\n\r\n'))
     problems.push('mime is not a message (no CRLF header/body separator)');
   else if (mime && /[^\r]\n/.test(mime)) problems.push('mime has bare LF line ends (SMTP mail is CRLF)');
 }
