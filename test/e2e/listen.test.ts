@@ -1,0 +1,102 @@
+import assert from 'node:assert/strict';
+import type { ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { cli, cliSpawn, TEST_HOME } from '../helpers/cli.js';
+
+/** Start `listen`, wait for its "listening on URL" line. */
+async function startListen(args: string[]): Promise<{ proc: ChildProcess; url: string; out: () => string }> {
+  const proc = cliSpawn(['listen', '--port', '0', ...args]);
+  let stdout = '';
+  let stderr = '';
+  proc.stdout!.on('data', (d: Buffer) => {
+    stdout += d.toString();
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    proc.stderr!.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      const m = /listening on (\S+)/.exec(stderr);
+      if (m) resolve(m[1]!);
+    });
+    proc.once('exit', () => reject(new Error(`listen exited: ${stderr}`)));
+  });
+  return { proc, url, out: () => stdout };
+}
+
+async function stop(proc: ChildProcess): Promise<number | null> {
+  const exited = new Promise<number | null>((r) => proc.once('exit', (code) => r(code)));
+  proc.kill('SIGINT');
+  return exited;
+}
+
+describe('listen', () => {
+  const keys = join(TEST_HOME, 'listen-keys');
+  before(async () => {
+    assert.equal((await cli(['keys', 'generate', '--out', keys])).code, 0);
+  });
+
+  test('prints each call readably and verifies signatures with --public-key', async () => {
+    const l = await startListen(['--public-key', join(keys, 'smtpeter-sim.pub')]);
+    try {
+      const r = await cli([
+        'fire',
+        '--scenario',
+        'dsn-userunknown',
+        '-n',
+        '2',
+        '--url',
+        l.url,
+        '--key',
+        join(keys, 'smtpeter-sim.key'),
+      ]);
+      assert.equal(r.code, 0, r.stderr);
+      await new Promise((res) => setTimeout(res, 100));
+      const out = l.out();
+      assert.match(out, /⇐ bounce id=\w+ recipient=\S+@\S+ {2}signature verified/);
+      assert.match(out, /⇐ failure id=\w+ recipient=\S+@\S+ {2}signature verified/);
+      assert.match(out, /bounce( \d{3})? 5\.1\.\d+ failed/);
+      assert.match(out, /Diagnostic|smtp; 550|RecipNotFound|550/);
+    } finally {
+      assert.equal(await stop(l.proc), 0);
+    }
+  });
+
+  test('a call signed with another key is flagged, and --status is answered', async () => {
+    const other = join(TEST_HOME, 'listen-other');
+    await cli(['keys', 'generate', '--out', other]);
+    const l = await startListen(['--public-key', join(keys, 'smtpeter-sim.pub'), '--status', '503']);
+    try {
+      const r = await cli(['fire', '-n', '1', '--url', l.url, '--key', join(other, 'smtpeter-sim.key')]);
+      assert.equal(r.code, 1, 'a 503 answer makes fire exit 1');
+      assert.match(r.stdout, /✘ 503/);
+      await new Promise((res) => setTimeout(res, 100));
+      assert.match(l.out(), /signature FAILED: signature does not verify with the public key/);
+    } finally {
+      await stop(l.proc);
+    }
+  });
+
+  test('--json prints one object per call with fields, problems and the signature check', async () => {
+    const l = await startListen(['--json']);
+    try {
+      await cli(['fire', '--type', 'failure', '-n', '3', '--url', l.url, '--no-sign']);
+      await new Promise((res) => setTimeout(res, 100));
+      const lines = l
+        .out()
+        .trim()
+        .split('\n')
+        .map((x) => JSON.parse(x) as Record<string, unknown>);
+      assert.equal(lines.length, 3);
+      for (const line of lines) {
+        assert.equal(line['kind'], 'failure');
+        assert.equal(line['dialect'], 'smtpeter');
+        assert.deepEqual(line['problems'], []);
+        assert.ok(Array.isArray((line['fields'] as Record<string, unknown>)['tags']));
+      }
+    } finally {
+      await stop(l.proc);
+    }
+  });
+
+  after(() => undefined);
+});
