@@ -1,4 +1,5 @@
-import { rfc5322Date } from '../../mime/headers.js';
+import { originalHeaders, renderOriginal } from '../../generate/original.js';
+import { renderHeaders, rfc5322Date } from '../../mime/headers.js';
 import type { DsnInput } from './types.js';
 
 /** The Received line SMTPeter's bounce MX adds when the DSN arrives. */
@@ -14,4 +15,18 @@ export function dsnDateParts(input: DsnInput): { arrival: string; now: string } 
     arrival: rfc5322Date(input.message.sentAt + 1500),
     now: rfc5322Date(input.now),
   };
+}
+
+/** The returned original: the whole message (RET=FULL) or only its headers. */
+export function returnedOriginal(input: DsnInput): { type: string; body: string } {
+  const { message: msg, fake } = input;
+  return input.returned === 'full'
+    ? { type: 'message/rfc822', body: renderOriginal(msg, fake) }
+    : { type: 'text/rfc822-headers', body: renderHeaders(originalHeaders(msg, fake)) };
+}
+
+/** A dotted-quad in a public-looking range, for MTA hosts in Received lines. */
+export function publicIp(input: DsnInput): string {
+  const { rng } = input.fake;
+  return `${rng.pick([23, 40, 52, 64, 88, 104, 142, 185, 209])}.${rng.int(0, 255)}.${rng.int(0, 255)}.${rng.int(1, 254)}`;
 }
