@@ -1,9 +1,11 @@
 import { eximStyle } from './exim.js';
 import { postfixStyle } from './postfix.js';
+import { sendmailStyle } from './sendmail.js';
 import type { DsnStyle } from './types.js';
 
 /** Every DSN style, with its share of real-world DSN traffic. */
 export const DSN_STYLES: ReadonlyArray<{ style: DsnStyle; weight: number }> = [
   { style: postfixStyle, weight: 30 },
   { style: eximStyle, weight: 15 },
+  { style: sendmailStyle, weight: 5 },
 ];
