@@ -1,3 +1,4 @@
+import { amazonSesStyle } from './amazonses.js';
 import { eximStyle } from './exim.js';
 import { postfixStyle } from './postfix.js';
 import { sendmailStyle } from './sendmail.js';
@@ -8,4 +9,5 @@ export const DSN_STYLES: ReadonlyArray<{ style: DsnStyle; weight: number }> = [
   { style: postfixStyle, weight: 30 },
   { style: eximStyle, weight: 15 },
   { style: sendmailStyle, weight: 5 },
+  { style: amazonSesStyle, weight: 4 },
 ];
