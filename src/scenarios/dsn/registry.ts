@@ -1,5 +1,6 @@
 import { amazonSesStyle } from './amazonses.js';
 import { eximStyle } from './exim.js';
+import { gmailStyle } from './gmail.js';
 import { postfixStyle } from './postfix.js';
 import { sendmailStyle } from './sendmail.js';
 import type { DsnStyle } from './types.js';
@@ -10,4 +11,5 @@ export const DSN_STYLES: ReadonlyArray<{ style: DsnStyle; weight: number }> = [
   { style: eximStyle, weight: 15 },
   { style: sendmailStyle, weight: 5 },
   { style: amazonSesStyle, weight: 4 },
+  { style: gmailStyle, weight: 10 },
 ];
