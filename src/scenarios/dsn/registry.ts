@@ -1,4 +1,5 @@
 import { amazonSesStyle } from './amazonses.js';
+import { exchangeStyle } from './exchange.js';
 import { eximStyle } from './exim.js';
 import { gmailStyle } from './gmail.js';
 import { postfixStyle } from './postfix.js';
@@ -12,4 +13,5 @@ export const DSN_STYLES: ReadonlyArray<{ style: DsnStyle; weight: number }> = [
   { style: sendmailStyle, weight: 5 },
   { style: amazonSesStyle, weight: 4 },
   { style: gmailStyle, weight: 10 },
+  { style: exchangeStyle, weight: 12 },
 ];
