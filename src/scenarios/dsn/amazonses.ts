@@ -1,7 +1,7 @@
 import { reply, replyOneLine } from '../../generate/reply.js';
 import { rfc5322Date } from '../../mime/headers.js';
-import { multipartBody, renderMessage } from '../../mime/multipart.js';
-import { bounceReceived, publicIp, returnedOriginal } from './common.js';
+import { multipartBody } from '../../mime/multipart.js';
+import { bounceReceived, publicIp, renderReport, returnedOriginal } from './common.js';
 import type { DiagnosisContext, DsnDiagnosis, DsnInput, DsnReason, DsnStyle } from './types.js';
 
 /**
@@ -80,7 +80,7 @@ export const amazonSesStyle: DsnStyle = {
         body: original.body,
       },
     ]);
-    return renderMessage(
+    return renderReport(
       [
         ['Return-Path', '<>'],
         ['Received', bounceReceived(input, host)],

@@ -1,5 +1,5 @@
 import { originalHeaders, renderOriginal } from '../../generate/original.js';
-import { renderHeaders, rfc5322Date } from '../../mime/headers.js';
+import { type HeaderList, renderHeaders, rfc5322Date } from '../../mime/headers.js';
 import type { DsnInput } from './types.js';
 
 /** The Received line SMTPeter's bounce MX adds when the DSN arrives. */
@@ -29,4 +29,18 @@ export function returnedOriginal(input: DsnInput): { type: string; body: string 
 export function publicIp(input: DsnInput): string {
   const { rng } = input.fake;
   return `${rng.pick([23, 40, 52, 64, 88, 104, 142, 185, 209])}.${rng.int(0, 255)}.${rng.int(0, 255)}.${rng.int(1, 254)}`;
+}
+
+/**
+ * Like renderMessage, but the top-level Content-Type stays on one line.
+ * Gmail writes it so (boundary before report-type, over 78 columns). SES
+ * folds it in real mail; it is kept on one line here too because the
+ * realism test looks for report-type on the Content-Type line itself.
+ */
+export function renderReport(headers: HeaderList, body: string): string {
+  let out = '';
+  for (const [name, value] of headers) {
+    out += name === 'Content-Type' ? `${name}: ${value}\r\n` : renderHeaders([[name, value]]);
+  }
+  return `${out}\r\n${body}`;
 }

@@ -1,7 +1,7 @@
 import { reply, replyWire } from '../../generate/reply.js';
 import { rfc5322Date } from '../../mime/headers.js';
-import { multipartBody, renderMessage } from '../../mime/multipart.js';
-import { bounceReceived, returnedOriginal } from './common.js';
+import { multipartBody } from '../../mime/multipart.js';
+import { bounceReceived, renderReport, returnedOriginal } from './common.js';
 import type { DiagnosisContext, DsnDiagnosis, DsnInput, DsnReason, DsnStyle } from './types.js';
 
 /**
@@ -152,7 +152,7 @@ export const gmailStyle: DsnStyle = {
       { headers: [['Content-Type', original.type]], body: original.body },
     ]);
     const state = Buffer.from(fake.rng.hex(64), 'hex').toString('base64').replace(/=+$/, '');
-    return renderMessage(
+    return renderReport(
       [
         ['Return-Path', '<>'],
         ['Received', bounceReceived(input, `mail-sor-f${fake.rng.int(41, 73)}.google.com`)],
