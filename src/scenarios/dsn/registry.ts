@@ -2,6 +2,7 @@ import { amazonSesStyle } from './amazonses.js';
 import { exchangeStyle } from './exchange.js';
 import { eximStyle } from './exim.js';
 import { gmailStyle } from './gmail.js';
+import { office365Style } from './office365.js';
 import { postfixStyle } from './postfix.js';
 import { sendmailStyle } from './sendmail.js';
 import type { DsnStyle } from './types.js';
@@ -14,4 +15,5 @@ export const DSN_STYLES: ReadonlyArray<{ style: DsnStyle; weight: number }> = [
   { style: amazonSesStyle, weight: 4 },
   { style: gmailStyle, weight: 10 },
   { style: exchangeStyle, weight: 12 },
+  { style: office365Style, weight: 20 },
 ];
