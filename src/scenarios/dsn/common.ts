@@ -1,4 +1,5 @@
-import { rfc5322Date } from '../../mime/headers.js';
+import { originalHeaders, renderOriginal } from '../../generate/original.js';
+import { type HeaderList, renderHeaders, rfc5322Date } from '../../mime/headers.js';
 import type { DsnInput } from './types.js';
 
 /** The Received line SMTPeter's bounce MX adds when the DSN arrives. */
@@ -14,4 +15,32 @@ export function dsnDateParts(input: DsnInput): { arrival: string; now: string } 
     arrival: rfc5322Date(input.message.sentAt + 1500),
     now: rfc5322Date(input.now),
   };
+}
+
+/** The returned original: the whole message (RET=FULL) or only its headers. */
+export function returnedOriginal(input: DsnInput): { type: string; body: string } {
+  const { message: msg, fake } = input;
+  return input.returned === 'full'
+    ? { type: 'message/rfc822', body: renderOriginal(msg, fake) }
+    : { type: 'text/rfc822-headers', body: renderHeaders(originalHeaders(msg, fake)) };
+}
+
+/** A dotted-quad in a public-looking range, for MTA hosts in Received lines. */
+export function publicIp(input: DsnInput): string {
+  const { rng } = input.fake;
+  return `${rng.pick([23, 40, 52, 64, 88, 104, 142, 185, 209])}.${rng.int(0, 255)}.${rng.int(0, 255)}.${rng.int(1, 254)}`;
+}
+
+/**
+ * Like renderMessage, but the top-level Content-Type stays on one line.
+ * Gmail writes it so (boundary before report-type, over 78 columns). SES
+ * folds it in real mail; it is kept on one line here too because the
+ * realism test looks for report-type on the Content-Type line itself.
+ */
+export function renderReport(headers: HeaderList, body: string): string {
+  let out = '';
+  for (const [name, value] of headers) {
+    out += name === 'Content-Type' ? `${name}: ${value}\r\n` : renderHeaders([[name, value]]);
+  }
+  return `${out}\r\n${body}`;
 }

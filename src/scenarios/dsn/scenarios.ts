@@ -84,7 +84,7 @@ export const DSN_SCENARIOS: Scenario[] = (Object.keys(SUMMARIES) as DsnReason[])
   mode: 'async',
   reason: reason as Reason,
   states: ['bounce'],
-  styles: DSN_STYLES.map((s) => s.style.name),
+  styles: DSN_STYLES.filter((s) => s.style.reasons?.includes(reason) ?? true).map((s) => s.style.name),
   weight: SUMMARIES[reason][1],
   action: 'failed',
   build: (input) => buildDsn(reason, input),

@@ -37,6 +37,8 @@ export interface DsnStyle {
   recipientDomain?: (fake: Fake) => string;
   /** Reporting host for a recipient domain. */
   reportingHost: (recipientDomain: string, fake: Fake) => string;
+  /** The reasons this style can write; all of DSN_REASONS when absent. */
+  reasons?: readonly DsnReason[];
   /** Style-specific wording of a reason, when it differs from the generic one. */
   diagnose?: Partial<Record<DsnReason, (c: DiagnosisContext) => DsnDiagnosis>>;
   build(input: DsnInput): string;
