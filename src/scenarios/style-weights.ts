@@ -18,6 +18,7 @@ export const STYLE_WEIGHTS: Readonly<Record<string, number>> = {
   'exim-text': 6,
   qmail: 3,
   'gmail-legacy': 1,
+  gmx: 2,
 };
 
 export const styleWeight = (style: string): number => STYLE_WEIGHTS[style] ?? 5;

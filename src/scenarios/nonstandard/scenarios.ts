@@ -6,6 +6,7 @@ import type { Scenario, ScenarioInput } from '../types.js';
 import { internalHost } from './common.js';
 import { eximTextStyle } from './exim-text.js';
 import { gmailLegacyStyle } from './gmail-legacy.js';
+import { gmxStyle } from './gmx.js';
 import { qmailStyle } from './qmail.js';
 import type { NonstandardReason, NonstandardStyle } from './types.js';
 import { yahooStyle } from './yahoo.js';
@@ -15,6 +16,7 @@ export const NONSTANDARD_STYLES: readonly NonstandardStyle[] = [
   eximTextStyle,
   yahooStyle,
   gmailLegacyStyle,
+  gmxStyle,
 ];
 
 const SUMMARIES: Record<NonstandardReason, [string, number]> = {
