@@ -19,6 +19,11 @@ export const STYLE_WEIGHTS: Readonly<Record<string, number>> = {
   qmail: 3,
   'gmail-legacy': 1,
   gmx: 2,
+  // Auto-reply writers: Exchange/Outlook dominates business mailboxes.
+  exchange: 25,
+  dovecot: 6,
+  cyrus: 2,
+  apple: 4,
 };
 
 export const styleWeight = (style: string): number => STYLE_WEIGHTS[style] ?? 5;
