@@ -2,11 +2,17 @@ import { UsageError } from '../model/errors.js';
 import type { CallType } from '../model/events.js';
 import { AUTOREPLY_SCENARIOS } from './autoreply/scenarios.js';
 import { DSN_SCENARIOS } from './dsn/scenarios.js';
+import { NONSTANDARD_SCENARIOS } from './nonstandard/scenarios.js';
 import { SYNC_SCENARIOS } from './sync-failures.js';
 import type { Scenario, ScenarioInfo } from './types.js';
 
 /** Every scenario. A new one is a new entry in its section's file. */
-export const SCENARIOS: readonly Scenario[] = [...SYNC_SCENARIOS, ...DSN_SCENARIOS, ...AUTOREPLY_SCENARIOS];
+export const SCENARIOS: readonly Scenario[] = [
+  ...SYNC_SCENARIOS,
+  ...DSN_SCENARIOS,
+  ...NONSTANDARD_SCENARIOS,
+  ...AUTOREPLY_SCENARIOS,
+];
 
 export function findScenario(name: string): Scenario {
   const found = SCENARIOS.find((s) => s.name === name);

@@ -13,6 +13,17 @@ export const STYLE_WEIGHTS: Readonly<Record<string, number>> = {
   sendmail: 3,
   dns: 5,
   tcp: 5,
+  // Non-standard bounce writers: classic Exim text is still common on shared
+  // hosting, qmail survives at small ISPs, Gmail's text form is history.
+  'exim-text': 6,
+  qmail: 3,
+  'gmail-legacy': 1,
+  gmx: 2,
+  // Auto-reply writers: Exchange/Outlook dominates business mailboxes.
+  exchange: 25,
+  dovecot: 6,
+  cyrus: 2,
+  apple: 4,
 };
 
 export const styleWeight = (style: string): number => STYLE_WEIGHTS[style] ?? 5;

@@ -1,23 +1,47 @@
 import { buildOriginalMessage } from '../../generate/message.js';
+import { companyDomain } from '../../generate/providers.js';
 import type { BounceEvent, SimCall } from '../../model/events.js';
 import { formatTimestamp } from '../../model/time.js';
 import type { Scenario, ScenarioInput } from '../types.js';
+import { appleVacation } from './apple.js';
 import { exchangeOof } from './exchange.js';
-import { OOO_LANGUAGES } from './texts.js';
-import type { AutoReplyStyle } from './types.js';
+import { gmailVacation } from './gmail.js';
+import { cyrusVacation, dovecotVacation } from './sieve.js';
+import { pickLanguage, writeOutOfOffice } from './texts.js';
+import type { AutoReplyStyle, AutoReplyText } from './types.js';
 
 export const AUTOREPLY_STYLES: ReadonlyArray<{ style: AutoReplyStyle; weight: number }> = [
   { style: exchangeOof, weight: 40 },
+  { style: gmailVacation, weight: 30 },
+  { style: dovecotVacation, weight: 12 },
+  { style: cyrusVacation, weight: 4 },
+  { style: appleVacation, weight: 8 },
 ];
 
-function buildAutoReply(input: ScenarioInput): SimCall[] {
+/** One auto-reply with what went into it, so tests can check the wire against the intent. */
+export interface ComposedAutoReply {
+  call: SimCall;
+  text: AutoReplyText;
+  /** The Subject as intended, before RFC 2047 encoding. */
+  subject: string;
+}
+
+export function composeAutoReply(input: ScenarioInput): ComposedAutoReply {
   const { fake, now } = input;
   const style = AUTOREPLY_STYLES.find((s) => s.style.name === input.style)!.style;
-  const msg = buildOriginalMessage(fake, now, { ...input.message, sentBefore: fake.rng.int(3, 120) * 1000 });
-  const language = fake.rng.pick(Object.keys(OOO_LANGUAGES));
+  const domain = input.message.domain ?? style.recipientDomain?.(fake) ?? companyDomain(fake);
+  const msg = buildOriginalMessage(fake, now, {
+    ...input.message,
+    domain,
+    sentBefore: fake.rng.int(3, 120) * 1000,
+  });
   const back = now + fake.rng.int(1, 21) * 86_400_000;
-  const text = OOO_LANGUAGES[language]!(fake, back, msg.recipientName);
-  const mime = style.build({ fake, now, message: msg, text });
+  const lang = pickLanguage(fake, msg.recipientDomain);
+  // Colleagues' addresses are on the person's own domain, unless that is a webmail one.
+  const orgDomain = style.recipientDomain ? companyDomain(fake) : msg.recipientDomain;
+  const text = writeOutOfOffice(fake, lang, back, msg.recipientName, orgDomain);
+  const replyInput = { fake, now, message: msg, text };
+  const mime = style.build(replyInput);
   const time = Math.floor(now / 1000);
   const event: BounceEvent = {
     id: msg.id,
@@ -29,20 +53,19 @@ function buildAutoReply(input: ScenarioInput): SimCall[] {
     mime,
     tags: msg.tags,
   };
-  return [
-    {
-      event,
-      scenario: 'autoreply-out-of-office',
-      style: style.name,
-      mailfrom: style.nullSender ? '' : msg.recipient,
-    },
-  ];
+  const call: SimCall = {
+    event,
+    scenario: 'autoreply-out-of-office',
+    style: style.name,
+    mailfrom: style.nullSender ? '' : msg.recipient,
+  };
+  return { call, text, subject: style.subject(replyInput) };
 }
 
 export const AUTOREPLY_SCENARIOS: Scenario[] = [
   {
     name: 'autoreply-out-of-office',
-    summary: 'Out-of-office / vacation auto-reply (bounce call only)',
+    summary: 'Out-of-office / vacation auto-reply in en/nl/de/fr (bounce call only)',
     kind: 'autoreply',
     calls: ['bounce'],
     mode: 'none',
@@ -50,6 +73,6 @@ export const AUTOREPLY_SCENARIOS: Scenario[] = [
     states: [],
     styles: AUTOREPLY_STYLES.map((s) => s.style.name),
     weight: 10,
-    build: buildAutoReply,
+    build: (input) => [composeAutoReply(input).call],
   },
 ];
