@@ -60,7 +60,8 @@ export class EventGenerator {
     const seed = deriveSeed(this.options.seed, index);
     const fake = this.fake.reseed(seed);
     const scenario = fake.rng.weighted(this.candidates, (s) => s.weight);
-    const style = this.options.style ?? fake.rng.weighted(scenario.styles, styleWeight);
+    const style =
+      this.options.style ?? fake.rng.weighted(scenario.styles, scenario.styleWeight ?? styleWeight);
     const calls = scenario.build({
       fake,
       now: this.options.clock(index),

@@ -30,6 +30,6 @@ export function scenariosForType(type: CallType): Scenario[] {
 }
 
 export function scenarioInfo(s: Scenario): ScenarioInfo {
-  const { build: _build, ...info } = s;
+  const { build: _build, styleWeight: _weight, ...info } = s;
   return info;
 }

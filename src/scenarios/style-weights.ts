@@ -1,7 +1,9 @@
 /**
  * How often each style shows up in real traffic, for a mix that does not
- * name one. Receiving providers by consumer mailbox share; MTAs by what
- * sits in front of company domains. Unlisted styles weigh 5.
+ * name one, where a scenario has no table of its own (DSN and auto-reply
+ * writers weigh their styles in their registries). Receiving providers by
+ * consumer mailbox share; MTAs by what sits in front of company domains.
+ * Unlisted styles weigh 5.
  */
 export const STYLE_WEIGHTS: Readonly<Record<string, number>> = {
   gmail: 40,
@@ -19,11 +21,6 @@ export const STYLE_WEIGHTS: Readonly<Record<string, number>> = {
   qmail: 3,
   'gmail-legacy': 1,
   gmx: 2,
-  // Auto-reply writers: Exchange/Outlook dominates business mailboxes.
-  exchange: 25,
-  dovecot: 6,
-  cyrus: 2,
-  apple: 4,
 };
 
 export const styleWeight = (style: string): number => STYLE_WEIGHTS[style] ?? 5;

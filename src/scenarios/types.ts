@@ -37,6 +37,8 @@ export interface ScenarioInput {
 }
 
 export interface Scenario extends ScenarioInfo {
+  /** Share of each style in a realistic mix; default: the provider table in style-weights.ts. */
+  styleWeight?: (style: string) => number;
   /** Pure: the same input gives the same calls. */
   build(input: ScenarioInput): SimCall[];
 }

@@ -73,6 +73,7 @@ export const AUTOREPLY_SCENARIOS: Scenario[] = [
     states: [],
     styles: AUTOREPLY_STYLES.map((s) => s.style.name),
     weight: 10,
+    styleWeight: (style) => AUTOREPLY_STYLES.find((s) => s.style.name === style)?.weight ?? 1,
     build: (input) => [composeAutoReply(input).call],
   },
 ];

@@ -87,5 +87,6 @@ export const DSN_SCENARIOS: Scenario[] = (Object.keys(SUMMARIES) as DsnReason[])
   styles: DSN_STYLES.filter((s) => s.style.reasons?.includes(reason) ?? true).map((s) => s.style.name),
   weight: SUMMARIES[reason][1],
   action: 'failed',
+  styleWeight: (style) => DSN_STYLES.find((s) => s.style.name === style)?.weight ?? 1,
   build: (input) => buildDsn(reason, input),
 }));
