@@ -94,7 +94,7 @@ export function buildOriginalMessage(fake: Fake, now: number, options: MessageOp
   const subject = rng.pick([
     () => `Your order #${rng.int(100000, 999999)} has shipped`,
     () =>
-      `${faker.commerce.productAdjective()} deals on ${faker.commerce.product().toLowerCase()}s this week`,
+      `This week: ${faker.commerce.productAdjective().toLowerCase()} ${faker.commerce.product().toLowerCase()} deals`,
     () => `Welcome to ${fromName}, ${first}!`,
     () => `Invoice ${rng.int(2026000, 2026999)} from ${fromName}`,
     () => `${fromName} newsletter: ${faker.company.catchPhrase()}`,
