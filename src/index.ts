@@ -2,10 +2,12 @@
  * smtpeter-sim as a library: build the exact calls SMTPeter makes, encode
  * and sign them, or run a receiver, from a receiver's own test suite.
  */
+
 export { type BodyFormat, encodeCall, FORMATS, formEncode, jsonEncode } from './encode/body.js';
 export { DIALECT_INFO, DIALECTS, type Dialect, type Payload, toPayload } from './encode/dialect.js';
 export { EventGenerator, eventClock, type GenerateOptions, SEEDED_EPOCH } from './generate/events.js';
 export { buildOriginalMessage, type OriginalMessage } from './generate/message.js';
+export { type MadeCall, type MakeCallOptions, makeCall } from './library.js';
 export { UsageError } from './model/errors.js';
 export type {
   BounceEvent,

@@ -13,6 +13,7 @@ export interface ListenFlags {
   status?: string;
   dialect?: string;
   json?: boolean;
+  acceptInvalid?: boolean;
 }
 
 /** Run a receiver until SIGINT/SIGTERM; print every call. */
@@ -30,6 +31,7 @@ export async function listenCommand(flags: ListenFlags): Promise<number> {
     port,
     host: flags.host ?? '127.0.0.1',
     status,
+    ...(flags.acceptInvalid ? { acceptInvalid: true } : {}),
     ...(publicKey ? { publicKey } : {}),
     ...(dialect ? { dialect } : {}),
     onCall: (call) => {

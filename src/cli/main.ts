@@ -95,7 +95,8 @@ export function buildProgram(): Command {
     .option('-p, --port <port>', 'port', '8025')
     .option('--host <host>', 'address to bind', '127.0.0.1')
     .option('--public-key <file>', 'verify Digest and Signature with this public key (PEM)')
-    .option('--status <code>', 'HTTP status to answer', '200')
+    .option('--status <code>', 'HTTP status to answer valid calls with', '200')
+    .option('--accept-invalid', 'answer --status to invalid calls too (default: 400 with the problems)')
     .addOption(
       new Option('--dialect <dialect>', 'insist on one dialect').choices([
         'smtpeter',

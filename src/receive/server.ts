@@ -35,8 +35,10 @@ export interface ReceiverOptions {
   port?: number;
   host?: string;
   publicKey?: KeyObject;
-  /** Status to answer every POST with. */
+  /** Status to answer a valid POST with. */
   status?: number;
+  /** Answer invalid calls (field problems, failed signature) with `status` too, instead of 400. */
+  acceptInvalid?: boolean;
   dialect?: Dialect;
   /** Reject a signed call whose Date is further from now than this (s). */
   maxSkewSeconds?: number;
@@ -125,6 +127,10 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
         const validation: Validation = parsed.ok
           ? validateCall(parsed.fields, options.dialect)
           : { problems: [parsed.problem] };
+        const signature = checkSignature(method, path, headers, body, options);
+        const problems = [...validation.problems];
+        if (signature.result === 'failed') problems.push(`signature: ${signature.problem}`);
+        const answered = problems.length && !options.acceptInvalid ? 400 : status;
         const call: ReceivedCall = {
           seq: calls.length + 1,
           receivedAt: (options.now ?? Date.now)(),
@@ -134,13 +140,15 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
           body,
           ...(parsed.ok ? { fields: parsed.fields, format: parsed.format } : {}),
           validation,
-          signature: checkSignature(method, path, headers, body, options),
+          signature,
           summary: parsed.ok ? describeFields(parsed.fields) : parsed.problem,
-          answered: status,
+          answered,
         };
         calls.push(call);
         options.onCall?.(call);
-        res.writeHead(status, { 'content-type': 'text/plain' }).end(status < 300 ? 'OK\n' : 'error\n');
+        // A receiver that refuses what it cannot trust, and says why.
+        const text = answered === 400 ? `${problems.join('\n')}\n` : answered < 300 ? 'OK\n' : 'error\n';
+        res.writeHead(answered, { 'content-type': 'text/plain' }).end(text);
       },
       (err: Error) => {
         res.writeHead(413, { 'content-type': 'text/plain' }).end(`${err.message}\n`);

@@ -42,6 +42,8 @@ describe('listen', () => {
         'fire',
         '--scenario',
         'dsn-userunknown',
+        '--style',
+        'postfix',
         '-n',
         '2',
         '--url',
@@ -61,16 +63,83 @@ describe('listen', () => {
     }
   });
 
-  test('a call signed with another key is flagged, and --status is answered', async () => {
+  test('a call signed with another key is refused with 400; valid calls get --status', async () => {
     const other = join(TEST_HOME, 'listen-other');
     await cli(['keys', 'generate', '--out', other]);
     const l = await startListen(['--public-key', join(keys, 'smtpeter-sim.pub'), '--status', '503']);
     try {
-      const r = await cli(['fire', '-n', '1', '--url', l.url, '--key', join(other, 'smtpeter-sim.key')]);
-      assert.equal(r.code, 1, 'a 503 answer makes fire exit 1');
-      assert.match(r.stdout, /✘ 503/);
+      const forged = await cli(['fire', '-n', '1', '--url', l.url, '--key', join(other, 'smtpeter-sim.key')]);
+      assert.equal(forged.code, 1);
+      assert.match(forged.stdout, /✘ 400/);
+      const valid = await cli(['fire', '-n', '1', '--url', l.url, '--key', join(keys, 'smtpeter-sim.key')]);
+      assert.equal(valid.code, 1, 'a 503 answer makes fire exit 1');
+      assert.match(valid.stdout, /✘ 503/);
       await new Promise((res) => setTimeout(res, 100));
       assert.match(l.out(), /signature FAILED: signature does not verify with the public key/);
+    } finally {
+      await stop(l.proc);
+    }
+  });
+
+  test('names the dialect of each kind of call', async () => {
+    const l = await startListen(['--json']);
+    try {
+      for (const dialect of ['smtpeter', 'smtpeter-feedback-loop', 'marketing-suite']) {
+        for (const scenario of ['sync-userunknown', 'dsn-userunknown', 'autoreply-out-of-office']) {
+          const r = await cli([
+            'fire',
+            '--scenario',
+            scenario,
+            '-n',
+            '1',
+            '--url',
+            l.url,
+            '--dialect',
+            dialect,
+            '--no-sign',
+          ]);
+          assert.equal(r.code, 0, `${dialect} ${scenario}: ${r.stdout}`);
+        }
+      }
+      await new Promise((res) => setTimeout(res, 100));
+      const lines = l
+        .out()
+        .trim()
+        .split('\n')
+        .map((x) => JSON.parse(x) as { dialect: string; problems: string[] });
+      assert.deepEqual(
+        lines.map((x) => x.dialect),
+        ['smtpeter', 'smtpeter-feedback-loop', 'marketing-suite'].flatMap((d) => [d, d, d]),
+      );
+      for (const x of lines) assert.deepEqual(x.problems, []);
+    } finally {
+      await stop(l.proc);
+    }
+  });
+
+  test('rejects a mixed-dialect or incomplete call with a clear line', async () => {
+    const l = await startListen([]);
+    try {
+      const post = (body: string): Promise<Response> =>
+        fetch(l.url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body,
+        });
+      const mixed = await post(
+        'id=1&type=bounce&recipient=a%40b.example&mailfrom=&rcptto=x%40y.example&mime=A%3A+b%0D%0A%0D%0Ac',
+      );
+      assert.equal(mixed.status, 400);
+      assert.match(
+        await mixed.text(),
+        /mixes dialects: webhook field\(s\) type beside feedback-loop field\(s\) mailfrom, rcptto/,
+      );
+      const incomplete = await post('id=1&recipient=a%40b.example&mailfrom=&mime=A%3A+b%0D%0A%0D%0Ac');
+      assert.equal(incomplete.status, 400);
+      assert.match(await incomplete.text(), /missing field 'rcptto'/);
+      await new Promise((res) => setTimeout(res, 100));
+      assert.match(l.out(), /problems: mixes dialects/);
+      assert.match(l.out(), /problems: .*missing field 'rcptto'/);
     } finally {
       await stop(l.proc);
     }

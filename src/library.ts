@@ -1,0 +1,48 @@
+import { type BodyFormat, encodeCall } from './encode/body.js';
+import { type Dialect, type Payload, toPayload } from './encode/dialect.js';
+import { EventGenerator, SEEDED_EPOCH } from './generate/events.js';
+import type { CallType, SimCall } from './model/events.js';
+
+export interface MakeCallOptions {
+  scenario?: string;
+  type?: CallType;
+  style?: string;
+  dialect?: Dialect;
+  format?: BodyFormat;
+  seed?: number;
+  /** Event time, ms; default a fixed instant so the call is reproducible. */
+  time?: number;
+  recipient?: string;
+  tags?: string[];
+}
+
+export interface MadeCall {
+  call: SimCall;
+  /** The fields in the dialect, in order. */
+  payload: Payload;
+  fields: Record<string, string | number | readonly string[]>;
+  contentType: string;
+  body: Buffer;
+}
+
+/**
+ * One call, ready for a receiver's test:
+ * `makeCall({ scenario: 'dsn-userunknown', type: 'bounce', dialect: 'marketing-suite' })`.
+ */
+export function makeCall(options: MakeCallOptions = {}): MadeCall {
+  const time = options.time ?? SEEDED_EPOCH;
+  const generator = new EventGenerator({
+    seed: options.seed ?? 1,
+    clock: () => time,
+    ...(options.scenario ? { scenario: options.scenario } : {}),
+    ...(options.type ? { type: options.type } : {}),
+    ...(options.style ? { style: options.style } : {}),
+    ...(options.recipient ? { recipient: options.recipient } : {}),
+    ...(options.tags ? { tags: options.tags } : {}),
+  });
+  const [call] = generator.take(1);
+  const dialect = options.dialect ?? 'smtpeter';
+  const payload = toPayload(call!, dialect);
+  const { contentType, body } = encodeCall(call!, options.format ?? 'form', dialect);
+  return { call: call!, payload, fields: Object.fromEntries(payload), contentType, body };
+}
