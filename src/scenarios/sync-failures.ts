@@ -1,8 +1,8 @@
+import { callBase } from '../generate/call-events.js';
 import { buildOriginalMessage } from '../generate/message.js';
 import { PROVIDERS, providerDomain, remoteIp } from '../generate/providers.js';
 import { reply, replyDescription, type SmtpReply } from '../generate/reply.js';
 import type { FailureAction, FailureEvent, Reason, SimCall, SmtpState } from '../model/events.js';
-import { formatTimestamp } from '../model/time.js';
 import type { Fake } from '../random/fake.js';
 import type { Scenario, ScenarioInput } from './types.js';
 
@@ -594,16 +594,11 @@ function buildSync(spec: SyncSpec, input: ScenarioInput): SimCall[] {
     trace: traceFor(style, fake),
   };
   const wording = spec.styles[style]!(ctx);
-  const time = Math.floor(now / 1000);
   const event: FailureEvent = {
-    id: msg.id,
+    ...callBase(msg, now),
     type: 'failure',
-    timestamp: formatTimestamp(time),
-    time,
-    recipient: msg.recipient,
     action: spec.action,
     state: spec.state,
-    tags: msg.tags,
   };
   if ('local' in wording) {
     event.description = wording.local;

@@ -7,7 +7,20 @@ import { parseMime } from '../helpers/mime.js';
 test('--attachment-size 2MB: real-size returned messages with a parseable attachment', async () => {
   const server = await startCaptureServer();
   try {
-    const r = await cli(['fire', '--scenario', 'dsn-mailboxfull', '--style', 'postfix', '-n', '1', '--url', server.url, '--attachment-size', '2MB', '--no-sign']);
+    const r = await cli([
+      'fire',
+      '--scenario',
+      'dsn-mailboxfull',
+      '--style',
+      'postfix',
+      '-n',
+      '1',
+      '--url',
+      server.url,
+      '--attachment-size',
+      '2MB',
+      '--no-sign',
+    ]);
     assert.equal(r.code, 0, r.stderr);
     const req = server.requests[0]!;
     assert.equal(Number(req.headers['content-length']), req.body.length);

@@ -1,7 +1,7 @@
+import { bounceEvent } from '../../generate/call-events.js';
 import { buildOriginalMessage } from '../../generate/message.js';
 import { companyDomain } from '../../generate/providers.js';
-import type { BounceEvent, SimCall } from '../../model/events.js';
-import { formatTimestamp } from '../../model/time.js';
+import type { SimCall } from '../../model/events.js';
 import type { Scenario, ScenarioInput } from '../types.js';
 import { appleVacation } from './apple.js';
 import { exchangeOof } from './exchange.js';
@@ -42,17 +42,7 @@ export function composeAutoReply(input: ScenarioInput): ComposedAutoReply {
   const text = writeOutOfOffice(fake, lang, back, msg.recipientName, orgDomain);
   const replyInput = { fake, now, message: msg, text };
   const mime = style.build(replyInput);
-  const time = Math.floor(now / 1000);
-  const event: BounceEvent = {
-    id: msg.id,
-    type: 'bounce',
-    timestamp: formatTimestamp(time),
-    time,
-    recipient: msg.recipient,
-    envelope: msg.envelope,
-    mime,
-    tags: msg.tags,
-  };
+  const event = bounceEvent(msg, now, mime);
   const call: SimCall = {
     event,
     scenario: 'autoreply-out-of-office',

@@ -1,8 +1,8 @@
+import { bounceEvent, callBase } from '../../generate/call-events.js';
 import { buildOriginalMessage } from '../../generate/message.js';
 import { companyDomain } from '../../generate/providers.js';
 import { replyDescription } from '../../generate/reply.js';
-import type { BounceEvent, FailureEvent, Reason, SimCall } from '../../model/events.js';
-import { formatTimestamp } from '../../model/time.js';
+import type { FailureEvent, Reason, SimCall } from '../../model/events.js';
 import type { Scenario, ScenarioInput } from '../types.js';
 import { GENERIC_DIAGNOSES } from './diagnoses.js';
 import { DSN_STYLES } from './registry.js';
@@ -55,17 +55,9 @@ function buildDsn(reason: DsnReason, input: ScenarioInput): SimCall[] {
     returned: input.attachmentBytes > 0 || fake.rng.chance(0.7) ? 'full' : 'headers',
     reportingHost,
   });
-  const time = Math.floor(now / 1000);
-  const common = {
-    id: msg.id,
-    timestamp: formatTimestamp(time),
-    time,
-    recipient: msg.recipient,
-    tags: msg.tags,
-  };
-  const bounce: BounceEvent = { ...common, type: 'bounce', envelope: msg.envelope, mime };
+  const bounce = bounceEvent(msg, now, mime);
   // SMTPeter recognised the DSN and reports what it says.
-  const failure: FailureEvent = { ...common, type: 'failure', action: 'failed', state: 'bounce' };
+  const failure: FailureEvent = { ...callBase(msg, now), type: 'failure', action: 'failed', state: 'bounce' };
   if (diagnosis.reply) failure.code = diagnosis.reply.code;
   failure.extended = diagnosis.status;
   failure.description = diagnosis.reply ? replyDescription(diagnosis.reply) : diagnosis.local!;

@@ -1,7 +1,7 @@
+import { bounceEvent } from '../../generate/call-events.js';
 import { buildOriginalMessage } from '../../generate/message.js';
 import { companyDomain } from '../../generate/providers.js';
-import type { BounceEvent, SimCall } from '../../model/events.js';
-import { formatTimestamp } from '../../model/time.js';
+import type { SimCall } from '../../model/events.js';
 import type { Scenario, ScenarioInput } from '../types.js';
 import { internalHost } from './common.js';
 import { eximTextStyle } from './exim-text.js';
@@ -37,17 +37,7 @@ function buildNonstandard(reason: NonstandardReason, input: ScenarioInput): SimC
   });
   const next = internalHost(msg.recipientDomain, fake);
   const mime = style.build({ fake, now, message: msg, reason, nextHop: next.host, nextHopIp: next.ip });
-  const time = Math.floor(now / 1000);
-  const event: BounceEvent = {
-    id: msg.id,
-    type: 'bounce',
-    timestamp: formatTimestamp(time),
-    time,
-    recipient: msg.recipient,
-    envelope: msg.envelope,
-    mime,
-    tags: msg.tags,
-  };
+  const event = bounceEvent(msg, now, mime);
   // SMTPeter cannot read these, so there is no failure call: only the raw bounce.
   return [{ event, scenario: `nonstandard-${reason}`, style: style.name, mailfrom: '' }];
 }
