@@ -89,7 +89,9 @@ function checkValues(f: Fields, problems: string[]): void {
   if (str('extended') !== undefined && !/^[245]\.\d{1,3}\.\d{1,3}$/.test(str('extended')!)) {
     problems.push(`extended '${str('extended')}' is not an RFC 3463 status`);
   }
-  if (str('code') && str('extended') && str('code')![0] !== str('extended')![0]) {
+  // A DSN's code and Status are separate fields, and real expired DSNs mix
+  // classes (550 4.4.7 QUEUE.Expired): only a sync reply must agree.
+  if (str('code') && str('extended') && state !== 'bounce' && str('code')![0] !== str('extended')![0]) {
     problems.push(`code ${str('code')} and extended ${str('extended')} disagree on the class`);
   }
   if ('tags' in f) {
