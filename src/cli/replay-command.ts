@@ -1,4 +1,5 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { loadConfig } from '../config/load.js';
 import { Settings } from '../config/settings.js';
 import { type BodyFormat, FORMATS } from '../encode/body.js';
@@ -94,6 +95,8 @@ export async function replayCommand(paths: string[], flags: ReplayFlags): Promis
   if (flags.json && reporter === 'junit' && !flags.out)
     throw new UsageError('--json: with --reporter junit, give --out FILE for the XML');
   if (flags.out && reporter !== 'junit') throw new UsageError('--out: only goes with --reporter junit');
+  if (flags.out && !existsSync(dirname(resolve(flags.out))))
+    throw new UsageError(`--out: folder ${dirname(flags.out)} does not exist`);
   const pace = pacing(flags);
   const timeoutMs = flags.timeout ? duration('--timeout', flags.timeout) : 10_000;
   const extraHeaders = Object.fromEntries((flags.header ?? []).map((h) => header('--header', h)));
