@@ -134,6 +134,76 @@ export function buildProgram(): Command {
     .option('--json', 'as JSON')
     .action(run(async () => (await import('./config-command.js')).configCommand));
 
+  program
+    .command('replay')
+    .description('send the calls of fixture files (or folders of them) in order; all are checked first')
+    .argument('<paths...>', 'fixture files (.json, .ndjson) or folders')
+    .option('--url <url>', 'receiver URL for every call')
+    .option('--failure-url <url>', 'receiver URL for failure calls')
+    .option('--bounce-url <url>', 'receiver URL for bounce calls')
+    .option('--realtime', 'keep the recorded spacing (at, delay, event times)')
+    .option('--speed <factor>', 'as recorded, this much faster, e.g. 10x (implies --realtime)')
+    .option('--rate <rate>', 'evenly paced instead: 50/s, 600/m')
+    .option('--keep-time', 'send the recorded times (default: each file rebased to now)')
+    .option('--dry-run', 'check the fixtures and print the HTTP requests, send nothing')
+    .option('--json', 'machine-readable results on stdout')
+    .addOption(new Option('--reporter <name>', 'report format (default text)').choices(['text', 'junit']))
+    .option('--out <file>', 'write the junit report here (default stdout)')
+    .option('-H, --header <header>', "extra request header 'Name: value' (repeatable)", collect)
+    .addOption(new Option('--format <format>', 'body encoding (default form)').choices(['form', 'json']))
+    .addOption(
+      new Option('--dialect <dialect>', 'payload shape when a fixture names none (default smtpeter)').choices(
+        ['smtpeter', 'smtpeter-feedback-loop', 'marketing-suite'],
+      ),
+    )
+    .option('--key <file>', 'RSA private key (PEM) to sign with')
+    .option('--copernica-id <id>', 'X-Copernica-ID value')
+    .option('--key-id <id>', 'Signature keyId')
+    .option('--no-sign', 'send unsigned calls')
+    .addOption(
+      new Option('--signed-headers <list>', 'header set the signature covers').choices([
+        'live',
+        'documented',
+      ]),
+    )
+    .addOption(
+      new Option('--digest-case <case>', 'sha-256= (live) or SHA-256= (documented)').choices([
+        'lower',
+        'upper',
+      ]),
+    )
+    .option('--timeout <duration>', 'per-request timeout, e.g. 5s', '10s')
+    .option('--insecure', 'accept any TLS certificate')
+    .option('--ca <file>', 'trust this CA certificate (PEM)')
+    .option('--config <file>', 'config file (default: search from the current folder)')
+    .action(run(async () => (await import('./replay-command.js')).replayCommand));
+
+  program
+    .command('generate')
+    .description('write generated calls as a fixture file, ready to replay (same seed, same bytes)')
+    .option('-n, --count <n>', 'number of calls', '1')
+    .addOption(new Option('--type <type>', 'only calls of this webhook type').choices(['failure', 'bounce']))
+    .option('--scenario <name>', 'one scenario (see `smtpeter-sim scenarios`)')
+    .option('--style <name>', 'write in this provider/MTA style')
+    .option('--seed <seed>', 'seed (default: random, recorded in the file)')
+    .option('--time <iso>', 'event time of the first call (default 2026-01-15T09:30:00Z)')
+    .option('--recipient <address>', 'recipient address')
+    .option('--domain <domain>', 'recipient domain')
+    .option('--tag <tag>', 'tag of the message (repeatable)', collect)
+    .addOption(
+      new Option(
+        '--format <format>',
+        'json, or ndjson for long sequences (default: from --out, else json)',
+      ).choices(['json', 'ndjson']),
+    )
+    .option('-o, --out <file>', 'write here instead of stdout')
+    .action(run(async () => (await import('./generate-command.js')).generateCommand));
+
+  program
+    .command('schema')
+    .description('print the JSON Schema of fixture files')
+    .action(run(async () => (await import('./schema-command.js')).schemaCommand));
+
   return program;
 }
 

@@ -1,0 +1,72 @@
+import { writeFileSync } from 'node:fs';
+import { entryFor, FIXTURE_FORMATS, type FixtureFormat, writeFixture } from '../fixtures/write.js';
+import { EventGenerator, SEEDED_EPOCH } from '../generate/events.js';
+import { isValidTag } from '../generate/message.js';
+import { UsageError } from '../model/errors.js';
+import { CALL_TYPES, type CallType } from '../model/events.js';
+import { seedFromString } from '../random/rng.js';
+import { oneOf, positiveInt } from './flags.js';
+
+export interface GenerateFlags {
+  count?: string;
+  type?: string;
+  scenario?: string;
+  style?: string;
+  seed?: string;
+  time?: string;
+  out?: string;
+  format?: string;
+  recipient?: string;
+  domain?: string;
+  tag?: string[];
+}
+
+/**
+ * Write generated calls as a fixture, every field spelled out, so replaying
+ * it sends exactly these calls. One seed, one file, byte for byte.
+ */
+export function generateCommand(flags: GenerateFlags): number {
+  const count = flags.count ? positiveInt('--count', flags.count) : 1;
+  const type = flags.type ? oneOf<CallType>('--type', flags.type, CALL_TYPES) : undefined;
+  const format = oneOf<FixtureFormat>(
+    '--format',
+    flags.format ?? (flags.out?.endsWith('.ndjson') ? 'ndjson' : 'json'),
+    FIXTURE_FORMATS,
+  );
+  for (const t of flags.tag ?? [])
+    if (!isValidTag(t))
+      throw new UsageError(`--tag: '${t}' contains white space or a semicolon (SMTPeter forbids both)`);
+  if (flags.recipient && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(flags.recipient))
+    throw new UsageError(`--recipient: '${flags.recipient}' is not an e-mail address`);
+  if (flags.domain && !/^[a-z0-9-]+(\.[a-z0-9-]+)+$/i.test(flags.domain))
+    throw new UsageError(`--domain: '${flags.domain}' is not a domain name`);
+  const seedText = flags.seed ?? String((Math.random() * 2 ** 32) >>> 0);
+  const seed = seedFromString(seedText);
+  const base = flags.time ? Date.parse(flags.time) : SEEDED_EPOCH;
+  if (Number.isNaN(base))
+    throw new UsageError(`--time: expected an ISO date such as 2026-11-23T10:00:00Z, got '${flags.time}'`);
+  const calls = new EventGenerator({
+    seed,
+    clock: (i) => base + i * 1000,
+    ...(type ? { type } : {}),
+    ...(flags.scenario ? { scenario: flags.scenario } : {}),
+    ...(flags.style ? { style: flags.style } : {}),
+    ...(flags.recipient ? { recipient: flags.recipient } : {}),
+    ...(flags.domain ? { domain: flags.domain } : {}),
+    ...(flags.tag ? { tags: flags.tag } : {}),
+  }).take(count);
+  const args = [
+    `--seed ${seedText}`,
+    `--count ${count}`,
+    ...(type ? [`--type ${type}`] : []),
+    ...(flags.scenario ? [`--scenario ${flags.scenario}`] : []),
+    ...(flags.style ? [`--style ${flags.style}`] : []),
+  ];
+  const text = writeFixture(
+    calls.map((call) => entryFor(call)),
+    { format, description: `smtpeter-sim generate ${args.join(' ')}` },
+  );
+  if (flags.out) writeFileSync(flags.out, text);
+  else process.stdout.write(text);
+  return 0;
+}

@@ -1,0 +1,215 @@
+import { existsSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { loadConfig } from '../config/load.js';
+import { Settings } from '../config/settings.js';
+import { type BodyFormat, FORMATS } from '../encode/body.js';
+import { DIALECTS, type Dialect } from '../encode/dialect.js';
+import { formatProblem } from '../fixtures/format.js';
+import { loadFixtures } from '../fixtures/load.js';
+import { type Pacing, prepare, replay } from '../fixtures/replay.js';
+import { UsageError } from '../model/errors.js';
+import { parseRate } from '../pace/pacer.js';
+import { colourFor } from '../report/colour.js';
+import { junitXml } from '../report/junit.js';
+import { replayJson, replayLine, replaySummaryText, summarise } from '../report/replay-report.js';
+import { renderRequest, type SigningConfig, type Targets } from '../run/request.js';
+import { HttpClient } from '../transport/http.js';
+import { duration, header, httpUrl, oneOf } from './flags.js';
+import { type ResolvedSigning, resolveSigning } from './signing.js';
+
+export interface ReplayFlags {
+  url?: string;
+  failureUrl?: string;
+  bounceUrl?: string;
+  realtime?: boolean;
+  speed?: string;
+  rate?: string;
+  keepTime?: boolean;
+  dryRun?: boolean;
+  json?: boolean;
+  reporter?: string;
+  out?: string;
+  header?: string[];
+  format?: string;
+  dialect?: string;
+  key?: string;
+  copernicaId?: string;
+  keyId?: string;
+  sign: boolean;
+  signedHeaders?: string;
+  digestCase?: string;
+  timeout?: string;
+  insecure?: boolean;
+  ca?: string;
+  config?: string;
+}
+
+function pacing(flags: ReplayFlags): Pacing {
+  if (flags.rate && (flags.realtime || flags.speed))
+    throw new UsageError('--rate: give --rate or --realtime/--speed, not both');
+  if (flags.rate) {
+    const perSecond = parseRate(flags.rate);
+    if (perSecond === undefined)
+      throw new UsageError(`--rate: expected a rate such as 50/s, 600/m or 10, got '${flags.rate}'`);
+    return { kind: 'rate', perSecond };
+  }
+  if (flags.speed) {
+    const m = /^(\d+(?:\.\d+)?)x?$/i.exec(flags.speed);
+    const speed = m ? Number(m[1]) : Number.NaN;
+    if (!(speed > 0))
+      throw new UsageError(`--speed: expected a factor such as 10x or 0.5x, got '${flags.speed}'`);
+    return { kind: 'realtime', speed };
+  }
+  return flags.realtime ? { kind: 'realtime', speed: 1 } : { kind: 'asap' };
+}
+
+/**
+ * Exit code: 0 every call answered as expected, 1 otherwise, 2 for bad
+ * flags or fixtures (then nothing is sent).
+ */
+export async function replayCommand(paths: string[], flags: ReplayFlags): Promise<number> {
+  const out = process.stdout;
+  const err = process.stderr;
+  const c = colourFor(out);
+  const config = await loadConfig(process.cwd(), flags.config);
+  const settings = new Settings(
+    {
+      url: flags.url,
+      failureUrl: flags.failureUrl,
+      bounceUrl: flags.bounceUrl,
+      format: flags.format,
+      dialect: flags.dialect,
+      key: flags.key,
+      copernicaId: flags.copernicaId,
+      keyId: flags.keyId,
+      signedHeaders: flags.signedHeaders,
+      digestCase: flags.digestCase,
+    },
+    config,
+  );
+
+  // --- every flag checked before anything is read or sent ---
+  const format = oneOf<BodyFormat>('format', settings.value<string>('format', 'form')!, FORMATS);
+  const dialect = oneOf<Dialect>('dialect', settings.value<string>('dialect', 'smtpeter')!, DIALECTS);
+  const reporter = oneOf('--reporter', flags.reporter ?? 'text', ['text', 'junit']);
+  if (flags.json && reporter === 'junit' && !flags.out)
+    throw new UsageError('--json: with --reporter junit, give --out FILE for the XML');
+  if (flags.out && reporter !== 'junit') throw new UsageError('--out: only goes with --reporter junit');
+  if (flags.out && !existsSync(dirname(resolve(flags.out))))
+    throw new UsageError(`--out: folder ${dirname(flags.out)} does not exist`);
+  const pace = pacing(flags);
+  const timeoutMs = flags.timeout ? duration('--timeout', flags.timeout) : 10_000;
+  const extraHeaders = Object.fromEntries((flags.header ?? []).map((h) => header('--header', h)));
+  Object.assign(extraHeaders, settings.value<Record<string, string>>('headers') ?? {});
+  const targets: Targets = {};
+  for (const [key, flag] of [
+    ['url', '--url'],
+    ['failureUrl', '--failure-url'],
+    ['bounceUrl', '--bounce-url'],
+  ] as const) {
+    const s = settings.get<string>(key);
+    if (s) targets[key] = httpUrl(s.source === 'flag' ? flag : `${s.source}: ${key}`, s.value);
+  }
+  if (flags.dryRun && !targets.url && !targets.failureUrl && !targets.bounceUrl)
+    targets.url = new URL('http://127.0.0.1:8025/');
+
+  // --- fixtures: all problems, one line each, then stop ---
+  const loaded = loadFixtures(paths);
+  const problems = [...loaded.problems];
+  for (const p of loaded.calls) {
+    const type = p.call.event.type;
+    if (!(type === 'failure' ? targets.failureUrl : targets.bounceUrl) && !targets.url) {
+      problems.unshift({ file: '--url', message: `no URL for ${type} calls (give --url, or --${type}-url)` });
+      break;
+    }
+  }
+  if (problems.length) {
+    for (const p of problems) err.write(`smtpeter-sim: ${formatProblem(p)}\n`);
+    err.write(
+      `smtpeter-sim: ${problems.length} problem${problems.length === 1 ? '' : 's'} in the input; nothing was sent\n`,
+    );
+    return 2;
+  }
+
+  const signings = new Map<Dialect, ResolvedSigning>();
+  const signingFor = (d: Dialect): SigningConfig | undefined => {
+    let s = signings.get(d);
+    if (!s) {
+      s = resolveSigning(settings, d, flags.sign, flags.key !== undefined);
+      signings.set(d, s);
+    }
+    return s.signing;
+  };
+  // Resolve keys for every dialect now: a bad --key is exit 2 before any call.
+  for (const d of new Set(loaded.calls.map((p) => p.dialect ?? dialect))) signingFor(d);
+  const options = {
+    format,
+    dialect,
+    targets,
+    pacing: pace,
+    keepTime: flags.keepTime ?? false,
+    extraHeaders,
+    signingFor,
+  };
+
+  if (flags.dryRun) {
+    const now = Date.now();
+    let file: string | undefined;
+    let shift = 0;
+    for (const planned of loaded.calls) {
+      if (planned.location.file !== file) {
+        file = planned.location.file;
+        shift = options.keepTime ? 0 : Math.floor(now / 1000) - planned.call.event.time;
+      }
+      out.write(`${renderRequest(prepare(planned, shift, options, new Date(now)).request)}\r\n\r\n`);
+    }
+    return 0;
+  }
+
+  const notice = [...signings.values()].find((s) => s.notice)?.notice;
+  const quiet = flags.json || (reporter === 'junit' && !flags.out);
+  if (notice && !quiet) err.write(`${notice}\n`);
+  const http = new HttpClient({
+    connections: 1,
+    timeoutMs,
+    ...(flags.insecure ? { insecure: true } : {}),
+    ...(flags.ca ? { caFile: flags.ca } : {}),
+  });
+  let stopping = false;
+  const onSignal = (): void => {
+    stopping = true;
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    const run = await replay(loaded.calls, options, {
+      post: (url, headers, body) => http.post(url, headers, body),
+      now: () => Date.now(),
+      sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+      stopped: () => stopping,
+      onResult: (r) => {
+        if (!quiet) out.write(`${replayLine(r, c)}\n`);
+      },
+    });
+    const summary = summarise(
+      loaded.files.length,
+      loaded.calls.length,
+      run.results,
+      run.unsent,
+      run.durationMs,
+    );
+    if (reporter === 'junit') {
+      const xml = junitXml(loaded.files, run.results, new Date());
+      if (flags.out) writeFileSync(flags.out, xml);
+      else out.write(xml);
+    }
+    if (flags.json) out.write(`${JSON.stringify(replayJson(summary, run.results), null, 2)}\n`);
+    else if (quiet) err.write(`${replaySummaryText(summary, colourFor(err))}\n`);
+    else out.write(`\n${replaySummaryText(summary, c)}\n`);
+    return summary.unexpected === 0 && summary.unsent === 0 ? 0 : 1;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await http.close();
+  }
+}

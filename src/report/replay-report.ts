@@ -1,0 +1,79 @@
+import type { ChalkInstance } from 'chalk';
+import type { ReplayResult } from '../fixtures/replay.js';
+
+const ms = (n: number): string => `${n < 10 ? n.toFixed(1) : Math.round(n)}ms`;
+
+export function where(r: ReplayResult): string {
+  const l = r.planned.location;
+  return l.line !== undefined ? `${l.file}:${l.line}` : `${l.file} ${l.path}`;
+}
+
+/** One line per call: outcome, latency, type, label, where it came from. */
+export function replayLine(r: ReplayResult, c: ChalkInstance): string {
+  const status = r.status !== undefined ? String(r.status) : 'ERROR';
+  const mark = r.ok ? c.green(`✔ ${status}`) : c.red(`✘ ${status} (expected ${r.expected})`);
+  const tail = r.error ? c.red(`  ${r.error}`) : '';
+  return `${mark} ${ms(r.latencyMs).padStart(7)}  ${r.sent.event.type.padEnd(7)}  ${r.planned.label}  ${c.dim(where(r))}${tail}`;
+}
+
+export interface ReplaySummary {
+  files: number;
+  planned: number;
+  sent: number;
+  asExpected: number;
+  unexpected: number;
+  unsent: number;
+  durationMs: number;
+}
+
+export function summarise(
+  files: number,
+  planned: number,
+  results: ReplayResult[],
+  unsent: number,
+  durationMs: number,
+): ReplaySummary {
+  const asExpected = results.filter((r) => r.ok).length;
+  return {
+    files,
+    planned,
+    sent: results.length,
+    asExpected,
+    unexpected: results.length - asExpected,
+    unsent,
+    durationMs: Math.round(durationMs),
+  };
+}
+
+export function replaySummaryText(s: ReplaySummary, c: ChalkInstance): string {
+  const head =
+    s.unexpected === 0 && s.unsent === 0
+      ? c.green('all as expected')
+      : c.red(`${s.unexpected} not as expected`);
+  return (
+    `${s.sent} of ${s.planned} calls from ${s.files} file${s.files === 1 ? '' : 's'} sent, ${s.asExpected} as expected, ${head}` +
+    `${s.unsent ? `, ${s.unsent} not sent (interrupted)` : ''} in ${(s.durationMs / 1000).toFixed(2)}s`
+  );
+}
+
+export function replayJson(s: ReplaySummary, results: ReplayResult[]): Record<string, unknown> {
+  return {
+    ...s,
+    results: results.map((r) => ({
+      file: r.planned.location.file,
+      ...(r.planned.location.line !== undefined ? { line: r.planned.location.line } : {}),
+      path: r.planned.location.path,
+      label: r.planned.label,
+      type: r.sent.event.type,
+      id: r.sent.event.id,
+      recipient: r.sent.event.recipient,
+      time: r.sent.event.time,
+      url: r.url,
+      expected: r.expected,
+      ...(r.status !== undefined ? { status: r.status } : {}),
+      ...(r.error ? { error: r.error } : {}),
+      ok: r.ok,
+      latencyMs: Math.round(r.latencyMs * 10) / 10,
+    })),
+  };
+}

@@ -1,0 +1,349 @@
+import assert from 'node:assert/strict';
+import { createPublicKey } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { toPayload } from '../../src/encode/dialect.js';
+import { loadFixtures } from '../../src/fixtures/load.js';
+import { formatTimestamp } from '../../src/model/time.js';
+import { type Receiver, startReceiver } from '../../src/receive/server.js';
+import { type CaptureServer, formFields, startCaptureServer } from '../helpers/capture-server.js';
+import { cli, ROOT, TEST_HOME } from '../helpers/cli.js';
+
+const FIXTURES = join(ROOT, 'fixtures');
+const keyDir = join(TEST_HOME, 'replay-keys');
+const KEY = join(keyDir, 'smtpeter-sim.key');
+
+before(async () => {
+  const r = await cli(['keys', 'generate', '--out', keyDir]);
+  assert.equal(r.code, 0, r.stderr);
+});
+
+describe('replay of every shipped fixture at a real receiver on 127.0.0.1', () => {
+  let receiver: Receiver;
+  before(async () => {
+    receiver = await startReceiver({
+      publicKey: createPublicKey(readFileSync(join(keyDir, 'smtpeter-sim.pub'))),
+    });
+  });
+  after(() => receiver.close());
+
+  test('every call arrives, in order, signed, valid, with the fields the fixture says', async () => {
+    const plan = loadFixtures([FIXTURES], ROOT);
+    assert.deepEqual(plan.problems, []);
+    const started = Math.floor(Date.now() / 1000);
+    const r = await cli(['replay', FIXTURES, '--url', `${receiver.url}hooks`, '--key', KEY]);
+    assert.equal(r.code, 0, r.stderr + r.stdout);
+    assert.match(
+      r.stdout,
+      new RegExp(`${plan.calls.length} of ${plan.calls.length} calls from ${plan.files.length} files sent`),
+    );
+    assert.equal(receiver.calls.length, plan.calls.length);
+    let firstOfFile: { file: string; planned: number; got: number } | undefined;
+    plan.calls.forEach((planned, i) => {
+      const got = receiver.calls[i]!;
+      const where = `${planned.location.file}:${planned.location.line} (${planned.label})`;
+      assert.deepEqual(got.validation.problems, [], where);
+      assert.equal(got.signature.result, 'verified', where);
+      const fields = got.fields!;
+      // An empty tags array has no `tags[]=` key in a form body.
+      const expected = toPayload(planned.call, planned.dialect ?? 'smtpeter').filter(
+        ([, v]) => !Array.isArray(v) || v.length > 0,
+      );
+      assert.deepEqual(Object.keys(fields).sort(), expected.map(([n]) => n).sort(), where);
+      for (const [name, value] of expected) {
+        if (name === 'time' || name === 'timestamp') continue;
+        assert.deepEqual(fields[name], Array.isArray(value) ? value : String(value), `${where}: ${name}`);
+      }
+      // Times are rebased to now per file, keeping their spacing (feedback-loop dialects carry none).
+      if (!('time' in fields)) return;
+      const time = Number(fields['time']);
+      assert.equal(fields['timestamp'], formatTimestamp(time), where);
+      if (firstOfFile?.file !== planned.location.file) {
+        firstOfFile = { file: planned.location.file, planned: planned.call.event.time, got: time };
+        assert.ok(
+          time >= started - 1 && time <= Math.floor(Date.now() / 1000) + 1,
+          `${where}: rebased to now`,
+        );
+      }
+      assert.equal(
+        time - firstOfFile!.got,
+        planned.call.event.time - firstOfFile!.planned,
+        `${where}: spacing`,
+      );
+    });
+  });
+});
+
+describe('generate', () => {
+  test('one seed, identical files (JSON and NDJSON), and they replay as generated', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'generate-'));
+    for (const format of ['json', 'ndjson']) {
+      const a = await cli(['generate', '--count', '12', '--seed', '99', '--format', format]);
+      const b = await cli([
+        'generate',
+        '--count',
+        '12',
+        '--seed',
+        '99',
+        '--format',
+        format,
+        '--out',
+        join(dir, `g.${format}`),
+      ]);
+      assert.equal(a.code, 0, a.stderr);
+      assert.equal(b.code, 0, b.stderr);
+      assert.equal(readFileSync(join(dir, `g.${format}`), 'utf8'), a.stdout);
+    }
+    const ndjson = readFileSync(join(dir, 'g.ndjson'), 'utf8').trim().split('\n');
+    assert.equal(ndjson.length, 12);
+    const json = JSON.parse(readFileSync(join(dir, 'g.json'), 'utf8')) as { calls: unknown[] };
+    assert.deepEqual(
+      json.calls,
+      ndjson.map((l) => JSON.parse(l)),
+    );
+
+    const server = await startCaptureServer();
+    try {
+      const r = await cli([
+        'replay',
+        join(dir, 'g.ndjson'),
+        '--url',
+        server.url,
+        '--keep-time',
+        '--key',
+        KEY,
+      ]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(server.requests.length, 12);
+      server.requests.forEach((req, i) => {
+        const entry = JSON.parse(ndjson[i]!) as Record<string, unknown>;
+        const f = formFields(req.body);
+        for (const name of [
+          'id',
+          'type',
+          'recipient',
+          'timestamp',
+          'action',
+          'state',
+          'code',
+          'envelope',
+          'mime',
+        ])
+          if (entry[name] !== undefined) assert.equal(f.get(name)?.[0], entry[name], `${i}: ${name}`);
+        assert.equal(f.get('time')?.[0], String(entry['time']));
+        assert.deepEqual(f.get('tags[]'), entry['tags']);
+      });
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('bad flags: exit 2, one line', async () => {
+    const r = await cli(['generate', '--scenario', 'sync-userunknown', '--type', 'bounce']);
+    assert.equal(r.code, 2);
+    assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+  });
+});
+
+describe('replay --reporter junit', () => {
+  let server: CaptureServer;
+  before(async () => {
+    // Failure calls accepted, bounce calls refused: some testcases fail.
+    server = await startCaptureServer((req) => ({ status: req.url.startsWith('/bounce') ? 503 : 200 }));
+  });
+  after(() => server.close());
+
+  test('valid JUnit XML: testsuites > testsuite per file > testcase per call, <failure> when not as expected', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'junit-')), 'results.xml');
+    const base = new URL(server.url);
+    const files = [join(FIXTURES, 'sequences'), join(FIXTURES, 'scenarios', 'dsn-userunknown.json')];
+    const r = await cli([
+      'replay',
+      ...files,
+      '--failure-url',
+      `${base.origin}/failure`,
+      '--bounce-url',
+      `${base.origin}/bounce`,
+      '--reporter',
+      'junit',
+      '--out',
+      out,
+      '--key',
+      KEY,
+    ]);
+    assert.equal(r.code, 1, 'a call did not get its expected status');
+    const xml = readFileSync(out, 'utf8');
+    assert.equal(XMLValidator.validate(xml), true);
+    const doc = new XMLParser({
+      ignoreAttributes: false,
+      attributeNamePrefix: '',
+      isArray: (name) => name === 'testsuite' || name === 'testcase',
+    }).parse(xml) as {
+      testsuites: {
+        tests: string;
+        failures: string;
+        testsuite: Array<{
+          name: string;
+          tests: string;
+          failures: string;
+          testcase: Array<Record<string, unknown>>;
+        }>;
+      };
+    };
+    const plan = loadFixtures(files, ROOT);
+    const suites = doc.testsuites.testsuite;
+    assert.equal(suites.length, plan.files.length);
+    let tests = 0;
+    let failures = 0;
+    for (const suite of suites) {
+      assert.ok(suite.name.endsWith('.json') || suite.name.endsWith('.ndjson'), suite.name);
+      assert.equal(Number(suite.tests), suite.testcase.length);
+      const failed = suite.testcase.filter((tc) => tc['failure'] !== undefined);
+      assert.equal(Number(suite.failures), failed.length);
+      for (const tc of suite.testcase) {
+        assert.equal(typeof tc['name'], 'string');
+        assert.equal(tc['classname'], suite.name);
+        assert.match(String(tc['time']), /^\d+\.\d{3}$/);
+        const bounce = / bounce /.test(String(tc['name']));
+        const failure = tc['failure'] as { message: string; type: string } | undefined;
+        assert.equal(failure !== undefined, bounce, String(tc['name']));
+        if (failure) {
+          assert.equal(failure.message, 'expected 2xx, got HTTP 503');
+          assert.equal(failure.type, 'UnexpectedStatus');
+        }
+      }
+      tests += suite.testcase.length;
+      failures += failed.length;
+    }
+    assert.equal(tests, plan.calls.length);
+    assert.equal(Number(doc.testsuites.tests), tests);
+    assert.equal(Number(doc.testsuites.failures), failures);
+    assert.equal(failures, plan.calls.filter((p) => p.call.event.type === 'bounce').length);
+    assert.ok(failures > 0);
+  });
+});
+
+describe('replay: expectations, --json, --dry-run', () => {
+  test('expect per entry; exit 1 when a call does not get it; --json lists every call', async () => {
+    const server = await startCaptureServer((_req, n) => ({ status: n === 2 ? 500 : 202 }));
+    try {
+      const dir = mkdtempSync(join(tmpdir(), 'expect-'));
+      writeFileSync(
+        join(dir, 'x.ndjson'),
+        [
+          '{"scenario": "sync-userunknown", "expect": 202}',
+          '{"scenario": "sync-userunknown", "expect": "5xx", "label": "receiver should refuse"}',
+          '{"scenario": "sync-userunknown", "expect": 200}',
+        ].join('\n'),
+      );
+      const r = await cli(['replay', dir, '--url', server.url, '--json', '--key', KEY]);
+      assert.equal(r.code, 1, r.stderr);
+      const out = JSON.parse(r.stdout) as {
+        sent: number;
+        asExpected: number;
+        unexpected: number;
+        results: Array<Record<string, unknown>>;
+      };
+      assert.equal(out.sent, 3);
+      assert.deepEqual(
+        out.results.map((x) => [x['line'], x['status'], x['expected'], x['ok']]),
+        [
+          [1, 202, '202', true],
+          [2, 500, '5xx', true],
+          [3, 202, '200', false],
+        ],
+      );
+      assert.equal(out.results[1]!['label'], 'receiver should refuse');
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('--dry-run prints every request and sends nothing', async () => {
+    const r = await cli([
+      'replay',
+      join(FIXTURES, 'sequences', 'dsn-an-hour-later.json'),
+      '--dry-run',
+      '--key',
+      KEY,
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout.match(/^POST \/ HTTP\/1\.1\r$/gm)?.length, 3);
+    assert.equal(r.stdout.match(/^Signature: keyId=/gm)?.length, 3);
+  });
+
+  test('--realtime --speed keeps the recorded spacing, compressed', async () => {
+    const server = await startCaptureServer();
+    const times: number[] = [];
+    const orig = server.requests.push.bind(server.requests);
+    server.requests.push = (...items) => {
+      times.push(Date.now());
+      return orig(...items);
+    };
+    try {
+      const r = await cli([
+        'replay',
+        join(FIXTURES, 'sequences', 'dsn-an-hour-later.json'),
+        '--url',
+        server.url,
+        '--speed',
+        '4x',
+        '--key',
+        KEY,
+      ]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(times.length, 3);
+      const gap = times[1]! - times[0]!; // recorded delay 2s, at 4x: 500 ms
+      assert.ok(gap >= 300 && gap < 1500, `gap ${gap}`);
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('the schema command prints the published schema', async () => {
+    const r = await cli(['schema']);
+    assert.equal(r.code, 0);
+    assert.deepEqual(
+      JSON.parse(r.stdout),
+      JSON.parse(readFileSync(join(FIXTURES, 'fixture.schema.json'), 'utf8')),
+    );
+  });
+});
+
+describe('replay of broken fixtures', () => {
+  test('one precise line per problem, exit 2, zero requests received', async () => {
+    const server = await startCaptureServer();
+    try {
+      const r = await cli(['replay', 'test/fixtures-broken', 'fixtures/sequences', '--url', server.url], {
+        cwd: ROOT,
+      });
+      assert.equal(r.code, 2);
+      assert.equal(r.stdout, '');
+      assert.deepEqual(r.stderr.trimEnd().split('\n'), [
+        "smtpeter-sim: test/fixtures-broken/bad-json.json:7: not JSON: expected a property name in double quotes, found ',' (column 25)",
+        "smtpeter-sim: test/fixtures-broken/bad-timestamp.json:7: $.calls[0].timestamp: expected a real UTC time YYYY-MM-DD HH:MM:SS, got '2026-13-45 25:00:00'",
+        "smtpeter-sim: test/fixtures-broken/missing-mime.json:8: $.calls[0].mimeFile: expected an existing .eml file, 'captured/not-there.eml' not found (test/fixtures-broken/captured/not-there.eml)",
+        "smtpeter-sim: test/fixtures-broken/unknown-field.json:6: $.calls[0].recipeint: unknown field 'recipeint' (did you mean 'recipient'?)",
+        "smtpeter-sim: test/fixtures-broken/wrong-type.ndjson:1: $.time: expected Unix seconds (an integer), got 'yesterday'",
+        "smtpeter-sim: test/fixtures-broken/wrong-type.ndjson:2: $.tags: expected an array of tags, got 'newsletter'",
+        'smtpeter-sim: 6 problems in the input; nothing was sent',
+      ]);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      assert.equal(server.requests.length, 0);
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('no URL, a missing path: exit 2 before anything is read or sent', async () => {
+    const r = await cli(['replay', join(FIXTURES, 'scenarios', 'connect-refused.json')]);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /--url: no URL for failure calls/);
+    const m = await cli(['replay', 'nowhere/', '--url', 'http://127.0.0.1:1/'], { cwd: ROOT });
+    assert.equal(m.code, 2);
+    assert.match(m.stderr, /^smtpeter-sim: nowhere\/: no such file or folder$/m);
+  });
+});
