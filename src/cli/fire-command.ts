@@ -16,7 +16,7 @@ import { receivedLine, resultLine, summaryJson, summaryText } from '../report/fi
 import { fire } from '../run/fire.js';
 import { buildRequest, renderRequest, type Targets, targetFor } from '../run/request.js';
 import { HttpClient } from '../transport/http.js';
-import { byteSize, duration, header, httpUrl, oneOf, positiveInt } from './flags.js';
+import { byteSize, duration, header, httpUrl, oneOf, positiveInt, readableFile } from './flags.js';
 import { resolveSigning } from './signing.js';
 
 export interface FireFlags {
@@ -91,6 +91,7 @@ export async function fireCommand(flags: FireFlags): Promise<number> {
       throw new UsageError(`--rate: expected a rate such as 50/s, 600/m or 10, got '${flags.rate}'`);
   }
   const timeoutMs = flags.timeout ? duration('--timeout', flags.timeout) : 10_000;
+  if (flags.ca) readableFile('--ca', flags.ca);
   const tags = settings.value<string[]>('tags');
   for (const t of tags ?? [])
     if (!isValidTag(t))

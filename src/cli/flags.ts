@@ -1,3 +1,4 @@
+import { accessSync, constants } from 'node:fs';
 import { UsageError } from '../model/errors.js';
 
 /** Flag parsers: each failure names the flag and the bad value. */
@@ -60,3 +61,13 @@ export function oneOf<T extends string>(flag: string, text: string, allowed: rea
 
 /** Collect a repeatable flag. */
 export const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+/** A file the tool will read later: checked now, so nothing is half-sent. */
+export function readableFile(flag: string, path: string): string {
+  try {
+    accessSync(path, constants.R_OK);
+  } catch (err) {
+    throw new UsageError(`${flag} ${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  return path;
+}
