@@ -45,10 +45,14 @@ const DEFAULTS: Required<MimeTreeOptions> = { maxText: 64 * 1024, maxDepth: 12, 
 
 /** Split a raw entity into header block and body at the first empty line. */
 function splitEntity(raw: string): { head: string; body: string } {
+  // No headers: an empty first line, or a first line that is no header field.
+  const blank = /^\r?\n/.exec(raw);
+  if (blank) return { head: '', body: raw.slice(blank[0].length) };
+  if (!/^[!-9;-~]+:/.test(raw)) return { head: '', body: raw };
   const m = /\r?\n\r?\n/.exec(raw);
   if (!m) {
-    // Headers only (or a body without headers: a first line that is no header).
-    return /^[!-9;-~]+:/.test(raw) ? { head: raw, body: '' } : { head: '', body: raw };
+    // Headers only.
+    return { head: raw, body: '' };
   }
   return { head: raw.slice(0, m.index), body: raw.slice(m.index + m[0].length) };
 }
@@ -86,7 +90,7 @@ export function decodeCharset(bytes: Uint8Array, charset: string | undefined): s
 
 /** Quoted-printable to octets (soft line breaks removed, bad escapes kept). */
 export function decodeQuotedPrintable(text: string): Uint8Array {
-  const cleaned = text.replace(/[ \t]+(?=\r?\n)/g, '').replace(/=\r?\n/g, '');
+  const cleaned = text.replace(/[ \t]+(?=\r?\n|$)/g, '').replace(/=\r?\n/g, '');
   const bytes: number[] = [];
   for (let i = 0; i < cleaned.length; i++) {
     const ch = cleaned.charCodeAt(i);
