@@ -83,7 +83,7 @@ export function createUi(calls: readonly ReceivedCall[]): UiHandler {
           .end(out.text);
         return true;
       }
-      if (p === '/api/events') {
+      if (p === '/api/events' && req.method === 'GET') {
         res.writeHead(200, {
           ...SECURITY,
           'content-type': 'text/event-stream; charset=utf-8',
