@@ -14,6 +14,8 @@ export interface ListenFlags {
   dialect?: string;
   json?: boolean;
   acceptInvalid?: boolean;
+  /** The live page at GET / (commander's --no-ui sets false). */
+  ui?: boolean;
 }
 
 /** Run a receiver until SIGINT/SIGTERM; print every call. */
@@ -34,6 +36,7 @@ export async function listenCommand(flags: ListenFlags): Promise<number> {
     ...(flags.acceptInvalid ? { acceptInvalid: true } : {}),
     ...(publicKey ? { publicKey } : {}),
     ...(dialect ? { dialect } : {}),
+    ui: flags.ui !== false,
     onCall: (call) => {
       if (flags.json) {
         out.write(
@@ -57,6 +60,7 @@ export async function listenCommand(flags: ListenFlags): Promise<number> {
   process.stderr.write(
     `listening on ${receiver.url} (answering ${status}${publicKey ? ', verifying signatures' : ''}); Ctrl-C to stop\n`,
   );
+  if (flags.ui !== false) process.stderr.write(`calls, live: open ${receiver.url} in a browser\n`);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);

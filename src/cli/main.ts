@@ -105,6 +105,10 @@ export function buildProgram(): Command {
       ]),
     )
     .option('--json', 'one JSON line per call')
+    .option(
+      '--no-ui',
+      'no web page of the calls at GET / (the page, its API and NDJSON export are on by default)',
+    )
     .action(run(async () => (await import('./listen-command.js')).listenCommand));
 
   program

@@ -6,6 +6,7 @@ import { digestHeader } from '../sign/signer.js';
 import { verifyRequest } from '../sign/verify.js';
 import { describeFields } from './describe.js';
 import { type Fields, parseBody } from './parse.js';
+import { createUi } from './ui/routes.js';
 import { type Validation, validateCall } from './validate.js';
 
 export type SignatureCheck =
@@ -22,6 +23,9 @@ export interface ReceivedCall {
   path: string;
   /** Lower-case names, as they arrived. */
   headers: Record<string, string>;
+  /** Header names and values alternately, in their original case and order. */
+  rawHeaders?: string[];
+  httpVersion?: string;
   body: Buffer;
   fields?: Fields;
   format?: 'form' | 'json';
@@ -46,6 +50,8 @@ export interface ReceiverOptions {
   maxBodyBytes?: number;
   onCall?: (call: ReceivedCall) => void;
   now?: () => number;
+  /** Serve the live page of received calls (GET /) and its API (/api/...). */
+  ui?: boolean;
 }
 
 export interface Receiver {
@@ -109,8 +115,10 @@ function checkSignature(
 export async function startReceiver(options: ReceiverOptions = {}): Promise<Receiver> {
   const calls: ReceivedCall[] = [];
   const status = options.status ?? 200;
+  const ui = options.ui ? createUi(calls) : undefined;
   const server: Server = createServer((req, res) => {
     const method = req.method ?? 'GET';
+    if (ui && (method === 'GET' || method === 'HEAD') && ui.handle(req, res)) return;
     if (method !== 'POST') {
       // SMTPeter fetches a verification file with GET before enabling a hook.
       res.writeHead(200, { 'content-type': 'text/plain' }).end('smtpeter-sim listen\n');
@@ -137,6 +145,8 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
           method,
           path,
           headers,
+          rawHeaders: req.rawHeaders,
+          httpVersion: req.httpVersion,
           body,
           ...(parsed.ok ? { fields: parsed.fields, format: parsed.format } : {}),
           validation,
@@ -146,6 +156,7 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
         };
         calls.push(call);
         options.onCall?.(call);
+        ui?.publish(call);
         // A receiver that refuses what it cannot trust, and says why.
         const text = answered === 400 ? `${problems.join('\n')}\n` : answered < 300 ? 'OK\n' : 'error\n';
         res.writeHead(answered, { 'content-type': 'text/plain' }).end(text);
@@ -168,6 +179,7 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
     calls,
     close: () =>
       new Promise<void>((resolve) => {
+        ui?.close();
         server.closeAllConnections();
         server.close(() => resolve());
       }),

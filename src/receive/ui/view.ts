@@ -1,0 +1,144 @@
+import type { ReceivedCall } from '../server.js';
+import { findPart, type HeaderPair, type MimeNode, mimeTree } from './mime-tree.js';
+
+/** One row of the live list: what a person scans for. */
+export interface CallSummary {
+  seq: number;
+  receivedAt: string;
+  kind: 'failure' | 'bounce' | null;
+  dialect: string | null;
+  /** Message id (the `id` field): calls about one message share it. */
+  id: string | null;
+  recipient: string | null;
+  /** Failure: state code extended; bounce: the DSN's Status (and Action). */
+  state: string | null;
+  code: string | null;
+  extended: string | null;
+  /** What kind of event this is, in a few words: the bounce's subject, the failure's description. */
+  hint: string;
+  /** verified | failed | unsigned | not-checked */
+  signature: string;
+  signatureText: string;
+  problems: string[];
+  answered: number;
+  size: number;
+}
+
+/** Everything the detail view shows. */
+export interface CallDetail extends CallSummary {
+  fields: Record<string, unknown> | null;
+  format: string | null;
+  /** The HTTP request as it arrived: request line, headers, body (body capped). */
+  request: { line: string; headers: HeaderPair[]; body: string; bodyBytes: number; truncated: boolean };
+  mime: MimeNode | null;
+}
+
+const BODY_CAP = 512 * 1024;
+
+function str(v: unknown): string | null {
+  if (v === undefined || v === null) return null;
+  return Array.isArray(v) ? v.join(', ') : String(v);
+}
+
+function get(pairs: HeaderPair[] | undefined, name: string): string | undefined {
+  const lower = name.toLowerCase();
+  return pairs?.find(([n]) => n.toLowerCase() === lower)?.[1];
+}
+
+function signatureText(call: ReceivedCall): string {
+  const s = call.signature;
+  switch (s.result) {
+    case 'verified':
+      return `verified (${s.keyId})`;
+    case 'failed':
+      return `FAILED: ${s.problem}`;
+    case 'unsigned':
+      return 'unsigned';
+    default:
+      return `not checked (no --public-key); digest ${s.digest}`;
+  }
+}
+
+const trees = new WeakMap<ReceivedCall, MimeNode | null>();
+
+/** The call's bounce message as a tree (read once, remembered). */
+export function callMime(call: ReceivedCall): MimeNode | null {
+  if (trees.has(call)) return trees.get(call) ?? null;
+  const mime = call.fields?.['mime'];
+  const tree = typeof mime === 'string' ? mimeTree(mime) : null;
+  trees.set(call, tree);
+  return tree;
+}
+
+export function summarize(call: ReceivedCall): CallSummary {
+  const f = call.fields ?? {};
+  const kind = call.validation.kind ?? null;
+  let state = str(f['state']);
+  let code = str(f['code']);
+  let extended = str(f['extended']);
+  let hint: string;
+  const tree = kind === 'bounce' ? callMime(call) : null;
+  if (tree) {
+    hint = get(tree.headers, 'Subject') ?? '(no subject)';
+    const ds = findPart(tree, 'message/delivery-status')?.deliveryStatus?.recipients[0];
+    if (ds) {
+      state = get(ds, 'Action') ?? null;
+      extended = get(ds, 'Status') ?? null;
+      code = /\b([245]\d\d)\b/.exec(get(ds, 'Diagnostic-Code') ?? '')?.[1] ?? null;
+    }
+  } else if (call.fields) {
+    hint = str(f['description']) ?? '';
+  } else {
+    hint = call.summary;
+  }
+  return {
+    seq: call.seq,
+    receivedAt: new Date(call.receivedAt).toISOString(),
+    kind,
+    dialect: call.validation.dialect ?? null,
+    id: str(f['id']),
+    recipient: str(f['recipient'] ?? f['rcptto']),
+    state,
+    code,
+    extended,
+    hint,
+    signature: call.signature.result,
+    signatureText: signatureText(call),
+    problems: [
+      ...call.validation.problems,
+      ...(call.signature.result === 'failed' ? [`signature: ${call.signature.problem}`] : []),
+    ],
+    answered: call.answered,
+    size: call.body.length,
+  };
+}
+
+export function detail(call: ReceivedCall): CallDetail {
+  const headers: HeaderPair[] = [];
+  if (call.rawHeaders) {
+    for (let i = 0; i + 1 < call.rawHeaders.length; i += 2)
+      headers.push([call.rawHeaders[i]!, call.rawHeaders[i + 1]!]);
+  } else {
+    for (const [n, v] of Object.entries(call.headers)) headers.push([n, v]);
+  }
+  const truncated = call.body.length > BODY_CAP;
+  return {
+    ...summarize(call),
+    fields: call.fields ?? null,
+    format: call.format ?? null,
+    request: {
+      line: `${call.method} ${call.path} HTTP/${call.httpVersion ?? '1.1'}`,
+      headers,
+      body: call.body.subarray(0, BODY_CAP).toString('utf8'),
+      bodyBytes: call.body.length,
+      truncated,
+    },
+    mime: callMime(call),
+  };
+}
+
+/** The raw HTTP request, whole, as text. */
+export function rawRequest(call: ReceivedCall): string {
+  const d = detail(call).request;
+  return `${d.line}\r\n${d.headers.map(([n, v]) => `${n}: ${v}`).join('\r\n')}\r\n\r\n${call.body.toString('utf8')}`;
+}
