@@ -1,5 +1,6 @@
 import { createHash, createVerify, type KeyObject } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 
 /**
@@ -25,6 +26,8 @@ function one(headers: IncomingHttpHeaders, name: string): string | undefined {
 export async function startVerifyingReceiver(
   publicKey: KeyObject,
   copernicaId: string,
+  /** Serve HTTPS with this key and certificate (PEM). */
+  tls?: { key: Buffer; cert: Buffer },
 ): Promise<VerifyingReceiver> {
   const nonces = new Set<string>();
   const verdicts: (string | undefined)[] = [];
@@ -66,7 +69,7 @@ export async function startVerifyingReceiver(
     nonces.add(nonce);
     return undefined;
   };
-  const server = createServer((req, res) => {
+  const handler = (req: IncomingMessage, res: ServerResponse): void => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -74,11 +77,12 @@ export async function startVerifyingReceiver(
       verdicts.push(why);
       res.writeHead(why ? 401 : 200, { 'content-type': 'text/plain' }).end(why ? `${why}\n` : 'OK\n');
     });
-  });
+  };
+  const server = tls ? createTlsServer(tls, handler) : createServer(handler);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}/hooks/smtpeter?env=test`,
+    url: `${tls ? 'https' : 'http'}://127.0.0.1:${port}/hooks/smtpeter?env=test`,
     verdicts,
     close: () =>
       new Promise((r) => {
