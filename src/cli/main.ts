@@ -112,6 +112,29 @@ export function buildProgram(): Command {
     .action(run(async () => (await import('./listen-command.js')).listenCommand));
 
   program
+    .command('check')
+    .description('conformance suite: prove a receiver accepts valid calls and refuses forged ones')
+    .option('--url <url>', 'receiver URL to check (required)')
+    .option('--key <file>', 'RSA private key (PEM) the receiver trusts (default: the generated pair)')
+    .option('--public-key <file>', 'the public key the receiver verifies with: must match --key')
+    .option('--copernica-id <id>', 'X-Copernica-ID the receiver expects (default environment-1234)')
+    .option('--key-id <id>', 'Signature keyId (default smtpeter-sim._domainkey.copernica.com)')
+    .addOption(
+      new Option('--dialect <dialect>', 'payload shape (default smtpeter)').choices([
+        'smtpeter',
+        'marketing-suite',
+      ]),
+    )
+    .addOption(new Option('--format <format>', 'body encoding (default form)').choices(['form', 'json']))
+    .option('-H, --header <header>', "extra request header 'Name: value' (repeatable)", collect)
+    .option('--timeout <duration>', 'per-request timeout, e.g. 5s', '10s')
+    .option('--insecure', 'accept any TLS certificate')
+    .option('--ca <file>', 'trust this CA certificate (PEM)')
+    .option('--json', 'machine-readable scorecard on stdout')
+    .option('--config <file>', 'config file (default: search from the current folder)')
+    .action(run(async () => (await import('./check-command.js')).checkCommand));
+
+  program
     .command('scenarios')
     .description('list the scenario catalogue')
     .addOption(

@@ -1,0 +1,70 @@
+import type { CallType, SimCall } from '../model/events.js';
+import type { BuiltRequest, SigningConfig } from '../run/request.js';
+import type { HttpResult } from '../transport/http.js';
+
+/** `required`: a receiver that fails it is not safe to run; `recommended`: it will miss real calls. */
+export type CheckLevel = 'required' | 'recommended';
+
+/** What a conforming receiver does with the judged request. */
+export type Expectation = 'accept' | 'refuse';
+
+/** What a check's build step may change when signing a call. */
+export interface SignOverrides extends Partial<SigningConfig> {
+  /** The Date the signature covers (default: now). */
+  date?: Date;
+}
+
+/** Tools a check uses to build its requests; every call it hands out is fresh (own id, nonce, Date). */
+export interface CheckContext {
+  /** The URL under test. */
+  readonly url: URL;
+  /** The run's signing (key, keyId, X-Copernica-ID the receiver expects). */
+  readonly signing: SigningConfig;
+  /** A new generated call (a distinct message id every time). */
+  call(type?: CallType): SimCall;
+  /** Encode and sign `call` for `url` (default: the URL under test) with the run's signing, plus overrides. */
+  sign(call: SimCall, overrides?: SignOverrides, url?: URL): BuiltRequest;
+  /** A valid signed call: `sign(call(type))`. */
+  valid(type?: CallType): { call: SimCall; request: BuiltRequest };
+  /** A signing key that is not the run's (generated once per run). */
+  otherKey(): SigningConfig['privateKey'];
+}
+
+/** What a check sends: optional setup requests (must be accepted), then the judged request. */
+export interface CheckPlan {
+  /** Sent first, in order; each must be answered 2xx or the check cannot judge. */
+  setup?: BuiltRequest[];
+  request: BuiltRequest;
+}
+
+export interface CheckDefinition {
+  /** Short kebab-case name, unique. */
+  name: string;
+  level: CheckLevel;
+  expect: Expectation;
+  /** What is sent: the manipulation, in a few words. */
+  sends: string;
+  /** A network error counts as a refusal (only where no answer is the right answer). */
+  errorIsRefusal?: boolean;
+  /** A reason to skip this check for this run, or undefined to run it. */
+  skip?(ctx: CheckContext): string | undefined;
+  /** Produce the request variant (from valid ones the context builds). */
+  build(ctx: CheckContext): CheckPlan;
+}
+
+export type Outcome = 'pass' | 'fail' | 'skip';
+
+/** One check's verdict. */
+export interface CheckResult {
+  name: string;
+  level: CheckLevel;
+  expect: Expectation;
+  sends: string;
+  outcome: Outcome;
+  /** Where the judged request went (differs from the URL under test for the plain-HTTP check). */
+  url?: string;
+  /** The judged answer (absent when skipped or a setup request failed). */
+  got?: Pick<HttpResult, 'status' | 'errorKind' | 'error'>;
+  /** Why it was skipped, or what went wrong before the judged request. */
+  note?: string;
+}

@@ -1,0 +1,84 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { createPublicKey } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { cli, TEST_HOME } from '../helpers/cli.js';
+import { startVerifyingReceiver, type VerifyingReceiver } from './verifying-receiver.js';
+
+const dir = join(TEST_HOME, 'check-https');
+const certFile = join(dir, 'cert.pem');
+const tlsKeyFile = join(dir, 'tls.key');
+const key = join(dir, 'smtpeter-sim.key');
+
+/** A throwaway self-signed certificate for 127.0.0.1 (openssl, generated per run: no key in the repo). */
+function makeCertificate(): boolean {
+  try {
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-days',
+        '2',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+        '-keyout',
+        tlsKeyFile,
+        '-out',
+        certFile,
+      ],
+      { stdio: 'ignore' },
+    );
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('check against an HTTPS receiver', () => {
+  let receiver: VerifyingReceiver | undefined;
+  before(async () => {
+    assert.equal((await cli(['keys', 'generate', '--out', dir])).code, 0);
+    if (!makeCertificate()) return;
+    receiver = await startVerifyingReceiver(
+      createPublicKey(readFileSync(join(dir, 'smtpeter-sim.pub'))),
+      'environment-1234',
+      { key: readFileSync(tlsKeyFile), cert: readFileSync(certFile) },
+    );
+  });
+  after(() => receiver?.close());
+
+  test('--ca: plain-http runs (the TLS port does not accept plain HTTP), every check passes', async (t) => {
+    if (!receiver) return t.skip('openssl not available');
+    const r = await cli(['check', '--url', receiver.url, '--key', key, '--ca', certFile, '--json']);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    const card = JSON.parse(r.stdout) as {
+      required: unknown;
+      checks: { name: string; outcome: string; url: string; got: { status?: number; errorKind?: string } }[];
+    };
+    assert.deepEqual(card.required, { passed: 11, failed: 0, skipped: 0 });
+    const plain = card.checks.find((c) => c.name === 'plain-http')!;
+    assert.equal(plain.outcome, 'pass');
+    assert.equal(plain.url, receiver.url.replace('https:', 'http:'));
+    assert.ok(plain.got.errorKind !== undefined || plain.got.status! >= 300, JSON.stringify(plain.got));
+  });
+
+  test('an untrusted certificate: valid calls fail as TLS errors, exit 1; --insecure passes', async (t) => {
+    if (!receiver) return t.skip('openssl not available');
+    const untrusted = await cli(['check', '--url', receiver.url, '--key', key, '--timeout', '5s']);
+    assert.equal(untrusted.code, 1);
+    assert.match(untrusted.stdout, /FAIL {2}valid-failure +required +got TLS error, expected 2xx/);
+    const insecure = await cli(['check', '--url', receiver.url, '--key', key, '--insecure']);
+    assert.equal(insecure.code, 0, insecure.stdout);
+    assert.match(insecure.stdout, /PASS {2}plain-http +required +got /);
+  });
+});
