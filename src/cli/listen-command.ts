@@ -10,6 +10,7 @@ export interface ListenFlags {
   port?: string;
   host?: string;
   publicKey?: string;
+  copernicaId?: string;
   status?: string;
   dialect?: string;
   json?: boolean;
@@ -35,6 +36,7 @@ export async function listenCommand(flags: ListenFlags): Promise<number> {
     status,
     ...(flags.acceptInvalid ? { acceptInvalid: true } : {}),
     ...(publicKey ? { publicKey } : {}),
+    ...(flags.copernicaId ? { copernicaId: flags.copernicaId } : {}),
     ...(dialect ? { dialect } : {}),
     ui: flags.ui !== false,
     onCall: (call) => {

@@ -104,6 +104,7 @@ export function buildProgram(): Command {
         'marketing-suite',
       ]),
     )
+    .option('--copernica-id <id>', 'with --public-key: refuse calls whose X-Copernica-ID is not this')
     .option('--json', 'one JSON line per call')
     .option(
       '--no-ui',

@@ -44,6 +44,8 @@ export interface ReceiverOptions {
   /** Answer invalid calls (field problems, failed signature) with `status` too, instead of 400. */
   acceptInvalid?: boolean;
   dialect?: Dialect;
+  /** The X-Copernica-ID a signed call must carry (the account this receiver serves). */
+  copernicaId?: string;
   /** Reject a signed call whose Date is further from now than this (s). */
   maxSkewSeconds?: number;
   /** Largest body accepted, bytes. */
@@ -79,12 +81,30 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   });
 }
 
+/** Nonces seen within the freshness window: a repeat is a replayed call. */
+class NonceCache {
+  private readonly seen = new Map<string, number>();
+  constructor(private readonly windowMs: number) {}
+  /** True when `nonce` was seen within the window; records it either way. */
+  replayed(nonce: string, now: number): boolean {
+    // Map keeps insertion order, so the oldest entries are first.
+    for (const [n, at] of this.seen) {
+      if (now - at <= this.windowMs) break;
+      this.seen.delete(n);
+    }
+    if (this.seen.has(nonce)) return true;
+    this.seen.set(nonce, now);
+    return false;
+  }
+}
+
 function checkSignature(
   method: string,
   path: string,
   headers: Record<string, string>,
   body: Buffer,
   options: ReceiverOptions,
+  nonces: NonceCache,
 ): SignatureCheck {
   if (!options.publicKey) {
     const digest = headers['digest'];
@@ -108,12 +128,27 @@ function checkSignature(
       problem: `Date is ${Math.round((now - date) / 1000)} s off (more than ${skew} s)`,
     };
   }
+  const account = headers['x-copernica-id'];
+  if (options.copernicaId !== undefined && account !== options.copernicaId) {
+    return {
+      result: 'failed',
+      problem: `X-Copernica-ID '${account}' is not the expected '${options.copernicaId}'`,
+    };
+  }
+  if (nonces.replayed(headers['x-nonce'] ?? '', now)) {
+    return {
+      result: 'failed',
+      problem: `X-Nonce '${headers['x-nonce']}' was already used (a replayed call)`,
+    };
+  }
   return { result: 'verified', keyId: verified.keyId };
 }
 
 /** A local SMTPeter webhook receiver: records, validates and verifies every call. */
 export async function startReceiver(options: ReceiverOptions = {}): Promise<Receiver> {
   const calls: ReceivedCall[] = [];
+  // Twice the freshness window: a nonce older than that comes with a stale Date anyway.
+  const nonces = new NonceCache(2 * (options.maxSkewSeconds ?? 60) * 1000);
   const status = options.status ?? 200;
   const ui = options.ui ? createUi(calls) : undefined;
   const server: Server = createServer((req, res) => {
@@ -135,9 +170,11 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
         const validation: Validation = parsed.ok
           ? validateCall(parsed.fields, options.dialect)
           : { problems: [parsed.problem] };
-        const signature = checkSignature(method, path, headers, body, options);
+        const signature = checkSignature(method, path, headers, body, options, nonces);
         const problems = [...validation.problems];
         if (signature.result === 'failed') problems.push(`signature: ${signature.problem}`);
+        // With a key to verify against, an unsigned call is as untrusted as a forged one.
+        if (signature.result === 'unsigned') problems.push('signature: no Signature header');
         const answered = problems.length && !options.acceptInvalid ? 400 : status;
         const call: ReceivedCall = {
           seq: calls.length + 1,
