@@ -108,12 +108,18 @@ export class HttpClient {
     }
   }
 
+  private ended = false;
+
   async close(): Promise<void> {
+    if (this.ended) return;
+    this.ended = true;
     await this.agent.close();
   }
 
   /** Drop in-flight requests at once (interrupt after the grace period). */
   async destroy(): Promise<void> {
+    if (this.ended) return;
+    this.ended = true;
     await this.agent.destroy(new errors.RequestAbortedError('run interrupted'));
   }
 }
