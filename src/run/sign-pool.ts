@@ -10,7 +10,10 @@ import type { BuiltRequest, RequestOptions, SigningConfig } from './request.js';
  */
 export class SignPool {
   private readonly workers: { worker: Worker; pending: number }[] = [];
-  private readonly waiting = new Map<number, (headers: Record<string, string>) => void>();
+  private readonly waiting = new Map<
+    number,
+    { resolve: (headers: Record<string, string>) => void; reject: (err: Error) => void }
+  >();
   private nextId = 0;
   /** Sum of time the workers spent signing, ms. */
   busyMs = 0;
@@ -35,9 +38,14 @@ export class SignPool {
       worker.on('message', (msg: { id: number; headers: Record<string, string>; busyMs: number }) => {
         slot.pending--;
         this.busyMs += msg.busyMs;
-        const resolve = this.waiting.get(msg.id);
+        const waiter = this.waiting.get(msg.id);
         this.waiting.delete(msg.id);
-        resolve?.(msg.headers);
+        waiter?.resolve(msg.headers);
+      });
+      // A dead worker fails every call waiting on the pool (each becomes an 'other' error).
+      worker.on('error', (err) => {
+        for (const w of this.waiting.values()) w.reject(err);
+        this.waiting.clear();
       });
       this.workers.push(slot);
     }
@@ -58,8 +66,8 @@ export class SignPool {
     for (const w of this.workers) if (w.pending < slot.pending) slot = w;
     slot.pending++;
     const id = this.nextId++;
-    const signed = await new Promise<Record<string, string>>((resolve) => {
-      this.waiting.set(id, resolve);
+    const signed = await new Promise<Record<string, string>>((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject });
       slot.worker.postMessage({
         id,
         req: { method: 'POST', path: url.pathname + url.search, host: url.host, contentType, body },
