@@ -274,6 +274,10 @@ export async function fireCommand(flags: FireFlags): Promise<number> {
     };
     const limited = signingLimit(summary, pool, load.targetRate);
     if (limited) extras.signingLimited = limited;
+    else {
+      const behind = scheduleBehind(summary);
+      if (behind) extras.generatorLimited = behind;
+    }
     const json = summaryJson(summary, flags.json && results.length ? results : undefined, extras);
     if (flags.out) writeFileSync(flags.out, `${JSON.stringify(json, null, 2)}\n`);
     if (flags.json) out.write(`${JSON.stringify(json, null, 2)}\n`);
@@ -396,6 +400,17 @@ export function parseMix(text: string): NonNullable<GenerateOptions['mix']> {
   }
   if (!entries.some((e) => e.weight > 0)) throw new UsageError('--mix: every weight is 0');
   return entries.filter((e) => e.weight > 0);
+}
+
+/**
+ * Open model: calls started late with few in flight means this process (CPU:
+ * generation, encoding, the event loop), not the receiver, set the pace.
+ */
+function scheduleBehind(s: FireSummary): string | undefined {
+  if (s.model !== 'open' || s.metrics.sent === 0) return undefined;
+  const lag = s.metrics.lagSummary();
+  if (lag.p99 < 50) return undefined;
+  return `calls started late (schedule lag p50 ${lag.p50}ms, p99 ${lag.p99}ms): this machine could not generate and send at the target rate; the latency from the intended send includes that lag`;
 }
 
 /** Say so when signing, not the receiver, set the pace. */

@@ -25,6 +25,8 @@ export interface CallResult {
 export interface DroppedCall {
   index: number;
   intendedAt: number;
+  /** `in-flight`: max in flight reached; `late`: the schedule ended before it could start. */
+  reason: 'in-flight' | 'late';
 }
 
 export interface LatencySummary {
@@ -111,8 +113,12 @@ export class RunMetrics {
     this.lag.recordValue(us(lag));
   }
 
-  recordDropped(_d: DroppedCall): void {
+  /** Dropped because the schedule ended before they could start (this process fell behind). */
+  droppedLate = 0;
+
+  recordDropped(d: DroppedCall): void {
     this.dropped++;
+    if (d.reason === 'late') this.droppedLate++;
   }
 
   /** Sent but not 2xx (HTTP error status or transport error). */

@@ -49,6 +49,8 @@ export interface ReportExtras {
   /** Set when signing could not keep up with the schedule. */
   signingLimited?: string;
   signWorkers?: number;
+  /** Set when this machine, not the receiver, could not keep the schedule. */
+  generatorLimited?: string;
 }
 
 export function achievedRate(s: FireSummary): number {
@@ -65,10 +67,21 @@ export function summaryText(s: FireSummary, c: ChalkInstance, extras: ReportExtr
   const statuses = [...m.byStatus].sort(([a], [b]) => a - b).map(([k, v]) => `${k}×${v}`);
   const errors = [...m.byError].map(([k, v]) => `${k}×${v}`);
   const clean = m.failed === 0 && s.unsent === 0 && m.dropped === 0;
-  const head = clean ? c.green('all accepted') : c.red(`${m.failed} not accepted`);
+  const head = clean
+    ? c.green('all accepted')
+    : m.failed
+      ? c.red(`${m.failed} not accepted`)
+      : c.green('none rejected');
+  const inFlightDrops = m.dropped - m.droppedLate;
+  const drops = [
+    inFlightDrops ? `${inFlightDrops} max in flight reached` : '',
+    m.droppedLate ? `${m.droppedLate} not started by the end of the schedule` : '',
+  ]
+    .filter(Boolean)
+    .join(', ');
   const lines = [
     `${m.sent} sent, ${m.ok} ok (2xx), ${head}` +
-      `${m.dropped ? `, ${m.dropped} dropped (max in flight reached)` : ''}` +
+      `${m.dropped ? `, ${c.red(`${m.dropped} dropped`)} (${drops})` : ''}` +
       `${s.unsent ? `, ${s.unsent} not sent (interrupted)` : ''} in ${(s.durationMs / 1000).toFixed(2)}s`,
     `planned ${s.planned} = ok ${m.ok} + failed ${m.failed} + dropped ${m.dropped} + unsent ${s.unsent}` +
       `${s.interrupted ? c.yellow('  (interrupted)') : ''}${s.aborted ? c.red(`  ${s.aborted} aborted after the grace period`) : ''}`,
@@ -78,6 +91,8 @@ export function summaryText(s: FireSummary, c: ChalkInstance, extras: ReportExtr
     `status: ${statuses.join(' ') || '-'}${errors.length ? `   errors: ${errors.join(' ')}` : ''}`,
   ];
   if (extras.signingLimited) lines.push(c.yellow(`signing limited the rate: ${extras.signingLimited}`));
+  if (extras.generatorLimited)
+    lines.push(c.yellow(`the load generator limited the rate: ${extras.generatorLimited}`));
   if (m.sent > 0) {
     lines.push(
       '',
@@ -110,6 +125,7 @@ export function summaryJson(
     ok: m.ok,
     failed: m.failed,
     dropped: m.dropped,
+    droppedLate: m.droppedLate,
     unsent: s.unsent,
     interrupted: s.interrupted,
     aborted: s.aborted,
@@ -129,6 +145,7 @@ export function summaryJson(
     scheduleLagMs: m.lagSummary(),
     ...(extras.signWorkers ? { signWorkers: extras.signWorkers } : {}),
     ...(extras.signingLimited ? { signingLimited: extras.signingLimited } : {}),
+    ...(extras.generatorLimited ? { generatorLimited: extras.generatorLimited } : {}),
     ...(extras.thresholds
       ? {
           thresholds: extras.thresholds.map((t) => ({

@@ -46,7 +46,7 @@ export class RequestLog {
 
   dropped(d: DroppedCall): void {
     this.stream.write(
-      `${JSON.stringify({ i: d.index, outcome: 'dropped', intendedAt: new Date(d.intendedAt).toISOString() })}\n`,
+      `${JSON.stringify({ i: d.index, outcome: 'dropped', reason: d.reason, intendedAt: new Date(d.intendedAt).toISOString() })}\n`,
     );
   }
 

@@ -122,10 +122,21 @@ export async function fire(options: FireOptions, deps: FireDeps): Promise<FireSu
     const byTime = options.durationMs !== undefined ? pacer.countBefore(options.durationMs) : Infinity;
     planned = Math.min(count, byTime, pacer.countBefore(pacer.endMs));
     if (!Number.isFinite(planned)) throw new Error('an open-model run needs a count, a duration or stages');
+    // Past the schedule's end (duration or last stage), calls still not started are dropped:
+    // a generator that falls behind says so instead of stretching the run.
+    const windowEnd = start + (options.durationMs ?? pacer.endMs);
     let n = 0;
     let burst = 0;
     while (n < planned && !stopped() && !exhausted) {
       const intendedAt = start + pacer.dueAt(n);
+      if (intendedAt < windowEnd && deps.now() >= windowEnd) {
+        for (; n < planned; n++) {
+          const d = { index: n, intendedAt: start + pacer.dueAt(n), reason: 'late' as const };
+          metrics.recordDropped(d);
+          deps.onDropped?.(d);
+        }
+        break;
+      }
       const wait = intendedAt - deps.now();
       if (wait > 0) {
         burst = 0;
@@ -133,7 +144,7 @@ export async function fire(options: FireOptions, deps: FireDeps): Promise<FireSu
         continue;
       }
       if (inFlight >= maxInFlight) {
-        const d = { index: n, intendedAt };
+        const d = { index: n, intendedAt, reason: 'in-flight' as const };
         metrics.recordDropped(d);
         deps.onDropped?.(d);
       } else {

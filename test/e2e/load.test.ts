@@ -51,6 +51,7 @@ interface Report {
   interrupted: boolean;
   aborted: number;
   rate: number;
+  durationMs: number;
   errors: Record<string, number>;
   status: Record<string, number>;
   thresholds?: { threshold: string; actual: number; passed: boolean }[];
@@ -226,6 +227,32 @@ describe('fire as a load generator', () => {
       assert.deepEqual(report.errors, { timeout: 5 });
       assertAccounting(report);
       assertLogComplete(readLog(logFile), report);
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('a schedule this machine cannot keep: calls not started by the end are dropped (late)', async () => {
+    const server = await startCaptureServer();
+    try {
+      // 100k/s for 300 ms is 30000 calls: far beyond what one process generates in that time.
+      const r = await cli([
+        'fire',
+        '--url',
+        server.url,
+        '--no-sign',
+        '--rate',
+        '100000/s',
+        '--duration',
+        '300ms',
+        '--json',
+      ]);
+      assert.equal(r.code, 1, r.stderr);
+      const report = JSON.parse(r.stdout) as Report & { droppedLate: number; generatorLimited?: string };
+      assert.equal(report.planned, 30_000);
+      assert.ok(report.droppedLate > 10_000, String(report.droppedLate));
+      assert.ok(report.durationMs < 20_000, 'the run is not stretched to send them all');
+      assertAccounting(report);
     } finally {
       await server.close();
     }
