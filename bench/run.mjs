@@ -116,7 +116,8 @@ function run(cmd, argv, timeoutMs) {
 }
 
 /** The CLI with peak RSS reported on exit. */
-const RSS_HOOK = `data:text/javascript,process.on('exit',()=>process.stderr.write('MAXRSS_KB '+process.resourceUsage().maxRSS+'\\n'))`;
+const RSS_HOOK = `data:text/javascript,process.on('exit',()=>{const u=process.resourceUsage();process.stderr.write('MAXRSS_KB '+u.maxRSS+' CPU_US '+(u.userCPUTime+u.systemCPUTime)+'\\n')})`;
+const cpuUs = (stderr) => Number(/CPU_US (\d+)/.exec(stderr)?.[1] ?? Number.NaN);
 async function fire(flags, timeoutMs = (SECONDS + 30) * 1000) {
   const r = await run(
     process.execPath,
@@ -130,7 +131,7 @@ async function fire(flags, timeoutMs = (SECONDS + 30) * 1000) {
   } catch {
     throw new Error(`fire ${flags.join(' ')} failed (${r.code}): ${r.stderr.slice(0, 500)}`);
   }
-  return { report, maxRssMb: m ? Number(m[1]) / 1024 : undefined };
+  return { report, maxRssMb: m ? Number(m[1]) / 1024 : undefined, cpuUs: cpuUs(r.stderr) };
 }
 
 /** Sync failure scenarios in their catalogue weights: "realistic failure bodies". */
@@ -171,6 +172,8 @@ async function phaseA(receiver) {
   const ac = await run(
     process.execPath,
     [
+      '--import',
+      RSS_HOOK,
       join(ROOT, 'node_modules', 'autocannon', 'autocannon.js'),
       '-c',
       String(CONNECTIONS),
@@ -188,9 +191,11 @@ async function phaseA(receiver) {
     (SECONDS + 30) * 1000,
   );
   let acRate = 0;
+  let acCpuPerReq = Number.NaN;
   try {
     const j = JSON.parse(ac.stdout);
     acRate = j.requests.total / (j.duration || SECONDS);
+    acCpuPerReq = cpuUs(ac.stderr) / Math.max(1, j.requests.total);
   } catch {
     out(`  autocannon failed: ${ac.stderr.slice(0, 200)}`);
   }
@@ -220,7 +225,15 @@ async function phaseA(receiver) {
       `  wrk -t1 (same body)                  ${fmt(wrkRate)} req/s   fire/wrk ${ratio(fireRate, wrkRate)}`,
     );
   else out('  wrk: not installed (apt-get install wrk)');
-  figures.phases.a = { fireRate, autocannonRate: acRate, wrkRate, bodyBytes: size, ratio: fireRate / acRate };
+  figures.phases.a = {
+    fireRate,
+    autocannonRate: acRate,
+    wrkRate,
+    bodyBytes: size,
+    ratio: fireRate / acRate,
+    fireCpuUsPerRequest: fireCpuPerReq,
+    autocannonCpuUsPerRequest: acCpuPerReq,
+  };
 }
 
 async function signRate() {
