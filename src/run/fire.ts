@@ -127,6 +127,8 @@ export async function fire(options: FireOptions, deps: FireDeps): Promise<FireSu
     const windowEnd = start + (options.durationMs ?? pacer.endMs);
     let n = 0;
     let burst = 0;
+    /** A call generated ahead of its time (kept across drops: events are not wasted). */
+    let ready: SimCall | undefined;
     while (n < planned && !stopped() && !exhausted) {
       const intendedAt = start + pacer.dueAt(n);
       if (intendedAt < windowEnd && deps.now() >= windowEnd) {
@@ -137,18 +139,26 @@ export async function fire(options: FireOptions, deps: FireDeps): Promise<FireSu
         }
         break;
       }
-      const wait = intendedAt - deps.now();
+      let wait = intendedAt - deps.now();
       if (wait > 0) {
         burst = 0;
-        await (wait >= 1 ? deps.sleep(wait) : yieldTurn());
-        continue;
+        // Generate the next call while waiting, so its cost is not schedule lag.
+        if (ready === undefined && !exhausted) {
+          ready = nextCall();
+          wait = intendedAt - deps.now();
+        }
+        if (wait > 0) {
+          await (wait >= 1 ? deps.sleep(wait) : yieldTurn());
+          continue;
+        }
       }
       if (inFlight >= maxInFlight) {
         const d = { index: n, intendedAt, reason: 'in-flight' as const };
         metrics.recordDropped(d);
         deps.onDropped?.(d);
       } else {
-        const call = nextCall();
+        const call = ready ?? nextCall();
+        ready = undefined;
         if (!call) break;
         void send(call, n, intendedAt);
       }
