@@ -145,7 +145,7 @@ async function failureMix() {
 async function phaseA(receiver) {
   out(`(a) max req/s, unsigned, ${CONNECTIONS} connections, ${SECONDS}s each`);
   const mix = await failureMix();
-  const { report } = await fire([
+  const { report, cpuUs: fireCpu } = await fire([
     '--url',
     receiver.url,
     '--no-sign',
@@ -157,6 +157,8 @@ async function phaseA(receiver) {
     mix,
   ]);
   const fireRate = report.rate;
+  // CPU per request (whole process, start-up included): robust to other load on the machine.
+  const fireCpuPerReq = fireCpu / Math.max(1, report.sent);
   // One fixed body of the mean size fire sent.
   const sample = spawnSync(
     process.execPath,
@@ -219,6 +221,9 @@ async function phaseA(receiver) {
   );
   out(
     `  autocannon (one fixed ${body.length} B body)  ${fmt(acRate)} req/s   fire/autocannon ${ratio(fireRate, acRate)}  target ≥0.90× ${verdict(fireRate >= 0.9 * acRate)}`,
+  );
+  out(
+    `  CPU per request: fire ${fireCpuPerReq.toFixed(0)} µs, autocannon ${acCpuPerReq.toFixed(0)} µs (autocannon/fire ${ratio(acCpuPerReq, fireCpuPerReq)})`,
   );
   if (wrkRate)
     out(
