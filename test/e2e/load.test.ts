@@ -147,6 +147,29 @@ describe('fire as a load generator', () => {
     }
   });
 
+  test('--stages ramps up and down: planned is the area under the rate', async () => {
+    const server = await startCaptureServer();
+    try {
+      const r = await cli([
+        'fire',
+        '--url',
+        server.url,
+        '--no-sign',
+        '--stages',
+        '500ms:200/s,500ms:0/s',
+        '--json',
+      ]);
+      const report = JSON.parse(r.stdout) as Report;
+      // Triangle: 1 s × 200/s ÷ 2 = 100 calls.
+      assert.equal(report.planned, 100);
+      assertAccounting(report);
+      assert.equal(server.requests.length, report.sent);
+      assert.ok(report.sent >= 50, String(report.sent));
+    } finally {
+      await server.close();
+    }
+  });
+
   test('closed model -c 4 --duration 1s: as fast as answered, planned = sent', async () => {
     const server = await slowServer(2);
     const out = join(TEST_HOME, 'closed.json');
