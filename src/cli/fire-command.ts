@@ -1,20 +1,33 @@
+import { writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { loadConfig } from '../config/load.js';
 import { Settings } from '../config/settings.js';
 import { type BodyFormat, FORMATS } from '../encode/body.js';
 import { DIALECTS, type Dialect } from '../encode/dialect.js';
-import { EventGenerator, eventClock, SEEDED_EPOCH } from '../generate/events.js';
+import { EventGenerator, eventClock, type GenerateOptions, SEEDED_EPOCH } from '../generate/events.js';
 import { isValidTag } from '../generate/message.js';
-import type { CallResult } from '../metrics/run-metrics.js';
+import { type CallResult, type DroppedCall, RunMetrics } from '../metrics/run-metrics.js';
+import { evaluate, parseThreshold } from '../metrics/thresholds.js';
 import { UsageError } from '../model/errors.js';
-import { CALL_TYPES, type CallType } from '../model/events.js';
+import { CALL_TYPES, type CallType, type SimCall } from '../model/events.js';
 import { systemClock } from '../model/time.js';
-import { constantPacer, parseRate, unpaced } from '../pace/pacer.js';
+import { constantPacer, parseRate, parseStages, stagesPacer } from '../pace/pacer.js';
 import { seedFromString } from '../random/rng.js';
 import { type Receiver, startReceiver } from '../receive/server.js';
 import { colourFor } from '../report/colour.js';
-import { receivedLine, resultLine, summaryJson, summaryText } from '../report/fire-report.js';
-import { fire } from '../run/fire.js';
+import {
+  type ReportExtras,
+  receivedLine,
+  resultLine,
+  summaryJson,
+  summaryText,
+} from '../report/fire-report.js';
+import { startLive } from '../report/live.js';
+import { RequestLog } from '../report/request-log.js';
+import { type FireSummary, fire, type LoadModel } from '../run/fire.js';
 import { buildRequest, renderRequest, type Targets, targetFor } from '../run/request.js';
+import { SignPool } from '../run/sign-pool.js';
+import { SCENARIOS } from '../scenarios/catalogue.js';
 import { HttpClient } from '../transport/http.js';
 import { byteSize, duration, header, httpUrl, oneOf, positiveInt, readableFile } from './flags.js';
 import { resolveSigning } from './signing.js';
@@ -50,7 +63,21 @@ export interface FireFlags {
   insecure?: boolean;
   ca?: string;
   config?: string;
+  duration?: string;
+  stages?: string;
+  maxInFlight?: string;
+  connections?: string;
+  mix?: string;
+  threshold?: string[];
+  out?: string;
+  log?: string;
+  grace?: string;
+  quiet?: boolean;
+  signWorkers?: string;
 }
+
+/** Runs larger than this print no line per call and keep no per-call results. */
+const CHATTY_LIMIT = 1000;
 
 /** Exit code: 0 all 2xx, 1 otherwise. UsageErrors propagate (exit 2). */
 export async function fireCommand(flags: FireFlags): Promise<number> {
@@ -82,14 +109,18 @@ export async function fireCommand(flags: FireFlags): Promise<number> {
   const dialect = oneOf<Dialect>('dialect', settings.value<string>('dialect', 'smtpeter')!, DIALECTS);
   if (flags.signedHeaders) oneOf('--signed-headers', flags.signedHeaders, ['live', 'documented']);
   if (flags.digestCase) oneOf('--digest-case', flags.digestCase, ['lower', 'upper']);
-  const count = flags.count ? positiveInt('--count', flags.count) : 1;
-  const concurrency = flags.concurrency ? positiveInt('--concurrency', flags.concurrency) : 10;
-  let rate: number | undefined;
-  if (flags.rate) {
-    rate = parseRate(flags.rate);
-    if (rate === undefined)
-      throw new UsageError(`--rate: expected a rate such as 50/s, 600/m or 10, got '${flags.rate}'`);
-  }
+  const load = loadPlan(flags);
+  const mix = flags.mix ? parseMix(flags.mix) : undefined;
+  if (mix && (flags.type || flags.scenario))
+    throw new UsageError('--mix: give either --mix or --type/--scenario, not both');
+  const thresholds = (flags.threshold ?? []).map((t) => {
+    const parsed = parseThreshold(t);
+    if (typeof parsed === 'string') throw new UsageError(`--threshold: ${parsed}`);
+    return parsed;
+  });
+  const graceMs = flags.grace ? duration('--grace', flags.grace) : 5000;
+  const signWorkersFlag =
+    flags.signWorkers !== undefined ? nonNegativeInt('--sign-workers', flags.signWorkers) : undefined;
   const timeoutMs = flags.timeout ? duration('--timeout', flags.timeout) : 10_000;
   if (flags.ca) readableFile('--ca', flags.ca);
   const tags = settings.value<string[]>('tags');
@@ -133,6 +164,7 @@ export async function fireCommand(flags: FireFlags): Promise<number> {
     ...(flags.recipient ? { recipient: flags.recipient } : {}),
     ...(flags.domain ? { domain: flags.domain } : {}),
     ...(tags ? { tags } : {}),
+    ...(mix ? { mix } : {}),
     ...(flags.attachmentSize ? { attachmentBytes: byteSize('--attachment-size', flags.attachmentSize) } : {}),
   });
   const { signing, publicKey, notice } = resolveSigning(
@@ -141,7 +173,6 @@ export async function fireCommand(flags: FireFlags): Promise<number> {
     flags.sign,
     flags.key !== undefined,
   );
-  const calls = generator.take(count);
   const requestOptions = { format, dialect, extraHeaders, ...(signing ? { signing } : {}) };
 
   if (flags.dryRun) {
@@ -149,13 +180,21 @@ export async function fireCommand(flags: FireFlags): Promise<number> {
       targets.url || targets.failureUrl || targets.bounceUrl
         ? targets
         : { url: new URL('http://127.0.0.1:8025/') };
-    for (const call of calls) {
+    for (const call of generator.take(Number.isFinite(load.planned) ? load.planned : 1)) {
       const target = targetForOrFail(call.event.type, shown);
       out.write(`${renderRequest(buildRequest(call, target, requestOptions))}\r\n\r\n`);
     }
     return 0;
   }
-  for (const call of calls) targetForOrFail(call.event.type, targets, true);
+  // Every call type the run will produce needs a URL (checked on a sample, before sending).
+  for (const call of generator.take(Math.min(load.planned, 200)))
+    targetForOrFail(call.event.type, targets, true);
+  const chatty = !flags.json && !flags.quiet && load.planned <= CHATTY_LIMIT && !load.timed;
+  const log = flags.log ? new RequestLog(flags.log) : undefined;
+  if (log)
+    await log.opened().catch((e: Error) => {
+      throw new UsageError(`--log: cannot write '${flags.log}': ${e.message}`);
+    });
 
   // --- run ---
   let receiver: Receiver | undefined;
@@ -172,44 +211,221 @@ export async function fireCommand(flags: FireFlags): Promise<number> {
   }
   if (notice && !flags.json) err.write(`${notice}\n`);
   const http = new HttpClient({
-    connections: concurrency,
+    connections: flags.connections
+      ? positiveInt('--connections', flags.connections)
+      : load.model.kind === 'closed'
+        ? load.model.concurrency
+        : load.model.maxInFlight,
     timeoutMs,
     ...(flags.insecure ? { insecure: true } : {}),
     ...(flags.ca ? { caFile: flags.ca } : {}),
   });
-  let stopping = false;
+  const signWorkers = signing
+    ? (signWorkersFlag ?? (load.planned > CHATTY_LIMIT ? Math.min(availableParallelism(), 8) : 0))
+    : 0;
+  const pool = signing && signWorkers > 0 ? new SignPool(signWorkers, signing, requestOptions) : undefined;
+  const stop = new AbortController();
+  let signals = 0;
   const onSignal = (): void => {
-    stopping = true;
+    // First signal: stop starting calls, give in-flight ones the grace period. Second: abort now.
+    if (++signals === 1) stop.abort();
+    else void http.destroy();
   };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   const results: CallResult[] = [];
+  const metrics = new RunMetrics(Date.now());
+  const now = (): number => performance.timeOrigin + performance.now();
+  const live = flags.json ? { stop: () => {} } : startLive(err, () => metrics, now, load.planned);
   try {
     const summary = await fire(
-      { ...requestOptions, calls, targets, pacer: rate ? constantPacer(rate) : unpaced, concurrency },
+      {
+        ...requestOptions,
+        calls: generator.calls(),
+        targets,
+        model: load.model,
+        ...(Number.isFinite(load.count) ? { count: load.count } : {}),
+        ...(load.durationMs !== undefined ? { durationMs: load.durationMs } : {}),
+        graceMs,
+      },
       {
         http,
-        now: () => Date.now(),
+        now,
         sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
-        stopped: () => stopping,
+        signal: stop.signal,
+        metrics,
+        ...(pool ? { build: (call: SimCall, url: URL) => pool.build(call, url) } : {}),
         onResult: (r) => {
-          results.push(r);
-          if (!flags.json) out.write(`${resultLine(r, c)}\n`);
+          log?.result(r);
+          if (chatty || (flags.json && load.planned <= CHATTY_LIMIT && !load.timed)) results.push(r);
+          if (chatty) out.write(`${resultLine(r, c)}\n`);
         },
+        ...(log ? { onDropped: (d: DroppedCall) => log.dropped(d) } : {}),
       },
     );
-    if (flags.json) out.write(`${JSON.stringify(summaryJson(summary, results), null, 2)}\n`);
-    else out.write(`\n${summaryText(summary, c)}\n`);
+    live.stop();
+    await log?.close();
+    const evaluated = thresholds.length
+      ? evaluate(thresholds, summary.metrics, summary.durationMs)
+      : undefined;
+    const extras: ReportExtras = {
+      ...(evaluated ? { thresholds: evaluated } : {}),
+      ...(load.model.kind === 'open' && load.targetRate ? { targetRate: load.targetRate } : {}),
+      ...(pool ? { signWorkers: pool.size } : {}),
+    };
+    const limited = signingLimit(summary, pool, load.targetRate);
+    if (limited) extras.signingLimited = limited;
+    else {
+      const behind = scheduleBehind(summary);
+      if (behind) extras.generatorLimited = behind;
+    }
+    const json = summaryJson(summary, flags.json && results.length ? results : undefined, extras);
+    if (flags.out) writeFileSync(flags.out, `${JSON.stringify(json, null, 2)}\n`);
+    if (flags.json) out.write(`${JSON.stringify(json, null, 2)}\n`);
+    else out.write(`${chatty ? '\n' : ''}${summaryText(summary, c, extras)}\n`);
+    if (evaluated) return evaluated.every((t) => t.passed) && !summary.interrupted ? 0 : 1;
     const invalid =
       receiver?.calls.filter((r) => r.validation.problems.length || r.signature.result === 'failed').length ??
       0;
-    return summary.metrics.failed === 0 && summary.unsent === 0 && invalid === 0 ? 0 : 1;
+    const m = summary.metrics;
+    return m.failed === 0 && m.dropped === 0 && summary.unsent === 0 && invalid === 0 ? 0 : 1;
   } finally {
+    live.stop();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    await pool?.close();
     await http.close();
     await receiver?.close();
   }
+}
+
+interface LoadPlan {
+  model: LoadModel;
+  /** Calls at most (Infinity: bounded by time). */
+  count: number;
+  durationMs?: number;
+  /** Calls the run plans (Infinity for a closed run bounded by time). */
+  planned: number;
+  /** Bounded by time rather than a count. */
+  timed: boolean;
+  /** Mean target rate of an open run, calls/s. */
+  targetRate?: number;
+}
+
+/** --rate/--stages (open model) or --concurrency (closed), --count/--duration. */
+function loadPlan(flags: FireFlags): LoadPlan {
+  if (flags.rate && flags.stages) throw new UsageError('--stages: give either --rate or --stages, not both');
+  let rate: number | undefined;
+  if (flags.rate) {
+    rate = parseRate(flags.rate);
+    if (rate === undefined)
+      throw new UsageError(`--rate: expected a rate such as 50/s, 600/m or 10, got '${flags.rate}'`);
+  }
+  const count = flags.count ? positiveInt('--count', flags.count) : undefined;
+  const durationMs = flags.duration ? duration('--duration', flags.duration) : undefined;
+  if (durationMs !== undefined && !(durationMs > 0))
+    throw new UsageError(`--duration: expected more than 0, got '${flags.duration}'`);
+  if (flags.stages) {
+    if (durationMs !== undefined)
+      throw new UsageError('--duration: --stages sets the duration; give one or the other');
+    const stages = parseStages(flags.stages, (t) =>
+      /^\d+(\.\d+)?(ms|s|m|h)?$/.test(t) ? duration('', t) : undefined,
+    );
+    if (typeof stages === 'string') throw new UsageError(`--stages: ${stages}`);
+    const pacer = stagesPacer(stages);
+    const planned = Math.min(count ?? Infinity, pacer.countBefore(pacer.endMs));
+    return {
+      model: { kind: 'open', pacer, maxInFlight: maxInFlight(flags) },
+      count: count ?? Infinity,
+      planned,
+      timed: true,
+      targetRate: (pacer.countBefore(pacer.endMs) * 1000) / pacer.endMs,
+    };
+  }
+  if (rate !== undefined) {
+    if (flags.concurrency)
+      throw new UsageError(
+        '--concurrency: is the closed model (as fast as the receiver allows); with --rate use --max-in-flight',
+      );
+    if (count === undefined && durationMs === undefined)
+      throw new UsageError('--rate: give --count or --duration too (how long to keep the rate)');
+    const pacer = constantPacer(rate);
+    return {
+      model: { kind: 'open', pacer, maxInFlight: maxInFlight(flags) },
+      count: count ?? Infinity,
+      ...(durationMs !== undefined ? { durationMs } : {}),
+      planned: Math.min(
+        count ?? Infinity,
+        durationMs !== undefined ? pacer.countBefore(durationMs) : Infinity,
+      ),
+      timed: durationMs !== undefined,
+      targetRate: rate,
+    };
+  }
+  if (flags.maxInFlight) throw new UsageError('--max-in-flight: only with --rate or --stages (open model)');
+  const concurrency = flags.concurrency ? positiveInt('--concurrency', flags.concurrency) : 10;
+  const n = count ?? (durationMs !== undefined ? Infinity : 1);
+  return {
+    model: { kind: 'closed', concurrency },
+    count: n,
+    ...(durationMs !== undefined ? { durationMs } : {}),
+    planned: n,
+    timed: durationMs !== undefined,
+  };
+}
+
+function maxInFlight(flags: FireFlags): number {
+  return flags.maxInFlight ? positiveInt('--max-in-flight', flags.maxInFlight) : 1000;
+}
+
+function nonNegativeInt(flag: string, text: string): number {
+  return text === '0' ? 0 : positiveInt(flag, text);
+}
+
+/** `failure=70,bounce=25,ooo=5` or scenario names with weights. */
+export function parseMix(text: string): NonNullable<GenerateOptions['mix']> {
+  const entries: NonNullable<GenerateOptions['mix']>[number][] = [];
+  for (const part of text.split(',')) {
+    const m = /^\s*([a-z0-9-]+)\s*=\s*(\d+(?:\.\d+)?)\s*$/i.exec(part);
+    if (!m) throw new UsageError(`--mix: expected name=weight, got '${part.trim()}'`);
+    const name = m[1]!.toLowerCase();
+    const weight = Number(m[2]);
+    if (name === 'failure' || name === 'bounce') entries.push({ type: name, weight });
+    else if (name === 'ooo' || name === 'autoreply')
+      entries.push({ scenario: 'autoreply-out-of-office', weight });
+    else if (SCENARIOS.some((s) => s.name === name)) entries.push({ scenario: name, weight });
+    else
+      throw new UsageError(
+        `--mix: unknown '${name}' (failure, bounce, ooo, or a scenario from 'smtpeter-sim scenarios')`,
+      );
+  }
+  if (!entries.some((e) => e.weight > 0)) throw new UsageError('--mix: every weight is 0');
+  return entries.filter((e) => e.weight > 0);
+}
+
+/**
+ * Open model: calls started late with few in flight means this process (CPU:
+ * generation, encoding, the event loop), not the receiver, set the pace.
+ */
+function scheduleBehind(s: FireSummary): string | undefined {
+  if (s.model !== 'open' || s.metrics.sent === 0) return undefined;
+  const lag = s.metrics.lagSummary();
+  if (lag.p99 < 50) return undefined;
+  return `calls started late (schedule lag p50 ${lag.p50}ms, p99 ${lag.p99}ms): this machine could not generate and send at the target rate; the latency from the intended send includes that lag`;
+}
+
+/** Say so when signing, not the receiver, set the pace. */
+function signingLimit(s: FireSummary, pool: SignPool | undefined, targetRate?: number): string | undefined {
+  if (!pool || s.durationMs <= 0) return undefined;
+  const busy = pool.busyMs / (s.durationMs * pool.size);
+  const behind =
+    s.model === 'closed' ||
+    s.metrics.dropped > 0 ||
+    (targetRate !== undefined && (s.metrics.sent * 1000) / s.durationMs < targetRate * 0.97);
+  if (busy < 0.85 || !behind) return undefined;
+  return `${pool.size} signing worker(s) busy ${(busy * 100).toFixed(0)}% of the run (~${Math.round(
+    (pool.size * 1000 * s.metrics.sent) / Math.max(1, pool.busyMs),
+  )} signatures/s at most); add cores or --no-sign`;
 }
 
 function targetForOrFail(type: CallType, targets: Targets, allowEmbedded = false): URL {

@@ -35,9 +35,33 @@ export function buildProgram(): Command {
     .option('--url <url>', 'receiver URL for every call')
     .option('--failure-url <url>', 'receiver URL for failure calls')
     .option('--bounce-url <url>', 'receiver URL for bounce calls')
-    .option('-n, --count <n>', 'number of calls', '1')
-    .option('--rate <rate>', 'pace calls: 50/s, 600/m, 2/h')
-    .option('-c, --concurrency <n>', 'requests in flight at most', '10')
+    .option('-n, --count <n>', 'number of calls (default 1, or unbounded with --duration/--stages)')
+    .option('--duration <duration>', 'keep sending for this long, e.g. 30s, 5m')
+    .option('--rate <rate>', 'open model: start calls at this rate whatever the receiver does: 500/s, 600/m')
+    .option('--stages <list>', 'open model, ramping: duration:rate stages, e.g. 10s:100/s,30s:1000/s,10s:0/s')
+    .option(
+      '--max-in-flight <n>',
+      'open model: requests in flight at most; a call due beyond it is dropped (default 1000)',
+    )
+    .option('-c, --concurrency <n>', 'closed model: this many senders, each as fast as answered (default 10)')
+    .option('--connections <n>', 'sockets per receiver (default: the concurrency or max in flight)')
+    .option(
+      '--mix <list>',
+      'weighted mix, e.g. failure=70,bounce=25,ooo=5 or sync-userunknown=3,dsn-userunknown=1',
+    )
+    .option(
+      '--threshold <expr>',
+      "fail (exit 1) unless it holds: 'p99<250ms', 'errors<1%', 'rate>=500/s', '5xx<1%' (repeatable)",
+      collect,
+    )
+    .option('--out <file>', 'write the JSON report to this file')
+    .option('--log <file>', 'one NDJSON line per request, written as the run goes')
+    .option('--grace <duration>', 'on SIGINT/SIGTERM wait this long for requests in flight', '5s')
+    .option('-q, --quiet', 'no line per call')
+    .option(
+      '--sign-workers <n>',
+      'worker threads that sign (default: cores for runs over 1000 calls; 0 = main thread)',
+    )
     .option('--seed <seed>', 'reproduce the same events byte for byte')
     .option('--time <iso|now>', 'event time of the first call (default: now; fixed when --seed is given)')
     .option('--tag <tag>', 'tag of the message (repeatable)', collect)

@@ -30,6 +30,8 @@ export interface GenerateOptions {
 export class EventGenerator {
   private readonly fake = new FakeSource();
   private readonly candidates: Scenario[];
+  /** `mix`: per entry, its scenarios and the call type it asks for. */
+  private readonly mixEntries: { weight: number; type?: CallType; scenarios: Scenario[] }[] = [];
 
   constructor(private readonly options: GenerateOptions) {
     let candidates: Scenario[] = options.scenario ? [findScenario(options.scenario)] : [...SCENARIOS];
@@ -53,12 +55,27 @@ export class EventGenerator {
       }
     }
     this.candidates = candidates;
+    if (options.mix?.length) {
+      // A type entry covers that type's scenarios not named elsewhere in the mix.
+      const named = new Set(options.mix.flatMap((e) => (e.scenario ? [e.scenario] : [])));
+      for (const e of options.mix) {
+        let scenarios = e.scenario
+          ? [findScenario(e.scenario)]
+          : candidates.filter((s) => !named.has(s.name) && (!e.type || s.calls.includes(e.type)));
+        if (e.type) scenarios = scenarios.filter((s) => s.calls.includes(e.type!));
+        if (options.style) scenarios = scenarios.filter((s) => s.styles.includes(options.style!));
+        if (scenarios.length === 0)
+          throw new UsageError(`--mix: '${e.scenario ?? e.type}' matches no scenario`);
+        this.mixEntries.push({ weight: e.weight, ...(e.type ? { type: e.type } : {}), scenarios });
+      }
+    }
   }
 
   /** The calls of scenario instance `index`, filtered by type. */
   instance(index: number): SimCall[] {
     const seed = deriveSeed(this.options.seed, index);
     const fake = this.fake.reseed(seed);
+    if (this.mixEntries.length) return this.mixed(index, fake);
     const scenario = fake.rng.weighted(this.candidates, (s) => s.weight);
     const style =
       this.options.style ?? fake.rng.weighted(scenario.styles, scenario.styleWeight ?? styleWeight);
@@ -75,6 +92,27 @@ export class EventGenerator {
     });
     const type = this.options.type;
     return type ? calls.filter((c) => c.event.type === type) : calls;
+  }
+
+  /** With `mix`: one call per instance, of the entry's type (else the bounce, else the only call). */
+  private mixed(index: number, fake: ReturnType<FakeSource['reseed']>): SimCall[] {
+    const entry = fake.rng.weighted(this.mixEntries, (e) => e.weight);
+    const scenario = fake.rng.weighted(entry.scenarios, (s) => s.weight);
+    const style = this.options.style ?? fake.rng.weighted(scenario.styles, styleWeight);
+    const calls = scenario.build({
+      fake,
+      now: this.options.clock(index),
+      style,
+      message: {
+        ...(this.options.recipient ? { recipient: this.options.recipient } : {}),
+        ...(this.options.domain ? { domain: this.options.domain } : {}),
+        ...(this.options.tags ? { tags: this.options.tags } : {}),
+      },
+      attachmentBytes: this.options.attachmentBytes ?? 0,
+    });
+    const want = entry.type ?? 'bounce';
+    const call = calls.find((c) => c.event.type === want) ?? calls[0];
+    return call ? [call] : [];
   }
 
   /** An endless stream of calls, scenario instance after instance. */

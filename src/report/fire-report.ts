@@ -1,9 +1,12 @@
 import type { ChalkInstance } from 'chalk';
-import type { CallResult } from '../metrics/run-metrics.js';
+import type { CallResult, LatencySummary } from '../metrics/run-metrics.js';
+import { formatMeasured, type ThresholdResult } from '../metrics/thresholds.js';
 import type { ReceivedCall } from '../receive/server.js';
 import type { FireSummary } from '../run/fire.js';
 
 const ms = (n: number): string => `${n < 10 ? n.toFixed(1) : Math.round(n)}ms`;
+const ms2 = (n: number): string =>
+  n < 10 ? n.toFixed(2) : n < 100 ? n.toFixed(1) : Math.round(n).toString();
 
 /** One line per call: status, latency, type, scenario, style, recipient. */
 export function resultLine(r: CallResult, c: ChalkInstance): string {
@@ -38,32 +41,120 @@ export function receivedLine(call: ReceivedCall, c: ChalkInstance): string {
   );
 }
 
-export function summaryText(s: FireSummary, c: ChalkInstance): string {
-  const m = s.metrics;
-  const lat = m.latencySummary();
-  const statuses = [...m.byStatus].sort(([a], [b]) => a - b).map(([k, v]) => `${k}×${v}`);
-  const errors = [...m.byError].map(([k, v]) => `${k}×${v}`);
-  const head = m.failed === 0 && s.unsent === 0 ? c.green('all accepted') : c.red(`${m.failed} not accepted`);
-  return [
-    `${m.sent} sent, ${m.ok} ok (2xx), ${head}${s.unsent ? `, ${s.unsent} not sent (interrupted)` : ''} in ${(s.durationMs / 1000).toFixed(2)}s`,
-    `status: ${statuses.join(' ') || '-'}${errors.length ? `   errors: ${errors.join(' ')}` : ''}`,
-    `latency: p50 ${ms(lat.p50)}  p90 ${ms(lat.p90)}  p99 ${ms(lat.p99)}  max ${ms(lat.max)}`,
-  ].join('\n');
+/** What the report knows beyond the run's own summary. */
+export interface ReportExtras {
+  thresholds?: ThresholdResult[];
+  /** Target rate of an open-model run, calls/s (mean over the run). */
+  targetRate?: number;
+  /** Set when signing could not keep up with the schedule. */
+  signingLimited?: string;
+  signWorkers?: number;
+  /** Set when this machine, not the receiver, could not keep the schedule. */
+  generatorLimited?: string;
 }
 
-export function summaryJson(s: FireSummary, results: CallResult[]): Record<string, unknown> {
+export function achievedRate(s: FireSummary): number {
+  return s.durationMs > 0 ? (s.metrics.sent * 1000) / s.durationMs : 0;
+}
+
+function latencyRow(name: string, l: LatencySummary): string {
+  return [name.padEnd(22), ...[l.p50, l.p90, l.p99, l.p999, l.max].map((v) => ms2(v).padStart(9))].join('');
+}
+
+/** The final report: accounting, rate, statuses, errors, latency table, thresholds. */
+export function summaryText(s: FireSummary, c: ChalkInstance, extras: ReportExtras = {}): string {
+  const m = s.metrics;
+  const statuses = [...m.byStatus].sort(([a], [b]) => a - b).map(([k, v]) => `${k}×${v}`);
+  const errors = [...m.byError].map(([k, v]) => `${k}×${v}`);
+  const clean = m.failed === 0 && s.unsent === 0 && m.dropped === 0;
+  const head = clean
+    ? c.green('all accepted')
+    : m.failed
+      ? c.red(`${m.failed} not accepted`)
+      : c.green('none rejected');
+  const inFlightDrops = m.dropped - m.droppedLate;
+  const drops = [
+    inFlightDrops ? `${inFlightDrops} max in flight reached` : '',
+    m.droppedLate ? `${m.droppedLate} not started by the end of the schedule` : '',
+  ]
+    .filter(Boolean)
+    .join(', ');
+  const lines = [
+    `${m.sent} sent, ${m.ok} ok (2xx), ${head}` +
+      `${m.dropped ? `, ${c.red(`${m.dropped} dropped`)} (${drops})` : ''}` +
+      `${s.unsent ? `, ${s.unsent} not sent (interrupted)` : ''} in ${(s.durationMs / 1000).toFixed(2)}s`,
+    `planned ${s.planned} = ok ${m.ok} + failed ${m.failed} + dropped ${m.dropped} + unsent ${s.unsent}` +
+      `${s.interrupted ? c.yellow('  (interrupted)') : ''}${s.aborted ? c.red(`  ${s.aborted} aborted after the grace period`) : ''}`,
+    `rate: ${achievedRate(s).toFixed(1)}/s achieved` +
+      `${extras.targetRate ? ` (target ${extras.targetRate.toFixed(1)}/s)` : ''}` +
+      `${extras.signWorkers ? `, signing on ${extras.signWorkers} worker thread(s)` : ''}`,
+    `status: ${statuses.join(' ') || '-'}${errors.length ? `   errors: ${errors.join(' ')}` : ''}`,
+  ];
+  if (extras.signingLimited) lines.push(c.yellow(`signing limited the rate: ${extras.signingLimited}`));
+  if (extras.generatorLimited)
+    lines.push(c.yellow(`the load generator limited the rate: ${extras.generatorLimited}`));
+  if (m.sent > 0) {
+    lines.push(
+      '',
+      `${'latency (ms)'.padEnd(22)}${['p50', 'p90', 'p99', 'p99.9', 'max'].map((h) => h.padStart(9)).join('')}`,
+      latencyRow('from intended send', m.latencySummary()),
+      latencyRow('from actual send', m.serviceSummary()),
+      latencyRow('schedule lag', m.lagSummary()),
+    );
+  }
+  if (extras.thresholds?.length) {
+    lines.push('', 'thresholds:');
+    for (const t of extras.thresholds) {
+      const mark = t.passed ? c.green('✔ pass') : c.red('✘ FAIL');
+      lines.push(`  ${mark}  ${t.threshold.text.padEnd(18)} actual ${formatMeasured(t.threshold, t.actual)}`);
+    }
+  }
+  return lines.join('\n');
+}
+
+export function summaryJson(
+  s: FireSummary,
+  results: CallResult[] | undefined,
+  extras: ReportExtras = {},
+): Record<string, unknown> {
   const m = s.metrics;
   return {
+    model: s.model,
     planned: s.planned,
     sent: m.sent,
     ok: m.ok,
     failed: m.failed,
+    dropped: m.dropped,
+    droppedLate: m.droppedLate,
     unsent: s.unsent,
+    interrupted: s.interrupted,
+    aborted: s.aborted,
     durationMs: Math.round(s.durationMs),
+    rate: Math.round(achievedRate(s) * 10) / 10,
+    ...(extras.targetRate ? { targetRate: Math.round(extras.targetRate * 10) / 10 } : {}),
     status: Object.fromEntries(m.byStatus),
+    statusClass: Object.fromEntries(
+      [1, 2, 3, 4, 5].map((k) => [`${k}xx`, m.statusClass(k)] as const).filter(([, v]) => v > 0),
+    ),
     errors: Object.fromEntries(m.byError),
     urls: Object.fromEntries(m.byUrl),
+    types: Object.fromEntries(m.byType),
+    scenarios: Object.fromEntries(m.byScenario),
     latencyMs: m.latencySummary(),
-    results,
+    serviceLatencyMs: m.serviceSummary(),
+    scheduleLagMs: m.lagSummary(),
+    ...(extras.signWorkers ? { signWorkers: extras.signWorkers } : {}),
+    ...(extras.signingLimited ? { signingLimited: extras.signingLimited } : {}),
+    ...(extras.generatorLimited ? { generatorLimited: extras.generatorLimited } : {}),
+    ...(extras.thresholds
+      ? {
+          thresholds: extras.thresholds.map((t) => ({
+            threshold: t.threshold.text,
+            actual: t.actual,
+            passed: t.passed,
+          })),
+        }
+      : {}),
+    ...(results ? { results } : {}),
   };
 }

@@ -1,78 +1,231 @@
-import { type CallResult, RunMetrics } from '../metrics/run-metrics.js';
+import { type CallResult, type DroppedCall, RunMetrics } from '../metrics/run-metrics.js';
 import type { SimCall } from '../model/events.js';
 import type { Pacer } from '../pace/pacer.js';
 import type { HttpClient } from '../transport/http.js';
-import { buildRequest, type RequestOptions, type Targets, targetFor } from './request.js';
+import { type BuiltRequest, buildRequest, type RequestOptions, type Targets, targetFor } from './request.js';
+
+/**
+ * Open model: calls are due on the pacer's schedule whatever the receiver
+ * does; a call due while `maxInFlight` are outstanding is dropped (k6's
+ * arrival-rate executors). Closed model: `concurrency` senders, each sending
+ * its next call as soon as the previous one is answered.
+ */
+export type LoadModel =
+  | { kind: 'open'; pacer: Pacer; maxInFlight: number }
+  | { kind: 'closed'; concurrency: number };
 
 export interface FireOptions extends RequestOptions {
+  /** Read lazily, one call per send: an endless generator is fine. */
   calls: Iterable<SimCall>;
   targets: Targets;
-  pacer: Pacer;
-  /** Requests in flight at most. */
-  concurrency: number;
+  model: LoadModel;
+  /** Calls at most (default: unbounded; then `durationMs` or the pacer must end the run). */
+  count?: number;
+  /** Start no call after this many ms. */
+  durationMs?: number;
+  /** After a stop, wait this long for in-flight calls before aborting them. */
+  graceMs?: number;
 }
 
 export interface FireDeps {
   http: HttpClient;
-  /** Wall clock, ms. */
+  /** Wall clock, ms since the epoch (fractional is fine). */
   now: () => number;
   sleep: (ms: number) => Promise<void>;
   onResult?: (result: CallResult, call: SimCall) => void;
-  /** Checked before each send; true stops the run (interrupt). */
-  stopped?: () => boolean;
+  onDropped?: (dropped: DroppedCall) => void;
+  /** Aborted = stop starting calls (interrupt); in-flight ones get `graceMs`. */
+  signal?: AbortSignal;
+  /** Accumulate into these (so a live view can read them); default: new ones. */
+  metrics?: RunMetrics;
+  /** Encode and sign (default: `buildRequest` on this thread). */
+  build?: (call: SimCall, url: URL) => BuiltRequest | Promise<BuiltRequest>;
 }
 
 export interface FireSummary {
   metrics: RunMetrics;
+  /** Calls the run meant to make: ok + failed + dropped + unsent. */
   planned: number;
   /** Calls never started because the run was stopped. */
   unsent: number;
   durationMs: number;
+  interrupted: boolean;
+  /** In-flight calls cut off when the grace period ran out. */
+  aborted: number;
+  model: LoadModel['kind'];
 }
 
 /**
- * Send every call: paced by `pacer`, at most `concurrency` in flight. The
- * loop only schedules; results go to metrics and to `onResult`.
+ * Send calls, paced by the model. The loop only schedules; each result goes
+ * to metrics and to `onResult`. Memory stays constant whatever the count.
  */
 export async function fire(options: FireOptions, deps: FireDeps): Promise<FireSummary> {
-  const calls = [...options.calls];
   const start = deps.now();
-  const metrics = new RunMetrics(start);
-  const inFlight = new Set<Promise<void>>();
-  let index = 0;
-  for (; index < calls.length; index++) {
-    if (deps.stopped?.()) break;
-    const intendedAt = start + options.pacer.dueAt(index);
-    const wait = intendedAt - deps.now();
-    if (wait > 0) await deps.sleep(wait);
-    while (inFlight.size >= options.concurrency) await Promise.race(inFlight);
-    if (deps.stopped?.()) break;
-    const call = calls[index]!;
-    const url = targetFor(call, options.targets);
-    const req = buildRequest(call, url, options);
-    const sentAt = deps.now();
-    const i = index;
-    const p = deps.http.post(url, req.headers, req.body).then((res) => {
-      const result: CallResult = {
-        index: i,
-        id: call.event.id,
-        type: call.event.type,
-        scenario: call.scenario,
-        style: call.style,
-        recipient: call.event.recipient,
-        url: url.href,
-        intendedAt,
+  const metrics = deps.metrics ?? new RunMetrics(start);
+  const iterator = options.calls[Symbol.iterator]();
+  const build = deps.build ?? ((call: SimCall, url: URL) => buildRequest(call, url, options));
+  const count = options.count ?? Number.POSITIVE_INFINITY;
+  const endAt = start + (options.durationMs ?? Number.POSITIVE_INFINITY);
+  const stopped = (): boolean => deps.signal?.aborted === true;
+
+  let inFlight = 0;
+  let idle: (() => void) | undefined;
+  let exhausted = false;
+  let started = 0;
+
+  const nextCall = (): SimCall | undefined => {
+    if (exhausted) return undefined;
+    const next = iterator.next();
+    if (next.done) {
+      exhausted = true;
+      return undefined;
+    }
+    return next.value;
+  };
+
+  /** One call, start to finish; never rejects. */
+  const send = async (call: SimCall, index: number, intendedAt: number): Promise<void> => {
+    inFlight++;
+    started++;
+    let url: URL | undefined;
+    let result: CallResult;
+    try {
+      url = targetFor(call, options.targets);
+      const req = await build(call, url);
+      const sentAt = deps.now();
+      const res = await deps.http.post(url, req.headers, req.body);
+      result = {
+        ...base(call, index, url.href, intendedAt),
         sentAt,
         latencyMs: res.latencyMs,
         ...(res.status !== undefined ? { status: res.status } : {}),
         ...(res.errorKind ? { errorKind: res.errorKind, error: res.error ?? res.errorKind } : {}),
       };
-      metrics.record(result);
-      deps.onResult?.(result, call);
-    });
-    const tracked = p.finally(() => inFlight.delete(tracked));
-    inFlight.add(tracked);
+    } catch (err) {
+      result = {
+        ...base(call, index, url?.href ?? '', intendedAt),
+        sentAt: deps.now(),
+        latencyMs: 0,
+        errorKind: 'other',
+        error: (err as Error).message,
+      };
+    }
+    metrics.record(result);
+    deps.onResult?.(result, call);
+    inFlight--;
+    if (inFlight === 0) idle?.();
+  };
+
+  let planned: number;
+  if (options.model.kind === 'open') {
+    const { pacer, maxInFlight } = options.model;
+    const byTime = options.durationMs !== undefined ? pacer.countBefore(options.durationMs) : Infinity;
+    planned = Math.min(count, byTime, pacer.countBefore(pacer.endMs));
+    if (!Number.isFinite(planned)) throw new Error('an open-model run needs a count, a duration or stages');
+    // Past the schedule's end (duration or last stage), calls still not started are dropped:
+    // a generator that falls behind says so instead of stretching the run.
+    const windowEnd = start + (options.durationMs ?? pacer.endMs);
+    let n = 0;
+    let burst = 0;
+    /** A call generated ahead of its time (kept across drops: events are not wasted). */
+    let ready: SimCall | undefined;
+    while (n < planned && !stopped() && !exhausted) {
+      const intendedAt = start + pacer.dueAt(n);
+      if (intendedAt < windowEnd && deps.now() >= windowEnd) {
+        for (; n < planned; n++) {
+          const d = { index: n, intendedAt: start + pacer.dueAt(n), reason: 'late' as const };
+          metrics.recordDropped(d);
+          deps.onDropped?.(d);
+        }
+        break;
+      }
+      let wait = intendedAt - deps.now();
+      if (wait > 0) {
+        burst = 0;
+        // Generate the next call while waiting, so its cost is not schedule lag.
+        if (ready === undefined && !exhausted) {
+          ready = nextCall();
+          wait = intendedAt - deps.now();
+        }
+        if (wait > 0) {
+          await (wait >= 1 ? deps.sleep(wait) : yieldTurn());
+          continue;
+        }
+      }
+      if (inFlight >= maxInFlight) {
+        const d = { index: n, intendedAt, reason: 'in-flight' as const };
+        metrics.recordDropped(d);
+        deps.onDropped?.(d);
+      } else {
+        const call = ready ?? nextCall();
+        ready = undefined;
+        if (!call) break;
+        void send(call, n, intendedAt);
+      }
+      n++;
+      // Behind schedule: still let responses and timers in now and then.
+      if (++burst % 64 === 0) await yieldTurn();
+    }
+  } else {
+    const { concurrency } = options.model;
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < count && !stopped() && deps.now() < endAt) {
+        const call = nextCall();
+        if (!call) return;
+        const index = next++;
+        await send(call, index, deps.now());
+      }
+    };
+    await Promise.all(Array.from({ length: concurrency }, worker));
+    planned = Number.isFinite(count) ? count : started;
   }
-  await Promise.all(inFlight);
-  return { metrics, planned: calls.length, unsent: calls.length - index, durationMs: deps.now() - start };
+
+  // Drain: wait for in-flight calls; after a stop, only for the grace period.
+  let aborted = 0;
+  if (inFlight > 0) {
+    const drained = new Promise<void>((r) => {
+      idle = r;
+    });
+    const graceOver = new Promise<'grace'>((resolve) => {
+      const onAbort = (): void => {
+        const t = setTimeout(() => resolve('grace'), options.graceMs ?? 5000);
+        void drained.then(() => clearTimeout(t));
+      };
+      if (stopped()) onAbort();
+      else deps.signal?.addEventListener('abort', onAbort, { once: true });
+    });
+    if ((await Promise.race([drained, graceOver])) === 'grace') {
+      aborted = inFlight;
+      await deps.http.destroy();
+      await drained;
+    }
+  }
+  if (exhausted && planned > started + metrics.dropped) planned = started + metrics.dropped;
+  const unsent = planned - started - metrics.dropped;
+  metrics.unsent = unsent;
+  return {
+    metrics,
+    planned,
+    unsent,
+    durationMs: deps.now() - start,
+    interrupted: stopped(),
+    aborted,
+    model: options.model.kind,
+  };
 }
+
+function base(call: SimCall, index: number, url: string, intendedAt: number) {
+  return {
+    index,
+    id: call.event.id,
+    type: call.event.type,
+    scenario: call.scenario,
+    style: call.style,
+    recipient: call.event.recipient,
+    url,
+    intendedAt,
+  };
+}
+
+const yieldTurn = (): Promise<void> => new Promise((r) => setImmediate(r));

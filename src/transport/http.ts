@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { Agent, errors, request } from 'undici';
+import { Agent, type Dispatcher, errors } from 'undici';
 
 /** What went wrong with a request that got no HTTP status. */
 export type ErrorKind = 'refused' | 'reset' | 'timeout' | 'tls' | 'other';
@@ -78,42 +78,88 @@ export class HttpClient {
     });
   }
 
-  async post(url: URL, headers: Record<string, string>, body: Buffer): Promise<HttpResult> {
+  /**
+   * POST and read the answer. Uses undici's `dispatch` directly (no stream
+   * per response): at load the client's own cost per call matters.
+   */
+  post(url: URL, headers: Record<string, string>, body: Buffer): Promise<HttpResult> {
     const started = performance.now();
-    try {
-      const res = await request(url, { method: 'POST', headers, body, dispatcher: this.agent });
+    const max = this.maxResponseBytes;
+    return new Promise<HttpResult>((resolve) => {
+      let status: number | undefined;
+      let retryAfter: string | undefined;
       let responseBytes = 0;
-      for await (const chunk of res.body) {
-        responseBytes += (chunk as Buffer).length;
-        if (responseBytes > this.maxResponseBytes) {
-          // Stop reading a huge body; the status is what we came for.
-          res.body.destroy();
-          break;
-        }
+      let settled = false;
+      const fail = (err: unknown): void => {
+        if (settled) return;
+        settled = true;
+        resolve({
+          errorKind: classifyError(err),
+          error: describeError(err),
+          responseBytes: 0,
+          latencyMs: performance.now() - started,
+        });
+      };
+      try {
+        this.agent.dispatch(
+          {
+            origin: url.origin,
+            path: url.pathname + url.search,
+            method: 'POST',
+            headers,
+            body,
+            headersTimeout: this.timeoutMs,
+            bodyTimeout: this.timeoutMs,
+          },
+          {
+            onConnect: () => {},
+            onHeaders: (statusCode: number, rawHeaders: Buffer[]) => {
+              status = statusCode;
+              for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+                if (
+                  rawHeaders[i]!.length === 11 &&
+                  rawHeaders[i]!.toString('latin1').toLowerCase() === 'retry-after'
+                )
+                  retryAfter = rawHeaders[i + 1]!.toString('latin1');
+              }
+              return true;
+            },
+            // A huge body is read and dropped: the status is what we came for.
+            onData: (chunk: Buffer) => {
+              responseBytes += chunk.length;
+              return true;
+            },
+            onComplete: () => {
+              if (settled) return;
+              settled = true;
+              resolve({
+                ...(status !== undefined ? { status } : {}),
+                responseBytes: Math.min(responseBytes, max),
+                latencyMs: performance.now() - started,
+                ...(retryAfter !== undefined ? { retryAfter } : {}),
+              });
+            },
+            onError: (err: Error) => fail(err),
+          } as unknown as Dispatcher.DispatchHandler,
+        );
+      } catch (err) {
+        fail(err);
       }
-      const retryAfter = res.headers['retry-after'];
-      return {
-        status: res.statusCode,
-        responseBytes,
-        latencyMs: performance.now() - started,
-        ...(typeof retryAfter === 'string' ? { retryAfter } : {}),
-      };
-    } catch (err) {
-      return {
-        errorKind: classifyError(err),
-        error: describeError(err),
-        responseBytes: 0,
-        latencyMs: performance.now() - started,
-      };
-    }
+    });
   }
 
+  private ended = false;
+
   async close(): Promise<void> {
+    if (this.ended) return;
+    this.ended = true;
     await this.agent.close();
   }
 
   /** Drop in-flight requests at once (interrupt after the grace period). */
   async destroy(): Promise<void> {
+    if (this.ended) return;
+    this.ended = true;
     await this.agent.destroy(new errors.RequestAbortedError('run interrupted'));
   }
 }

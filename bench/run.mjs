@@ -1,0 +1,406 @@
+#!/usr/bin/env node
+/**
+ * smtpeter-sim load benchmarks, side by side in one run, loopback only,
+ * every phase bounded in time. Needs `npm run build` first (npm run bench
+ * does it). Receiver: nginx (Debian nginx-light) answering 204 when it is
+ * installed, else a minimal node:http receiver.
+ *
+ *   npm run bench                      # all phases, ~2 minutes
+ *   npm run bench -- --phase a,b       # some phases
+ *   npm run bench -- --events 1e5,1e6  # peak-RSS counts (default 1e4,1e5)
+ *   npm run bench -- --seconds 5       # length of each timed phase
+ *   npm run bench -- --json out.json   # figures as JSON too
+ */
+import { execFile, spawn, spawnSync } from 'node:child_process';
+import { createPrivateKey } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, Socket } from 'node:net';
+import { availableParallelism, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const BIN = join(ROOT, 'bin', 'smtpeter-sim.js');
+const dist = (p) => join(ROOT, 'dist', 'src', p);
+const TMP = mkdtempSync(join(tmpdir(), 'smtpeter-sim-bench-'));
+
+const args = process.argv.slice(2);
+const arg = (name, fallback) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : fallback;
+};
+const PHASES = new Set(arg('phase', 'a,b,c,d,e').split(','));
+const SECONDS = Number(arg('seconds', '5'));
+const EVENTS = arg('events', '1e4,1e5').split(',').map(Number);
+const RATES = arg('rates', '1000,5000,20000').split(',').map(Number);
+const CONNECTIONS = 50;
+const CORES = availableParallelism();
+
+const figures = { machine: { cores: CORES, node: process.version, loadavg: loadavg() }, phases: {} };
+const out = (line = '') => process.stdout.write(`${line}\n`);
+const ratio = (a, b) => (b > 0 ? `${(a / b).toFixed(2)}×` : 'n/a');
+const verdict = (ok) => (ok ? 'MET' : 'MISSED');
+const fmt = (n) => (n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(2));
+
+function loadavg() {
+  try {
+    return readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+  } catch {
+    return 'n/a';
+  }
+}
+
+async function freePort() {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** nginx answering every request with 204, or a node:http receiver. */
+async function startReceiver() {
+  const port = await freePort();
+  const nginx = ['/usr/sbin/nginx', '/usr/bin/nginx'].find((p) => spawnSync(p, ['-v']).status === 0);
+  let child;
+  let kind;
+  if (nginx) {
+    const conf = join(TMP, 'nginx.conf');
+    writeFileSync(
+      conf,
+      `daemon off; worker_processes 1; pid ${TMP}/nginx.pid; error_log ${TMP}/nginx-error.log;
+events { worker_connections 4096; }
+http {
+  access_log off; client_body_temp_path ${TMP}/body; proxy_temp_path ${TMP}/proxy;
+  fastcgi_temp_path ${TMP}/fcgi; uwsgi_temp_path ${TMP}/uwsgi; scgi_temp_path ${TMP}/scgi;
+  keepalive_requests 1000000; client_body_buffer_size 64k;
+  server { listen 127.0.0.1:${port}; location / { return 204; } }
+}
+`,
+    );
+    child = spawn(nginx, ['-c', conf, '-p', TMP], { stdio: 'ignore' });
+    kind = 'nginx (1 worker, return 204)';
+  } else {
+    const script = `require('node:http').createServer((q,s)=>{q.resume();q.on('end',()=>s.writeHead(204).end())}).listen(${port},'127.0.0.1')`;
+    child = spawn(process.execPath, ['-e', script], { stdio: 'ignore' });
+    kind = 'node:http (answers 204)';
+  }
+  for (let i = 0; i < 100; i++) {
+    const up = await new Promise((resolve) => {
+      const s = new Socket();
+      s.once('connect', () => {
+        s.destroy();
+        resolve(true);
+      });
+      s.once('error', () => resolve(false));
+      s.connect(port, '127.0.0.1');
+    });
+    if (up) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return { url: `http://127.0.0.1:${port}/hooks/smtpeter`, kind, stop: () => child.kill('SIGTERM') };
+}
+
+/** Run a command, bounded; resolve stdout, stderr. */
+function run(cmd, argv, timeoutMs) {
+  return new Promise((resolve) => {
+    execFile(
+      cmd,
+      argv,
+      { timeout: timeoutMs, maxBuffer: 64 << 20, env: { ...process.env, NO_COLOR: '1' } },
+      (err, stdout, stderr) => resolve({ code: err ? (err.code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+/** The CLI with peak RSS reported on exit. */
+const RSS_HOOK = `data:text/javascript,process.on('exit',()=>{const u=process.resourceUsage();process.stderr.write('MAXRSS_KB '+u.maxRSS+' CPU_US '+(u.userCPUTime+u.systemCPUTime)+'\\n')})`;
+const cpuUs = (stderr) => Number(/CPU_US (\d+)/.exec(stderr)?.[1] ?? Number.NaN);
+async function fire(flags, timeoutMs = (SECONDS + 30) * 1000) {
+  const r = await run(
+    process.execPath,
+    ['--import', RSS_HOOK, BIN, 'fire', '--json', '-q', ...flags],
+    timeoutMs,
+  );
+  const m = /MAXRSS_KB (\d+)/.exec(r.stderr);
+  let report;
+  try {
+    report = JSON.parse(r.stdout);
+  } catch {
+    throw new Error(`fire ${flags.join(' ')} failed (${r.code}): ${r.stderr.slice(0, 500)}`);
+  }
+  return { report, maxRssMb: m ? Number(m[1]) / 1024 : undefined, cpuUs: cpuUs(r.stderr) };
+}
+
+/** Sync failure scenarios in their catalogue weights: "realistic failure bodies". */
+async function failureMix() {
+  const { SCENARIOS } = await import(dist('scenarios/catalogue.js'));
+  return SCENARIOS.filter((s) => s.mode === 'sync')
+    .map((s) => `${s.name}=${s.weight}`)
+    .join(',');
+}
+
+async function phaseA(receiver) {
+  out(`(a) max req/s, unsigned, ${CONNECTIONS} connections, ${SECONDS}s each`);
+  const mix = await failureMix();
+  const { report, cpuUs: fireCpu } = await fire([
+    '--url',
+    receiver.url,
+    '--no-sign',
+    '-c',
+    String(CONNECTIONS),
+    '--duration',
+    `${SECONDS}s`,
+    '--mix',
+    mix,
+  ]);
+  const fireRate = report.rate;
+  // CPU per request (whole process, start-up included): robust to other load on the machine.
+  const fireCpuPerReq = fireCpu / Math.max(1, report.sent);
+  // One fixed body of the mean size fire sent.
+  const sample = spawnSync(
+    process.execPath,
+    [BIN, 'fire', '--dry-run', '--no-sign', '-n', '200', '--mix', mix, '--seed', '1'],
+    {
+      encoding: 'utf8',
+      maxBuffer: 64 << 20,
+    },
+  ).stdout;
+  const sizes = [...sample.matchAll(/Content-Length: (\d+)/g)].map((m) => Number(m[1]));
+  const size = Math.round(sizes.reduce((a, b) => a + b, 0) / Math.max(1, sizes.length));
+  const body = `id=${'0'.repeat(32)}&type=failure&recipient=x%40example.com&description=`.padEnd(size, 'x');
+  const ac = await run(
+    process.execPath,
+    [
+      '--import',
+      RSS_HOOK,
+      join(ROOT, 'node_modules', 'autocannon', 'autocannon.js'),
+      '-c',
+      String(CONNECTIONS),
+      '-d',
+      String(SECONDS),
+      '-m',
+      'POST',
+      '-b',
+      body,
+      '-H',
+      'Content-Type=application/x-www-form-urlencoded',
+      '-j',
+      receiver.url,
+    ],
+    (SECONDS + 30) * 1000,
+  );
+  let acRate = 0;
+  let acCpuPerReq = Number.NaN;
+  try {
+    const j = JSON.parse(ac.stdout);
+    acRate = j.requests.total / (j.duration || SECONDS);
+    acCpuPerReq = cpuUs(ac.stderr) / Math.max(1, j.requests.total);
+  } catch {
+    out(`  autocannon failed: ${ac.stderr.slice(0, 200)}`);
+  }
+  let wrkRate;
+  if (spawnSync('wrk', ['--version']).error === undefined) {
+    const lua = join(TMP, 'post.lua');
+    writeFileSync(
+      lua,
+      `wrk.method = "POST"\nwrk.body = "${body}"\nwrk.headers["Content-Type"] = "application/x-www-form-urlencoded"\n`,
+    );
+    const w = await run(
+      'wrk',
+      ['-t1', `-c${CONNECTIONS}`, `-d${SECONDS}s`, '-s', lua, receiver.url],
+      (SECONDS + 30) * 1000,
+    );
+    const m = /Requests\/sec:\s+([\d.]+)/.exec(w.stdout);
+    if (m) wrkRate = Number(m[1]);
+  }
+  out(
+    `  fire (unique bodies, mean ${size} B)   ${fmt(fireRate)} req/s   p99 ${report.serviceLatencyMs.p99} ms`,
+  );
+  out(
+    `  autocannon (one fixed ${body.length} B body)  ${fmt(acRate)} req/s   fire/autocannon ${ratio(fireRate, acRate)}  target ≥0.90× ${verdict(fireRate >= 0.9 * acRate)}`,
+  );
+  out(
+    `  CPU per request: fire ${fireCpuPerReq.toFixed(0)} µs, autocannon ${acCpuPerReq.toFixed(0)} µs (autocannon/fire ${ratio(acCpuPerReq, fireCpuPerReq)})`,
+  );
+  if (wrkRate)
+    out(
+      `  wrk -t1 (same body)                  ${fmt(wrkRate)} req/s   fire/wrk ${ratio(fireRate, wrkRate)}`,
+    );
+  else out('  wrk: not installed (apt-get install wrk)');
+  figures.phases.a = {
+    fireRate,
+    autocannonRate: acRate,
+    wrkRate,
+    bodyBytes: size,
+    ratio: fireRate / acRate,
+    fireCpuUsPerRequest: fireCpuPerReq,
+    autocannonCpuUsPerRequest: acCpuPerReq,
+  };
+}
+
+async function signRate() {
+  const { signRequest } = await import(dist('sign/signer.js'));
+  const { generateKeyPairSync } = await import('node:crypto');
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const key = createPrivateKey(privateKey.export({ type: 'pkcs8', format: 'pem' }));
+  const body = Buffer.alloc(400, 'x');
+  const t0 = performance.now();
+  let n = 0;
+  while (performance.now() - t0 < 2000) {
+    signRequest(
+      {
+        method: 'POST',
+        path: '/hooks/smtpeter',
+        host: '127.0.0.1',
+        contentType: 'application/x-www-form-urlencoded',
+        body,
+      },
+      { privateKey: key, keyId: 'k', copernicaId: 'environment-1' },
+    );
+    n++;
+  }
+  return (n * 1000) / (performance.now() - t0);
+}
+
+async function phaseB(receiver) {
+  out(`(b) signed max req/s vs cores × RSA-2048 signatures/s (${CORES} cores)`);
+  const perCore = await signRate();
+  const keyDir = join(TMP, 'keys');
+  spawnSync(process.execPath, [BIN, 'keys', 'generate', '--out', keyDir], {
+    env: { ...process.env, XDG_CONFIG_HOME: TMP },
+  });
+  const { report } = await fire([
+    '--url',
+    receiver.url,
+    '--key',
+    join(keyDir, 'smtpeter-sim.key'),
+    '-c',
+    String(CONNECTIONS),
+    '--duration',
+    `${SECONDS}s`,
+    '--mix',
+    await failureMix(),
+    '--sign-workers',
+    String(CORES),
+  ]);
+  const ceiling = CORES * perCore;
+  out(`  RSA-2048 signatures/s, one core       ${fmt(perCore)}   × ${CORES} cores = ${fmt(ceiling)}`);
+  out(
+    `  fire signed (${report.signWorkers} sign workers)         ${fmt(report.rate)} req/s   ${ratio(report.rate, ceiling)} of ceiling  target ≥0.85× ${verdict(report.rate >= 0.85 * ceiling)}`,
+  );
+  if (report.signingLimited) out(`  report: signing limited the rate: ${report.signingLimited}`);
+  figures.phases.b = {
+    signPerCore: perCore,
+    ceiling,
+    signedRate: report.rate,
+    ratio: report.rate / ceiling,
+    signingLimited: report.signingLimited,
+  };
+}
+
+async function phaseC(receiver) {
+  out(`(c) rate accuracy, open model, ${SECONDS}s each, unsigned failures`);
+  const mix = await failureMix();
+  figures.phases.c = [];
+  for (const rate of RATES) {
+    const { report } = await fire([
+      '--url',
+      receiver.url,
+      '--no-sign',
+      '--rate',
+      `${rate}/s`,
+      '--duration',
+      `${SECONDS}s`,
+      '--mix',
+      mix,
+      '--max-in-flight',
+      '1000',
+      '--connections',
+      String(CONNECTIONS),
+    ]);
+    const achieved = report.rate;
+    const err = (achieved - rate) / rate;
+    const lag = report.scheduleLagMs;
+    const ok = Math.abs(err) <= 0.01 && (rate > 5000 || lag.p99 <= 2);
+    out(
+      `  ${String(rate).padStart(6)}/s: achieved ${fmt(achieved)}/s (${(err * 100).toFixed(1)}%)  lag p50 ${lag.p50} ms p99 ${lag.p99} ms  dropped ${report.dropped}  ${rate > 5000 ? (Math.abs(err) <= 0.01 ? 'MET' : 'MISSED') : verdict(ok)}`,
+    );
+    figures.phases.c.push({
+      target: rate,
+      achieved,
+      error: err,
+      lagP50: lag.p50,
+      lagP99: lag.p99,
+      dropped: report.dropped,
+    });
+  }
+}
+
+async function phaseD() {
+  out('(d) generation + encoding per core (one thread, 3s each)');
+  const { EventGenerator, eventClock, SEEDED_EPOCH } = await import(dist('generate/events.js'));
+  const { encodeCall } = await import(dist('encode/body.js'));
+  const { SCENARIOS } = await import(dist('scenarios/catalogue.js'));
+  const measure = (mix) => {
+    const it = new EventGenerator({ seed: 1, clock: eventClock(SEEDED_EPOCH, Date.now), mix }).calls();
+    const t0 = performance.now();
+    let n = 0;
+    while (performance.now() - t0 < 3000) {
+      for (let i = 0; i < 50; i++) encodeCall(it.next().value, 'form', 'smtpeter');
+      n += 50;
+    }
+    return (n * 1000) / (performance.now() - t0);
+  };
+  const pick = (mode) =>
+    SCENARIOS.filter((s) => s.mode === mode && s.kind !== 'autoreply').map((s) => ({
+      scenario: s.name,
+      weight: s.weight,
+    }));
+  const failures = measure(pick('sync'));
+  const bounces = measure(pick('async'));
+  out(`  failure bodies/s  ${fmt(failures)}   target ≥300,000 ${verdict(failures >= 300_000)}`);
+  out(`  DSN bounces/s     ${fmt(bounces)}   target ≥20,000 ${verdict(bounces >= 20_000)}`);
+  figures.phases.d = { failuresPerSec: failures, dsnBouncesPerSec: bounces };
+}
+
+async function phaseE(receiver) {
+  out(`(e) peak RSS of a whole fire run (unsigned failures, ${CONNECTIONS} connections)`);
+  const mix = await failureMix();
+  figures.phases.e = [];
+  for (const n of EVENTS) {
+    const t0 = performance.now();
+    const { report, maxRssMb } = await fire(
+      ['--url', receiver.url, '--no-sign', '-c', String(CONNECTIONS), '--count', String(n), '--mix', mix],
+      3_600_000,
+    );
+    const s = (performance.now() - t0) / 1000;
+    out(
+      `  ${n.toExponential(0).padStart(5)} events: peak RSS ${maxRssMb?.toFixed(0)} MB  (${report.ok} ok in ${s.toFixed(0)}s)  target ≤200 MB ${verdict((maxRssMb ?? 1e9) <= 200)}`,
+    );
+    figures.phases.e.push({ events: n, maxRssMb, seconds: s });
+  }
+  const [first, last] = [figures.phases.e[0], figures.phases.e.at(-1)];
+  if (first && last && first !== last)
+    out(`  growth ${first.events}→${last.events}: ${(last.maxRssMb - first.maxRssMb).toFixed(0)} MB`);
+}
+
+const receiver = await startReceiver();
+out(
+  `smtpeter-sim bench: ${CORES} cores, node ${process.version}, load average ${figures.machine.loadavg}, receiver ${receiver.kind}`,
+);
+out();
+try {
+  if (PHASES.has('a')) await phaseA(receiver);
+  if (PHASES.has('b')) await phaseB(receiver);
+  if (PHASES.has('c')) await phaseC(receiver);
+  if (PHASES.has('d')) await phaseD();
+  if (PHASES.has('e')) await phaseE(receiver);
+} finally {
+  receiver.stop();
+}
+figures.machine.loadavgAfter = loadavg();
+const jsonOut = arg('json');
+if (jsonOut) writeFileSync(jsonOut, `${JSON.stringify(figures, null, 2)}\n`);
