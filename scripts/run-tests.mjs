@@ -17,7 +17,7 @@ if (files.length === 0) {
 }
 const { status } = spawnSync(
   process.execPath,
-  ['--test', '--test-concurrency=2', ...process.argv.slice(2), ...files],
+  ['--test', '--test-concurrency=2', '--test-timeout=120000', ...process.argv.slice(2), ...files],
   {
     stdio: 'inherit',
   },

@@ -90,6 +90,7 @@ export class HttpClient {
       let retryAfter: string | undefined;
       let responseBytes = 0;
       let settled = false;
+      let abortRequest: ((err?: Error) => void) | undefined;
       const fail = (err: unknown): void => {
         if (settled) return;
         settled = true;
@@ -98,6 +99,16 @@ export class HttpClient {
           error: describeError(err),
           responseBytes: 0,
           latencyMs: performance.now() - started,
+        });
+      };
+      const succeed = (): void => {
+        if (settled) return;
+        settled = true;
+        resolve({
+          ...(status !== undefined ? { status } : {}),
+          responseBytes: Math.min(responseBytes, max),
+          latencyMs: performance.now() - started,
+          ...(retryAfter !== undefined ? { retryAfter } : {}),
         });
       };
       try {
@@ -112,7 +123,9 @@ export class HttpClient {
             bodyTimeout: this.timeoutMs,
           },
           {
-            onConnect: () => {},
+            onConnect: (abort: (err?: Error) => void) => {
+              abortRequest = abort;
+            },
             onHeaders: (statusCode: number, rawHeaders: Buffer[]) => {
               status = statusCode;
               for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
@@ -124,21 +137,17 @@ export class HttpClient {
               }
               return true;
             },
-            // A huge body is read and dropped: the status is what we came for.
+            // Past `max` bytes the body is dropped: the status is what we came for.
             onData: (chunk: Buffer) => {
               responseBytes += chunk.length;
+              if (responseBytes > max && !settled) {
+                succeed();
+                abortRequest?.(new Error('response body over the limit; dropped'));
+                return false;
+              }
               return true;
             },
-            onComplete: () => {
-              if (settled) return;
-              settled = true;
-              resolve({
-                ...(status !== undefined ? { status } : {}),
-                responseBytes: Math.min(responseBytes, max),
-                latencyMs: performance.now() - started,
-                ...(retryAfter !== undefined ? { retryAfter } : {}),
-              });
-            },
+            onComplete: () => succeed(),
             onError: (err: Error) => fail(err),
           } as unknown as Dispatcher.DispatchHandler,
         );
