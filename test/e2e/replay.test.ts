@@ -297,7 +297,9 @@ describe('replay: expectations, --json, --dry-run', () => {
       assert.equal(r.code, 0, r.stderr);
       assert.equal(times.length, 3);
       const gap = times[1]! - times[0]!; // recorded delay 2s, at 4x: 500 ms
-      assert.ok(gap >= 300 && gap < 1500, `gap ${gap}`);
+      // Behaviour, not timing: spaced (an unpaced replay arrives ~1 ms apart) and
+      // compressed (below the recorded 2 s); a slow first connect can shorten the gap.
+      assert.ok(gap >= 150 && gap < 1900, `gap ${gap}`);
     } finally {
       await server.close();
     }
