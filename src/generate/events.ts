@@ -77,9 +77,16 @@ export class EventGenerator {
     const fake = this.fake.reseed(seed);
     if (this.mixEntries.length) return this.mixed(index, fake);
     const scenario = fake.rng.weighted(this.candidates, (s) => s.weight);
+    const calls = this.build(scenario, index, fake);
+    const type = this.options.type;
+    return type ? calls.filter((c) => c.event.type === type) : calls;
+  }
+
+  /** One scenario instance: the style (the scenario's own weights first), then its calls. */
+  private build(scenario: Scenario, index: number, fake: ReturnType<FakeSource['reseed']>): SimCall[] {
     const style =
       this.options.style ?? fake.rng.weighted(scenario.styles, scenario.styleWeight ?? styleWeight);
-    const calls = scenario.build({
+    return scenario.build({
       fake,
       now: this.options.clock(index),
       style,
@@ -90,26 +97,13 @@ export class EventGenerator {
       },
       attachmentBytes: this.options.attachmentBytes ?? 0,
     });
-    const type = this.options.type;
-    return type ? calls.filter((c) => c.event.type === type) : calls;
   }
 
   /** With `mix`: one call per instance, of the entry's type (else the bounce, else the only call). */
   private mixed(index: number, fake: ReturnType<FakeSource['reseed']>): SimCall[] {
     const entry = fake.rng.weighted(this.mixEntries, (e) => e.weight);
     const scenario = fake.rng.weighted(entry.scenarios, (s) => s.weight);
-    const style = this.options.style ?? fake.rng.weighted(scenario.styles, styleWeight);
-    const calls = scenario.build({
-      fake,
-      now: this.options.clock(index),
-      style,
-      message: {
-        ...(this.options.recipient ? { recipient: this.options.recipient } : {}),
-        ...(this.options.domain ? { domain: this.options.domain } : {}),
-        ...(this.options.tags ? { tags: this.options.tags } : {}),
-      },
-      attachmentBytes: this.options.attachmentBytes ?? 0,
-    });
+    const calls = this.build(scenario, index, fake);
     const want = entry.type ?? 'bounce';
     const call = calls.find((c) => c.event.type === want) ?? calls[0];
     return call ? [call] : [];
