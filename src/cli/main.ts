@@ -22,7 +22,11 @@ export function buildProgram(): Command {
       'Simulate SMTPeter failure and bounce webhook calls: realistic, encoded and signed like the real thing.',
     )
     .version(pkg.version)
-    .showHelpAfterError('(run with --help for usage)')
+    // One line per problem, like our own usage errors: commander's message plus the hint.
+    .configureOutput({
+      outputError: (message, write) =>
+        write(`smtpeter-sim: ${message.replace(/^error: /, '').trimEnd()} (see --help)\n`),
+    })
     .exitOverride();
 
   program

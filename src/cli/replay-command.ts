@@ -124,10 +124,15 @@ export async function replayCommand(paths: string[], flags: ReplayFlags): Promis
     }
   }
   if (problems.length) {
+    // One problem: one line. Several: one line each, then the tally.
+    if (problems.length === 1) {
+      err.write(
+        `smtpeter-sim: ${formatProblem(problems[0] as (typeof problems)[number])}; nothing was sent\n`,
+      );
+      return 2;
+    }
     for (const p of problems) err.write(`smtpeter-sim: ${formatProblem(p)}\n`);
-    err.write(
-      `smtpeter-sim: ${problems.length} problem${problems.length === 1 ? '' : 's'} in the input; nothing was sent\n`,
-    );
+    err.write(`smtpeter-sim: ${problems.length} problems in the input; nothing was sent\n`);
     return 2;
   }
 

@@ -1,0 +1,291 @@
+/**
+ * The bad-input catalogue: every malformed input a user can give (flags,
+ * config files, fixture files, keys, URLs, .eml files) is answered with one
+ * line naming the problem and where, exit code 2, and nothing sent. One
+ * table, one receiver that must stay untouched.
+ */
+import assert from 'node:assert/strict';
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { type CaptureServer, startCaptureServer } from '../helpers/capture-server.js';
+import { cli } from '../helpers/cli.js';
+
+interface Row {
+  /** What is wrong, in a few words. */
+  name: string;
+  /** `$URL` is the receiver, `$DIR` the row's own folder (also the cwd). */
+  args: string[];
+  /** Files to create in the row's folder first. */
+  files?: Record<string, string>;
+  /** The one line must match this: the problem and where it is. */
+  says: RegExp;
+}
+
+const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
+const other = generateKeyPairSync('rsa', { modulusLength: 2048 });
+const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+const pem = (
+  k: { export(o: { type: 'pkcs8' | 'spki'; format: 'pem' }): string | Buffer },
+  type: 'pkcs8' | 'spki',
+) => String(k.export({ type, format: 'pem' }));
+const KEYS = {
+  'private.pem': pem(rsa.privateKey, 'pkcs8'),
+  'public.pem': pem(rsa.publicKey, 'spki'),
+  'other.pub': pem(other.publicKey, 'spki'),
+  'ec.pem': pem(ec.privateKey, 'pkcs8'),
+  'garbage.pem': 'this is not a key\n',
+};
+
+const failureFixture = (patch: Record<string, unknown>) =>
+  JSON.stringify({
+    calls: [
+      {
+        type: 'failure',
+        id: 'c1',
+        recipient: 'els@example.nl',
+        action: 'failed',
+        state: 'rcptto',
+        code: '550',
+        extended: '5.1.1',
+        description: 'user unknown',
+        ...patch,
+      },
+    ],
+  });
+const bounceFixture = (mimeFile: string, extra: Record<string, unknown> = {}) =>
+  JSON.stringify({ calls: [{ type: 'bounce', id: 'b1', mimeFile, ...extra }] });
+
+const FIRE = ['fire', '--url', '$URL', '--no-sign'];
+
+const ROWS: Row[] = [
+  // --- flags ---
+  { name: 'unknown flag', args: [...FIRE, '--bogus'], says: /unknown option '--bogus'/ },
+  { name: 'choice out of range', args: [...FIRE, '--type', 'nope'], says: /--type.*'nope'.*failure, bounce/ },
+  { name: 'body format', args: [...FIRE, '--format', 'xml'], says: /--format.*'xml'/ },
+  { name: 'dialect', args: [...FIRE, '--dialect', 'smtp2go'], says: /--dialect.*'smtp2go'/ },
+  { name: 'rate', args: [...FIRE, '--rate', 'fast'], says: /--rate: .*'fast'/ },
+  { name: 'count zero', args: [...FIRE, '--count', '0'], says: /--count: .*'0'/ },
+  { name: 'count fraction', args: [...FIRE, '--count', '1.5'], says: /--count: .*'1\.5'/ },
+  { name: 'duration unit', args: [...FIRE, '--duration', '10parsecs'], says: /--duration: .*'10parsecs'/ },
+  { name: 'stages', args: [...FIRE, '--stages', '10s:lots'], says: /--stages: .*'10s:lots'/ },
+  { name: 'concurrency', args: [...FIRE, '-c', '0'], says: /--concurrency: .*'0'/ },
+  { name: 'timeout', args: [...FIRE, '--timeout', 'soon'], says: /--timeout: .*'soon'/ },
+  {
+    name: 'scenario',
+    args: [...FIRE, '--scenario', 'dsn-nope'],
+    says: /--scenario: unknown scenario 'dsn-nope'/,
+  },
+  { name: 'style', args: [...FIRE, '--style', 'hotmail95'], says: /--style: .*'hotmail95'/ },
+  {
+    name: 'mix weight',
+    args: [...FIRE, '--count', '5', '--mix', 'failure=lots'],
+    says: /--mix: .*'failure=lots'/,
+  },
+  { name: 'threshold', args: [...FIRE, '--threshold', 'p99<soon'], says: /--threshold: .*'p99<soon'/ },
+  { name: 'header without colon', args: [...FIRE, '-H', 'X-Team'], says: /--header: .*'X-Team'/ },
+  { name: 'event time', args: [...FIRE, '--time', 'yesterday-ish'], says: /--time: .*'yesterday-ish'/ },
+  {
+    name: 'recipient',
+    args: [...FIRE, '--recipient', 'not-an-address'],
+    says: /--recipient: .*'not-an-address'/,
+  },
+  { name: 'generate count', args: ['generate', '--count', 'many'], says: /--count: .*'many'/ },
+  { name: 'listen port', args: ['listen', '--port', '99999'], says: /--port: .*99999/ },
+  { name: 'listen status', args: ['listen', '--status', '700'], says: /--status: .*700/ },
+  // --- URLs ---
+  {
+    name: 'URL scheme',
+    args: ['fire', '--no-sign', '--url', 'ftp://example.com/'],
+    says: /--url: 'ftp:\/\/example\.com\/'/,
+  },
+  { name: 'URL syntax', args: ['fire', '--no-sign', '--url', 'http://'], says: /--url: .*'http:\/\/'/ },
+  { name: 'URL words', args: ['fire', '--no-sign', '--url', 'my receiver'], says: /--url: .*'my receiver'/ },
+  {
+    name: 'failure URL with space',
+    args: ['fire', '--no-sign', '--failure-url', 'http://exa mple.com/'],
+    says: /--failure-url: .*'http:\/\/exa mple\.com\/'/,
+  },
+  { name: 'check without URL', args: ['check'], says: /--url/ },
+  // --- keys ---
+  { name: 'key missing', args: ['fire', '--url', '$URL', '--key', 'nope.pem'], says: /--key nope\.pem: / },
+  {
+    name: 'key not PEM',
+    args: ['fire', '--url', '$URL', '--key', 'garbage.pem'],
+    files: KEYS,
+    says: /--key garbage\.pem: .*PEM/,
+  },
+  {
+    name: 'public key given to sign',
+    args: ['fire', '--url', '$URL', '--key', 'public.pem'],
+    files: KEYS,
+    says: /--key public\.pem: .*private key/,
+  },
+  {
+    name: 'EC key',
+    args: ['fire', '--url', '$URL', '--key', 'ec.pem'],
+    files: KEYS,
+    says: /--key ec\.pem: .*RSA/,
+  },
+  {
+    name: 'listen public key garbage',
+    args: ['listen', '--port', '0', '--public-key', 'garbage.pem'],
+    files: KEYS,
+    says: /--public-key garbage\.pem: /,
+  },
+  {
+    name: 'check with a key pair that does not match',
+    args: ['check', '--url', '$URL', '--key', 'private.pem', '--public-key', 'other.pub'],
+    files: KEYS,
+    says: /--public-key other\.pub: not the public half of the signing key/,
+  },
+  // --- config files ---
+  {
+    name: 'config not JSON',
+    args: [...FIRE],
+    files: { '.smtpeter-simrc.json': '{ "url": ' },
+    says: /\.smtpeter-simrc\.json/,
+  },
+  {
+    name: 'config unknown key',
+    args: [...FIRE],
+    files: { '.smtpeter-simrc.json': '{ "ulr": "http://127.0.0.1/" }' },
+    says: /\.smtpeter-simrc\.json: unknown key 'ulr'/,
+  },
+  {
+    name: 'config wrong value',
+    args: [...FIRE],
+    files: { '.smtpeter-simrc.json': '{ "format": "xml" }' },
+    says: /\.smtpeter-simrc\.json: 'format' must be one of form, json/,
+  },
+  {
+    name: 'config wrong type',
+    args: [...FIRE],
+    files: { '.smtpeter-simrc.json': '{ "tags": "newsletter" }' },
+    says: /\.smtpeter-simrc\.json: 'tags' must be an array of strings/,
+  },
+  {
+    name: 'config file missing',
+    args: [...FIRE, '--config', 'gone.json'],
+    says: /--config gone\.json: no such file/,
+  },
+  {
+    name: 'config key file missing',
+    args: ['fire', '--url', '$URL'],
+    files: { '.smtpeter-simrc.json': '{ "key": "keys/none.pem" }' },
+    says: /none\.pem/,
+  },
+  {
+    name: 'config URL scheme',
+    args: ['fire', '--no-sign'],
+    files: { '.smtpeter-simrc.json': '{ "url": "gopher://example.com/" }' },
+    says: /url.*'gopher:\/\/example\.com\/'/,
+  },
+  // --- fixture files ---
+  {
+    name: 'fixture missing',
+    args: ['replay', 'gone.json', '--url', '$URL'],
+    says: /gone\.json: no such file/,
+  },
+  {
+    name: 'fixture empty',
+    args: ['replay', 'f.json', '--url', '$URL'],
+    files: { 'f.json': '' },
+    says: /f\.json/,
+  },
+  {
+    name: 'fixture not JSON',
+    args: ['replay', 'f.json', '--url', '$URL'],
+    files: { 'f.json': '{"calls": [ { "type": "failure", } ] }' },
+    says: /f\.json:1: not JSON: .*column \d+/,
+  },
+  {
+    name: 'fixture unknown field',
+    args: ['replay', 'f.json', '--url', '$URL'],
+    files: { 'f.json': failureFixture({ recipeint: 'x@example.nl' }) },
+    says: /f\.json:.*recipeint/,
+  },
+  {
+    name: 'fixture bad SMTP code',
+    args: ['replay', 'f.json', '--url', '$URL'],
+    files: { 'f.json': failureFixture({ code: '999' }) },
+    says: /f\.json:.*code/,
+  },
+  {
+    name: 'fixture bad timestamp',
+    args: ['replay', 'f.json', '--url', '$URL'],
+    files: { 'f.json': failureFixture({ timestamp: '2026-13-45 25:00:00' }) },
+    says: /f\.json:.*timestamp/,
+  },
+  {
+    name: 'fixture unknown state',
+    args: ['replay', 'f.json', '--url', '$URL'],
+    files: { 'f.json': failureFixture({ state: 'greeting' }) },
+    says: /f\.json:.*state/,
+  },
+  {
+    name: 'NDJSON line not an object',
+    args: ['replay', 'f.ndjson', '--url', '$URL'],
+    files: { 'f.ndjson': `${failureFixture({}).slice(10, -2)}\n[1, 2]\n` },
+    says: /f\.ndjson:2/,
+  },
+  // --- .eml files ---
+  {
+    name: '.eml missing',
+    args: ['replay', 'f.json', '--url', '$URL'],
+    files: { 'f.json': bounceFixture('gone.eml') },
+    says: /f\.json:.*mimeFile.*gone\.eml/,
+  },
+  {
+    name: '.eml not a message',
+    args: ['replay', 'f.json', '--url', '$URL'],
+    files: { 'f.json': bounceFixture('photo.eml'), 'photo.eml': '\u0089PNG\r\n\u001a\n binary bytes' },
+    says: /f\.json:.*mimeFile.*message/,
+  },
+  {
+    name: '.eml without a recipient',
+    args: ['replay', 'f.json', '--url', '$URL'],
+    files: {
+      'f.json': bounceFixture('no-rcpt.eml'),
+      'no-rcpt.eml':
+        'From: MAILER-DAEMON@mx.example.net\r\nTo: bounce-b1@bounces.example.com\r\nSubject: Undelivered\r\n\r\nSomething went wrong.\r\n',
+    },
+    says: /f\.json:.*recipient/,
+  },
+];
+
+describe('bad input: one line, exit 2, nothing sent', () => {
+  let receiver: CaptureServer;
+  const root = mkdtempSync(join(tmpdir(), 'smtpeter-sim-bad-input-'));
+  before(async () => {
+    receiver = await startCaptureServer();
+  });
+  after(async () => {
+    // The receiver must not have seen a single call from any row.
+    await receiver.close();
+    assert.equal(receiver.requests.length, 0, 'a bad input still sent something');
+  });
+
+  test('the catalogue has at least 30 rows, each named once', () => {
+    assert.ok(ROWS.length >= 30, `${ROWS.length} rows`);
+    assert.equal(new Set(ROWS.map((r) => r.name)).size, ROWS.length);
+  });
+
+  ROWS.forEach((row, i) => {
+    test(row.name, async () => {
+      const dir = join(root, String(i));
+      mkdirSync(dir, { recursive: true });
+      for (const [name, text] of Object.entries(row.files ?? {})) writeFileSync(join(dir, name), text);
+      const args = row.args.map((a) => a.replace('$URL', receiver.url).replace('$DIR', dir));
+      const r = await cli(args, { cwd: dir });
+      const lines = r.stderr.split('\n').filter((l) => l !== '');
+      assert.equal(r.code, 2, `exit ${r.code}; stderr: ${r.stderr}`);
+      assert.equal(lines.length, 1, `want one line, got:\n${r.stderr}`);
+      assert.match(lines[0] ?? '', /^smtpeter-sim: /);
+      assert.match(lines[0] ?? '', row.says);
+      assert.equal(r.stdout, '', 'nothing on stdout');
+    });
+  });
+});
