@@ -346,6 +346,6 @@ describe('replay of broken fixtures', () => {
     assert.match(r.stderr, /--url: no URL for failure calls/);
     const m = await cli(['replay', 'nowhere/', '--url', 'http://127.0.0.1:1/'], { cwd: ROOT });
     assert.equal(m.code, 2);
-    assert.match(m.stderr, /^smtpeter-sim: nowhere\/: no such file or folder$/m);
+    assert.match(m.stderr, /^smtpeter-sim: nowhere\/: no such file or folder; nothing was sent$/m);
   });
 });
