@@ -1,9 +1,5 @@
 import { writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { loadConfig } from '../config/load.js';
-import { Settings } from '../config/settings.js';
-import { type BodyFormat, FORMATS } from '../encode/body.js';
-import { DIALECTS, type Dialect } from '../encode/dialect.js';
 import { EventGenerator, eventClock, type GenerateOptions, SEEDED_EPOCH } from '../generate/events.js';
 import { isValidTag } from '../generate/message.js';
 import { type CallResult, type DroppedCall, RunMetrics } from '../metrics/run-metrics.js';
@@ -29,16 +25,13 @@ import { buildRequest, renderRequest, type Targets, targetFor } from '../run/req
 import { SignPool } from '../run/sign-pool.js';
 import { SCENARIOS } from '../scenarios/catalogue.js';
 import { HttpClient } from '../transport/http.js';
-import { byteSize, duration, header, httpUrl, oneOf, positiveInt, readableFile } from './flags.js';
-import { resolveSigning } from './signing.js';
+import { byteSize, duration, oneOf, positiveInt } from './flags.js';
+import { type SendFlags, sendConfig } from './send-config.js';
 
-export interface FireFlags {
+export interface FireFlags extends SendFlags {
   type?: string;
   scenario?: string;
   style?: string;
-  url?: string;
-  failureUrl?: string;
-  bounceUrl?: string;
   count?: string;
   rate?: string;
   concurrency?: string;
@@ -47,22 +40,10 @@ export interface FireFlags {
   tag?: string[];
   recipient?: string;
   domain?: string;
-  header?: string[];
-  format?: string;
-  dialect?: string;
-  key?: string;
-  copernicaId?: string;
-  keyId?: string;
   sign: boolean;
-  signedHeaders?: string;
-  digestCase?: string;
   attachmentSize?: string;
   dryRun?: boolean;
   json?: boolean;
-  timeout?: string;
-  insecure?: boolean;
-  ca?: string;
-  config?: string;
   duration?: string;
   stages?: string;
   maxInFlight?: string;
@@ -84,31 +65,11 @@ export async function fireCommand(flags: FireFlags): Promise<number> {
   const out = process.stdout;
   const err = process.stderr;
   const c = colourFor(out);
-  const config = await loadConfig(process.cwd(), flags.config);
-  const settings = new Settings(
-    {
-      url: flags.url,
-      failureUrl: flags.failureUrl,
-      bounceUrl: flags.bounceUrl,
-      format: flags.format,
-      dialect: flags.dialect,
-      key: flags.key,
-      copernicaId: flags.copernicaId,
-      keyId: flags.keyId,
-      tags: flags.tag,
-      seed: flags.seed,
-      signedHeaders: flags.signedHeaders,
-      digestCase: flags.digestCase,
-    },
-    config,
-  );
+  const send = await sendConfig(flags, { tags: flags.tag, seed: flags.seed });
+  const { settings, format, dialect, targets, extraHeaders } = send;
 
   // --- check every input before anything is sent ---
   const type = flags.type ? oneOf<CallType>('--type', flags.type, CALL_TYPES) : undefined;
-  const format = oneOf<BodyFormat>('format', settings.value<string>('format', 'form')!, FORMATS);
-  const dialect = oneOf<Dialect>('dialect', settings.value<string>('dialect', 'smtpeter')!, DIALECTS);
-  if (flags.signedHeaders) oneOf('--signed-headers', flags.signedHeaders, ['live', 'documented']);
-  if (flags.digestCase) oneOf('--digest-case', flags.digestCase, ['lower', 'upper']);
   const load = loadPlan(flags);
   const mix = flags.mix ? parseMix(flags.mix) : undefined;
   if (mix && (flags.type || flags.scenario))
@@ -121,8 +82,6 @@ export async function fireCommand(flags: FireFlags): Promise<number> {
   const graceMs = flags.grace ? duration('--grace', flags.grace) : 5000;
   const signWorkersFlag =
     flags.signWorkers !== undefined ? nonNegativeInt('--sign-workers', flags.signWorkers) : undefined;
-  const timeoutMs = flags.timeout ? duration('--timeout', flags.timeout) : 10_000;
-  if (flags.ca) readableFile('--ca', flags.ca);
   const tags = settings.value<string[]>('tags');
   for (const t of tags ?? [])
     if (!isValidTag(t))
@@ -132,19 +91,6 @@ export async function fireCommand(flags: FireFlags): Promise<number> {
   }
   if (flags.domain && !/^[a-z0-9-]+(\.[a-z0-9-]+)+$/i.test(flags.domain))
     throw new UsageError(`--domain: '${flags.domain}' is not a domain name`);
-  const extraHeaders = Object.fromEntries((flags.header ?? []).map((h) => header('--header', h)));
-  Object.assign(extraHeaders, settings.value<Record<string, string>>('headers') ?? {});
-  const urlFlag = (key: 'url' | 'failureUrl' | 'bounceUrl', flag: string): URL | undefined => {
-    const s = settings.get<string>(key);
-    return s ? httpUrl(s.source === 'flag' ? flag : `${s.source}: ${key}`, s.value) : undefined;
-  };
-  const targets: Targets = {};
-  const url = urlFlag('url', '--url');
-  const failureUrl = urlFlag('failureUrl', '--failure-url');
-  const bounceUrl = urlFlag('bounceUrl', '--bounce-url');
-  if (url) targets.url = url;
-  if (failureUrl) targets.failureUrl = failureUrl;
-  if (bounceUrl) targets.bounceUrl = bounceUrl;
   const seedText = settings.value<string>('seed');
   const seed = seedText !== undefined ? seedFromString(seedText) : (Math.random() * 2 ** 32) >>> 0;
   let base: number | 'now' = seedText !== undefined ? SEEDED_EPOCH : 'now';
@@ -167,12 +113,7 @@ export async function fireCommand(flags: FireFlags): Promise<number> {
     ...(mix ? { mix } : {}),
     ...(flags.attachmentSize ? { attachmentBytes: byteSize('--attachment-size', flags.attachmentSize) } : {}),
   });
-  const { signing, publicKey, notice } = resolveSigning(
-    settings,
-    dialect,
-    flags.sign,
-    flags.key !== undefined,
-  );
+  const { signing, publicKey, notice } = send.signingFor(dialect);
   const requestOptions = { format, dialect, extraHeaders, ...(signing ? { signing } : {}) };
 
   if (flags.dryRun) {
@@ -216,9 +157,7 @@ export async function fireCommand(flags: FireFlags): Promise<number> {
       : load.model.kind === 'closed'
         ? load.model.concurrency
         : load.model.maxInFlight,
-    timeoutMs,
-    ...(flags.insecure ? { insecure: true } : {}),
-    ...(flags.ca ? { caFile: flags.ca } : {}),
+    ...send.transport,
   });
   const signWorkers = signing
     ? (signWorkersFlag ?? (load.planned > CHATTY_LIMIT ? Math.min(availableParallelism(), 8) : 0))
