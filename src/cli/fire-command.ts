@@ -1,8 +1,11 @@
+import { setMaxListeners } from 'node:events';
 import { writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Settings } from '../config/settings.js';
 import { EventGenerator, eventClock, type GenerateOptions, SEEDED_EPOCH } from '../generate/events.js';
 import { isValidTag } from '../generate/message.js';
-import { type CallResult, type DroppedCall, RunMetrics } from '../metrics/run-metrics.js';
+import { type CallResult, type DroppedCall, RunMetrics, type UnsentCall } from '../metrics/run-metrics.js';
 import { evaluate, parseThreshold } from '../metrics/thresholds.js';
 import { UsageError } from '../model/errors.js';
 import { CALL_TYPES, type CallType, type SimCall } from '../model/events.js';
@@ -20,13 +23,14 @@ import {
 } from '../report/fire-report.js';
 import { startLive } from '../report/live.js';
 import { RequestLog } from '../report/request-log.js';
+import { type DisorderOptions, deliveries, parseDelay, parseProbability } from '../run/disorder.js';
 import { type FireSummary, fire, type LoadModel } from '../run/fire.js';
 import { buildRequest, renderRequest, type Targets, targetFor } from '../run/request.js';
 import { SignPool } from '../run/sign-pool.js';
 import { SCENARIOS } from '../scenarios/catalogue.js';
 import { HttpClient } from '../transport/http.js';
-import { byteSize, duration, oneOf, positiveInt } from './flags.js';
-import { type SendFlags, sendConfig } from './send-config.js';
+import { byteSize, duration, oneOf, positiveInt, tryDuration } from './flags.js';
+import { countFlag, type SendFlags, sendConfig, settingLabel } from './send-config.js';
 
 export interface FireFlags extends SendFlags {
   type?: string;
@@ -55,6 +59,9 @@ export interface FireFlags extends SendFlags {
   grace?: string;
   quiet?: boolean;
   signWorkers?: string;
+  duplicate?: string;
+  reorder?: string;
+  delay?: string;
 }
 
 /** Runs larger than this print no line per call and keep no per-call results. */
@@ -65,7 +72,13 @@ export async function fireCommand(flags: FireFlags): Promise<number> {
   const out = process.stdout;
   const err = process.stderr;
   const c = colourFor(out);
-  const send = await sendConfig(flags, { tags: flags.tag, seed: flags.seed });
+  const send = await sendConfig(flags, {
+    tags: flags.tag,
+    seed: flags.seed,
+    duplicate: flags.duplicate,
+    reorder: flags.reorder,
+    delay: flags.delay,
+  });
   const { settings, format, dialect, targets, extraHeaders } = send;
 
   // --- check every input before anything is sent ---
@@ -80,6 +93,7 @@ export async function fireCommand(flags: FireFlags): Promise<number> {
     return parsed;
   });
   const graceMs = flags.grace ? duration('--grace', flags.grace) : 5000;
+  const disorder = disorderFrom(settings);
   const signWorkersFlag =
     flags.signWorkers !== undefined ? nonNegativeInt('--sign-workers', flags.signWorkers) : undefined;
   const tags = settings.value<string[]>('tags');
@@ -121,7 +135,8 @@ export async function fireCommand(flags: FireFlags): Promise<number> {
       targets.url || targets.failureUrl || targets.bounceUrl
         ? targets
         : { url: new URL('http://127.0.0.1:8025/') };
-    for (const call of generator.take(Number.isFinite(load.planned) ? load.planned : 1)) {
+    const n = Number.isFinite(load.planned) ? load.planned : 1;
+    for (const { item: call } of deliveries(generator.calls(), disorder, seed, n, (c) => c.event.id)) {
       const target = targetForOrFail(call.event.type, shown);
       out.write(`${renderRequest(buildRequest(call, target, requestOptions))}\r\n\r\n`);
     }
@@ -164,6 +179,8 @@ export async function fireCommand(flags: FireFlags): Promise<number> {
     : 0;
   const pool = signing && signWorkers > 0 ? new SignPool(signWorkers, signing, requestOptions) : undefined;
   const stop = new AbortController();
+  // Every call waiting (--delay, a retry) listens for the stop.
+  setMaxListeners(0, stop.signal);
   let signals = 0;
   const onSignal = (): void => {
     // First signal: stop starting calls, give in-flight ones the grace period. Second: abort now.
@@ -186,11 +203,14 @@ export async function fireCommand(flags: FireFlags): Promise<number> {
         ...(Number.isFinite(load.count) ? { count: load.count } : {}),
         ...(load.durationMs !== undefined ? { durationMs: load.durationMs } : {}),
         graceMs,
+        retry: send.retry,
+        disorder,
+        seed,
       },
       {
         http,
         now,
-        sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+        sleep: (ms, signal) => sleep(ms, undefined, signal ? { signal } : undefined).catch(() => undefined),
         signal: stop.signal,
         metrics,
         ...(pool ? { build: (call: SimCall, url: URL) => pool.build(call, url) } : {}),
@@ -199,7 +219,12 @@ export async function fireCommand(flags: FireFlags): Promise<number> {
           if (chatty || (flags.json && load.planned <= CHATTY_LIMIT && !load.timed)) results.push(r);
           if (chatty) out.write(`${resultLine(r, c)}\n`);
         },
-        ...(log ? { onDropped: (d: DroppedCall) => log.dropped(d) } : {}),
+        ...(log
+          ? {
+              onDropped: (d: DroppedCall) => log.dropped(d),
+              onUnsent: (u: UnsentCall, call: SimCall) => log.unsent(u, call),
+            }
+          : {}),
       },
     );
     live.stop();
@@ -236,6 +261,30 @@ export async function fireCommand(flags: FireFlags): Promise<number> {
     await http.close();
     await receiver?.close();
   }
+}
+
+/** --duplicate, --reorder, --delay (or their config keys). */
+function disorderFrom(settings: Settings): DisorderOptions {
+  const out: DisorderOptions = {};
+  const duplicate = settings.value<string>('duplicate');
+  if (duplicate !== undefined) {
+    const p = parseProbability(duplicate);
+    if (typeof p === 'string')
+      throw new UsageError(`${settingLabel(settings, 'duplicate', '--duplicate')}: ${p}`);
+    if (p > 0) out.duplicate = p;
+  }
+  const reorder = settings.value<string>('reorder');
+  if (reorder !== undefined) {
+    const n = countFlag(settingLabel(settings, 'reorder', '--reorder'), reorder);
+    if (n > 1) out.reorder = n;
+  }
+  const delay = settings.value<string>('delay');
+  if (delay !== undefined) {
+    const d = parseDelay(delay, tryDuration);
+    if (typeof d === 'string') throw new UsageError(`${settingLabel(settings, 'delay', '--delay')}: ${d}`);
+    out.delay = d;
+  }
+  return out;
 }
 
 interface LoadPlan {

@@ -69,7 +69,8 @@ const SEND_OPTIONS = {
   },
   'retry-max': {
     flags: '--retry-max <duration>',
-    description: 'longest wait before a retry, Retry-After included (default 30s)',
+    description:
+      'longest wait before a retry, Retry-After included (default 30s; none with --retry-schedule)',
   },
   'retry-jitter': {
     flags: '--retry-jitter <kind>',

@@ -1,5 +1,6 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Dialect } from '../encode/dialect.js';
 import { formatProblem } from '../fixtures/format.js';
 import { loadFixtures } from '../fixtures/load.js';
@@ -8,7 +9,13 @@ import { UsageError } from '../model/errors.js';
 import { parseRate } from '../pace/pacer.js';
 import { colourFor } from '../report/colour.js';
 import { junitXml } from '../report/junit.js';
-import { replayJson, replayLine, replaySummaryText, summarise } from '../report/replay-report.js';
+import {
+  replayJson,
+  replayLine,
+  replayRetryLine,
+  replaySummaryText,
+  summarise,
+} from '../report/replay-report.js';
 import { renderRequest, type SigningConfig } from '../run/request.js';
 import { HttpClient } from '../transport/http.js';
 import { oneOf } from './flags.js';
@@ -100,6 +107,7 @@ export async function replayCommand(paths: string[], flags: ReplayFlags): Promis
     keepTime: flags.keepTime ?? false,
     extraHeaders,
     signingFor,
+    retry: send.retry,
   };
 
   if (flags.dryRun) {
@@ -123,20 +131,22 @@ export async function replayCommand(paths: string[], flags: ReplayFlags): Promis
     connections: 1,
     ...send.transport,
   });
-  let stopping = false;
-  const onSignal = (): void => {
-    stopping = true;
-  };
+  const stop = new AbortController();
+  const onSignal = (): void => stop.abort();
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
     const run = await replay(loaded.calls, options, {
       post: (url, headers, body) => http.post(url, headers, body),
       now: () => Date.now(),
-      sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
-      stopped: () => stopping,
+      sleep: (ms, signal) => sleep(ms, undefined, signal ? { signal } : undefined).catch(() => undefined),
+      stopped: () => stop.signal.aborted,
+      signal: stop.signal,
       onResult: (r) => {
         if (!quiet) out.write(`${replayLine(r, c)}\n`);
+      },
+      onRetry: (r) => {
+        if (!quiet) out.write(`${replayRetryLine(r, c)}\n`);
       },
     });
     const summary = summarise(

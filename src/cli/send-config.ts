@@ -5,8 +5,16 @@ import { type BodyFormat, FORMATS } from '../encode/body.js';
 import { DIALECTS, type Dialect } from '../encode/dialect.js';
 import { UsageError } from '../model/errors.js';
 import type { Targets } from '../run/request.js';
+import {
+  DEFAULT_RETRY_BASE_MS,
+  DEFAULT_RETRY_MAX_MS,
+  JITTERS,
+  type Jitter,
+  parseRetrySchedule,
+  type RetryPolicy,
+} from '../run/retry-policy.js';
 import type { HttpOptions } from '../transport/http.js';
-import { duration, header, httpUrl, oneOf } from './flags.js';
+import { duration, header, httpUrl, oneOf, tryDuration } from './flags.js';
 import { type ResolvedSigning, resolveSigning } from './signing.js';
 
 /** The flags every command that sends calls (fire, replay, check) shares. */
@@ -28,6 +36,11 @@ export interface SendFlags {
   insecure?: boolean;
   ca?: string;
   config?: string;
+  retries?: string;
+  retryBase?: string;
+  retryMax?: string;
+  retryJitter?: string;
+  retrySchedule?: string;
 }
 
 /** Config file found (or `--config`) and merged under the flags: flags win. */
@@ -48,6 +61,11 @@ export async function flagSettings(
       keyId: flags.keyId,
       signedHeaders: flags.signedHeaders,
       digestCase: flags.digestCase,
+      retries: flags.retries,
+      retryBase: flags.retryBase,
+      retryMax: flags.retryMax,
+      retryJitter: flags.retryJitter,
+      retrySchedule: flags.retrySchedule,
       ...extra,
     },
     config,
@@ -96,6 +114,7 @@ export interface SendConfig {
   /** `--url`, `--failure-url`, `--bounce-url` (or config); may be empty. */
   targets: Targets;
   transport: ReturnType<typeof transportFlags>;
+  retry: RetryPolicy;
   /** Signing for one dialect, resolved once per dialect (a bad key is a UsageError). */
   signingFor(dialect: Dialect): ResolvedSigning;
 }
@@ -114,6 +133,7 @@ export async function sendConfig(
   if (flags.signedHeaders) oneOf('--signed-headers', flags.signedHeaders, ['live', 'documented']);
   if (flags.digestCase) oneOf('--digest-case', flags.digestCase, ['lower', 'upper']);
   const transport = transportFlags(flags);
+  const retry = retryPolicyFrom(settings);
   const extraHeaders = extraHeadersFrom(flags, settings);
   const targets: Targets = {};
   for (const [key, flag] of [
@@ -133,5 +153,71 @@ export async function sendConfig(
     }
     return s;
   };
-  return { settings, format, dialect, extraHeaders, targets, transport, signingFor };
+  return { settings, format, dialect, extraHeaders, targets, transport, retry, signingFor };
+}
+
+/** A setting's text parsed by `parse`, which throws a UsageError naming `label`. */
+function parsed<T>(
+  settings: Settings,
+  key: ConfigKey,
+  flag: string,
+  parse: (label: string, text: string) => T,
+): T | undefined {
+  const text = settings.value<string>(key);
+  return text === undefined ? undefined : parse(settingLabel(settings, key, flag), text);
+}
+
+/** A whole number of 0 or more. */
+export function countFlag(label: string, text: string): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(n))
+    throw new UsageError(`${label}: expected a whole number of 0 or more, got '${text}'`);
+  return n;
+}
+
+/**
+ * --retries, --retry-base, --retry-max, --retry-jitter, --retry-schedule (or
+ * their config keys). Exponential backoff with full jitter from 500ms, at
+ * most 30s a wait, unless a schedule is given: then its steps, as many retries
+ * as it has unless --retries caps them.
+ */
+export function retryPolicyFrom(settings: Settings): RetryPolicy {
+  const positive = (label: string, text: string): number => {
+    const ms = duration(label, text);
+    if (!(ms > 0)) throw new UsageError(`${label}: must be more than 0, got '${text}'`);
+    return ms;
+  };
+  const retries = parsed(settings, 'retries', '--retries', countFlag);
+  const baseMs = parsed(settings, 'retryBase', '--retry-base', positive);
+  const maxMs = parsed(settings, 'retryMax', '--retry-max', positive);
+  const jitter = parsed(settings, 'retryJitter', '--retry-jitter', (label, text) =>
+    oneOf<Jitter>(label, text, JITTERS),
+  );
+  const schedule = parsed(settings, 'retrySchedule', '--retry-schedule', (label, text) => {
+    const s = parseRetrySchedule(text, tryDuration);
+    if (typeof s === 'string') throw new UsageError(`${label}: ${s}`);
+    return s;
+  });
+  if (schedule) {
+    if (baseMs !== undefined || jitter !== undefined)
+      throw new UsageError(
+        `${settingLabel(settings, baseMs !== undefined ? 'retryBase' : 'retryJitter', baseMs !== undefined ? '--retry-base' : '--retry-jitter')}: goes with exponential backoff, not with --retry-schedule`,
+      );
+    return {
+      retries: Math.min(retries ?? schedule.delaysMs.length, schedule.delaysMs.length),
+      backoff: schedule,
+      maxMs: maxMs ?? Number.POSITIVE_INFINITY,
+    };
+  }
+  if (maxMs !== undefined && baseMs !== undefined && maxMs < baseMs)
+    throw new UsageError(`--retry-max: is below --retry-base (${maxMs}ms < ${baseMs}ms)`);
+  return {
+    retries: retries ?? 0,
+    backoff: {
+      kind: 'exponential',
+      baseMs: baseMs ?? DEFAULT_RETRY_BASE_MS,
+      jitter: jitter ?? 'full',
+    },
+    maxMs: maxMs ?? DEFAULT_RETRY_MAX_MS,
+  };
 }
