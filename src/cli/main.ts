@@ -96,7 +96,7 @@ export function buildProgram(): Command {
     )
     .option(
       '--reorder <n>',
-      "shuffle calls within windows of n (a message's bounce can then come before its failure); seeded",
+      "shuffle calls within windows of n (a message's bounce and failure calls can swap); seeded",
     )
     .option(
       '--delay <dist>',

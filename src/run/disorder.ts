@@ -85,9 +85,9 @@ export function* limit<T>(items: Iterable<T>, n: number): Generator<T> {
 /**
  * Shuffle within consecutive windows of `window` items. A window never ends
  * between two items of one group (`sameGroup` of the last and the next: a
- * message's failure and bounce calls), so with a window of 2 or more a bounce
- * can arrive before the failure of the same message. Each item moves less
- * than a window (plus its group) from where it was.
+ * message's bounce and failure calls, which the generator yields together,
+ * bounce first), so with a window of 2 or more either can arrive first. Each
+ * item moves less than a window (plus its group) from where it was.
  */
 export function* reorderWindows<T>(
   items: Iterable<T>,

@@ -201,9 +201,9 @@ const fmt = (ms: number): string =>
     ? `${ms / HOUR}h`
     : ms >= MINUTE && ms % MINUTE === 0
       ? `${ms / MINUTE}m`
-      : ms >= 1000 && ms % 1000 === 0
-        ? `${ms / 1000}s`
-        : `${Math.round(ms * 10) / 10}ms`;
+      : ms >= 1000
+        ? `${+(ms / 1000).toFixed(2)}s`
+        : `${+ms.toFixed(1)}ms`;
 
 /** One line for the report: `up to 2 retries, exponential from 500ms, full jitter, at most 30s`. */
 export function describePolicy(p: RetryPolicy): string {
