@@ -6,6 +6,8 @@ import { evaluate, parseThreshold, type Threshold } from '../src/metrics/thresho
 function result(i: number, status: number | undefined, latencyMs: number, lagMs = 0): CallResult {
   return {
     index: i,
+    attempt: 1,
+    final: true,
     id: `id${i}`,
     type: 'failure',
     scenario: 's',

@@ -1,10 +1,7 @@
 import { createPublicKey } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { createCheckContext } from '../check/build.js';
 import { CHECKS } from '../check/checks.js';
 import { runChecks, score } from '../check/run.js';
-import { loadConfig } from '../config/load.js';
-import { Settings } from '../config/settings.js';
 import { type BodyFormat, FORMATS } from '../encode/body.js';
 import type { Dialect } from '../encode/dialect.js';
 import { UsageError } from '../model/errors.js';
@@ -13,23 +10,19 @@ import { colourFor } from '../report/colour.js';
 import { loadPublicKey } from '../sign/keys.js';
 import { LIVE_SIGNED_HEADERS } from '../sign/signer.js';
 import { HttpClient } from '../transport/http.js';
-import { duration, header, httpUrl, oneOf } from './flags.js';
+import { httpUrl, oneOf } from './flags.js';
+import {
+  extraHeadersFrom,
+  flagSettings,
+  type SendFlags,
+  settingLabel,
+  transportFlags,
+} from './send-config.js';
 import { resolveSigning } from './signing.js';
 
-export interface CheckFlags {
-  url?: string;
-  key?: string;
+export interface CheckFlags extends SendFlags {
   publicKey?: string;
-  copernicaId?: string;
-  keyId?: string;
-  dialect?: string;
-  format?: string;
-  header?: string[];
-  timeout?: string;
-  insecure?: boolean;
-  ca?: string;
   json?: boolean;
-  config?: string;
 }
 
 /** Signed dialects only: the feedback-loop one predates signing, so there is nothing to forge. */
@@ -39,23 +32,8 @@ export const CHECK_DIALECTS = ['smtpeter', 'marketing-suite'] as const;
 export async function checkCommand(flags: CheckFlags): Promise<number> {
   const out = process.stdout;
   const c = colourFor(out);
-  const config = await loadConfig(process.cwd(), flags.config);
-  const settings = new Settings(
-    {
-      url: flags.url,
-      format: flags.format,
-      dialect: flags.dialect,
-      key: flags.key,
-      publicKey: flags.publicKey,
-      copernicaId: flags.copernicaId,
-      keyId: flags.keyId,
-    },
-    config,
-  );
-  const where = (key: 'url' | 'publicKey', flag: string): string => {
-    const source = settings.get(key)?.source;
-    return source === 'flag' ? flag : `${source}: ${key}`;
-  };
+  const settings = await flagSettings(flags, { publicKey: flags.publicKey });
+  const where = (key: 'url' | 'publicKey', flag: string): string => settingLabel(settings, key, flag);
 
   // --- check every input before anything is sent ---
   const urlText = settings.value<string>('url');
@@ -63,19 +41,8 @@ export async function checkCommand(flags: CheckFlags): Promise<number> {
   const url = httpUrl(where('url', '--url'), urlText);
   const format = oneOf<BodyFormat>('format', settings.value<string>('format', 'form')!, FORMATS);
   const dialect = oneOf<Dialect>('dialect', settings.value<string>('dialect', 'smtpeter')!, CHECK_DIALECTS);
-  const timeoutMs = flags.timeout ? duration('--timeout', flags.timeout) : 10_000;
-  if (timeoutMs <= 0) throw new UsageError(`--timeout: must be more than 0, got '${flags.timeout}'`);
-  if (flags.ca) {
-    try {
-      readFileSync(flags.ca);
-    } catch (err) {
-      throw new UsageError(
-        `--ca ${flags.ca}: cannot read CA file (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
-      );
-    }
-  }
-  const extraHeaders = Object.fromEntries((flags.header ?? []).map((h) => header('--header', h)));
-  Object.assign(extraHeaders, settings.value<Record<string, string>>('headers') ?? {});
+  const transport = transportFlags(flags);
+  const extraHeaders = extraHeadersFrom(flags, settings);
   const resolved = resolveSigning(settings, dialect, true, flags.key !== undefined);
   if (!resolved.signing) throw new Error('check: signing did not resolve');
   // The baseline is what live calls carry; the documented variants are checks of their own.
@@ -99,9 +66,7 @@ export async function checkCommand(flags: CheckFlags): Promise<number> {
   }
   const http = new HttpClient({
     connections: 2,
-    timeoutMs,
-    ...(flags.insecure ? { insecure: true } : {}),
-    ...(flags.ca ? { caFile: flags.ca } : {}),
+    ...transport,
   });
   try {
     const ctx = createCheckContext({

@@ -10,6 +10,10 @@ const DEFAULTS: Record<string, string> = {
   digestCase: 'lower',
   key: '(generated: smtpeter-sim keys show)',
   url: '(embedded receiver)',
+  retries: '0',
+  retryBase: '500ms',
+  retryMax: '30s (none with retrySchedule)',
+  retryJitter: 'full',
 };
 
 /** `config`: effective values and where each came from. */

@@ -1,12 +1,11 @@
+import { setMaxListeners } from 'node:events';
 import { writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { loadConfig } from '../config/load.js';
-import { Settings } from '../config/settings.js';
-import { type BodyFormat, FORMATS } from '../encode/body.js';
-import { DIALECTS, type Dialect } from '../encode/dialect.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Settings } from '../config/settings.js';
 import { EventGenerator, eventClock, type GenerateOptions, SEEDED_EPOCH } from '../generate/events.js';
 import { isValidTag } from '../generate/message.js';
-import { type CallResult, type DroppedCall, RunMetrics } from '../metrics/run-metrics.js';
+import { type CallResult, type DroppedCall, RunMetrics, type UnsentCall } from '../metrics/run-metrics.js';
 import { evaluate, parseThreshold } from '../metrics/thresholds.js';
 import { UsageError } from '../model/errors.js';
 import { CALL_TYPES, type CallType, type SimCall } from '../model/events.js';
@@ -24,21 +23,19 @@ import {
 } from '../report/fire-report.js';
 import { startLive } from '../report/live.js';
 import { RequestLog } from '../report/request-log.js';
+import { type DisorderOptions, deliveries, parseDelay, parseProbability } from '../run/disorder.js';
 import { type FireSummary, fire, type LoadModel } from '../run/fire.js';
 import { buildRequest, renderRequest, type Targets, targetFor } from '../run/request.js';
 import { SignPool } from '../run/sign-pool.js';
 import { SCENARIOS } from '../scenarios/catalogue.js';
 import { HttpClient } from '../transport/http.js';
-import { byteSize, duration, header, httpUrl, oneOf, positiveInt, readableFile } from './flags.js';
-import { resolveSigning } from './signing.js';
+import { byteSize, duration, oneOf, positiveInt, tryDuration } from './flags.js';
+import { countFlag, type SendFlags, sendConfig, settingLabel } from './send-config.js';
 
-export interface FireFlags {
+export interface FireFlags extends SendFlags {
   type?: string;
   scenario?: string;
   style?: string;
-  url?: string;
-  failureUrl?: string;
-  bounceUrl?: string;
   count?: string;
   rate?: string;
   concurrency?: string;
@@ -47,22 +44,10 @@ export interface FireFlags {
   tag?: string[];
   recipient?: string;
   domain?: string;
-  header?: string[];
-  format?: string;
-  dialect?: string;
-  key?: string;
-  copernicaId?: string;
-  keyId?: string;
   sign: boolean;
-  signedHeaders?: string;
-  digestCase?: string;
   attachmentSize?: string;
   dryRun?: boolean;
   json?: boolean;
-  timeout?: string;
-  insecure?: boolean;
-  ca?: string;
-  config?: string;
   duration?: string;
   stages?: string;
   maxInFlight?: string;
@@ -74,6 +59,9 @@ export interface FireFlags {
   grace?: string;
   quiet?: boolean;
   signWorkers?: string;
+  duplicate?: string;
+  reorder?: string;
+  delay?: string;
 }
 
 /** Runs larger than this print no line per call and keep no per-call results. */
@@ -84,31 +72,17 @@ export async function fireCommand(flags: FireFlags): Promise<number> {
   const out = process.stdout;
   const err = process.stderr;
   const c = colourFor(out);
-  const config = await loadConfig(process.cwd(), flags.config);
-  const settings = new Settings(
-    {
-      url: flags.url,
-      failureUrl: flags.failureUrl,
-      bounceUrl: flags.bounceUrl,
-      format: flags.format,
-      dialect: flags.dialect,
-      key: flags.key,
-      copernicaId: flags.copernicaId,
-      keyId: flags.keyId,
-      tags: flags.tag,
-      seed: flags.seed,
-      signedHeaders: flags.signedHeaders,
-      digestCase: flags.digestCase,
-    },
-    config,
-  );
+  const send = await sendConfig(flags, {
+    tags: flags.tag,
+    seed: flags.seed,
+    duplicate: flags.duplicate,
+    reorder: flags.reorder,
+    delay: flags.delay,
+  });
+  const { settings, format, dialect, targets, extraHeaders } = send;
 
   // --- check every input before anything is sent ---
   const type = flags.type ? oneOf<CallType>('--type', flags.type, CALL_TYPES) : undefined;
-  const format = oneOf<BodyFormat>('format', settings.value<string>('format', 'form')!, FORMATS);
-  const dialect = oneOf<Dialect>('dialect', settings.value<string>('dialect', 'smtpeter')!, DIALECTS);
-  if (flags.signedHeaders) oneOf('--signed-headers', flags.signedHeaders, ['live', 'documented']);
-  if (flags.digestCase) oneOf('--digest-case', flags.digestCase, ['lower', 'upper']);
   const load = loadPlan(flags);
   const mix = flags.mix ? parseMix(flags.mix) : undefined;
   if (mix && (flags.type || flags.scenario))
@@ -119,10 +93,9 @@ export async function fireCommand(flags: FireFlags): Promise<number> {
     return parsed;
   });
   const graceMs = flags.grace ? duration('--grace', flags.grace) : 5000;
+  const disorder = disorderFrom(settings);
   const signWorkersFlag =
     flags.signWorkers !== undefined ? nonNegativeInt('--sign-workers', flags.signWorkers) : undefined;
-  const timeoutMs = flags.timeout ? duration('--timeout', flags.timeout) : 10_000;
-  if (flags.ca) readableFile('--ca', flags.ca);
   const tags = settings.value<string[]>('tags');
   for (const t of tags ?? [])
     if (!isValidTag(t))
@@ -132,19 +105,6 @@ export async function fireCommand(flags: FireFlags): Promise<number> {
   }
   if (flags.domain && !/^[a-z0-9-]+(\.[a-z0-9-]+)+$/i.test(flags.domain))
     throw new UsageError(`--domain: '${flags.domain}' is not a domain name`);
-  const extraHeaders = Object.fromEntries((flags.header ?? []).map((h) => header('--header', h)));
-  Object.assign(extraHeaders, settings.value<Record<string, string>>('headers') ?? {});
-  const urlFlag = (key: 'url' | 'failureUrl' | 'bounceUrl', flag: string): URL | undefined => {
-    const s = settings.get<string>(key);
-    return s ? httpUrl(s.source === 'flag' ? flag : `${s.source}: ${key}`, s.value) : undefined;
-  };
-  const targets: Targets = {};
-  const url = urlFlag('url', '--url');
-  const failureUrl = urlFlag('failureUrl', '--failure-url');
-  const bounceUrl = urlFlag('bounceUrl', '--bounce-url');
-  if (url) targets.url = url;
-  if (failureUrl) targets.failureUrl = failureUrl;
-  if (bounceUrl) targets.bounceUrl = bounceUrl;
   const seedText = settings.value<string>('seed');
   const seed = seedText !== undefined ? seedFromString(seedText) : (Math.random() * 2 ** 32) >>> 0;
   let base: number | 'now' = seedText !== undefined ? SEEDED_EPOCH : 'now';
@@ -167,12 +127,7 @@ export async function fireCommand(flags: FireFlags): Promise<number> {
     ...(mix ? { mix } : {}),
     ...(flags.attachmentSize ? { attachmentBytes: byteSize('--attachment-size', flags.attachmentSize) } : {}),
   });
-  const { signing, publicKey, notice } = resolveSigning(
-    settings,
-    dialect,
-    flags.sign,
-    flags.key !== undefined,
-  );
+  const { signing, publicKey, notice } = send.signingFor(dialect);
   const requestOptions = { format, dialect, extraHeaders, ...(signing ? { signing } : {}) };
 
   if (flags.dryRun) {
@@ -180,7 +135,8 @@ export async function fireCommand(flags: FireFlags): Promise<number> {
       targets.url || targets.failureUrl || targets.bounceUrl
         ? targets
         : { url: new URL('http://127.0.0.1:8025/') };
-    for (const call of generator.take(Number.isFinite(load.planned) ? load.planned : 1)) {
+    const n = Number.isFinite(load.planned) ? load.planned : 1;
+    for (const { item: call } of deliveries(generator.calls(), disorder, seed, n, (c) => c.event.id)) {
       const target = targetForOrFail(call.event.type, shown);
       out.write(`${renderRequest(buildRequest(call, target, requestOptions))}\r\n\r\n`);
     }
@@ -216,15 +172,15 @@ export async function fireCommand(flags: FireFlags): Promise<number> {
       : load.model.kind === 'closed'
         ? load.model.concurrency
         : load.model.maxInFlight,
-    timeoutMs,
-    ...(flags.insecure ? { insecure: true } : {}),
-    ...(flags.ca ? { caFile: flags.ca } : {}),
+    ...send.transport,
   });
   const signWorkers = signing
     ? (signWorkersFlag ?? (load.planned > CHATTY_LIMIT ? Math.min(availableParallelism(), 8) : 0))
     : 0;
   const pool = signing && signWorkers > 0 ? new SignPool(signWorkers, signing, requestOptions) : undefined;
   const stop = new AbortController();
+  // Every call waiting (--delay, a retry) listens for the stop.
+  setMaxListeners(0, stop.signal);
   let signals = 0;
   const onSignal = (): void => {
     // First signal: stop starting calls, give in-flight ones the grace period. Second: abort now.
@@ -247,11 +203,14 @@ export async function fireCommand(flags: FireFlags): Promise<number> {
         ...(Number.isFinite(load.count) ? { count: load.count } : {}),
         ...(load.durationMs !== undefined ? { durationMs: load.durationMs } : {}),
         graceMs,
+        retry: send.retry,
+        disorder,
+        seed,
       },
       {
         http,
         now,
-        sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+        sleep: (ms, signal) => sleep(ms, undefined, signal ? { signal } : undefined).catch(() => undefined),
         signal: stop.signal,
         metrics,
         ...(pool ? { build: (call: SimCall, url: URL) => pool.build(call, url) } : {}),
@@ -260,7 +219,12 @@ export async function fireCommand(flags: FireFlags): Promise<number> {
           if (chatty || (flags.json && load.planned <= CHATTY_LIMIT && !load.timed)) results.push(r);
           if (chatty) out.write(`${resultLine(r, c)}\n`);
         },
-        ...(log ? { onDropped: (d: DroppedCall) => log.dropped(d) } : {}),
+        ...(log
+          ? {
+              onDropped: (d: DroppedCall) => log.dropped(d),
+              onUnsent: (u: UnsentCall, call: SimCall) => log.unsent(u, call),
+            }
+          : {}),
       },
     );
     live.stop();
@@ -297,6 +261,30 @@ export async function fireCommand(flags: FireFlags): Promise<number> {
     await http.close();
     await receiver?.close();
   }
+}
+
+/** --duplicate, --reorder, --delay (or their config keys). */
+function disorderFrom(settings: Settings): DisorderOptions {
+  const out: DisorderOptions = {};
+  const duplicate = settings.value<string>('duplicate');
+  if (duplicate !== undefined) {
+    const p = parseProbability(duplicate);
+    if (typeof p === 'string')
+      throw new UsageError(`${settingLabel(settings, 'duplicate', '--duplicate')}: ${p}`);
+    if (p > 0) out.duplicate = p;
+  }
+  const reorder = settings.value<string>('reorder');
+  if (reorder !== undefined) {
+    const n = countFlag(settingLabel(settings, 'reorder', '--reorder'), reorder);
+    if (n > 1) out.reorder = n;
+  }
+  const delay = settings.value<string>('delay');
+  if (delay !== undefined) {
+    const d = parseDelay(delay, tryDuration);
+    if (typeof d === 'string') throw new UsageError(`${settingLabel(settings, 'delay', '--delay')}: ${d}`);
+    out.delay = d;
+  }
+  return out;
 }
 
 interface LoadPlan {

@@ -52,6 +52,11 @@ export function duration(flag: string, text: string): number {
   return Number(m[1]) * mult;
 }
 
+/** A duration, or undefined (for parsers that word their own errors). */
+export function tryDuration(text: string): number | undefined {
+  return /^\s*\d+(\.\d+)?\s*(ms|s|m|h)?\s*$/i.test(text) ? duration('', text) : undefined;
+}
+
 export function oneOf<T extends string>(flag: string, text: string, allowed: readonly T[]): T {
   if (!(allowed as readonly string[]).includes(text)) {
     throw new UsageError(`${flag}: expected one of ${allowed.join(', ')}, got '${text}'`);

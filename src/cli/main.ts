@@ -2,10 +2,28 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { UsageError } from '../model/errors.js';
 import { collect } from './flags.js';
+import { addSharedOptions, RETRY_OPTIONS, type SharedOption } from './options.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
   version: string;
 };
+
+/** The send flags fire and replay share after the URLs (check takes a subset). */
+const SEND_FLAGS: readonly SharedOption[] = [
+  'header',
+  'format',
+  'dialect',
+  'key',
+  'copernica-id',
+  'key-id',
+  'no-sign',
+  'signed-headers',
+  'digest-case',
+  'timeout',
+  'insecure',
+  'ca',
+  'config',
+];
 
 /** Run an action; its number is the exit code. Commands load lazily. */
 type Action = (...args: never[]) => Promise<number> | number;
@@ -29,16 +47,14 @@ export function buildProgram(): Command {
     })
     .exitOverride();
 
-  program
+  const fire = program
     .command('fire')
     .description('generate calls and POST them to a receiver (the embedded one when no --url is given)')
     .addOption(new Option('--type <type>', 'only calls of this webhook type').choices(['failure', 'bounce']))
     .option('--scenario <name>', 'one scenario (see `smtpeter-sim scenarios`)')
     .option('--style <name>', 'write in this provider/MTA style, e.g. gmail, postfix, exchange')
-    .option('--mta <name>', 'alias of --style')
-    .option('--url <url>', 'receiver URL for every call')
-    .option('--failure-url <url>', 'receiver URL for failure calls')
-    .option('--bounce-url <url>', 'receiver URL for bounce calls')
+    .option('--mta <name>', 'alias of --style');
+  addSharedOptions(fire, ['url', 'failure-url', 'bounce-url'])
     .option('-n, --count <n>', 'number of calls (default 1, or unbounded with --duration/--stages)')
     .option('--duration <duration>', 'keep sending for this long, e.g. 30s, 5m')
     .option('--rate <rate>', 'open model: start calls at this rate whatever the receiver does: 500/s, 600/m')
@@ -71,51 +87,35 @@ export function buildProgram(): Command {
     .option('--tag <tag>', 'tag of the message (repeatable)', collect)
     .option('--recipient <address>', 'recipient address')
     .option('--domain <domain>', 'recipient domain')
-    .option('-H, --header <header>', "extra request header 'Name: value' (repeatable)", collect)
-    .addOption(new Option('--format <format>', 'body encoding (default form)').choices(['form', 'json']))
-    .addOption(
-      new Option('--dialect <dialect>', 'payload shape (default smtpeter)').choices([
-        'smtpeter',
-        'smtpeter-feedback-loop',
-        'marketing-suite',
-      ]),
-    )
-    .option('--key <file>', 'RSA private key (PEM) to sign with')
-    .option('--copernica-id <id>', 'X-Copernica-ID value (default environment-1234)')
-    .option('--key-id <id>', 'Signature keyId (default smtpeter-sim._domainkey.copernica.com)')
-    .option('--no-sign', 'send unsigned calls')
-    .addOption(
-      new Option('--signed-headers <list>', 'header set the signature covers').choices([
-        'live',
-        'documented',
-      ]),
-    )
-    .addOption(
-      new Option('--digest-case <case>', 'sha-256= (live) or SHA-256= (documented)').choices([
-        'lower',
-        'upper',
-      ]),
-    )
     .option(
       '--attachment-size <size>',
       'heavy bounces: returned message carries an attachment of this size, e.g. 2MB',
     )
-    .option('--timeout <duration>', 'per-request timeout, e.g. 5s', '10s')
-    .option('--insecure', 'accept any TLS certificate')
-    .option('--ca <file>', 'trust this CA certificate (PEM)')
     .option('--dry-run', 'print the HTTP requests, send nothing')
-    .option('--json', 'machine-readable summary on stdout')
-    .option('--config <file>', 'config file (default: search from the current folder)')
-    .action(
-      run(async () => {
-        const { fireCommand } = await import('./fire-command.js');
-        return (opts: Parameters<typeof fireCommand>[0] & { mta?: string }) => {
-          if (opts.mta && opts.style && opts.mta !== opts.style)
-            throw new UsageError('--mta and --style disagree');
-          return fireCommand({ ...opts, ...(opts.mta ? { style: opts.mta } : {}) });
-        };
-      }),
+    .option('--json', 'machine-readable summary on stdout');
+  addSharedOptions(fire, RETRY_OPTIONS)
+    .option(
+      '--duplicate <p>',
+      'deliver a call twice with this probability (0.05 or 5%): same body and event id, freshly signed; seeded',
+    )
+    .option(
+      '--reorder <n>',
+      "shuffle calls within windows of n (a message's bounce and failure calls can swap); seeded",
+    )
+    .option(
+      '--delay <dist>',
+      'extra wait before each call, seeded: fixed:200ms, uniform:0-500ms, exp:100ms (mean), normal:200ms,50ms',
     );
+  addSharedOptions(fire, SEND_FLAGS).action(
+    run(async () => {
+      const { fireCommand } = await import('./fire-command.js');
+      return (opts: Parameters<typeof fireCommand>[0] & { mta?: string }) => {
+        if (opts.mta && opts.style && opts.mta !== opts.style)
+          throw new UsageError('--mta and --style disagree');
+        return fireCommand({ ...opts, ...(opts.mta ? { style: opts.mta } : {}) });
+      };
+    }),
+  );
 
   program
     .command('listen')
@@ -140,27 +140,22 @@ export function buildProgram(): Command {
     )
     .action(run(async () => (await import('./listen-command.js')).listenCommand));
 
-  program
+  const check = program
     .command('check')
-    .description('conformance suite: prove a receiver accepts valid calls and refuses forged ones')
-    .option('--url <url>', 'receiver URL to check (required)')
-    .option('--key <file>', 'RSA private key (PEM) the receiver trusts (default: the generated pair)')
-    .option('--public-key <file>', 'the public key the receiver verifies with: must match --key')
-    .option('--copernica-id <id>', 'X-Copernica-ID the receiver expects (default environment-1234)')
-    .option('--key-id <id>', 'Signature keyId (default smtpeter-sim._domainkey.copernica.com)')
-    .addOption(
-      new Option('--dialect <dialect>', 'payload shape (default smtpeter)').choices([
-        'smtpeter',
-        'marketing-suite',
-      ]),
-    )
-    .addOption(new Option('--format <format>', 'body encoding (default form)').choices(['form', 'json']))
-    .option('-H, --header <header>', "extra request header 'Name: value' (repeatable)", collect)
-    .option('--timeout <duration>', 'per-request timeout, e.g. 5s', '10s')
-    .option('--insecure', 'accept any TLS certificate')
-    .option('--ca <file>', 'trust this CA certificate (PEM)')
+    .description('conformance suite: prove a receiver accepts valid calls and refuses forged ones');
+  addSharedOptions(check, ['url', 'key'], {
+    url: { description: 'receiver URL to check (required)' },
+    key: { description: 'RSA private key (PEM) the receiver trusts (default: the generated pair)' },
+  }).option('--public-key <file>', 'the public key the receiver verifies with: must match --key');
+  addSharedOptions(
+    check,
+    ['copernica-id', 'key-id', 'dialect', 'format', 'header', 'timeout', 'insecure', 'ca', 'config'],
+    {
+      'copernica-id': { description: 'X-Copernica-ID the receiver expects (default environment-1234)' },
+      dialect: { choices: ['smtpeter', 'marketing-suite'] },
+    },
+  )
     .option('--json', 'machine-readable scorecard on stdout')
-    .option('--config <file>', 'config file (default: search from the current folder)')
     .action(run(async () => (await import('./check-command.js')).checkCommand));
 
   program
@@ -190,13 +185,11 @@ export function buildProgram(): Command {
     .option('--json', 'as JSON')
     .action(run(async () => (await import('./config-command.js')).configCommand));
 
-  program
+  const replay = program
     .command('replay')
     .description('send the calls of fixture files (or folders of them) in order; all are checked first')
-    .argument('<paths...>', 'fixture files (.json, .ndjson) or folders')
-    .option('--url <url>', 'receiver URL for every call')
-    .option('--failure-url <url>', 'receiver URL for failure calls')
-    .option('--bounce-url <url>', 'receiver URL for bounce calls')
+    .argument('<paths...>', 'fixture files (.json, .ndjson) or folders');
+  addSharedOptions(replay, ['url', 'failure-url', 'bounce-url'])
     .option('--realtime', 'keep the recorded spacing (at, delay, event times)')
     .option('--speed <factor>', 'as recorded, this much faster, e.g. 10x (implies --realtime)')
     .option('--rate <rate>', 'evenly paced instead: 50/s, 600/m')
@@ -204,35 +197,11 @@ export function buildProgram(): Command {
     .option('--dry-run', 'check the fixtures and print the HTTP requests, send nothing')
     .option('--json', 'machine-readable results on stdout')
     .addOption(new Option('--reporter <name>', 'report format (default text)').choices(['text', 'junit']))
-    .option('--out <file>', 'write the junit report here (default stdout)')
-    .option('-H, --header <header>', "extra request header 'Name: value' (repeatable)", collect)
-    .addOption(new Option('--format <format>', 'body encoding (default form)').choices(['form', 'json']))
-    .addOption(
-      new Option('--dialect <dialect>', 'payload shape when a fixture names none (default smtpeter)').choices(
-        ['smtpeter', 'smtpeter-feedback-loop', 'marketing-suite'],
-      ),
-    )
-    .option('--key <file>', 'RSA private key (PEM) to sign with')
-    .option('--copernica-id <id>', 'X-Copernica-ID value')
-    .option('--key-id <id>', 'Signature keyId')
-    .option('--no-sign', 'send unsigned calls')
-    .addOption(
-      new Option('--signed-headers <list>', 'header set the signature covers').choices([
-        'live',
-        'documented',
-      ]),
-    )
-    .addOption(
-      new Option('--digest-case <case>', 'sha-256= (live) or SHA-256= (documented)').choices([
-        'lower',
-        'upper',
-      ]),
-    )
-    .option('--timeout <duration>', 'per-request timeout, e.g. 5s', '10s')
-    .option('--insecure', 'accept any TLS certificate')
-    .option('--ca <file>', 'trust this CA certificate (PEM)')
-    .option('--config <file>', 'config file (default: search from the current folder)')
-    .action(run(async () => (await import('./replay-command.js')).replayCommand));
+    .option('--out <file>', 'write the junit report here (default stdout)');
+  addSharedOptions(replay, RETRY_OPTIONS);
+  addSharedOptions(replay, SEND_FLAGS, {
+    dialect: { description: 'payload shape when a fixture names none (default smtpeter)' },
+  }).action(run(async () => (await import('./replay-command.js')).replayCommand));
 
   program
     .command('generate')

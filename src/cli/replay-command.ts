@@ -1,9 +1,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { loadConfig } from '../config/load.js';
-import { Settings } from '../config/settings.js';
-import { type BodyFormat, FORMATS } from '../encode/body.js';
-import { DIALECTS, type Dialect } from '../encode/dialect.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Dialect } from '../encode/dialect.js';
 import { formatProblem } from '../fixtures/format.js';
 import { loadFixtures } from '../fixtures/load.js';
 import { type Pacing, prepare, replay } from '../fixtures/replay.js';
@@ -11,16 +9,19 @@ import { UsageError } from '../model/errors.js';
 import { parseRate } from '../pace/pacer.js';
 import { colourFor } from '../report/colour.js';
 import { junitXml } from '../report/junit.js';
-import { replayJson, replayLine, replaySummaryText, summarise } from '../report/replay-report.js';
-import { renderRequest, type SigningConfig, type Targets } from '../run/request.js';
+import {
+  replayJson,
+  replayLine,
+  replayRetryLine,
+  replaySummaryText,
+  summarise,
+} from '../report/replay-report.js';
+import { renderRequest, type SigningConfig } from '../run/request.js';
 import { HttpClient } from '../transport/http.js';
-import { duration, header, httpUrl, oneOf } from './flags.js';
-import { type ResolvedSigning, resolveSigning } from './signing.js';
+import { oneOf } from './flags.js';
+import { type SendFlags, sendConfig } from './send-config.js';
 
-export interface ReplayFlags {
-  url?: string;
-  failureUrl?: string;
-  bounceUrl?: string;
+export interface ReplayFlags extends SendFlags {
   realtime?: boolean;
   speed?: string;
   rate?: string;
@@ -29,19 +30,7 @@ export interface ReplayFlags {
   json?: boolean;
   reporter?: string;
   out?: string;
-  header?: string[];
-  format?: string;
-  dialect?: string;
-  key?: string;
-  copernicaId?: string;
-  keyId?: string;
   sign: boolean;
-  signedHeaders?: string;
-  digestCase?: string;
-  timeout?: string;
-  insecure?: boolean;
-  ca?: string;
-  config?: string;
 }
 
 function pacing(flags: ReplayFlags): Pacing {
@@ -71,26 +60,10 @@ export async function replayCommand(paths: string[], flags: ReplayFlags): Promis
   const out = process.stdout;
   const err = process.stderr;
   const c = colourFor(out);
-  const config = await loadConfig(process.cwd(), flags.config);
-  const settings = new Settings(
-    {
-      url: flags.url,
-      failureUrl: flags.failureUrl,
-      bounceUrl: flags.bounceUrl,
-      format: flags.format,
-      dialect: flags.dialect,
-      key: flags.key,
-      copernicaId: flags.copernicaId,
-      keyId: flags.keyId,
-      signedHeaders: flags.signedHeaders,
-      digestCase: flags.digestCase,
-    },
-    config,
-  );
+  const send = await sendConfig(flags);
+  const { format, dialect, extraHeaders, targets } = send;
 
   // --- every flag checked before anything is read or sent ---
-  const format = oneOf<BodyFormat>('format', settings.value<string>('format', 'form')!, FORMATS);
-  const dialect = oneOf<Dialect>('dialect', settings.value<string>('dialect', 'smtpeter')!, DIALECTS);
   const reporter = oneOf('--reporter', flags.reporter ?? 'text', ['text', 'junit']);
   if (flags.json && reporter === 'junit' && !flags.out)
     throw new UsageError('--json: with --reporter junit, give --out FILE for the XML');
@@ -98,18 +71,6 @@ export async function replayCommand(paths: string[], flags: ReplayFlags): Promis
   if (flags.out && !existsSync(dirname(resolve(flags.out))))
     throw new UsageError(`--out: folder ${dirname(flags.out)} does not exist`);
   const pace = pacing(flags);
-  const timeoutMs = flags.timeout ? duration('--timeout', flags.timeout) : 10_000;
-  const extraHeaders = Object.fromEntries((flags.header ?? []).map((h) => header('--header', h)));
-  Object.assign(extraHeaders, settings.value<Record<string, string>>('headers') ?? {});
-  const targets: Targets = {};
-  for (const [key, flag] of [
-    ['url', '--url'],
-    ['failureUrl', '--failure-url'],
-    ['bounceUrl', '--bounce-url'],
-  ] as const) {
-    const s = settings.get<string>(key);
-    if (s) targets[key] = httpUrl(s.source === 'flag' ? flag : `${s.source}: ${key}`, s.value);
-  }
   if (flags.dryRun && !targets.url && !targets.failureUrl && !targets.bounceUrl)
     targets.url = new URL('http://127.0.0.1:8025/');
 
@@ -136,14 +97,10 @@ export async function replayCommand(paths: string[], flags: ReplayFlags): Promis
     return 2;
   }
 
-  const signings = new Map<Dialect, ResolvedSigning>();
+  const signings = new Set<Dialect>();
   const signingFor = (d: Dialect): SigningConfig | undefined => {
-    let s = signings.get(d);
-    if (!s) {
-      s = resolveSigning(settings, d, flags.sign, flags.key !== undefined);
-      signings.set(d, s);
-    }
-    return s.signing;
+    signings.add(d);
+    return send.signingFor(d).signing;
   };
   // Resolve keys for every dialect now: a bad --key is exit 2 before any call.
   for (const d of new Set(loaded.calls.map((p) => p.dialect ?? dialect))) signingFor(d);
@@ -155,6 +112,7 @@ export async function replayCommand(paths: string[], flags: ReplayFlags): Promis
     keepTime: flags.keepTime ?? false,
     extraHeaders,
     signingFor,
+    retry: send.retry,
   };
 
   if (flags.dryRun) {
@@ -171,29 +129,29 @@ export async function replayCommand(paths: string[], flags: ReplayFlags): Promis
     return 0;
   }
 
-  const notice = [...signings.values()].find((s) => s.notice)?.notice;
+  const notice = [...signings].map((d) => send.signingFor(d).notice).find(Boolean);
   const quiet = flags.json || (reporter === 'junit' && !flags.out);
   if (notice && !quiet) err.write(`${notice}\n`);
   const http = new HttpClient({
     connections: 1,
-    timeoutMs,
-    ...(flags.insecure ? { insecure: true } : {}),
-    ...(flags.ca ? { caFile: flags.ca } : {}),
+    ...send.transport,
   });
-  let stopping = false;
-  const onSignal = (): void => {
-    stopping = true;
-  };
+  const stop = new AbortController();
+  const onSignal = (): void => stop.abort();
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
     const run = await replay(loaded.calls, options, {
       post: (url, headers, body) => http.post(url, headers, body),
       now: () => Date.now(),
-      sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
-      stopped: () => stopping,
+      sleep: (ms, signal) => sleep(ms, undefined, signal ? { signal } : undefined).catch(() => undefined),
+      stopped: () => stop.signal.aborted,
+      signal: stop.signal,
       onResult: (r) => {
         if (!quiet) out.write(`${replayLine(r, c)}\n`);
+      },
+      onRetry: (r) => {
+        if (!quiet) out.write(`${replayRetryLine(r, c)}\n`);
       },
     });
     const summary = summarise(

@@ -3,9 +3,10 @@ import { cosmiconfig } from 'cosmiconfig';
 import { FORMATS } from '../encode/body.js';
 import { DIALECTS } from '../encode/dialect.js';
 import { UsageError } from '../model/errors.js';
+import { JITTERS } from '../run/retry-policy.js';
 
 /** Keys a config file may set, with the type each must have. */
-const SCHEMA: Record<string, 'string' | 'string[]' | 'headers' | 'seed' | readonly string[]> = {
+const SCHEMA: Record<string, 'string' | 'string[]' | 'headers' | 'seed' | 'scalar' | readonly string[]> = {
   url: 'string',
   failureUrl: 'string',
   bounceUrl: 'string',
@@ -20,6 +21,15 @@ const SCHEMA: Record<string, 'string' | 'string[]' | 'headers' | 'seed' | readon
   seed: 'seed',
   signedHeaders: ['live', 'documented'],
   digestCase: ['lower', 'upper'],
+  // Retries (fire and replay) and delivery disorder (fire): the flags' syntax, checked when used.
+  retries: 'scalar',
+  retryBase: 'scalar',
+  retryMax: 'scalar',
+  retryJitter: JITTERS,
+  retrySchedule: 'scalar',
+  duplicate: 'scalar',
+  reorder: 'scalar',
+  delay: 'scalar',
 };
 
 export type ConfigKey = keyof typeof SCHEMA;
@@ -41,6 +51,10 @@ function checkValue(file: string, key: string, value: unknown): ConfigValue {
   if (type === 'string') return typeof value === 'string' && value ? value : bad('a non-empty string');
   if (type === 'seed')
     return typeof value === 'string' || typeof value === 'number' ? String(value) : bad('a number or string');
+  if (type === 'scalar')
+    return (typeof value === 'string' && value) || typeof value === 'number'
+      ? String(value)
+      : bad('a number or a non-empty string');
   if (type === 'string[]') {
     if (!Array.isArray(value) || !value.every((v) => typeof v === 'string'))
       return bad('an array of strings');

@@ -2,9 +2,33 @@ import * as hdr from 'hdr-histogram-js';
 import type { CallType } from '../model/events.js';
 import type { ErrorKind } from '../transport/http.js';
 
-/** One call's outcome: results are data; metrics and reports read them. */
+/** Why a failed call stopped: the answer cannot improve, retries ran out, or the run was stopped. */
+export type GivenUp = 'not-retryable' | 'exhausted' | 'interrupted';
+
+/**
+ * One attempt of a call, or its end: results are data; metrics and reports
+ * read them. A call without retries has one result (attempt 1, final).
+ */
 export interface CallResult {
+  /** The call's slot in the run (dropped and unsent calls have slots too). */
   index: number;
+  /** 1 for the first request, 2 for the first retry, ... */
+  attempt: number;
+  /** The call's last result: its outcome is settled. */
+  final: boolean;
+  /** Not final: the wait before the next attempt, ms. */
+  retryInMs?: number;
+  /** Final and not 2xx: why no further attempt. */
+  givenUp?: GivenUp;
+  /**
+   * The run stopped while this call waited for a retry: no request was made
+   * for this result (status and error are the last attempt's).
+   */
+  cancelled?: boolean;
+  /** A second delivery of a call (--duplicate). */
+  duplicate?: boolean;
+  /** Extra wait before the first attempt (--delay), ms; the intended send time includes it. */
+  delayMs?: number;
   id: string;
   type: CallType;
   scenario: string;
@@ -27,6 +51,14 @@ export interface DroppedCall {
   intendedAt: number;
   /** `in-flight`: max in flight reached; `late`: the schedule ended before it could start. */
   reason: 'in-flight' | 'late';
+}
+
+/** A call that had its slot but was never sent: the run stopped during its --delay. */
+export interface UnsentCall {
+  index: number;
+  intendedAt: number;
+  delayMs: number;
+  reason: 'interrupted';
 }
 
 export interface LatencySummary {
@@ -70,8 +102,26 @@ const us = (ms: number): number => Math.max(1, Math.round(ms * 1000));
 /** Accumulates results in constant memory; the live line and the final report both read it. */
 export class RunMetrics {
   readonly startedAt: number;
+  /** Calls whose first attempt was made. Each ends ok or failed. */
   sent = 0;
+  /** Calls that ended with a 2xx (delivered). */
   ok = 0;
+  /** Calls that ended without a 2xx (after their retries). */
+  failed = 0;
+  /** Requests made: first attempts and retries. */
+  attempts = 0;
+  /** Calls that made more than one attempt. */
+  retried = 0;
+  /** Calls delivered on a retry. */
+  okAfterRetry = 0;
+  /** Failed calls by why they stopped. */
+  readonly givenUp = new Map<GivenUp, number>();
+  /** Failed calls by their last answer: a status (`503`) or an error kind (`refused`). */
+  readonly lastFailure = new Map<string, number>();
+  /** Calls that were a second delivery (--duplicate), sent. */
+  duplicates = 0;
+  /** Calls waiting for a retry right now. */
+  waitingRetry = 0;
   dropped = 0;
   /** Set by the run at the end: planned calls never started (interrupt). */
   unsent = 0;
@@ -91,26 +141,39 @@ export class RunMetrics {
     this.startedAt = startedAt;
   }
 
+  /** One result: an attempt (status, latency), and when final, the call's outcome. */
   record(result: CallResult): void {
-    this.sent++;
+    if (!result.cancelled) {
+      this.attempts++;
+      if (result.attempt === 1) this.sent++;
+      if (result.status !== undefined)
+        this.byStatus.set(result.status, (this.byStatus.get(result.status) ?? 0) + 1);
+      else if (result.errorKind)
+        this.byError.set(result.errorKind, (this.byError.get(result.errorKind) ?? 0) + 1);
+      const lag = Math.max(0, result.sentAt - result.intendedAt);
+      this.service.recordValue(us(result.latencyMs));
+      this.corrected.recordValue(us(lag + result.latencyMs));
+      this.lag.recordValue(us(lag));
+    }
+    if (!result.final) return;
     const url = this.byUrl.get(result.url) ?? { sent: 0, ok: 0 };
     url.sent++;
-    if (result.status !== undefined) {
-      this.byStatus.set(result.status, (this.byStatus.get(result.status) ?? 0) + 1);
-      if (result.status >= 200 && result.status < 300) {
-        this.ok++;
-        url.ok++;
-      }
-    } else if (result.errorKind) {
-      this.byError.set(result.errorKind, (this.byError.get(result.errorKind) ?? 0) + 1);
+    if (isOk(result)) {
+      this.ok++;
+      url.ok++;
+      if (result.attempt > 1) this.okAfterRetry++;
+    } else {
+      this.failed++;
+      const why = result.givenUp ?? 'not-retryable';
+      this.givenUp.set(why, (this.givenUp.get(why) ?? 0) + 1);
+      const last = result.status !== undefined ? String(result.status) : (result.errorKind ?? 'other');
+      this.lastFailure.set(last, (this.lastFailure.get(last) ?? 0) + 1);
     }
+    if (result.attempt > 1) this.retried++;
+    if (result.duplicate) this.duplicates++;
     this.byUrl.set(result.url, url);
     this.byType.set(result.type, (this.byType.get(result.type) ?? 0) + 1);
     this.byScenario.set(result.scenario, (this.byScenario.get(result.scenario) ?? 0) + 1);
-    const lag = Math.max(0, result.sentAt - result.intendedAt);
-    this.service.recordValue(us(result.latencyMs));
-    this.corrected.recordValue(us(lag + result.latencyMs));
-    this.lag.recordValue(us(lag));
   }
 
   /** Dropped because the schedule ended before they could start (this process fell behind). */
@@ -119,11 +182,6 @@ export class RunMetrics {
   recordDropped(d: DroppedCall): void {
     this.dropped++;
     if (d.reason === 'late') this.droppedLate++;
-  }
-
-  /** Sent but not 2xx (HTTP error status or transport error). */
-  get failed(): number {
-    return this.sent - this.ok;
   }
 
   /** Calls answered with a status in this class (2 for 2xx, ...). */

@@ -58,11 +58,12 @@ export function parseThreshold(text: string): Threshold | string {
 export function measure(t: Threshold, m: RunMetrics, durationMs: number): number {
   const latency = LATENCY[t.metric];
   if (latency) return latency(m);
-  // errors: not-2xx or no answer, among calls sent; dropped: among calls due.
+  // errors: calls that ended without a 2xx (after retries), among calls sent; dropped: among calls due;
+  // status classes: among requests (with retries a call is answered more than once).
   if (t.metric === 'errors') return share(m.failed, m.sent);
   if (t.metric === 'dropped') return share(m.dropped, m.sent + m.dropped);
   if (t.metric === 'rate') return durationMs > 0 ? (m.sent * 1000) / durationMs : 0;
-  return share(m.statusClass(Number(t.metric[0])), m.sent);
+  return share(m.statusClass(Number(t.metric[0])), m.attempts);
 }
 
 export function evaluate(

@@ -2,19 +2,32 @@ import type { ChalkInstance } from 'chalk';
 import type { CallResult, LatencySummary } from '../metrics/run-metrics.js';
 import { formatMeasured, type ThresholdResult } from '../metrics/thresholds.js';
 import type { ReceivedCall } from '../receive/server.js';
+import { describeDelay } from '../run/disorder.js';
 import type { FireSummary } from '../run/fire.js';
+import { describePolicy } from '../run/retry-policy.js';
 
 const ms = (n: number): string => `${n < 10 ? n.toFixed(1) : Math.round(n)}ms`;
 const ms2 = (n: number): string =>
   n < 10 ? n.toFixed(2) : n < 100 ? n.toFixed(1) : Math.round(n).toString();
 
-/** One line per call: status, latency, type, scenario, style, recipient. */
+/** One line per attempt: status, latency, type, scenario, style, recipient; retries and give-ups said. */
 export function resultLine(r: CallResult, c: ChalkInstance): string {
   const ok = r.status !== undefined && r.status >= 200 && r.status < 300;
   const status = r.status !== undefined ? String(r.status) : r.errorKind!.toUpperCase();
-  const mark = ok ? c.green(`✔ ${status}`) : c.red(`✘ ${status}`);
-  const tail = r.error ? c.red(`  ${r.error}`) : '';
-  return `${mark} ${ms(r.latencyMs).padStart(7)}  ${r.type.padEnd(7)}  ${r.scenario} (${r.style})  ${r.recipient}${tail}`;
+  const mark = ok ? c.green(`✔ ${status}`) : r.final ? c.red(`✘ ${status}`) : c.yellow(`↻ ${status}`);
+  const latency = r.cancelled ? '-' : ms(r.latencyMs);
+  const attempt = r.attempt > 1 || !r.final ? c.dim(` #${r.attempt}`) : '';
+  const notes = [
+    r.error ? c.red(r.error) : '',
+    r.retryInMs !== undefined ? c.yellow(`retry in ${ms(r.retryInMs)}`) : '',
+    r.cancelled ? c.red('retry not sent: interrupted') : '',
+    r.final && r.givenUp && r.givenUp !== 'not-retryable' && !r.cancelled
+      ? c.red(`gave up: ${r.givenUp}`)
+      : '',
+    r.duplicate ? c.cyan('duplicate') : '',
+  ].filter(Boolean);
+  const tail = notes.length ? `  ${notes.join('  ')}` : '';
+  return `${mark} ${latency.padStart(7)}  ${r.type.padEnd(7)}  ${r.scenario} (${r.style})  ${r.recipient}${attempt}${tail}`;
 }
 
 /** What the embedded receiver saw of a call. */
@@ -84,12 +97,24 @@ export function summaryText(s: FireSummary, c: ChalkInstance, extras: ReportExtr
       `${m.dropped ? `, ${c.red(`${m.dropped} dropped`)} (${drops})` : ''}` +
       `${s.unsent ? `, ${s.unsent} not sent (interrupted)` : ''} in ${(s.durationMs / 1000).toFixed(2)}s`,
     `planned ${s.planned} = ok ${m.ok} + failed ${m.failed} + dropped ${m.dropped} + unsent ${s.unsent}` +
+      `${m.duplicates || s.disorder.duplicate ? ` (duplicates included: ${m.duplicates} sent)` : ''}` +
       `${s.interrupted ? c.yellow('  (interrupted)') : ''}${s.aborted ? c.red(`  ${s.aborted} aborted after the grace period`) : ''}`,
     `rate: ${achievedRate(s).toFixed(1)}/s achieved` +
       `${extras.targetRate ? ` (target ${extras.targetRate.toFixed(1)}/s)` : ''}` +
       `${extras.signWorkers ? `, signing on ${extras.signWorkers} worker thread(s)` : ''}`,
     `status: ${statuses.join(' ') || '-'}${errors.length ? `   errors: ${errors.join(' ')}` : ''}`,
   ];
+  if (retrying(s)) {
+    const failed = [...m.givenUp].map(([k, v]) => `${k} ${v}`).join(', ');
+    const last = [...m.lastFailure].map(([k, v]) => `${k}×${v}`).join(' ');
+    lines.push(
+      `retries: ${m.attempts} requests for ${m.sent} calls; ${m.retried} retried, ${m.okAfterRetry} ok after a retry` +
+        `${m.failed ? `, ${c.red(`${m.failed} failed`)} (${failed}; last answer ${last})` : ''}`,
+      `  policy: ${describePolicy(s.retry)}`,
+    );
+  }
+  const disorder = disorderText(s);
+  if (disorder) lines.push(`disorder: ${disorder}`);
   if (extras.signingLimited) lines.push(c.yellow(`signing limited the rate: ${extras.signingLimited}`));
   if (extras.generatorLimited)
     lines.push(c.yellow(`the load generator limited the rate: ${extras.generatorLimited}`));
@@ -112,6 +137,34 @@ export function summaryText(s: FireSummary, c: ChalkInstance, extras: ReportExtr
   return lines.join('\n');
 }
 
+/** Retries asked for, or made. */
+const retrying = (s: FireSummary): boolean => s.retry.retries > 0 || s.metrics.attempts > s.metrics.sent;
+
+function disorderText(s: FireSummary): string {
+  const d = s.disorder;
+  return [
+    d.duplicate ? `duplicate ${+(d.duplicate * 100).toFixed(2)}% (${s.metrics.duplicates} sent)` : '',
+    d.reorder && d.reorder > 1 ? `reorder in windows of ${d.reorder}` : '',
+    d.delay ? `delay ${describeDelay(d.delay)}` : '',
+  ]
+    .filter(Boolean)
+    .join(', ');
+}
+
+/** planned = delivered + failed + dropped + unsent, with the numbers. */
+export function accounting(s: FireSummary): Record<string, unknown> {
+  const m = s.metrics;
+  return {
+    planned: s.planned,
+    delivered: m.ok,
+    failed: m.failed,
+    dropped: m.dropped,
+    unsent: s.unsent,
+    equation: `planned ${s.planned} = delivered ${m.ok} + failed ${m.failed} + dropped ${m.dropped} + unsent ${s.unsent}`,
+    holds: s.planned === m.ok + m.failed + m.dropped + s.unsent,
+  };
+}
+
 export function summaryJson(
   s: FireSummary,
   results: CallResult[] | undefined,
@@ -129,6 +182,31 @@ export function summaryJson(
     unsent: s.unsent,
     interrupted: s.interrupted,
     aborted: s.aborted,
+    accounting: accounting(s),
+    attempts: m.attempts,
+    ...(retrying(s)
+      ? {
+          retries: {
+            policy: describePolicy(s.retry),
+            maxRetries: s.retry.retries,
+            attempts: m.attempts,
+            retried: m.retried,
+            okAfterRetry: m.okAfterRetry,
+            failed: m.failed,
+            givenUp: Object.fromEntries(m.givenUp),
+            lastFailure: Object.fromEntries(m.lastFailure),
+          },
+        }
+      : {}),
+    ...(disorderText(s)
+      ? {
+          disorder: {
+            ...(s.disorder.duplicate ? { duplicate: s.disorder.duplicate, duplicates: m.duplicates } : {}),
+            ...(s.disorder.reorder && s.disorder.reorder > 1 ? { reorder: s.disorder.reorder } : {}),
+            ...(s.disorder.delay ? { delay: describeDelay(s.disorder.delay) } : {}),
+          },
+        }
+      : {}),
     durationMs: Math.round(s.durationMs),
     rate: Math.round(achievedRate(s) * 10) / 10,
     ...(extras.targetRate ? { targetRate: Math.round(extras.targetRate * 10) / 10 } : {}),

@@ -7,6 +7,7 @@ export function liveLine(m: RunMetrics, elapsedMs: number, ratePerSec: number, p
   return (
     `${(elapsedMs / 1000).toFixed(1).padStart(6)}s  ${Math.round(ratePerSec).toString().padStart(6)}/s  ` +
     `sent ${m.sent}${of}  ok ${m.ok}  errors ${errors}${m.dropped ? ` (dropped ${m.dropped})` : ''}  ` +
+    `${m.attempts > m.sent ? `retries ${m.attempts - m.sent}${m.waitingRetry ? ` (${m.waitingRetry} waiting)` : ''}  ` : ''}` +
     `p99 ${m.p99().toFixed(1)}ms`
   );
 }

@@ -1,5 +1,5 @@
 import type { ChalkInstance } from 'chalk';
-import type { ReplayResult } from '../fixtures/replay.js';
+import type { ReplayResult, ReplayRetry } from '../fixtures/replay.js';
 
 const ms = (n: number): string => `${n < 10 ? n.toFixed(1) : Math.round(n)}ms`;
 
@@ -12,8 +12,21 @@ export function where(r: ReplayResult): string {
 export function replayLine(r: ReplayResult, c: ChalkInstance): string {
   const status = r.status !== undefined ? String(r.status) : 'ERROR';
   const mark = r.ok ? c.green(`✔ ${status}`) : c.red(`✘ ${status} (expected ${r.expected})`);
-  const tail = r.error ? c.red(`  ${r.error}`) : '';
+  const tail =
+    (r.error ? c.red(`  ${r.error}`) : '') +
+    (r.attempts > 1 ? c.dim(`  attempt ${r.attempts}`) : '') +
+    (r.givenUp && r.givenUp !== 'not-retryable' ? c.red(`  gave up: ${r.givenUp}`) : '');
   return `${mark} ${ms(r.latencyMs).padStart(7)}  ${r.sent.event.type.padEnd(7)}  ${r.planned.label}  ${c.dim(where(r))}${tail}`;
+}
+
+/** An attempt that will be retried. */
+export function replayRetryLine(r: ReplayRetry, c: ChalkInstance): string {
+  const status = r.status !== undefined ? String(r.status) : 'ERROR';
+  const l = r.planned.location;
+  const at = l.line !== undefined ? `${l.file}:${l.line}` : `${l.file} ${l.path}`;
+  return c.yellow(
+    `↻ ${status} attempt ${r.attempt}, retry in ${ms(r.retryInMs)}  ${r.planned.label}  ${at}${r.error ? `  ${r.error}` : ''}`,
+  );
 }
 
 export interface ReplaySummary {
@@ -23,6 +36,10 @@ export interface ReplaySummary {
   asExpected: number;
   unexpected: number;
   unsent: number;
+  /** Requests made, retries included. */
+  attempts: number;
+  /** Calls that needed more than one request. */
+  retried: number;
   durationMs: number;
 }
 
@@ -41,6 +58,8 @@ export function summarise(
     asExpected,
     unexpected: results.length - asExpected,
     unsent,
+    attempts: results.reduce((n, r) => n + r.attempts, 0),
+    retried: results.filter((r) => r.attempts > 1).length,
     durationMs: Math.round(durationMs),
   };
 }
@@ -52,7 +71,8 @@ export function replaySummaryText(s: ReplaySummary, c: ChalkInstance): string {
       : c.red(`${s.unexpected} not as expected`);
   return (
     `${s.sent} of ${s.planned} calls from ${s.files} file${s.files === 1 ? '' : 's'} sent, ${s.asExpected} as expected, ${head}` +
-    `${s.unsent ? `, ${s.unsent} not sent (interrupted)` : ''} in ${(s.durationMs / 1000).toFixed(2)}s`
+    `${s.unsent ? `, ${s.unsent} not sent (interrupted)` : ''}` +
+    `${s.retried ? `, ${s.retried} retried (${s.attempts} requests)` : ''} in ${(s.durationMs / 1000).toFixed(2)}s`
   );
 }
 
@@ -73,6 +93,8 @@ export function replayJson(s: ReplaySummary, results: ReplayResult[]): Record<st
       ...(r.status !== undefined ? { status: r.status } : {}),
       ...(r.error ? { error: r.error } : {}),
       ok: r.ok,
+      attempts: r.attempts,
+      ...(r.givenUp ? { givenUp: r.givenUp } : {}),
       latencyMs: Math.round(r.latencyMs * 10) / 10,
     })),
   };

@@ -1,7 +1,14 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
-import type { CallResult, DroppedCall } from '../metrics/run-metrics.js';
+import type { CallResult, DroppedCall, UnsentCall } from '../metrics/run-metrics.js';
+import type { SimCall } from '../model/events.js';
 
-/** One NDJSON line per call, written as the run goes (never buffered to the end). */
+/**
+ * One NDJSON line per attempt, written as the run goes (never buffered to the
+ * end). Every call with a slot has exactly one line with `final: true`: its
+ * last attempt (`ok`/`failed`), `dropped`, `unsent` (stopped during its
+ * --delay), or `failed` with `cancelled: true` (stopped while it waited for a
+ * retry: no request on that line). Earlier attempts have `outcome: 'retry'`.
+ */
 export class RequestLog {
   private readonly stream: WriteStream;
   private failure: Error | undefined;
@@ -24,29 +31,47 @@ export class RequestLog {
 
   result(r: CallResult): void {
     const ok = r.status !== undefined && r.status >= 200 && r.status < 300;
+    const request = r.cancelled
+      ? { cancelled: true }
+      : {
+          intendedAt: new Date(r.intendedAt).toISOString(),
+          sentAt: new Date(r.sentAt).toISOString(),
+          lagMs: round(r.sentAt - r.intendedAt),
+        };
     this.stream.write(
       `${JSON.stringify({
         i: r.index,
-        outcome: ok ? 'ok' : 'failed',
+        attempt: r.attempt,
+        final: r.final,
+        outcome: !r.final ? 'retry' : ok ? 'ok' : 'failed',
         id: r.id,
         type: r.type,
         scenario: r.scenario,
         style: r.style,
         url: r.url,
-        intendedAt: new Date(r.intendedAt).toISOString(),
-        sentAt: new Date(r.sentAt).toISOString(),
-        lagMs: round(r.sentAt - r.intendedAt),
+        ...request,
         status: r.status ?? null,
-        latencyMs: round(r.latencyMs),
-        correctedMs: round(r.sentAt - r.intendedAt + r.latencyMs),
+        ...(r.cancelled
+          ? {}
+          : { latencyMs: round(r.latencyMs), correctedMs: round(r.sentAt - r.intendedAt + r.latencyMs) }),
         error: r.error ?? null,
+        ...(r.retryInMs !== undefined ? { retryInMs: round(r.retryInMs) } : {}),
+        ...(r.givenUp ? { givenUp: r.givenUp } : {}),
+        ...(r.duplicate ? { duplicate: true } : {}),
+        ...(r.delayMs !== undefined ? { delayMs: round(r.delayMs) } : {}),
       })}\n`,
     );
   }
 
   dropped(d: DroppedCall): void {
     this.stream.write(
-      `${JSON.stringify({ i: d.index, outcome: 'dropped', reason: d.reason, intendedAt: new Date(d.intendedAt).toISOString() })}\n`,
+      `${JSON.stringify({ i: d.index, final: true, outcome: 'dropped', reason: d.reason, intendedAt: new Date(d.intendedAt).toISOString() })}\n`,
+    );
+  }
+
+  unsent(u: UnsentCall, call: SimCall): void {
+    this.stream.write(
+      `${JSON.stringify({ i: u.index, final: true, outcome: 'unsent', reason: u.reason, id: call.event.id, type: call.event.type, intendedAt: new Date(u.intendedAt).toISOString(), delayMs: round(u.delayMs) })}\n`,
     );
   }
 

@@ -1,0 +1,223 @@
+import { readFileSync } from 'node:fs';
+import { type ConfigKey, type ConfigValue, loadConfig } from '../config/load.js';
+import { Settings } from '../config/settings.js';
+import { type BodyFormat, FORMATS } from '../encode/body.js';
+import { DIALECTS, type Dialect } from '../encode/dialect.js';
+import { UsageError } from '../model/errors.js';
+import type { Targets } from '../run/request.js';
+import {
+  DEFAULT_RETRY_BASE_MS,
+  DEFAULT_RETRY_MAX_MS,
+  JITTERS,
+  type Jitter,
+  parseRetrySchedule,
+  type RetryPolicy,
+} from '../run/retry-policy.js';
+import type { HttpOptions } from '../transport/http.js';
+import { duration, header, httpUrl, oneOf, tryDuration } from './flags.js';
+import { type ResolvedSigning, resolveSigning } from './signing.js';
+
+/** The flags every command that sends calls (fire, replay, check) shares. */
+export interface SendFlags {
+  url?: string;
+  failureUrl?: string;
+  bounceUrl?: string;
+  format?: string;
+  dialect?: string;
+  key?: string;
+  copernicaId?: string;
+  keyId?: string;
+  /** `--no-sign` makes this false; commands without the flag leave it undefined (signed). */
+  sign?: boolean;
+  signedHeaders?: string;
+  digestCase?: string;
+  header?: string[];
+  timeout?: string;
+  insecure?: boolean;
+  ca?: string;
+  config?: string;
+  retries?: string;
+  retryBase?: string;
+  retryMax?: string;
+  retryJitter?: string;
+  retrySchedule?: string;
+}
+
+/** Config file found (or `--config`) and merged under the flags: flags win. */
+export async function flagSettings(
+  flags: SendFlags,
+  extra: Partial<Record<ConfigKey, ConfigValue | undefined>> = {},
+): Promise<Settings> {
+  const config = await loadConfig(process.cwd(), flags.config);
+  return new Settings(
+    {
+      url: flags.url,
+      failureUrl: flags.failureUrl,
+      bounceUrl: flags.bounceUrl,
+      format: flags.format,
+      dialect: flags.dialect,
+      key: flags.key,
+      copernicaId: flags.copernicaId,
+      keyId: flags.keyId,
+      signedHeaders: flags.signedHeaders,
+      digestCase: flags.digestCase,
+      retries: flags.retries,
+      retryBase: flags.retryBase,
+      retryMax: flags.retryMax,
+      retryJitter: flags.retryJitter,
+      retrySchedule: flags.retrySchedule,
+      ...extra,
+    },
+    config,
+  );
+}
+
+/** Where a setting came from, for error messages: the flag, or `file: key`. */
+export function settingLabel(settings: Settings, key: ConfigKey, flag: string): string {
+  const source = settings.get(key)?.source;
+  return source === undefined || source === 'flag' ? flag : `${source}: ${key}`;
+}
+
+/** `--timeout`, `--insecure`, `--ca`: checked now (a bad --ca is exit 2, nothing sent). */
+export function transportFlags(flags: SendFlags): Required<Pick<HttpOptions, 'timeoutMs'>> & HttpOptions {
+  const timeoutMs = flags.timeout ? duration('--timeout', flags.timeout) : 10_000;
+  if (!(timeoutMs > 0)) throw new UsageError(`--timeout: must be more than 0, got '${flags.timeout}'`);
+  if (flags.ca) {
+    try {
+      readFileSync(flags.ca);
+    } catch (err) {
+      throw new UsageError(
+        `--ca ${flags.ca}: cannot read CA file (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+      );
+    }
+  }
+  return {
+    timeoutMs,
+    ...(flags.insecure ? { insecure: true } : {}),
+    ...(flags.ca ? { caFile: flags.ca } : {}),
+  };
+}
+
+/** `--header` flags, then the config's `headers`. */
+export function extraHeadersFrom(flags: SendFlags, settings: Settings): Record<string, string> {
+  const extraHeaders = Object.fromEntries((flags.header ?? []).map((h) => header('--header', h)));
+  Object.assign(extraHeaders, settings.value<Record<string, string>>('headers') ?? {});
+  return extraHeaders;
+}
+
+/** Everything fire and replay need to encode, sign and send, from flags and config. */
+export interface SendConfig {
+  settings: Settings;
+  format: BodyFormat;
+  dialect: Dialect;
+  extraHeaders: Record<string, string>;
+  /** `--url`, `--failure-url`, `--bounce-url` (or config); may be empty. */
+  targets: Targets;
+  transport: ReturnType<typeof transportFlags>;
+  retry: RetryPolicy;
+  /** Signing for one dialect, resolved once per dialect (a bad key is a UsageError). */
+  signingFor(dialect: Dialect): ResolvedSigning;
+}
+
+/**
+ * Flags and config → settings, encoding, targets, transport and signing, each
+ * checked (UsageError naming the flag or the config file) before anything is sent.
+ */
+export async function sendConfig(
+  flags: SendFlags,
+  extra: Partial<Record<ConfigKey, ConfigValue | undefined>> = {},
+): Promise<SendConfig> {
+  const settings = await flagSettings(flags, extra);
+  const format = oneOf<BodyFormat>('format', settings.value<string>('format', 'form')!, FORMATS);
+  const dialect = oneOf<Dialect>('dialect', settings.value<string>('dialect', 'smtpeter')!, DIALECTS);
+  if (flags.signedHeaders) oneOf('--signed-headers', flags.signedHeaders, ['live', 'documented']);
+  if (flags.digestCase) oneOf('--digest-case', flags.digestCase, ['lower', 'upper']);
+  const transport = transportFlags(flags);
+  const retry = retryPolicyFrom(settings);
+  const extraHeaders = extraHeadersFrom(flags, settings);
+  const targets: Targets = {};
+  for (const [key, flag] of [
+    ['url', '--url'],
+    ['failureUrl', '--failure-url'],
+    ['bounceUrl', '--bounce-url'],
+  ] as const) {
+    const s = settings.get<string>(key);
+    if (s) targets[key] = httpUrl(settingLabel(settings, key, flag), s.value);
+  }
+  const signings = new Map<Dialect, ResolvedSigning>();
+  const signingFor = (d: Dialect): ResolvedSigning => {
+    let s = signings.get(d);
+    if (!s) {
+      s = resolveSigning(settings, d, flags.sign !== false, flags.key !== undefined);
+      signings.set(d, s);
+    }
+    return s;
+  };
+  return { settings, format, dialect, extraHeaders, targets, transport, retry, signingFor };
+}
+
+/** A setting's text parsed by `parse`, which throws a UsageError naming `label`. */
+function parsed<T>(
+  settings: Settings,
+  key: ConfigKey,
+  flag: string,
+  parse: (label: string, text: string) => T,
+): T | undefined {
+  const text = settings.value<string>(key);
+  return text === undefined ? undefined : parse(settingLabel(settings, key, flag), text);
+}
+
+/** A whole number of 0 or more. */
+export function countFlag(label: string, text: string): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(n))
+    throw new UsageError(`${label}: expected a whole number of 0 or more, got '${text}'`);
+  return n;
+}
+
+/**
+ * --retries, --retry-base, --retry-max, --retry-jitter, --retry-schedule (or
+ * their config keys). Exponential backoff with full jitter from 500ms, at
+ * most 30s a wait, unless a schedule is given: then its steps, as many retries
+ * as it has unless --retries caps them.
+ */
+export function retryPolicyFrom(settings: Settings): RetryPolicy {
+  const positive = (label: string, text: string): number => {
+    const ms = duration(label, text);
+    if (!(ms > 0)) throw new UsageError(`${label}: must be more than 0, got '${text}'`);
+    return ms;
+  };
+  const retries = parsed(settings, 'retries', '--retries', countFlag);
+  const baseMs = parsed(settings, 'retryBase', '--retry-base', positive);
+  const maxMs = parsed(settings, 'retryMax', '--retry-max', positive);
+  const jitter = parsed(settings, 'retryJitter', '--retry-jitter', (label, text) =>
+    oneOf<Jitter>(label, text, JITTERS),
+  );
+  const schedule = parsed(settings, 'retrySchedule', '--retry-schedule', (label, text) => {
+    const s = parseRetrySchedule(text, tryDuration);
+    if (typeof s === 'string') throw new UsageError(`${label}: ${s}`);
+    return s;
+  });
+  if (schedule) {
+    if (baseMs !== undefined || jitter !== undefined)
+      throw new UsageError(
+        `${settingLabel(settings, baseMs !== undefined ? 'retryBase' : 'retryJitter', baseMs !== undefined ? '--retry-base' : '--retry-jitter')}: goes with exponential backoff, not with --retry-schedule`,
+      );
+    return {
+      retries: Math.min(retries ?? schedule.delaysMs.length, schedule.delaysMs.length),
+      backoff: schedule,
+      maxMs: maxMs ?? Number.POSITIVE_INFINITY,
+    };
+  }
+  if (maxMs !== undefined && baseMs !== undefined && maxMs < baseMs)
+    throw new UsageError(`--retry-max: is below --retry-base (${maxMs}ms < ${baseMs}ms)`);
+  return {
+    retries: retries ?? 0,
+    backoff: {
+      kind: 'exponential',
+      baseMs: baseMs ?? DEFAULT_RETRY_BASE_MS,
+      jitter: jitter ?? 'full',
+    },
+    maxMs: maxMs ?? DEFAULT_RETRY_MAX_MS,
+  };
+}

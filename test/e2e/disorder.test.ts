@@ -1,0 +1,155 @@
+import assert from 'node:assert/strict';
+import { createPublicKey } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { before, describe, test } from 'node:test';
+import { type Captured, formFields, startCaptureServer } from '../helpers/capture-server.js';
+import { cli, TEST_HOME } from '../helpers/cli.js';
+import { independentVerify } from '../helpers/verify-signature.js';
+
+interface Report {
+  planned: number;
+  sent: number;
+  ok: number;
+  failed: number;
+  dropped: number;
+  unsent: number;
+  accounting: { holds: boolean };
+  disorder?: { duplicate?: number; duplicates?: number; reorder?: number; delay?: string };
+}
+
+interface LogLine {
+  i: number;
+  final: boolean;
+  outcome: string;
+  id: string;
+  duplicate?: boolean;
+  delayMs?: number;
+}
+
+const readLog = (file: string): LogLine[] =>
+  readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as LogLine);
+
+const field = (req: Captured, name: string): string => formFields(req.body).get(name)?.[0] ?? '?';
+/** What arrived, in order: `id/type` per request. */
+const arrivals = (requests: Captured[]): string[] =>
+  requests.map((r) => `${field(r, 'id')}/${field(r, 'type')}`);
+const sorted = (xs: string[]): string[] => [...xs].sort();
+
+/** Fire at a fresh capture server; the report and what arrived. */
+async function fireAt(args: string[]): Promise<{ code: number; report: Report; requests: Captured[] }> {
+  const server = await startCaptureServer();
+  try {
+    const r = await cli(['fire', '--url', server.url, '--json', ...args]);
+    assert.doesNotMatch(r.stderr, /internal error/, r.stderr);
+    return { code: r.code, report: JSON.parse(r.stdout) as Report, requests: server.requests };
+  } finally {
+    await server.close();
+  }
+}
+
+describe('delivery disorder at a real receiver on 127.0.0.1', () => {
+  const keyDir = join(TEST_HOME, 'disorder-keys');
+  const key = join(keyDir, 'smtpeter-sim.key');
+  let publicKey: ReturnType<typeof createPublicKey>;
+  before(async () => {
+    const r = await cli(['keys', 'generate', '--out', keyDir]);
+    assert.equal(r.code, 0, r.stderr);
+    publicKey = createPublicKey(readFileSync(join(keyDir, 'smtpeter-sim.pub')));
+  });
+
+  test('--duplicate: a redelivery has the same body and event id, and is signed afresh', async () => {
+    const log = join(TEST_HOME, `disorder-dup-${process.pid}.ndjson`);
+    const args = [
+      '--key',
+      key,
+      '--type',
+      'failure',
+      '-n',
+      '40',
+      '-c',
+      '1',
+      '--duplicate',
+      '30%',
+      '--seed',
+      '7',
+    ];
+    const { code, report, requests } = await fireAt([...args, '--log', log]);
+    assert.equal(code, 0);
+    assert.equal(requests.length, 40, 'duplicates are part of the count');
+    assert.equal(report.planned, 40);
+    assert.ok(report.accounting.holds);
+    const byId = new Map<string, Captured[]>();
+    for (const req of requests) byId.set(field(req, 'id'), [...(byId.get(field(req, 'id')) ?? []), req]);
+    const twice = [...byId.values()].filter((reqs) => reqs.length === 2);
+    assert.ok(twice.length > 3, `${twice.length} duplicated`);
+    assert.ok(
+      [...byId.values()].every((reqs) => reqs.length <= 2),
+      'never three times',
+    );
+    assert.equal(report.disorder!.duplicates, twice.length);
+    assert.equal(report.disorder!.duplicate, 0.3);
+    assert.equal(readLog(log).filter((l) => l.duplicate).length, twice.length);
+    for (const [a, b] of twice) {
+      assert.ok(a!.body.equals(b!.body), 'the same bytes');
+      assert.notEqual(a!.headers['x-nonce'], b!.headers['x-nonce'], 'a new nonce');
+      assert.notEqual(a!.headers['signature'], b!.headers['signature'], 'a new signature');
+      for (const req of [a!, b!]) {
+        const v = independentVerify('POST', req.url, req.headers, req.body, publicKey);
+        assert.ok(v.ok, v.why);
+      }
+    }
+    // Seeded: the same calls are duplicated on a rerun.
+    const again = await fireAt(args);
+    assert.deepEqual(arrivals(again.requests), arrivals(requests));
+  });
+
+  test("--reorder: same calls, another order; a message's bounce and failure arrive either way round", async () => {
+    const base = ['--no-sign', '--scenario', 'dsn-userunknown', '-n', '40', '-c', '1', '--seed', '9'];
+    const plain = arrivals((await fireAt(base)).requests);
+    const shuffledRun = await fireAt([...base, '--reorder', '5']);
+    const shuffled = arrivals(shuffledRun.requests);
+    assert.equal(shuffledRun.report.disorder!.reorder, 5);
+    assert.equal(plain.length, 40);
+    assert.notDeepEqual(shuffled, plain);
+    assert.deepEqual(sorted(shuffled), sorted(plain), 'the same set of calls');
+    const bounceFirst = (order: string[], id: string): boolean =>
+      order.indexOf(`${id}/bounce`) < order.indexOf(`${id}/failure`);
+    const ids = [...new Set(plain.map((a) => a.split('/')[0]!))];
+    assert.equal(ids.length, 20);
+    // The generator yields a DSN's bounce, then its failure.
+    assert.ok(ids.every((id) => bounceFirst(plain, id)));
+    const swapped = ids.filter((id) => !bounceFirst(shuffled, id));
+    assert.ok(swapped.length > 0 && swapped.length < ids.length, `${swapped.length} of 20 swapped`);
+    assert.deepEqual(arrivals((await fireAt([...base, '--reorder', '5'])).requests), shuffled, 'seeded');
+  });
+
+  test('--delay: seeded, so the same seed gives the same delay per call (read from the log)', async () => {
+    const delays = async (dist: string, seed: string): Promise<number[]> => {
+      const log = join(TEST_HOME, `disorder-delay-${seed}-${process.pid}.ndjson`);
+      const { code, report } = await fireAt([
+        ...['--no-sign', '--type', 'failure', '-n', '10', '-c', '5', '--delay', dist, '--seed', seed],
+        ...['--log', log],
+      ]);
+      assert.equal(code, 0);
+      assert.equal(report.disorder!.delay, dist);
+      const lines = readLog(log);
+      assert.equal(lines.length, 10);
+      return lines.sort((a, b) => a.i - b.i).map((l) => l.delayMs ?? 0);
+    };
+    const a = await delays('exp:20ms', '3');
+    assert.ok(a.every((d) => d >= 0));
+    assert.ok(new Set(a).size > 5, 'drawn, not constant');
+    assert.deepEqual(await delays('exp:20ms', '3'), a);
+    assert.notDeepEqual(await delays('exp:20ms', '4'), a);
+    assert.deepEqual(await delays('fixed:30ms', '3'), Array(10).fill(30));
+    const u = await delays('uniform:5ms-25ms', '3');
+    assert.ok(
+      u.every((d) => d >= 5 && d <= 25),
+      String(u),
+    );
+  });
+});
