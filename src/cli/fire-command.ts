@@ -1,8 +1,9 @@
 import { setMaxListeners } from 'node:events';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Settings } from '../config/settings.js';
+import { type MimeSourceFile, type MimeSourceOptions, mimeSource } from '../fixtures/mime-bounce.js';
 import { EventGenerator, eventClock, type GenerateOptions, SEEDED_EPOCH } from '../generate/events.js';
 import { isValidTag } from '../generate/message.js';
 import { type CallResult, type DroppedCall, RunMetrics, type UnsentCall } from '../metrics/run-metrics.js';
@@ -29,7 +30,7 @@ import { buildRequest, renderRequest, type Targets, targetFor } from '../run/req
 import { SignPool } from '../run/sign-pool.js';
 import { SCENARIOS } from '../scenarios/catalogue.js';
 import { HttpClient } from '../transport/http.js';
-import { byteSize, duration, oneOf, positiveInt, tryDuration } from './flags.js';
+import { byteSize, duration, oneOf, positiveInt, readableFile, tryDuration } from './flags.js';
 import { countFlag, type SendFlags, sendConfig, settingLabel } from './send-config.js';
 
 export interface FireFlags extends SendFlags {
@@ -62,6 +63,7 @@ export interface FireFlags extends SendFlags {
   duplicate?: string;
   reorder?: string;
   delay?: string;
+  mime?: string[];
 }
 
 /** Runs larger than this print no line per call and keep no per-call results. */
@@ -83,7 +85,13 @@ export async function fireCommand(flags: FireFlags): Promise<number> {
 
   // --- check every input before anything is sent ---
   const type = flags.type ? oneOf<CallType>('--type', flags.type, CALL_TYPES) : undefined;
-  const load = loadPlan(flags);
+  const mimeFiles = flags.mime ? readMimeFiles(flags) : undefined;
+  // Without a count or a time, --mime sends every file once.
+  const load = loadPlan(
+    mimeFiles && !flags.count && !flags.duration && !flags.stages
+      ? { ...flags, count: String(mimeFiles.length) }
+      : flags,
+  );
   const mix = flags.mix ? parseMix(flags.mix) : undefined;
   if (mix && (flags.type || flags.scenario))
     throw new UsageError('--mix: give either --mix or --type/--scenario, not both');
@@ -115,18 +123,27 @@ export async function fireCommand(flags: FireFlags): Promise<number> {
         `--time: expected an ISO date such as 2026-11-23T10:00:00Z or 'now', got '${flags.time}'`,
       );
   }
-  const generator = new EventGenerator({
-    seed,
-    clock: eventClock(base, systemClock),
-    ...(type ? { type } : {}),
-    ...(flags.scenario ? { scenario: flags.scenario } : {}),
-    ...(flags.style ? { style: flags.style } : {}),
-    ...(flags.recipient ? { recipient: flags.recipient } : {}),
-    ...(flags.domain ? { domain: flags.domain } : {}),
-    ...(tags ? { tags } : {}),
-    ...(mix ? { mix } : {}),
-    ...(flags.attachmentSize ? { attachmentBytes: byteSize('--attachment-size', flags.attachmentSize) } : {}),
-  });
+  const clock = eventClock(base, systemClock);
+  const generator = mimeFiles
+    ? mimeCalls(mimeFiles, {
+        clock,
+        ...(flags.recipient ? { recipient: flags.recipient } : {}),
+        ...(tags ? { tags } : {}),
+      })
+    : new EventGenerator({
+        seed,
+        clock,
+        ...(type ? { type } : {}),
+        ...(flags.scenario ? { scenario: flags.scenario } : {}),
+        ...(flags.style ? { style: flags.style } : {}),
+        ...(flags.recipient ? { recipient: flags.recipient } : {}),
+        ...(flags.domain ? { domain: flags.domain } : {}),
+        ...(tags ? { tags } : {}),
+        ...(mix ? { mix } : {}),
+        ...(flags.attachmentSize
+          ? { attachmentBytes: byteSize('--attachment-size', flags.attachmentSize) }
+          : {}),
+      });
   const { signing, publicKey, notice } = send.signingFor(dialect);
   const requestOptions = { format, dialect, extraHeaders, ...(signing ? { signing } : {}) };
 
@@ -298,6 +315,27 @@ interface LoadPlan {
   timed: boolean;
   /** Mean target rate of an open run, calls/s. */
   targetRate?: number;
+}
+
+/** `--mime FILE...`: the files, read and checked before anything is sent. */
+function readMimeFiles(flags: FireFlags): MimeSourceFile[] {
+  for (const flag of ['scenario', 'style', 'mix', 'domain', 'attachmentSize'] as const)
+    if (flags[flag] !== undefined)
+      throw new UsageError(
+        `--mime: sends the captured messages as they are; --${flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} does not apply`,
+      );
+  if (flags.type === 'failure')
+    throw new UsageError('--mime: a captured message makes bounce calls, not --type failure');
+  return (flags.mime ?? []).map((path) => ({
+    path,
+    text: readFileSync(readableFile('--mime', path), 'utf8'),
+  }));
+}
+
+function mimeCalls(files: MimeSourceFile[], options: MimeSourceOptions) {
+  const made = mimeSource(files, options);
+  if (!made.ok) throw new UsageError(made.problem);
+  return made;
 }
 
 /** --rate/--stages (open model) or --concurrency (closed), --count/--duration. */

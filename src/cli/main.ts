@@ -91,6 +91,11 @@ export function buildProgram(): Command {
       '--attachment-size <size>',
       'heavy bounces: returned message carries an attachment of this size, e.g. 2MB',
     )
+    .option(
+      '--mime <file>',
+      'send this captured message (.eml) as a bounce call, fields inferred from it (repeatable)',
+      collect,
+    )
     .option('--dry-run', 'print the HTTP requests, send nothing')
     .option('--json', 'machine-readable summary on stdout');
   addSharedOptions(fire, RETRY_OPTIONS)

@@ -254,6 +254,38 @@ const ROWS: Row[] = [
     },
     says: /f\.json:.*recipient/,
   },
+  {
+    name: '--mime file missing',
+    args: [...FIRE, '--mime', 'gone.eml'],
+    says: /--mime gone\.eml: cannot read/,
+  },
+  {
+    name: '--mime not a message',
+    args: [...FIRE, '--mime', 'photo.eml'],
+    files: { 'photo.eml': '\u0089PNG\r\n\u001a\n binary bytes' },
+    says: /--mime photo\.eml: .*expected a message/,
+  },
+  {
+    name: '--mime with a scenario',
+    args: [...FIRE, '--mime', 'b.eml', '--scenario', 'dsn-expired'],
+    files: { 'b.eml': 'To: x@example.com\r\n\r\nbody\r\n' },
+    says: /--mime: .*--scenario does not apply/,
+  },
+  // --- retries and disorder ---
+  { name: 'retries negative', args: [...FIRE, '--retries', '-1'], says: /--retries: .*'-1'/ },
+  {
+    name: 'retry schedule',
+    args: [...FIRE, '--retry-schedule', 'weekly'],
+    says: /--retry-schedule: .*'weekly'/,
+  },
+  { name: 'duplicate over 1', args: [...FIRE, '--duplicate', '2'], says: /--duplicate: .*'2'/ },
+  { name: 'delay distribution', args: [...FIRE, '--delay', 'weird:1s'], says: /--delay: unknown distribution 'weird'/ },
+  {
+    name: 'config retries not a number',
+    args: [...FIRE],
+    files: { '.smtpeter-simrc.json': '{ "retries": "many" }' },
+    says: /\.smtpeter-simrc\.json: 'retries'|retries.*'many'/,
+  },
 ];
 
 describe('bad input: one line, exit 2, nothing sent', () => {
