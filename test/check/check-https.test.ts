@@ -1,58 +1,26 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { createPublicKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { throwawayCertificate } from '../helpers/certificate.js';
 import { cli, TEST_HOME } from '../helpers/cli.js';
 import { startVerifyingReceiver, type VerifyingReceiver } from './verifying-receiver.js';
 
 const dir = join(TEST_HOME, 'check-https');
-const certFile = join(dir, 'cert.pem');
-const tlsKeyFile = join(dir, 'tls.key');
+const certificate = throwawayCertificate(join(dir, 'tls'));
+const certFile = certificate?.certFile ?? '';
 const key = join(dir, 'smtpeter-sim.key');
-
-/** A throwaway self-signed certificate for 127.0.0.1 (openssl, generated per run: no key in the repo). */
-function makeCertificate(): boolean {
-  try {
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:prime256v1',
-        '-nodes',
-        '-days',
-        '2',
-        '-subj',
-        '/CN=127.0.0.1',
-        '-addext',
-        'subjectAltName=IP:127.0.0.1',
-        '-keyout',
-        tlsKeyFile,
-        '-out',
-        certFile,
-      ],
-      { stdio: 'ignore' },
-    );
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('check against an HTTPS receiver', () => {
   let receiver: VerifyingReceiver | undefined;
   before(async () => {
     assert.equal((await cli(['keys', 'generate', '--out', dir])).code, 0);
-    if (!makeCertificate()) return;
+    if (!certificate) return;
     receiver = await startVerifyingReceiver(
       createPublicKey(readFileSync(join(dir, 'smtpeter-sim.pub'))),
       'environment-1234',
-      { key: readFileSync(tlsKeyFile), cert: readFileSync(certFile) },
+      certificate.tls,
     );
   });
   after(() => receiver?.close());

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { createServer as createTcpServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
+import { throwawayCertificate } from '../helpers/certificate.js';
 import { cli } from '../helpers/cli.js';
 
 /** Receivers that misbehave on purpose, each on 127.0.0.1:0. */
@@ -174,28 +174,9 @@ describe('fault suite: the right error kind, exit 1, no crash, the process ends'
 
 describe('HTTPS with a self-signed certificate', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tls-'));
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-days',
-      '2',
-      '-subj',
-      '/CN=127.0.0.1',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1',
-      '-keyout',
-      join(dir, 'key.pem'),
-      '-out',
-      join(dir, 'cert.pem'),
-    ],
-    { stdio: 'ignore' },
-  );
-  const tls = { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) };
+  const certificate = throwawayCertificate(dir);
+  if (!certificate) throw new Error('openssl is needed for the HTTPS fault tests');
+  const { tls } = certificate;
   const server = (): ReturnType<typeof createHttpsServer> =>
     createHttpsServer(tls, (req, res) => req.resume().on('end', () => res.end('ok')));
 
@@ -215,7 +196,7 @@ describe('HTTPS with a self-signed certificate', () => {
 
   test('--ca trusts it', async () => {
     const url = await start(server() as unknown as Server, 'https');
-    const { code, summary } = await fireAt(url, ['--ca', join(dir, 'cert.pem')], 2);
+    const { code, summary } = await fireAt(url, ['--ca', certificate.certFile], 2);
     assert.equal(code, 0);
     assert.equal(summary.ok, 2);
   });

@@ -279,7 +279,11 @@ const ROWS: Row[] = [
     says: /--retry-schedule: .*'weekly'/,
   },
   { name: 'duplicate over 1', args: [...FIRE, '--duplicate', '2'], says: /--duplicate: .*'2'/ },
-  { name: 'delay distribution', args: [...FIRE, '--delay', 'weird:1s'], says: /--delay: unknown distribution 'weird'/ },
+  {
+    name: 'delay distribution',
+    args: [...FIRE, '--delay', 'weird:1s'],
+    says: /--delay: unknown distribution 'weird'/,
+  },
   {
     name: 'config retries not a number',
     args: [...FIRE],
