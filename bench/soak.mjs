@@ -68,6 +68,8 @@ const flags = [
   RATE,
   '--duration',
   `${MINUTES}m`,
+  '--connections',
+  CONNECTIONS,
   '--quiet',
   '--out',
   reportFile,
