@@ -13,33 +13,53 @@ export function base64Body(data: string | Buffer): string {
   return lines.join('\r\n');
 }
 
+/** `=XX` for every byte value. */
+const QP_ESCAPE = Array.from({ length: 256 }, (_, b) => `=${b.toString(16).toUpperCase().padStart(2, '0')}`);
+const NON_ASCII = /[^\x00-\x7f]/;
+
 /**
  * Quoted-printable (RFC 2045 6.7) of UTF-8 text: soft line breaks at 76
  * columns, trailing white space encoded, hard line breaks kept as CRLF.
+ * Runs of literal characters are copied as slices, not appended one by one,
+ * and only lines with non-ASCII text go through a Buffer.
  */
 export function quotedPrintable(text: string): string {
-  const out: string[] = [];
-  for (const line of text.split(/\r?\n/)) {
-    const bytes = Buffer.from(line, 'utf8');
-    let encoded = '';
-    let width = 0;
-    for (let i = 0; i < bytes.length; i++) {
-      const byte = bytes[i] as number;
-      const last = i === bytes.length - 1;
-      let token: string;
-      if ((byte === 0x20 || byte === 0x09) && !last) token = String.fromCharCode(byte);
-      else if (byte >= 33 && byte <= 126 && byte !== 61) token = String.fromCharCode(byte);
-      else token = `=${byte.toString(16).toUpperCase().padStart(2, '0')}`;
-      if (width + token.length > 75) {
-        encoded += '=\r\n';
-        width = 0;
-      }
-      encoded += token;
-      width += token.length;
-    }
-    out.push(encoded);
+  let out = '';
+  let start = 0;
+  for (;;) {
+    const newline = text.indexOf('\n', start);
+    if (newline === -1) return out + qpLine(text.slice(start));
+    const end = newline > start && text.charCodeAt(newline - 1) === 13 ? newline - 1 : newline;
+    out += `${qpLine(text.slice(start, end))}\r\n`;
+    start = newline + 1;
   }
-  return out.join('\r\n');
+}
+
+/** One line (no line end) of quoted-printable. */
+function qpLine(line: string): string {
+  // As bytes: one char per UTF-8 byte, so the loop below sees octets.
+  const s = NON_ASCII.test(line) ? Buffer.from(line, 'utf8').toString('latin1') : line;
+  const n = s.length;
+  let out = '';
+  let width = 0;
+  let run = 0; // start of the literal characters not yet copied to out
+  for (let i = 0; i < n; i++) {
+    const b = s.charCodeAt(i);
+    const literal = b === 0x20 || b === 0x09 ? i !== n - 1 : b >= 33 && b <= 126 && b !== 61;
+    if (width + (literal ? 1 : 3) > 75) {
+      out += `${s.slice(run, i)}=\r\n`;
+      run = i;
+      width = 0;
+    }
+    if (literal) {
+      width++;
+    } else {
+      out += s.slice(run, i) + QP_ESCAPE[b];
+      run = i + 1;
+      width += 3;
+    }
+  }
+  return run === 0 ? s : out + s.slice(run);
 }
 
 /** Wrap plain text at `width` columns on word boundaries (for MTA prose). */

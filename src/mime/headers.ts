@@ -65,10 +65,16 @@ function encodeOneWord(text: string, encoding: 'Q' | 'B'): string {
  */
 export function foldHeader(name: string, value: string, width = 78, indent = ' '): string {
   const first = `${name}: `;
-  const tokens = value.split(/(?<= )/); // keep the space with the word before it
+  // Most headers fit: no token could break the line, so the loop would only trim the end.
+  if (first.length + value.length <= width) return (first + value).trimEnd();
   const lines: string[] = [];
   let line = first;
-  for (const token of tokens) {
+  // Tokens end after each space (the space stays with the word before it).
+  for (let pos = 0; pos < value.length; ) {
+    const space = value.indexOf(' ', pos);
+    const end = space === -1 ? value.length : space + 1;
+    const token = value.slice(pos, end);
+    pos = end;
     if (line.length + token.trimEnd().length > width && line.trim().length > first.length - 1) {
       lines.push(line.trimEnd());
       line = indent + token;
