@@ -31,11 +31,15 @@ let bytes = 0;
 for (let i = 0; i < Math.min(5000, count); i++)
   bytes += encodeCall(it.next().value, 'form', 'smtpeter').body.length;
 const t0 = performance.now();
+const cpu0 = process.cpuUsage();
 for (let i = 0; i < count; i++) bytes += encodeCall(it.next().value, 'form', 'smtpeter').body.length;
 const ms = performance.now() - t0;
+const cpu = process.cpuUsage(cpu0);
+const cpuMs = (cpu.user + cpu.system) / 1000;
 const mem = process.memoryUsage();
 process.stdout.write(
-  `${which}: ${count} calls in ${ms.toFixed(0)} ms = ${Math.round((count * 1000) / ms).toLocaleString('en-US')}/s, ` +
+  `${which}: ${count} calls in ${ms.toFixed(0)} ms = ${Math.round((count * 1000) / ms).toLocaleString('en-US')}/s ` +
+    `(per CPU second: ${Math.round((count * 1000) / cpuMs).toLocaleString('en-US')}/s), ` +
     `mean body ${Math.round(bytes / (count + Math.min(5000, count)))} B, rss ${Math.round(mem.rss / 2 ** 20)} MB, ` +
     `load ${(await import('node:fs')).readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}\n`,
 );
