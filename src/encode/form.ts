@@ -76,10 +76,18 @@ function escapeAscii(text: string, out: Buffer, pos: number): number {
   return pos;
 }
 
-/** `&key=value` (no `&` first) at `pos`; `key` is ASCII. Returns the new position. */
-function writeField(out: Buffer, pos: number, key: string, text: string): number {
+const BRACKETS = Buffer.from('[]', 'latin1');
+const EQUALS = 0x3d;
+
+/** `&name=value`, or `&name[]=value` for an array item (no `&` first); returns the new position. */
+function writeField(out: Buffer, pos: number, name: string, item: boolean, text: string): number {
   if (pos > 0) out[pos++] = AMPERSAND;
-  for (let i = 0; i < key.length; i++) out[pos++] = key.charCodeAt(i);
+  for (let i = 0; i < name.length; i++) out[pos++] = name.charCodeAt(i);
+  if (item) {
+    out[pos++] = BRACKETS[0]!;
+    out[pos++] = BRACKETS[1]!;
+  }
+  out[pos++] = EQUALS;
   if (text.length < SHORT) {
     const end = escapeAscii(text, out, pos);
     if (end >= 0) return end;
@@ -93,20 +101,26 @@ function writeField(out: Buffer, pos: number, key: string, text: string): number
  * PHP-convention form encoding: arrays one item per `name[]=` key, so
  * `$_POST['tags']` arrives as an array. RFC 3986 unreserved kept, space as
  * `+`, everything else percent-encoded UTF-8 (a lone surrogate as U+FFFD).
+ * Field names are ASCII and written as they are.
  */
 export function formEncodeBuffer(payload: Payload): Buffer {
   // Worst case: a UTF-16 unit is 3 UTF-8 bytes, each written as `%XX`.
   let bound = 0;
   for (const [name, value] of payload) {
-    if (Array.isArray(value)) for (const item of value) bound += name.length + 4 + item.length * 9;
-    else bound += name.length + 2 + String(value).length * 9;
+    if (typeof value === 'string') bound += name.length + 2 + value.length * 9;
+    else if (typeof value === 'number') bound += name.length + 2 + 32;
+    else for (const item of value) bound += name.length + 4 + item.length * 9;
   }
   const out = bound <= ESCAPED.length ? ESCAPED : Buffer.allocUnsafeSlow(bound);
   let pos = 0;
   for (const [name, value] of payload) {
-    if (Array.isArray(value)) for (const item of value) pos = writeField(out, pos, `${name}[]=`, item);
-    else pos = writeField(out, pos, `${name}=`, String(value));
+    if (typeof value === 'string') pos = writeField(out, pos, name, false, value);
+    else if (typeof value === 'number') pos = writeField(out, pos, name, false, String(value));
+    else for (const item of value) pos = writeField(out, pos, name, true, item);
   }
-  // The scratch is reused by the next call, so the caller gets a copy; a one-off buffer is its own.
-  return out === ESCAPED ? Buffer.from(out.subarray(0, pos)) : out.subarray(0, pos);
+  if (out !== ESCAPED) return out.subarray(0, pos);
+  // The scratch is reused by the next call: the caller gets a copy (from Node's pool when small).
+  const body = Buffer.allocUnsafe(pos);
+  out.copy(body, 0, 0, pos);
+  return body;
 }

@@ -84,49 +84,63 @@ function localPart(name: PersonName, rng: Rng): string {
 
 const FROM_LOCALS = ['news', 'info', 'hello', 'noreply', 'service', 'updates'];
 
-/** `acme-logistics` → `Acme Logistics`. */
+/** `acme-logistics.com` → `Acme Logistics`. */
 function brandName(senderDomain: string): string {
   const label = senderDomain.slice(0, senderDomain.indexOf('.'));
-  let out = '';
-  let start = true;
-  for (const ch of label) {
-    if (ch === '-') {
-      out += ' ';
-      start = true;
-    } else {
-      out += start ? ch.toUpperCase() : ch;
-      start = false;
-    }
-  }
-  return out;
+  return label
+    .split('-')
+    .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
+    .join(' ');
+}
+
+/** What only a bounce shows, drawn from the message's own content stream. */
+interface Content {
+  fromAddress: string;
+  subject: string;
+  messageId: string;
+  text: string;
 }
 
 /**
- * The message as SMTPeter sent it. What every call needs is drawn at once;
- * the subject, Message-ID and body text only when a bounce quotes them,
- * from their own stream (seeded by one draw from the event's), so a failure
- * call pays nothing for prose it never shows and the text does not depend
- * on which field was read first.
+ * The message as SMTPeter sent it. What every call needs (id, recipient,
+ * tags, dates) is drawn at once. What only a bounce quotes (From, Subject,
+ * Message-ID, body text) is written on first use from a stream of its own,
+ * seeded by one draw from the event's: a failure call pays nothing for prose
+ * it never shows, and the text does not depend on which field is read first.
+ * The lazy fields are getters on the prototype, so `{ ...msg }` would miss
+ * them: toJSON() lists every field for serialisers.
  */
 class SentMessage implements OriginalMessage {
-  private content: { subject: string; messageId: string; text: string } | undefined;
+  private content: Content | undefined;
+  private brand: string | undefined;
 
   constructor(
     readonly id: string,
-    readonly fromName: string,
-    readonly fromAddress: string,
     readonly senderDomain: string,
-    readonly recipientName: string,
     readonly recipient: string,
     readonly recipientDomain: string,
     readonly sentAt: number,
-    readonly envelope: string,
     readonly tags: string[],
     readonly attachmentBytes: number,
-    private readonly firstName: string,
+    private readonly name: PersonName,
     private readonly contentSeed: number,
   ) {}
 
+  get fromName(): string {
+    this.brand ??= brandName(this.senderDomain);
+    return this.brand;
+  }
+  get fromAddress(): string {
+    return this.written().fromAddress;
+  }
+  get recipientName(): string {
+    return `${this.name.first} ${this.name.last}`;
+  }
+  get envelope(): string {
+    // VERP-style return path: the id in the local part, so a bounce that
+    // comes back to it can be tied to the message without parsing it.
+    return `bounce-${this.id}@bounces.${this.senderDomain}`;
+  }
   get subject(): string {
     return this.written().subject;
   }
@@ -137,7 +151,6 @@ class SentMessage implements OriginalMessage {
     return this.written().text;
   }
 
-  /** The getters are on the prototype: JSON gets every field explicitly. */
   toJSON(): OriginalMessage {
     const { id, fromName, fromAddress, senderDomain, recipientName, recipient, recipientDomain } = this;
     const { subject, sentAt, messageId, envelope, tags, text, attachmentBytes } = this;
@@ -159,10 +172,12 @@ class SentMessage implements OriginalMessage {
     };
   }
 
-  private written(): { subject: string; messageId: string; text: string } {
+  private written(): Content {
     if (this.content) return this.content;
     const rng = new Sfc32(this.contentSeed);
-    const { fromName, firstName: first, senderDomain } = this;
+    const { fromName, senderDomain } = this;
+    const first = this.name.first;
+    const fromAddress = `${rng.pick(FROM_LOCALS)}@${senderDomain}`;
     let subject: string;
     switch (rng.int(0, 5)) {
       case 0:
@@ -187,7 +202,7 @@ class SentMessage implements OriginalMessage {
     const text =
       `Hello ${first},\n\n${loremParagraph(rng, 3)}\n\n${loremParagraph(rng, 2)}\n\n` +
       `Kind regards,\nThe ${fromName} team\n\nUnsubscribe: https://${senderDomain}/unsubscribe/${rng.hex(16)}\n`;
-    this.content = { subject, messageId, text };
+    this.content = { fromAddress, subject, messageId, text };
     return this.content;
   }
 }
@@ -196,29 +211,20 @@ export function buildOriginalMessage(fake: Fake, now: number, options: MessageOp
   const { rng } = fake;
   const id = rng.hex(32);
   const senderDomain = companyDomain(fake);
-  const fromName = brandName(senderDomain);
-  const fromAddress = `${rng.pick(FROM_LOCALS)}@${senderDomain}`;
   const name = personName(rng);
   const recipient = options.recipient ?? `${localPart(name, rng)}@${options.domain ?? companyDomain(fake)}`;
   const recipientDomain = recipient.slice(recipient.lastIndexOf('@') + 1);
   const sentAt = now - (options.sentBefore ?? rng.int(2, 30) * 1000);
   const tags = options.tags ?? pickTags(rng);
-  // VERP-style return path: the id in the local part, so a bounce that
-  // comes back to it can be tied to the message without parsing it.
-  const envelope = `bounce-${id}@bounces.${senderDomain}`;
   return new SentMessage(
     id,
-    fromName,
-    fromAddress,
     senderDomain,
-    `${name.first} ${name.last}`,
     recipient,
     recipientDomain,
     sentAt,
-    envelope,
     tags,
     options.attachmentBytes ?? 0,
-    name.first,
+    name,
     rng.int(0, 0xffffffff),
   );
 }

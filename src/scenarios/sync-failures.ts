@@ -1,5 +1,5 @@
-import { buildOriginalMessage } from '../generate/message.js';
-import { PROVIDERS, providerDomain, remoteIp } from '../generate/providers.js';
+import { buildOriginalMessage, type OriginalMessage } from '../generate/message.js';
+import { PROVIDERS, type Provider, providerDomain, remoteIp } from '../generate/providers.js';
 import { reply, replyDescription, type SmtpReply } from '../generate/reply.js';
 import type { FailureAction, FailureEvent, Reason, SimCall, SmtpState } from '../model/events.js';
 import { formatTimestamp } from '../model/time.js';
@@ -579,23 +579,56 @@ function traceFor(style: string, fake: Fake): string {
   return fake.rng.alnum(10);
 }
 
+/**
+ * What a wording sees. The IP, MX host and trace token are drawn from the
+ * event's stream on first use: most wordings show one of them or none. Each
+ * wording reads them in a fixed order, so a seed still gives the same bytes.
+ */
+class LazyReplyContext implements ReplyContext {
+  private ip: string | undefined;
+  private mxHost: string | undefined;
+  private token: string | undefined;
+
+  constructor(
+    readonly fake: Fake,
+    private readonly msg: OriginalMessage,
+    private readonly provider: Provider,
+    private readonly style: string,
+  ) {}
+
+  get recipient(): string {
+    return this.msg.recipient;
+  }
+  get domain(): string {
+    return this.msg.recipientDomain;
+  }
+  get sender(): string {
+    return this.msg.envelope;
+  }
+  get clientIp(): string {
+    const { rng } = this.fake;
+    this.ip ??= `185.${rng.int(100, 120)}.${rng.int(0, 255)}.${rng.int(1, 254)}`;
+    return this.ip;
+  }
+  get mx(): string {
+    this.mxHost ??= this.provider.mx(this.msg.recipientDomain, this.fake);
+    return this.mxHost;
+  }
+  get trace(): string {
+    this.token ??= traceFor(this.style, this.fake);
+    return this.token;
+  }
+}
+
 function buildSync(spec: SyncSpec, wordings: ReadonlyMap<string, Wording>, input: ScenarioInput): SimCall[] {
   const { fake, now, style } = input;
-  const { rng } = fake;
   const provider = PROVIDERS[style];
   const options = input.message;
   const domain = options.domain ?? (provider ? providerDomain(provider, fake) : undefined);
   const msg = buildOriginalMessage(fake, now, domain === options.domain ? options : { ...options, domain });
-  const ctx: ReplyContext = {
-    fake,
-    recipient: msg.recipient,
-    domain: msg.recipientDomain,
-    sender: msg.envelope,
-    clientIp: `185.${rng.int(100, 120)}.${rng.int(0, 255)}.${rng.int(1, 254)}`,
-    mx: (provider ?? PROVIDERS.postfix!).mx(msg.recipientDomain, fake),
-    trace: traceFor(style, fake),
-  };
-  const wording = wordings.get(style)!(ctx);
+  const wording = wordings.get(style)!(
+    new LazyReplyContext(fake, msg, provider ?? PROVIDERS.postfix!, style),
+  );
   const time = Math.floor(now / 1000);
   // Written out rather than spread from callBase: this runs once per call at full load.
   const event: FailureEvent = {
