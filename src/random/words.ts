@@ -93,25 +93,22 @@ export function personName(rng: Rng): PersonName {
   };
 }
 
-/** The words of one (possibly double-barrelled) last name, as domain-label words. */
-function lastNameLabel(rng: Rng): readonly string[] {
-  const words = LAST_LABEL[Math.floor(rng.next() * LAST_LABEL.length)]!;
-  if (rng.next() >= DOUBLE_BARRELLED) return words;
-  return [...words, ...LAST_LABEL[Math.floor(rng.next() * LAST_LABEL.length)]!];
-}
-
 /**
  * The first two words of a faker company name (`Smith - Jones`, `Smith LLC`,
- * `Smith, Jones and Brown`, equally likely), as a domain label: `smith-jones`,
- * `smith-llc`. Only as many names are drawn as the label shows.
+ * `Smith, Jones and Brown`, equally likely; 5% of last names double-barrelled),
+ * as a domain label: `smith-jones`, `smith-llc`. Only what the label shows is
+ * drawn.
  */
 export function companyLabel(rng: Rng): string {
   const pattern = Math.floor(rng.next() * 3);
-  const first = lastNameLabel(rng);
+  const first = LAST_LABEL[Math.floor(rng.next() * LAST_LABEL.length)]!;
   if (first.length >= 2) return `${first[0]}-${first[1]}`;
+  // A double-barrelled first name shows its second half next.
   const second =
-    pattern === 1 ? LEGAL_LABEL[Math.floor(rng.next() * LEGAL_LABEL.length)]! : lastNameLabel(rng);
-  return [...first, ...second].slice(0, 2).join('-') || 'example';
+    pattern === 1 && rng.next() >= DOUBLE_BARRELLED
+      ? LEGAL_LABEL[Math.floor(rng.next() * LEGAL_LABEL.length)]!
+      : LAST_LABEL[Math.floor(rng.next() * LAST_LABEL.length)]!;
+  return `${first[0]}-${second[0]}`;
 }
 
 /** faker.lorem.sentence(): 3 to 10 words, the first capitalised, a full stop. */
