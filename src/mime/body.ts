@@ -35,8 +35,13 @@ export function quotedPrintable(text: string): string {
   }
 }
 
+/** Printable ASCII but `=`, and space and tab: literal in quoted-printable (white space not at the end). */
+const QP_LITERAL = /^[\t\x20-\x3c\x3e-\x7e]*$/;
+const QP_WIDTH = 75;
+
 /** One line (no line end) of quoted-printable. */
 function qpLine(line: string): string {
+  if (QP_LITERAL.test(line)) return qpLiteralLine(line);
   // As bytes: one char per UTF-8 byte, so the loop below sees octets.
   const s = NON_ASCII.test(line) ? Buffer.from(line, 'utf8').toString('latin1') : line;
   const n = s.length;
@@ -60,6 +65,24 @@ function qpLine(line: string): string {
     }
   }
   return run === 0 ? s : out + s.slice(run);
+}
+
+/**
+ * A line of literal characters only (the common case: prose): cut into
+ * 75-character pieces; a final space or tab is encoded (3 characters) and
+ * goes on a line of its own if it does not fit.
+ */
+function qpLiteralLine(line: string): string {
+  const n = line.length;
+  const last = n > 0 ? line.charCodeAt(n - 1) : 0;
+  const core = last === 0x20 || last === 0x09 ? n - 1 : n;
+  if (core === n && n <= QP_WIDTH) return line;
+  let out = '';
+  let at = 0;
+  for (; core - at > QP_WIDTH; at += QP_WIDTH) out += `${line.slice(at, at + QP_WIDTH)}=\r\n`;
+  out += line.slice(at, core);
+  if (core === n) return out;
+  return out + (core - at + 3 > QP_WIDTH ? '=\r\n' : '') + QP_ESCAPE[last];
 }
 
 /** Wrap plain text at `width` columns on word boundaries (for MTA prose). */

@@ -47,7 +47,10 @@ const labelWords = (name: string): string[] =>
     .split(/[^a-z0-9]+/)
     .filter(Boolean);
 const LAST_LABEL = LAST_NAMES.map(labelWords);
-const LEGAL_LABEL = table(defs.company?.legal_entity_type, 'legal entity types').map(labelWords);
+/** Legal forms as one label word: `LLC` → `llc`, `and Sons` → `andsons` (not a dangling `and`). */
+const LEGAL_LABEL = table(defs.company?.legal_entity_type, 'legal entity types').map((form) => [
+  labelWords(form).join(''),
+]);
 
 const LOREM = table(defs.lorem?.word, 'lorem words');
 const LOREM_CAPITAL = LOREM.map((w) => w.charAt(0).toUpperCase() + w.slice(1));
