@@ -1,16 +1,50 @@
 import { base64Body, quotedPrintable } from '../mime/body.js';
-import { type HeaderList, mailbox, rfc5322Date } from '../mime/headers.js';
-import { multipartBody, renderMessage } from '../mime/multipart.js';
+import { type HeaderList, mailbox, renderHeaders, rfc5322Date } from '../mime/headers.js';
+import { multipartBody } from '../mime/multipart.js';
 import type { Fake } from '../random/fake.js';
 import { randomBase64 } from '../random/rng.js';
 import type { OriginalMessage } from './message.js';
 
-/** The header block of the original message as SMTPeter sent it. */
-export function originalHeaders(msg: OriginalMessage, fake: Fake): HeaderList {
-  return headersAndBoundary(msg, fake).headers;
+/** The original's headers, drawn once per message, and their rendered block once asked for. */
+interface SentHeaders {
+  headers: HeaderList;
+  boundary: string;
+  block?: string;
 }
 
-function headersAndBoundary(msg: OriginalMessage, fake: Fake): { headers: HeaderList; boundary: string } {
+/**
+ * One header set per message: an NDR that quotes the original's headers in
+ * its text and returns them as a part shows the same Received line and
+ * DKIM signature twice, as a real one does (and they are drawn and folded
+ * once). Kept on the message itself under a symbol: a WeakMap made every
+ * young-generation GC trace its entries, five times slower.
+ */
+const SENT = Symbol('sent headers');
+type WithHeaders = OriginalMessage & { [SENT]?: SentHeaders };
+
+/** The header fields of the original message as SMTPeter sent it. */
+export function originalHeaders(msg: OriginalMessage, fake: Fake): HeaderList {
+  return sentHeaders(msg, fake).headers;
+}
+
+/** The same, rendered: folded, CRLF after each field (no blank line). */
+export function originalHeaderBlock(msg: OriginalMessage, fake: Fake): string {
+  const sent = sentHeaders(msg, fake);
+  sent.block ??= renderHeaders(sent.headers);
+  return sent.block;
+}
+
+function sentHeaders(msg: WithHeaders, fake: Fake): SentHeaders {
+  let sent = msg[SENT];
+  if (!sent) {
+    sent = drawHeaders(msg, fake);
+    // A frozen message (a caller's own object) is drawn afresh each time.
+    if (Object.isExtensible(msg)) msg[SENT] = sent;
+  }
+  return sent;
+}
+
+function drawHeaders(msg: OriginalMessage, fake: Fake): SentHeaders {
   const { rng } = fake;
   const boundary = `----=_smtpeter_${rng.hex(24)}`;
   const headers: HeaderList = [
@@ -62,13 +96,14 @@ function htmlOf(text: string): string {
 
 /** The complete original message (headers and body), CRLF. */
 export function renderOriginal(msg: OriginalMessage, fake: Fake): string {
-  const { headers, boundary } = headersAndBoundary(msg, fake);
+  const { boundary } = sentHeaders(msg, fake);
+  const block = originalHeaderBlock(msg, fake);
   // quotedPrintable writes CRLF for any line end.
   const alternative = [
     { headers: TEXT_PART, body: quotedPrintable(msg.text) },
     { headers: HTML_PART, body: quotedPrintable(htmlOf(msg.text)) },
   ];
-  if (msg.attachmentBytes <= 0) return renderMessage(headers, multipartBody(boundary, alternative));
+  if (msg.attachmentBytes <= 0) return `${block}\r\n${multipartBody(boundary, alternative)}`;
   const inner = `alt_${fake.rng.hex(20)}`;
   const attachment = attachmentBytes(msg.attachmentBytes, fake.rng.hex(8));
   const body = multipartBody(boundary, [
@@ -85,7 +120,7 @@ export function renderOriginal(msg: OriginalMessage, fake: Fake): string {
       body: base64Body(attachment),
     },
   ]);
-  return renderMessage(headers, body);
+  return `${block}\r\n${body}`;
 }
 
 /**
