@@ -89,13 +89,26 @@ function samples(seed: number, count: number): string[] {
   return out;
 }
 
+/** Header values as generators write them: words, single spaces, now and then a very long word. */
+function singleSpaced(seed: number, count: number): string[] {
+  const rng = createRng(seed);
+  const out: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const words: string[] = [];
+    const n = rng.int(1, 40);
+    for (let j = 0; j < n; j++) words.push('w'.repeat(rng.chance(0.05) ? rng.int(60, 120) : rng.int(1, 14)));
+    out.push(words.join(' '));
+  }
+  return out;
+}
+
 describe('MIME encoders match their reference versions', () => {
   test('quoted-printable', () => {
     for (const text of samples(1, 2000))
       assert.equal(quotedPrintable(text), referenceQp(text), JSON.stringify(text));
   });
   test('header folding, short and long, space and tab indents', () => {
-    for (const value of samples(2, 2000)) {
+    for (const value of [...samples(2, 2000), ...singleSpaced(3, 2000)]) {
       const clean = value.replace(/[\r\n]/g, '');
       for (const [name, indent] of [
         ['Subject', ' '],
