@@ -93,6 +93,12 @@ function brandName(senderDomain: string): string {
     .join(' ');
 }
 
+/**
+ * A slot on messages from buildOriginalMessage where a renderer may keep
+ * what it derived from the message (original.ts: the drawn headers).
+ */
+export const RENDER_CACHE = Symbol('render cache');
+
 /** What only a bounce shows, drawn from the message's own content stream. */
 interface Content {
   fromAddress: string;
@@ -113,6 +119,8 @@ interface Content {
 class SentMessage implements OriginalMessage {
   private content: Content | undefined;
   private brand: string | undefined;
+  /** Declared here so a renderer's cache does not change the object's shape later (slow in V8). */
+  [RENDER_CACHE]: unknown = undefined;
 
   constructor(
     readonly id: string,

@@ -3,24 +3,25 @@ import { type HeaderList, mailbox, renderHeaders, rfc5322Date } from '../mime/he
 import { multipartBody } from '../mime/multipart.js';
 import type { Fake } from '../random/fake.js';
 import { randomBase64 } from '../random/rng.js';
-import type { OriginalMessage } from './message.js';
+import { type OriginalMessage, RENDER_CACHE } from './message.js';
 
 /** The original's headers, drawn once per message, and their rendered block once asked for. */
-interface SentHeaders {
-  headers: HeaderList;
-  boundary: string;
-  block?: string;
+class SentHeaders {
+  block: string | undefined;
+  constructor(
+    readonly headers: HeaderList,
+    readonly boundary: string,
+  ) {}
 }
 
 /**
  * One header set per message: an NDR that quotes the original's headers in
  * its text and returns them as a part shows the same Received line and
  * DKIM signature twice, as a real one does (and they are drawn and folded
- * once). Kept on the message itself under a symbol: a WeakMap made every
+ * once). Kept in the message's render-cache slot: a WeakMap made every
  * young-generation GC trace its entries, five times slower.
  */
-const SENT = Symbol('sent headers');
-type WithHeaders = OriginalMessage & { [SENT]?: SentHeaders };
+type WithHeaders = OriginalMessage & { [RENDER_CACHE]?: unknown };
 
 /** The header fields of the original message as SMTPeter sent it. */
 export function originalHeaders(msg: OriginalMessage, fake: Fake): HeaderList {
@@ -35,12 +36,11 @@ export function originalHeaderBlock(msg: OriginalMessage, fake: Fake): string {
 }
 
 function sentHeaders(msg: WithHeaders, fake: Fake): SentHeaders {
-  let sent = msg[SENT];
-  if (!sent) {
-    sent = drawHeaders(msg, fake);
-    // A frozen message (a caller's own object) is drawn afresh each time.
-    if (Object.isExtensible(msg)) msg[SENT] = sent;
-  }
+  const cached = msg[RENDER_CACHE];
+  if (cached instanceof SentHeaders) return cached;
+  const sent = drawHeaders(msg, fake);
+  // A caller's own (frozen) message is drawn afresh each time.
+  if (Object.isExtensible(msg)) msg[RENDER_CACHE] = sent;
   return sent;
 }
 
@@ -73,7 +73,7 @@ function drawHeaders(msg: OriginalMessage, fake: Fake): SentHeaders {
     ],
     ['X-Mailer', 'SMTPeter'],
   ];
-  return { headers, boundary };
+  return new SentHeaders(headers, boundary);
 }
 
 const TEXT_PART = [
