@@ -8,7 +8,7 @@ import { COMPANY_TLDS, companyLabel } from '../random/words.js';
 export interface Provider {
   name: string;
   label: string;
-  /** Domains with realistic weights; empty = a faker-made company domain. */
+  /** Domains with realistic weights; empty = a made-up company domain. */
   domains: ReadonlyArray<readonly [string, number]>;
   mx(domain: string, fake: Fake): string;
 }
