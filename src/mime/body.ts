@@ -85,8 +85,13 @@ function qpLiteralLine(line: string): string {
   return out + (core - at + 3 > QP_WIDTH ? '=\r\n' : '') + QP_ESCAPE[last];
 }
 
+/** Words separated by single spaces, no other white space. */
+const SINGLE_SPACED = /^\S+(?: \S+)*$/;
+
 /** Wrap plain text at `width` columns on word boundaries (for MTA prose). */
 export function wrapText(text: string, width = 76, indent = ''): string {
+  // What the MTA texts here are: no need to split on white space and join again.
+  if (SINGLE_SPACED.test(text)) return wrapWords(text, width, indent);
   const words = text.split(/\s+/).filter(Boolean);
   const lines: string[] = [];
   let line = '';
@@ -99,5 +104,31 @@ export function wrapText(text: string, width = 76, indent = ''): string {
     }
   }
   if (line) lines.push(line);
+  return lines.join('\r\n');
+}
+
+/**
+ * wrapText for single-spaced text, a line at a time: the break goes before
+ * the word that crosses the last column; a word too long for a line stands
+ * alone on it.
+ */
+function wrapWords(text: string, width: number, indent: string): string {
+  if (text.length <= width) return text;
+  const lines: string[] = [];
+  let head = ''; // the first line has no indent
+  let from = 0;
+  for (;;) {
+    const limit = from + width - head.length; // the line holds text[from, limit)
+    if (text.length <= limit) break;
+    let next = text.lastIndexOf(' ', limit) + 1; // start of the word that does not fit
+    if (next <= from) {
+      next = text.indexOf(' ', from) + 1;
+      if (next === 0) break; // one long last word
+    }
+    lines.push(head + text.slice(from, next - 1));
+    head = indent;
+    from = next;
+  }
+  lines.push(head + text.slice(from));
   return lines.join('\r\n');
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { quotedPrintable } from '../../src/mime/body.js';
+import { quotedPrintable, wrapText } from '../../src/mime/body.js';
 import { foldHeader } from '../../src/mime/headers.js';
 import { createRng } from '../../src/random/rng.js';
 
@@ -48,6 +48,22 @@ function referenceFold(name: string, value: string, width = 78, indent = ' '): s
     }
   }
   lines.push(line.trimEnd());
+  return lines.join('\r\n');
+}
+
+function referenceWrap(text: string, width = 76, indent = ''): string {
+  const words = text.split(/\s+/).filter(Boolean);
+  const lines: string[] = [];
+  let line = '';
+  for (const word of words) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = indent + word;
+    } else {
+      line = line ? `${line} ${word}` : word;
+    }
+  }
+  if (line) lines.push(line);
   return lines.join('\r\n');
 }
 
@@ -119,6 +135,17 @@ describe('MIME encoders match their reference versions', () => {
           referenceFold(name, clean, 78, indent),
           JSON.stringify(clean),
         );
+      }
+    }
+  });
+  test('text wrapping, with and without an indent', () => {
+    for (const text of [...samples(4, 1000), ...singleSpaced(5, 2000)]) {
+      for (const [width, indent] of [
+        [76, ''],
+        [76, '    '],
+        [40, '  '],
+      ] as const) {
+        assert.equal(wrapText(text, width, indent), referenceWrap(text, width, indent), JSON.stringify(text));
       }
     }
   });
