@@ -1,4 +1,4 @@
-import type { SimCall } from '../model/events.js';
+import type { BounceEvent, CallType, FailureEvent, SimCall } from '../model/events.js';
 
 /**
  * The three payload shapes Copernica has used for the same events. A dialect
@@ -69,19 +69,55 @@ export function isDialect(name: string): name is Dialect {
 export type FieldValue = string | number | readonly string[];
 export type Payload = Array<readonly [string, FieldValue]>;
 
+/** Every field either event type has, for reading one by name. */
+type EventFields = Partial<Omit<FailureEvent, 'type'> & Omit<BounceEvent, 'type'>>;
+type Reader = (call: SimCall) => FieldValue | undefined;
+const fields = (call: SimCall): EventFields => call.event;
+
+/**
+ * How each wire field is read from a call: named property reads, not
+ * `event[name]` (a lookup by a changing key was a tenth of the time it
+ * takes to make a failure call).
+ */
+const READERS: Record<string, Reader> = {
+  id: (c) => c.event.id,
+  type: (c) => c.event.type,
+  timestamp: (c) => c.event.timestamp,
+  time: (c) => c.event.time,
+  recipient: (c) => c.event.recipient,
+  tags: (c) => c.event.tags,
+  action: (c) => fields(c).action,
+  state: (c) => fields(c).state,
+  code: (c) => fields(c).code,
+  extended: (c) => fields(c).extended,
+  description: (c) => fields(c).description,
+  envelope: (c) => fields(c).envelope,
+  mime: (c) => fields(c).mime,
+  rcptto: (c) => fields(c).envelope,
+  mailfrom: (c) => c.mailfrom ?? '',
+};
+
+function readers(names: readonly string[]): ReadonlyArray<readonly [string, Reader]> {
+  return names.map((name) => {
+    const read = READERS[name];
+    if (!read) throw new Error(`no reader for wire field '${name}'`);
+    return [name, read] as const;
+  });
+}
+
+const FIELD_READERS = Object.fromEntries(
+  DIALECTS.map((d) => [
+    d,
+    { failure: readers(DIALECT_INFO[d].failureFields), bounce: readers(DIALECT_INFO[d].bounceFields) },
+  ]),
+) as Record<Dialect, Record<CallType, ReadonlyArray<readonly [string, Reader]>>>;
+
 /** The fields of a call in a dialect, in its documented order; absent optionals omitted. */
 export function toPayload(call: SimCall, dialect: Dialect = 'smtpeter'): Payload {
-  const event = call.event as unknown as Record<string, FieldValue | undefined>;
-  const info = DIALECT_INFO[dialect];
-  const names = call.event.type === 'failure' ? info.failureFields : info.bounceFields;
   const out: Payload = [];
-  for (const name of names) {
-    let value: FieldValue | undefined;
-    if (name === 'rcptto') value = event['envelope'];
-    else if (name === 'mailfrom') value = call.mailfrom ?? '';
-    else value = event[name];
-    if (value === undefined) continue;
-    out.push([name, value]);
+  for (const [name, read] of FIELD_READERS[dialect][call.event.type]) {
+    const value = read(call);
+    if (value !== undefined) out.push([name, value]);
   }
   return out;
 }

@@ -1,10 +1,11 @@
 import { UsageError } from '../model/errors.js';
 import type { CallType, SimCall } from '../model/events.js';
 import { FakeSource } from '../random/fake.js';
-import { deriveSeed } from '../random/rng.js';
+import { deriveSeed, WeightedTable } from '../random/rng.js';
 import { findScenario, SCENARIOS } from '../scenarios/catalogue.js';
 import { styleWeight } from '../scenarios/style-weights.js';
 import type { Scenario } from '../scenarios/types.js';
+import type { MessageOptions } from './message.js';
 
 export interface GenerateOptions {
   seed: number;
@@ -23,15 +24,27 @@ export interface GenerateOptions {
   attachmentBytes?: number;
 }
 
+/** One `mix` entry: its weight, the call type it asks for, its scenarios by weight. */
+interface MixEntry {
+  weight: number;
+  type?: CallType;
+  scenarios: WeightedTable<Scenario>;
+}
+
 /**
  * Turns (seed, clock, options) into calls. Scenario instance i depends only
  * on deriveSeed(seed, i), so any slice of a run can be rebuilt alone.
  */
 export class EventGenerator {
   private readonly fake = new FakeSource();
-  private readonly candidates: Scenario[];
+  private readonly candidates: WeightedTable<Scenario>;
   /** `mix`: per entry, its scenarios and the call type it asks for. */
-  private readonly mixEntries: { weight: number; type?: CallType; scenarios: Scenario[] }[] = [];
+  private readonly mixEntries: MixEntry[] = [];
+  private readonly mixTable: WeightedTable<MixEntry> | undefined;
+  /** Each scenario's styles by their weights, summed once (weights are fixed). */
+  private readonly styleTables = new Map<Scenario, WeightedTable<string>>();
+  /** The same for every instance: built once. */
+  private readonly messageOptions: MessageOptions;
 
   constructor(private readonly options: GenerateOptions) {
     let candidates: Scenario[] = options.scenario ? [findScenario(options.scenario)] : [...SCENARIOS];
@@ -54,7 +67,12 @@ export class EventGenerator {
         throw new UsageError(`--style: no scenario is written in style '${style}'${hint}`);
       }
     }
-    this.candidates = candidates;
+    this.candidates = WeightedTable.of(candidates, (s) => s.weight);
+    this.messageOptions = {
+      ...(options.recipient ? { recipient: options.recipient } : {}),
+      ...(options.domain ? { domain: options.domain } : {}),
+      ...(options.tags ? { tags: options.tags } : {}),
+    };
     if (options.mix?.length) {
       // A type entry covers that type's scenarios not named elsewhere in the mix.
       const named = new Set(options.mix.flatMap((e) => (e.scenario ? [e.scenario] : [])));
@@ -66,17 +84,22 @@ export class EventGenerator {
         if (options.style) scenarios = scenarios.filter((s) => s.styles.includes(options.style!));
         if (scenarios.length === 0)
           throw new UsageError(`--mix: '${e.scenario ?? e.type}' matches no scenario`);
-        this.mixEntries.push({ weight: e.weight, ...(e.type ? { type: e.type } : {}), scenarios });
+        this.mixEntries.push({
+          weight: e.weight,
+          ...(e.type ? { type: e.type } : {}),
+          scenarios: WeightedTable.of(scenarios, (s) => s.weight),
+        });
       }
     }
+    this.mixTable = this.mixEntries.length ? WeightedTable.of(this.mixEntries, (e) => e.weight) : undefined;
   }
 
   /** The calls of scenario instance `index`, filtered by type. */
   instance(index: number): SimCall[] {
     const seed = deriveSeed(this.options.seed, index);
     const fake = this.fake.reseed(seed);
-    if (this.mixEntries.length) return this.mixed(index, fake);
-    const scenario = fake.rng.weighted(this.candidates, (s) => s.weight);
+    if (this.mixTable) return this.mixed(this.mixTable, index, fake);
+    const scenario = this.candidates.pick(fake.rng);
     const calls = this.build(scenario, index, fake);
     const type = this.options.type;
     return type ? calls.filter((c) => c.event.type === type) : calls;
@@ -84,25 +107,33 @@ export class EventGenerator {
 
   /** One scenario instance: the style (the scenario's own weights first), then its calls. */
   private build(scenario: Scenario, index: number, fake: ReturnType<FakeSource['reseed']>): SimCall[] {
-    const style =
-      this.options.style ?? fake.rng.weighted(scenario.styles, scenario.styleWeight ?? styleWeight);
+    const style = this.options.style ?? this.styleTable(scenario).pick(fake.rng);
     return scenario.build({
       fake,
       now: this.options.clock(index),
       style,
-      message: {
-        ...(this.options.recipient ? { recipient: this.options.recipient } : {}),
-        ...(this.options.domain ? { domain: this.options.domain } : {}),
-        ...(this.options.tags ? { tags: this.options.tags } : {}),
-      },
+      message: this.messageOptions,
       attachmentBytes: this.options.attachmentBytes ?? 0,
     });
   }
 
+  private styleTable(scenario: Scenario): WeightedTable<string> {
+    let table = this.styleTables.get(scenario);
+    if (!table) {
+      table = WeightedTable.of(scenario.styles, scenario.styleWeight ?? styleWeight);
+      this.styleTables.set(scenario, table);
+    }
+    return table;
+  }
+
   /** With `mix`: one call per instance, of the entry's type (else the bounce, else the only call). */
-  private mixed(index: number, fake: ReturnType<FakeSource['reseed']>): SimCall[] {
-    const entry = fake.rng.weighted(this.mixEntries, (e) => e.weight);
-    const scenario = fake.rng.weighted(entry.scenarios, (s) => s.weight);
+  private mixed(
+    table: WeightedTable<MixEntry>,
+    index: number,
+    fake: ReturnType<FakeSource['reseed']>,
+  ): SimCall[] {
+    const entry = table.pick(fake.rng);
+    const scenario = entry.scenarios.pick(fake.rng);
     const calls = this.build(scenario, index, fake);
     const want = entry.type ?? 'bounce';
     const call = calls.find((c) => c.event.type === want) ?? calls[0];

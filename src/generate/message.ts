@@ -1,4 +1,13 @@
 import type { Fake } from '../random/fake.js';
+import { type Rng, Sfc32 } from '../random/rng.js';
+import {
+  catchPhrase,
+  loremParagraph,
+  type PersonName,
+  personName,
+  product,
+  productAdjective,
+} from '../random/words.js';
 import { companyDomain } from './providers.js';
 
 /**
@@ -55,81 +64,186 @@ export function isValidTag(tag: string): boolean {
   return tag.length > 0 && !/[\s;]/.test(tag);
 }
 
-function localPart(first: string, last: string, fake: Fake): string {
-  const clean = (s: string): string =>
-    s
-      .normalize('NFKD')
-      .replace(/[^A-Za-z0-9]/g, '')
-      .toLowerCase();
-  const f = clean(first) || 'user';
-  const l = clean(last) || 'mail';
-  switch (fake.rng.int(0, 4)) {
+/** The local part people pick for themselves: `anna.smit`, `asmit`, `anna42`, ... */
+function localPart(name: PersonName, rng: Rng): string {
+  const f = name.firstAddress || 'user';
+  const l = name.lastAddress || 'mail';
+  switch (rng.int(0, 4)) {
     case 0:
       return `${f}.${l}`;
     case 1:
       return `${f[0]}${l}`;
     case 2:
-      return `${f}${fake.rng.int(1, 99)}`;
+      return `${f}${rng.int(1, 99)}`;
     case 3:
       return `${f}_${l}`;
     default:
-      return `${f}.${l}${fake.rng.int(1950, 2005)}`;
+      return `${f}.${l}${rng.int(1950, 2005)}`;
+  }
+}
+
+const FROM_LOCALS = ['news', 'info', 'hello', 'noreply', 'service', 'updates'];
+
+/** `acme-logistics.com` → `Acme Logistics`. */
+function brandName(senderDomain: string): string {
+  const label = senderDomain.slice(0, senderDomain.indexOf('.'));
+  return label
+    .split('-')
+    .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
+    .join(' ');
+}
+
+/**
+ * A slot on messages from buildOriginalMessage where a renderer may keep
+ * what it derived from the message (original.ts: the drawn headers).
+ */
+export const RENDER_CACHE = Symbol('render cache');
+
+/** What only a bounce shows, drawn from the message's own content stream. */
+interface Content {
+  fromAddress: string;
+  subject: string;
+  messageId: string;
+  text: string;
+}
+
+/**
+ * The message as SMTPeter sent it. What every call needs (id, recipient,
+ * tags, dates) is drawn at once. What only a bounce quotes (From, Subject,
+ * Message-ID, body text) is written on first use from a stream of its own,
+ * seeded by one draw from the event's: a failure call pays nothing for prose
+ * it never shows, and the text does not depend on which field is read first.
+ * The lazy fields are getters on the prototype, so `{ ...msg }` would miss
+ * them: toJSON() lists every field for serialisers.
+ */
+class SentMessage implements OriginalMessage {
+  private content: Content | undefined;
+  private brand: string | undefined;
+  /** Declared here so a renderer's cache does not change the object's shape later (slow in V8). */
+  [RENDER_CACHE]: unknown = undefined;
+
+  constructor(
+    readonly id: string,
+    readonly senderDomain: string,
+    readonly recipient: string,
+    readonly recipientDomain: string,
+    readonly sentAt: number,
+    readonly tags: string[],
+    readonly attachmentBytes: number,
+    private readonly name: PersonName,
+    private readonly contentSeed: number,
+  ) {}
+
+  get fromName(): string {
+    this.brand ??= brandName(this.senderDomain);
+    return this.brand;
+  }
+  get fromAddress(): string {
+    return this.written().fromAddress;
+  }
+  get recipientName(): string {
+    return `${this.name.first} ${this.name.last}`;
+  }
+  get envelope(): string {
+    // VERP-style return path: the id in the local part, so a bounce that
+    // comes back to it can be tied to the message without parsing it.
+    return `bounce-${this.id}@bounces.${this.senderDomain}`;
+  }
+  get subject(): string {
+    return this.written().subject;
+  }
+  get messageId(): string {
+    return this.written().messageId;
+  }
+  get text(): string {
+    return this.written().text;
+  }
+
+  toJSON(): OriginalMessage {
+    const { id, fromName, fromAddress, senderDomain, recipientName, recipient, recipientDomain } = this;
+    const { subject, sentAt, messageId, envelope, tags, text, attachmentBytes } = this;
+    return {
+      id,
+      fromName,
+      fromAddress,
+      senderDomain,
+      recipientName,
+      recipient,
+      recipientDomain,
+      subject,
+      sentAt,
+      messageId,
+      envelope,
+      tags,
+      text,
+      attachmentBytes,
+    };
+  }
+
+  private written(): Content {
+    if (this.content) return this.content;
+    const rng = new Sfc32(this.contentSeed);
+    const { fromName, senderDomain } = this;
+    const first = this.name.first;
+    const fromAddress = `${rng.pick(FROM_LOCALS)}@${senderDomain}`;
+    let subject: string;
+    switch (rng.int(0, 5)) {
+      case 0:
+        subject = `Your order #${rng.int(100000, 999999)} has shipped`;
+        break;
+      case 1:
+        subject = `This week: ${productAdjective(rng).toLowerCase()} ${product(rng).toLowerCase()} deals`;
+        break;
+      case 2:
+        subject = `Welcome to ${fromName}, ${first}!`;
+        break;
+      case 3:
+        subject = `Invoice ${rng.int(2026000, 2026999)} from ${fromName}`;
+        break;
+      case 4:
+        subject = `${fromName} newsletter: ${catchPhrase(rng)}`;
+        break;
+      default:
+        subject = `Reset your ${fromName} password`;
+    }
+    const messageId = `<${rng.hex(8)}.${rng.hex(12)}@${senderDomain}>`;
+    const text =
+      `Hello ${first},\n\n${loremParagraph(rng, 3)}\n\n${loremParagraph(rng, 2)}\n\n` +
+      `Kind regards,\nThe ${fromName} team\n\nUnsubscribe: https://${senderDomain}/unsubscribe/${rng.hex(16)}\n`;
+    this.content = { fromAddress, subject, messageId, text };
+    return this.content;
   }
 }
 
 export function buildOriginalMessage(fake: Fake, now: number, options: MessageOptions = {}): OriginalMessage {
-  const { faker, rng } = fake;
+  const { rng } = fake;
   const id = rng.hex(32);
   const senderDomain = companyDomain(fake);
-  const brand = senderDomain.split('.')[0]!.replace(/-/g, ' ');
-  const fromName = brand.replace(/\b\w/g, (c) => c.toUpperCase());
-  const fromAddress = `${rng.pick(['news', 'info', 'hello', 'noreply', 'service', 'updates'])}@${senderDomain}`;
-  const first = faker.person.firstName();
-  const last = faker.person.lastName();
-  let recipient: string;
-  if (options.recipient) recipient = options.recipient;
-  else recipient = `${localPart(first, last, fake)}@${options.domain ?? companyDomain(fake)}`;
+  const name = personName(rng);
+  const recipient = options.recipient ?? `${localPart(name, rng)}@${options.domain ?? companyDomain(fake)}`;
   const recipientDomain = recipient.slice(recipient.lastIndexOf('@') + 1);
   const sentAt = now - (options.sentBefore ?? rng.int(2, 30) * 1000);
-  const subject = rng.pick([
-    () => `Your order #${rng.int(100000, 999999)} has shipped`,
-    () =>
-      `This week: ${faker.commerce.productAdjective().toLowerCase()} ${faker.commerce.product().toLowerCase()} deals`,
-    () => `Welcome to ${fromName}, ${first}!`,
-    () => `Invoice ${rng.int(2026000, 2026999)} from ${fromName}`,
-    () => `${fromName} newsletter: ${faker.company.catchPhrase()}`,
-    () => `Reset your ${fromName} password`,
-  ])();
-  const tags = options.tags ?? pickTags(fake);
-  const messageId = `<${rng.hex(8)}.${rng.hex(12)}@${senderDomain}>`;
-  // VERP-style return path: the id in the local part, so a bounce that
-  // comes back to it can be tied to the message without parsing it.
-  const envelope = `bounce-${id}@bounces.${senderDomain}`;
-  const text =
-    `Hello ${first},\n\n${faker.lorem.paragraph(3)}\n\n${faker.lorem.paragraph(2)}\n\n` +
-    `Kind regards,\nThe ${fromName} team\n\nUnsubscribe: https://${senderDomain}/unsubscribe/${rng.hex(16)}\n`;
-  return {
+  const tags = options.tags ?? pickTags(rng);
+  return new SentMessage(
     id,
-    fromName,
-    fromAddress,
     senderDomain,
-    recipientName: `${first} ${last}`,
     recipient,
     recipientDomain,
-    subject,
     sentAt,
-    messageId,
-    envelope,
     tags,
-    text,
-    attachmentBytes: options.attachmentBytes ?? 0,
-  };
+    options.attachmentBytes ?? 0,
+    name,
+    rng.int(0, 0xffffffff),
+  );
 }
 
-function pickTags(fake: Fake): string[] {
-  const count = fake.rng.int(1, 3);
-  const tags = new Set<string>();
-  while (tags.size < count) tags.add(fake.rng.pick(TAG_POOL));
-  tags.add(`campaign-${fake.rng.int(1000, 9999)}`);
-  return [...tags];
+function pickTags(rng: Rng): string[] {
+  const count = rng.int(1, 3);
+  const tags = [rng.pick(TAG_POOL)];
+  while (tags.length < count) {
+    const tag = rng.pick(TAG_POOL);
+    if (!tags.includes(tag)) tags.push(tag);
+  }
+  tags.push(`campaign-${rng.int(1000, 9999)}`);
+  return tags;
 }

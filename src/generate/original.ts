@@ -1,21 +1,60 @@
-import { base64Body, crlf, quotedPrintable } from '../mime/body.js';
-import { type HeaderList, mailbox, rfc5322Date } from '../mime/headers.js';
-import { multipartBody, renderMessage } from '../mime/multipart.js';
+import { base64Body, quotedPrintable } from '../mime/body.js';
+import { type HeaderList, mailbox, renderHeaders, rfc5322Date } from '../mime/headers.js';
+import { multipartBody } from '../mime/multipart.js';
 import type { Fake } from '../random/fake.js';
-import type { OriginalMessage } from './message.js';
+import { randomBase64 } from '../random/rng.js';
+import { type OriginalMessage, RENDER_CACHE } from './message.js';
 
-/** The header block of the original message as SMTPeter sent it. */
+/** The original's headers, drawn once per message, and their rendered block once asked for. */
+class SentHeaders {
+  block: string | undefined;
+  constructor(
+    readonly headers: HeaderList,
+    readonly boundary: string,
+  ) {}
+}
+
+/**
+ * One header set per message: an NDR that quotes the original's headers in
+ * its text and returns them as a part shows the same Received line and
+ * DKIM signature twice, as a real one does (and they are drawn and folded
+ * once). Kept in the message's render-cache slot: a WeakMap made every
+ * young-generation GC trace its entries, five times slower.
+ */
+type WithHeaders = OriginalMessage & { [RENDER_CACHE]?: unknown };
+
+/** The header fields of the original message as SMTPeter sent it. */
 export function originalHeaders(msg: OriginalMessage, fake: Fake): HeaderList {
+  return sentHeaders(msg, fake).headers;
+}
+
+/** The same, rendered: folded, CRLF after each field (no blank line). */
+export function originalHeaderBlock(msg: OriginalMessage, fake: Fake): string {
+  const sent = sentHeaders(msg, fake);
+  sent.block ??= renderHeaders(sent.headers);
+  return sent.block;
+}
+
+function sentHeaders(msg: WithHeaders, fake: Fake): SentHeaders {
+  const cached = msg[RENDER_CACHE];
+  if (cached instanceof SentHeaders) return cached;
+  const sent = drawHeaders(msg, fake);
+  // A caller's own (frozen) message is drawn afresh each time.
+  if (Object.isExtensible(msg)) msg[RENDER_CACHE] = sent;
+  return sent;
+}
+
+function drawHeaders(msg: OriginalMessage, fake: Fake): SentHeaders {
   const { rng } = fake;
   const boundary = `----=_smtpeter_${rng.hex(24)}`;
-  return [
+  const headers: HeaderList = [
     [
       'Received',
       `from smtpeter.com (mta${rng.int(1, 40)}.smtpeter.com [185.${rng.int(100, 120)}.${rng.int(0, 255)}.${rng.int(1, 254)}]) by ${msg.recipientDomain} with ESMTPS id ${rng.alnum(12)}; ${rfc5322Date(msg.sentAt + 1000)}`,
     ],
     [
       'DKIM-Signature',
-      `v=1; a=rsa-sha256; c=relaxed/relaxed; d=${msg.senderDomain}; s=smtpeter; t=${Math.floor(msg.sentAt / 1000)}; h=from:to:subject:date:message-id:mime-version:content-type; bh=${Buffer.from(rng.hex(32), 'hex').toString('base64')}; b=${Buffer.from(rng.hex(128), 'hex').toString('base64')}`,
+      `v=1; a=rsa-sha256; c=relaxed/relaxed; d=${msg.senderDomain}; s=smtpeter; t=${Math.floor(msg.sentAt / 1000)}; h=from:to:subject:date:message-id:mime-version:content-type; bh=${randomBase64(rng, 16)}; b=${randomBase64(rng, 64)}`,
     ],
     ['Return-Path', `<${msg.envelope}>`],
     ['From', mailbox(msg.fromName, msg.fromAddress)],
@@ -34,35 +73,37 @@ export function originalHeaders(msg: OriginalMessage, fake: Fake): HeaderList {
     ],
     ['X-Mailer', 'SMTPeter'],
   ];
+  return new SentHeaders(headers, boundary);
+}
+
+const TEXT_PART = [
+  ['Content-Type', 'text/plain; charset=UTF-8'],
+  ['Content-Transfer-Encoding', 'quoted-printable'],
+] as const;
+const HTML_PART = [
+  ['Content-Type', 'text/html; charset=UTF-8'],
+  ['Content-Transfer-Encoding', 'quoted-printable'],
+] as const;
+
+/** The text body as the HTML alternative: one <p> per paragraph, line breaks as <br>. */
+function htmlOf(text: string): string {
+  const paragraphs = text
+    .trim()
+    .split('\n\n')
+    .map((p) => p.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/\n/g, '<br>'));
+  return `<!DOCTYPE html><html><body><p>${paragraphs.join('</p>\n<p>')}</p></body></html>`;
 }
 
 /** The complete original message (headers and body), CRLF. */
 export function renderOriginal(msg: OriginalMessage, fake: Fake): string {
-  const headers = originalHeaders(msg, fake);
-  const contentType = headers.find(([n]) => n === 'Content-Type')![1];
-  const boundary = /boundary="([^"]+)"/.exec(contentType)![1]!;
-  const html = `<!DOCTYPE html><html><body><p>${msg.text
-    .trim()
-    .split(/\n\n/)
-    .map((p) => p.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/\n/g, '<br>'))
-    .join('</p>\n<p>')}</p></body></html>`;
+  const { boundary } = sentHeaders(msg, fake);
+  const block = originalHeaderBlock(msg, fake);
+  // quotedPrintable writes CRLF for any line end.
   const alternative = [
-    {
-      headers: [
-        ['Content-Type', 'text/plain; charset=UTF-8'],
-        ['Content-Transfer-Encoding', 'quoted-printable'],
-      ] as const,
-      body: quotedPrintable(crlf(msg.text)),
-    },
-    {
-      headers: [
-        ['Content-Type', 'text/html; charset=UTF-8'],
-        ['Content-Transfer-Encoding', 'quoted-printable'],
-      ] as const,
-      body: quotedPrintable(crlf(html)),
-    },
+    { headers: TEXT_PART, body: quotedPrintable(msg.text) },
+    { headers: HTML_PART, body: quotedPrintable(htmlOf(msg.text)) },
   ];
-  if (msg.attachmentBytes <= 0) return renderMessage(headers, multipartBody(boundary, alternative));
+  if (msg.attachmentBytes <= 0) return `${block}\r\n${multipartBody(boundary, alternative)}`;
   const inner = `alt_${fake.rng.hex(20)}`;
   const attachment = attachmentBytes(msg.attachmentBytes, fake.rng.hex(8));
   const body = multipartBody(boundary, [
@@ -79,7 +120,7 @@ export function renderOriginal(msg: OriginalMessage, fake: Fake): string {
       body: base64Body(attachment),
     },
   ]);
-  return renderMessage(headers, body);
+  return `${block}\r\n${body}`;
 }
 
 /**

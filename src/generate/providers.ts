@@ -1,4 +1,5 @@
 import type { Fake } from '../random/fake.js';
+import { COMPANY_TLDS, companyLabel } from '../random/words.js';
 
 /**
  * Receiving sides: which domains they host and what their MX hosts look
@@ -7,7 +8,7 @@ import type { Fake } from '../random/fake.js';
 export interface Provider {
   name: string;
   label: string;
-  /** Domains with realistic weights; empty = a faker-made company domain. */
+  /** Domains with realistic weights; empty = a made-up company domain. */
   domains: ReadonlyArray<readonly [string, number]>;
   mx(domain: string, fake: Fake): string;
 }
@@ -75,28 +76,9 @@ export function providerDomain(provider: Provider, fake: Fake): string {
   return fake.rng.weighted(provider.domains, ([, w]) => w)[0];
 }
 
-/** A plausible company domain: `acme-logistics.com`, `vandenberg.nl`. */
+/** A plausible company domain: `smith-jones.com`, `bauer-llc.nl`. */
 export function companyDomain(fake: Fake): string {
-  const word = fake.faker.company
-    .name()
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .split('-')
-    .slice(0, 2)
-    .join('-');
-  const tld = fake.rng.weighted(
-    [
-      ['com', 60],
-      ['net', 10],
-      ['org', 8],
-      ['nl', 8],
-      ['de', 8],
-      ['fr', 6],
-    ] as const,
-    ([, w]) => w,
-  )[0];
-  return `${word || 'example'}.${tld}`;
+  return `${companyLabel(fake.rng)}.${COMPANY_TLDS.pick(fake.rng)}`;
 }
 
 /** A TEST-NET-free public-looking IPv4 (never a loopback or private range). */

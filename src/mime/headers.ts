@@ -58,25 +58,54 @@ function encodeOneWord(text: string, encoding: 'Q' | 'B'): string {
   return `=?UTF-8?Q?${out}?=`;
 }
 
+/** String.prototype.trim's white space (and line terminators), by UTF-16 code unit. */
+function isTrimmed(c: number): boolean {
+  return (
+    (c >= 9 && c <= 13) ||
+    c === 32 ||
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000 ||
+    c === 0xfeff
+  );
+}
+
 /**
  * `Name: value`, folded at white space so lines stay within `width`
  * characters where possible (RFC 5322 2.2.3). Continuation lines start with
- * `indent` (a single space, or a tab as some MTAs write).
+ * `indent` (a single space, or a tab as some MTAs write). Tokens end after
+ * each space; a line is broken before a token that would overrun it, unless
+ * the line holds nothing yet. Works on positions in `value`: a line is only
+ * cut out where it is broken.
  */
 export function foldHeader(name: string, value: string, width = 78, indent = ' '): string {
   const first = `${name}: `;
-  const tokens = value.split(/(?<= )/); // keep the space with the word before it
+  // Most headers fit: then no token can break the line.
+  if (first.length + value.length <= width) return (first + value).trimEnd();
   const lines: string[] = [];
-  let line = first;
-  for (const token of tokens) {
-    if (line.length + token.trimEnd().length > width && line.trim().length > first.length - 1) {
-      lines.push(line.trimEnd());
-      line = indent + token;
-    } else {
-      line += token;
+  let head = first; // what the current line starts with before its part of value
+  let from = 0; // where that part starts
+  for (let pos = 0; pos < value.length; ) {
+    const space = value.indexOf(' ', pos);
+    const end = space === -1 ? value.length : space + 1;
+    let tokenEnd = end;
+    while (tokenEnd > pos && isTrimmed(value.charCodeAt(tokenEnd - 1))) tokenEnd--;
+    if (head.length + (pos - from) + (tokenEnd - pos) > width) {
+      const line = head + value.slice(from, pos);
+      if (line.trim().length > first.length - 1) {
+        lines.push(line.trimEnd());
+        head = indent;
+        from = pos;
+      }
     }
+    pos = end;
   }
-  lines.push(line.trimEnd());
+  lines.push((head + value.slice(from)).trimEnd());
   return lines.join('\r\n');
 }
 

@@ -7,7 +7,18 @@ export function fixedClock(ms: number): Clock {
   return () => ms;
 }
 
+/** The last minute formatted: consecutive calls mostly fall in the same minute. */
+let cachedMinute = Number.NaN;
+let cachedPrefix = '';
+
 /** SMTPeter's `timestamp`: UTC `YYYY-MM-DD HH:MM:SS`. */
 export function formatTimestamp(unixSeconds: number): string {
-  return new Date(unixSeconds * 1000).toISOString().slice(0, 19).replace('T', ' ');
+  const whole = Math.floor(unixSeconds);
+  const minute = Math.floor(whole / 60);
+  if (minute !== cachedMinute) {
+    cachedPrefix = new Date(minute * 60_000).toISOString().slice(0, 17).replace('T', ' ');
+    cachedMinute = minute;
+  }
+  const second = whole - minute * 60;
+  return second < 10 ? `${cachedPrefix}0${second}` : `${cachedPrefix}${second}`;
 }

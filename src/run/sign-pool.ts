@@ -68,9 +68,11 @@ export class SignPool {
     const id = this.nextId++;
     const signed = await new Promise<Record<string, string>>((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
+      // A copy of just the body: cloning a view sends its whole ArrayBuffer (a shared slab or pool).
+      const bytes = new Uint8Array(body);
       slot.worker.postMessage({
         id,
-        req: { method: 'POST', path: url.pathname + url.search, host: url.host, contentType, body },
+        req: { method: 'POST', path: url.pathname + url.search, host: url.host, contentType, body: bytes },
       });
     });
     const base: Record<string, string> = {

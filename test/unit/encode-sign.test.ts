@@ -36,6 +36,25 @@ describe('formEncode', () => {
     assert.equal(parsed.get('mime'), call.event.type === 'bounce' ? call.event.mime : '');
     assert.deepEqual(parsed.getAll('tags[]'), ['news', 'nl']);
   });
+  test('the byte writer agrees with encodeURIComponent on every kind of character', () => {
+    const reference = (text: string): string =>
+      encodeURIComponent(text)
+        .replace(/%20/g, '+')
+        .replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+    let ascii = '';
+    for (let c = 0; c < 128; c++) ascii += String.fromCharCode(c);
+    const samples = [
+      '',
+      ascii,
+      'Grüße, Zoë — “quotes” ½ €',
+      'emoji 😀 and 𝄞 (surrogate pairs)',
+      'ÿĀ߿ࠀ￿', // UTF-8 length boundaries: 2, 2, 3, 3 bytes
+      'x'.repeat(70_000) + 'é', // past the reused scratch buffer
+    ];
+    for (const text of samples) {
+      assert.equal(formEncode([['v', text]]), `v=${reference(text)}`, JSON.stringify(text.slice(0, 40)));
+    }
+  });
 });
 
 describe('signRequest', () => {

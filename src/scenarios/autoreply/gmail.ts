@@ -1,6 +1,7 @@
 import { PROVIDERS, providerDomain } from '../../generate/providers.js';
 import { encodeWords, mailbox, rfc5322Date } from '../../mime/headers.js';
 import { multipartBody, renderMessage } from '../../mime/multipart.js';
+import { randomBase64 } from '../../random/rng.js';
 import { encodeBody, htmlFor, type TransferEncoding } from './body.js';
 import { arrivalReceived } from './common.js';
 import type { AutoReplyInput, AutoReplyStyle } from './types.js';
@@ -35,7 +36,7 @@ export const gmailVacation: AutoReplyStyle = {
         body: `${encodeBody(htmlFor(text.body, 'gmail'), cte)}\r\n`,
       },
     ]);
-    const b64 = (bytes: number): string => Buffer.from(rng.hex(bytes * 2), 'hex').toString('base64');
+    const b64 = (bytes: number): string => randomBase64(rng, bytes);
     const host = `mail-${rng.pick(['wm1', 'ej1', 'lf1', 'qt1', 'yw1'])}-f${rng.int(41, 199)}.google.com`;
     return renderMessage(
       [

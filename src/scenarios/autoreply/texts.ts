@@ -1,4 +1,5 @@
 import type { Fake } from '../../random/fake.js';
+import { jobTitle, personName } from '../../random/words.js';
 import type { AutoReplyText, OooLanguage } from './types.js';
 
 const LOCALES: Record<OooLanguage, string> = { en: 'en-GB', nl: 'nl-NL', de: 'de-DE', fr: 'fr-FR' };
@@ -127,10 +128,9 @@ export function writeOutOfOffice(
   domain: string,
 ): AutoReplyText {
   const p = PHRASES[lang];
-  const { rng, faker } = fake;
+  const { rng } = fake;
   const backText = day(back, lang);
-  const first = faker.person.firstName();
-  const last = faker.person.lastName();
+  const { first, last } = personName(rng);
   const colleague = `${first} ${last}`;
   const email = rng.chance(0.5)
     ? `${first}.${last}@${domain}`
@@ -142,7 +142,7 @@ export function writeOutOfOffice(
   let away = rng.pick(p.away)(backText, day(back, lang, true));
   // German letters go on in lower case after the greeting's comma; without one, capitalise.
   if (!greeting) away = away[0]!.toUpperCase() + away.slice(1);
-  const signature = rng.chance(0.3) ? `${name}\n${faker.person.jobTitle()}` : name.split(' ')[0]!;
+  const signature = rng.chance(0.3) ? `${name}\n${jobTitle(rng)}` : name.split(' ')[0]!;
   const body = [
     greeting,
     away,

@@ -1,4 +1,4 @@
-import { originalHeaders, renderOriginal } from '../../generate/original.js';
+import { originalHeaderBlock, renderOriginal } from '../../generate/original.js';
 import { type HeaderList, renderHeaders, rfc5322Date } from '../../mime/headers.js';
 import type { DsnInput } from './types.js';
 
@@ -22,7 +22,7 @@ export function returnedOriginal(input: DsnInput): { type: string; body: string 
   const { message: msg, fake } = input;
   return input.returned === 'full'
     ? { type: 'message/rfc822', body: renderOriginal(msg, fake) }
-    : { type: 'text/rfc822-headers', body: renderHeaders(originalHeaders(msg, fake)) };
+    : { type: 'text/rfc822-headers', body: originalHeaderBlock(msg, fake) };
 }
 
 /** A dotted-quad in a public-looking range, for MTA hosts in Received lines. */

@@ -1,7 +1,7 @@
-import { originalHeaders } from '../../generate/original.js';
+import { originalHeaderBlock } from '../../generate/original.js';
 import { reply, replyOneLine } from '../../generate/reply.js';
 import { quotedPrintable } from '../../mime/body.js';
-import { encodeWords, renderHeaders, rfc5322Date } from '../../mime/headers.js';
+import { encodeWords, rfc5322Date } from '../../mime/headers.js';
 import { multipartBody, renderMessage } from '../../mime/multipart.js';
 import { bounceReceived, returnedOriginal } from './common.js';
 import type { DiagnosisContext, DsnDiagnosis, DsnInput, DsnReason, DsnStyle } from './types.js';
@@ -53,7 +53,7 @@ export const exchangeStyle: DsnStyle = {
     const { fake, message: msg, diagnosis: d, reportingHost: host } = input;
     const [outer, alt] = [guid(input), guid(input)];
     const line = `#${replyOneLine(d.reply!)} ##`;
-    const headers = renderHeaders(originalHeaders(msg, fake));
+    const headers = originalHeaderBlock(msg, fake);
     const text =
       `Delivery has failed to these recipients or groups:\r\n\r\n` +
       `${msg.recipient}<mailto:${msg.recipient}>\r\n${friendly(d.status)}\r\n\r\n\r\n\r\n\r\n\r\n` +

@@ -1,6 +1,7 @@
 import { reply, replyWire } from '../../generate/reply.js';
 import { rfc5322Date } from '../../mime/headers.js';
 import { multipartBody } from '../../mime/multipart.js';
+import { randomBase64 } from '../../random/rng.js';
 import { bounceReceived, renderReport, returnedOriginal } from './common.js';
 import type { DiagnosisContext, DsnDiagnosis, DsnInput, DsnReason, DsnStyle } from './types.js';
 
@@ -151,7 +152,7 @@ export const gmailStyle: DsnStyle = {
       { headers: [['Content-Type', 'message/delivery-status']], body: status },
       { headers: [['Content-Type', original.type]], body: original.body },
     ]);
-    const state = Buffer.from(fake.rng.hex(64), 'hex').toString('base64').replace(/=+$/, '');
+    const state = randomBase64(fake.rng, 32).replace(/=+$/, '');
     return renderReport(
       [
         ['Return-Path', '<>'],

@@ -1,7 +1,6 @@
-import { originalHeaders, renderOriginal } from '../../generate/original.js';
+import { originalHeaderBlock, renderOriginal } from '../../generate/original.js';
 import { replyOneLine } from '../../generate/reply.js';
 import { wrapText } from '../../mime/body.js';
-import { renderHeaders } from '../../mime/headers.js';
 import { multipartBody, renderMessage } from '../../mime/multipart.js';
 import { bounceReceived, dsnDateParts } from './common.js';
 import type { DsnInput, DsnStyle } from './types.js';
@@ -47,7 +46,7 @@ export const postfixStyle: DsnStyle = {
         : {
             type: 'text/rfc822-headers',
             desc: 'Undelivered Message Headers',
-            body: renderHeaders(originalHeaders(msg, fake)),
+            body: originalHeaderBlock(msg, fake),
           };
     const body = multipartBody(
       boundary,

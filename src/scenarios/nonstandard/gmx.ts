@@ -1,5 +1,5 @@
-import { originalHeaders } from '../../generate/original.js';
-import { renderHeaders, rfc5322Date } from '../../mime/headers.js';
+import { originalHeaderBlock } from '../../generate/original.js';
+import { rfc5322Date } from '../../mime/headers.js';
 import { renderMessage } from '../../mime/multipart.js';
 import { arrivalReceived, storeReply } from './common.js';
 import type { NonstandardInput, NonstandardStyle } from './types.js';
@@ -33,7 +33,7 @@ export const gmxStyle: NonstandardStyle = {
       `host: ${nextHop}\r\n` +
       `${r.extended} ${r.lines.join(' ')}\r\n\r\n\r\n` +
       '--- The header of the original message is following. ---\r\n\r\n' +
-      renderHeaders(originalHeaders(msg, fake));
+      originalHeaderBlock(msg, fake);
     return renderMessage(
       [
         ['Return-Path', '<>'],

@@ -1,0 +1,161 @@
+import type { Payload } from './dialect.js';
+
+/**
+ * application/x-www-form-urlencoded straight into bytes. A bounce's `mime`
+ * field is kilobytes of text; encodeURIComponent plus two regex passes
+ * (space to `+`, then `!'()*`) and a final string-to-Buffer copy took a
+ * quarter of the time to make a DSN call. Here each value is written as
+ * UTF-8 into a reused buffer (native, near memcpy speed) and one loop over
+ * those bytes writes the escaped form into another: the same bytes as
+ * before, about three times faster than looping over the string itself.
+ */
+
+/** RFC 3986 unreserved bytes (A-Z a-z 0-9 - . _ ~) pass through; everything else is escaped. */
+const KEEP = new Uint8Array(256);
+for (let c = 0; c < 128; c++) KEEP[c] = /[A-Za-z0-9\-._~]/.test(String.fromCharCode(c)) ? 1 : 0;
+/** The two hex digits of `%XX` per byte value. */
+const HIGH = new Uint8Array(256);
+const LOW = new Uint8Array(256);
+for (let b = 0; b < 256; b++) {
+  HIGH[b] = '0123456789ABCDEF'.charCodeAt(b >> 4);
+  LOW[b] = '0123456789ABCDEF'.charCodeAt(b & 15);
+}
+const SPACE = 0x20;
+const PLUS = 0x2b;
+const PERCENT = 0x25;
+const AMPERSAND = 0x26;
+
+/**
+ * Scratch space reused by every call (a value or body too big for it gets
+ * buffers of its own). Constant bindings: V8 then keeps the loop below
+ * tight, ~30% faster than with reassignable ones.
+ */
+const UTF8 = Buffer.allocUnsafeSlow(64 * 1024);
+const ESCAPED = Buffer.allocUnsafeSlow(192 * 1024);
+
+/**
+ * A body whose worst case fits 64 KiB (a DSN call's is ~50 KiB) is written
+ * straight into a shared slab and handed out as a view of it, as Node's own
+ * Buffer pool does: no copy, which was a fifth of the cost of encoding a
+ * failure call. A slab is freed once no body in it is referenced. Whoever
+ * posts a body to another thread must copy it: structured clone sends the
+ * whole slab.
+ */
+const SLAB_SIZE = 256 * 1024;
+const SLAB_BODY_MAX = 64 * 1024;
+let slab = Buffer.allocUnsafeSlow(SLAB_SIZE);
+let slabUsed = 0;
+
+/** `bytes[0, n)` form-escaped into `out` from `pos`; returns the new position. */
+function escapeInto(bytes: Buffer, n: number, out: Buffer, pos: number): number {
+  for (let i = 0; i < n; i++) {
+    const b = bytes[i]!;
+    if (KEEP[b] === 1) {
+      out[pos++] = b;
+    } else if (b === SPACE) {
+      out[pos++] = PLUS;
+    } else {
+      out[pos] = PERCENT;
+      out[pos + 1] = HIGH[b]!;
+      out[pos + 2] = LOW[b]!;
+      pos += 3;
+    }
+  }
+  return pos;
+}
+
+/**
+ * Below this length a value is escaped from its UTF-16 units directly: the
+ * native UTF-8 write costs more per call than the JS loop per character.
+ */
+const SHORT = 256;
+
+/** ASCII `text` escaped into `out` from `pos`; -1 at the first non-ASCII unit. */
+function escapeAscii(text: string, out: Buffer, pos: number): number {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x80) return -1;
+    if (KEEP[c] === 1) {
+      out[pos++] = c;
+    } else if (c === SPACE) {
+      out[pos++] = PLUS;
+    } else {
+      out[pos] = PERCENT;
+      out[pos + 1] = HIGH[c]!;
+      out[pos + 2] = LOW[c]!;
+      pos += 3;
+    }
+  }
+  return pos;
+}
+
+const BRACKETS = Buffer.from('[]', 'latin1');
+const EQUALS = 0x3d;
+
+/** `&name=value`, or `&name[]=value` for an array item (no `&` at `start`); returns the new position. */
+function writeField(
+  out: Buffer,
+  start: number,
+  pos: number,
+  name: string,
+  item: boolean,
+  text: string,
+): number {
+  if (pos > start) out[pos++] = AMPERSAND;
+  for (let i = 0; i < name.length; i++) out[pos++] = name.charCodeAt(i);
+  if (item) {
+    out[pos++] = BRACKETS[0]!;
+    out[pos++] = BRACKETS[1]!;
+  }
+  out[pos++] = EQUALS;
+  if (text.length < SHORT) {
+    const end = escapeAscii(text, out, pos);
+    if (end >= 0) return end;
+  }
+  if (text.length * 3 <= UTF8.length) return escapeInto(UTF8, UTF8.write(text, 0, 'utf8'), out, pos);
+  const bytes = Buffer.from(text, 'utf8');
+  return escapeInto(bytes, bytes.length, out, pos);
+}
+
+/**
+ * PHP-convention form encoding: arrays one item per `name[]=` key, so
+ * `$_POST['tags']` arrives as an array. RFC 3986 unreserved kept, space as
+ * `+`, everything else percent-encoded UTF-8 (a lone surrogate as U+FFFD).
+ * Field names are ASCII and written as they are.
+ */
+export function formEncodeBuffer(payload: Payload): Buffer {
+  // Worst case: a UTF-16 unit is 3 UTF-8 bytes, each written as `%XX`.
+  let bound = 0;
+  for (const [name, value] of payload) {
+    if (typeof value === 'string') bound += name.length + 2 + value.length * 9;
+    else if (typeof value === 'number') bound += name.length + 2 + 32;
+    else for (const item of value) bound += name.length + 4 + item.length * 9;
+  }
+  let out: Buffer;
+  let start = 0;
+  if (bound <= SLAB_BODY_MAX) {
+    if (slabUsed + bound > SLAB_SIZE) {
+      slab = Buffer.allocUnsafeSlow(SLAB_SIZE);
+      slabUsed = 0;
+    }
+    out = slab;
+    start = slabUsed;
+  } else {
+    out = bound <= ESCAPED.length ? ESCAPED : Buffer.allocUnsafeSlow(bound);
+  }
+  let pos = start;
+  for (const [name, value] of payload) {
+    if (typeof value === 'string') pos = writeField(out, start, pos, name, false, value);
+    else if (typeof value === 'number') pos = writeField(out, start, pos, name, false, String(value));
+    else for (const item of value) pos = writeField(out, start, pos, name, true, item);
+  }
+  if (out === slab) {
+    slabUsed = (pos + 7) & ~7; // the next body starts 8-byte aligned, as in Node's pool
+    return slab.subarray(start, pos);
+  }
+  if (out !== ESCAPED) return out.subarray(0, pos);
+  // The scratch is reused by the next call: the caller gets a copy.
+  const body = Buffer.allocUnsafe(pos);
+  out.copy(body, 0, 0, pos);
+  return body;
+}

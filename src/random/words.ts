@@ -1,0 +1,158 @@
+import { faker } from '@faker-js/faker/locale/en';
+import { type Rng, WeightedTable } from './rng.js';
+
+/**
+ * Names and words from faker's English locale, read once at start-up and
+ * picked with our own Rng. Faker's API cost ~100 µs an event (template
+ * parsing, helpers.multiple, a randomizer call per draw): most of the
+ * generation time. Only the English locale module is loaded (the package's
+ * main entry evaluates every locale: ~40 MB of RSS). The distributions follow
+ * faker's own, noted per table.
+ */
+const defs = faker.rawDefinitions;
+
+/** A non-empty list of strings from the locale, or a clear error if faker's layout moved. */
+function table(list: unknown, what: string): readonly string[] {
+  if (!Array.isArray(list) || list.length === 0 || !list.every((s) => typeof s === 'string'))
+    throw new Error(`faker's en locale has no ${what}`);
+  return list;
+}
+
+/**
+ * First names: faker picks a sex, then mostly (~89%) that sex's list, else
+ * the gender-neutral one. One pool of all three is the same picture (the
+ * neutral names a little rarer, 7%).
+ */
+const FIRST_NAMES: readonly string[] = [
+  ...new Set([
+    ...table(defs.person?.first_name?.female, 'female first names'),
+    ...table(defs.person?.first_name?.male, 'male first names'),
+    ...table(defs.person?.first_name?.generic, 'generic first names'),
+  ]),
+];
+const LAST_NAMES = table(defs.person?.last_name?.generic, 'last names');
+
+/** What is left of a name in an address: ASCII letters and digits, lower case. */
+const addressForm = (name: string): string =>
+  name
+    .normalize('NFKD')
+    .replace(/[^A-Za-z0-9]/g, '')
+    .toLowerCase();
+const FIRST_ADDRESS = FIRST_NAMES.map(addressForm);
+const LAST_ADDRESS = LAST_NAMES.map(addressForm);
+/** A name as words of a domain label (`O'Hara` → `o`, `hara`). */
+const labelWords = (name: string): string[] =>
+  name
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean);
+const LAST_LABEL = LAST_NAMES.map(labelWords);
+/** Legal forms as one label word: `LLC` → `llc`, `and Sons` → `andsons` (not a dangling `and`). */
+const LEGAL_LABEL = table(defs.company?.legal_entity_type, 'legal entity types').map((form) => [
+  labelWords(form).join(''),
+]);
+
+const LOREM = table(defs.lorem?.word, 'lorem words');
+const LOREM_CAPITAL = LOREM.map((w) => w.charAt(0).toUpperCase() + w.slice(1));
+
+const CATCH_ADJECTIVES = table(defs.company?.adjective, 'catch phrase adjectives');
+const CATCH_DESCRIPTORS = table(defs.company?.descriptor, 'catch phrase descriptors');
+const CATCH_NOUNS = table(defs.company?.noun, 'catch phrase nouns');
+const PRODUCTS = table(defs.commerce?.product_name?.product, 'products');
+const PRODUCT_ADJECTIVES = table(defs.commerce?.product_name?.adjective, 'product adjectives');
+const JOB_DESCRIPTORS = table(defs.person?.job_descriptor, 'job descriptors');
+const JOB_AREAS = table(defs.person?.job_area, 'job areas');
+const JOB_TYPES = table(defs.person?.job_type, 'job types');
+
+/** A person's name, and its letters as they go into an address. */
+export interface PersonName {
+  first: string;
+  last: string;
+  /** `first` reduced to [a-z0-9] (may be empty). */
+  firstAddress: string;
+  lastAddress: string;
+}
+
+/** Faker writes 5% of last names double-barrelled (`Smith-Jones`). */
+const DOUBLE_BARRELLED = 0.05;
+
+export function personName(rng: Rng): PersonName {
+  const f = Math.floor(rng.next() * FIRST_NAMES.length);
+  const l = Math.floor(rng.next() * LAST_NAMES.length);
+  if (rng.next() >= DOUBLE_BARRELLED) {
+    return {
+      first: FIRST_NAMES[f]!,
+      last: LAST_NAMES[l]!,
+      firstAddress: FIRST_ADDRESS[f]!,
+      lastAddress: LAST_ADDRESS[l]!,
+    };
+  }
+  const l2 = Math.floor(rng.next() * LAST_NAMES.length);
+  return {
+    first: FIRST_NAMES[f]!,
+    last: `${LAST_NAMES[l]}-${LAST_NAMES[l2]}`,
+    firstAddress: FIRST_ADDRESS[f]!,
+    lastAddress: LAST_ADDRESS[l]! + LAST_ADDRESS[l2]!,
+  };
+}
+
+/**
+ * The first two words of a faker company name (`Smith - Jones`, `Smith LLC`,
+ * `Smith, Jones and Brown`, equally likely; 5% of last names double-barrelled),
+ * as a domain label: `smith-jones`, `smith-llc`. Only what the label shows is
+ * drawn.
+ */
+export function companyLabel(rng: Rng): string {
+  const pattern = Math.floor(rng.next() * 3);
+  const first = LAST_LABEL[Math.floor(rng.next() * LAST_LABEL.length)]!;
+  if (first.length >= 2) return `${first[0]}-${first[1]}`;
+  // A double-barrelled first name shows its second half next.
+  const second =
+    pattern === 1 && rng.next() >= DOUBLE_BARRELLED
+      ? LEGAL_LABEL[Math.floor(rng.next() * LEGAL_LABEL.length)]!
+      : LAST_LABEL[Math.floor(rng.next() * LAST_LABEL.length)]!;
+  return `${first[0]}-${second[0]}`;
+}
+
+/** faker.lorem.sentence(): 3 to 10 words, the first capitalised, a full stop. */
+function sentence(rng: Rng): string {
+  const words = 3 + Math.floor(rng.next() * 8);
+  let out = LOREM_CAPITAL[Math.floor(rng.next() * LOREM.length)]!;
+  for (let i = 1; i < words; i++) out += ` ${LOREM[Math.floor(rng.next() * LOREM.length)]}`;
+  return `${out}.`;
+}
+
+/** faker.lorem.paragraph(n): n sentences. */
+export function loremParagraph(rng: Rng, sentences: number): string {
+  let out = sentence(rng);
+  for (let i = 1; i < sentences; i++) out += ` ${sentence(rng)}`;
+  return out;
+}
+
+/** faker.company.catchPhrase(): `Robust bifurcated framework`. */
+export function catchPhrase(rng: Rng): string {
+  return `${rng.pick(CATCH_ADJECTIVES)} ${rng.pick(CATCH_DESCRIPTORS)} ${rng.pick(CATCH_NOUNS)}`;
+}
+
+/** faker.commerce.productAdjective() and product(): `Rustic`, `Chair`. */
+export function productAdjective(rng: Rng): string {
+  return rng.pick(PRODUCT_ADJECTIVES);
+}
+export function product(rng: Rng): string {
+  return rng.pick(PRODUCTS);
+}
+
+/** faker.person.jobTitle(): `Senior Marketing Liaison`. */
+export function jobTitle(rng: Rng): string {
+  return `${rng.pick(JOB_DESCRIPTORS)} ${rng.pick(JOB_AREAS)} ${rng.pick(JOB_TYPES)}`;
+}
+
+/** Top-level domains of company domains, by rough share among SMTPeter's recipients. */
+export const COMPANY_TLDS = new WeightedTable<string>([
+  ['com', 60],
+  ['net', 10],
+  ['org', 8],
+  ['nl', 8],
+  ['de', 8],
+  ['fr', 6],
+]);
