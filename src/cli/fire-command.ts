@@ -9,9 +9,10 @@ import { isValidTag } from '../generate/message.js';
 import { type CallResult, type DroppedCall, RunMetrics } from '../metrics/run-metrics.js';
 import { evaluate, parseThreshold } from '../metrics/thresholds.js';
 import { UsageError } from '../model/errors.js';
-import { CALL_TYPES, type CallType, type SimCall } from '../model/events.js';
+import { CALL_TYPES, type CallType } from '../model/events.js';
 import { systemClock } from '../model/time.js';
 import { constantPacer, parseRate, parseStages, stagesPacer } from '../pace/pacer.js';
+import { PreciseSleeper } from '../pace/precise-sleep.js';
 import { seedFromString } from '../random/rng.js';
 import { type Receiver, startReceiver } from '../receive/server.js';
 import { colourFor } from '../report/colour.js';
@@ -24,9 +25,9 @@ import {
 } from '../report/fire-report.js';
 import { startLive } from '../report/live.js';
 import { RequestLog } from '../report/request-log.js';
+import { BuildPool } from '../run/build-pool.js';
 import { type FireSummary, fire, type LoadModel } from '../run/fire.js';
 import { buildRequest, renderRequest, type Targets, targetFor } from '../run/request.js';
-import { SignPool } from '../run/sign-pool.js';
 import { SCENARIOS } from '../scenarios/catalogue.js';
 import { HttpClient } from '../transport/http.js';
 import { byteSize, duration, header, httpUrl, oneOf, positiveInt, readableFile } from './flags.js';
@@ -74,6 +75,7 @@ export interface FireFlags {
   grace?: string;
   quiet?: boolean;
   signWorkers?: string;
+  workers?: string;
 }
 
 /** Runs larger than this print no line per call and keep no per-call results. */
@@ -119,8 +121,7 @@ export async function fireCommand(flags: FireFlags): Promise<number> {
     return parsed;
   });
   const graceMs = flags.grace ? duration('--grace', flags.grace) : 5000;
-  const signWorkersFlag =
-    flags.signWorkers !== undefined ? nonNegativeInt('--sign-workers', flags.signWorkers) : undefined;
+  const workersFlag = buildWorkersFlag(flags);
   const timeoutMs = flags.timeout ? duration('--timeout', flags.timeout) : 10_000;
   if (flags.ca) readableFile('--ca', flags.ca);
   const tags = settings.value<string[]>('tags');
@@ -155,9 +156,8 @@ export async function fireCommand(flags: FireFlags): Promise<number> {
         `--time: expected an ISO date such as 2026-11-23T10:00:00Z or 'now', got '${flags.time}'`,
       );
   }
-  const generator = new EventGenerator({
+  const generateOptions: Omit<GenerateOptions, 'clock'> = {
     seed,
-    clock: eventClock(base, systemClock),
     ...(type ? { type } : {}),
     ...(flags.scenario ? { scenario: flags.scenario } : {}),
     ...(flags.style ? { style: flags.style } : {}),
@@ -166,7 +166,8 @@ export async function fireCommand(flags: FireFlags): Promise<number> {
     ...(tags ? { tags } : {}),
     ...(mix ? { mix } : {}),
     ...(flags.attachmentSize ? { attachmentBytes: byteSize('--attachment-size', flags.attachmentSize) } : {}),
-  });
+  };
+  const generator = new EventGenerator({ ...generateOptions, clock: eventClock(base, systemClock) });
   const { signing, publicKey, notice } = resolveSigning(
     settings,
     dialect,
@@ -220,10 +221,22 @@ export async function fireCommand(flags: FireFlags): Promise<number> {
     ...(flags.insecure ? { insecure: true } : {}),
     ...(flags.ca ? { caFile: flags.ca } : {}),
   });
-  const signWorkers = signing
-    ? (signWorkersFlag ?? (load.planned > CHATTY_LIMIT ? Math.min(availableParallelism(), 8) : 0))
-    : 0;
-  const pool = signing && signWorkers > 0 ? new SignPool(signWorkers, signing, requestOptions) : undefined;
+  const workers = workersFlag ?? defaultBuildWorkers(load.planned, signing !== undefined);
+  const pool =
+    workers > 0
+      ? new BuildPool(workers, {
+          generate: generateOptions,
+          clockBase: base,
+          request: requestOptions,
+          targets,
+          // An open run builds ~20 ms of its schedule per job and keeps ~100 ms ahead: event
+          // times and Dates stay close to the send, and a worker descheduled a while costs no lag.
+          ...(load.model.kind === 'open' && load.targetRate
+            ? { maxJobSize: Math.ceil(load.targetRate / 50), minAhead: Math.ceil(load.targetRate / 10) }
+            : {}),
+        })
+      : undefined;
+  const sleeper = load.model.kind === 'open' ? new PreciseSleeper() : undefined;
   const stop = new AbortController();
   let signals = 0;
   const onSignal = (): void => {
@@ -234,6 +247,15 @@ export async function fireCommand(flags: FireFlags): Promise<number> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   const results: CallResult[] = [];
+  // Worker start-up (modules, first calls) is not part of the run.
+  try {
+    await pool?.ready();
+  } catch (e) {
+    await pool?.close();
+    await http.close();
+    await receiver?.close();
+    throw e;
+  }
   const metrics = new RunMetrics(Date.now());
   const now = (): number => performance.timeOrigin + performance.now();
   const live = flags.json ? { stop: () => {} } : startLive(err, () => metrics, now, load.planned);
@@ -241,7 +263,7 @@ export async function fireCommand(flags: FireFlags): Promise<number> {
     const summary = await fire(
       {
         ...requestOptions,
-        calls: generator.calls(),
+        calls: pool ?? generator.calls(),
         targets,
         model: load.model,
         ...(Number.isFinite(load.count) ? { count: load.count } : {}),
@@ -252,9 +274,9 @@ export async function fireCommand(flags: FireFlags): Promise<number> {
         http,
         now,
         sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+        ...(sleeper ? { preciseSleep: (ms: number) => sleeper.sleep(ms) } : {}),
         signal: stop.signal,
         metrics,
-        ...(pool ? { build: (call: SimCall, url: URL) => pool.build(call, url) } : {}),
         onResult: (r) => {
           log?.result(r);
           if (chatty || (flags.json && load.planned <= CHATTY_LIMIT && !load.timed)) results.push(r);
@@ -271,12 +293,13 @@ export async function fireCommand(flags: FireFlags): Promise<number> {
     const extras: ReportExtras = {
       ...(evaluated ? { thresholds: evaluated } : {}),
       ...(load.model.kind === 'open' && load.targetRate ? { targetRate: load.targetRate } : {}),
-      ...(pool ? { signWorkers: pool.size } : {}),
+      ...(pool && signing ? { signWorkers: pool.size } : {}),
     };
-    const limited = signingLimit(summary, pool, load.targetRate);
+    const limited = signing ? signingLimit(summary, pool, load.targetRate) : undefined;
     if (limited) extras.signingLimited = limited;
     else {
-      const behind = scheduleBehind(summary);
+      const behind =
+        (signing ? undefined : buildersLimit(summary, pool, load.targetRate)) ?? scheduleBehind(summary);
       if (behind) extras.generatorLimited = behind;
     }
     const json = summaryJson(summary, flags.json && results.length ? results : undefined, extras);
@@ -294,6 +317,7 @@ export async function fireCommand(flags: FireFlags): Promise<number> {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     await pool?.close();
+    await sleeper?.close();
     await http.close();
     await receiver?.close();
   }
@@ -414,8 +438,12 @@ function scheduleBehind(s: FireSummary): string | undefined {
   return `calls started late (schedule lag p50 ${lag.p50}ms, p99 ${lag.p99}ms): this machine could not generate and send at the target rate; the latency from the intended send includes that lag`;
 }
 
-/** Say so when signing, not the receiver, set the pace. */
-function signingLimit(s: FireSummary, pool: SignPool | undefined, targetRate?: number): string | undefined {
+/** Build workers busy most of the run while the run fell behind: how busy, and what they could do at most. */
+function poolLimit(
+  s: FireSummary,
+  pool: BuildPool | undefined,
+  targetRate?: number,
+): { busy: number; perSecond: number } | undefined {
   if (!pool || s.durationMs <= 0) return undefined;
   const busy = pool.busyMs / (s.durationMs * pool.size);
   const behind =
@@ -423,9 +451,42 @@ function signingLimit(s: FireSummary, pool: SignPool | undefined, targetRate?: n
     s.metrics.dropped > 0 ||
     (targetRate !== undefined && (s.metrics.sent * 1000) / s.durationMs < targetRate * 0.97);
   if (busy < 0.85 || !behind) return undefined;
-  return `${pool.size} signing worker(s) busy ${(busy * 100).toFixed(0)}% of the run (~${Math.round(
-    (pool.size * 1000 * s.metrics.sent) / Math.max(1, pool.busyMs),
-  )} signatures/s at most); add cores or --no-sign`;
+  return { busy, perSecond: Math.round((pool.size * 1000 * pool.built) / Math.max(1, pool.busyMs)) };
+}
+
+/** Say so when signing, not the receiver, set the pace. */
+function signingLimit(s: FireSummary, pool: BuildPool | undefined, targetRate?: number): string | undefined {
+  const limit = poolLimit(s, pool, targetRate);
+  if (!limit) return undefined;
+  return `${pool!.size} signing worker(s) busy ${(limit.busy * 100).toFixed(0)}% of the run (~${limit.perSecond} signatures/s at most); add cores or --no-sign`;
+}
+
+/** Say so when building calls (generation, encoding), not the receiver, set the pace. */
+function buildersLimit(s: FireSummary, pool: BuildPool | undefined, targetRate?: number): string | undefined {
+  const limit = poolLimit(s, pool, targetRate);
+  if (!limit) return undefined;
+  return `${pool!.size} build worker(s) busy ${(limit.busy * 100).toFixed(0)}% of the run generating and encoding calls (~${limit.perSecond} calls/s at most); add cores or --workers`;
+}
+
+/** --workers, or its older name --sign-workers. */
+function buildWorkersFlag(flags: FireFlags): number | undefined {
+  const workers = flags.workers !== undefined ? nonNegativeInt('--workers', flags.workers) : undefined;
+  const sign =
+    flags.signWorkers !== undefined ? nonNegativeInt('--sign-workers', flags.signWorkers) : undefined;
+  if (workers !== undefined && sign !== undefined && workers !== sign)
+    throw new UsageError('--sign-workers: is the older name of --workers; give one');
+  return workers ?? sign;
+}
+
+/**
+ * Runs over 1000 calls build them on worker threads: signed, one per core
+ * (RSA signing is the cost); unsigned, one per core but one (the main
+ * thread sends, and needs a core of its own).
+ */
+function defaultBuildWorkers(planned: number, signed: boolean): number {
+  if (planned <= CHATTY_LIMIT) return 0;
+  const cores = availableParallelism();
+  return signed ? Math.min(cores, 8) : Math.max(1, Math.min(cores - 1, 8));
 }
 
 function targetForOrFail(type: CallType, targets: Targets, allowEmbedded = false): URL {

@@ -59,9 +59,10 @@ export function buildProgram(): Command {
     .option('--grace <duration>', 'on SIGINT/SIGTERM wait this long for requests in flight', '5s')
     .option('-q, --quiet', 'no line per call')
     .option(
-      '--sign-workers <n>',
-      'worker threads that sign (default: cores for runs over 1000 calls; 0 = main thread)',
+      '--workers <n>',
+      'worker threads that generate, encode and sign calls (default for runs over 1000 calls: cores, or cores − 1 unsigned; 0 = main thread)',
     )
+    .option('--sign-workers <n>', 'older name of --workers')
     .option('--seed <seed>', 'reproduce the same events byte for byte')
     .option('--time <iso|now>', 'event time of the first call (default: now; fixed when --seed is given)')
     .option('--tag <tag>', 'tag of the message (repeatable)', collect)

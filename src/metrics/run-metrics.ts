@@ -93,7 +93,11 @@ export class RunMetrics {
 
   record(result: CallResult): void {
     this.sent++;
-    const url = this.byUrl.get(result.url) ?? { sent: 0, ok: 0 };
+    let url = this.byUrl.get(result.url);
+    if (url === undefined) {
+      url = { sent: 0, ok: 0 };
+      this.byUrl.set(result.url, url);
+    }
     url.sent++;
     if (result.status !== undefined) {
       this.byStatus.set(result.status, (this.byStatus.get(result.status) ?? 0) + 1);
@@ -104,7 +108,6 @@ export class RunMetrics {
     } else if (result.errorKind) {
       this.byError.set(result.errorKind, (this.byError.get(result.errorKind) ?? 0) + 1);
     }
-    this.byUrl.set(result.url, url);
     this.byType.set(result.type, (this.byType.get(result.type) ?? 0) + 1);
     this.byScenario.set(result.scenario, (this.byScenario.get(result.scenario) ?? 0) + 1);
     const lag = Math.max(0, result.sentAt - result.intendedAt);

@@ -3,6 +3,7 @@ import type { SimCall } from '../model/events.js';
 import type { Pacer } from '../pace/pacer.js';
 import type { HttpClient } from '../transport/http.js';
 import { type BuiltRequest, buildRequest, type RequestOptions, type Targets, targetFor } from './request.js';
+import { type CallInfo, type CallSource, isPrepared, iterableSource, type PreparedCall } from './source.js';
 
 /**
  * Open model: calls are due on the pacer's schedule whatever the receiver
@@ -15,8 +16,11 @@ export type LoadModel =
   | { kind: 'closed'; concurrency: number };
 
 export interface FireOptions extends RequestOptions {
-  /** Read lazily, one call per send: an endless generator is fine. */
-  calls: Iterable<SimCall>;
+  /**
+   * Read lazily, one call per send: an endless generator is fine. A source
+   * may answer later, and may give calls whose request is already built.
+   */
+  calls: Iterable<SimCall> | CallSource;
   targets: Targets;
   model: LoadModel;
   /** Calls at most (default: unbounded; then `durationMs` or the pacer must end the run). */
@@ -32,7 +36,13 @@ export interface FireDeps {
   /** Wall clock, ms since the epoch (fractional is fine). */
   now: () => number;
   sleep: (ms: number) => Promise<void>;
-  onResult?: (result: CallResult, call: SimCall) => void;
+  /**
+   * A sleep that keeps sub-millisecond time (the open model waits for each
+   * call's due time with it). Default: `sleep` for a millisecond or more,
+   * else a turn of the event loop.
+   */
+  preciseSleep?: (ms: number) => Promise<void>;
+  onResult?: (result: CallResult, call: CallInfo) => void;
   onDropped?: (dropped: DroppedCall) => void;
   /** Aborted = stop starting calls (interrupt); in-flight ones get `graceMs`. */
   signal?: AbortSignal;
@@ -62,53 +72,56 @@ export interface FireSummary {
 export async function fire(options: FireOptions, deps: FireDeps): Promise<FireSummary> {
   const start = deps.now();
   const metrics = deps.metrics ?? new RunMetrics(start);
-  const iterator = options.calls[Symbol.iterator]();
+  const source = Symbol.iterator in options.calls ? iterableSource(options.calls) : options.calls;
   const build = deps.build ?? ((call: SimCall, url: URL) => buildRequest(call, url, options));
   const count = options.count ?? Number.POSITIVE_INFINITY;
   const endAt = start + (options.durationMs ?? Number.POSITIVE_INFINITY);
   const stopped = (): boolean => deps.signal?.aborted === true;
+  const { preciseSleep } = deps;
+  // Under ~0.1 ms a turn of the loop (sockets answered meanwhile) is as close as a thread wake-up gets.
+  const waitFor = (ms: number): Promise<void> =>
+    preciseSleep && ms >= 0.1 ? preciseSleep(ms) : ms >= 1 ? deps.sleep(ms) : yieldTurn();
 
   let inFlight = 0;
   let idle: (() => void) | undefined;
   let exhausted = false;
   let started = 0;
 
-  const nextCall = (): SimCall | undefined => {
+  type Call = SimCall | PreparedCall;
+  const noMore = (call: Call | undefined): Call | undefined => {
+    if (call === undefined) exhausted = true;
+    return call;
+  };
+  /** The next call; a promise only when the source has none ready yet. */
+  const nextCall = (): Call | undefined | Promise<Call | undefined> => {
     if (exhausted) return undefined;
-    const next = iterator.next();
-    if (next.done) {
-      exhausted = true;
-      return undefined;
-    }
-    return next.value;
+    const next = source.next();
+    return next instanceof Promise ? next.then(noMore) : noMore(next);
   };
 
   /** One call, start to finish; never rejects. */
-  const send = async (call: SimCall, index: number, intendedAt: number): Promise<void> => {
+  const send = async (call: Call, index: number, intendedAt: number): Promise<void> => {
     inFlight++;
     started++;
     let url: URL | undefined;
     let result: CallResult;
     try {
       url = targetFor(call, options.targets);
-      const req = await build(call, url);
+      const built = isPrepared(call) ? call.request : build(call, url);
+      // A request built on this thread goes out in the same turn (no await, no microtask).
+      const req = built instanceof Promise ? await built : built;
       const sentAt = deps.now();
       const res = await deps.http.post(url, req.headers, req.body);
-      result = {
-        ...base(call, index, url.href, intendedAt),
-        sentAt,
-        latencyMs: res.latencyMs,
-        ...(res.status !== undefined ? { status: res.status } : {}),
-        ...(res.errorKind ? { errorKind: res.errorKind, error: res.error ?? res.errorKind } : {}),
-      };
+      result = callResult(call, index, hrefOf(url), intendedAt, sentAt, res.latencyMs);
+      if (res.status !== undefined) result.status = res.status;
+      if (res.errorKind) {
+        result.errorKind = res.errorKind;
+        result.error = res.error ?? res.errorKind;
+      }
     } catch (err) {
-      result = {
-        ...base(call, index, url?.href ?? '', intendedAt),
-        sentAt: deps.now(),
-        latencyMs: 0,
-        errorKind: 'other',
-        error: (err as Error).message,
-      };
+      result = callResult(call, index, url ? hrefOf(url) : '', intendedAt, deps.now(), 0);
+      result.errorKind = 'other';
+      result.error = (err as Error).message;
     }
     metrics.record(result);
     deps.onResult?.(result, call);
@@ -128,7 +141,7 @@ export async function fire(options: FireOptions, deps: FireDeps): Promise<FireSu
     let n = 0;
     let burst = 0;
     /** A call generated ahead of its time (kept across drops: events are not wasted). */
-    let ready: SimCall | undefined;
+    let ready: Call | undefined;
     while (n < planned && !stopped() && !exhausted) {
       const intendedAt = start + pacer.dueAt(n);
       if (intendedAt < windowEnd && deps.now() >= windowEnd) {
@@ -144,11 +157,12 @@ export async function fire(options: FireOptions, deps: FireDeps): Promise<FireSu
         burst = 0;
         // Generate the next call while waiting, so its cost is not schedule lag.
         if (ready === undefined && !exhausted) {
-          ready = nextCall();
+          const next = nextCall();
+          ready = next instanceof Promise ? await next : next;
           wait = intendedAt - deps.now();
         }
         if (wait > 0) {
-          await (wait >= 1 ? deps.sleep(wait) : yieldTurn());
+          await waitFor(wait);
           continue;
         }
       }
@@ -157,8 +171,9 @@ export async function fire(options: FireOptions, deps: FireDeps): Promise<FireSu
         metrics.recordDropped(d);
         deps.onDropped?.(d);
       } else {
-        const call = ready ?? nextCall();
+        let call = ready ?? nextCall();
         ready = undefined;
+        if (call instanceof Promise) call = await call;
         if (!call) break;
         void send(call, n, intendedAt);
       }
@@ -171,9 +186,13 @@ export async function fire(options: FireOptions, deps: FireDeps): Promise<FireSu
     let next = 0;
     const worker = async (): Promise<void> => {
       while (next < count && !stopped() && deps.now() < endAt) {
-        const call = nextCall();
-        if (!call) return;
         const index = next++;
+        let call = nextCall();
+        if (call instanceof Promise) {
+          call = await call;
+          if (stopped() || deps.now() >= endAt) return;
+        }
+        if (!call) return;
         await send(call, index, deps.now());
       }
     };
@@ -215,7 +234,15 @@ export async function fire(options: FireOptions, deps: FireDeps): Promise<FireSu
   };
 }
 
-function base(call: SimCall, index: number, url: string, intendedAt: number) {
+/** A result with the fields every call has, in one shape (status or error added after). */
+function callResult(
+  call: CallInfo,
+  index: number,
+  url: string,
+  intendedAt: number,
+  sentAt: number,
+  latencyMs: number,
+): CallResult {
   return {
     index,
     id: call.event.id,
@@ -225,7 +252,20 @@ function base(call: SimCall, index: number, url: string, intendedAt: number) {
     recipient: call.event.recipient,
     url,
     intendedAt,
+    sentAt,
+    latencyMs,
   };
+}
+
+/** `url.href` builds a string on each read; targets are few, so remember it. */
+const hrefs = new WeakMap<URL, string>();
+function hrefOf(url: URL): string {
+  let href = hrefs.get(url);
+  if (href === undefined) {
+    href = url.href;
+    hrefs.set(url, href);
+  }
+  return href;
 }
 
 const yieldTurn = (): Promise<void> => new Promise((r) => setImmediate(r));

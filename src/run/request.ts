@@ -19,7 +19,7 @@ export interface Targets {
   bounceUrl?: URL;
 }
 
-export function targetFor(call: SimCall, targets: Targets): URL {
+export function targetFor(call: { event: { type: SimCall['event']['type'] } }, targets: Targets): URL {
   const specific = call.event.type === 'failure' ? targets.failureUrl : targets.bounceUrl;
   const url = specific ?? targets.url;
   if (!url) throw new Error(`no URL for ${call.event.type} calls`);
