@@ -63,8 +63,12 @@ export interface BuildPoolOptions {
   minAhead?: number;
 }
 
-/** Aim for jobs of about this much worker time: big enough that messages cost little, small enough to pace. */
-const JOB_MS = 4;
+/**
+ * Aim for jobs of about this much worker time: waking an idle thread costs
+ * tens of µs (more on a VM), so a job must be worth it; an open run caps
+ * jobs by its rate anyway (`maxJobSize`).
+ */
+const JOB_MS = 10;
 const FIRST_JOB_SIZE = 8;
 const CALL_FIELDS = 5;
 
