@@ -19,7 +19,10 @@ export class PreciseSleeper {
     const buffer = new SharedArrayBuffer(16);
     this.control = new Int32Array(buffer, 0, 2);
     this.deadline = new Float64Array(buffer, 8, 1);
-    this.worker = new Worker(new URL('./timer-worker.js', import.meta.url), { workerData: { buffer } });
+    this.worker = new Worker(new URL('./timer-worker.js', import.meta.url), {
+      workerData: { buffer },
+      execArgv: workerExecArgv(),
+    });
     this.worker.on('message', (seq: number) => {
       const p = this.pending;
       if (p && p.seq === seq) {
@@ -63,4 +66,15 @@ export class PreciseSleeper {
 
 function monotonicMs(): number {
   return Number(process.hrtime.bigint()) / 1e6;
+}
+
+/**
+ * The parent's Node flags for a worker, minus `--input-type` (a worker runs a
+ * file, and Node refuses that flag with one: `node --input-type=module -e`
+ * using this library would otherwise fail to start its workers).
+ */
+export function workerExecArgv(): string[] {
+  return process.execArgv.filter(
+    (a, i, all) => !a.startsWith('--input-type') && all[i - 1] !== '--input-type',
+  );
 }

@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { GenerateOptions } from '../generate/events.js';
 import type { CallType } from '../model/events.js';
+import { workerExecArgv } from '../pace/precise-sleep.js';
 import type { RequestOptions, Targets } from './request.js';
 import type { CallSource, PreparedCall } from './source.js';
 
@@ -123,7 +124,10 @@ export class BuildPool implements CallSource {
     });
     const init = workerInit(options);
     for (let i = 0; i < size; i++) {
-      const worker = new Worker(new URL('./build-worker.js', import.meta.url), { workerData: init });
+      const worker = new Worker(new URL('./build-worker.js', import.meta.url), {
+        workerData: init,
+        execArgv: workerExecArgv(),
+      });
       const slot = { worker, jobs: 0 };
       worker.on('message', (batch: BatchMessage) => {
         slot.jobs--;

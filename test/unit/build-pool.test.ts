@@ -1,8 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { EventGenerator, eventClock, type GenerateOptions, SEEDED_EPOCH } from '../../src/generate/events.js';
@@ -184,9 +182,10 @@ describe('build pool: calls built on worker threads', () => {
         targets: { url: new URL('http://127.0.0.1:9/') } });
       new PreciseSleeper();
     `;
-    const file = join(mkdtempSync(join(tmpdir(), 'smtpeter-sim-pool-')), 'close.mjs');
-    writeFileSync(file, script);
-    const child = spawn(process.execPath, [file], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // `--input-type=module -e`: workers must start there too (Node refuses that flag in a worker).
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => {
