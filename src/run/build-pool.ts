@@ -226,12 +226,17 @@ export class BuildPool implements CallSource {
     this.busyMs += batch.busyMs;
     this.built += batch.count;
     this.batches.set(batch.job, batch);
-    // Size later jobs to about JOB_MS of work (a moving average: one batch's time is noisy).
+    // Size later jobs to about JOB_MS of work. A batch's time is wall time: a worker that was
+    // descheduled looks slow, never fast. So the estimate drops at once to a faster batch and
+    // creeps up (10% a batch) on slower ones.
     if (batch.instances > 0 && batch.busyMs > 0) {
       const perInstance = batch.busyMs / batch.instances;
       this.msPerInstance =
-        this.msPerInstance === undefined ? perInstance : 0.8 * this.msPerInstance + 0.2 * perInstance;
-      this.jobSize = Math.max(1, Math.min(this.maxJobSize, Math.round(JOB_MS / this.msPerInstance)));
+        this.msPerInstance === undefined ? perInstance : Math.min(perInstance, this.msPerInstance * 1.1);
+      this.jobSize = Math.max(
+        Math.min(FIRST_JOB_SIZE, this.maxJobSize),
+        Math.min(this.maxJobSize, Math.round(JOB_MS / this.msPerInstance)),
+      );
     }
     while (this.waiters.length > 0 && !this.closed) {
       const call = this.take();
