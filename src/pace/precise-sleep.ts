@@ -22,6 +22,8 @@ export class PreciseSleeper {
     this.worker = new Worker(new URL('./timer-worker.js', import.meta.url), {
       workerData: { buffer },
       execArgv: workerExecArgv(),
+      // A loop over one shared buffer: the smallest heap will do.
+      resourceLimits: { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 16 },
     });
     this.worker.on('message', (seq: number) => {
       const p = this.pending;
