@@ -479,14 +479,15 @@ function buildWorkersFlag(flags: FireFlags): number | undefined {
 }
 
 /**
- * Runs over 1000 calls build them on worker threads: signed, one per core
- * (RSA signing is the cost); unsigned, one per core but one (the main
- * thread sends, and needs a core of its own).
+ * Runs over 1000 calls build them on worker threads. Signed: one per core
+ * (RSA signing is the cost). Unsigned: one per core but one (the main thread
+ * sends and needs a core of its own), two at most: one thread sending is
+ * the limit well before two building, and each worker costs ~50 MB.
  */
 function defaultBuildWorkers(planned: number, signed: boolean): number {
   if (planned <= CHATTY_LIMIT) return 0;
   const cores = availableParallelism();
-  return signed ? Math.min(cores, 8) : Math.max(1, Math.min(cores - 1, 8));
+  return signed ? Math.min(cores, 8) : Math.max(1, Math.min(cores - 1, 2));
 }
 
 function targetForOrFail(type: CallType, targets: Targets, allowEmbedded = false): URL {

@@ -60,7 +60,7 @@ export function buildProgram(): Command {
     .option('-q, --quiet', 'no line per call')
     .option(
       '--workers <n>',
-      'worker threads that generate, encode and sign calls (default for runs over 1000 calls: cores, or cores − 1 unsigned; 0 = main thread)',
+      'worker threads that generate, encode and sign calls (default for runs over 1000 calls: one per core signed, else cores − 1 up to 2; 0 = main thread)',
     )
     .option('--sign-workers <n>', 'older name of --workers')
     .option('--seed <seed>', 'reproduce the same events byte for byte')
