@@ -70,6 +70,8 @@ export interface BuildPoolOptions {
  * jobs by its rate anyway (`maxJobSize`).
  */
 const JOB_MS = 10;
+/** Body bytes per batch at most, roughly (a batch is one allocation, alive until read). */
+const BATCH_BYTES = 4 << 20;
 const FIRST_JOB_SIZE = 8;
 const CALL_FIELDS = 5;
 
@@ -96,6 +98,7 @@ export class BuildPool implements CallSource {
   private readonly maxJobSize: number;
   private jobSize = FIRST_JOB_SIZE;
   private msPerInstance: number | undefined;
+  private bytesPerInstance = 0;
   /** Next scenario instance to hand out, next job number to hand out. */
   private nextInstance = 0;
   private nextJob = 0;
@@ -235,10 +238,19 @@ export class BuildPool implements CallSource {
       const perInstance = batch.busyMs / batch.instances;
       this.msPerInstance =
         this.msPerInstance === undefined ? perInstance : Math.min(perInstance, this.msPerInstance * 1.1);
-      this.jobSize = Math.max(
+    }
+    // And to at most BATCH_BYTES of bodies (heavy bounces with attachments).
+    if (batch.instances > 0) {
+      const bytes = batch.bytes.byteLength / batch.instances;
+      this.bytesPerInstance = Math.max(bytes, 0.9 * this.bytesPerInstance);
+    }
+    if (this.msPerInstance !== undefined) {
+      const byTime = Math.max(
         Math.min(FIRST_JOB_SIZE, this.maxJobSize),
-        Math.min(this.maxJobSize, Math.round(JOB_MS / this.msPerInstance)),
+        Math.round(JOB_MS / this.msPerInstance),
       );
+      const byBytes = Math.floor(BATCH_BYTES / Math.max(1, this.bytesPerInstance));
+      this.jobSize = Math.max(1, Math.min(this.maxJobSize, byTime, byBytes));
     }
     while (this.waiters.length > 0 && !this.closed) {
       const call = this.take();
