@@ -247,19 +247,13 @@ export async function fireCommand(flags: FireFlags): Promise<number> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   const results: CallResult[] = [];
-  // Worker start-up (modules, first calls) is not part of the run.
+  let live = { stop: () => {} };
   try {
+    // Worker start-up (modules, first calls) is not part of the run.
     await pool?.ready();
-  } catch (e) {
-    await pool?.close();
-    await http.close();
-    await receiver?.close();
-    throw e;
-  }
-  const metrics = new RunMetrics(Date.now());
-  const now = (): number => performance.timeOrigin + performance.now();
-  const live = flags.json ? { stop: () => {} } : startLive(err, () => metrics, now, load.planned);
-  try {
+    const metrics = new RunMetrics(Date.now());
+    const now = (): number => performance.timeOrigin + performance.now();
+    if (!flags.json) live = startLive(err, () => metrics, now, load.planned);
     const summary = await fire(
       {
         ...requestOptions,
