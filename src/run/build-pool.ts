@@ -121,7 +121,8 @@ export class BuildPool implements CallSource {
     this.depth = 2 * size;
     this.minAhead = options.minAhead ?? 0;
     this.maxJobSize = Math.max(1, Math.floor(options.maxJobSize ?? 1024));
-    this.jobSize = Math.min(FIRST_JOB_SIZE, this.maxJobSize);
+    // The first jobs (before any timing) share out `minAhead` among `depth` jobs.
+    this.jobSize = Math.min(this.maxJobSize, Math.max(FIRST_JOB_SIZE, Math.ceil(this.minAhead / this.depth)));
     this.warmed = new Promise((r) => {
       this.warm = r;
     });
