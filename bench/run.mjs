@@ -265,9 +265,51 @@ async function signRate() {
   return (n * 1000) / (performance.now() - t0);
 }
 
+/**
+ * Signatures/s with `threads` worker threads signing at once, for 2 s: what
+ * the machine gives now (other load included), next to cores × one core.
+ */
+async function parallelSignRate(threads) {
+  const { Worker } = await import('node:worker_threads');
+  const script = `
+    const { parentPort, workerData } = require('node:worker_threads');
+    const { createPrivateKey, generateKeyPairSync } = require('node:crypto');
+    import(workerData.signer).then(({ signRequest }) => {
+      const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+      const body = Buffer.alloc(400, 'x');
+      const req = { method: 'POST', path: '/hooks/smtpeter', host: '127.0.0.1', contentType: 'application/x-www-form-urlencoded', body };
+      const opts = { privateKey, keyId: 'k', copernicaId: 'environment-1' };
+      parentPort.once('message', (until) => {
+        let n = 0;
+        while (Date.now() < until) { signRequest(req, opts); n++; }
+        parentPort.postMessage(n);
+      });
+      parentPort.postMessage('ready');
+    });`;
+  const signer = new URL(`file://${dist('sign/signer.js')}`).href;
+  const workers = Array.from(
+    { length: threads },
+    () => new Worker(script, { eval: true, workerData: { signer } }),
+  );
+  await Promise.all(workers.map((w) => new Promise((r) => w.once('message', r))));
+  const until = Date.now() + 2000;
+  const counts = await Promise.all(
+    workers.map(
+      (w) =>
+        new Promise((r) => {
+          w.once('message', r);
+          w.postMessage(until);
+        }),
+    ),
+  );
+  await Promise.all(workers.map((w) => w.terminate()));
+  return counts.reduce((a, b) => a + b, 0) / 2;
+}
+
 async function phaseB(receiver) {
   out(`(b) signed max req/s vs cores × RSA-2048 signatures/s (${CORES} cores)`);
   const perCore = await signRate();
+  const parallel = await parallelSignRate(CORES);
   const keyDir = join(TMP, 'keys');
   spawnSync(process.execPath, [BIN, 'keys', 'generate', '--out', keyDir], {
     env: { ...process.env, XDG_CONFIG_HOME: TMP },
@@ -291,9 +333,13 @@ async function phaseB(receiver) {
   out(
     `  fire signed (${report.signWorkers} sign workers)         ${fmt(report.rate)} req/s   ${ratio(report.rate, ceiling)} of ceiling  target ≥0.85× ${verdict(report.rate >= 0.85 * ceiling)}`,
   );
+  out(
+    `  RSA-2048 signatures/s, ${CORES} threads at once  ${fmt(parallel)}   (what this machine gave just before, other load included; fire/that ${ratio(report.rate, parallel)})`,
+  );
   if (report.signingLimited) out(`  report: signing limited the rate: ${report.signingLimited}`);
   figures.phases.b = {
     signPerCore: perCore,
+    signParallel: parallel,
     ceiling,
     signedRate: report.rate,
     ratio: report.rate / ceiling,
@@ -301,10 +347,46 @@ async function phaseB(receiver) {
   };
 }
 
+/**
+ * The floor under any schedule lag: a process that does nothing but wait for
+ * 1 ms-spaced deadlines with fire's precise sleeper, for 3 s. Its lag is the
+ * machine's (scheduler, other load), not fire's.
+ */
+async function schedulerFloor() {
+  const script = `
+    const { PreciseSleeper } = await import(${JSON.stringify(new URL(`file://${dist('pace/precise-sleep.js')}`).href)});
+    const s = new PreciseSleeper();
+    await s.sleep(50);
+    const lags = [];
+    const t0 = performance.now();
+    for (let n = 1; n <= 3000; n++) {
+      const due = t0 + n;
+      const wait = due - performance.now();
+      if (wait > 0) await s.sleep(wait);
+      lags.push(performance.now() - due);
+    }
+    await s.close();
+    lags.sort((a, b) => a - b);
+    process.stdout.write(JSON.stringify({ p50: lags[1500], p99: lags[2970], max: lags[2999] }));`;
+  const r = await run(process.execPath, ['--input-type=module', '-e', script], 30_000);
+  try {
+    return JSON.parse(r.stdout);
+  } catch {
+    return undefined;
+  }
+}
+
 async function phaseC(receiver) {
   out(`(c) rate accuracy, open model, ${SECONDS}s each, unsigned failures`);
   const mix = await failureMix();
   figures.phases.c = [];
+  const floor = await schedulerFloor();
+  if (floor) {
+    out(
+      `  scheduler floor (a process only sleeping to 1 ms deadlines, 3 s): lag p50 ${floor.p50.toFixed(3)} ms p99 ${floor.p99.toFixed(3)} ms max ${floor.max.toFixed(1)} ms`,
+    );
+    figures.phases.cFloor = floor;
+  }
   for (const rate of RATES) {
     const { report } = await fire([
       '--url',

@@ -9,9 +9,10 @@ import { isValidTag } from '../generate/message.js';
 import { type CallResult, type DroppedCall, RunMetrics, type UnsentCall } from '../metrics/run-metrics.js';
 import { evaluate, parseThreshold } from '../metrics/thresholds.js';
 import { UsageError } from '../model/errors.js';
-import { CALL_TYPES, type CallType, type SimCall } from '../model/events.js';
+import { CALL_TYPES, type CallType } from '../model/events.js';
 import { systemClock } from '../model/time.js';
 import { constantPacer, parseRate, parseStages, stagesPacer } from '../pace/pacer.js';
+import { PreciseSleeper } from '../pace/precise-sleep.js';
 import { seedFromString } from '../random/rng.js';
 import { type Receiver, startReceiver } from '../receive/server.js';
 import { colourFor } from '../report/colour.js';
@@ -24,10 +25,11 @@ import {
 } from '../report/fire-report.js';
 import { startLive } from '../report/live.js';
 import { RequestLog } from '../report/request-log.js';
+import { BuildPool } from '../run/build-pool.js';
 import { type DisorderOptions, deliveries, parseDelay, parseProbability } from '../run/disorder.js';
 import { type FireSummary, fire, type LoadModel } from '../run/fire.js';
 import { buildRequest, renderRequest, type Targets, targetFor } from '../run/request.js';
-import { SignPool } from '../run/sign-pool.js';
+import type { CallInfo } from '../run/source.js';
 import { SCENARIOS } from '../scenarios/catalogue.js';
 import { HttpClient } from '../transport/http.js';
 import { byteSize, duration, oneOf, positiveInt, readableFile, tryDuration } from './flags.js';
@@ -60,6 +62,7 @@ export interface FireFlags extends SendFlags {
   grace?: string;
   quiet?: boolean;
   signWorkers?: string;
+  workers?: string;
   duplicate?: string;
   reorder?: string;
   delay?: string;
@@ -102,8 +105,13 @@ export async function fireCommand(flags: FireFlags): Promise<number> {
   });
   const graceMs = flags.grace ? duration('--grace', flags.grace) : 5000;
   const disorder = disorderFrom(settings);
-  const signWorkersFlag =
-    flags.signWorkers !== undefined ? nonNegativeInt('--sign-workers', flags.signWorkers) : undefined;
+  const workersFlag = buildWorkersFlag(flags);
+  // Retries, duplicates and reordering sign every delivery afresh: that needs the call, not a built request.
+  const resigns = send.retry.retries > 0 || (disorder.duplicate ?? 0) > 0 || (disorder.reorder ?? 0) > 1;
+  if (workersFlag && (resigns || mimeFiles))
+    throw new UsageError(
+      `--workers: ${mimeFiles ? '--mime calls' : 'retries, --duplicate and --reorder'} are built on the main thread; give --workers 0 or leave it out`,
+    );
   const tags = settings.value<string[]>('tags');
   for (const t of tags ?? [])
     if (!isValidTag(t))
@@ -123,6 +131,17 @@ export async function fireCommand(flags: FireFlags): Promise<number> {
         `--time: expected an ISO date such as 2026-11-23T10:00:00Z or 'now', got '${flags.time}'`,
       );
   }
+  const generateOptions: Omit<GenerateOptions, 'clock'> = {
+    seed,
+    ...(type ? { type } : {}),
+    ...(flags.scenario ? { scenario: flags.scenario } : {}),
+    ...(flags.style ? { style: flags.style } : {}),
+    ...(flags.recipient ? { recipient: flags.recipient } : {}),
+    ...(flags.domain ? { domain: flags.domain } : {}),
+    ...(tags ? { tags } : {}),
+    ...(mix ? { mix } : {}),
+    ...(flags.attachmentSize ? { attachmentBytes: byteSize('--attachment-size', flags.attachmentSize) } : {}),
+  };
   const clock = eventClock(base, systemClock);
   const generator = mimeFiles
     ? mimeCalls(mimeFiles, {
@@ -130,20 +149,7 @@ export async function fireCommand(flags: FireFlags): Promise<number> {
         ...(flags.recipient ? { recipient: flags.recipient } : {}),
         ...(tags ? { tags } : {}),
       })
-    : new EventGenerator({
-        seed,
-        clock,
-        ...(type ? { type } : {}),
-        ...(flags.scenario ? { scenario: flags.scenario } : {}),
-        ...(flags.style ? { style: flags.style } : {}),
-        ...(flags.recipient ? { recipient: flags.recipient } : {}),
-        ...(flags.domain ? { domain: flags.domain } : {}),
-        ...(tags ? { tags } : {}),
-        ...(mix ? { mix } : {}),
-        ...(flags.attachmentSize
-          ? { attachmentBytes: byteSize('--attachment-size', flags.attachmentSize) }
-          : {}),
-      });
+    : new EventGenerator({ ...generateOptions, clock });
   const { signing, publicKey, notice } = send.signingFor(dialect);
   const requestOptions = { format, dialect, extraHeaders, ...(signing ? { signing } : {}) };
 
@@ -191,10 +197,23 @@ export async function fireCommand(flags: FireFlags): Promise<number> {
         : load.model.maxInFlight,
     ...send.transport,
   });
-  const signWorkers = signing
-    ? (signWorkersFlag ?? (load.planned > CHATTY_LIMIT ? Math.min(availableParallelism(), 8) : 0))
-    : 0;
-  const pool = signing && signWorkers > 0 ? new SignPool(signWorkers, signing, requestOptions) : undefined;
+  const workers =
+    resigns || mimeFiles ? 0 : (workersFlag ?? defaultBuildWorkers(load.planned, signing !== undefined));
+  const pool =
+    workers > 0
+      ? new BuildPool(workers, {
+          generate: generateOptions,
+          clockBase: base,
+          request: requestOptions,
+          targets,
+          // An open run builds ~20 ms of its schedule per job and keeps ~100 ms ahead: event
+          // times and Dates stay close to the send, and a worker descheduled a while costs no lag.
+          ...(load.model.kind === 'open' && load.targetRate
+            ? { maxJobSize: Math.ceil(load.targetRate / 50), minAhead: Math.ceil(load.targetRate / 10) }
+            : {}),
+        })
+      : undefined;
+  const sleeper = load.model.kind === 'open' ? new PreciseSleeper() : undefined;
   const stop = new AbortController();
   // Every call waiting (--delay, a retry) listens for the stop.
   setMaxListeners(0, stop.signal);
@@ -207,14 +226,17 @@ export async function fireCommand(flags: FireFlags): Promise<number> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   const results: CallResult[] = [];
-  const metrics = new RunMetrics(Date.now());
-  const now = (): number => performance.timeOrigin + performance.now();
-  const live = flags.json ? { stop: () => {} } : startLive(err, () => metrics, now, load.planned);
+  let live = { stop: () => {} };
   try {
+    // Worker start-up (modules, first calls) is not part of the run.
+    await pool?.ready();
+    const metrics = new RunMetrics(Date.now());
+    const now = (): number => performance.timeOrigin + performance.now();
+    if (!flags.json) live = startLive(err, () => metrics, now, load.planned);
     const summary = await fire(
       {
         ...requestOptions,
-        calls: generator.calls(),
+        calls: pool ?? generator.calls(),
         targets,
         model: load.model,
         ...(Number.isFinite(load.count) ? { count: load.count } : {}),
@@ -228,9 +250,9 @@ export async function fireCommand(flags: FireFlags): Promise<number> {
         http,
         now,
         sleep: (ms, signal) => sleep(ms, undefined, signal ? { signal } : undefined).catch(() => undefined),
+        ...(sleeper ? { preciseSleep: (ms: number) => sleeper.sleep(ms) } : {}),
         signal: stop.signal,
         metrics,
-        ...(pool ? { build: (call: SimCall, url: URL) => pool.build(call, url) } : {}),
         onResult: (r) => {
           log?.result(r);
           if (chatty || (flags.json && load.planned <= CHATTY_LIMIT && !load.timed)) results.push(r);
@@ -239,7 +261,7 @@ export async function fireCommand(flags: FireFlags): Promise<number> {
         ...(log
           ? {
               onDropped: (d: DroppedCall) => log.dropped(d),
-              onUnsent: (u: UnsentCall, call: SimCall) => log.unsent(u, call),
+              onUnsent: (u: UnsentCall, call: CallInfo) => log.unsent(u, call),
             }
           : {}),
       },
@@ -252,12 +274,13 @@ export async function fireCommand(flags: FireFlags): Promise<number> {
     const extras: ReportExtras = {
       ...(evaluated ? { thresholds: evaluated } : {}),
       ...(load.model.kind === 'open' && load.targetRate ? { targetRate: load.targetRate } : {}),
-      ...(pool ? { signWorkers: pool.size } : {}),
+      ...(pool && signing ? { signWorkers: pool.size } : {}),
     };
-    const limited = signingLimit(summary, pool, load.targetRate);
+    const limited = signing ? signingLimit(summary, pool, load.targetRate) : undefined;
     if (limited) extras.signingLimited = limited;
     else {
-      const behind = scheduleBehind(summary);
+      const behind =
+        (signing ? undefined : buildersLimit(summary, pool, load.targetRate)) ?? scheduleBehind(summary);
       if (behind) extras.generatorLimited = behind;
     }
     const json = summaryJson(summary, flags.json && results.length ? results : undefined, extras);
@@ -275,6 +298,7 @@ export async function fireCommand(flags: FireFlags): Promise<number> {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     await pool?.close();
+    await sleeper?.close();
     await http.close();
     await receiver?.close();
   }
@@ -440,8 +464,12 @@ function scheduleBehind(s: FireSummary): string | undefined {
   return `calls started late (schedule lag p50 ${lag.p50}ms, p99 ${lag.p99}ms): this machine could not generate and send at the target rate; the latency from the intended send includes that lag`;
 }
 
-/** Say so when signing, not the receiver, set the pace. */
-function signingLimit(s: FireSummary, pool: SignPool | undefined, targetRate?: number): string | undefined {
+/** Build workers busy most of the run while the run fell behind: how busy, and what they could do at most. */
+function poolLimit(
+  s: FireSummary,
+  pool: BuildPool | undefined,
+  targetRate?: number,
+): { busy: number; perSecond: number } | undefined {
   if (!pool || s.durationMs <= 0) return undefined;
   const busy = pool.busyMs / (s.durationMs * pool.size);
   const behind =
@@ -449,9 +477,43 @@ function signingLimit(s: FireSummary, pool: SignPool | undefined, targetRate?: n
     s.metrics.dropped > 0 ||
     (targetRate !== undefined && (s.metrics.sent * 1000) / s.durationMs < targetRate * 0.97);
   if (busy < 0.85 || !behind) return undefined;
-  return `${pool.size} signing worker(s) busy ${(busy * 100).toFixed(0)}% of the run (~${Math.round(
-    (pool.size * 1000 * s.metrics.sent) / Math.max(1, pool.busyMs),
-  )} signatures/s at most); add cores or --no-sign`;
+  return { busy, perSecond: Math.round((pool.size * 1000 * pool.built) / Math.max(1, pool.busyMs)) };
+}
+
+/** Say so when signing, not the receiver, set the pace. */
+function signingLimit(s: FireSummary, pool: BuildPool | undefined, targetRate?: number): string | undefined {
+  const limit = poolLimit(s, pool, targetRate);
+  if (!limit) return undefined;
+  return `${pool!.size} signing worker(s) busy ${(limit.busy * 100).toFixed(0)}% of the run (~${limit.perSecond} signatures/s at most); add cores or --no-sign`;
+}
+
+/** Say so when building calls (generation, encoding), not the receiver, set the pace. */
+function buildersLimit(s: FireSummary, pool: BuildPool | undefined, targetRate?: number): string | undefined {
+  const limit = poolLimit(s, pool, targetRate);
+  if (!limit) return undefined;
+  return `${pool!.size} build worker(s) busy ${(limit.busy * 100).toFixed(0)}% of the run generating and encoding calls (~${limit.perSecond} calls/s at most); add cores or --workers`;
+}
+
+/** --workers, or its older name --sign-workers. */
+function buildWorkersFlag(flags: FireFlags): number | undefined {
+  const workers = flags.workers !== undefined ? nonNegativeInt('--workers', flags.workers) : undefined;
+  const sign =
+    flags.signWorkers !== undefined ? nonNegativeInt('--sign-workers', flags.signWorkers) : undefined;
+  if (workers !== undefined && sign !== undefined && workers !== sign)
+    throw new UsageError('--sign-workers: is the older name of --workers; give one');
+  return workers ?? sign;
+}
+
+/**
+ * Runs over 1000 calls build them on worker threads. Signed: one per core
+ * (RSA signing is the cost). Unsigned: one per core but one (the main thread
+ * sends and needs a core of its own), two at most: one thread sending is
+ * the limit well before two building, and each worker costs ~50 MB.
+ */
+function defaultBuildWorkers(planned: number, signed: boolean): number {
+  if (planned <= CHATTY_LIMIT) return 0;
+  const cores = availableParallelism();
+  return signed ? Math.min(cores, 8) : Math.max(1, Math.min(cores - 1, 2));
 }
 
 function targetForOrFail(type: CallType, targets: Targets, allowEmbedded = false): URL {

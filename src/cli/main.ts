@@ -79,9 +79,10 @@ export function buildProgram(): Command {
     .option('--grace <duration>', 'on SIGINT/SIGTERM wait this long for requests in flight', '5s')
     .option('-q, --quiet', 'no line per call')
     .option(
-      '--sign-workers <n>',
-      'worker threads that sign (default: cores for runs over 1000 calls; 0 = main thread)',
+      '--workers <n>',
+      'worker threads that generate, encode and sign calls (default for runs over 1000 calls: one per core signed, else cores − 1 up to 2; 0 = main thread)',
     )
+    .option('--sign-workers <n>', 'older name of --workers')
     .option('--seed <seed>', 'reproduce the same events byte for byte')
     .option('--time <iso|now>', 'event time of the first call (default: now; fixed when --seed is given)')
     .option('--tag <tag>', 'tag of the message (repeatable)', collect)

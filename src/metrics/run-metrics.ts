@@ -158,7 +158,11 @@ export class RunMetrics {
       this.lag.recordValue(us(lag));
     }
     if (!result.final) return;
-    const url = this.byUrl.get(result.url) ?? { sent: 0, ok: 0 };
+    let url = this.byUrl.get(result.url);
+    if (url === undefined) {
+      url = { sent: 0, ok: 0 };
+      this.byUrl.set(result.url, url);
+    }
     url.sent++;
     if (isOk(result)) {
       this.ok++;
@@ -173,7 +177,6 @@ export class RunMetrics {
     }
     if (result.attempt > 1) this.retried++;
     if (result.duplicate) this.duplicates++;
-    this.byUrl.set(result.url, url);
     this.byType.set(result.type, (this.byType.get(result.type) ?? 0) + 1);
     this.byScenario.set(result.scenario, (this.byScenario.get(result.scenario) ?? 0) + 1);
   }

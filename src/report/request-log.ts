@@ -1,6 +1,6 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import type { CallResult, DroppedCall, UnsentCall } from '../metrics/run-metrics.js';
-import type { SimCall } from '../model/events.js';
+import type { CallInfo } from '../run/source.js';
 
 /**
  * One NDJSON line per attempt, written as the run goes (never buffered to the
@@ -69,7 +69,7 @@ export class RequestLog {
     );
   }
 
-  unsent(u: UnsentCall, call: SimCall): void {
+  unsent(u: UnsentCall, call: CallInfo): void {
     this.stream.write(
       `${JSON.stringify({ i: u.index, final: true, outcome: 'unsent', reason: u.reason, id: call.event.id, type: call.event.type, intendedAt: new Date(u.intendedAt).toISOString(), delayMs: round(u.delayMs) })}\n`,
     );

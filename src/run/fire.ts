@@ -6,6 +6,7 @@ import type { HttpClient } from '../transport/http.js';
 import { type Delivery, type DisorderOptions, delayFor, deliveries } from './disorder.js';
 import { type BuiltRequest, buildRequest, type RequestOptions, type Targets, targetFor } from './request.js';
 import { type AttemptOutcome, decideRetry, NO_RETRIES, type RetryPolicy, retryRng } from './retry-policy.js';
+import { type CallInfo, type CallSource, isPrepared, type PreparedCall } from './source.js';
 
 /**
  * Open model: calls are due on the pacer's schedule whatever the receiver
@@ -18,8 +19,13 @@ export type LoadModel =
   | { kind: 'closed'; concurrency: number };
 
 export interface FireOptions extends RequestOptions {
-  /** Read lazily, one call per send: an endless generator is fine. */
-  calls: Iterable<SimCall>;
+  /**
+   * Read lazily, one call per send: an endless generator is fine. A source
+   * may answer later, and may give calls whose request is already built
+   * (worker threads); those are sent as built, retries included, and cannot
+   * be duplicated or reordered (that needs calls to sign afresh).
+   */
+  calls: Iterable<SimCall> | CallSource;
   targets: Targets;
   model: LoadModel;
   /** Calls at most, duplicates included (default: unbounded; then `durationMs` or the pacer must end the run). */
@@ -42,11 +48,17 @@ export interface FireDeps {
   now: () => number;
   /** Wait `ms`; when `signal` aborts, resolve at once (and drop the timer). */
   sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /**
+   * A sleep that keeps sub-millisecond time (the open model waits for each
+   * call's due time with it). Default: `sleep` for a millisecond or more,
+   * else a turn of the event loop.
+   */
+  preciseSleep?: (ms: number) => Promise<void>;
   /** Every attempt, and the final result of every call sent. */
-  onResult?: (result: CallResult, call: SimCall) => void;
+  onResult?: (result: CallResult, call: CallInfo) => void;
   onDropped?: (dropped: DroppedCall) => void;
   /** A call stopped during its --delay: it had a slot but was never sent. */
-  onUnsent?: (unsent: UnsentCall, call: SimCall) => void;
+  onUnsent?: (unsent: UnsentCall, call: CallInfo) => void;
   /** Aborted = stop starting calls (interrupt); in-flight ones get `graceMs`, waiting retries end. */
   signal?: AbortSignal;
   /** Accumulate into these (so a live view can read them); default: new ones. */
@@ -70,9 +82,11 @@ export interface FireSummary {
   disorder: DisorderOptions;
 }
 
+type Call = SimCall | PreparedCall;
+
 /** A call that has its slot: everything its attempts share. */
 interface Started {
-  call: SimCall;
+  call: Call;
   index: number;
   duplicate: boolean;
   delayMs: number;
@@ -98,6 +112,10 @@ export async function fire(options: FireOptions, deps: FireDeps): Promise<FireSu
   const policy = options.retry ?? NO_RETRIES;
   const disorder = options.disorder ?? {};
   const seed = options.seed ?? 0;
+  const { preciseSleep } = deps;
+  // Under ~0.1 ms a turn of the loop (sockets answered meanwhile) is as close as a thread wake-up gets.
+  const waitFor = (ms: number): Promise<void> =>
+    preciseSleep && ms >= 0.1 ? preciseSleep(ms) : ms >= 1 ? deps.sleep(ms, deps.signal) : yieldTurn();
 
   let planned: number;
   if (options.model.kind === 'open') {
@@ -107,16 +125,17 @@ export async function fire(options: FireOptions, deps: FireDeps): Promise<FireSu
     if (!Number.isFinite(planned)) throw new Error('an open-model run needs a count, a duration or stages');
   } else planned = count;
 
-  const iterator = deliveries(options.calls, disorder, seed, planned, (c) => c.event.id)[Symbol.iterator]();
+  const source = deliverySource(options.calls, disorder, seed, planned);
   let exhausted = false;
-  const nextCall = (): Delivery<SimCall> | undefined => {
+  const noMore = (d: Delivery<Call> | undefined): Delivery<Call> | undefined => {
+    if (d === undefined) exhausted = true;
+    return d;
+  };
+  /** The next call; a promise only when the source has none ready yet. */
+  const nextCall = (): Delivery<Call> | undefined | Promise<Delivery<Call> | undefined> => {
     if (exhausted) return undefined;
-    const next = iterator.next();
-    if (next.done) {
-      exhausted = true;
-      return undefined;
-    }
-    return next.value;
+    const next = source();
+    return next instanceof Promise ? next.then(noMore) : noMore(next);
   };
 
   let inFlight = 0;
@@ -146,40 +165,34 @@ export async function fire(options: FireOptions, deps: FireDeps): Promise<FireSu
     let error: string | undefined;
     try {
       url = targetFor(s.call, options.targets);
-      const req = await build(s.call, url);
+      // A prepared call goes as built; ours are signed afresh for every attempt.
+      const built = isPrepared(s.call) ? s.call.request : build(s.call, url);
+      // A request built on this thread goes out in the same turn (no await, no microtask).
+      const req = built instanceof Promise ? await built : built;
       sentAt = deps.now();
       const res = await deps.http.post(url, req.headers, req.body);
       latencyMs = res.latencyMs;
-      outcome = {
-        ...(res.status !== undefined ? { status: res.status } : {}),
-        ...(res.errorKind ? { errorKind: res.errorKind } : {}),
-        ...(res.retryAfter !== undefined ? { retryAfter: res.retryAfter } : {}),
-      };
-      if (res.errorKind) error = res.error ?? res.errorKind;
+      outcome = {};
+      if (res.status !== undefined) outcome.status = res.status;
+      if (res.errorKind) {
+        outcome.errorKind = res.errorKind;
+        error = res.error ?? res.errorKind;
+      }
+      if (res.retryAfter !== undefined) outcome.retryAfter = res.retryAfter;
     } catch (err) {
       sentAt = deps.now();
       outcome = { errorKind: 'other', local: true };
       error = (err as Error).message;
     }
     inFlight--;
-    const result: CallResult = {
-      index: s.index,
-      attempt: n,
-      final: true,
-      id: s.call.event.id,
-      type: s.call.event.type,
-      scenario: s.call.scenario,
-      style: s.call.style,
-      recipient: s.call.event.recipient,
-      url: url?.href ?? '',
-      intendedAt,
-      sentAt,
-      latencyMs,
-      ...(outcome.status !== undefined ? { status: outcome.status } : {}),
-      ...(outcome.errorKind ? { errorKind: outcome.errorKind, error: error ?? outcome.errorKind } : {}),
-      ...(s.duplicate ? { duplicate: true } : {}),
-      ...(n === 1 && s.delayMs > 0 ? { delayMs: s.delayMs } : {}),
-    };
+    const result = callResult(s.call, s.index, n, url ? hrefOf(url) : '', intendedAt, sentAt, latencyMs);
+    if (outcome.status !== undefined) result.status = outcome.status;
+    if (outcome.errorKind) {
+      result.errorKind = outcome.errorKind;
+      result.error = error ?? outcome.errorKind;
+    }
+    if (s.duplicate) result.duplicate = true;
+    if (n === 1 && s.delayMs > 0) result.delayMs = s.delayMs;
     s.rng ??= retryRng(seed, s.index);
     const decision = decideRetry(policy, n, outcome, s.rng, deps.now(), s.lastWaitMs);
     if (!decision.retry) {
@@ -208,7 +221,7 @@ export async function fire(options: FireOptions, deps: FireDeps): Promise<FireSu
    * A call takes its slot: after its --delay (off the schedule), the first
    * attempt. Resolves when the first attempt is answered.
    */
-  const startCall = async (d: Delivery<SimCall>, index: number, slotAt: number): Promise<void> => {
+  const startCall = async (d: Delivery<Call>, index: number, slotAt: number): Promise<void> => {
     open++;
     slotted++;
     const delayMs = disorder.delay ? delayFor(disorder.delay, seed, index) : 0;
@@ -233,7 +246,7 @@ export async function fire(options: FireOptions, deps: FireDeps): Promise<FireSu
     let n = 0;
     let burst = 0;
     /** A call generated ahead of its time (kept across drops: events are not wasted). */
-    let ready: Delivery<SimCall> | undefined;
+    let ready: Delivery<Call> | undefined;
     while (n < planned && !stopped() && !exhausted) {
       const intendedAt = start + pacer.dueAt(n);
       if (intendedAt < windowEnd && deps.now() >= windowEnd) {
@@ -249,11 +262,12 @@ export async function fire(options: FireOptions, deps: FireDeps): Promise<FireSu
         burst = 0;
         // Generate the next call while waiting, so its cost is not schedule lag.
         if (ready === undefined && !exhausted) {
-          ready = nextCall();
+          const next = nextCall();
+          ready = next instanceof Promise ? await next : next;
           wait = intendedAt - deps.now();
         }
         if (wait > 0) {
-          await (wait >= 1 ? deps.sleep(wait, deps.signal) : yieldTurn());
+          await waitFor(wait);
           continue;
         }
       }
@@ -262,8 +276,9 @@ export async function fire(options: FireOptions, deps: FireDeps): Promise<FireSu
         metrics.recordDropped(d);
         deps.onDropped?.(d);
       } else {
-        const call = ready ?? nextCall();
+        let call = ready ?? nextCall();
         ready = undefined;
+        if (call instanceof Promise) call = await call;
         if (!call) break;
         void startCall(call, n, intendedAt);
       }
@@ -277,9 +292,13 @@ export async function fire(options: FireOptions, deps: FireDeps): Promise<FireSu
     // Each sender waits for its call's delay and first answer; retries go to the retry queue.
     const worker = async (): Promise<void> => {
       while (next < count && !stopped() && deps.now() < endAt) {
-        const call = nextCall();
-        if (!call) return;
         const index = next++;
+        let call = nextCall();
+        if (call instanceof Promise) {
+          call = await call;
+          if (stopped() || deps.now() >= endAt) return;
+        }
+        if (!call) return;
         await startCall(call, index, deps.now());
       }
     };
@@ -323,6 +342,67 @@ export async function fire(options: FireOptions, deps: FireDeps): Promise<FireSu
     retry: policy,
     disorder,
   };
+}
+
+/** Calls as deliveries: disorder applied to our own calls; a prepared source passes through. */
+function deliverySource(
+  calls: Iterable<SimCall> | CallSource,
+  disorder: DisorderOptions,
+  seed: number,
+  planned: number,
+): () => Delivery<Call> | undefined | Promise<Delivery<Call> | undefined> {
+  if (Symbol.iterator in calls) {
+    const iterator = deliveries(calls, disorder, seed, planned, (c) => c.event.id)[Symbol.iterator]();
+    return () => {
+      const next = iterator.next();
+      return next.done ? undefined : next.value;
+    };
+  }
+  if ((disorder.duplicate ?? 0) > 0 || (disorder.reorder ?? 0) > 1)
+    throw new Error('duplicates and reordering need calls this thread builds, not a prepared source');
+  const wrap = (call: Call | undefined): Delivery<Call> | undefined =>
+    call === undefined ? undefined : { item: call, duplicate: false };
+  return () => {
+    const next = calls.next();
+    return next instanceof Promise ? next.then(wrap) : wrap(next);
+  };
+}
+
+/** A result with the fields every call has, in one shape (status or error added after). */
+function callResult(
+  call: CallInfo,
+  index: number,
+  attempt: number,
+  url: string,
+  intendedAt: number,
+  sentAt: number,
+  latencyMs: number,
+): CallResult {
+  return {
+    index,
+    attempt,
+    final: true,
+    id: call.event.id,
+    type: call.event.type,
+    scenario: call.scenario,
+    style: call.style,
+    recipient: call.event.recipient,
+    url,
+    intendedAt,
+    sentAt,
+    latencyMs,
+  };
+}
+
+/** `url.href` builds a string on each read; targets are few, so remember it. */
+const hrefs = new WeakMap<URL, string>();
+function hrefOf(url: URL): string {
+  let href = hrefs.get(url);
+  if (href === undefined) {
+    href = url.href;
+    hrefs.set(url, href);
+  }
+  return href;
 }
 
 const yieldTurn = (): Promise<void> => new Promise((r) => setImmediate(r));

@@ -2,7 +2,7 @@ import type { KeyObject } from 'node:crypto';
 import { type BodyFormat, encodeCall } from '../encode/body.js';
 import type { Dialect } from '../encode/dialect.js';
 import type { SimCall } from '../model/events.js';
-import { signRequest, unsignedHeaders } from '../sign/signer.js';
+import { httpDateNow, signRequest } from '../sign/signer.js';
 
 export interface SigningConfig {
   privateKey: KeyObject;
@@ -19,7 +19,7 @@ export interface Targets {
   bounceUrl?: URL;
 }
 
-export function targetFor(call: SimCall, targets: Targets): URL {
+export function targetFor(call: { event: { type: SimCall['event']['type'] } }, targets: Targets): URL {
   const specific = call.event.type === 'failure' ? targets.failureUrl : targets.bounceUrl;
   const url = specific ?? targets.url;
   if (!url) throw new Error(`no URL for ${call.event.type} calls`);
@@ -45,31 +45,39 @@ export interface BuiltRequest {
 /** event -> encoding -> signing: everything but the network. */
 export function buildRequest(call: SimCall, url: URL, options: RequestOptions, now?: Date): BuiltRequest {
   const { contentType, body } = encodeCall(call, options.format, options.dialect);
-  const base: Record<string, string> = {
+  const headers: Record<string, string> = {
     'Content-Type': contentType,
     'Content-Length': String(body.length),
     'User-Agent': options.userAgent ?? 'smtpeter-sim',
   };
-  const signed = options.signing
-    ? signRequest(
-        {
-          method: 'POST',
-          path: url.pathname + url.search,
-          host: url.host,
-          contentType,
-          body,
-          ...(now ? { date: now } : {}),
-        },
-        {
-          privateKey: options.signing.privateKey,
-          keyId: options.signing.keyId,
-          copernicaId: options.signing.copernicaId,
-          ...(options.signing.headers ? { headers: options.signing.headers } : {}),
-          ...(options.signing.digestCase ? { digestCase: options.signing.digestCase } : {}),
-        },
-      )
-    : unsignedHeaders(now);
-  return { url, headers: { ...base, ...signed, ...options.extraHeaders }, body };
+  if (!options.signing) {
+    // Unsigned: just the Date (what unsignedHeaders gives), set in place.
+    headers['Date'] = now ? now.toUTCString() : httpDateNow();
+    return {
+      url,
+      headers: options.extraHeaders ? Object.assign(headers, options.extraHeaders) : headers,
+      body,
+    };
+  }
+  const signed = signRequest(
+    {
+      method: 'POST',
+      path: url.pathname + url.search,
+      host: url.host,
+      contentType,
+      body,
+      ...(now ? { date: now } : {}),
+    },
+    {
+      privateKey: options.signing.privateKey,
+      keyId: options.signing.keyId,
+      copernicaId: options.signing.copernicaId,
+      ...(options.signing.headers ? { headers: options.signing.headers } : {}),
+      ...(options.signing.digestCase ? { digestCase: options.signing.digestCase } : {}),
+    },
+  );
+  // Same names, order and values as { ...base, ...signed, ...extraHeaders }, without the copies.
+  return { url, headers: Object.assign(headers, signed, options.extraHeaders), body };
 }
 
 /** The request as text, for `--dry-run`. */

@@ -63,7 +63,7 @@ export function signRequest(req: RequestToSign, options: SignOptions): Record<st
   const values: Record<string, string> = {
     '(request-target)': `${req.method.toLowerCase()} ${req.path}`,
     host: req.host,
-    date: (req.date ?? new Date()).toUTCString(),
+    date: req.date ? req.date.toUTCString() : httpDateNow(),
     'content-length': String(req.body.length),
     'content-type': req.contentType,
     'x-copernica-id': options.copernicaId,
@@ -87,5 +87,18 @@ export function signRequest(req: RequestToSign, options: SignOptions): Record<st
 
 /** Headers of an unsigned call (feedback-loop dialect, `--no-sign`): just the Date. */
 export function unsignedHeaders(date?: Date): Record<string, string> {
-  return { Date: (date ?? new Date()).toUTCString() };
+  return { Date: date ? date.toUTCString() : httpDateNow() };
+}
+
+let dateSecond = Number.NaN;
+let dateText = '';
+/** The current time as an HTTP Date (whole seconds), formatted once a second however many calls ask. */
+export function httpDateNow(): string {
+  const now = Date.now();
+  const second = Math.floor(now / 1000);
+  if (second !== dateSecond) {
+    dateSecond = second;
+    dateText = new Date(second * 1000).toUTCString();
+  }
+  return dateText;
 }

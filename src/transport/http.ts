@@ -28,6 +28,8 @@ export interface HttpOptions {
   caFile?: string;
   /** Response bytes kept at most (a huge body is read and dropped past this). */
   maxResponseBytes?: number;
+  /** Requests written ahead on one connection before its answers (HTTP/1.1 pipelining; default 1 = none). */
+  pipelining?: number;
 }
 
 const TLS_CODES =
@@ -55,11 +57,87 @@ export function classifyError(err: unknown): ErrorKind {
   return 'other';
 }
 
+/** Headers as a name → value record, or flat `[name, value, name, value, …]` (undici takes both). */
+export type RequestHeaders = Record<string, string> | readonly string[];
+
+/** What undici needs of a URL, worked out once per URL object (targets are few, calls many). */
+interface Route {
+  origin: string;
+  path: string;
+}
+
+/**
+ * One request's handler: a class, so each call allocates one small object
+ * and no closures. Settles exactly once through `done`.
+ */
+class PostHandler {
+  private status: number | undefined = undefined;
+  private retryAfter: string | undefined = undefined;
+  private responseBytes = 0;
+  private settled = false;
+  private abortRequest: ((err?: Error) => void) | undefined = undefined;
+
+  constructor(
+    private readonly started: number,
+    private readonly max: number,
+    private readonly done: (result: HttpResult) => void,
+  ) {}
+
+  onConnect(abort: (err?: Error) => void): void {
+    this.abortRequest = abort;
+  }
+
+  onHeaders(statusCode: number, rawHeaders: Buffer[]): boolean {
+    this.status = statusCode;
+    for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+      const name = rawHeaders[i]!;
+      if (name.length === 11 && name.toString('latin1').toLowerCase() === 'retry-after')
+        this.retryAfter = rawHeaders[i + 1]!.toString('latin1');
+    }
+    return true;
+  }
+
+  // Past `max` bytes the body is dropped: the status is what we came for.
+  onData(chunk: Buffer): boolean {
+    this.responseBytes += chunk.length;
+    if (this.responseBytes > this.max && !this.settled) {
+      this.onComplete();
+      this.abortRequest?.(new Error('response body over the limit; dropped'));
+      return false;
+    }
+    return true;
+  }
+
+  onComplete(): void {
+    if (this.settled) return;
+    this.settled = true;
+    const result: HttpResult = {
+      responseBytes: Math.min(this.responseBytes, this.max),
+      latencyMs: performance.now() - this.started,
+    };
+    if (this.status !== undefined) result.status = this.status;
+    if (this.retryAfter !== undefined) result.retryAfter = this.retryAfter;
+    this.done(result);
+  }
+
+  onError(err: unknown): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.done({
+      errorKind: classifyError(err),
+      error: describeError(err),
+      responseBytes: 0,
+      latencyMs: performance.now() - this.started,
+    });
+  }
+}
+
 /** One undici Agent for a run: keep-alive pools per origin. Knows nothing of SMTPeter. */
 export class HttpClient {
   private readonly agent: Agent;
   private readonly timeoutMs: number;
   private readonly maxResponseBytes: number;
+  private readonly routes = new WeakMap<URL, Route>();
 
   constructor(options: HttpOptions = {}) {
     this.timeoutMs = options.timeoutMs ?? 10_000;
@@ -67,7 +145,7 @@ export class HttpClient {
     const ca = options.caFile ? readFileSync(options.caFile) : undefined;
     this.agent = new Agent({
       connections: options.connections ?? 64,
-      pipelining: 1,
+      pipelining: options.pipelining ?? 1,
       headersTimeout: this.timeoutMs,
       bodyTimeout: this.timeoutMs,
       connect: {
@@ -78,83 +156,39 @@ export class HttpClient {
     });
   }
 
+  /** POST and read the answer; never rejects (a failure is an `errorKind`). */
+  post(url: URL, headers: RequestHeaders, body: Buffer): Promise<HttpResult> {
+    return new Promise<HttpResult>((resolve) => this.send(url, headers, body, resolve));
+  }
+
   /**
-   * POST and read the answer. Uses undici's `dispatch` directly (no stream
-   * per response): at load the client's own cost per call matters.
+   * `post` with a callback: undici's `dispatch` directly (no stream or
+   * promise per response), for the load loop where the client's own cost
+   * per call matters. `done` is called exactly once.
    */
-  post(url: URL, headers: Record<string, string>, body: Buffer): Promise<HttpResult> {
-    const started = performance.now();
-    const max = this.maxResponseBytes;
-    return new Promise<HttpResult>((resolve) => {
-      let status: number | undefined;
-      let retryAfter: string | undefined;
-      let responseBytes = 0;
-      let settled = false;
-      let abortRequest: ((err?: Error) => void) | undefined;
-      const fail = (err: unknown): void => {
-        if (settled) return;
-        settled = true;
-        resolve({
-          errorKind: classifyError(err),
-          error: describeError(err),
-          responseBytes: 0,
-          latencyMs: performance.now() - started,
-        });
-      };
-      const succeed = (): void => {
-        if (settled) return;
-        settled = true;
-        resolve({
-          ...(status !== undefined ? { status } : {}),
-          responseBytes: Math.min(responseBytes, max),
-          latencyMs: performance.now() - started,
-          ...(retryAfter !== undefined ? { retryAfter } : {}),
-        });
-      };
-      try {
-        this.agent.dispatch(
-          {
-            origin: url.origin,
-            path: url.pathname + url.search,
-            method: 'POST',
-            headers,
-            body,
-            headersTimeout: this.timeoutMs,
-            bodyTimeout: this.timeoutMs,
-          },
-          {
-            onConnect: (abort: (err?: Error) => void) => {
-              abortRequest = abort;
-            },
-            onHeaders: (statusCode: number, rawHeaders: Buffer[]) => {
-              status = statusCode;
-              for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
-                if (
-                  rawHeaders[i]!.length === 11 &&
-                  rawHeaders[i]!.toString('latin1').toLowerCase() === 'retry-after'
-                )
-                  retryAfter = rawHeaders[i + 1]!.toString('latin1');
-              }
-              return true;
-            },
-            // Past `max` bytes the body is dropped: the status is what we came for.
-            onData: (chunk: Buffer) => {
-              responseBytes += chunk.length;
-              if (responseBytes > max && !settled) {
-                succeed();
-                abortRequest?.(new Error('response body over the limit; dropped'));
-                return false;
-              }
-              return true;
-            },
-            onComplete: () => succeed(),
-            onError: (err: Error) => fail(err),
-          } as unknown as Dispatcher.DispatchHandler,
-        );
-      } catch (err) {
-        fail(err);
-      }
-    });
+  send(url: URL, headers: RequestHeaders, body: Buffer, done: (result: HttpResult) => void): void {
+    const handler = new PostHandler(performance.now(), this.maxResponseBytes, done);
+    let route = this.routes.get(url);
+    if (route === undefined) {
+      route = { origin: url.origin, path: url.pathname + url.search };
+      this.routes.set(url, route);
+    }
+    try {
+      this.agent.dispatch(
+        {
+          origin: route.origin,
+          path: route.path,
+          method: 'POST',
+          headers: headers as Record<string, string>,
+          body,
+          headersTimeout: this.timeoutMs,
+          bodyTimeout: this.timeoutMs,
+        },
+        handler as unknown as Dispatcher.DispatchHandler,
+      );
+    } catch (err) {
+      handler.onError(err);
+    }
   }
 
   private ended = false;

@@ -285,6 +285,11 @@ const ROWS: Row[] = [
     says: /--delay: unknown distribution 'weird'/,
   },
   {
+    name: 'build workers with retries',
+    args: [...FIRE, '--retries', '2', '--workers', '2'],
+    says: /--workers: retries, --duplicate and --reorder are built on the main thread/,
+  },
+  {
     name: 'config retries not a number',
     args: [...FIRE],
     files: { '.smtpeter-simrc.json': '{ "retries": "many" }' },

@@ -1,0 +1,82 @@
+import { Worker } from 'node:worker_threads';
+
+/**
+ * Sleeps that end within a fraction of a millisecond. Node's timers count
+ * whole milliseconds and often fire a millisecond late; spinning on
+ * setImmediate is precise but burns a core (and a spinning thread is the
+ * first the scheduler preempts on a busy machine). Here a helper thread
+ * sleeps in the kernel for the exact time and wakes the event loop, which
+ * meanwhile sleeps too, answering sockets as it would.
+ */
+export class PreciseSleeper {
+  private readonly worker: Worker;
+  private readonly control: Int32Array;
+  private readonly deadline: Float64Array;
+  private pending: { seq: number; resolve: () => void } | undefined;
+  private closed = false;
+
+  constructor() {
+    const buffer = new SharedArrayBuffer(16);
+    this.control = new Int32Array(buffer, 0, 2);
+    this.deadline = new Float64Array(buffer, 8, 1);
+    this.worker = new Worker(new URL('./timer-worker.js', import.meta.url), {
+      workerData: { buffer },
+      execArgv: workerExecArgv(),
+      // A loop over one shared buffer: the smallest heap will do.
+      resourceLimits: { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 16 },
+    });
+    this.worker.on('message', (seq: number) => {
+      const p = this.pending;
+      if (p && p.seq === seq) {
+        this.pending = undefined;
+        p.resolve();
+      }
+    });
+    // Only a pending sleep keeps the process alive.
+    this.worker.unref();
+  }
+
+  /** Resolve after `ms` (fractional is fine); a newer sleep replaces (and resolves) a pending one. */
+  sleep(ms: number): Promise<void> {
+    if (this.closed || !(ms > 0)) return Promise.resolve();
+    this.pending?.resolve();
+    this.deadline[0] = monotonicMs() + ms;
+    const seq = Atomics.add(this.control, 0, 1) + 1;
+    const done = new Promise<void>((resolve) => {
+      this.pending = { seq, resolve };
+    });
+    this.worker.ref();
+    Atomics.notify(this.control, 0);
+    return done.finally(() => {
+      if (this.pending === undefined && !this.closed) this.worker.unref();
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.pending?.resolve();
+    this.pending = undefined;
+    Atomics.store(this.control, 1, 1);
+    Atomics.add(this.control, 0, 1);
+    Atomics.notify(this.control, 0);
+    // Held while it stops, so whoever awaits this is not left behind by an event loop with nothing to do.
+    this.worker.ref();
+    await this.worker.terminate();
+  }
+}
+
+function monotonicMs(): number {
+  return Number(process.hrtime.bigint()) / 1e6;
+}
+
+/**
+ * The parent's Node flags for a worker, minus `--input-type` (a worker runs a
+ * file, and Node refuses that flag with one: `node --input-type=module -e`
+ * using this library would otherwise fail to start its workers).
+ */
+export function workerExecArgv(): string[] {
+  return process.execArgv.filter(
+    (a, i, all) => !a.startsWith('--input-type') && all[i - 1] !== '--input-type',
+  );
+}

@@ -1,0 +1,99 @@
+import { createPrivateKey } from 'node:crypto';
+import { parentPort, workerData } from 'node:worker_threads';
+import { EventGenerator, eventClock } from '../generate/events.js';
+import { systemClock } from '../model/time.js';
+import type { BatchMessage, BuildWorkerInit, JobMessage } from './build-pool.js';
+import { buildRequest, type RequestOptions, type Targets, targetFor } from './request.js';
+
+/**
+ * Worker side of the build pool: scenario instances `from..to` of the run's
+ * generator, each call encoded and signed with the same code the main thread
+ * uses (so the bytes are the same), packed into one transferable batch.
+ */
+const init = workerData as BuildWorkerInit;
+const { clockBase, ...generate } = init.generate;
+const generator = new EventGenerator({ ...generate, clock: eventClock(clockBase, systemClock) });
+const targets: Targets = {};
+if (init.targets.url) targets.url = new URL(init.targets.url);
+if (init.targets.failureUrl) targets.failureUrl = new URL(init.targets.failureUrl);
+if (init.targets.bounceUrl) targets.bounceUrl = new URL(init.targets.bounceUrl);
+const { signing, ...request } = init.request;
+const options: RequestOptions = {
+  ...request,
+  ...(signing
+    ? {
+        signing: {
+          privateKey: createPrivateKey(signing.keyPem),
+          keyId: signing.keyId,
+          copernicaId: signing.copernicaId,
+          ...(signing.headers ? { headers: signing.headers } : {}),
+          ...(signing.digestCase ? { digestCase: signing.digestCase } : {}),
+        },
+      }
+    : {}),
+};
+
+const WARM_UP_INSTANCES = 2000;
+const WARM_UP_MS = 500;
+/** Far past any run's instances (instance i depends only on the seed and i; these are thrown away). */
+const WARM_UP_BASE = 2 ** 31;
+
+warmUp();
+
+parentPort!.on('message', (job: JobMessage) => {
+  const started = performance.now();
+  const strings: string[] = [];
+  const bodies: Buffer[] = [];
+  let headerNames: string[] | undefined;
+  let total = 0;
+  for (let i = job.from; i < job.to; i++) {
+    for (const call of generator.instance(i)) {
+      const req = buildRequest(call, targetFor(call, targets), options);
+      // Every call of a run has the same header names in the same order (the options decide them).
+      headerNames ??= Object.keys(req.headers);
+      strings.push(call.event.id, call.event.type, call.event.recipient, call.scenario, call.style);
+      for (const name of headerNames) {
+        const value = req.headers[name];
+        if (value === undefined) throw new Error(`a call without the ${name} header`);
+        strings.push(value);
+      }
+      bodies.push(req.body);
+      total += req.body.length;
+    }
+  }
+  // One buffer of its own (never a slice of Node's shared pool), so it can be transferred.
+  const bytes = new Uint8Array(new ArrayBuffer(total));
+  const ends = new Uint32Array(bodies.length);
+  let at = 0;
+  for (let k = 0; k < bodies.length; k++) {
+    bytes.set(bodies[k]!, at);
+    at += bodies[k]!.length;
+    ends[k] = at;
+  }
+  const batch: BatchMessage = {
+    job: job.job,
+    instances: job.to - job.from,
+    count: bodies.length,
+    headerNames: headerNames ?? [],
+    strings,
+    bytes: bytes.buffer,
+    ends,
+    busyMs: performance.now() - started,
+  };
+  parentPort!.postMessage(batch, [bytes.buffer, ends.buffer]);
+});
+
+/**
+ * Generation runs several times slower until the JIT has seen a couple of
+ * thousand calls. Build (unsigned, then drop) instances of an index range
+ * the run never reads, so a run's first second is not its slowest: up to
+ * WARM_UP_INSTANCES, or WARM_UP_MS of wall time on a busy machine.
+ */
+function warmUp(): void {
+  const started = performance.now();
+  const { signing: _, ...unsigned } = options;
+  for (let i = 0; i < WARM_UP_INSTANCES && performance.now() - started < WARM_UP_MS; i++) {
+    for (const call of generator.instance(WARM_UP_BASE + i))
+      buildRequest(call, targetFor(call, targets), unsigned);
+  }
+}
