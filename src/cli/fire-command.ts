@@ -29,7 +29,9 @@ import { BuildPool } from '../run/build-pool.js';
 import { type DisorderOptions, deliveries, parseDelay, parseProbability } from '../run/disorder.js';
 import { type FireSummary, fire, type LoadModel } from '../run/fire.js';
 import { buildRequest, renderRequest, type Targets, targetFor } from '../run/request.js';
+import { settle } from '../run/settle.js';
 import type { CallInfo } from '../run/source.js';
+import { warmUpSendPath } from '../run/warm-up.js';
 import { SCENARIOS } from '../scenarios/catalogue.js';
 import { HttpClient } from '../transport/http.js';
 import { byteSize, duration, oneOf, positiveInt, readableFile, tryDuration } from './flags.js';
@@ -230,6 +232,14 @@ export async function fireCommand(flags: FireFlags): Promise<number> {
   try {
     // Worker start-up (modules, first calls) is not part of the run.
     await pool?.ready();
+    if (pool && load.model.kind === 'open') {
+      // Warm the send path, then start the schedule once that compiling has stopped using the cores.
+      // Best effort: a warm-up that cannot run (no loopback listener) only costs the run its first half second.
+      await warmUpSendPath(requestOptions, sleeper ? (ms) => sleeper.sleep(ms) : undefined).catch(
+        () => undefined,
+      );
+      await settle();
+    }
     const metrics = new RunMetrics(Date.now());
     const now = (): number => performance.timeOrigin + performance.now();
     if (!flags.json) live = startLive(err, () => metrics, now, load.planned);
