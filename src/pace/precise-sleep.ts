@@ -1,4 +1,4 @@
-import { Worker } from 'node:worker_threads';
+import { Worker, type WorkerOptions } from 'node:worker_threads';
 
 /**
  * Sleeps that end within a fraction of a millisecond. Node's timers count
@@ -19,9 +19,8 @@ export class PreciseSleeper {
     const buffer = new SharedArrayBuffer(16);
     this.control = new Int32Array(buffer, 0, 2);
     this.deadline = new Float64Array(buffer, 8, 1);
-    this.worker = new Worker(new URL('./timer-worker.js', import.meta.url), {
+    this.worker = startWorker(new URL('./timer-worker.js', import.meta.url), {
       workerData: { buffer },
-      execArgv: workerExecArgv(),
       // A loop over one shared buffer: the smallest heap will do.
       resourceLimits: { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 16 },
     });
@@ -71,12 +70,27 @@ function monotonicMs(): number {
 }
 
 /**
- * The parent's Node flags for a worker, minus `--input-type` (a worker runs a
- * file, and Node refuses that flag with one: `node --input-type=module -e`
- * using this library would otherwise fail to start its workers).
+ * Node flags for a worker: undefined (inherit the parent's) unless the parent
+ * has `--input-type`, which Node refuses for a worker running a file
+ * (`node --input-type=module -e` using this library would fail to start its
+ * workers). Passed explicitly, flags are checked, and some Node versions
+ * list process-wide options in `execArgv` that a worker may not take (Node
+ * 24's test runner does): those are dropped, since they already apply.
  */
-export function workerExecArgv(): string[] {
-  return process.execArgv.filter(
-    (a, i, all) => !a.startsWith('--input-type') && all[i - 1] !== '--input-type',
-  );
+export function workerExecArgv(): string[] | undefined {
+  const argv = process.execArgv;
+  if (!argv.some((a) => a.startsWith('--input-type'))) return undefined;
+  return argv.filter((a, i, all) => !a.startsWith('--input-type') && all[i - 1] !== '--input-type');
+}
+
+/** `new Worker` with `workerExecArgv()`, falling back to no flags where Node refuses some. */
+export function startWorker(url: URL, options: WorkerOptions): Worker {
+  const execArgv = workerExecArgv();
+  if (!execArgv) return new Worker(url, options);
+  try {
+    return new Worker(url, { ...options, execArgv });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ERR_WORKER_INVALID_EXEC_ARGV') throw err;
+    return new Worker(url, { ...options, execArgv: [] });
+  }
 }

@@ -1,7 +1,7 @@
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { GenerateOptions } from '../generate/events.js';
 import type { CallType } from '../model/events.js';
-import { workerExecArgv } from '../pace/precise-sleep.js';
+import { startWorker } from '../pace/precise-sleep.js';
 import type { RequestOptions, Targets } from './request.js';
 import type { CallSource, PreparedCall } from './source.js';
 
@@ -128,9 +128,8 @@ export class BuildPool implements CallSource {
     });
     const init = workerInit(options);
     for (let i = 0; i < size; i++) {
-      const worker = new Worker(new URL('./build-worker.js', import.meta.url), {
+      const worker = startWorker(new URL('./build-worker.js', import.meta.url), {
         workerData: init,
-        execArgv: workerExecArgv(),
         // Batches are short-lived garbage: a smaller young generation costs no time and ~35 MB of RSS a worker.
         resourceLimits: { maxYoungGenerationSizeMb: 8 },
       });
