@@ -96,7 +96,7 @@ export function summaryText(s: FireSummary, c: ChalkInstance, extras: ReportExtr
     `${m.sent} sent, ${m.ok} ok (2xx), ${head}` +
       `${m.dropped ? `, ${c.red(`${m.dropped} dropped`)} (${drops})` : ''}` +
       `${s.unsent ? `, ${s.unsent} not sent (interrupted)` : ''} in ${(s.durationMs / 1000).toFixed(2)}s`,
-    `planned ${s.planned} = ok ${m.ok} + failed ${m.failed} + dropped ${m.dropped} + unsent ${s.unsent}` +
+    `planned ${s.planned} = delivered ${m.ok} + failed ${m.failed} + dropped ${m.dropped} + unsent ${s.unsent}` +
       `${m.duplicates || s.disorder.duplicate ? ` (duplicates included: ${m.duplicates} sent)` : ''}` +
       `${s.interrupted ? c.yellow('  (interrupted)') : ''}${s.aborted ? c.red(`  ${s.aborted} aborted after the grace period`) : ''}`,
     `rate: ${achievedRate(s).toFixed(1)}/s achieved` +

@@ -344,7 +344,7 @@ describe('fire --retries', () => {
           '1ms',
         ]);
         assert.equal(r.code, 0, r.stdout);
-        assert.match(r.stdout, /planned 3 = ok 3 \+ failed 0 \+ dropped 0 \+ unsent 0/);
+        assert.match(r.stdout, /planned 3 = delivered 3 \+ failed 0 \+ dropped 0 \+ unsent 0/);
         assert.match(r.stdout, /retries: 6 requests for 3 calls; 3 retried, 3 ok after a retry/);
         assert.match(r.stdout, /policy: up to 2 retries, exponential from 1ms, full jitter, at most 30s/);
         assert.match(r.stdout, /↻ 500 .* #1 {2}retry in/);
