@@ -11,7 +11,6 @@ import { evaluate, parseThreshold } from '../metrics/thresholds.js';
 import { UsageError } from '../model/errors.js';
 import { CALL_TYPES, type CallType } from '../model/events.js';
 import { systemClock } from '../model/time.js';
-import { constantPacer, parseRate, parseStages, stagesPacer } from '../pace/pacer.js';
 import { PreciseSleeper } from '../pace/precise-sleep.js';
 import { seedFromString } from '../random/rng.js';
 import { type Receiver, startReceiver } from '../receive/server.js';
@@ -24,26 +23,24 @@ import {
   summaryText,
 } from '../report/fire-report.js';
 import { startLive } from '../report/live.js';
+import { buildersLimit, scheduleBehind, signingLimit } from '../report/rate-limits.js';
 import { RequestLog } from '../report/request-log.js';
 import { BuildPool } from '../run/build-pool.js';
 import { type DisorderOptions, deliveries, parseDelay, parseProbability } from '../run/disorder.js';
-import { type FireSummary, fire, type LoadModel } from '../run/fire.js';
+import { fire } from '../run/fire.js';
 import { buildRequest, renderRequest, type Targets, targetFor } from '../run/request.js';
 import { settle } from '../run/settle.js';
 import type { CallInfo } from '../run/source.js';
 import { warmUpSendPath } from '../run/warm-up.js';
-import { SCENARIOS } from '../scenarios/catalogue.js';
 import { HttpClient } from '../transport/http.js';
 import { byteSize, duration, oneOf, positiveInt, readableFile, tryDuration } from './flags.js';
+import { type LoadFlags, loadPlan, parseMix } from './load-plan.js';
 import { countFlag, type SendFlags, sendConfig, settingLabel } from './send-config.js';
 
-export interface FireFlags extends SendFlags {
+export interface FireFlags extends SendFlags, LoadFlags {
   type?: string;
   scenario?: string;
   style?: string;
-  count?: string;
-  rate?: string;
-  concurrency?: string;
   seed?: string;
   time?: string;
   tag?: string[];
@@ -53,9 +50,6 @@ export interface FireFlags extends SendFlags {
   attachmentSize?: string;
   dryRun?: boolean;
   json?: boolean;
-  duration?: string;
-  stages?: string;
-  maxInFlight?: string;
   connections?: string;
   mix?: string;
   threshold?: string[];
@@ -338,19 +332,6 @@ function disorderFrom(settings: Settings): DisorderOptions {
   return out;
 }
 
-interface LoadPlan {
-  model: LoadModel;
-  /** Calls at most (Infinity: bounded by time). */
-  count: number;
-  durationMs?: number;
-  /** Calls the run plans (Infinity for a closed run bounded by time). */
-  planned: number;
-  /** Bounded by time rather than a count. */
-  timed: boolean;
-  /** Mean target rate of an open run, calls/s. */
-  targetRate?: number;
-}
-
 /** `--mime FILE...`: the files, read and checked before anything is sent. */
 function readMimeFiles(flags: FireFlags): MimeSourceFile[] {
   for (const flag of ['scenario', 'style', 'mix', 'domain', 'attachmentSize'] as const)
@@ -372,136 +353,8 @@ function mimeCalls(files: MimeSourceFile[], options: MimeSourceOptions) {
   return made;
 }
 
-/** --rate/--stages (open model) or --concurrency (closed), --count/--duration. */
-function loadPlan(flags: FireFlags): LoadPlan {
-  if (flags.rate && flags.stages) throw new UsageError('--stages: give either --rate or --stages, not both');
-  let rate: number | undefined;
-  if (flags.rate) {
-    rate = parseRate(flags.rate);
-    if (rate === undefined)
-      throw new UsageError(`--rate: expected a rate such as 50/s, 600/m or 10, got '${flags.rate}'`);
-  }
-  const count = flags.count ? positiveInt('--count', flags.count) : undefined;
-  const durationMs = flags.duration ? duration('--duration', flags.duration) : undefined;
-  if (durationMs !== undefined && !(durationMs > 0))
-    throw new UsageError(`--duration: expected more than 0, got '${flags.duration}'`);
-  if (flags.stages) {
-    if (durationMs !== undefined)
-      throw new UsageError('--duration: --stages sets the duration; give one or the other');
-    const stages = parseStages(flags.stages, (t) =>
-      /^\d+(\.\d+)?(ms|s|m|h)?$/.test(t) ? duration('', t) : undefined,
-    );
-    if (typeof stages === 'string') throw new UsageError(`--stages: ${stages}`);
-    const pacer = stagesPacer(stages);
-    const planned = Math.min(count ?? Infinity, pacer.countBefore(pacer.endMs));
-    return {
-      model: { kind: 'open', pacer, maxInFlight: maxInFlight(flags) },
-      count: count ?? Infinity,
-      planned,
-      timed: true,
-      targetRate: (pacer.countBefore(pacer.endMs) * 1000) / pacer.endMs,
-    };
-  }
-  if (rate !== undefined) {
-    if (flags.concurrency)
-      throw new UsageError(
-        '--concurrency: is the closed model (as fast as the receiver allows); with --rate use --max-in-flight',
-      );
-    if (count === undefined && durationMs === undefined)
-      throw new UsageError('--rate: give --count or --duration too (how long to keep the rate)');
-    const pacer = constantPacer(rate);
-    return {
-      model: { kind: 'open', pacer, maxInFlight: maxInFlight(flags) },
-      count: count ?? Infinity,
-      ...(durationMs !== undefined ? { durationMs } : {}),
-      planned: Math.min(
-        count ?? Infinity,
-        durationMs !== undefined ? pacer.countBefore(durationMs) : Infinity,
-      ),
-      timed: durationMs !== undefined,
-      targetRate: rate,
-    };
-  }
-  if (flags.maxInFlight) throw new UsageError('--max-in-flight: only with --rate or --stages (open model)');
-  const concurrency = flags.concurrency ? positiveInt('--concurrency', flags.concurrency) : 10;
-  const n = count ?? (durationMs !== undefined ? Infinity : 1);
-  return {
-    model: { kind: 'closed', concurrency },
-    count: n,
-    ...(durationMs !== undefined ? { durationMs } : {}),
-    planned: n,
-    timed: durationMs !== undefined,
-  };
-}
-
-function maxInFlight(flags: FireFlags): number {
-  return flags.maxInFlight ? positiveInt('--max-in-flight', flags.maxInFlight) : 1000;
-}
-
 function nonNegativeInt(flag: string, text: string): number {
   return text === '0' ? 0 : positiveInt(flag, text);
-}
-
-/** `failure=70,bounce=25,ooo=5` or scenario names with weights. */
-export function parseMix(text: string): NonNullable<GenerateOptions['mix']> {
-  const entries: NonNullable<GenerateOptions['mix']>[number][] = [];
-  for (const part of text.split(',')) {
-    const m = /^\s*([a-z0-9-]+)\s*=\s*(\d+(?:\.\d+)?)\s*$/i.exec(part);
-    if (!m) throw new UsageError(`--mix: expected name=weight, got '${part.trim()}'`);
-    const name = m[1]!.toLowerCase();
-    const weight = Number(m[2]);
-    if (name === 'failure' || name === 'bounce') entries.push({ type: name, weight });
-    else if (name === 'ooo' || name === 'autoreply')
-      entries.push({ scenario: 'autoreply-out-of-office', weight });
-    else if (SCENARIOS.some((s) => s.name === name)) entries.push({ scenario: name, weight });
-    else
-      throw new UsageError(
-        `--mix: unknown '${name}' (failure, bounce, ooo, or a scenario from 'smtpeter-sim scenarios')`,
-      );
-  }
-  if (!entries.some((e) => e.weight > 0)) throw new UsageError('--mix: every weight is 0');
-  return entries.filter((e) => e.weight > 0);
-}
-
-/**
- * Open model: calls started late with few in flight means this process (CPU:
- * generation, encoding, the event loop), not the receiver, set the pace.
- */
-function scheduleBehind(s: FireSummary): string | undefined {
-  if (s.model !== 'open' || s.metrics.sent === 0) return undefined;
-  const lag = s.metrics.lagSummary();
-  if (lag.p99 < 50) return undefined;
-  return `calls started late (schedule lag p50 ${lag.p50}ms, p99 ${lag.p99}ms): this machine could not generate and send at the target rate; the latency from the intended send includes that lag`;
-}
-
-/** Build workers busy most of the run while the run fell behind: how busy, and what they could do at most. */
-function poolLimit(
-  s: FireSummary,
-  pool: BuildPool | undefined,
-  targetRate?: number,
-): { busy: number; perSecond: number } | undefined {
-  if (!pool || s.durationMs <= 0) return undefined;
-  const busy = pool.busyMs / (s.durationMs * pool.size);
-  const behind =
-    s.model === 'closed' ||
-    s.metrics.dropped > 0 ||
-    (targetRate !== undefined && (s.metrics.sent * 1000) / s.durationMs < targetRate * 0.97);
-  if (busy < 0.85 || !behind) return undefined;
-  return { busy, perSecond: Math.round((pool.size * 1000 * pool.built) / Math.max(1, pool.busyMs)) };
-}
-
-/** Say so when signing, not the receiver, set the pace. */
-function signingLimit(s: FireSummary, pool: BuildPool | undefined, targetRate?: number): string | undefined {
-  const limit = poolLimit(s, pool, targetRate);
-  if (!limit) return undefined;
-  return `${pool!.size} signing worker(s) busy ${(limit.busy * 100).toFixed(0)}% of the run (~${limit.perSecond} signatures/s at most); add cores or --no-sign`;
-}
-
-/** Say so when building calls (generation, encoding), not the receiver, set the pace. */
-function buildersLimit(s: FireSummary, pool: BuildPool | undefined, targetRate?: number): string | undefined {
-  const limit = poolLimit(s, pool, targetRate);
-  if (!limit) return undefined;
-  return `${pool!.size} build worker(s) busy ${(limit.busy * 100).toFixed(0)}% of the run generating and encoding calls (~${limit.perSecond} calls/s at most); add cores or --workers`;
 }
 
 /** --workers, or its older name --sign-workers. */
