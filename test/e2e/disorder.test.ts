@@ -5,33 +5,8 @@ import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { type Captured, formFields, startCaptureServer } from '../helpers/capture-server.js';
 import { cli, TEST_HOME } from '../helpers/cli.js';
+import { type FireReport, readLog } from '../helpers/fire-output.js';
 import { independentVerify } from '../helpers/verify-signature.js';
-
-interface Report {
-  planned: number;
-  sent: number;
-  ok: number;
-  failed: number;
-  dropped: number;
-  unsent: number;
-  accounting: { holds: boolean };
-  disorder?: { duplicate?: number; duplicates?: number; reorder?: number; delay?: string };
-}
-
-interface LogLine {
-  i: number;
-  final: boolean;
-  outcome: string;
-  id: string;
-  duplicate?: boolean;
-  delayMs?: number;
-}
-
-const readLog = (file: string): LogLine[] =>
-  readFileSync(file, 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => JSON.parse(l) as LogLine);
 
 const field = (req: Captured, name: string): string => formFields(req.body).get(name)?.[0] ?? '?';
 /** What arrived, in order: `id/type` per request. */
@@ -40,12 +15,12 @@ const arrivals = (requests: Captured[]): string[] =>
 const sorted = (xs: string[]): string[] => [...xs].sort();
 
 /** Fire at a fresh capture server; the report and what arrived. */
-async function fireAt(args: string[]): Promise<{ code: number; report: Report; requests: Captured[] }> {
+async function fireAt(args: string[]): Promise<{ code: number; report: FireReport; requests: Captured[] }> {
   const server = await startCaptureServer();
   try {
     const r = await cli(['fire', '--url', server.url, '--json', ...args]);
     assert.doesNotMatch(r.stderr, /internal error/, r.stderr);
-    return { code: r.code, report: JSON.parse(r.stdout) as Report, requests: server.requests };
+    return { code: r.code, report: JSON.parse(r.stdout) as FireReport, requests: server.requests };
   } finally {
     await server.close();
   }

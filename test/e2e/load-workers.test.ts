@@ -2,23 +2,15 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { startCaptureServer } from '../helpers/capture-server.js';
 import { cli } from '../helpers/cli.js';
-
-interface Report {
-  planned: number;
-  sent: number;
-  ok: number;
-  failed: number;
-  dropped: number;
-  unsent: number;
-}
+import type { FireReport } from '../helpers/fire-output.js';
 
 /** The bodies a receiver got from one seeded run, sorted (concurrent sends arrive in any order). */
-async function bodies(args: string[]): Promise<{ bodies: string[]; report: Report }> {
+async function bodies(args: string[]): Promise<{ bodies: string[]; report: FireReport }> {
   const server = await startCaptureServer();
   try {
     const r = await cli(['fire', '--url', server.url, '--no-sign', '--seed', 'pool-e2e', '--json', ...args]);
     assert.equal(r.code, 0, r.stderr);
-    const report = JSON.parse(r.stdout) as Report;
+    const report = JSON.parse(r.stdout) as FireReport;
     assert.equal(report.planned, report.ok + report.failed + report.dropped + report.unsent);
     assert.equal(server.requests.length, report.sent);
     for (const req of server.requests) assert.equal(Number(req.headers['content-length']), req.body.length);

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startCaptureServer } from '../helpers/capture-server.js';
 import { cli, cliSpawn, TEST_HOME } from '../helpers/cli.js';
+import { type FireReport, type LogLine, readLog } from '../helpers/fire-output.js';
 import { independentVerify } from '../helpers/verify-signature.js';
 
 /** A receiver that answers each request after `delayMs`, or never when `hang(n)` says so. */
@@ -40,48 +41,14 @@ async function slowServer(
   };
 }
 
-interface Report {
-  model: string;
-  planned: number;
-  sent: number;
-  ok: number;
-  failed: number;
-  dropped: number;
-  unsent: number;
-  interrupted: boolean;
-  aborted: number;
-  rate: number;
-  durationMs: number;
-  errors: Record<string, number>;
-  status: Record<string, number>;
-  thresholds?: { threshold: string; actual: number; passed: boolean }[];
-}
-
-interface LogLine {
-  i: number;
-  outcome: 'ok' | 'failed' | 'dropped';
-  id?: string;
-  type?: string;
-  intendedAt: string;
-  sentAt?: string;
-  status?: number | null;
-  error?: string | null;
-}
-
-const readLog = (file: string): LogLine[] =>
-  readFileSync(file, 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => JSON.parse(l) as LogLine);
-
 /** The accounting rule: every planned call ends in exactly one bucket. */
-function assertAccounting(r: Report): void {
+function assertAccounting(r: FireReport): void {
   assert.equal(r.planned, r.ok + r.failed + r.dropped + r.unsent, JSON.stringify(r));
   assert.equal(r.sent, r.ok + r.failed);
 }
 
 /** The log has one line per sent or dropped call, each index once, ids unique. */
-function assertLogComplete(log: LogLine[], r: Report): void {
+function assertLogComplete(log: LogLine[], r: FireReport): void {
   assert.equal(log.length, r.sent + r.dropped);
   assert.equal(new Set(log.map((l) => l.i)).size, log.length);
   const sent = log.filter((l) => l.outcome !== 'dropped');
@@ -110,7 +77,7 @@ describe('fire as a load generator', () => {
         '--json',
       ]);
       assert.equal(r.code, 0, r.stderr);
-      const report = JSON.parse(r.stdout) as Report;
+      const report = JSON.parse(r.stdout) as FireReport;
       assert.equal(report.model, 'open');
       assert.equal(report.planned, 100);
       assert.equal(report.ok, 100);
@@ -159,7 +126,7 @@ describe('fire as a load generator', () => {
         '500ms:200/s,500ms:0/s',
         '--json',
       ]);
-      const report = JSON.parse(r.stdout) as Report;
+      const report = JSON.parse(r.stdout) as FireReport;
       // Triangle: 1 s × 200/s ÷ 2 = 100 calls.
       assert.equal(report.planned, 100);
       assertAccounting(report);
@@ -189,7 +156,7 @@ describe('fire as a load generator', () => {
         out,
       ]);
       assert.equal(r.code, 0, r.stderr);
-      const report = JSON.parse(readFileSync(out, 'utf8')) as Report;
+      const report = JSON.parse(readFileSync(out, 'utf8')) as FireReport;
       assert.equal(report.model, 'closed');
       assert.ok(report.sent > 50, String(report.sent));
       assertAccounting(report);
@@ -206,7 +173,7 @@ describe('fire as a load generator', () => {
       const args = ['fire', '--url', server.url, '--no-sign', '--rate', '500/s', '--count', '100', '--json'];
       const failing = await cli([...args, '--threshold', 'errors<1%', '--threshold', 'p99<5s']);
       assert.equal(failing.code, 1, failing.stderr);
-      const report = JSON.parse(failing.stdout) as Report;
+      const report = JSON.parse(failing.stdout) as FireReport;
       assert.deepEqual(
         report.thresholds!.map((t) => [t.threshold, t.passed]),
         [
@@ -247,7 +214,7 @@ describe('fire as a load generator', () => {
         '--json',
       ]);
       assert.equal(r.code, 1, r.stderr);
-      const report = JSON.parse(r.stdout) as Report;
+      const report = JSON.parse(r.stdout) as FireReport;
       assert.equal(report.planned, 200);
       assert.equal(report.sent, 5);
       assert.equal(report.dropped, 195);
@@ -275,7 +242,7 @@ describe('fire as a load generator', () => {
         '--json',
       ]);
       assert.equal(r.code, 1, r.stderr);
-      const report = JSON.parse(r.stdout) as Report & { droppedLate: number; generatorLimited?: string };
+      const report = JSON.parse(r.stdout) as FireReport & { droppedLate: number; generatorLimited?: string };
       assert.equal(report.planned, 30_000);
       assert.ok(report.droppedLate > 10_000, String(report.droppedLate));
       assert.ok(report.durationMs < 20_000, 'the run is not stretched to send them all');
@@ -316,7 +283,7 @@ describe('fire as a load generator', () => {
       child.kill('SIGINT');
       const code = await exited;
       assert.equal(code, 1);
-      const report = JSON.parse(stdout) as Report;
+      const report = JSON.parse(stdout) as FireReport;
       assert.equal(report.interrupted, true);
       assert.equal(report.planned, 3000);
       assert.ok(report.unsent > 2500, String(report.unsent));
@@ -357,7 +324,7 @@ describe('signed load on worker threads', () => {
       '--json',
     ]);
     assert.equal(r.code, 0, r.stderr);
-    const report = JSON.parse(r.stdout) as Report & { signWorkers: number };
+    const report = JSON.parse(r.stdout) as FireReport & { signWorkers: number };
     assert.equal(report.signWorkers, 2);
     assert.equal(server.requests.length, 200);
     for (const req of server.requests) {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer as createTcpServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,62 +12,12 @@ import {
   startCaptureServer,
 } from '../helpers/capture-server.js';
 import { cli, cliSpawn, TEST_HOME } from '../helpers/cli.js';
-
-/** What the JSON report says (the parts these tests read). */
-interface Report {
-  planned: number;
-  sent: number;
-  ok: number;
-  failed: number;
-  dropped: number;
-  unsent: number;
-  interrupted: boolean;
-  attempts: number;
-  status: Record<string, number>;
-  errors: Record<string, number>;
-  accounting: {
-    planned: number;
-    delivered: number;
-    failed: number;
-    dropped: number;
-    unsent: number;
-    holds: boolean;
-  };
-  retries?: {
-    policy: string;
-    attempts: number;
-    retried: number;
-    okAfterRetry: number;
-    failed: number;
-    givenUp: Record<string, number>;
-    lastFailure: Record<string, number>;
-  };
-}
-
-interface LogLine {
-  i: number;
-  attempt?: number;
-  final: boolean;
-  outcome: 'ok' | 'failed' | 'retry' | 'dropped' | 'unsent';
-  id?: string;
-  status?: number | null;
-  error?: string | null;
-  retryInMs?: number;
-  givenUp?: string;
-  cancelled?: boolean;
-  delayMs?: number;
-}
-
-const readLog = (file: string): LogLine[] =>
-  readFileSync(file, 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => JSON.parse(l) as LogLine);
+import { type FireReport, type LogLine, readLog } from '../helpers/fire-output.js';
 
 const logFile = (name: string): string => join(TEST_HOME, `retries-${name}-${process.pid}.ndjson`);
 
 /** Every planned call ends once: delivered, failed, dropped or unsent. */
-function assertAccounting(r: Report): void {
+function assertAccounting(r: FireReport): void {
   assert.equal(r.planned, r.ok + r.failed + r.dropped + r.unsent, JSON.stringify(r));
   assert.equal(r.sent, r.ok + r.failed);
   assert.deepEqual(r.accounting, {
@@ -85,7 +35,7 @@ function assertAccounting(r: Report): void {
  * The log against the report: exactly one final line per call that had a
  * slot, attempts numbered 1..n per call, one line per request made.
  */
-function assertLogMatches(log: LogLine[], r: Report): Map<number, LogLine[]> {
+function assertLogMatches(log: LogLine[], r: FireReport): Map<number, LogLine[]> {
   const byCall = new Map<number, LogLine[]>();
   for (const l of log) byCall.set(l.i, [...(byCall.get(l.i) ?? []), l]);
   for (const [i, lines] of byCall) {
@@ -161,7 +111,7 @@ describe('fire --retries', () => {
           ...fireArgs(server.url, '-n', '60', '-c', '4', '--retries', '2', '--retry-base', '5ms'),
           ...['--retry-max', '20ms', '--seed', '5', '--log', log],
         ]);
-        const report = JSON.parse(r.stdout) as Report;
+        const report = JSON.parse(r.stdout) as FireReport;
         assertAccounting(report);
         assert.equal(r.code, report.failed ? 1 : 0, r.stderr);
         assert.equal(report.planned, 60);
@@ -198,7 +148,7 @@ describe('fire --retries', () => {
     const refusedUrl = `http://127.0.0.1:${(closed.address() as { port: number }).port}/hook`;
     await new Promise<void>((r) => closed.close(() => r()));
     const refused = await cli(fireArgs(refusedUrl, '-n', '3', '--retries', '2', '--retry-base', '1ms'));
-    const report = JSON.parse(refused.stdout) as Report;
+    const report = JSON.parse(refused.stdout) as FireReport;
     assert.equal(refused.code, 1);
     assert.deepEqual(report.errors, { refused: 9 });
     assert.equal(report.attempts, 9);
@@ -214,7 +164,7 @@ describe('fire --retries', () => {
         () => ({ status }),
         async (server) => {
           const r = await cli(fireArgs(server.url, '-n', '3', '--retries', '1', '--retry-base', '1ms'));
-          const rep = JSON.parse(r.stdout) as Report;
+          const rep = JSON.parse(r.stdout) as FireReport;
           assert.equal(rep.attempts, attempts, `${status}`);
           assert.equal(server.requests.length, attempts);
           assert.deepEqual(rep.retries!.givenUp, { [why]: 3 });
@@ -257,7 +207,7 @@ describe('fire --retries', () => {
           log,
         ]);
         assert.equal(r.code, 0, r.stdout);
-        const report = JSON.parse(r.stdout) as Report;
+        const report = JSON.parse(r.stdout) as FireReport;
         assert.equal(report.retries!.okAfterRetry, 2);
         // A minute asked for, 250 ms allowed: without the date the wait would be under 1 ms.
         assert.deepEqual(
@@ -306,7 +256,7 @@ describe('fire --retries', () => {
           '--log',
           log,
         ]);
-        const report = JSON.parse(r.stdout) as Report;
+        const report = JSON.parse(r.stdout) as FireReport;
         assert.equal(report.attempts, 8);
         assert.match(report.retries!.policy, /mail schedule real÷6000 10ms 50ms 150ms/);
         for (const i of [0, 1])
@@ -317,7 +267,7 @@ describe('fire --retries', () => {
             [10, 50, 150],
           );
         const list = await cli(fireArgs(server.url, '-n', '2', '--retry-schedule', '5ms,5ms,5ms,5ms'));
-        const listed = JSON.parse(list.stdout) as Report;
+        const listed = JSON.parse(list.stdout) as FireReport;
         assert.equal(listed.attempts, 10, 'no --retries: as many retries as the schedule has steps');
         assert.deepEqual(listed.retries!.givenUp, { exhausted: 2 });
       },
@@ -360,7 +310,7 @@ async function interrupted(
   args: string[],
   signal: NodeJS.Signals,
   after: number,
-): Promise<{ code: number; report: Report }> {
+): Promise<{ code: number; report: FireReport }> {
   const child = cliSpawn(args);
   let stdout = '';
   let stderr = '';
@@ -377,7 +327,7 @@ async function interrupted(
   child.kill(signal);
   const code = await exited;
   assert.doesNotMatch(stderr, /internal error|Unhandled/, stderr);
-  return { code, report: JSON.parse(stdout) as Report };
+  return { code, report: JSON.parse(stdout) as FireReport };
 }
 
 describe('interrupted with retries waiting: nothing lost', () => {
@@ -566,10 +516,10 @@ describe('retry and disorder flags: bad input is one line naming the flag, exit 
           JSON.stringify({ url: server.url, retries: 2, retryBase: '1ms', duplicate: '0%' }),
         );
         const r = await cli(['fire', '--no-sign', '-n', '2', '--json'], { cwd: dir });
-        const report = JSON.parse(r.stdout) as Report;
+        const report = JSON.parse(r.stdout) as FireReport;
         assert.equal(report.attempts, 6);
         const flag = await cli(['fire', '--no-sign', '-n', '2', '--json', '--retries', '0'], { cwd: dir });
-        assert.equal((JSON.parse(flag.stdout) as Report).attempts, 2, 'the flag wins');
+        assert.equal((JSON.parse(flag.stdout) as FireReport).attempts, 2, 'the flag wins');
         writeFileSync(
           join(dir, '.smtpeter-simrc.json'),
           JSON.stringify({ url: server.url, delay: 'sometimes' }),
