@@ -1,5 +1,6 @@
 import { originalHeaderBlock, renderOriginal } from '../../generate/original.js';
 import { type HeaderList, renderHeaders, rfc5322Date } from '../../mime/headers.js';
+import { multipartBody } from '../../mime/multipart.js';
 import type { DsnInput } from './types.js';
 
 /** The Received line SMTPeter's bounce MX adds when the DSN arrives. */
@@ -23,6 +24,28 @@ export function returnedOriginal(input: DsnInput): { type: string; body: string 
   return input.returned === 'full'
     ? { type: 'message/rfc822', body: renderOriginal(msg, fake) }
     : { type: 'text/rfc822-headers', body: originalHeaderBlock(msg, fake) };
+}
+
+/**
+ * The body of an Exchange / Microsoft 365 NDR: the human-readable part as
+ * multipart/alternative, the delivery-status, then the returned original.
+ */
+export function microsoftReportBody(
+  input: DsnInput,
+  outer: string,
+  alt: string,
+  alternative: string,
+  status: string,
+): string {
+  const original = returnedOriginal(input);
+  return multipartBody(outer, [
+    {
+      headers: [['Content-Type', `multipart/alternative; differences=Content-Type; boundary="${alt}"`]],
+      body: alternative,
+    },
+    { headers: [['Content-Type', 'message/delivery-status']], body: status },
+    { headers: [['Content-Type', original.type]], body: original.body },
+  ]);
 }
 
 /** A dotted-quad in a public-looking range, for MTA hosts in Received lines. */

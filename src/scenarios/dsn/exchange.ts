@@ -3,7 +3,7 @@ import { reply, replyOneLine } from '../../generate/reply.js';
 import { quotedPrintable } from '../../mime/body.js';
 import { encodeWords, rfc5322Date } from '../../mime/headers.js';
 import { multipartBody, renderMessage } from '../../mime/multipart.js';
-import { bounceReceived, returnedOriginal } from './common.js';
+import { bounceReceived, microsoftReportBody } from './common.js';
 import type { DiagnosisContext, DsnDiagnosis, DsnInput, DsnReason, DsnStyle } from './types.js';
 
 /** Exchange's own component texts (RESOLVER, STOREDRV, QUEUE, ...). */
@@ -88,15 +88,7 @@ export const exchangeStyle: DsnStyle = {
       `Status: ${d.status}\r\n` +
       `Diagnostic-Code: smtp;${replyOneLine(d.reply!)}\r\n` +
       `X-Display-Name: ${msg.recipientName}\r\n`;
-    const original = returnedOriginal(input);
-    const body = multipartBody(outer, [
-      {
-        headers: [['Content-Type', `multipart/alternative; differences=Content-Type; boundary="${alt}"`]],
-        body: alternative,
-      },
-      { headers: [['Content-Type', 'message/delivery-status']], body: status },
-      { headers: [['Content-Type', original.type]], body: original.body },
-    ]);
+    const body = microsoftReportBody(input, outer, alt, alternative, status);
     return renderMessage(
       [
         ['Return-Path', '<>'],

@@ -3,7 +3,7 @@ import { reply, replyOneLine } from '../../generate/reply.js';
 import { quotedPrintable } from '../../mime/body.js';
 import { encodeWords, rfc5322Date } from '../../mime/headers.js';
 import { multipartBody, renderMessage } from '../../mime/multipart.js';
-import { bounceReceived, returnedOriginal } from './common.js';
+import { bounceReceived, microsoftReportBody } from './common.js';
 import type { DiagnosisContext, DsnDiagnosis, DsnInput, DsnReason, DsnStyle } from './types.js';
 
 const own = (code: string, status: string, text: string): DsnDiagnosis => ({
@@ -100,15 +100,7 @@ export const office365Style: DsnStyle = {
       'Action: failed\r\n' +
       `Status: ${d.status}\r\n` +
       `Diagnostic-Code: smtp;${reported}\r\n`;
-    const original = returnedOriginal(input);
-    const body = multipartBody(outer, [
-      {
-        headers: [['Content-Type', `multipart/alternative; differences=Content-Type; boundary="${alt}"`]],
-        body: alternative,
-      },
-      { headers: [['Content-Type', 'message/delivery-status']], body: status },
-      { headers: [['Content-Type', original.type]], body: original.body },
-    ]);
+    const body = microsoftReportBody(input, outer, alt, alternative, status);
     const arrival = new Date(input.now).toISOString().replace('T', ' ').replace('Z', '');
     const [y, mo, da] = arrival.slice(0, 10).split('-');
     const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
