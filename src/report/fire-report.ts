@@ -96,7 +96,7 @@ export function summaryText(s: FireSummary, c: ChalkInstance, extras: ReportExtr
     `${m.sent} sent, ${m.ok} ok (2xx), ${head}` +
       `${m.dropped ? `, ${c.red(`${m.dropped} dropped`)} (${drops})` : ''}` +
       `${s.unsent ? `, ${s.unsent} not sent (interrupted)` : ''} in ${(s.durationMs / 1000).toFixed(2)}s`,
-    `planned ${s.planned} = delivered ${m.ok} + failed ${m.failed} + dropped ${m.dropped} + unsent ${s.unsent}` +
+    equation(s) +
       `${m.duplicates || s.disorder.duplicate ? ` (duplicates included: ${m.duplicates} sent)` : ''}` +
       `${s.interrupted ? c.yellow('  (interrupted)') : ''}${s.aborted ? c.red(`  ${s.aborted} aborted after the grace period`) : ''}`,
     `rate: ${achievedRate(s).toFixed(1)}/s achieved` +
@@ -151,7 +151,13 @@ function disorderText(s: FireSummary): string {
     .join(', ');
 }
 
-/** planned = delivered + failed + dropped + unsent, with the numbers. */
+/** planned = delivered + failed + dropped + unsent, with the numbers: for the text and the JSON. */
+function equation(s: FireSummary): string {
+  const m = s.metrics;
+  return `planned ${s.planned} = delivered ${m.ok} + failed ${m.failed} + dropped ${m.dropped} + unsent ${s.unsent}`;
+}
+
+/** The accounting of a run, with whether it holds. */
 export function accounting(s: FireSummary): Record<string, unknown> {
   const m = s.metrics;
   return {
@@ -160,7 +166,7 @@ export function accounting(s: FireSummary): Record<string, unknown> {
     failed: m.failed,
     dropped: m.dropped,
     unsent: s.unsent,
-    equation: `planned ${s.planned} = delivered ${m.ok} + failed ${m.failed} + dropped ${m.dropped} + unsent ${s.unsent}`,
+    equation: equation(s),
     holds: s.planned === m.ok + m.failed + m.dropped + s.unsent,
   };
 }
