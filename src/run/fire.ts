@@ -193,8 +193,14 @@ export async function fire(options: FireOptions, deps: FireDeps): Promise<FireSu
     }
     if (s.duplicate) result.duplicate = true;
     if (n === 1 && s.delayMs > 0) result.delayMs = s.delayMs;
-    s.rng ??= retryRng(seed, s.index);
-    const decision = decideRetry(policy, n, outcome, s.rng, deps.now(), s.lastWaitMs);
+    const decision = decideRetry(
+      policy,
+      n,
+      outcome,
+      () => (s.rng ??= retryRng(seed, s.index)),
+      deps.now(),
+      s.lastWaitMs,
+    );
     if (!decision.retry) {
       if (decision.reason !== 'ok') result.givenUp = decision.reason;
       return finish(result, s);

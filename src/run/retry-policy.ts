@@ -140,14 +140,16 @@ export function decideRetry(
   policy: RetryPolicy,
   attempt: number,
   outcome: AttemptOutcome,
-  rng: Rng,
+  /** The call's jitter stream, or how to make it: only a call that is retried draws from it. */
+  rng: Rng | (() => Rng),
   nowMs: number,
   previousMs?: number,
 ): RetryDecision {
   if (isSuccess(outcome)) return { retry: false, reason: 'ok' };
   if (!isRetryable(outcome)) return { retry: false, reason: 'not-retryable' };
   if (attempt > policy.retries) return { retry: false, reason: 'exhausted' };
-  let delayMs = backoffDelay(policy.backoff, attempt, rng, policy.maxMs, previousMs);
+  const stream = typeof rng === 'function' ? rng() : rng;
+  let delayMs = backoffDelay(policy.backoff, attempt, stream, policy.maxMs, previousMs);
   let retryAfterMs: number | undefined;
   if (outcome.status === 429 || outcome.status === 503) {
     const asked = parseRetryAfter(outcome.retryAfter, nowMs);
@@ -160,9 +162,11 @@ export function decideRetry(
   return { retry: true, delayMs, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
 }
 
+const RETRY_STREAM = seedFromString('retry');
+
 /** Each call draws its jitter from its own stream: the same seed gives the same waits in any run order. */
 export function retryRng(runSeed: number, index: number): Rng {
-  return createRng(deriveSeed(mix32(runSeed ^ seedFromString('retry')), index));
+  return createRng(deriveSeed(mix32(runSeed ^ RETRY_STREAM), index));
 }
 
 /**
