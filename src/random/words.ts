@@ -40,10 +40,15 @@ const addressForm = (name: string): string =>
     .toLowerCase();
 const FIRST_ADDRESS = FIRST_NAMES.map(addressForm);
 const LAST_ADDRESS = LAST_NAMES.map(addressForm);
-/** A name as words of a domain label (`O'Hara` → `o`, `hara`). */
+/**
+ * A name as words of a domain label: `Smith-Jones` → `smith`, `jones`. An
+ * apostrophe joins (`O'Hara` → `ohara`, as in oreilly.com): split there, a
+ * company `Bradtke - O'Conner` became the brand "Bradtke O".
+ */
 const labelWords = (name: string): string[] =>
   name
     .toLowerCase()
+    .replace(/['’]/g, '')
     .split(/[^a-z0-9]+/)
     .filter(Boolean);
 const LAST_LABEL = LAST_NAMES.map(labelWords);
