@@ -201,6 +201,27 @@ async function phaseA(receiver) {
   } catch {
     out(`  autocannon failed: ${ac.stderr.slice(0, 200)}`);
   }
+  // The required transport's own ceiling: a bare undici dispatch loop, same body and connections.
+  const loop = await run(
+    process.execPath,
+    [
+      join(ROOT, 'bench', 'undici-loop.mjs'),
+      receiver.url,
+      String(CONNECTIONS),
+      String(SECONDS),
+      String(size),
+    ],
+    (SECONDS + 30) * 1000,
+  );
+  let undiciRate;
+  let undiciCpuPerReq;
+  try {
+    const j = JSON.parse(loop.stdout);
+    undiciRate = j.rate;
+    undiciCpuPerReq = j.cpuUsPerRequest;
+  } catch {
+    out(`  undici loop failed: ${loop.stderr.slice(0, 200)}`);
+  }
   let wrkRate;
   if (spawnSync('wrk', ['--version']).error === undefined) {
     const lua = join(TMP, 'post.lua');
@@ -225,6 +246,10 @@ async function phaseA(receiver) {
   out(
     `  CPU per request: fire ${fireCpuPerReq.toFixed(0)} µs, autocannon ${acCpuPerReq.toFixed(0)} µs (autocannon/fire ${ratio(acCpuPerReq, fireCpuPerReq)})`,
   );
+  if (undiciRate)
+    out(
+      `  bare undici dispatch loop (same body)  ${fmt(undiciRate)} req/s   fire/undici ${ratio(fireRate, undiciRate)}  undici/autocannon ${ratio(undiciRate, acRate)} (the required transport's ceiling; ${undiciCpuPerReq.toFixed(0)} µs CPU per request)`,
+    );
   if (wrkRate)
     out(
       `  wrk -t1 (same body)                  ${fmt(wrkRate)} req/s   fire/wrk ${ratio(fireRate, wrkRate)}`,
@@ -234,6 +259,8 @@ async function phaseA(receiver) {
     fireRate,
     autocannonRate: acRate,
     wrkRate,
+    undiciLoopRate: undiciRate,
+    undiciLoopCpuUsPerRequest: undiciCpuPerReq,
     bodyBytes: size,
     ratio: fireRate / acRate,
     fireCpuUsPerRequest: fireCpuPerReq,
