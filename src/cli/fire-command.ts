@@ -2,7 +2,6 @@ import { setMaxListeners } from 'node:events';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Settings } from '../config/settings.js';
 import { type MimeSourceFile, type MimeSourceOptions, mimeSource } from '../fixtures/mime-bounce.js';
 import { EventGenerator, eventClock, type GenerateOptions, SEEDED_EPOCH } from '../generate/events.js';
 import { isValidTag } from '../generate/message.js';
@@ -26,16 +25,16 @@ import { startLive } from '../report/live.js';
 import { buildersLimit, scheduleBehind, signingLimit } from '../report/rate-limits.js';
 import { RequestLog } from '../report/request-log.js';
 import { BuildPool } from '../run/build-pool.js';
-import { type DisorderOptions, deliveries, parseDelay, parseProbability } from '../run/disorder.js';
+import { deliveries } from '../run/disorder.js';
 import { fire } from '../run/fire.js';
 import { buildRequest, renderRequest, type Targets, targetFor } from '../run/request.js';
 import { settle } from '../run/settle.js';
 import type { CallInfo } from '../run/source.js';
 import { warmUpSendPath } from '../run/warm-up.js';
 import { HttpClient } from '../transport/http.js';
-import { byteSize, duration, oneOf, positiveInt, readableFile, tryDuration } from './flags.js';
+import { byteSize, duration, oneOf, positiveInt, readableFile } from './flags.js';
 import { type LoadFlags, loadPlan, parseMix } from './load-plan.js';
-import { countFlag, type SendFlags, sendConfig, settingLabel } from './send-config.js';
+import { disorderFrom, type SendFlags, sendConfig } from './send-config.js';
 
 export interface FireFlags extends SendFlags, LoadFlags {
   type?: string;
@@ -100,7 +99,7 @@ export async function fireCommand(flags: FireFlags): Promise<number> {
     return parsed;
   });
   const graceMs = flags.grace ? duration('--grace', flags.grace) : 5000;
-  const disorder = disorderFrom(settings);
+  const disorder = disorderFrom(settings, true);
   const workersFlag = buildWorkersFlag(flags);
   // Retries, duplicates and reordering sign every delivery afresh: that needs the call, not a built request.
   const resigns = send.retry.retries > 0 || (disorder.duplicate ?? 0) > 0 || (disorder.reorder ?? 0) > 1;
@@ -306,30 +305,6 @@ export async function fireCommand(flags: FireFlags): Promise<number> {
     await http.close();
     await receiver?.close();
   }
-}
-
-/** --duplicate, --reorder, --delay (or their config keys). */
-function disorderFrom(settings: Settings): DisorderOptions {
-  const out: DisorderOptions = {};
-  const duplicate = settings.value<string>('duplicate');
-  if (duplicate !== undefined) {
-    const p = parseProbability(duplicate);
-    if (typeof p === 'string')
-      throw new UsageError(`${settingLabel(settings, 'duplicate', '--duplicate')}: ${p}`);
-    if (p > 0) out.duplicate = p;
-  }
-  const reorder = settings.value<string>('reorder');
-  if (reorder !== undefined) {
-    const n = countFlag(settingLabel(settings, 'reorder', '--reorder'), reorder);
-    if (n > 1) out.reorder = n;
-  }
-  const delay = settings.value<string>('delay');
-  if (delay !== undefined) {
-    const d = parseDelay(delay, tryDuration);
-    if (typeof d === 'string') throw new UsageError(`${settingLabel(settings, 'delay', '--delay')}: ${d}`);
-    out.delay = d;
-  }
-  return out;
 }
 
 /** `--mime FILE...`: the files, read and checked before anything is sent. */

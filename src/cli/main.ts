@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { UsageError } from '../model/errors.js';
 import { collect } from './flags.js';
-import { addSharedOptions, RETRY_OPTIONS, type SharedOption } from './options.js';
+import { addSharedOptions, DISORDER_OPTIONS, RETRY_OPTIONS, type SharedOption } from './options.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
   version: string;
@@ -99,19 +99,10 @@ export function buildProgram(): Command {
     )
     .option('--dry-run', 'print the HTTP requests, send nothing')
     .option('--json', 'machine-readable summary on stdout');
-  addSharedOptions(fire, RETRY_OPTIONS)
-    .option(
-      '--duplicate <p>',
-      'deliver a call twice with this probability (0.05 or 5%): same body and event id, freshly signed; seeded',
-    )
-    .option(
-      '--reorder <n>',
-      "shuffle calls within windows of n (a message's bounce and failure calls can swap); seeded",
-    )
-    .option(
-      '--delay <dist>',
-      'extra wait before each call, seeded: fixed:200ms, uniform:0-500ms, exp:100ms (mean), normal:200ms,50ms',
-    );
+  addSharedOptions(fire, [...RETRY_OPTIONS, ...DISORDER_OPTIONS]).option(
+    '--delay <dist>',
+    'extra wait before each call, seeded: fixed:200ms, uniform:0-500ms, exp:100ms (mean), normal:200ms,50ms',
+  );
   addSharedOptions(fire, SEND_FLAGS).action(
     run(async () => {
       const { fireCommand } = await import('./fire-command.js');
@@ -204,7 +195,10 @@ export function buildProgram(): Command {
     .option('--json', 'machine-readable results on stdout')
     .addOption(new Option('--reporter <name>', 'report format (default text)').choices(['text', 'junit']))
     .option('--out <file>', 'write the junit report here (default stdout)');
-  addSharedOptions(replay, RETRY_OPTIONS);
+  addSharedOptions(replay, [...RETRY_OPTIONS, ...DISORDER_OPTIONS]).option(
+    '--seed <seed>',
+    'seeds --duplicate, --reorder and retry jitter (default: random, printed in the summary)',
+  );
   addSharedOptions(replay, SEND_FLAGS, {
     dialect: { description: 'payload shape when a fixture names none (default smtpeter)' },
   }).action(run(async () => (await import('./replay-command.js')).replayCommand));

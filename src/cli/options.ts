@@ -82,6 +82,15 @@ const SEND_OPTIONS = {
     description:
       "a mail platform's retry ladder (1m 5m 15m 30m 1h 2h 4h 8h 16h 24h) time-compressed: real[:FACTOR] (default 600: 1m → 100ms), or a list such as 100ms,1s,5s",
   },
+  duplicate: {
+    flags: '--duplicate <p>',
+    description:
+      'deliver a call twice with this probability (0.05 or 5%): same body and event id, freshly signed; seeded',
+  },
+  reorder: {
+    flags: '--reorder <n>',
+    description: "shuffle calls within windows of n (a message's bounce and failure calls can swap); seeded",
+  },
 } as const satisfies Record<string, OptionSpec>;
 
 export type SharedOption = keyof typeof SEND_OPTIONS;
@@ -94,6 +103,9 @@ export const RETRY_OPTIONS: readonly SharedOption[] = [
   'retry-jitter',
   'retry-schedule',
 ];
+
+/** SMTPeter's redeliveries and out-of-order deliveries, which fire and replay both imitate. */
+export const DISORDER_OPTIONS: readonly SharedOption[] = ['duplicate', 'reorder'];
 
 /** Add shared options to `cmd`, in the order given, each reworded by `overrides` where asked. */
 export function addSharedOptions(

@@ -4,9 +4,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Dialect } from '../encode/dialect.js';
 import { formatProblem } from '../fixtures/format.js';
 import { loadFixtures } from '../fixtures/load.js';
-import { type Pacing, prepare, replay } from '../fixtures/replay.js';
+import { disorderedPlan, type Pacing, prepare, replay } from '../fixtures/replay.js';
 import { UsageError } from '../model/errors.js';
 import { parseRate } from '../pace/pacer.js';
+import { seedFromString } from '../random/rng.js';
 import { colourFor } from '../report/colour.js';
 import { junitXml } from '../report/junit.js';
 import {
@@ -19,7 +20,7 @@ import {
 import { renderRequest, type SigningConfig } from '../run/request.js';
 import { HttpClient } from '../transport/http.js';
 import { oneOf } from './flags.js';
-import { type SendFlags, sendConfig } from './send-config.js';
+import { disorderFrom, type SendFlags, sendConfig } from './send-config.js';
 
 export interface ReplayFlags extends SendFlags {
   realtime?: boolean;
@@ -31,6 +32,9 @@ export interface ReplayFlags extends SendFlags {
   reporter?: string;
   out?: string;
   sign: boolean;
+  duplicate?: string;
+  reorder?: string;
+  seed?: string;
 }
 
 function pacing(flags: ReplayFlags): Pacing {
@@ -60,8 +64,12 @@ export async function replayCommand(paths: string[], flags: ReplayFlags): Promis
   const out = process.stdout;
   const err = process.stderr;
   const c = colourFor(out);
-  const send = await sendConfig(flags);
-  const { format, dialect, extraHeaders, targets } = send;
+  const send = await sendConfig(flags, {
+    seed: flags.seed,
+    duplicate: flags.duplicate,
+    reorder: flags.reorder,
+  });
+  const { settings, format, dialect, extraHeaders, targets } = send;
 
   // --- every flag checked before anything is read or sent ---
   const reporter = oneOf('--reporter', flags.reporter ?? 'text', ['text', 'junit']);
@@ -71,6 +79,10 @@ export async function replayCommand(paths: string[], flags: ReplayFlags): Promis
   if (flags.out && !existsSync(dirname(resolve(flags.out))))
     throw new UsageError(`--out: folder ${dirname(flags.out)} does not exist`);
   const pace = pacing(flags);
+  const disorder = disorderFrom(settings, false);
+  const seedText = settings.value<string>('seed');
+  const seed = seedText !== undefined ? seedFromString(seedText) : (Math.random() * 2 ** 32) >>> 0;
+  const disordered = (disorder.duplicate ?? 0) > 0 || (disorder.reorder ?? 0) > 1;
   if (flags.dryRun && !targets.url && !targets.failureUrl && !targets.bounceUrl)
     targets.url = new URL('http://127.0.0.1:8025/');
 
@@ -104,7 +116,9 @@ export async function replayCommand(paths: string[], flags: ReplayFlags): Promis
   };
   // Resolve keys for every dialect now: a bad --key is exit 2 before any call.
   for (const d of new Set(loaded.calls.map((p) => p.dialect ?? dialect))) signingFor(d);
+  const calls = disorderedPlan(loaded.calls, disorder, seed);
   const options = {
+    seed,
     format,
     dialect,
     targets,
@@ -119,7 +133,7 @@ export async function replayCommand(paths: string[], flags: ReplayFlags): Promis
     const now = Date.now();
     let file: string | undefined;
     let shift = 0;
-    for (const planned of loaded.calls) {
+    for (const planned of calls) {
       if (planned.location.file !== file) {
         file = planned.location.file;
         shift = options.keepTime ? 0 : Math.floor(now / 1000) - planned.call.event.time;
@@ -141,7 +155,7 @@ export async function replayCommand(paths: string[], flags: ReplayFlags): Promis
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    const run = await replay(loaded.calls, options, {
+    const run = await replay(calls, options, {
       post: (url, headers, body) => http.post(url, headers, body),
       now: () => Date.now(),
       sleep: (ms, signal) => sleep(ms, undefined, signal ? { signal } : undefined).catch(() => undefined),
@@ -156,10 +170,11 @@ export async function replayCommand(paths: string[], flags: ReplayFlags): Promis
     });
     const summary = summarise(
       loaded.files.length,
-      loaded.calls.length,
+      calls.length,
       run.results,
       run.unsent,
       run.durationMs,
+      disordered ? seed : undefined,
     );
     if (reporter === 'junit') {
       const xml = junitXml(loaded.files, run.results, new Date());

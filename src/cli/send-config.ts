@@ -4,6 +4,7 @@ import { Settings } from '../config/settings.js';
 import { type BodyFormat, FORMATS } from '../encode/body.js';
 import { DIALECTS, type Dialect } from '../encode/dialect.js';
 import { UsageError } from '../model/errors.js';
+import { type DisorderOptions, parseDelay, parseProbability } from '../run/disorder.js';
 import type { Targets } from '../run/request.js';
 import {
   DEFAULT_RETRY_BASE_MS,
@@ -220,4 +221,28 @@ export function retryPolicyFrom(settings: Settings): RetryPolicy {
     },
     maxMs: maxMs ?? DEFAULT_RETRY_MAX_MS,
   };
+}
+
+/** --duplicate, --reorder and (fire's, with `withDelay`) --delay, or their config keys. */
+export function disorderFrom(settings: Settings, withDelay: boolean): DisorderOptions {
+  const out: DisorderOptions = {};
+  const duplicate = settings.value<string>('duplicate');
+  if (duplicate !== undefined) {
+    const p = parseProbability(duplicate);
+    if (typeof p === 'string')
+      throw new UsageError(`${settingLabel(settings, 'duplicate', '--duplicate')}: ${p}`);
+    if (p > 0) out.duplicate = p;
+  }
+  const reorder = settings.value<string>('reorder');
+  if (reorder !== undefined) {
+    const n = countFlag(settingLabel(settings, 'reorder', '--reorder'), reorder);
+    if (n > 1) out.reorder = n;
+  }
+  const delay = withDelay ? settings.value<string>('delay') : undefined;
+  if (delay !== undefined) {
+    const d = parseDelay(delay, tryDuration);
+    if (typeof d === 'string') throw new UsageError(`${settingLabel(settings, 'delay', '--delay')}: ${d}`);
+    out.delay = d;
+  }
+  return out;
 }

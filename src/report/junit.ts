@@ -39,7 +39,7 @@ export function junitXml(files: string[], results: ReplayResult[], now: Date): s
     );
     for (const r of list) {
       const loc = r.planned.location;
-      const name = `${loc.line !== undefined ? `line ${loc.line}` : loc.path}: ${r.sent.event.type} ${r.planned.label}`;
+      const name = `${loc.line !== undefined ? `line ${loc.line}` : loc.path}: ${r.sent.event.type} ${r.planned.label}${r.planned.redelivery ? ' (redelivery)' : ''}`;
       const open = `    <testcase classname="${xmlEscape(file)}" name="${xmlEscape(name)}" time="${seconds(r.latencyMs)}"`;
       if (r.ok) {
         out.push(`${open}/>`);

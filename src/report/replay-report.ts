@@ -14,6 +14,7 @@ export function replayLine(r: ReplayResult, c: ChalkInstance): string {
   const mark = r.ok ? c.green(`✔ ${status}`) : c.red(`✘ ${status} (expected ${r.expected})`);
   const tail =
     (r.error ? c.red(`  ${r.error}`) : '') +
+    (r.planned.redelivery ? c.dim('  redelivery') : '') +
     (r.attempts > 1 ? c.dim(`  attempt ${r.attempts}`) : '') +
     (r.givenUp && r.givenUp !== 'not-retryable' ? c.red(`  gave up: ${r.givenUp}`) : '');
   return `${mark} ${ms(r.latencyMs).padStart(7)}  ${r.sent.event.type.padEnd(7)}  ${r.planned.label}  ${c.dim(where(r))}${tail}`;
@@ -40,6 +41,10 @@ export interface ReplaySummary {
   attempts: number;
   /** Calls that needed more than one request. */
   retried: number;
+  /** Second deliveries sent (`--duplicate`), counted in `planned` and `sent`. */
+  redeliveries: number;
+  /** The seed of `--duplicate`/`--reorder`, when either was on. */
+  seed?: number;
   durationMs: number;
 }
 
@@ -49,9 +54,11 @@ export function summarise(
   results: ReplayResult[],
   unsent: number,
   durationMs: number,
+  seed?: number,
 ): ReplaySummary {
   const asExpected = results.filter((r) => r.ok).length;
   return {
+    ...(seed !== undefined ? { seed } : {}),
     files,
     planned,
     sent: results.length,
@@ -60,6 +67,7 @@ export function summarise(
     unsent,
     attempts: results.reduce((n, r) => n + r.attempts, 0),
     retried: results.filter((r) => r.attempts > 1).length,
+    redeliveries: results.filter((r) => r.planned.redelivery).length,
     durationMs: Math.round(durationMs),
   };
 }
@@ -72,7 +80,9 @@ export function replaySummaryText(s: ReplaySummary, c: ChalkInstance): string {
   return (
     `${s.sent} of ${s.planned} calls from ${s.files} file${s.files === 1 ? '' : 's'} sent, ${s.asExpected} as expected, ${head}` +
     `${s.unsent ? `, ${s.unsent} not sent (interrupted)` : ''}` +
-    `${s.retried ? `, ${s.retried} retried (${s.attempts} requests)` : ''} in ${(s.durationMs / 1000).toFixed(2)}s`
+    `${s.retried ? `, ${s.retried} retried (${s.attempts} requests)` : ''}` +
+    `${s.redeliveries ? `, ${s.redeliveries} of them redeliveries` : ''} in ${(s.durationMs / 1000).toFixed(2)}s` +
+    `${s.seed !== undefined ? ` (--seed ${s.seed} repeats the disorder)` : ''}`
   );
 }
 
@@ -94,6 +104,7 @@ export function replayJson(s: ReplaySummary, results: ReplayResult[]): Record<st
       ...(r.error ? { error: r.error } : {}),
       ok: r.ok,
       attempts: r.attempts,
+      ...(r.planned.redelivery ? { redelivery: true } : {}),
       ...(r.givenUp ? { givenUp: r.givenUp } : {}),
       latencyMs: Math.round(r.latencyMs * 10) / 10,
     })),

@@ -128,3 +128,97 @@ describe('delivery disorder at a real receiver on 127.0.0.1', () => {
     );
   });
 });
+
+describe('replay with delivery disorder at a real receiver on 127.0.0.1', () => {
+  /** Two small fixture files of synchronous failures and DSNs (bounce + failure per message). */
+  const files = [1, 2].map((n) => join(TEST_HOME, `disorder-replay-${n}-${process.pid}.json`));
+  before(async () => {
+    for (const [n, file] of files.entries()) {
+      const r = await cli(['generate', '-n', '8', '--seed', String(40 + n), '--out', file]);
+      assert.equal(r.code, 0, r.stderr);
+    }
+  });
+
+  async function replayAt(args: string[]): Promise<{ code: number; stdout: string; requests: Captured[] }> {
+    const server = await startCaptureServer();
+    try {
+      const r = await cli(['replay', ...files, '--url', server.url, '--no-sign', ...args]);
+      assert.doesNotMatch(r.stderr, /internal error/, r.stderr);
+      return { code: r.code, stdout: r.stdout, requests: server.requests };
+    } finally {
+      await server.close();
+    }
+  }
+
+  test('--duplicate 100%: every call twice, a redelivery later in its own file, same body; reported and seeded', async () => {
+    const plain = await replayAt([]);
+    assert.equal(plain.code, 0, plain.stdout);
+    const n = plain.requests.length;
+    assert.ok(n >= 16, `${n} calls in the two files`);
+    const { code, stdout, requests } = await replayAt(['--duplicate', '100%', '--seed', '9', '--json']);
+    assert.equal(code, 0, stdout);
+    assert.equal(requests.length, 2 * n);
+    const report = JSON.parse(stdout) as {
+      planned: number;
+      sent: number;
+      redeliveries: number;
+      seed: number;
+      results: { id: string; redelivery?: boolean; file: string }[];
+    };
+    assert.equal(report.planned, 2 * n);
+    assert.equal(report.redeliveries, n);
+    assert.equal(report.seed, 9);
+    // What arrived matches the report, request by request; each id twice, the original first.
+    assert.deepEqual(
+      requests.map((r) => field(r, 'id')),
+      report.results.map((r) => r.id),
+    );
+    const seen = new Map<string, Captured>();
+    report.results.forEach((r, i) => {
+      const req = requests[i]!;
+      const first = seen.get(`${r.id}/${field(req, 'type')}`);
+      if (!r.redelivery) {
+        assert.equal(first, undefined, `${r.id}: the original comes first`);
+        seen.set(`${r.id}/${field(req, 'type')}`, req);
+      } else {
+        assert.ok(first, `${r.id}: a redelivery follows its original`);
+        assert.equal(req.body.toString(), first.body.toString(), `${r.id}: same body`);
+      }
+    });
+    // Each file's redeliveries stay in that file's part of the run.
+    const fileOf = report.results.map((r) => r.file);
+    const boundary = fileOf.lastIndexOf(fileOf[0]!);
+    assert.ok(fileOf.slice(boundary + 1).every((f) => f !== fileOf[0]));
+    const again = await replayAt(['--duplicate', '100%', '--seed', '9']);
+    assert.deepEqual(arrivals(again.requests), arrivals(requests), 'same seed, same deliveries');
+    assert.match(again.stdout, /redelivery/);
+    assert.match(again.stdout, new RegExp(`${n} of them redeliveries .*--seed 9 repeats the disorder`));
+  });
+
+  test('--reorder: the same calls in a seeded shuffle; JUnit names stay unique with redeliveries', async () => {
+    const plain = await replayAt([]);
+    const shuffled = await replayAt(['--reorder', '6', '--seed', '3']);
+    assert.equal(shuffled.code, 0, shuffled.stdout);
+    assert.deepEqual(sorted(arrivals(shuffled.requests)), sorted(arrivals(plain.requests)));
+    assert.notDeepEqual(arrivals(shuffled.requests), arrivals(plain.requests));
+    assert.deepEqual(
+      arrivals((await replayAt(['--reorder', '6', '--seed', '3'])).requests),
+      arrivals(shuffled.requests),
+    );
+    const junit = await replayAt([
+      '--reorder',
+      '4',
+      '--duplicate',
+      '50%',
+      '--seed',
+      '5',
+      '--reporter',
+      'junit',
+    ]);
+    assert.equal(junit.code, 0, junit.stdout);
+    const names = [...junit.stdout.matchAll(/<testcase classname="[^"]*" name="([^"]*)"/g)].map((m) => m[1]);
+    assert.equal(names.length, junit.requests.length);
+    assert.equal(new Set(names).size, names.length, 'unique testcase names');
+    assert.ok(names.some((name) => name!.endsWith('(redelivery)')));
+  });
+});

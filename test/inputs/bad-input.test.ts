@@ -280,6 +280,16 @@ const ROWS: Row[] = [
   },
   { name: 'duplicate over 1', args: [...FIRE, '--duplicate', '2'], says: /--duplicate: .*'2'/ },
   {
+    name: 'replay duplicate over 100%',
+    args: ['replay', 'gone.json', '--url', '$URL', '--duplicate', '150%'],
+    says: /--duplicate: .*'150%'/,
+  },
+  {
+    name: 'replay reorder not a count',
+    args: ['replay', 'gone.json', '--url', '$URL', '--reorder', 'some'],
+    says: /--reorder: expected a whole number .*'some'/,
+  },
+  {
     name: 'delay distribution',
     args: [...FIRE, '--delay', 'weird:1s'],
     says: /--delay: unknown distribution 'weird'/,
