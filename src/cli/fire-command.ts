@@ -64,6 +64,9 @@ export interface FireFlags extends SendFlags, LoadFlags {
   mime?: string[];
 }
 
+/** Where a dry run without a URL shows its requests going: `smtpeter-sim listen` with its defaults. */
+const DRY_RUN_URL = 'http://127.0.0.1:8025/';
+
 /** Runs larger than this print no line per call and keep no per-call results. */
 const CHATTY_LIMIT = 1000;
 
@@ -149,10 +152,10 @@ export async function fireCommand(flags: FireFlags): Promise<number> {
   const requestOptions = { format, dialect, extraHeaders, ...(signing ? { signing } : {}) };
 
   if (flags.dryRun) {
-    const shown =
-      targets.url || targets.failureUrl || targets.bounceUrl
-        ? targets
-        : { url: new URL('http://127.0.0.1:8025/') };
+    const anyUrl = targets.url || targets.failureUrl || targets.bounceUrl;
+    // Host is signed: say which one the requests show, as a real run without a URL picks a free port.
+    if (!anyUrl) err.write(`no --url: requests shown as sent to ${DRY_RUN_URL} (listen's default port)\n`);
+    const shown = anyUrl ? targets : { url: new URL(DRY_RUN_URL) };
     const n = Number.isFinite(load.planned) ? load.planned : 1;
     for (const { item: call } of deliveries(generator.calls(), disorder, seed, n, (c) => c.event.id)) {
       const target = targetForOrFail(call.event.type, shown);

@@ -210,6 +210,9 @@ describe('seeds', () => {
     assert.equal(bodies(a.stdout), bodies(b.stdout));
     assert.notEqual(bodies(a.stdout), bodies(c.stdout));
     assert.equal((a.stdout.match(/^POST /gm) ?? []).length, 8);
+    // Without a URL the requests name listen's default address, and stderr says so (Host is signed).
+    assert.equal((a.stdout.match(/^Host: 127\.0\.0\.1:8025\r?$/gm) ?? []).length, 8);
+    assert.match(a.stderr, /no --url: requests shown as sent to http:\/\/127\.0\.0\.1:8025\//);
   });
 });
 
