@@ -2,7 +2,6 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Dialect } from '../encode/dialect.js';
-import { formatProblem } from '../fixtures/format.js';
 import { loadFixtures } from '../fixtures/load.js';
 import { disorderedPlan, type Pacing, prepare, replay } from '../fixtures/replay.js';
 import { UsageError } from '../model/errors.js';
@@ -10,6 +9,7 @@ import { parseRate } from '../pace/pacer.js';
 import { seedFromString } from '../random/rng.js';
 import { colourFor } from '../report/colour.js';
 import { junitXml } from '../report/junit.js';
+import { problemReport } from '../report/problem-report.js';
 import {
   replayJson,
   replayLine,
@@ -86,7 +86,7 @@ export async function replayCommand(paths: string[], flags: ReplayFlags): Promis
   if (flags.dryRun && !targets.url && !targets.failureUrl && !targets.bounceUrl)
     targets.url = new URL('http://127.0.0.1:8025/');
 
-  // --- fixtures: all problems, one line each, then stop ---
+  // --- fixtures: every problem, one line each (at most 20 a file), then stop ---
   const loaded = loadFixtures(paths);
   const problems = [...loaded.problems];
   for (const p of loaded.calls) {
@@ -97,15 +97,7 @@ export async function replayCommand(paths: string[], flags: ReplayFlags): Promis
     }
   }
   if (problems.length) {
-    // One problem: one line. Several: one line each, then the tally.
-    if (problems.length === 1) {
-      err.write(
-        `smtpeter-sim: ${formatProblem(problems[0] as (typeof problems)[number])}; nothing was sent\n`,
-      );
-      return 2;
-    }
-    for (const p of problems) err.write(`smtpeter-sim: ${formatProblem(p)}\n`);
-    err.write(`smtpeter-sim: ${problems.length} problems in the input; nothing was sent\n`);
+    for (const line of problemReport(problems)) err.write(`smtpeter-sim: ${line}\n`);
     return 2;
   }
 

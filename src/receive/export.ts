@@ -1,19 +1,46 @@
+import { DIALECT_INFO } from '../encode/dialect.js';
+import type { FixtureEntry } from '../fixtures/format.js';
+import { schemaCheck } from '../fixtures/validate.js';
 import type { ReceivedCall } from './server.js';
 
+/** Wire names the fixture model spells otherwise: the feedback loops call the return path `rcptto`. */
+const FIXTURE_NAME: Readonly<Record<string, string>> = { rcptto: 'envelope' };
+
 /**
- * One received call as a fixture line:
- * `{"type": "failure"|"bounce", ...the fields as received, "dialect": "..."}`.
- * Fields keep their received shape (`tags` an array, values strings for form
- * calls). Calls that did not parse, or whose type or dialect cannot be told,
- * have no line (undefined).
+ * The feedback-loop dialects send no `action`, but a written-out failure
+ * needs one. Replayed in its own dialect it is never sent, so the likeliest
+ * value does: a DSN and a 5xx reply are final, anything else will be retried.
  */
-export function exportCall(call: ReceivedCall): Record<string, unknown> | undefined {
-  const { kind, dialect } = call.validation;
-  if (!call.fields || !kind || !dialect) return undefined;
-  const line: Record<string, unknown> = { type: kind, ...call.fields };
-  line['type'] = kind; // what the call is, even when a `type` field said otherwise
-  line['dialect'] = dialect;
-  return line;
+function impliedAction(entry: FixtureEntry): 'failure' | 'failed' {
+  return entry.state === 'bounce' || entry.code?.startsWith('5') ? 'failed' : 'failure';
+}
+
+/**
+ * One received call as a fixture entry that replays as the same call in the
+ * same dialect: `{"type", ...its fields in the fixture model, "dialect"}`.
+ * Form values arrive as strings, so `time` is made a number again and
+ * `tags` an array. Calls that did not parse, that `listen` found invalid, or
+ * whose type or dialect cannot be told have no entry (undefined): replay
+ * would refuse the file for them.
+ */
+export function exportCall(call: ReceivedCall): FixtureEntry | undefined {
+  const { kind, dialect, problems } = call.validation;
+  if (!call.fields || !kind || !dialect || problems.length) return undefined;
+  const fields = call.fields;
+  const entry: Record<string, unknown> = { type: kind };
+  const info = DIALECT_INFO[dialect];
+  for (const name of kind === 'failure' ? info.failureFields : info.bounceFields) {
+    const value = fields[name];
+    if (value === undefined || name === 'type') continue;
+    if (name === 'time') entry[name] = Number(value);
+    else if (name === 'tags') entry[name] = Array.isArray(value) ? value.map(String) : [String(value)];
+    else entry[FIXTURE_NAME[name] ?? name] = String(value);
+  }
+  const out = entry as FixtureEntry;
+  if (kind === 'failure') out.action ??= impliedAction(out);
+  out.dialect = dialect;
+  // What listen accepts and what a fixture may hold differ at the edges (an id with a space).
+  return schemaCheck(out, 'entry', 'export', () => undefined).problems.length ? undefined : out;
 }
 
 /** Received calls as NDJSON, arrival order, one line per exportable call. */

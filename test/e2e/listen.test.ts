@@ -1,33 +1,8 @@
 import assert from 'node:assert/strict';
-import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { cli, cliSpawn, TEST_HOME } from '../helpers/cli.js';
-
-/** Start `listen`, wait for its "listening on URL" line. */
-async function startListen(args: string[]): Promise<{ proc: ChildProcess; url: string; out: () => string }> {
-  const proc = cliSpawn(['listen', '--port', '0', ...args]);
-  let stdout = '';
-  let stderr = '';
-  proc.stdout!.on('data', (d: Buffer) => {
-    stdout += d.toString();
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    proc.stderr!.on('data', (d: Buffer) => {
-      stderr += d.toString();
-      const m = /listening on (\S+)/.exec(stderr);
-      if (m) resolve(m[1]!);
-    });
-    proc.once('exit', () => reject(new Error(`listen exited: ${stderr}`)));
-  });
-  return { proc, url, out: () => stdout };
-}
-
-async function stop(proc: ChildProcess): Promise<number | null> {
-  const exited = new Promise<number | null>((r) => proc.once('exit', (code) => r(code)));
-  proc.kill('SIGINT');
-  return exited;
-}
+import { cli, TEST_HOME } from '../helpers/cli.js';
+import { startListen, stopListen } from '../helpers/listen.js';
 
 describe('listen', () => {
   const keys = join(TEST_HOME, 'listen-keys');
@@ -59,7 +34,7 @@ describe('listen', () => {
       assert.match(out, /bounce( \d{3})? 5\.1\.\d+ failed/);
       assert.match(out, /Diagnostic|smtp; 550|RecipNotFound|550/);
     } finally {
-      assert.equal(await stop(l.proc), 0);
+      assert.equal(await stopListen(l.proc), 0);
     }
   });
 
@@ -77,7 +52,7 @@ describe('listen', () => {
       await new Promise((res) => setTimeout(res, 100));
       assert.match(l.out(), /signature FAILED: signature does not verify with the public key/);
     } finally {
-      await stop(l.proc);
+      await stopListen(l.proc);
     }
   });
 
@@ -113,7 +88,7 @@ describe('listen', () => {
       );
       for (const x of lines) assert.deepEqual(x.problems, []);
     } finally {
-      await stop(l.proc);
+      await stopListen(l.proc);
     }
   });
 
@@ -141,7 +116,7 @@ describe('listen', () => {
       assert.match(l.out(), /problems: mixes dialects/);
       assert.match(l.out(), /problems: .*missing field 'rcptto'/);
     } finally {
-      await stop(l.proc);
+      await stopListen(l.proc);
     }
   });
 
@@ -163,7 +138,7 @@ describe('listen', () => {
         assert.ok(Array.isArray((line['fields'] as Record<string, unknown>)['tags']));
       }
     } finally {
-      await stop(l.proc);
+      await stopListen(l.proc);
     }
   });
 

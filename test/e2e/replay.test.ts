@@ -340,6 +340,40 @@ describe('replay of broken fixtures', () => {
     }
   });
 
+  test('many problems: at most 20 lines a file, then how many more, then the total', async () => {
+    const server = await startCaptureServer();
+    try {
+      const dir = mkdtempSync(join(tmpdir(), 'many-problems-'));
+      const bad = (i: number): string =>
+        JSON.stringify({
+          type: 'failure',
+          id: `m${i}`,
+          recipient: 'a@b.nl',
+          action: 'failed',
+          state: 'rcptto',
+          time: 'yesterday',
+        });
+      writeFileSync(join(dir, 'a.ndjson'), Array.from({ length: 30 }, (_, i) => bad(i)).join('\n'));
+      writeFileSync(join(dir, 'b.ndjson'), [bad(0), bad(1)].join('\n'));
+      const r = await cli(['replay', dir, '--url', server.url], { cwd: dir });
+      assert.equal(r.code, 2);
+      const lines = r.stderr.trimEnd().split('\n');
+      const wrongTime = (file: string, line: number): string =>
+        `smtpeter-sim: ${file}:${line}: $.time: expected Unix seconds (an integer), got 'yesterday'`;
+      assert.deepEqual(lines, [
+        ...Array.from({ length: 20 }, (_, i) => wrongTime('a.ndjson', i + 1)),
+        'smtpeter-sim: … and 10 more problems in a.ndjson',
+        wrongTime('b.ndjson', 1),
+        wrongTime('b.ndjson', 2),
+        'smtpeter-sim: 32 problems in the input; nothing was sent',
+      ]);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      assert.equal(server.requests.length, 0);
+    } finally {
+      await server.close();
+    }
+  });
+
   test('no URL, a missing path: exit 2 before anything is read or sent', async () => {
     const r = await cli(['replay', join(FIXTURES, 'scenarios', 'connect-refused.json')]);
     assert.equal(r.code, 2);
