@@ -1,3 +1,4 @@
+import { clamavSignature } from '../generate/clamav.js';
 import { buildOriginalMessage, type OriginalMessage } from '../generate/message.js';
 import { PROVIDERS, type Provider, providerDomain, remoteIp } from '../generate/providers.js';
 import { reply, replyDescription, type SmtpReply } from '../generate/reply.js';
@@ -545,13 +546,12 @@ const SPECS: SyncSpec[] = [
     action: 'failed',
     weight: 1,
     styles: {
-      postfix: () =>
-        reply('554', '5.7.1', 'Virus detected: Heuristics.Phishing.Email.SpoofedDomain (clamav)'),
-      exim: () =>
+      postfix: (c) => reply('554', '5.7.1', `Virus detected: ${clamavSignature(c.fake.rng)} (clamav)`),
+      exim: (c) =>
         reply(
           '550',
           undefined,
-          'This message contains a virus (Win.Trojan.Agent-1234567) and has been rejected',
+          `This message contains a virus (${clamavSignature(c.fake.rng)}) and has been rejected`,
         ),
     },
   },
