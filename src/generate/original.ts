@@ -2,7 +2,7 @@ import { base64Body, quotedPrintable } from '../mime/body.js';
 import { type HeaderList, mailbox, renderHeaders, rfc5322Date } from '../mime/headers.js';
 import { multipartBody } from '../mime/multipart.js';
 import type { Fake } from '../random/fake.js';
-import { randomBase64 } from '../random/rng.js';
+import { dkimSignatureValue, randomBase64 } from '../random/rng.js';
 import { type OriginalMessage, RENDER_CACHE } from './message.js';
 
 /** The original's headers, drawn once per message, and their rendered block once asked for. */
@@ -54,7 +54,7 @@ function drawHeaders(msg: OriginalMessage, fake: Fake): SentHeaders {
     ],
     [
       'DKIM-Signature',
-      `v=1; a=rsa-sha256; c=relaxed/relaxed; d=${msg.senderDomain}; s=smtpeter; t=${Math.floor(msg.sentAt / 1000)}; h=from:to:subject:date:message-id:mime-version:content-type; bh=${randomBase64(rng, 16)}; b=${randomBase64(rng, 64)}`,
+      `v=1; a=rsa-sha256; c=relaxed/relaxed; d=${msg.senderDomain}; s=smtpeter; t=${Math.floor(msg.sentAt / 1000)}; h=from:to:subject:date:message-id:mime-version:content-type; bh=${randomBase64(rng, 32)}; b=${dkimSignatureValue(rng)}`,
     ],
     ['Return-Path', `<${msg.envelope}>`],
     ['From', mailbox(msg.fromName, msg.fromAddress)],

@@ -1,0 +1,72 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { SEEDED_EPOCH } from '../../src/generate/events.js';
+import { buildOriginalMessage } from '../../src/generate/message.js';
+import { originalHeaderBlock } from '../../src/generate/original.js';
+import { FakeSource } from '../../src/random/fake.js';
+import { composeAutoReply } from '../../src/scenarios/autoreply/scenarios.js';
+
+/** Every field `name` in a header block, as folded. */
+function rawFields(block: string, name: string): string[] {
+  const re = new RegExp(`^${name}:[^\\r\\n]*(?:\\r\\n[ \\t][^\\r\\n]*)*`, 'gim');
+  return [...block.matchAll(re)].map((m) => m[0]);
+}
+
+/** Every value of header `name` in a header block, unfolded. */
+function fields(block: string, name: string): string[] {
+  return rawFields(block, name).map((f) =>
+    f
+      .slice(name.length + 1)
+      .replace(/\r\n/g, '')
+      .trim(),
+  );
+}
+
+/** DKIM tags; white space inside a value is folding, which RFC 6376 ignores. */
+function dkimTags(value: string): Map<string, string> {
+  return new Map(
+    value.split(';').map((tag) => {
+      const i = tag.indexOf('=');
+      return [tag.slice(0, i).trim(), tag.slice(i + 1).replace(/\s+/g, '')] as const;
+    }),
+  );
+}
+
+const fake = new FakeSource();
+
+describe('DKIM signatures', () => {
+  function assertRsa2048(block: string, where: string): void {
+    const [value] = fields(block, 'DKIM-Signature');
+    assert.ok(value, `${where}: no DKIM-Signature`);
+    const tags = dkimTags(value);
+    assert.equal(Buffer.from(tags.get('bh')!, 'base64').length, 32, `${where}: bh is a SHA-256 digest`);
+    assert.equal(tags.get('bh')!.length, 44, where);
+    assert.equal(Buffer.from(tags.get('b')!, 'base64').length, 256, `${where}: b is an RSA-2048 signature`);
+    assert.equal(tags.get('b')!.length, 344, where);
+    for (const line of rawFields(block, 'DKIM-Signature')[0]!.split('\r\n'))
+      assert.ok(line.length <= 78, `${where}: ${line.length} columns`);
+  }
+
+  test("SMTPeter's original: bh of 32 bytes, b of 256, folded within 78 columns", () => {
+    for (let seed = 1; seed <= 50; seed++) {
+      fake.reseed(seed);
+      const msg = buildOriginalMessage(fake, SEEDED_EPOCH);
+      assertRsa2048(originalHeaderBlock(msg, fake), `seed ${seed}`);
+    }
+  });
+
+  test("Gmail's vacation reply signs with its 2048-bit key too", () => {
+    for (let seed = 1; seed <= 20; seed++) {
+      fake.reseed(seed);
+      const { call } = composeAutoReply({
+        fake,
+        now: SEEDED_EPOCH,
+        style: 'gmail',
+        message: {},
+        attachmentBytes: 0,
+      });
+      const mime = (call.event as { mime: string }).mime;
+      assertRsa2048(mime.slice(0, mime.indexOf('\r\n\r\n') + 2), `seed ${seed}`);
+    }
+  });
+});
