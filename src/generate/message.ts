@@ -3,6 +3,7 @@ import { type Rng, Sfc32 } from '../random/rng.js';
 import { companyName, type PersonName, personName } from '../random/words.js';
 import { writeCopy } from './copy.js';
 import { companyDomain } from './providers.js';
+import { type SendingMta, sendingMta } from './smtpeter-mta.js';
 
 /**
  * The outgoing message a failure or bounce is about. Everything a bounce
@@ -29,6 +30,8 @@ export interface OriginalMessage {
   text: string;
   /** Bytes of extra attachment to carry (heavy bounces); 0 = none. */
   attachmentBytes: number;
+  /** SMTPeter's MTA that sent it: every bounce and failure about it names this one. */
+  mta: SendingMta;
 }
 
 export interface MessageOptions {
@@ -146,10 +149,13 @@ class SentMessage implements OriginalMessage {
   get text(): string {
     return this.written().text;
   }
+  get mta(): SendingMta {
+    return sendingMta(this.contentSeed);
+  }
 
   toJSON(): OriginalMessage {
     const { id, fromName, fromAddress, senderDomain, recipientName, recipient, recipientDomain } = this;
-    const { subject, sentAt, messageId, envelope, tags, text, attachmentBytes } = this;
+    const { subject, sentAt, messageId, envelope, tags, text, attachmentBytes, mta } = this;
     return {
       id,
       fromName,
@@ -165,6 +171,7 @@ class SentMessage implements OriginalMessage {
       tags,
       text,
       attachmentBytes,
+      mta,
     };
   }
 

@@ -47,10 +47,11 @@ function sentHeaders(msg: WithHeaders, fake: Fake): SentHeaders {
 function drawHeaders(msg: OriginalMessage, fake: Fake): SentHeaders {
   const { rng } = fake;
   const boundary = `----=_smtpeter_${rng.hex(24)}`;
+  const { mta } = msg;
   const headers: HeaderList = [
     [
       'Received',
-      `from smtpeter.com (mta${rng.int(1, 40)}.smtpeter.com [185.${rng.int(100, 120)}.${rng.int(0, 255)}.${rng.int(1, 254)}]) by ${msg.recipientDomain} with ESMTPS id ${rng.alnum(12)}; ${rfc5322Date(msg.sentAt + 1000)}`,
+      `from ${mta.host} (${mta.host} [${mta.ip}]) by ${msg.recipientDomain} with ESMTPS id ${rng.alnum(12)}; ${rfc5322Date(msg.sentAt + 1000)}`,
     ],
     [
       'DKIM-Signature',

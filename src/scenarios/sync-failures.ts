@@ -580,12 +580,12 @@ function traceFor(style: string, fake: Fake): string {
 }
 
 /**
- * What a wording sees. The IP, MX host and trace token are drawn from the
+ * What a wording sees. The MX host and trace token are drawn from the
  * event's stream on first use: most wordings show one of them or none. Each
  * wording reads them in a fixed order, so a seed still gives the same bytes.
+ * The client IP is that of the MTA the message went out through.
  */
 class LazyReplyContext implements ReplyContext {
-  private ip: string | undefined;
   private mxHost: string | undefined;
   private token: string | undefined;
 
@@ -606,9 +606,7 @@ class LazyReplyContext implements ReplyContext {
     return this.msg.envelope;
   }
   get clientIp(): string {
-    const { rng } = this.fake;
-    this.ip ??= `185.${rng.int(100, 120)}.${rng.int(0, 255)}.${rng.int(1, 254)}`;
-    return this.ip;
+    return this.msg.mta.ip;
   }
   get mx(): string {
     this.mxHost ??= this.provider.mx(this.msg.recipientDomain, this.fake);

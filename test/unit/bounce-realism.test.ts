@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { SEEDED_EPOCH } from '../../src/generate/events.js';
+import { EventGenerator, SEEDED_EPOCH } from '../../src/generate/events.js';
 import { buildOriginalMessage } from '../../src/generate/message.js';
 import { originalHeaderBlock } from '../../src/generate/original.js';
+import type { BounceEvent, SimCall } from '../../src/model/events.js';
 import { FakeSource } from '../../src/random/fake.js';
 import { composeAutoReply } from '../../src/scenarios/autoreply/scenarios.js';
+import { SCENARIOS } from '../../src/scenarios/catalogue.js';
 
 /** Every field `name` in a header block, as folded. */
 function rawFields(block: string, name: string): string[] {
@@ -33,6 +35,25 @@ function dkimTags(value: string): Map<string, string> {
 }
 
 const fake = new FakeSource();
+
+/** The calls of one scenario in one style. */
+function calls(scenario: string, style: string, seed: number, clock = SEEDED_EPOCH): SimCall[] {
+  return new EventGenerator({ seed, clock: () => clock, scenario, style }).instance(0);
+}
+
+/** Every bounce the catalogue writes, SEEDS seeds per scenario and style. */
+function bounces(seeds: number): Array<{ where: string; style: string; call: BounceEvent }> {
+  const out = [];
+  for (const s of SCENARIOS.filter((x) => x.calls.includes('bounce'))) {
+    for (const style of s.styles) {
+      for (let seed = 1; seed <= seeds; seed++) {
+        const call = calls(s.name, style, seed).find((c) => c.event.type === 'bounce')!.event as BounceEvent;
+        out.push({ where: `${s.name}/${style}/seed ${seed}`, style, call });
+      }
+    }
+  }
+  return out;
+}
 
 describe('DKIM signatures', () => {
   function assertRsa2048(block: string, where: string): void {
@@ -67,6 +88,33 @@ describe('DKIM signatures', () => {
       });
       const mime = (call.event as { mime: string }).mime;
       assertRsa2048(mime.slice(0, mime.indexOf('\r\n\r\n') + 2), `seed ${seed}`);
+    }
+  });
+});
+
+describe("SMTPeter's sending MTA", () => {
+  test('one host per bounce, and each host always on the same address', () => {
+    const addressOf = new Map<string, string>();
+    for (const { where, call } of bounces(8)) {
+      const hosts = new Set(call.mime.match(/mta\d+\.smtpeter\.com/g));
+      assert.ok(hosts.size <= 1, `${where}: ${[...hosts].join(', ')}`);
+      for (const m of call.mime.matchAll(
+        /(mta\d+\.smtpeter\.com)(?: \(mta\d+\.smtpeter\.com)? \[([\d.]+)\]/g,
+      )) {
+        const known = addressOf.get(m[1]!) ?? m[2]!;
+        assert.equal(m[2], known, `${where}: ${m[1]} at ${m[2]} and at ${known}`);
+        addressOf.set(m[1]!, known);
+      }
+    }
+    assert.ok(addressOf.size >= 4, `${addressOf.size} hosts seen`);
+  });
+
+  test("a sync reply quotes the address the message's MTA sent from", () => {
+    for (let seed = 1; seed <= 20; seed++) {
+      fake.reseed(seed);
+      const [call] = calls('intro-blocklisted', 'postfix', seed);
+      const ip = /Client host \[([\d.]+)\]/.exec((call!.event as { description: string }).description)?.[1];
+      assert.match(ip ?? '', /^185\.110\.5[67]\.\d+$/);
     }
   });
 });

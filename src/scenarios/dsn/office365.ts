@@ -94,7 +94,7 @@ export const office365Style: DsnStyle = {
     ]);
     const status =
       `Reporting-MTA: dns;${host}\r\n` +
-      `Received-From-MTA: dns;mta${fake.rng.int(1, 40)}.smtpeter.com\r\n` +
+      `Received-From-MTA: dns;${msg.mta.host}\r\n` +
       `Arrival-Date: ${rfc5322Date(msg.sentAt + 1500)}\r\n\r\n` +
       `Final-Recipient: rfc822;${msg.recipient}\r\n` +
       'Action: failed\r\n' +
