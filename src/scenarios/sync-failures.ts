@@ -1,5 +1,6 @@
 import { clamavSignature } from '../generate/clamav.js';
 import { buildOriginalMessage, type OriginalMessage } from '../generate/message.js';
+import { frontendServer } from '../generate/microsoft.js';
 import { PROVIDERS, type Provider, providerDomain, remoteIp } from '../generate/providers.js';
 import { reply, replyDescription, type SmtpReply } from '../generate/reply.js';
 import type { FailureAction, FailureEvent, Reason, SimCall, SmtpState } from '../model/events.js';
@@ -36,8 +37,6 @@ interface SyncSpec {
 
 const gmailTrace = (f: Fake): string =>
   `${f.rng.alnum(2).toLowerCase()}${f.rng.int(1, 9)}si${f.rng.int(100000, 9999999)}`;
-const msTrace = (f: Fake): string =>
-  `${f.rng.pick(['AM', 'DB', 'VI', 'PA', 'BN', 'CY', 'SN'])}${f.rng.int(1, 9)}PEPF${f.rng.hex(8).toUpperCase()}.${f.rng.pick(['eurprd04', 'namprd11', 'eurprd08', 'apcprd06'])}.prod.outlook.com`;
 const yahooMta = (f: Fake): string =>
   `mta${f.rng.int(1000, 4999)}.mail.${f.rng.pick(['gq1', 'bf1', 'ne1', 'ir2'])}.yahoo.com`;
 
@@ -575,7 +574,7 @@ const SPECS: SyncSpec[] = [
 
 function traceFor(style: string, fake: Fake): string {
   if (style === 'gmail') return gmailTrace(fake);
-  if (style === 'outlook' || style === 'office365') return msTrace(fake);
+  if (style === 'outlook' || style === 'office365') return frontendServer(fake.rng);
   return fake.rng.alnum(10);
 }
 

@@ -118,3 +118,63 @@ describe("SMTPeter's sending MTA", () => {
     }
   });
 });
+
+describe('Microsoft server names', () => {
+  /** Datacenter prefixes of each region's servers. */
+  const PREFIXES: Record<string, readonly string[]> = {
+    nam: ['BN', 'CY', 'SN', 'CH', 'MN', 'DM', 'SA', 'PH', 'BL', 'CO', 'SJ', 'MW', 'IA', 'BY'],
+    eur: ['AM', 'DB', 'VI', 'PA', 'HE', 'AS', 'DU', 'GV', 'PR'],
+    apc: ['SG', 'HK', 'TY', 'KL', 'SI', 'PS', 'SE'],
+  };
+  const IPV6: Record<string, string> = { nam: '2603:10b6:', eur: '2603:10a6:', apc: '2603:1096:' };
+  const SERVER =
+    /\b([A-Z]{2})([A-Z0-9])(?:PR(\d\d)MB\d{4}|PEPF[0-9A-F]{8})\.(nam|eur|apc)prd(\d\d)\.prod\.outlook\.com/g;
+
+  function assertServers(text: string, where: string): Set<string> {
+    const regions = new Set<string>();
+    for (const m of text.matchAll(SERVER)) {
+      const [name, prefix, , pr, region, prd] = m;
+      assert.ok(PREFIXES[region!]!.includes(prefix!), `${where}: ${name}`);
+      if (pr) assert.equal(pr, prd, `${where}: ${name}`);
+      regions.add(region!);
+    }
+    return regions;
+  }
+
+  test('NDRs and out-of-office replies: prefix, region, outbound pool and IPv6 agree', () => {
+    let seen = 0;
+    for (const { where, style, call } of bounces(25)) {
+      if (style !== 'office365' && !(where.startsWith('autoreply') && style === 'exchange')) continue;
+      const regions = assertServers(call.mime, where);
+      assert.equal(regions.size, 1, `${where}: ${[...regions]}`);
+      const [region] = regions;
+      seen++;
+      const outbound =
+        /from (mail-[a-z0-9]{3}(nam|eur|apc)\d\don2(\d{3})\.outbound\.protection\.outlook\.com) \(\1 \[40\.107\.\d+\.(\d+)\]\)/.exec(
+          call.mime.replace(/\r\n[ \t]+/g, ' '),
+        );
+      if (style === 'office365') {
+        assert.ok(outbound, `${where}: outbound Received`);
+        assert.equal(outbound[2], region, where);
+        assert.equal(Number(outbound[3]), Number(outbound[4]), `${where}: host number and address`);
+      } else {
+        assert.ok(call.mime.includes(`(${IPV6[region!]}`), `${where}: IPv6 of ${region}`);
+      }
+    }
+    assert.ok(seen > 40, `${seen} checked`);
+  });
+
+  test('the server a sync reply names is in its own region', () => {
+    let regions = new Set<string>();
+    for (const s of SCENARIOS.filter((x) => x.mode === 'sync')) {
+      for (const style of s.styles.filter((x) => x === 'outlook' || x === 'office365')) {
+        for (let seed = 1; seed <= 30; seed++) {
+          const text = (calls(s.name, style, seed)[0]!.event as { description: string }).description;
+          regions = new Set([...regions, ...assertServers(text, `${s.name}/${style}/seed ${seed}`)]);
+          if (text.includes('outlook.com')) assert.match(text, /PEPF0000[0-9A-F]{4}\./);
+        }
+      }
+    }
+    assert.equal(regions.size, 3);
+  });
+});

@@ -1,3 +1,4 @@
+import { mailboxServer, outboundHost } from '../../generate/microsoft.js';
 import { originalHeaderBlock } from '../../generate/original.js';
 import { reply, replyOneLine } from '../../generate/reply.js';
 import { quotedPrintable } from '../../mime/body.js';
@@ -29,22 +30,11 @@ const O365_DIAGNOSES: Partial<Record<DsnReason, (c: DiagnosisContext) => DsnDiag
     own('550', '5.3.4', 'ROUTING.SizeLimit; message size exceeds fixed maximum size for route'),
 };
 
-/** Exchange Online mailbox server names: `AM0PR04MB1234.eurprd04.prod.outlook.com`. */
-function eopHost(fake: DsnInput['fake']): string {
-  const [pod, prd] = fake.rng.pick([
-    ['AM', 'eurprd04'],
-    ['DB', 'eurprd08'],
-    ['BN', 'namprd11'],
-    ['SN', 'namprd02'],
-  ] as const);
-  return `${pod}${fake.rng.int(0, 9)}PR${fake.rng.int(10, 99).toString().padStart(2, '0')}MB${fake.rng.int(1000, 9999)}.${prd}.prod.outlook.com`;
-}
-
 /** Exchange Online (Microsoft 365) NDR, the 2017+ layout. */
 export const office365Style: DsnStyle = {
   name: 'office365',
   label: 'Microsoft 365 / Exchange Online',
-  reportingHost: (_domain, fake) => eopHost(fake),
+  reportingHost: (_domain, fake) => mailboxServer(fake.rng),
   /*
    * Not policyviolation or hostunknown: Exchange Online writes them as
    * 5.7.509 / 5.7.520 (DMARC reject, forwarding policy) and 5.4.4 / 5.4.310
@@ -101,16 +91,14 @@ export const office365Style: DsnStyle = {
       `Status: ${d.status}\r\n` +
       `Diagnostic-Code: smtp;${reported}\r\n`;
     const body = microsoftReportBody(input, outer, alt, alternative, status);
+    const outbound = outboundHost(host, fake.rng);
     const arrival = new Date(input.now).toISOString().replace('T', ' ').replace('Z', '');
     const [y, mo, da] = arrival.slice(0, 10).split('-');
     const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
     return renderMessage(
       [
         ['Return-Path', '<>'],
-        [
-          'Received',
-          bounceReceived(input, `mail-${fake.rng.alnum(8).toLowerCase()}.outbound.protection.outlook.com`),
-        ],
+        ['Received', bounceReceived(input, outbound.host, outbound.ip)],
         ['MIME-Version', '1.0'],
         ['From', `Microsoft Outlook <postmaster@${domain}>`],
         ['To', `<${msg.envelope}>`],
