@@ -3,6 +3,7 @@ import { describe, test } from 'node:test';
 import { EventGenerator, SEEDED_EPOCH } from '../../src/generate/events.js';
 import { buildOriginalMessage } from '../../src/generate/message.js';
 import { originalHeaderBlock } from '../../src/generate/original.js';
+import { pacificDate } from '../../src/mime/pacific-time.js';
 import type { BounceEvent, SimCall } from '../../src/model/events.js';
 import { FakeSource } from '../../src/random/fake.js';
 import { composeAutoReply } from '../../src/scenarios/autoreply/scenarios.js';
@@ -176,5 +177,35 @@ describe('Microsoft server names', () => {
       }
     }
     assert.equal(regions.size, 3);
+  });
+});
+
+describe('Pacific time in Google mail', () => {
+  test('PDT (-0700) from the second Sunday of March 02:00 to the first Sunday of November 02:00', () => {
+    const cases: Array<[string, string]> = [
+      ['2026-01-15T09:30:00Z', '-0800 (PST)'],
+      ['2026-03-08T09:59:59Z', '-0800 (PST)'], // 01:59:59 PST
+      ['2026-03-08T10:00:00Z', '-0700 (PDT)'], // 02:00 PST becomes 03:00 PDT
+      ['2026-07-15T09:30:00Z', '-0700 (PDT)'],
+      ['2026-11-01T08:59:59Z', '-0700 (PDT)'], // 01:59:59 PDT
+      ['2026-11-01T09:00:00Z', '-0800 (PST)'], // back to 01:00 PST
+      ['2027-03-14T10:00:00Z', '-0700 (PDT)'],
+    ];
+    for (const [at, zone] of cases)
+      assert.ok(pacificDate(Date.parse(at)).endsWith(zone), `${at}: ${pacificDate(Date.parse(at))}`);
+    assert.equal(pacificDate(Date.parse('2026-07-15T09:30:00Z')), 'Wed, 15 Jul 2026 02:30:00 -0700 (PDT)');
+  });
+
+  test('a Gmail DSN written in July says PDT', () => {
+    const july = Date.UTC(2026, 6, 15, 9, 30);
+    for (let seed = 1; seed <= 5; seed++) {
+      const mime = (
+        calls('dsn-userunknown', 'gmail', seed, july).find((c) => c.event.type === 'bounce')!
+          .event as BounceEvent
+      ).mime;
+      assert.match(mime, /^Date: .* -0700 \(PDT\)\r$/m);
+      assert.match(mime, /^Last-Attempt-Date: .* -0700 \(PDT\)\r$/m);
+      assert.doesNotMatch(mime, /PST/);
+    }
   });
 });
