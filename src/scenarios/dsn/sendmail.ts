@@ -47,7 +47,7 @@ export const sendmailStyle: DsnStyle = {
   reportingHost: (domain, fake) => `${fake.rng.pick(['mail', 'mx', 'relay', 'smtp'])}.${domain}`,
   diagnose: SENDMAIL_DIAGNOSES,
   build(input: DsnInput): string {
-    const { fake, message: msg, diagnosis: d, reportingHost: host } = input;
+    const { message: msg, diagnosis: d, reportingHost: host } = input;
     const qid = queueId(input);
     const epoch = Math.floor(input.now / 1000);
     const boundary = `${qid}.${epoch}/${host}`;
