@@ -450,11 +450,13 @@ const SPECS: SyncSpec[] = [
     action: 'failed',
     weight: 1,
     styles: {
+      // smtpd_data_restrictions (a policy service answering REJECT) name the
+      // DATA command, as RCPT restrictions name the recipient.
       postfix: (c) =>
         reply(
           '554',
           '5.7.1',
-          `<${c.recipient}>: Recipient address rejected: rejected by policy; see https://${c.domain}/policy`,
+          `<DATA>: Data command rejected: Message rejected by policy; see https://${c.domain}/policy`,
         ),
       exim: () => reply('550', undefined, 'Administrative prohibition'),
     },

@@ -4,7 +4,7 @@ import { EventGenerator, SEEDED_EPOCH } from '../../src/generate/events.js';
 import { buildOriginalMessage } from '../../src/generate/message.js';
 import { originalHeaderBlock } from '../../src/generate/original.js';
 import { pacificDate } from '../../src/mime/pacific-time.js';
-import type { BounceEvent, SimCall } from '../../src/model/events.js';
+import type { BounceEvent, FailureEvent, SimCall } from '../../src/model/events.js';
 import { FakeSource } from '../../src/random/fake.js';
 import { composeAutoReply } from '../../src/scenarios/autoreply/scenarios.js';
 import { SCENARIOS } from '../../src/scenarios/catalogue.js';
@@ -207,5 +207,28 @@ describe('Pacific time in Google mail', () => {
       assert.match(mime, /^Last-Attempt-Date: .* -0700 \(PDT\)\r$/m);
       assert.doesNotMatch(mime, /PST/);
     }
+  });
+});
+
+describe('SMTP stage wording', () => {
+  test('a refusal at DATA names the DATA command, not a recipient or sender', () => {
+    for (const s of SCENARIOS.filter((x) => x.mode === 'sync' && x.states.includes('data'))) {
+      for (const style of s.styles) {
+        for (let seed = 1; seed <= 5; seed++) {
+          const e = calls(s.name, style, seed)[0]!.event as FailureEvent;
+          const where = `${s.name}/${style}: ${e.description}`;
+          assert.doesNotMatch(
+            e.description!,
+            /(Recipient|Sender) address rejected|Helo command rejected/,
+            where,
+          );
+          if (style === 'postfix' && e.code?.startsWith('5'))
+            assert.match(e.description!, /^<DATA>: Data command rejected: /, where);
+        }
+      }
+    }
+    const e = calls('data-policy-rejected', 'postfix', 1)[0]!.event as FailureEvent;
+    assert.equal(e.code, '554');
+    assert.equal(e.extended, '5.7.1');
   });
 });
