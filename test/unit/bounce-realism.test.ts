@@ -15,6 +15,9 @@ function rawFields(block: string, name: string): string[] {
   return [...block.matchAll(re)].map((m) => m[0]);
 }
 
+/** A message's top-level header block, CRLF after each field. */
+const headerBlockOf = (mime: string): string => mime.slice(0, mime.indexOf('\r\n\r\n') + 2);
+
 /** Every value of header `name` in a header block, unfolded. */
 function fields(block: string, name: string): string[] {
   return rawFields(block, name).map((f) =>
@@ -88,7 +91,7 @@ describe('DKIM signatures', () => {
         attachmentBytes: 0,
       });
       const mime = (call.event as { mime: string }).mime;
-      assertRsa2048(mime.slice(0, mime.indexOf('\r\n\r\n') + 2), `seed ${seed}`);
+      assertRsa2048(headerBlockOf(mime), `seed ${seed}`);
     }
   });
 });
@@ -230,5 +233,40 @@ describe('SMTP stage wording', () => {
     const e = calls('data-policy-rejected', 'postfix', 1)[0]!.event as FailureEvent;
     assert.equal(e.code, '554');
     assert.equal(e.extended, '5.7.1');
+  });
+});
+
+describe('Amazon SES DSNs', () => {
+  const CODES: Record<string, string> = {
+    'us-east-1': '00',
+    'us-west-2': '01',
+    'eu-west-1': '02',
+    'eu-central-1': '07',
+  };
+
+  test('host name, relay address, X-SES-Outgoing and Message-ID tell one story', () => {
+    for (let seed = 1; seed <= 60; seed++) {
+      const call = calls('dsn-userunknown', 'amazonses', seed).find((c) => c.event.type === 'bounce')!
+        .event as BounceEvent;
+      const head = headerBlockOf(call.mime).replace(/\r\n[ \t]+/g, ' ');
+      const where = `seed ${seed}`;
+      const relay =
+        /^Received: from ((a|b)(\d+)-(\d+)\.smtp-out\.(?:([a-z0-9-]+)\.)?amazonses\.com) \(\1 \[([\d.]+)\]\)/m.exec(
+          head,
+        );
+      assert.ok(relay, `${where}: relay`);
+      const [, , letter, x, y, region = 'us-east-1', ip] = relay;
+      assert.equal(ip, `${letter === 'a' ? '54.240' : '69.169'}.${x}.${y}`, `${where}: ${relay[1]} at ${ip}`);
+      assert.equal(fields(head, 'X-SES-Outgoing')[0]!.split('-').slice(1).join('-'), ip, where);
+      const id =
+        /^<01(\d\d)([0-9a-f]{12})-[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}-000000@([a-z0-9-]+)\.amazonses\.com>$/.exec(
+          fields(head, 'Message-ID')[0]!,
+        );
+      assert.ok(id, `${where}: ${fields(head, 'Message-ID')[0]}`);
+      assert.equal(id[1], CODES[region], `${where}: region code`);
+      assert.equal(id[3], region === 'us-east-1' ? 'email' : region, where);
+      const date = Date.parse(fields(head, 'Date')[0]!);
+      assert.ok(Math.abs(Number.parseInt(id[2]!, 16) - date) < 1000, `${where}: the id's time is the DSN's`);
+    }
   });
 });

@@ -54,12 +54,6 @@ export function microsoftReportBody(
   ]);
 }
 
-/** A dotted-quad in a public-looking range, for MTA hosts in Received lines. */
-export function publicIp(input: DsnInput): string {
-  const { rng } = input.fake;
-  return `${rng.pick([23, 40, 52, 64, 88, 104, 142, 185, 209])}.${rng.int(0, 255)}.${rng.int(0, 255)}.${rng.int(1, 254)}`;
-}
-
 /**
  * Like renderMessage, but the top-level Content-Type stays on one line.
  * Gmail writes it so (boundary before report-type, over 78 columns). SES
