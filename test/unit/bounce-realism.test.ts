@@ -270,3 +270,37 @@ describe('Amazon SES DSNs', () => {
     }
   });
 });
+
+describe('bounce timing', () => {
+  test("SMTPeter's Received stamp is after the bounce's Date and not after the call's time", () => {
+    for (const { where, call } of bounces(6)) {
+      const head = headerBlockOf(call.mime).replace(/\r\n[ \t]+/g, ' ');
+      const received = fields(head, 'Received').find((r) => /by bounce\d\.smtpeter\.com/.test(r));
+      assert.ok(received, `${where}: no Received by SMTPeter`);
+      const at = Date.parse(received.slice(received.lastIndexOf(';') + 1));
+      const written = Date.parse(fields(head, 'Date')[0]!.replace(/ \([A-Z]+\)$/, ''));
+      assert.ok(at <= call.time * 1000, `${where}: received ${new Date(at).toISOString()} after the call`);
+      assert.ok(written <= at, `${where}: written ${new Date(written).toISOString()} after it was received`);
+    }
+  });
+
+  test("Microsoft 365's Created Date is en-US: 12-hour clock, no leading zero", () => {
+    const seen = new Set<string>();
+    for (let seed = 1; seed <= 40; seed++) {
+      const call = calls(
+        'dsn-userunknown',
+        'office365',
+        seed,
+        Date.UTC(2026, 0, 15, 7 + (seed % 12), 30),
+      ).find((c) => c.event.type === 'bounce')!.event as BounceEvent;
+      const text = call.mime.replace(/=\r\n/g, '');
+      const created = /Created Date:\t(\S+ \S+ \S+)/.exec(text)?.[1];
+      assert.match(
+        created ?? '',
+        /^([1-9]|1[0-2])\/([1-9]|[12]\d|3[01])\/\d{4} ([1-9]|1[0-2]):[0-5]\d:[0-5]\d (AM|PM)$/,
+      );
+      seen.add(created!.slice(-2));
+    }
+    assert.deepEqual([...seen].sort(), ['AM', 'PM']);
+  });
+});

@@ -50,7 +50,7 @@ export const exchangeOof: AutoReplyStyle = {
         ['Return-Path', '<>'],
         [
           'Received',
-          `from ${host} (${serverIpv6(host, fake.rng)}) by bounce${fake.rng.int(1, 4)}.smtpeter.com with ESMTPS id ${fake.rng.alnum(12)} for <${msg.envelope}>; ${rfc5322Date(input.now + 1500)}`,
+          `from ${host} (${serverIpv6(host, fake.rng)}) by bounce${fake.rng.int(1, 4)}.smtpeter.com with ESMTPS id ${fake.rng.alnum(12)} for <${msg.envelope}>; ${rfc5322Date(input.receivedAt)}`,
         ],
         ['From', mailbox(msg.recipientName, msg.recipient)],
         ['To', mailbox(msg.fromName, msg.envelope)],

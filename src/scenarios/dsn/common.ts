@@ -9,7 +9,7 @@ import type { DsnInput } from './types.js';
  */
 export function bounceReceived(input: DsnInput, fromHost: string, ip = anyIp(input)): string {
   const { fake } = input;
-  return `from ${fromHost} (${fromHost} [${ip}]) by bounce${fake.rng.int(1, 4)}.smtpeter.com with ESMTPS id ${fake.rng.alnum(12)} for <${input.message.envelope}>; ${rfc5322Date(input.now + 2000)}`;
+  return `from ${fromHost} (${fromHost} [${ip}]) by bounce${fake.rng.int(1, 4)}.smtpeter.com with ESMTPS id ${fake.rng.alnum(12)} for <${input.message.envelope}>; ${rfc5322Date(input.receivedAt)}`;
 }
 
 function anyIp({ fake }: DsnInput): string {

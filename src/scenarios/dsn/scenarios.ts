@@ -1,4 +1,4 @@
-import { bounceEvent, callBase } from '../../generate/call-events.js';
+import { bounceEvent, bounceTimes, callBase } from '../../generate/call-events.js';
 import { buildOriginalMessage } from '../../generate/message.js';
 import { companyDomain } from '../../generate/providers.js';
 import { replyDescription } from '../../generate/reply.js';
@@ -47,9 +47,11 @@ function buildDsn(reason: DsnReason, input: ScenarioInput): SimCall[] {
     sender: msg.fromAddress,
   };
   const diagnosis: DsnDiagnosis = (style.diagnose?.[reason] ?? GENERIC_DIAGNOSES[reason])(ctx);
+  const times = bounceTimes(fake.rng, now);
   const mime = style.build({
     fake,
-    now,
+    now: times.written,
+    receivedAt: times.received,
     message: msg,
     diagnosis,
     returned: input.attachmentBytes > 0 || fake.rng.chance(0.7) ? 'full' : 'headers',
