@@ -96,7 +96,16 @@ export function writeCopy(input: CopyInput): Copy {
   const { rng } = input;
   const kind = rng.pick(KINDS_BY_TAG.get(input.tag ?? '') ?? ALL_KINDS);
   const tld = input.senderDomain.slice(input.senderDomain.lastIndexOf('.') + 1);
-  const c: Context = { ...input, euro: EURO_TLDS.has(tld) };
+  // Spelt out: a spread copies through a slow generic path.
+  const c: Context = {
+    rng,
+    first: input.first,
+    brand: input.brand,
+    senderDomain: input.senderDomain,
+    sentAt: input.sentAt,
+    tag: input.tag,
+    euro: EURO_TLDS.has(tld),
+  };
   const w = WRITERS[kind](c);
   let text = `${w.greeting}\n\n${w.paragraphs.join('\n\n')}\n\n${w.signoff}\n`;
   text += MARKETING.has(kind)
