@@ -12,10 +12,12 @@ export function callBase(
   return { id: msg.id, timestamp: formatTimestamp(time), time, recipient: msg.recipient, tags: msg.tags };
 }
 
-/** When a bounce was written and when SMTPeter's bounce MX took it in (ms). */
+/** The times a bounce writer is given (ms), named as its input names them. */
 export interface BounceTimes {
-  written: number;
-  received: number;
+  /** When the remote side wrote the bounce. */
+  now: number;
+  /** When SMTPeter's bounce MX took it in. */
+  receivedAt: number;
 }
 
 /**
@@ -24,8 +26,8 @@ export interface BounceTimes {
  * call's time, and the remote side wrote the bounce a moment before that.
  */
 export function bounceTimes(rng: Rng, callAt: number): BounceTimes {
-  const received = callAt - rng.int(200, 1500);
-  return { written: received - rng.int(500, 3000), received };
+  const receivedAt = callAt - rng.int(200, 1500);
+  return { now: receivedAt - rng.int(500, 3000), receivedAt };
 }
 
 /** The bounce call for a message that came back to `msg.envelope`. */

@@ -41,8 +41,7 @@ export function composeAutoReply(input: ScenarioInput): ComposedAutoReply {
   // Colleagues' addresses are on the person's own domain, unless that is a webmail one.
   const orgDomain = style.recipientDomain ? companyDomain(fake) : msg.recipientDomain;
   const text = writeOutOfOffice(fake, lang, back, msg.recipientName, orgDomain);
-  const times = bounceTimes(fake.rng, now);
-  const replyInput = { fake, now: times.written, receivedAt: times.received, message: msg, text };
+  const replyInput = { fake, ...bounceTimes(fake.rng, now), message: msg, text };
   const mime = style.build(replyInput);
   const event = bounceEvent(msg, now, mime);
   const call: SimCall = {

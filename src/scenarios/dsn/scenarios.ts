@@ -47,11 +47,9 @@ function buildDsn(reason: DsnReason, input: ScenarioInput): SimCall[] {
     sender: msg.fromAddress,
   };
   const diagnosis: DsnDiagnosis = (style.diagnose?.[reason] ?? GENERIC_DIAGNOSES[reason])(ctx);
-  const times = bounceTimes(fake.rng, now);
   const mime = style.build({
     fake,
-    now: times.written,
-    receivedAt: times.received,
+    ...bounceTimes(fake.rng, now),
     message: msg,
     diagnosis,
     returned: input.attachmentBytes > 0 || fake.rng.chance(0.7) ? 'full' : 'headers',

@@ -36,11 +36,9 @@ function buildNonstandard(reason: NonstandardReason, input: ScenarioInput): SimC
     attachmentBytes: input.attachmentBytes,
   });
   const next = internalHost(msg.recipientDomain, fake);
-  const times = bounceTimes(fake.rng, now);
   const mime = style.build({
     fake,
-    now: times.written,
-    receivedAt: times.received,
+    ...bounceTimes(fake.rng, now),
     message: msg,
     reason,
     nextHop: next.host,
