@@ -1,5 +1,6 @@
 import type { BounceEvent } from '../model/events.js';
 import { formatTimestamp } from '../model/time.js';
+import type { Rng } from '../random/rng.js';
 import type { OriginalMessage } from './message.js';
 
 /** The fields every call about `msg` shares, stamped at `now` (ms). */
@@ -9,6 +10,24 @@ export function callBase(
 ): Pick<BounceEvent, 'id' | 'timestamp' | 'time' | 'recipient' | 'tags'> {
   const time = Math.floor(now / 1000);
   return { id: msg.id, timestamp: formatTimestamp(time), time, recipient: msg.recipient, tags: msg.tags };
+}
+
+/** The times a bounce writer is given (ms), named as its input names them. */
+export interface BounceTimes {
+  /** When the remote side wrote the bounce. */
+  now: number;
+  /** When SMTPeter's bounce MX took it in. */
+  receivedAt: number;
+}
+
+/**
+ * The times in a bounce that SMTPeter reports at `callAt`: it reads the
+ * bounce and then calls, so its own Received stamp is never after the
+ * call's time, and the remote side wrote the bounce a moment before that.
+ */
+export function bounceTimes(rng: Rng, callAt: number): BounceTimes {
+  const receivedAt = callAt - rng.int(200, 1500);
+  return { now: receivedAt - rng.int(500, 3000), receivedAt };
 }
 
 /** The bounce call for a message that came back to `msg.envelope`. */

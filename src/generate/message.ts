@@ -1,14 +1,9 @@
 import type { Fake } from '../random/fake.js';
 import { type Rng, Sfc32 } from '../random/rng.js';
-import {
-  catchPhrase,
-  loremParagraph,
-  type PersonName,
-  personName,
-  product,
-  productAdjective,
-} from '../random/words.js';
+import { companyName, type PersonName, personName } from '../random/words.js';
+import { writeCopy } from './copy.js';
 import { companyDomain } from './providers.js';
+import { type SendingMta, sendingMta } from './smtpeter-mta.js';
 
 /**
  * The outgoing message a failure or bounce is about. Everything a bounce
@@ -35,6 +30,8 @@ export interface OriginalMessage {
   text: string;
   /** Bytes of extra attachment to carry (heavy bounces); 0 = none. */
   attachmentBytes: number;
+  /** SMTPeter's MTA that sent it: every bounce and failure about it names this one. */
+  mta: SendingMta;
 }
 
 export interface MessageOptions {
@@ -82,15 +79,9 @@ function localPart(name: PersonName, rng: Rng): string {
   }
 }
 
-const FROM_LOCALS = ['news', 'info', 'hello', 'noreply', 'service', 'updates'];
-
-/** `acme-logistics.com` → `Acme Logistics`. */
+/** `green-andsons.com` → `Green and Sons`. */
 function brandName(senderDomain: string): string {
-  const label = senderDomain.slice(0, senderDomain.indexOf('.'));
-  return label
-    .split('-')
-    .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
-    .join(' ');
+  return companyName(senderDomain.slice(0, senderDomain.indexOf('.')));
 }
 
 /**
@@ -158,10 +149,13 @@ class SentMessage implements OriginalMessage {
   get text(): string {
     return this.written().text;
   }
+  get mta(): SendingMta {
+    return sendingMta(this.contentSeed);
+  }
 
   toJSON(): OriginalMessage {
     const { id, fromName, fromAddress, senderDomain, recipientName, recipient, recipientDomain } = this;
-    const { subject, sentAt, messageId, envelope, tags, text, attachmentBytes } = this;
+    const { subject, sentAt, messageId, envelope, tags, text, attachmentBytes, mta } = this;
     return {
       id,
       fromName,
@@ -177,39 +171,25 @@ class SentMessage implements OriginalMessage {
       tags,
       text,
       attachmentBytes,
+      mta,
     };
   }
 
   private written(): Content {
     if (this.content) return this.content;
     const rng = new Sfc32(this.contentSeed);
-    const { fromName, senderDomain } = this;
-    const first = this.name.first;
-    const fromAddress = `${rng.pick(FROM_LOCALS)}@${senderDomain}`;
-    let subject: string;
-    switch (rng.int(0, 5)) {
-      case 0:
-        subject = `Your order #${rng.int(100000, 999999)} has shipped`;
-        break;
-      case 1:
-        subject = `This week: ${productAdjective(rng).toLowerCase()} ${product(rng).toLowerCase()} deals`;
-        break;
-      case 2:
-        subject = `Welcome to ${fromName}, ${first}!`;
-        break;
-      case 3:
-        subject = `Invoice ${rng.int(2026000, 2026999)} from ${fromName}`;
-        break;
-      case 4:
-        subject = `${fromName} newsletter: ${catchPhrase(rng)}`;
-        break;
-      default:
-        subject = `Reset your ${fromName} password`;
-    }
+    const { senderDomain } = this;
+    const copy = writeCopy({
+      rng,
+      first: this.name.first,
+      brand: this.fromName,
+      senderDomain,
+      sentAt: this.sentAt,
+      tag: this.tags[0],
+    });
+    const { subject, text } = copy;
+    const fromAddress = `${copy.fromLocal}@${senderDomain}`;
     const messageId = `<${rng.hex(8)}.${rng.hex(12)}@${senderDomain}>`;
-    const text =
-      `Hello ${first},\n\n${loremParagraph(rng, 3)}\n\n${loremParagraph(rng, 2)}\n\n` +
-      `Kind regards,\nThe ${fromName} team\n\nUnsubscribe: https://${senderDomain}/unsubscribe/${rng.hex(16)}\n`;
     this.content = { fromAddress, subject, messageId, text };
     return this.content;
   }

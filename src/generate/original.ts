@@ -2,7 +2,7 @@ import { base64Body, quotedPrintable } from '../mime/body.js';
 import { type HeaderList, mailbox, renderHeaders, rfc5322Date } from '../mime/headers.js';
 import { multipartBody } from '../mime/multipart.js';
 import type { Fake } from '../random/fake.js';
-import { randomBase64 } from '../random/rng.js';
+import { dkimSignatureValue, randomBase64 } from '../random/rng.js';
 import { type OriginalMessage, RENDER_CACHE } from './message.js';
 
 /** The original's headers, drawn once per message, and their rendered block once asked for. */
@@ -47,14 +47,15 @@ function sentHeaders(msg: WithHeaders, fake: Fake): SentHeaders {
 function drawHeaders(msg: OriginalMessage, fake: Fake): SentHeaders {
   const { rng } = fake;
   const boundary = `----=_smtpeter_${rng.hex(24)}`;
+  const { mta } = msg;
   const headers: HeaderList = [
     [
       'Received',
-      `from smtpeter.com (mta${rng.int(1, 40)}.smtpeter.com [185.${rng.int(100, 120)}.${rng.int(0, 255)}.${rng.int(1, 254)}]) by ${msg.recipientDomain} with ESMTPS id ${rng.alnum(12)}; ${rfc5322Date(msg.sentAt + 1000)}`,
+      `from ${mta.host} (${mta.host} [${mta.ip}]) by ${msg.recipientDomain} with ESMTPS id ${rng.alnum(12)}; ${rfc5322Date(msg.sentAt + 1000)}`,
     ],
     [
       'DKIM-Signature',
-      `v=1; a=rsa-sha256; c=relaxed/relaxed; d=${msg.senderDomain}; s=smtpeter; t=${Math.floor(msg.sentAt / 1000)}; h=from:to:subject:date:message-id:mime-version:content-type; bh=${randomBase64(rng, 16)}; b=${randomBase64(rng, 64)}`,
+      `v=1; a=rsa-sha256; c=relaxed/relaxed; d=${msg.senderDomain}; s=smtpeter; t=${Math.floor(msg.sentAt / 1000)}; h=from:to:subject:date:message-id:mime-version:content-type; bh=${randomBase64(rng, 32)}; b=${dkimSignatureValue(rng)}`,
     ],
     ['Return-Path', `<${msg.envelope}>`],
     ['From', mailbox(msg.fromName, msg.fromAddress)],

@@ -52,19 +52,30 @@ const labelWords = (name: string): string[] =>
     .split(/[^a-z0-9]+/)
     .filter(Boolean);
 const LAST_LABEL = LAST_NAMES.map(labelWords);
+const LEGAL_FORMS = table(defs.company?.legal_entity_type, 'legal entity types');
 /** Legal forms as one label word: `LLC` → `llc`, `and Sons` → `andsons` (not a dangling `and`). */
-const LEGAL_LABEL = table(defs.company?.legal_entity_type, 'legal entity types').map((form) => [
-  labelWords(form).join(''),
-]);
+const LEGAL_LABEL = LEGAL_FORMS.map((form) => [labelWords(form).join('')]);
 
-const LOREM = table(defs.lorem?.word, 'lorem words');
-const LOREM_CAPITAL = LOREM.map((w) => w.charAt(0).toUpperCase() + w.slice(1));
+/**
+ * A label word back to what a company writes: `oconner` → `O'Conner`,
+ * `llc` → `LLC`, `andsons` → `and Sons`. Capitalising the label word gave
+ * "Schulist Llc" and "Green Andsons".
+ */
+const NAME_OF_WORD = new Map<string, string>(LAST_NAMES.map((name) => [labelWords(name).join(''), name]));
+const LEGAL_OF_WORD = new Map<string, string>(
+  // Companies write the abbreviation with its full stop.
+  LEGAL_FORMS.map((form) => [labelWords(form).join(''), form === 'Inc' ? 'Inc.' : form]),
+);
 
 const CATCH_ADJECTIVES = table(defs.company?.adjective, 'catch phrase adjectives');
 const CATCH_DESCRIPTORS = table(defs.company?.descriptor, 'catch phrase descriptors');
 const CATCH_NOUNS = table(defs.company?.noun, 'catch phrase nouns');
 const PRODUCTS = table(defs.commerce?.product_name?.product, 'products');
 const PRODUCT_ADJECTIVES = table(defs.commerce?.product_name?.adjective, 'product adjectives');
+const PRODUCT_MATERIALS = table(defs.commerce?.product_name?.material, 'product materials');
+const DEPARTMENTS = table(defs.commerce?.department, 'commerce departments');
+const CITIES = table(defs.location?.city_name, 'city names');
+const STREET_SUFFIXES = table(defs.location?.street_suffix, 'street suffixes');
 const JOB_DESCRIPTORS = table(defs.person?.job_descriptor, 'job descriptors');
 const JOB_AREAS = table(defs.person?.job_area, 'job areas');
 const JOB_TYPES = table(defs.person?.job_type, 'job types');
@@ -119,20 +130,30 @@ export function companyLabel(rng: Rng): string {
   return `${first[0]}-${second[0]}`;
 }
 
-/** faker.lorem.sentence(): 3 to 10 words, the first capitalised, a full stop. */
-function sentence(rng: Rng): string {
-  const words = 3 + Math.floor(rng.next() * 8);
-  let out = LOREM_CAPITAL[Math.floor(rng.next() * LOREM.length)]!;
-  for (let i = 1; i < words; i++) out += ` ${LOREM[Math.floor(rng.next() * LOREM.length)]}`;
-  return `${out}.`;
-}
-
-/** faker.lorem.paragraph(n): n sentences. */
-export function loremParagraph(rng: Rng, sentences: number): string {
-  let out = sentence(rng);
-  for (let i = 1; i < sentences; i++) out += ` ${sentence(rng)}`;
+/**
+ * The company a label from companyLabel names, as it signs its mail:
+ * `schulist-llc` → `Schulist LLC`, `green-andsons` → `Green and Sons`,
+ * `kiehn-connelly` → `Kiehn & Connelly`. Words that are no name (a domain
+ * given from outside: `acme-logistics`) are capitalised and kept apart by a
+ * space.
+ */
+export function companyName(label: string): string {
+  const words = label.split('-');
+  let previous = NAME_OF_WORD.get(words[0]!);
+  let out = previous ?? capitalised(words[0]!);
+  for (let i = 1; i < words.length; i++) {
+    const word = words[i]!;
+    const legal = LEGAL_OF_WORD.get(word);
+    const name = NAME_OF_WORD.get(word);
+    if (legal !== undefined) out += ` ${legal}`;
+    else if (name !== undefined && previous !== undefined) out += ` & ${name}`;
+    else out += ` ${name ?? capitalised(word)}`;
+    previous = name;
+  }
   return out;
 }
+
+const capitalised = (word: string): string => word.charAt(0).toUpperCase() + word.slice(1);
 
 /** faker.company.catchPhrase(): `Robust bifurcated framework`. */
 export function catchPhrase(rng: Rng): string {
@@ -145,6 +166,25 @@ export function productAdjective(rng: Rng): string {
 }
 export function product(rng: Rng): string {
   return rng.pick(PRODUCTS);
+}
+
+export function productMaterial(rng: Rng): string {
+  return rng.pick(PRODUCT_MATERIALS);
+}
+
+/** faker.commerce.department(): `Garden`. */
+export function department(rng: Rng): string {
+  return rng.pick(DEPARTMENTS);
+}
+
+/** faker.location.city() as its name list has them: `Albuquerque`. */
+export function city(rng: Rng): string {
+  return rng.pick(CITIES);
+}
+
+/** faker.location.street() for a last name: `Kiehn Avenue`. */
+export function street(rng: Rng): string {
+  return `${rng.pick(LAST_NAMES)} ${rng.pick(STREET_SUFFIXES)}`;
 }
 
 /** faker.person.jobTitle(): `Senior Marketing Liaison`. */

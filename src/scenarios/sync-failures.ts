@@ -1,4 +1,6 @@
+import { clamavSignature } from '../generate/clamav.js';
 import { buildOriginalMessage, type OriginalMessage } from '../generate/message.js';
+import { frontendServer } from '../generate/microsoft.js';
 import { PROVIDERS, type Provider, providerDomain, remoteIp } from '../generate/providers.js';
 import { reply, replyDescription, type SmtpReply } from '../generate/reply.js';
 import type { FailureAction, FailureEvent, Reason, SimCall, SmtpState } from '../model/events.js';
@@ -35,8 +37,6 @@ interface SyncSpec {
 
 const gmailTrace = (f: Fake): string =>
   `${f.rng.alnum(2).toLowerCase()}${f.rng.int(1, 9)}si${f.rng.int(100000, 9999999)}`;
-const msTrace = (f: Fake): string =>
-  `${f.rng.pick(['AM', 'DB', 'VI', 'PA', 'BN', 'CY', 'SN'])}${f.rng.int(1, 9)}PEPF${f.rng.hex(8).toUpperCase()}.${f.rng.pick(['eurprd04', 'namprd11', 'eurprd08', 'apcprd06'])}.prod.outlook.com`;
 const yahooMta = (f: Fake): string =>
   `mta${f.rng.int(1000, 4999)}.mail.${f.rng.pick(['gq1', 'bf1', 'ne1', 'ir2'])}.yahoo.com`;
 
@@ -450,11 +450,13 @@ const SPECS: SyncSpec[] = [
     action: 'failed',
     weight: 1,
     styles: {
+      // smtpd_data_restrictions (a policy service answering REJECT) name the
+      // DATA command, as RCPT restrictions name the recipient.
       postfix: (c) =>
         reply(
           '554',
           '5.7.1',
-          `<${c.recipient}>: Recipient address rejected: rejected by policy; see https://${c.domain}/policy`,
+          `<DATA>: Data command rejected: Message rejected by policy; see https://${c.domain}/policy`,
         ),
       exim: () => reply('550', undefined, 'Administrative prohibition'),
     },
@@ -545,13 +547,12 @@ const SPECS: SyncSpec[] = [
     action: 'failed',
     weight: 1,
     styles: {
-      postfix: () =>
-        reply('554', '5.7.1', 'Virus detected: Heuristics.Phishing.Email.SpoofedDomain (clamav)'),
-      exim: () =>
+      postfix: (c) => reply('554', '5.7.1', `Virus detected: ${clamavSignature(c.fake.rng)} (clamav)`),
+      exim: (c) =>
         reply(
           '550',
           undefined,
-          'This message contains a virus (Win.Trojan.Agent-1234567) and has been rejected',
+          `This message contains a virus (${clamavSignature(c.fake.rng)}) and has been rejected`,
         ),
     },
   },
@@ -575,17 +576,17 @@ const SPECS: SyncSpec[] = [
 
 function traceFor(style: string, fake: Fake): string {
   if (style === 'gmail') return gmailTrace(fake);
-  if (style === 'outlook' || style === 'office365') return msTrace(fake);
+  if (style === 'outlook' || style === 'office365') return frontendServer(fake.rng);
   return fake.rng.alnum(10);
 }
 
 /**
- * What a wording sees. The IP, MX host and trace token are drawn from the
+ * What a wording sees. The MX host and trace token are drawn from the
  * event's stream on first use: most wordings show one of them or none. Each
  * wording reads them in a fixed order, so a seed still gives the same bytes.
+ * The client IP is that of the MTA the message went out through.
  */
 class LazyReplyContext implements ReplyContext {
-  private ip: string | undefined;
   private mxHost: string | undefined;
   private token: string | undefined;
 
@@ -606,9 +607,7 @@ class LazyReplyContext implements ReplyContext {
     return this.msg.envelope;
   }
   get clientIp(): string {
-    const { rng } = this.fake;
-    this.ip ??= `185.${rng.int(100, 120)}.${rng.int(0, 255)}.${rng.int(1, 254)}`;
-    return this.ip;
+    return this.msg.mta.ip;
   }
   get mx(): string {
     this.mxHost ??= this.provider.mx(this.msg.recipientDomain, this.fake);

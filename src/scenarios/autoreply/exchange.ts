@@ -1,3 +1,4 @@
+import { mailboxServer, serverIpv6 } from '../../generate/microsoft.js';
 import { encodeWords, mailbox, rfc5322Date } from '../../mime/headers.js';
 import { multipartBody, renderMessage } from '../../mime/multipart.js';
 import { encodeBody, htmlFor, type TransferEncoding } from './body.js';
@@ -13,7 +14,7 @@ export const exchangeOof: AutoReplyStyle = {
   subject: ({ message, text }) => `${text.subjectPrefix} ${message.subject}`,
   build(input: AutoReplyInput): string {
     const { fake, message: msg, text } = input;
-    const host = `${fake.rng.pick(['AM', 'DB', 'VI', 'PA'])}${fake.rng.int(1, 9)}PR${fake.rng.int(10, 99)}MB${fake.rng.int(1000, 9999)}.${fake.rng.pick(['eurprd04', 'eurprd08', 'namprd11'])}.prod.outlook.com`;
+    const host = mailboxServer(fake.rng);
     // Plain OOF text (older Outlook, OWA "plain" replies) or the HTML
     // editor's multipart/alternative; Exchange picks QP or base64 per part.
     const cte = (): TransferEncoding => fake.rng.pick(['quoted-printable', 'base64'] as const);
@@ -49,7 +50,7 @@ export const exchangeOof: AutoReplyStyle = {
         ['Return-Path', '<>'],
         [
           'Received',
-          `from ${host} (2603:10a6:20b::${fake.rng.hex(4)}) by bounce${fake.rng.int(1, 4)}.smtpeter.com with ESMTPS id ${fake.rng.alnum(12)} for <${msg.envelope}>; ${rfc5322Date(input.now + 1500)}`,
+          `from ${host} (${serverIpv6(host, fake.rng)}) by bounce${fake.rng.int(1, 4)}.smtpeter.com with ESMTPS id ${fake.rng.alnum(12)} for <${msg.envelope}>; ${rfc5322Date(input.receivedAt)}`,
         ],
         ['From', mailbox(msg.recipientName, msg.recipient)],
         ['To', mailbox(msg.fromName, msg.envelope)],

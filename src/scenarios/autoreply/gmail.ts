@@ -1,7 +1,7 @@
 import { PROVIDERS, providerDomain } from '../../generate/providers.js';
 import { encodeWords, mailbox, rfc5322Date } from '../../mime/headers.js';
 import { multipartBody, renderMessage } from '../../mime/multipart.js';
-import { randomBase64 } from '../../random/rng.js';
+import { dkimSignatureValue, randomBase64 } from '../../random/rng.js';
 import { encodeBody, htmlFor, type TransferEncoding } from './body.js';
 import { arrivalReceived } from './common.js';
 import type { AutoReplyInput, AutoReplyStyle } from './types.js';
@@ -36,7 +36,6 @@ export const gmailVacation: AutoReplyStyle = {
         body: `${encodeBody(htmlFor(text.body, 'gmail'), cte)}\r\n`,
       },
     ]);
-    const b64 = (bytes: number): string => randomBase64(rng, bytes);
     const host = `mail-${rng.pick(['wm1', 'ej1', 'lf1', 'qt1', 'yw1'])}-f${rng.int(41, 199)}.google.com`;
     return renderMessage(
       [
@@ -44,7 +43,8 @@ export const gmailVacation: AutoReplyStyle = {
         ['Received', arrivalReceived(input, host, `209.85.${rng.int(128, 223)}.${rng.int(1, 254)}`)],
         [
           'DKIM-Signature',
-          `v=1; a=rsa-sha256; c=relaxed/relaxed; d=${msg.recipientDomain}; s=20230601; t=${Math.floor(input.now / 1000)}; x=${Math.floor(input.now / 1000) + 604800}; h=auto-submitted:precedence:to:subject:message-id:date:from:mime-version:from:to:cc:subject:date:message-id:reply-to; bh=${b64(32)}; b=${b64(128)}`,
+          // Gmail folds the h= list before a colon: a space there lets foldHeader break it.
+          `v=1; a=rsa-sha256; c=relaxed/relaxed; d=${msg.recipientDomain}; s=20230601; t=${Math.floor(input.now / 1000)}; x=${Math.floor(input.now / 1000) + 604800}; h=auto-submitted:precedence:to:subject:message-id:date:from:mime-version :from:to:cc:subject:date:message-id:reply-to; bh=${randomBase64(rng, 32)}; b=${dkimSignatureValue(rng)}`,
         ],
         ['X-Gm-Message-State', `AOJu0Y${rng.alnum(60)}`],
         ['MIME-Version', '1.0'],

@@ -1,4 +1,4 @@
-import { bounceEvent } from '../../generate/call-events.js';
+import { bounceEvent, bounceTimes } from '../../generate/call-events.js';
 import { buildOriginalMessage } from '../../generate/message.js';
 import { companyDomain } from '../../generate/providers.js';
 import type { SimCall } from '../../model/events.js';
@@ -33,14 +33,15 @@ export function composeAutoReply(input: ScenarioInput): ComposedAutoReply {
   const msg = buildOriginalMessage(fake, now, {
     ...input.message,
     domain,
-    sentBefore: fake.rng.int(3, 120) * 1000,
+    // Long enough before the call for the reply to be written after the message arrived.
+    sentBefore: fake.rng.int(8, 120) * 1000,
   });
   const back = now + fake.rng.int(1, 21) * 86_400_000;
   const lang = pickLanguage(fake, msg.recipientDomain);
   // Colleagues' addresses are on the person's own domain, unless that is a webmail one.
   const orgDomain = style.recipientDomain ? companyDomain(fake) : msg.recipientDomain;
   const text = writeOutOfOffice(fake, lang, back, msg.recipientName, orgDomain);
-  const replyInput = { fake, now, message: msg, text };
+  const replyInput = { fake, ...bounceTimes(fake.rng, now), message: msg, text };
   const mime = style.build(replyInput);
   const event = bounceEvent(msg, now, mime);
   const call: SimCall = {

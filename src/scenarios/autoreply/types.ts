@@ -20,7 +20,10 @@ export interface AutoReplyText {
 
 export interface AutoReplyInput {
   fake: Fake;
+  /** When the reply was written (ms). */
   now: number;
+  /** When SMTPeter's bounce MX took it in (ms): after `now`, not after the call. */
+  receivedAt: number;
   message: OriginalMessage;
   text: AutoReplyText;
 }

@@ -1,7 +1,7 @@
 import { reply, replyOneLine } from '../../generate/reply.js';
 import { rfc5322Date } from '../../mime/headers.js';
 import { multipartBody } from '../../mime/multipart.js';
-import { bounceReceived, publicIp, renderReport, returnedOriginal } from './common.js';
+import { bounceReceived, renderReport, returnedOriginal } from './common.js';
 import type { DiagnosisContext, DsnDiagnosis, DsnInput, DsnReason, DsnStyle } from './types.js';
 
 /**
@@ -26,7 +26,49 @@ const SES_DIAGNOSES: Partial<Record<DsnReason, (c: DiagnosisContext) => DsnDiagn
   }),
 };
 
-const REGIONS = ['us-east-1', 'us-west-2', 'eu-west-1', 'eu-central-1'];
+/**
+ * SES's outbound hosts per region: `a27-42.smtp-out.us-west-2.amazonses.com`
+ * sends from 54.240.27.42, the host name spelling out its address. `code` is
+ * the region's digits in a Message-ID (`0101...` for us-west-2).
+ */
+const REGIONS: ReadonlyArray<{
+  name: string;
+  code: string;
+  hosts: ReadonlyArray<readonly [string, string]>;
+}> = [
+  {
+    name: 'us-east-1',
+    code: '00',
+    hosts: [
+      ['a8', '54.240.8'],
+      ['a9', '54.240.9'],
+      ['a10', '54.240.10'],
+      ['a11', '54.240.11'],
+      ['a48', '54.240.48'],
+    ],
+  },
+  { name: 'us-west-2', code: '01', hosts: [['a27', '54.240.27']] },
+  {
+    name: 'eu-west-1',
+    code: '02',
+    hosts: [
+      ['a4', '54.240.4'],
+      ['a7', '54.240.7'],
+    ],
+  },
+  { name: 'eu-central-1', code: '07', hosts: [['b224', '69.169.224']] },
+];
+
+/** The region and address an SES host name stands for. */
+function sesSender(host: string): { region: (typeof REGIONS)[number]; ip: string } {
+  const dash = host.indexOf('-');
+  const prefix = host.slice(0, dash);
+  const last = host.slice(dash + 1, host.indexOf('.'));
+  for (const region of REGIONS) {
+    for (const [p, net] of region.hosts) if (p === prefix) return { region, ip: `${net}.${last}` };
+  }
+  throw new Error(`not an SES outbound host: ${host}`);
+}
 
 /** Amazon SES's e-mail DSN (MAILER-DAEMON@amazonses.com). */
 export const amazonSesStyle: DsnStyle = {
@@ -34,17 +76,21 @@ export const amazonSesStyle: DsnStyle = {
   label: 'Amazon SES',
   reportingHost: (_domain, fake) => {
     const region = fake.rng.pick(REGIONS);
-    const a = `a${fake.rng.int(8, 48)}-${fake.rng.int(1, 254)}`;
-    return region === 'us-east-1' ? `${a}.smtp-out.amazonses.com` : `${a}.smtp-out.${region}.amazonses.com`;
+    const a = `${fake.rng.pick(region.hosts)[0]}-${fake.rng.int(1, 254)}`;
+    return region.name === 'us-east-1'
+      ? `${a}.smtp-out.amazonses.com`
+      : `${a}.smtp-out.${region.name}.amazonses.com`;
   },
   diagnose: SES_DIAGNOSES,
   build(input: DsnInput): string {
     const { fake, message: msg, diagnosis: d, reportingHost: host } = input;
-    const region = /smtp-out\.([a-z0-9-]+)\.amazonses/.exec(host)?.[1] ?? 'us-east-1';
+    const { region, ip } = sesSender(host);
     const boundary = `----=_Part_${fake.rng.int(100000, 9999999)}_${fake.rng.int(100000000, 2147483647)}.${input.now - fake.rng.int(50, 900)}`;
-    const ip = publicIp(input);
     const day = new Date(input.now).toISOString().slice(0, 10).replace(/-/g, '.');
-    const sesId = `0${region === 'us-east-1' ? '100' : '101'}0${fake.rng.hex(12)}-${fake.rng.hex(8)}-${fake.rng.hex(4)}-${fake.rng.hex(4)}-${fake.rng.hex(4)}-${fake.rng.hex(12)}-000000`;
+    // 16 hex digits: 01, the region's code and the time in ms; then a UUID v4.
+    const uuid = `${fake.rng.hex(8)}-${fake.rng.hex(4)}-4${fake.rng.hex(3)}-${fake.rng.pick(['8', '9', 'a', 'b'])}${fake.rng.hex(3)}-${fake.rng.hex(12)}`;
+    const sesId = `01${region.code}${input.now.toString(16).padStart(12, '0')}-${uuid}-000000`;
+    const idDomain = region.name === 'us-east-1' ? 'email.amazonses.com' : `${region.name}.amazonses.com`;
     const text =
       'An error occurred while trying to deliver the mail to the following recipients:\r\n' +
       `${msg.recipient}\r\n`;
@@ -83,10 +129,10 @@ export const amazonSesStyle: DsnStyle = {
     return renderReport(
       [
         ['Return-Path', '<>'],
-        ['Received', bounceReceived(input, host)],
+        ['Received', bounceReceived(input, host, ip)],
         ['From', 'MAILER-DAEMON@amazonses.com'],
         ['To', msg.envelope],
-        ['Message-ID', `<${sesId}@email.amazonses.com>`],
+        ['Message-ID', `<${sesId}@${idDomain}>`],
         ['Subject', 'Delivery Status Notification (Failure)'],
         ['MIME-Version', '1.0'],
         ['Content-Type', `multipart/report; boundary="${boundary}"; report-type=delivery-status`],

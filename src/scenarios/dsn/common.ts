@@ -3,11 +3,17 @@ import { type HeaderList, renderHeaders, rfc5322Date } from '../../mime/headers.
 import { multipartBody } from '../../mime/multipart.js';
 import type { DsnInput } from './types.js';
 
-/** The Received line SMTPeter's bounce MX adds when the DSN arrives. */
-export function bounceReceived(input: DsnInput, fromHost: string): string {
+/**
+ * The Received line SMTPeter's bounce MX adds when the DSN arrives, from
+ * `ip` when the sending host's address is known (a provider's outbound pool).
+ */
+export function bounceReceived(input: DsnInput, fromHost: string, ip = anyIp(input)): string {
   const { fake } = input;
-  const ip = `${fake.rng.pick([40, 52, 64, 104, 142, 209])}.${fake.rng.int(0, 255)}.${fake.rng.int(0, 255)}.${fake.rng.int(1, 254)}`;
-  return `from ${fromHost} (${fromHost} [${ip}]) by bounce${fake.rng.int(1, 4)}.smtpeter.com with ESMTPS id ${fake.rng.alnum(12)} for <${input.message.envelope}>; ${rfc5322Date(input.now + 2000)}`;
+  return `from ${fromHost} (${fromHost} [${ip}]) by bounce${fake.rng.int(1, 4)}.smtpeter.com with ESMTPS id ${fake.rng.alnum(12)} for <${input.message.envelope}>; ${rfc5322Date(input.receivedAt)}`;
+}
+
+function anyIp({ fake }: DsnInput): string {
+  return `${fake.rng.pick([40, 52, 64, 104, 142, 209])}.${fake.rng.int(0, 255)}.${fake.rng.int(0, 255)}.${fake.rng.int(1, 254)}`;
 }
 
 /** Arrival date (when the reporting MTA got the message) and now. */
@@ -46,12 +52,6 @@ export function microsoftReportBody(
     { headers: [['Content-Type', 'message/delivery-status']], body: status },
     { headers: [['Content-Type', original.type]], body: original.body },
   ]);
-}
-
-/** A dotted-quad in a public-looking range, for MTA hosts in Received lines. */
-export function publicIp(input: DsnInput): string {
-  const { rng } = input.fake;
-  return `${rng.pick([23, 40, 52, 64, 88, 104, 142, 185, 209])}.${rng.int(0, 255)}.${rng.int(0, 255)}.${rng.int(1, 254)}`;
 }
 
 /**

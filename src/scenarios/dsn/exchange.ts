@@ -80,7 +80,7 @@ export const exchangeStyle: DsnStyle = {
     // Exchange writes no space after the semicolons.
     const status =
       `Reporting-MTA: dns;${host}\r\n` +
-      `Received-From-MTA: dns;mta${fake.rng.int(1, 40)}.smtpeter.com\r\n` +
+      `Received-From-MTA: dns;${msg.mta.host}\r\n` +
       `Arrival-Date: ${rfc5322Date(msg.sentAt + 1500)}\r\n\r\n` +
       `Original-Recipient: rfc822;${msg.recipient}\r\n` +
       `Final-Recipient: rfc822;${msg.recipient}\r\n` +

@@ -1,6 +1,6 @@
 import { reply, replyWire } from '../../generate/reply.js';
-import { rfc5322Date } from '../../mime/headers.js';
 import { multipartBody } from '../../mime/multipart.js';
+import { pacificDate } from '../../mime/pacific-time.js';
 import { randomBase64 } from '../../random/rng.js';
 import { bounceReceived, renderReport, returnedOriginal } from './common.js';
 import type { DiagnosisContext, DsnDiagnosis, DsnInput, DsnReason, DsnStyle } from './types.js';
@@ -127,9 +127,8 @@ export const gmailStyle: DsnStyle = {
         body: `${ICON}\r\n`,
       },
     ]);
-    const pst = -8 * 60;
-    const arrival = `${rfc5322Date(msg.sentAt + 1500, pst)} (PST)`;
-    const now = `${rfc5322Date(input.now, pst)} (PST)`;
+    const arrival = pacificDate(msg.sentAt + 1500);
+    const now = pacificDate(input.now);
     // Continuation lines of the wire reply stay as separate folded lines.
     const diag = d.reply ? replyWire(d.reply).join('\r\n ') : d.local!;
     const remote = d.remoteMta

@@ -1,4 +1,4 @@
-import { bounceEvent, callBase } from '../../generate/call-events.js';
+import { bounceEvent, bounceTimes, callBase } from '../../generate/call-events.js';
 import { buildOriginalMessage } from '../../generate/message.js';
 import { companyDomain } from '../../generate/providers.js';
 import { replyDescription } from '../../generate/reply.js';
@@ -49,7 +49,7 @@ function buildDsn(reason: DsnReason, input: ScenarioInput): SimCall[] {
   const diagnosis: DsnDiagnosis = (style.diagnose?.[reason] ?? GENERIC_DIAGNOSES[reason])(ctx);
   const mime = style.build({
     fake,
-    now,
+    ...bounceTimes(fake.rng, now),
     message: msg,
     diagnosis,
     returned: input.attachmentBytes > 0 || fake.rng.chance(0.7) ? 'full' : 'headers',

@@ -1,7 +1,7 @@
 import { reply, replyOneLine, replyWire } from '../../generate/reply.js';
 import { rfc5322Date } from '../../mime/headers.js';
 import { multipartBody, renderMessage } from '../../mime/multipart.js';
-import { bounceReceived, publicIp, returnedOriginal } from './common.js';
+import { bounceReceived, returnedOriginal } from './common.js';
 import type { DiagnosisContext, DsnDiagnosis, DsnInput, DsnReason, DsnStyle } from './types.js';
 
 /**
@@ -47,12 +47,11 @@ export const sendmailStyle: DsnStyle = {
   reportingHost: (domain, fake) => `${fake.rng.pick(['mail', 'mx', 'relay', 'smtp'])}.${domain}`,
   diagnose: SENDMAIL_DIAGNOSES,
   build(input: DsnInput): string {
-    const { fake, message: msg, diagnosis: d, reportingHost: host } = input;
+    const { message: msg, diagnosis: d, reportingHost: host } = input;
     const qid = queueId(input);
     const epoch = Math.floor(input.now / 1000);
     const boundary = `${qid}.${epoch}/${host}`;
-    const client = `mta${fake.rng.int(1, 40)}.smtpeter.com`;
-    const clientIp = publicIp(input);
+    const { host: client, ip: clientIp } = msg.mta;
     const arrival = rfc5322Date(msg.sentAt + 1500);
     const now = rfc5322Date(input.now);
     const r = d.reply!;

@@ -22,6 +22,8 @@ export interface DsnInput {
   fake: Fake;
   /** When the bounce was written (ms). */
   now: number;
+  /** When SMTPeter's bounce MX took it in (ms): after `now`, not after the call. */
+  receivedAt: number;
   message: OriginalMessage;
   diagnosis: DsnDiagnosis;
   /** RET=FULL returns the whole message, RET=HDRS only its headers. */

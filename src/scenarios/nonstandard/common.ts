@@ -6,7 +6,7 @@ import type { NonstandardInput } from './types.js';
 /** The Received line SMTPeter's bounce MX adds when the bounce arrives. */
 export function arrivalReceived(input: NonstandardInput, fromHost: string, ip: string): string {
   const { fake } = input;
-  return `from ${fromHost} (${fromHost} [${ip}]) by bounce${fake.rng.int(1, 4)}.smtpeter.com with ESMTP${fake.rng.pick(['', 'S'])} id ${fake.rng.alnum(12)} for <${input.message.envelope}>; ${rfc5322Date(input.now + fake.rng.int(800, 4000))}`;
+  return `from ${fromHost} (${fromHost} [${ip}]) by bounce${fake.rng.int(1, 4)}.smtpeter.com with ESMTP${fake.rng.pick(['', 'S'])} id ${fake.rng.alnum(12)} for <${input.message.envelope}>; ${rfc5322Date(input.receivedAt)}`;
 }
 
 /**

@@ -2,6 +2,7 @@ import { renderOriginal } from '../../generate/original.js';
 import { replyWire } from '../../generate/reply.js';
 import { rfc5322Date } from '../../mime/headers.js';
 import { renderMessage } from '../../mime/multipart.js';
+import { pacificDate } from '../../mime/pacific-time.js';
 import { arrivalReceived, storeReply } from './common.js';
 import type { NonstandardInput, NonstandardStyle } from './types.js';
 
@@ -33,7 +34,7 @@ export const gmailLegacyStyle: NonstandardStyle = {
     const { fake, message: msg } = input;
     const internal = `10.${fake.rng.int(0, 255)}.${fake.rng.int(0, 255)}.${fake.rng.int(1, 254)}`;
     const smtpId = `${fake.rng.alnum(2).toLowerCase()}${fake.rng.int(1000, 9999)}${fake.rng.alnum(3).toLowerCase()}.${fake.rng.int(10, 99)}`;
-    const pst = rfc5322Date(input.now, -480);
+    const pacific = pacificDate(input.now);
     const body =
       'Delivery to the following recipient failed permanently:\r\n\r\n' +
       `     ${msg.recipient}\r\n\r\n` +
@@ -53,7 +54,7 @@ export const gmailLegacyStyle: NonstandardStyle = {
             `209.85.${fake.rng.int(128, 223)}.${fake.rng.int(1, 254)}`,
           ),
         ],
-        ['Received', `by ${internal} with SMTP id ${smtpId}; ${pst} (PST)`],
+        ['Received', `by ${internal} with SMTP id ${smtpId}; ${pacific}`],
         ['MIME-Version', '1.0'],
         ['From', 'Mail Delivery Subsystem <mailer-daemon@googlemail.com>'],
         ['To', msg.envelope],

@@ -1,4 +1,4 @@
-import { bounceEvent } from '../../generate/call-events.js';
+import { bounceEvent, bounceTimes } from '../../generate/call-events.js';
 import { buildOriginalMessage } from '../../generate/message.js';
 import { companyDomain } from '../../generate/providers.js';
 import type { SimCall } from '../../model/events.js';
@@ -36,7 +36,14 @@ function buildNonstandard(reason: NonstandardReason, input: ScenarioInput): SimC
     attachmentBytes: input.attachmentBytes,
   });
   const next = internalHost(msg.recipientDomain, fake);
-  const mime = style.build({ fake, now, message: msg, reason, nextHop: next.host, nextHopIp: next.ip });
+  const mime = style.build({
+    fake,
+    ...bounceTimes(fake.rng, now),
+    message: msg,
+    reason,
+    nextHop: next.host,
+    nextHopIp: next.ip,
+  });
   const event = bounceEvent(msg, now, mime);
   // SMTPeter cannot read these, so there is no failure call: only the raw bounce.
   return [{ event, scenario: `nonstandard-${reason}`, style: style.name, mailfrom: '' }];

@@ -9,6 +9,8 @@ export interface NonstandardInput {
   fake: Fake;
   /** When the bounce was written (ms). */
   now: number;
+  /** When SMTPeter's bounce MX took it in (ms): after `now`, not after the call. */
+  receivedAt: number;
   message: OriginalMessage;
   reason: NonstandardReason;
   /** The internal host the accepting MTA hands mail on to. */
