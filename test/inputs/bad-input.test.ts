@@ -307,7 +307,8 @@ const ROWS: Row[] = [
   },
 ];
 
-describe('bad input: one line, exit 2, nothing sent', () => {
+// Rows are independent processes: four at a time keeps the file well inside the per-file timeout.
+describe('bad input: one line, exit 2, nothing sent', { concurrency: 4 }, () => {
   let receiver: CaptureServer;
   const root = mkdtempSync(join(tmpdir(), 'smtpeter-sim-bad-input-'));
   before(async () => {
