@@ -30,9 +30,10 @@ export async function listenCommand(flags: ListenFlags): Promise<number> {
     throw new UsageError(`--status: expected an HTTP status 200-599, got ${status}`);
   const dialect = flags.dialect ? oneOf<Dialect>('--dialect', flags.dialect, DIALECTS) : undefined;
   const publicKey = flags.publicKey ? loadPublicKey(flags.publicKey) : undefined;
+  const host = flags.host ?? '127.0.0.1';
   const receiver = await startReceiver({
     port,
-    host: flags.host ?? '127.0.0.1',
+    host,
     status,
     ...(flags.acceptInvalid ? { acceptInvalid: true } : {}),
     ...(publicKey ? { publicKey } : {}),
@@ -58,6 +59,8 @@ export async function listenCommand(flags: ListenFlags): Promise<number> {
         out.write(`${receivedLine(call, c)}\n`);
       }
     },
+  }).catch((e: NodeJS.ErrnoException) => {
+    throw bindError(e, port, host);
   });
   process.stderr.write(
     `listening on ${receiver.url} (answering ${status}${publicKey ? ', verifying signatures' : ''}); Ctrl-C to stop\n`,
@@ -70,4 +73,26 @@ export async function listenCommand(flags: ListenFlags): Promise<number> {
   await receiver.close();
   process.stderr.write(`received ${receiver.calls.length} call(s)\n`);
   return 0;
+}
+
+/** Why the receiver could not bind, as the flag that can fix it. */
+function bindError(err: NodeJS.ErrnoException, port: number, host: string): Error {
+  switch (err.code) {
+    case 'EADDRINUSE':
+      return new UsageError(
+        `--port ${port}: address already in use on ${host} (--port 0 takes any free port)`,
+      );
+    case 'EACCES':
+      return new UsageError(
+        `--port ${port}: not allowed to listen on ${host} (ports below 1024 need privileges)`,
+      );
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+    case 'EAI_NONAME':
+      return new UsageError(`--host ${host}: not an IP address, and no such host name`);
+    case 'EADDRNOTAVAIL':
+      return new UsageError(`--host ${host}: not an address of this machine`);
+    default:
+      return err;
+  }
 }

@@ -40,10 +40,17 @@ export function buildProgram(): Command {
       'Simulate SMTPeter failure and bounce webhook calls: realistic, encoded and signed like the real thing.',
     )
     .version(pkg.version)
-    // One line per problem, like our own usage errors: commander's message plus the hint.
+    // One line per problem, like our own usage errors: commander's message (its
+    // "Did you mean" suggestion comes on a line of its own) plus the hint.
     .configureOutput({
-      outputError: (message, write) =>
-        write(`smtpeter-sim: ${message.replace(/^error: /, '').trimEnd()} (see --help)\n`),
+      outputError: (message, write) => {
+        const text = message
+          .replace(/^error: /, '')
+          .trim()
+          .replace(/\s*\n\(Did you mean (.*)\?\)/, '; did you mean $1?')
+          .replace(/\s*\n\s*/g, ' ');
+        write(`smtpeter-sim: ${text} (see --help)\n`);
+      },
     })
     .exitOverride();
 
@@ -168,7 +175,11 @@ export function buildProgram(): Command {
   keys
     .command('generate')
     .description('write a new RSA-2048 key pair (PEM) and print the DKIM TXT record')
-    .option('--out <dir>', 'folder for smtpeter-sim.key and smtpeter-sim.pub')
+    .option(
+      '--out <dir>',
+      'folder for smtpeter-sim.key and smtpeter-sim.pub (default: the key folder fire uses)',
+    )
+    .option('--force', 'replace a key pair already there (default: refuse; its DKIM record may be published)')
     .action(run(async () => (await import('./keys-command.js')).keysGenerateCommand));
   keys
     .command('show')
@@ -232,20 +243,33 @@ export function buildProgram(): Command {
   return program;
 }
 
+/**
+ * A reader of stdout that went away (`| head -1`) ends the process at once
+ * and quietly, status 0, as git and ripgrep do: the reader had what it
+ * wanted. Any other stdout error is one line and status 1. A closed stderr
+ * only stops the notices: the run and its exit status go on.
+ */
+export function exitQuietlyOnClosedPipe(): void {
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    process.stderr.write(`smtpeter-sim: cannot write to stdout (${err.code ?? err.message})\n`);
+    process.exit(1);
+  });
+  process.stderr.on('error', () => {});
+}
+
 /** Entry point: parse, run, map errors to exit codes (2 usage, 1 failure). */
 export async function main(argv: string[]): Promise<number> {
+  exitQuietlyOnClosedPipe();
   const program = buildProgram();
   try {
     await program.parseAsync(argv);
     return exitCode;
   } catch (err) {
     if (err instanceof CommanderError) {
-      if (
-        err.code === 'commander.helpDisplayed' ||
-        err.code === 'commander.version' ||
-        err.code === 'commander.help'
-      )
-        return 0;
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return 0;
+      // `help` asked for is 0; help shown because the command was missing (`keys` alone) is a usage error.
+      if (err.code === 'commander.help') return err.exitCode === 0 ? 0 : 2;
       return 2; // commander already printed one line
     }
     if (err instanceof UsageError) {

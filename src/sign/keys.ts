@@ -1,7 +1,7 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { UsageError } from '../model/errors.js';
 
 export interface KeyPairFiles {
@@ -18,14 +18,50 @@ export function defaultKeyDir(env: NodeJS.ProcessEnv = process.env): string {
   return join(base, 'smtpeter-sim', 'keys');
 }
 
-/** RSA-2048 pair, PEM (PKCS#8 private, SPKI public), private file mode 0600. */
-export function generateKeyPair(dir: string): KeyPairFiles {
-  mkdirSync(dir, { recursive: true });
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+export interface GenerateKeyPairOptions {
+  /** Replace a pair already in `dir` (default: refuse, its DKIM record may be published). */
+  force?: boolean;
+  /** Where the folder came from, for error messages, e.g. `--out keys` (default: the folder). */
+  label?: string;
+}
+
+/**
+ * RSA-2048 pair, PEM (PKCS#8 private, SPKI public), private file mode 0600.
+ * A folder that cannot be made, or a pair already there (without `force`),
+ * is a UsageError naming `label`; nothing is written then.
+ */
+export function generateKeyPair(dir: string, options: GenerateKeyPairOptions = {}): KeyPairFiles {
+  const label = options.label ?? dir;
   const privateKeyPath = resolve(dir, PRIVATE_KEY_FILE);
   const publicKeyPath = resolve(dir, PUBLIC_KEY_FILE);
-  writeFileSync(privateKeyPath, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
-  writeFileSync(publicKeyPath, publicKey.export({ type: 'spki', format: 'pem' }));
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new UsageError(
+      code === 'EEXIST'
+        ? `${label}: is a file, not a folder`
+        : code === 'ENOTDIR'
+          ? `${label}: part of the path is a file, not a folder`
+          : `${label}: cannot create the folder (${code ?? 'error'})`,
+    );
+  }
+  if (!options.force) {
+    const existing = [privateKeyPath, publicKeyPath].filter((p) => existsSync(p));
+    if (existing.length)
+      throw new UsageError(
+        `${label}: a key pair is already there (${existing.map((p) => basename(p)).join(', ')}; its DKIM record may be published); give --force to replace it`,
+      );
+  }
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  try {
+    writeFileSync(privateKeyPath, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
+    writeFileSync(publicKeyPath, publicKey.export({ type: 'spki', format: 'pem' }));
+  } catch (err) {
+    throw new UsageError(
+      `${label}: cannot write the key pair (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+    );
+  }
   return { privateKeyPath, publicKeyPath };
 }
 
@@ -37,7 +73,8 @@ export function ensureDefaultKeyPair(
   const files = { privateKeyPath: join(dir, PRIVATE_KEY_FILE), publicKeyPath: join(dir, PUBLIC_KEY_FILE) };
   if (existsSync(files.privateKeyPath) && existsSync(files.publicKeyPath))
     return { ...files, created: false };
-  return { ...generateKeyPair(dir), created: true };
+  // Half a pair (one file lost) is made whole again: nothing can verify against it as it is.
+  return { ...generateKeyPair(dir, { force: true, label: `key folder ${dir}` }), created: true };
 }
 
 function readKeyFile(path: string, flag: string): string {

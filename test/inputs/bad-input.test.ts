@@ -16,7 +16,7 @@ import { cli } from '../helpers/cli.js';
 interface Row {
   /** What is wrong, in a few words. */
   name: string;
-  /** `$URL` is the receiver, `$DIR` the row's own folder (also the cwd). */
+  /** `$URL` is the receiver, `$PORT` its port (one in use), `$DIR` the row's own folder (also the cwd). */
   args: string[];
   /** Files to create in the row's folder first. */
   files?: Record<string, string>;
@@ -63,6 +63,11 @@ const FIRE = ['fire', '--url', '$URL', '--no-sign'];
 const ROWS: Row[] = [
   // --- flags ---
   { name: 'unknown flag', args: [...FIRE, '--bogus'], says: /unknown option '--bogus'/ },
+  {
+    name: 'unknown flag with a suggestion',
+    args: [...FIRE, '--sedd', '1'],
+    says: /unknown option '--sedd'; did you mean --seed\? \(see --help\)$/,
+  },
   { name: 'choice out of range', args: [...FIRE, '--type', 'nope'], says: /--type.*'nope'.*failure, bounce/ },
   { name: 'body format', args: [...FIRE, '--format', 'xml'], says: /--format.*'xml'/ },
   { name: 'dialect', args: [...FIRE, '--dialect', 'smtp2go'], says: /--dialect.*'smtp2go'/ },
@@ -95,6 +100,21 @@ const ROWS: Row[] = [
   { name: 'generate count', args: ['generate', '--count', 'many'], says: /--count: .*'many'/ },
   { name: 'listen port', args: ['listen', '--port', '99999'], says: /--port: .*99999/ },
   { name: 'listen status', args: ['listen', '--status', '700'], says: /--status: .*700/ },
+  {
+    name: 'listen port in use',
+    args: ['listen', '--port', '$PORT'],
+    says: /^smtpeter-sim: --port \d+: address already in use on 127\.0\.0\.1/,
+  },
+  {
+    name: 'listen host not an address',
+    args: ['listen', '--port', '0', '--host', '256.1.1.1'],
+    says: /--host 256\.1\.1\.1: not an IP address, and no such host name/,
+  },
+  {
+    name: 'listen host not of this machine',
+    args: ['listen', '--port', '0', '--host', '192.0.2.1'],
+    says: /--host 192\.0\.2\.1: not an address of this machine/,
+  },
   // --- URLs ---
   {
     name: 'URL scheme',
@@ -128,6 +148,18 @@ const ROWS: Row[] = [
     args: ['fire', '--url', '$URL', '--key', 'ec.pem'],
     files: KEYS,
     says: /--key ec\.pem: .*RSA/,
+  },
+  {
+    name: 'keys generate into a file',
+    args: ['keys', 'generate', '--out', 'notes.txt'],
+    files: { 'notes.txt': 'not a folder\n' },
+    says: /--out notes\.txt: is a file, not a folder/,
+  },
+  {
+    name: 'keys generate over an existing pair',
+    args: ['keys', 'generate', '--out', '.'],
+    files: { 'smtpeter-sim.key': KEYS['private.pem'] },
+    says: /--out \.: a key pair is already there \(smtpeter-sim\.key;.*give --force to replace it/,
   },
   {
     name: 'listen public key garbage',
@@ -329,7 +361,10 @@ describe('bad input: one line, exit 2, nothing sent', () => {
       const dir = join(root, String(i));
       mkdirSync(dir, { recursive: true });
       for (const [name, text] of Object.entries(row.files ?? {})) writeFileSync(join(dir, name), text);
-      const args = row.args.map((a) => a.replace('$URL', receiver.url).replace('$DIR', dir));
+      const port = new URL(receiver.url).port;
+      const args = row.args.map((a) =>
+        a.replace('$URL', receiver.url).replace('$PORT', port).replace('$DIR', dir),
+      );
       const r = await cli(args, { cwd: dir });
       const lines = r.stderr.split('\n').filter((l) => l !== '');
       assert.equal(r.code, 2, `exit ${r.code}; stderr: ${r.stderr}`);
