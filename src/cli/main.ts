@@ -63,7 +63,7 @@ export function buildProgram(): Command {
     .option('--mta <name>', 'alias of --style');
   addSharedOptions(fire, ['url', 'failure-url', 'bounce-url'])
     .option('-n, --count <n>', 'number of calls (default 1, or unbounded with --duration/--stages)')
-    .option('--duration <duration>', 'keep sending for this long, e.g. 30s, 5m')
+    .option('--duration <duration>', 'keep sending for this long, with a unit: 30s, 5m')
     .option('--rate <rate>', 'open model: start calls at this rate whatever the receiver does: 500/s, 600/m')
     .option('--stages <list>', 'open model, ramping: duration:rate stages, e.g. 10s:100/s,30s:1000/s,10s:0/s')
     .option(

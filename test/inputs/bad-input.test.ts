@@ -75,6 +75,22 @@ const ROWS: Row[] = [
   { name: 'count zero', args: [...FIRE, '--count', '0'], says: /--count: .*'0'/ },
   { name: 'count fraction', args: [...FIRE, '--count', '1.5'], says: /--count: .*'1\.5'/ },
   { name: 'duration unit', args: [...FIRE, '--duration', '10parsecs'], says: /--duration: .*'10parsecs'/ },
+  {
+    name: 'duration without a unit',
+    args: [...FIRE, '--rate', '10/s', '--duration', '30'],
+    says: /: --duration: expected a duration with a unit such as 500ms, 30s or 2m, got '30'$/,
+  },
+  {
+    name: 'timeout without a unit',
+    args: [...FIRE, '--timeout', '5'],
+    says: /--timeout: .*with a unit.*'5'/,
+  },
+  { name: 'grace without a unit', args: [...FIRE, '--grace', '5'], says: /--grace: .*with a unit.*'5'/ },
+  {
+    name: 'stage without a unit',
+    args: [...FIRE, '--stages', '10:100/s'],
+    says: /--stages: '10:100\/s': expected a duration with a unit/,
+  },
   { name: 'stages', args: [...FIRE, '--stages', '10s:lots'], says: /--stages: .*'10s:lots'/ },
   { name: 'concurrency', args: [...FIRE, '-c', '0'], says: /--concurrency: .*'0'/ },
   { name: 'timeout', args: [...FIRE, '--timeout', 'soon'], says: /--timeout: .*'soon'/ },
@@ -325,6 +341,32 @@ const ROWS: Row[] = [
     name: 'delay distribution',
     args: [...FIRE, '--delay', 'weird:1s'],
     says: /--delay: unknown distribution 'weird'/,
+  },
+  {
+    name: 'retry base without a unit',
+    args: [...FIRE, '--retries', '1', '--retry-base', '500'],
+    says: /--retry-base: .*with a unit.*'500'/,
+  },
+  {
+    name: 'retry schedule without units',
+    args: [...FIRE, '--retry-schedule', '100,1000'],
+    says: /--retry-schedule: .*'100' is not a duration with a unit/,
+  },
+  {
+    name: 'delay without a unit',
+    args: [...FIRE, '--delay', 'fixed:200'],
+    says: /--delay: fixed: delay '200' is not a duration with a unit/,
+  },
+  {
+    name: 'uniform delay without a unit',
+    args: [...FIRE, '--delay', 'uniform:0-500'],
+    says: /--delay: uniform: maximum '500' is not a duration with a unit/,
+  },
+  {
+    name: 'config duration without a unit',
+    args: [...FIRE],
+    files: { '.smtpeter-simrc.json': '{ "retryMax": 30 }' },
+    says: /\.smtpeter-simrc\.json: retryMax: expected a duration with a unit .*'30'/,
   },
   {
     name: 'build workers with retries',
