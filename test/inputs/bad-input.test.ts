@@ -194,7 +194,25 @@ const ROWS: Row[] = [
     name: 'config not JSON',
     args: [...FIRE],
     files: { '.smtpeter-simrc.json': '{ "url": ' },
-    says: /\.smtpeter-simrc\.json/,
+    says: /\.smtpeter-simrc\.json:1: not JSON: expected a value, found the end of the file \(column 10\)$/,
+  },
+  {
+    name: 'config not YAML',
+    args: [...FIRE],
+    files: { '.smtpeter-simrc': 'url: http://127.0.0.1/\ntags: [ci\n' },
+    says: /\.smtpeter-simrc:3: not YAML: unexpected end of the stream within a flow collection \(column 1\)$/,
+  },
+  {
+    name: 'config JS with a syntax error',
+    args: [...FIRE],
+    files: { 'smtpeter-sim.config.cjs': 'module.exports = {\n  url: ,\n};\n' },
+    says: /smtpeter-sim\.config\.cjs:2: cannot load: syntax error: Unexpected token ','$/,
+  },
+  {
+    name: 'package.json not JSON',
+    args: [...FIRE],
+    files: { 'package.json': '{ "name": "x", }' },
+    says: /package\.json:1: not JSON: expected a property name in double quotes, found '\}' \(column 16\)$/,
   },
   {
     name: 'config unknown key',
