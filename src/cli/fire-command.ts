@@ -32,7 +32,7 @@ import { settle } from '../run/settle.js';
 import type { CallInfo } from '../run/source.js';
 import { warmUpSendPath } from '../run/warm-up.js';
 import { HttpClient } from '../transport/http.js';
-import { byteSize, duration, oneOf, positiveInt, readableFile } from './flags.js';
+import { byteSize, duration, eventTime, oneOf, positiveInt, readableFile } from './flags.js';
 import { type LoadFlags, loadPlan, parseMix } from './load-plan.js';
 import { disorderFrom, type SendFlags, sendConfig } from './send-config.js';
 
@@ -118,14 +118,11 @@ export async function fireCommand(flags: FireFlags): Promise<number> {
     throw new UsageError(`--domain: '${flags.domain}' is not a domain name`);
   const seedText = settings.value<string>('seed');
   const seed = seedText !== undefined ? seedFromString(seedText) : (Math.random() * 2 ** 32) >>> 0;
-  let base: number | 'now' = seedText !== undefined ? SEEDED_EPOCH : 'now';
-  if (flags.time) {
-    base = flags.time === 'now' ? 'now' : Date.parse(flags.time);
-    if (Number.isNaN(base))
-      throw new UsageError(
-        `--time: expected an ISO date such as 2026-11-23T10:00:00Z or 'now', got '${flags.time}'`,
-      );
-  }
+  const base: number | 'now' = flags.time
+    ? eventTime('--time', flags.time)
+    : seedText !== undefined
+      ? SEEDED_EPOCH
+      : 'now';
   const generateOptions: Omit<GenerateOptions, 'clock'> = {
     seed,
     ...(type ? { type } : {}),

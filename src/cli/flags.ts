@@ -11,6 +11,22 @@ export function positiveInt(flag: string, text: string): number {
   return n;
 }
 
+/** A whole number from `min` to `max`; `what` says the range in the error, e.g. 'a port 0-65535'. */
+export function wholeNumberIn(flag: string, text: string, min: number, max: number, what: string): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n < min || n > max)
+    throw new UsageError(`${flag}: expected ${what}, got '${text}'`);
+  return n;
+}
+
+/** commander argParser: an empty value (`--seed ''`) is refused, naming the flag. */
+export const nonEmpty =
+  (flag: string) =>
+  (value: string): string => {
+    if (value.trim() === '') throw new UsageError(`${flag}: expected a value, got an empty one`);
+    return value;
+  };
+
 export function httpUrl(flag: string, text: string): URL {
   let url: URL;
   try {
@@ -64,6 +80,17 @@ export function tryDuration(text: string): number | undefined {
   const unit = m[2]?.toLowerCase();
   if (unit === undefined) return value === 0 ? 0 : undefined;
   return value * (unit === 'h' ? 3_600_000 : unit === 'm' ? 60_000 : unit === 's' ? 1000 : 1);
+}
+
+/** `--time`: an ISO date (ms since the epoch), or `now`. */
+export function eventTime(flag: string, text: string): number | 'now' {
+  if (text === 'now') return 'now';
+  const ms = Date.parse(text);
+  if (Number.isNaN(ms))
+    throw new UsageError(
+      `${flag}: expected an ISO date such as 2026-11-23T10:00:00Z or 'now', got '${text}'`,
+    );
+  return ms;
 }
 
 export function oneOf<T extends string>(flag: string, text: string, allowed: readonly T[]): T {

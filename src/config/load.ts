@@ -53,7 +53,9 @@ function checkValue(file: string, key: string, value: unknown): ConfigValue {
   };
   if (type === 'string') return typeof value === 'string' && value ? value : bad('a non-empty string');
   if (type === 'seed')
-    return typeof value === 'string' || typeof value === 'number' ? String(value) : bad('a number or string');
+    return (typeof value === 'string' && value.trim()) || typeof value === 'number'
+      ? String(value)
+      : bad('a number or a non-empty string');
   if (type === 'scalar')
     return (typeof value === 'string' && value) || typeof value === 'number'
       ? String(value)

@@ -86,31 +86,47 @@ function readKeyFile(path: string, flag: string): string {
   }
 }
 
-export function loadPrivateKey(path: string, flag = '--key'): KeyObject {
+/** The PEM labels (`-----BEGIN X-----`) a key file holds. */
+const pemLabels = (text: string): string[] =>
+  [...text.matchAll(/-----BEGIN ([A-Z0-9 ]+)-----/g)].map((m) => m[1]!);
+
+/**
+ * What is wrong with a key file, in words (OpenSSL's decoder messages name
+ * its internals, not the file): not PEM, the wrong half, encrypted, not RSA.
+ */
+function keyProblem(text: string, flag: string, want: 'private' | 'public'): string {
+  const labels = pemLabels(text);
+  if (labels.length === 0) return `not a PEM ${want} key`;
+  if (want === 'private' && labels.every((l) => l.includes('PUBLIC KEY')))
+    return `this is a public key; ${flag} needs the private key`;
+  if (labels.some((l) => l.startsWith('ENCRYPTED')) || /Proc-Type: 4,ENCRYPTED/.test(text))
+    return 'the private key is encrypted; give it without a passphrase';
+  if (labels.includes('CERTIFICATE')) return `a certificate, not a PEM ${want} key`;
+  return `not a PEM ${want} key: its ${labels.map((l) => `BEGIN ${l}`).join(', ')} block does not decode`;
+}
+
+function loadKey(path: string, flag: string, want: 'private' | 'public'): KeyObject {
   const pem = readKeyFile(path, flag);
+  let key: KeyObject;
   try {
-    const key = createPrivateKey(pem);
-    if (key.asymmetricKeyType !== 'rsa') throw new Error(`a ${key.asymmetricKeyType} key`);
-    return key;
-  } catch (err) {
-    throw new UsageError(
-      `${flag} ${path}: not an RSA private key in PEM format (${(err as Error).message.split('\n')[0]})`,
-    );
+    key = want === 'private' ? createPrivateKey(pem) : createPublicKey(pem);
+  } catch {
+    throw new UsageError(`${flag} ${path}: ${keyProblem(pem, flag, want)}`);
   }
+  if (key.asymmetricKeyType !== 'rsa')
+    throw new UsageError(
+      `${flag} ${path}: an ${key.asymmetricKeyType?.toUpperCase()} key; SMTPeter signs with RSA`,
+    );
+  return key;
+}
+
+export function loadPrivateKey(path: string, flag = '--key'): KeyObject {
+  return loadKey(path, flag, 'private');
 }
 
 /** A public key from a PEM file, or the public half of a private key file. */
 export function loadPublicKey(path: string, flag = '--public-key'): KeyObject {
-  const pem = readKeyFile(path, flag);
-  try {
-    const key = createPublicKey(pem);
-    if (key.asymmetricKeyType !== 'rsa') throw new Error(`a ${key.asymmetricKeyType} key`);
-    return key;
-  } catch (err) {
-    throw new UsageError(
-      `${flag} ${path}: not an RSA public key in PEM format (${(err as Error).message.split('\n')[0]})`,
-    );
-  }
+  return loadKey(path, flag, 'public');
 }
 
 /** The DNS TXT value Copernica publishes at the keyId name. */

@@ -80,3 +80,33 @@ describe('keys generate keeps a pair that may be published', () => {
     assert.match(r.stderr, /generate/);
   });
 });
+
+describe('help', () => {
+  const help = async (...command: string[]): Promise<string> => {
+    const r = await cli([...command, '--help']);
+    assert.equal(r.code, 0, r.stderr);
+    // Unwrapped: commander wraps descriptions to the terminal's width.
+    return r.stdout.replace(/\s+/g, ' ');
+  };
+
+  test('defaults in one style, (default: …), never commander-quoted', async () => {
+    for (const command of [['fire'], ['replay'], ['listen'], ['check'], ['generate'], ['keys', 'generate']]) {
+      const text = await help(...command);
+      assert.doesNotMatch(text, /\(default: "/, command.join(' '));
+      assert.doesNotMatch(text, /\(default [^:]/, command.join(' '));
+    }
+  });
+
+  test('what each flag takes is said where it is offered', async () => {
+    const fire = await help('fire');
+    assert.match(fire, /--rate <rate> [^-]*2\/h \(a bare number is per second\)/);
+    assert.match(fire, /--signed-headers <set>/);
+    assert.match(fire, /--workers <n> threads [^(]*; 0 = all on the main thread/);
+    const replay = await help('replay');
+    assert.match(replay, /-q, --quiet/);
+    assert.match(replay, /--seed <seed> seeds --duplicate, --reorder and retry jitter/);
+    assert.match(replay, /--retry-jitter <kind> exponential backoff jitter, drawn from --seed/);
+    assert.match(await help('generate'), /--time <iso\|now>/);
+    assert.match(await help('keys', 'generate'), /--force/);
+  });
+});

@@ -101,6 +101,32 @@ const ROWS: Row[] = [
   },
   { name: 'style', args: [...FIRE, '--style', 'hotmail95'], says: /--style: .*'hotmail95'/ },
   {
+    name: 'style not written for the type',
+    args: [...FIRE, '--style', 'outlook', '--type', 'bounce'],
+    says: /--style: no bounce scenario is written in style 'outlook' \(bounce styles: .*\bgmail\b/,
+  },
+  {
+    name: 'attachment size on failure calls',
+    args: [...FIRE, '--type', 'failure', '--attachment-size', '2MB'],
+    says: /--attachment-size: only bounce calls .*; --type failure makes none$/,
+  },
+  {
+    name: 'empty Copernica ID',
+    args: [...FIRE, '--copernica-id', ''],
+    says: /^smtpeter-sim: --copernica-id: expected a value, got an empty one$/,
+  },
+  {
+    name: 'empty seed',
+    args: [...FIRE, '--seed', ''],
+    says: /^smtpeter-sim: --seed: expected a value, got an empty one$/,
+  },
+  {
+    name: 'replay empty seed',
+    args: ['replay', 'gone.json', '--url', '$URL', '--seed', ' '],
+    says: /--seed: expected a value, got an empty one$/,
+  },
+  { name: 'generate time', args: ['generate', '--time', 'soon'], says: /--time: .*or 'now', got 'soon'/ },
+  {
     name: 'mix weight',
     args: [...FIRE, '--count', '5', '--mix', 'failure=lots'],
     says: /--mix: .*'failure=lots'/,
@@ -115,6 +141,21 @@ const ROWS: Row[] = [
   },
   { name: 'generate count', args: ['generate', '--count', 'many'], says: /--count: .*'many'/ },
   { name: 'listen port', args: ['listen', '--port', '99999'], says: /--port: .*99999/ },
+  {
+    name: 'listen port not a number',
+    args: ['listen', '--port', 'abc'],
+    says: /--port: expected a port 0-65535 \(0 = any free port\), got 'abc'$/,
+  },
+  {
+    name: 'listen status not a number',
+    args: ['listen', '--status', 'abc'],
+    says: /--status: expected an HTTP status 200-599, got 'abc'$/,
+  },
+  {
+    name: 'listen Copernica ID without a key',
+    args: ['listen', '--port', '0', '--copernica-id', 'environment-4242'],
+    says: /--copernica-id: is checked on verified calls only; give --public-key too$/,
+  },
   { name: 'listen status', args: ['listen', '--status', '700'], says: /--status: .*700/ },
   {
     name: 'listen port in use',
@@ -151,19 +192,19 @@ const ROWS: Row[] = [
     name: 'key not PEM',
     args: ['fire', '--url', '$URL', '--key', 'garbage.pem'],
     files: KEYS,
-    says: /--key garbage\.pem: .*PEM/,
+    says: /--key garbage\.pem: not a PEM private key$/,
   },
   {
     name: 'public key given to sign',
     args: ['fire', '--url', '$URL', '--key', 'public.pem'],
     files: KEYS,
-    says: /--key public\.pem: .*private key/,
+    says: /--key public\.pem: this is a public key; --key needs the private key$/,
   },
   {
     name: 'EC key',
     args: ['fire', '--url', '$URL', '--key', 'ec.pem'],
     files: KEYS,
-    says: /--key ec\.pem: .*RSA/,
+    says: /--key ec\.pem: an EC key; SMTPeter signs with RSA$/,
   },
   {
     name: 'keys generate into a file',
@@ -181,7 +222,7 @@ const ROWS: Row[] = [
     name: 'listen public key garbage',
     args: ['listen', '--port', '0', '--public-key', 'garbage.pem'],
     files: KEYS,
-    says: /--public-key garbage\.pem: /,
+    says: /--public-key garbage\.pem: not a PEM public key$/,
   },
   {
     name: 'check with a key pair that does not match',
@@ -236,6 +277,12 @@ const ROWS: Row[] = [
     name: 'config file missing',
     args: [...FIRE, '--config', 'gone.json'],
     says: /--config gone\.json: no such file/,
+  },
+  {
+    name: 'config empty seed',
+    args: [...FIRE],
+    files: { '.smtpeter-simrc.json': '{ "seed": "" }' },
+    says: /\.smtpeter-simrc\.json: 'seed' must be a number or a non-empty string/,
   },
   {
     name: 'config key file missing',
