@@ -174,7 +174,7 @@ export async function fireCommand(flags: FireFlags): Promise<number> {
       ...(publicKey ? { publicKey } : {}),
       dialect,
       onCall: (call) => {
-        if (!flags.json) out.write(`${receivedLine(call, c)}\n`);
+        if (!flags.json && !flags.quiet) out.write(`${receivedLine(call, c)}\n`);
       },
     });
     targets.url = new URL(receiver.url);
@@ -269,7 +269,7 @@ export async function fireCommand(flags: FireFlags): Promise<number> {
     live.stop();
     await log?.close();
     const evaluated = thresholds.length
-      ? evaluate(thresholds, summary.metrics, summary.durationMs)
+      ? evaluate(thresholds, summary.metrics, summary.rateWindowMs)
       : undefined;
     const extras: ReportExtras = {
       ...(evaluated ? { thresholds: evaluated } : {}),
@@ -280,7 +280,8 @@ export async function fireCommand(flags: FireFlags): Promise<number> {
     if (limited) extras.signingLimited = limited;
     else {
       const behind =
-        (signing ? undefined : buildersLimit(summary, pool, load.targetRate)) ?? scheduleBehind(summary);
+        (signing ? undefined : buildersLimit(summary, pool, load.targetRate)) ??
+        scheduleBehind(summary, load.targetRate);
       if (behind) extras.generatorLimited = behind;
     }
     const json = summaryJson(summary, flags.json && results.length ? results : undefined, extras);
