@@ -77,7 +77,19 @@ function checkValue(file: string, key: string, value: unknown): ConfigValue {
   return bad('known');
 }
 
-type LoadFailure = Error & { code?: string; reason?: string; mark?: { line: number; column: number } };
+type LoadFailure = Error & { code?: string; reason?: string; mark?: { position: number; buffer?: string } };
+
+/**
+ * 1-based line and column of `position` in `text`. js-yaml puts an error at
+ * the end of the stream past a newline it adds itself (line 2 of a one-line
+ * file): such a position is the end of the last line instead.
+ */
+function lineColumn(text: string, position: number): { line: number; column: number } {
+  const end = text.trimEnd().length;
+  const p = Math.min(position, end);
+  const before = text.slice(0, p);
+  return { line: before.split('\n').length, column: p - before.lastIndexOf('\n') };
+}
 
 /**
  * Why a config file did not load, on one line: the file, the line (and
@@ -86,8 +98,10 @@ type LoadFailure = Error & { code?: string; reason?: string; mark?: { line: numb
  */
 async function loadError(e: LoadFailure, file: string): Promise<UsageError> {
   // YAML (js-yaml): the reason and a 0-based mark.
-  if (e.reason && e.mark)
-    return new UsageError(`${file}:${e.mark.line + 1}: not YAML: ${e.reason} (column ${e.mark.column + 1})`);
+  if (e.reason && e.mark) {
+    const at = lineColumn(e.mark.buffer ?? readFileSync(file, 'utf8'), e.mark.position);
+    return new UsageError(`${file}:${at.line}: not YAML: ${e.reason} (column ${at.column})`);
+  }
   // JSON (parse-json): its message is a code frame; the fixtures' parser says where and why in words.
   if (e.name === 'JSONError') {
     try {

@@ -241,7 +241,7 @@ const ROWS: Row[] = [
     name: 'config not YAML',
     args: [...FIRE],
     files: { '.smtpeter-simrc': 'url: http://127.0.0.1/\ntags: [ci\n' },
-    says: /\.smtpeter-simrc:3: not YAML: unexpected end of the stream within a flow collection \(column 1\)$/,
+    says: /\.smtpeter-simrc:2: not YAML: unexpected end of the stream within a flow collection \(column 10\)$/,
   },
   {
     name: 'config JS with a syntax error',
