@@ -32,7 +32,7 @@ import { settle } from '../run/settle.js';
 import type { CallInfo } from '../run/source.js';
 import { warmUpSendPath } from '../run/warm-up.js';
 import { HttpClient } from '../transport/http.js';
-import { byteSize, duration, oneOf, positiveInt, readableFile } from './flags.js';
+import { byteSize, duration, eventTime, oneOf, positiveInt, readableFile } from './flags.js';
 import { type LoadFlags, loadPlan, parseMix } from './load-plan.js';
 import { disorderFrom, type SendFlags, sendConfig } from './send-config.js';
 
@@ -121,14 +121,11 @@ export async function fireCommand(flags: FireFlags): Promise<number> {
     throw new UsageError(`--domain: '${flags.domain}' is not a domain name`);
   const seedText = settings.value<string>('seed');
   const seed = seedText !== undefined ? seedFromString(seedText) : (Math.random() * 2 ** 32) >>> 0;
-  let base: number | 'now' = seedText !== undefined ? SEEDED_EPOCH : 'now';
-  if (flags.time) {
-    base = flags.time === 'now' ? 'now' : Date.parse(flags.time);
-    if (Number.isNaN(base))
-      throw new UsageError(
-        `--time: expected an ISO date such as 2026-11-23T10:00:00Z or 'now', got '${flags.time}'`,
-      );
-  }
+  const base: number | 'now' = flags.time
+    ? eventTime('--time', flags.time)
+    : seedText !== undefined
+      ? SEEDED_EPOCH
+      : 'now';
   const generateOptions: Omit<GenerateOptions, 'clock'> = {
     seed,
     ...(type ? { type } : {}),
@@ -180,7 +177,7 @@ export async function fireCommand(flags: FireFlags): Promise<number> {
       ...(publicKey ? { publicKey } : {}),
       dialect,
       onCall: (call) => {
-        if (!flags.json) out.write(`${receivedLine(call, c)}\n`);
+        if (!flags.json && !flags.quiet) out.write(`${receivedLine(call, c)}\n`);
       },
     });
     targets.url = new URL(receiver.url);
@@ -275,7 +272,7 @@ export async function fireCommand(flags: FireFlags): Promise<number> {
     live.stop();
     await log?.close();
     const evaluated = thresholds.length
-      ? evaluate(thresholds, summary.metrics, summary.durationMs)
+      ? evaluate(thresholds, summary.metrics, summary.rateWindowMs)
       : undefined;
     const extras: ReportExtras = {
       ...(evaluated ? { thresholds: evaluated } : {}),
@@ -286,7 +283,8 @@ export async function fireCommand(flags: FireFlags): Promise<number> {
     if (limited) extras.signingLimited = limited;
     else {
       const behind =
-        (signing ? undefined : buildersLimit(summary, pool, load.targetRate)) ?? scheduleBehind(summary);
+        (signing ? undefined : buildersLimit(summary, pool, load.targetRate)) ??
+        scheduleBehind(summary, load.targetRate);
       if (behind) extras.generatorLimited = behind;
     }
     const json = summaryJson(summary, flags.json && results.length ? results : undefined, extras);

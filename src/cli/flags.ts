@@ -11,6 +11,22 @@ export function positiveInt(flag: string, text: string): number {
   return n;
 }
 
+/** A whole number from `min` to `max`; `what` says the range in the error, e.g. 'a port 0-65535'. */
+export function wholeNumberIn(flag: string, text: string, min: number, max: number, what: string): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n < min || n > max)
+    throw new UsageError(`${flag}: expected ${what}, got '${text}'`);
+  return n;
+}
+
+/** commander argParser: an empty value (`--seed ''`) is refused, naming the flag. */
+export const nonEmpty =
+  (flag: string) =>
+  (value: string): string => {
+    if (value.trim() === '') throw new UsageError(`${flag}: expected a value, got an empty one`);
+    return value;
+  };
+
 export function httpUrl(flag: string, text: string): URL {
   let url: URL;
   try {
@@ -43,18 +59,38 @@ export function byteSize(flag: string, text: string): number {
   return Math.round(Number(m[1]) * mult);
 }
 
-/** `30s`, `500ms`, `2m`, or a bare number of ms. */
+const DURATION = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/i;
+
+/**
+ * `500ms`, `30s`, `2m`, `1h`. A number needs its unit (a bare `30` is not
+ * guessed to be ms or s); only `0` may go without.
+ */
 export function duration(flag: string, text: string): number {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/i.exec(text);
-  if (!m) throw new UsageError(`${flag}: expected a duration such as 500ms, 30s or 2m, got '${text}'`);
-  const unit = (m[2] ?? 'ms').toLowerCase();
-  const mult = unit === 'h' ? 3_600_000 : unit === 'm' ? 60_000 : unit === 's' ? 1000 : 1;
-  return Number(m[1]) * mult;
+  const ms = tryDuration(text);
+  if (ms === undefined)
+    throw new UsageError(`${flag}: expected a duration with a unit such as 500ms, 30s or 2m, got '${text}'`);
+  return ms;
 }
 
-/** A duration, or undefined (for parsers that word their own errors). */
+/** A duration as `duration` reads it, or undefined (for parsers that word their own errors). */
 export function tryDuration(text: string): number | undefined {
-  return /^\s*\d+(\.\d+)?\s*(ms|s|m|h)?\s*$/i.test(text) ? duration('', text) : undefined;
+  const m = DURATION.exec(text);
+  if (!m) return undefined;
+  const value = Number(m[1]);
+  const unit = m[2]?.toLowerCase();
+  if (unit === undefined) return value === 0 ? 0 : undefined;
+  return value * (unit === 'h' ? 3_600_000 : unit === 'm' ? 60_000 : unit === 's' ? 1000 : 1);
+}
+
+/** `--time`: an ISO date (ms since the epoch), or `now`. */
+export function eventTime(flag: string, text: string): number | 'now' {
+  if (text === 'now') return 'now';
+  const ms = Date.parse(text);
+  if (Number.isNaN(ms))
+    throw new UsageError(
+      `${flag}: expected an ISO date such as 2026-11-23T10:00:00Z or 'now', got '${text}'`,
+    );
+  return ms;
 }
 
 export function oneOf<T extends string>(flag: string, text: string, allowed: readonly T[]): T {

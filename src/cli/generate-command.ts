@@ -5,7 +5,7 @@ import { isValidTag } from '../generate/message.js';
 import { UsageError } from '../model/errors.js';
 import { CALL_TYPES, type CallType } from '../model/events.js';
 import { seedFromString } from '../random/rng.js';
-import { oneOf, positiveInt } from './flags.js';
+import { eventTime, oneOf, positiveInt } from './flags.js';
 
 export interface GenerateFlags {
   count?: string;
@@ -42,9 +42,8 @@ export function generateCommand(flags: GenerateFlags): number {
     throw new UsageError(`--domain: '${flags.domain}' is not a domain name`);
   const seedText = flags.seed ?? String((Math.random() * 2 ** 32) >>> 0);
   const seed = seedFromString(seedText);
-  const base = flags.time ? Date.parse(flags.time) : SEEDED_EPOCH;
-  if (Number.isNaN(base))
-    throw new UsageError(`--time: expected an ISO date such as 2026-11-23T10:00:00Z, got '${flags.time}'`);
+  const time = flags.time ? eventTime('--time', flags.time) : SEEDED_EPOCH;
+  const base = time === 'now' ? Date.now() : time;
   const calls = new EventGenerator({
     seed,
     clock: (i) => base + i * 1000,
@@ -58,6 +57,8 @@ export function generateCommand(flags: GenerateFlags): number {
   const args = [
     `--seed ${seedText}`,
     `--count ${count}`,
+    // `now` is recorded as the instant it was, so the description reproduces the file.
+    ...(flags.time ? [`--time ${new Date(base).toISOString()}`] : []),
     ...(type ? [`--type ${type}`] : []),
     ...(flags.scenario ? [`--scenario ${flags.scenario}`] : []),
     ...(flags.style ? [`--style ${flags.style}`] : []),

@@ -12,14 +12,17 @@ function printPair(privateKeyPath: string, publicKeyPath: string): void {
   const publicKey = loadPublicKey(publicKeyPath);
   process.stdout.write(
     `private key: ${privateKeyPath}\npublic key:  ${publicKeyPath}\n` +
-      `DKIM TXT record for ${DEFAULT_KEY_ID} (or your --key-id):\n${dkimRecord(publicKey)}\n`,
+      `DKIM TXT record for ${DEFAULT_KEY_ID} (or the name you sign with: --key-id of fire, replay and check):\n${dkimRecord(publicKey)}\n`,
   );
 }
 
-/** `keys generate [--out DIR]`: a new RSA-2048 pair. */
-export function keysGenerateCommand(flags: { out?: string }): number {
+/** `keys generate [--out DIR] [--force]`: a new RSA-2048 pair; an existing one is kept unless --force. */
+export function keysGenerateCommand(flags: { out?: string; force?: boolean }): number {
   const dir = resolve(flags.out ?? defaultKeyDir());
-  const pair = generateKeyPair(dir);
+  const pair = generateKeyPair(dir, {
+    force: flags.force === true,
+    label: flags.out !== undefined ? `--out ${flags.out}` : `key folder ${dir}`,
+  });
   printPair(pair.privateKeyPath, pair.publicKeyPath);
   return 0;
 }

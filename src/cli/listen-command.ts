@@ -4,7 +4,7 @@ import { startReceiver } from '../receive/server.js';
 import { colourFor } from '../report/colour.js';
 import { receivedLine } from '../report/fire-report.js';
 import { loadPublicKey } from '../sign/keys.js';
-import { oneOf, positiveInt } from './flags.js';
+import { oneOf, wholeNumberIn } from './flags.js';
 
 export interface ListenFlags {
   port?: string;
@@ -23,16 +23,17 @@ export interface ListenFlags {
 export async function listenCommand(flags: ListenFlags): Promise<number> {
   const out = process.stdout;
   const c = colourFor(out);
-  const port = flags.port === '0' ? 0 : flags.port ? positiveInt('--port', flags.port) : 8025;
-  if (port > 65535) throw new UsageError(`--port: expected 1-65535, got ${port}`);
-  const status = flags.status ? positiveInt('--status', flags.status) : 200;
-  if (status < 200 || status > 599)
-    throw new UsageError(`--status: expected an HTTP status 200-599, got ${status}`);
+  const port = wholeNumberIn('--port', flags.port ?? '8025', 0, 65535, 'a port 0-65535 (0 = any free port)');
+  const status = wholeNumberIn('--status', flags.status ?? '200', 200, 599, 'an HTTP status 200-599');
+  // The ID is checked as part of a verified signature: without a key it would be silently ignored.
+  if (flags.copernicaId !== undefined && !flags.publicKey)
+    throw new UsageError('--copernica-id: is checked on verified calls only; give --public-key too');
   const dialect = flags.dialect ? oneOf<Dialect>('--dialect', flags.dialect, DIALECTS) : undefined;
   const publicKey = flags.publicKey ? loadPublicKey(flags.publicKey) : undefined;
+  const host = flags.host ?? '127.0.0.1';
   const receiver = await startReceiver({
     port,
-    host: flags.host ?? '127.0.0.1',
+    host,
     status,
     ...(flags.acceptInvalid ? { acceptInvalid: true } : {}),
     ...(publicKey ? { publicKey } : {}),
@@ -58,6 +59,8 @@ export async function listenCommand(flags: ListenFlags): Promise<number> {
         out.write(`${receivedLine(call, c)}\n`);
       }
     },
+  }).catch((e: NodeJS.ErrnoException) => {
+    throw bindError(e, port, host);
   });
   process.stderr.write(
     `listening on ${receiver.url} (answering ${status}${publicKey ? ', verifying signatures' : ''}); Ctrl-C to stop\n`,
@@ -70,4 +73,26 @@ export async function listenCommand(flags: ListenFlags): Promise<number> {
   await receiver.close();
   process.stderr.write(`received ${receiver.calls.length} call(s)\n`);
   return 0;
+}
+
+/** Why the receiver could not bind, as the flag that can fix it. */
+function bindError(err: NodeJS.ErrnoException, port: number, host: string): Error {
+  switch (err.code) {
+    case 'EADDRINUSE':
+      return new UsageError(
+        `--port ${port}: address already in use on ${host} (--port 0 takes any free port)`,
+      );
+    case 'EACCES':
+      return new UsageError(
+        `--port ${port}: not allowed to listen on ${host} (ports below 1024 need privileges)`,
+      );
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+    case 'EAI_NONAME':
+      return new UsageError(`--host ${host}: not an IP address, and no such host name`);
+    case 'EADDRNOTAVAIL':
+      return new UsageError(`--host ${host}: not an address of this machine`);
+    default:
+      return err;
+  }
 }

@@ -3,7 +3,7 @@ import { UsageError } from '../model/errors.js';
 import { constantPacer, parseRate, parseStages, stagesPacer } from '../pace/pacer.js';
 import type { LoadModel } from '../run/fire.js';
 import { SCENARIOS } from '../scenarios/catalogue.js';
-import { duration, positiveInt } from './flags.js';
+import { duration, positiveInt, tryDuration } from './flags.js';
 
 /** The flags that shape a run's load. */
 export interface LoadFlags {
@@ -45,9 +45,7 @@ export function loadPlan(flags: LoadFlags): LoadPlan {
   if (flags.stages) {
     if (durationMs !== undefined)
       throw new UsageError('--duration: --stages sets the duration; give one or the other');
-    const stages = parseStages(flags.stages, (t) =>
-      /^\d+(\.\d+)?(ms|s|m|h)?$/.test(t) ? duration('', t) : undefined,
-    );
+    const stages = parseStages(flags.stages, tryDuration);
     if (typeof stages === 'string') throw new UsageError(`--stages: ${stages}`);
     const pacer = stagesPacer(stages);
     const planned = Math.min(count ?? Infinity, pacer.countBefore(pacer.endMs));

@@ -1,8 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { UsageError } from '../model/errors.js';
-import { collect } from './flags.js';
-import { addSharedOptions, DISORDER_OPTIONS, RETRY_OPTIONS, type SharedOption } from './options.js';
+import { collect, nonEmpty } from './flags.js';
+import {
+  addSharedOptions,
+  DISORDER_OPTIONS,
+  GENERATE_OPTIONS,
+  RETRY_OPTIONS,
+  type SharedOption,
+} from './options.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
   version: string;
@@ -40,30 +46,46 @@ export function buildProgram(): Command {
       'Simulate SMTPeter failure and bounce webhook calls: realistic, encoded and signed like the real thing.',
     )
     .version(pkg.version)
-    // One line per problem, like our own usage errors: commander's message plus the hint.
+    // One line per problem, like our own usage errors: commander's message (its
+    // "Did you mean" suggestion comes on a line of its own) plus the hint.
     .configureOutput({
-      outputError: (message, write) =>
-        write(`smtpeter-sim: ${message.replace(/^error: /, '').trimEnd()} (see --help)\n`),
+      outputError: (message, write) => {
+        const text = message
+          .replace(/^error: /, '')
+          .trim()
+          .replace(/\s*\n\(Did you mean (.*)\?\)/, '; did you mean $1?')
+          .replace(/\s*\n\s*/g, ' ');
+        write(`smtpeter-sim: ${text} (see --help)\n`);
+      },
     })
     .exitOverride();
 
   const fire = program
     .command('fire')
-    .description('generate calls and POST them to a receiver (the embedded one when no --url is given)')
-    .addOption(new Option('--type <type>', 'only calls of this webhook type').choices(['failure', 'bounce']))
-    .option('--scenario <name>', 'one scenario (see `smtpeter-sim scenarios`)')
-    .option('--style <name>', 'write in this provider/MTA style, e.g. gmail, postfix, exchange')
-    .option('--mta <name>', 'alias of --style');
+    .description('generate calls and POST them to a receiver (the embedded one when no --url is given)');
+  addSharedOptions(fire, GENERATE_OPTIONS, {
+    seed: { description: 'reproduce the same events byte for byte (default: random)' },
+    time: {
+      description:
+        'event time of the first call: an ISO date, or now (default: now; a fixed instant with --seed)',
+    },
+  }).option('--mta <name>', 'alias of --style', nonEmpty('--mta'));
   addSharedOptions(fire, ['url', 'failure-url', 'bounce-url'])
-    .option('-n, --count <n>', 'number of calls (default 1, or unbounded with --duration/--stages)')
-    .option('--duration <duration>', 'keep sending for this long, e.g. 30s, 5m')
-    .option('--rate <rate>', 'open model: start calls at this rate whatever the receiver does: 500/s, 600/m')
+    .option('-n, --count <n>', 'number of calls (default: 1, or unbounded with --duration/--stages)')
+    .option('--duration <duration>', 'keep sending for this long, with a unit: 30s, 5m')
+    .option(
+      '--rate <rate>',
+      'open model: start calls at this rate whatever the receiver does: 500/s, 600/m, 2/h (a bare number is per second)',
+    )
     .option('--stages <list>', 'open model, ramping: duration:rate stages, e.g. 10s:100/s,30s:1000/s,10s:0/s')
     .option(
       '--max-in-flight <n>',
-      'open model: requests in flight at most; a call due beyond it is dropped (default 1000)',
+      'open model: requests in flight at most; a call due beyond it is dropped (default: 1000)',
     )
-    .option('-c, --concurrency <n>', 'closed model: this many senders, each as fast as answered (default 10)')
+    .option(
+      '-c, --concurrency <n>',
+      'closed model: this many senders, each as fast as answered (default: 10)',
+    )
     .option('--connections <n>', 'sockets per receiver (default: the concurrency or max in flight)')
     .option(
       '--mix <list>',
@@ -76,21 +98,16 @@ export function buildProgram(): Command {
     )
     .option('--out <file>', 'write the JSON report to this file')
     .option('--log <file>', 'one NDJSON line per request, written as the run goes')
-    .option('--grace <duration>', 'on SIGINT/SIGTERM wait this long for requests in flight', '5s')
-    .option('-q, --quiet', 'no line per call')
+    .option('--grace <duration>', 'on SIGINT/SIGTERM wait this long for requests in flight (default: 5s)')
+    .option('-q, --quiet', 'no line per call, the summary only')
     .option(
       '--workers <n>',
-      'worker threads that generate, encode and sign calls (default for runs over 1000 calls: one per core signed, else cores − 1 up to 2; 0 = main thread)',
+      'threads that generate, encode and sign calls; 0 = all on the main thread (default: 0 up to 1000 calls; above that one per core when signing, at most 8, else 1 or 2, leaving a core for sending)',
     )
     .option('--sign-workers <n>', 'older name of --workers')
-    .option('--seed <seed>', 'reproduce the same events byte for byte')
-    .option('--time <iso|now>', 'event time of the first call (default: now; fixed when --seed is given)')
-    .option('--tag <tag>', 'tag of the message (repeatable)', collect)
-    .option('--recipient <address>', 'recipient address')
-    .option('--domain <domain>', 'recipient domain')
     .option(
       '--attachment-size <size>',
-      'heavy bounces: returned message carries an attachment of this size, e.g. 2MB',
+      'heavy bounces: the returned message carries an attachment of this size, e.g. 2MB (DSNs and non-standard bounces only)',
     )
     .option(
       '--mime <file>',
@@ -101,7 +118,7 @@ export function buildProgram(): Command {
     .option('--json', 'machine-readable summary on stdout');
   addSharedOptions(fire, [...RETRY_OPTIONS, ...DISORDER_OPTIONS]).option(
     '--delay <dist>',
-    'extra wait before each call, seeded: fixed:200ms, uniform:0-500ms, exp:100ms (mean), normal:200ms,50ms',
+    'extra wait before each call, drawn from --seed: fixed:200ms, uniform:0-500ms, exp:100ms (mean), normal:200ms,50ms',
   );
   addSharedOptions(fire, SEND_FLAGS).action(
     run(async () => {
@@ -114,22 +131,18 @@ export function buildProgram(): Command {
     }),
   );
 
-  program
+  const listen = program
     .command('listen')
     .description('a local receiver that prints, validates and verifies every call')
-    .option('-p, --port <port>', 'port', '8025')
-    .option('--host <host>', 'address to bind', '127.0.0.1')
+    .option('-p, --port <port>', 'port, 0 for any free one (default: 8025)')
+    .option('--host <host>', 'address to bind (default: 127.0.0.1)')
     .option('--public-key <file>', 'verify Digest and Signature with this public key (PEM)')
-    .option('--status <code>', 'HTTP status to answer valid calls with', '200')
-    .option('--accept-invalid', 'answer --status to invalid calls too (default: 400 with the problems)')
-    .addOption(
-      new Option('--dialect <dialect>', 'insist on one dialect').choices([
-        'smtpeter',
-        'smtpeter-feedback-loop',
-        'marketing-suite',
-      ]),
-    )
-    .option('--copernica-id <id>', 'with --public-key: refuse calls whose X-Copernica-ID is not this')
+    .option('--status <code>', 'HTTP status to answer valid calls with (default: 200)')
+    .option('--accept-invalid', 'answer --status to invalid calls too (default: 400 with the problems)');
+  addSharedOptions(listen, ['dialect', 'copernica-id'], {
+    dialect: { description: 'insist on one dialect (default: any, detected per call)' },
+    'copernica-id': { description: 'with --public-key: refuse calls whose X-Copernica-ID is not this' },
+  })
     .option('--json', 'one JSON line per call')
     .option(
       '--no-ui',
@@ -148,19 +161,15 @@ export function buildProgram(): Command {
     check,
     ['copernica-id', 'key-id', 'dialect', 'format', 'header', 'timeout', 'insecure', 'ca', 'config'],
     {
-      'copernica-id': { description: 'X-Copernica-ID the receiver expects (default environment-1234)' },
+      'copernica-id': { description: 'X-Copernica-ID the receiver expects (default: environment-1234)' },
       dialect: { choices: ['smtpeter', 'marketing-suite'] },
     },
   )
     .option('--json', 'machine-readable scorecard on stdout')
     .action(run(async () => (await import('./check-command.js')).checkCommand));
 
-  program
-    .command('scenarios')
-    .description('list the scenario catalogue')
-    .addOption(
-      new Option('--type <type>', 'only scenarios producing this call type').choices(['failure', 'bounce']),
-    )
+  const scenarios = program.command('scenarios').description('list the scenario catalogue');
+  addSharedOptions(scenarios, ['type'], { type: { description: 'only scenarios producing this call type' } })
     .option('--json', 'as a JSON array')
     .action(run(async () => (await import('./scenarios-command.js')).scenariosCommand));
 
@@ -168,7 +177,11 @@ export function buildProgram(): Command {
   keys
     .command('generate')
     .description('write a new RSA-2048 key pair (PEM) and print the DKIM TXT record')
-    .option('--out <dir>', 'folder for smtpeter-sim.key and smtpeter-sim.pub')
+    .option(
+      '--out <dir>',
+      'folder for smtpeter-sim.key and smtpeter-sim.pub (default: the key folder fire uses)',
+    )
+    .option('--force', 'replace a key pair already there (default: refuse; its DKIM record may be published)')
     .action(run(async () => (await import('./keys-command.js')).keysGenerateCommand));
   keys
     .command('show')
@@ -178,7 +191,7 @@ export function buildProgram(): Command {
   program
     .command('config')
     .description('print the effective settings and where each came from')
-    .option('--config <file>', 'config file')
+    .option('--config <file>', 'config file (default: search from the current folder)')
     .option('--json', 'as JSON')
     .action(run(async () => (await import('./config-command.js')).configCommand));
 
@@ -189,32 +202,32 @@ export function buildProgram(): Command {
   addSharedOptions(replay, ['url', 'failure-url', 'bounce-url'])
     .option('--realtime', 'keep the recorded spacing (at, delay, event times)')
     .option('--speed <factor>', 'as recorded, this much faster, e.g. 10x (implies --realtime)')
-    .option('--rate <rate>', 'evenly paced instead: 50/s, 600/m')
+    .option('--rate <rate>', 'evenly paced instead: 50/s, 600/m, 2/h (a bare number is per second)')
     .option('--keep-time', 'send the recorded times (default: each file rebased to now)')
     .option('--dry-run', 'check the fixtures and print the HTTP requests, send nothing')
+    .option('-q, --quiet', 'no line per call, the summary only')
     .option('--json', 'machine-readable results on stdout')
-    .addOption(new Option('--reporter <name>', 'report format (default text)').choices(['text', 'junit']))
-    .option('--out <file>', 'write the junit report here (default stdout)');
-  addSharedOptions(replay, [...RETRY_OPTIONS, ...DISORDER_OPTIONS]).option(
-    '--seed <seed>',
-    'seeds --duplicate, --reorder and retry jitter (default: random, printed in the summary)',
-  );
+    .addOption(new Option('--reporter <name>', 'report format (default: text)').choices(['text', 'junit']))
+    .option('--out <file>', 'write the junit report here (default: stdout)');
+  addSharedOptions(replay, [...RETRY_OPTIONS, ...DISORDER_OPTIONS, 'seed'], {
+    seed: {
+      description: 'seeds --duplicate, --reorder and retry jitter (default: random, printed in the summary)',
+    },
+  });
   addSharedOptions(replay, SEND_FLAGS, {
-    dialect: { description: 'payload shape when a fixture names none (default smtpeter)' },
+    dialect: { description: 'payload shape when a fixture names none (default: smtpeter)' },
   }).action(run(async () => (await import('./replay-command.js')).replayCommand));
 
-  program
+  const generate = program
     .command('generate')
     .description('write generated calls as a fixture file, ready to replay (same seed, same bytes)')
-    .option('-n, --count <n>', 'number of calls', '1')
-    .addOption(new Option('--type <type>', 'only calls of this webhook type').choices(['failure', 'bounce']))
-    .option('--scenario <name>', 'one scenario (see `smtpeter-sim scenarios`)')
-    .option('--style <name>', 'write in this provider/MTA style')
-    .option('--seed <seed>', 'seed (default: random, recorded in the file)')
-    .option('--time <iso>', 'event time of the first call (default 2026-01-15T09:30:00Z)')
-    .option('--recipient <address>', 'recipient address')
-    .option('--domain <domain>', 'recipient domain')
-    .option('--tag <tag>', 'tag of the message (repeatable)', collect)
+    .option('-n, --count <n>', 'number of calls (default: 1)');
+  addSharedOptions(generate, GENERATE_OPTIONS, {
+    seed: { description: 'seed (default: random, recorded in the file)' },
+    time: {
+      description: 'event time of the first call: an ISO date, or now (default: 2026-01-15T09:30:00Z)',
+    },
+  })
     .addOption(
       new Option(
         '--format <format>',
@@ -232,20 +245,33 @@ export function buildProgram(): Command {
   return program;
 }
 
+/**
+ * A reader of stdout that went away (`| head -1`) ends the process at once
+ * and quietly, status 0, as git and ripgrep do: the reader had what it
+ * wanted. Any other stdout error is one line and status 1. A closed stderr
+ * only stops the notices: the run and its exit status go on.
+ */
+export function exitQuietlyOnClosedPipe(): void {
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    process.stderr.write(`smtpeter-sim: cannot write to stdout (${err.code ?? err.message})\n`);
+    process.exit(1);
+  });
+  process.stderr.on('error', () => {});
+}
+
 /** Entry point: parse, run, map errors to exit codes (2 usage, 1 failure). */
 export async function main(argv: string[]): Promise<number> {
+  exitQuietlyOnClosedPipe();
   const program = buildProgram();
   try {
     await program.parseAsync(argv);
     return exitCode;
   } catch (err) {
     if (err instanceof CommanderError) {
-      if (
-        err.code === 'commander.helpDisplayed' ||
-        err.code === 'commander.version' ||
-        err.code === 'commander.help'
-      )
-        return 0;
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return 0;
+      // `help` asked for is 0; help shown because the command was missing (`keys` alone) is a usage error.
+      if (err.code === 'commander.help') return err.exitCode === 0 ? 0 : 2;
       return 2; // commander already printed one line
     }
     if (err instanceof UsageError) {

@@ -1,5 +1,5 @@
 import { type Command, Option } from 'commander';
-import { collect } from './flags.js';
+import { collect, nonEmpty } from './flags.js';
 
 /**
  * Flags several commands share, each declared once here. A command picks the
@@ -9,13 +9,40 @@ interface OptionSpec {
   flags: string;
   description: string;
   choices?: readonly string[];
-  default?: string;
   repeatable?: boolean;
+  /** An empty value is refused (it would otherwise read as not given). */
+  nonEmpty?: boolean;
 }
 
 const DIALECT_CHOICES = ['smtpeter', 'smtpeter-feedback-loop', 'marketing-suite'] as const;
 
-const SEND_OPTIONS = {
+const SHARED_OPTIONS = {
+  // --- what fire generates, and generate writes ---
+  type: {
+    flags: '--type <type>',
+    description: 'only calls of this webhook type',
+    choices: ['failure', 'bounce'],
+  },
+  scenario: {
+    flags: '--scenario <name>',
+    description: 'one scenario (see `smtpeter-sim scenarios`)',
+    nonEmpty: true,
+  },
+  style: {
+    flags: '--style <name>',
+    description: 'write in this provider/MTA style, e.g. gmail, postfix, exchange',
+    nonEmpty: true,
+  },
+  seed: { flags: '--seed <seed>', description: 'reproduce the same events byte for byte', nonEmpty: true },
+  time: {
+    flags: '--time <iso|now>',
+    description: 'event time of the first call: an ISO date such as 2026-11-23T10:00:00Z, or now',
+    nonEmpty: true,
+  },
+  tag: { flags: '--tag <tag>', description: 'tag of the message (repeatable)', repeatable: true },
+  recipient: { flags: '--recipient <address>', description: 'recipient address', nonEmpty: true },
+  domain: { flags: '--domain <domain>', description: 'recipient domain', nonEmpty: true },
+  // --- how fire, replay and check send ---
   url: { flags: '--url <url>', description: 'receiver URL for every call' },
   'failure-url': { flags: '--failure-url <url>', description: 'receiver URL for failure calls' },
   'bounce-url': { flags: '--bounce-url <url>', description: 'receiver URL for bounce calls' },
@@ -26,74 +53,89 @@ const SEND_OPTIONS = {
   },
   format: {
     flags: '--format <format>',
-    description: 'body encoding (default form)',
+    description: 'body encoding (default: form)',
     choices: ['form', 'json'],
   },
   dialect: {
     flags: '--dialect <dialect>',
-    description: 'payload shape (default smtpeter)',
+    description: 'payload shape (default: smtpeter)',
     choices: DIALECT_CHOICES,
   },
   key: { flags: '--key <file>', description: 'RSA private key (PEM) to sign with' },
   'copernica-id': {
     flags: '--copernica-id <id>',
-    description: 'X-Copernica-ID value (default environment-1234)',
+    description: 'X-Copernica-ID value (default: environment-1234)',
+    nonEmpty: true,
   },
   'key-id': {
     flags: '--key-id <id>',
-    description: 'Signature keyId (default smtpeter-sim._domainkey.copernica.com)',
+    description: 'Signature keyId (default: smtpeter-sim._domainkey.copernica.com)',
+    nonEmpty: true,
   },
   'no-sign': { flags: '--no-sign', description: 'send unsigned calls' },
   'signed-headers': {
-    flags: '--signed-headers <list>',
-    description: 'header set the signature covers',
+    flags: '--signed-headers <set>',
+    description: 'header set the signature covers (default: live)',
     choices: ['live', 'documented'],
   },
   'digest-case': {
     flags: '--digest-case <case>',
-    description: 'sha-256= (live) or SHA-256= (documented)',
+    description: 'Digest prefix sha-256= (live) or SHA-256= (documented) (default: lower)',
     choices: ['lower', 'upper'],
   },
-  timeout: { flags: '--timeout <duration>', description: 'per-request timeout, e.g. 5s', default: '10s' },
+  timeout: { flags: '--timeout <duration>', description: 'per-request timeout (default: 10s)' },
   insecure: { flags: '--insecure', description: 'accept any TLS certificate' },
   ca: { flags: '--ca <file>', description: 'trust this CA certificate (PEM)' },
   config: { flags: '--config <file>', description: 'config file (default: search from the current folder)' },
   retries: {
     flags: '--retries <n>',
     description:
-      'retry a call this many times on refused/reset/timeout/network errors, 5xx, 429 and 408 (default 0; with --retry-schedule: the schedule length)',
+      'retry a call this many times on refused/reset/timeout/network errors, 5xx, 429 and 408 (default: 0; with --retry-schedule: the schedule length)',
   },
   'retry-base': {
     flags: '--retry-base <duration>',
-    description: 'exponential backoff: first delay before jitter (default 500ms)',
+    description: 'exponential backoff: first delay before jitter (default: 500ms)',
   },
   'retry-max': {
     flags: '--retry-max <duration>',
     description:
-      'longest wait before a retry, Retry-After included (default 30s; none with --retry-schedule)',
+      'longest wait before a retry, Retry-After included (default: 30s; none with --retry-schedule)',
   },
   'retry-jitter': {
     flags: '--retry-jitter <kind>',
-    description: 'backoff jitter, seeded by --seed (default full)',
+    description: 'exponential backoff jitter, drawn from --seed (default: full)',
     choices: ['full', 'decorrelated'],
   },
   'retry-schedule': {
     flags: '--retry-schedule <schedule>',
     description:
-      "a mail platform's retry ladder (1m 5m 15m 30m 1h 2h 4h 8h 16h 24h) time-compressed: real[:FACTOR] (default 600: 1m → 100ms), or a list such as 100ms,1s,5s",
+      "a mail platform's retry ladder (1m 5m 15m 30m 1h 2h 4h 8h 16h 24h) time-compressed: real[:FACTOR] (FACTOR default: 600, 1m → 100ms), or a list such as 100ms,1s,5s",
   },
   duplicate: {
     flags: '--duplicate <p>',
     description:
-      'deliver a call twice with this probability (0.05 or 5%): same body and event id, freshly signed; seeded',
+      'deliver a call twice with this probability (0.05 or 5%): same body and event id, freshly signed; drawn from --seed',
   },
   reorder: {
     flags: '--reorder <n>',
-    description: "shuffle calls within windows of n (a message's bounce and failure calls can swap); seeded",
+    description:
+      "shuffle calls within windows of n (a message's bounce and failure calls can swap); drawn from --seed",
   },
 } as const satisfies Record<string, OptionSpec>;
 
-export type SharedOption = keyof typeof SEND_OPTIONS;
+export type SharedOption = keyof typeof SHARED_OPTIONS;
+
+/** What to generate: fire and generate both take these. */
+export const GENERATE_OPTIONS: readonly SharedOption[] = [
+  'type',
+  'scenario',
+  'style',
+  'seed',
+  'time',
+  'tag',
+  'recipient',
+  'domain',
+];
 
 /** The retry flags fire and replay both take. */
 export const RETRY_OPTIONS: readonly SharedOption[] = [
@@ -114,13 +156,13 @@ export function addSharedOptions(
   overrides: Partial<Record<SharedOption, { description?: string; choices?: readonly string[] }>> = {},
 ): Command {
   for (const name of names) {
-    const spec: OptionSpec = SEND_OPTIONS[name];
+    const spec: OptionSpec = SHARED_OPTIONS[name];
     const o = overrides[name];
     const option = new Option(spec.flags, o?.description ?? spec.description);
     const choices = o?.choices ?? spec.choices;
     if (choices) option.choices(choices);
-    if (spec.default !== undefined) option.default(spec.default);
     if (spec.repeatable) option.argParser(collect);
+    if (spec.nonEmpty) option.argParser(nonEmpty(option.long!));
     cmd.addOption(option);
   }
   return cmd;

@@ -31,6 +31,7 @@ export interface ReplayFlags extends SendFlags {
   json?: boolean;
   reporter?: string;
   out?: string;
+  quiet?: boolean;
   sign: boolean;
   duplicate?: string;
   reorder?: string;
@@ -136,8 +137,10 @@ export async function replayCommand(paths: string[], flags: ReplayFlags): Promis
   }
 
   const notice = [...signings].map((d) => send.signingFor(d).notice).find(Boolean);
-  const quiet = flags.json || (reporter === 'junit' && !flags.out);
-  if (notice && !quiet) err.write(`${notice}\n`);
+  // stdout carries the JSON or the XML: notices and the summary go elsewhere.
+  const machine = flags.json || (reporter === 'junit' && !flags.out);
+  const perCall = !machine && !flags.quiet;
+  if (notice && !machine) err.write(`${notice}\n`);
   const http = new HttpClient({
     connections: 1,
     ...send.transport,
@@ -154,10 +157,10 @@ export async function replayCommand(paths: string[], flags: ReplayFlags): Promis
       stopped: () => stop.signal.aborted,
       signal: stop.signal,
       onResult: (r) => {
-        if (!quiet) out.write(`${replayLine(r, c)}\n`);
+        if (perCall) out.write(`${replayLine(r, c)}\n`);
       },
       onRetry: (r) => {
-        if (!quiet) out.write(`${replayRetryLine(r, c)}\n`);
+        if (perCall) out.write(`${replayRetryLine(r, c)}\n`);
       },
     });
     const summary = summarise(
@@ -174,8 +177,8 @@ export async function replayCommand(paths: string[], flags: ReplayFlags): Promis
       else out.write(xml);
     }
     if (flags.json) out.write(`${JSON.stringify(replayJson(summary, run.results), null, 2)}\n`);
-    else if (quiet) err.write(`${replaySummaryText(summary, colourFor(err))}\n`);
-    else out.write(`\n${replaySummaryText(summary, c)}\n`);
+    else if (machine) err.write(`${replaySummaryText(summary, colourFor(err))}\n`);
+    else out.write(`${perCall ? '\n' : ''}${replaySummaryText(summary, c)}\n`);
     return summary.unexpected === 0 && summary.unsent === 0 ? 0 : 1;
   } finally {
     process.off('SIGINT', onSignal);

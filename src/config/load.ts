@@ -1,7 +1,10 @@
+import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { cosmiconfig } from 'cosmiconfig';
 import { FORMATS } from '../encode/body.js';
 import { DIALECTS } from '../encode/dialect.js';
+import { JsonSyntaxError, parseJsonWithLines } from '../fixtures/json-positions.js';
 import { UsageError } from '../model/errors.js';
 import { JITTERS } from '../run/retry-policy.js';
 
@@ -50,7 +53,9 @@ function checkValue(file: string, key: string, value: unknown): ConfigValue {
   };
   if (type === 'string') return typeof value === 'string' && value ? value : bad('a non-empty string');
   if (type === 'seed')
-    return typeof value === 'string' || typeof value === 'number' ? String(value) : bad('a number or string');
+    return (typeof value === 'string' && value.trim()) || typeof value === 'number'
+      ? String(value)
+      : bad('a number or a non-empty string');
   if (type === 'scalar')
     return (typeof value === 'string' && value) || typeof value === 'number'
       ? String(value)
@@ -72,21 +77,75 @@ function checkValue(file: string, key: string, value: unknown): ConfigValue {
   return bad('known');
 }
 
+type LoadFailure = Error & { code?: string; reason?: string; mark?: { position: number; buffer?: string } };
+
+/**
+ * 1-based line and column of `position` in `text`. js-yaml puts an error at
+ * the end of the stream past a newline it adds itself (line 2 of a one-line
+ * file): such a position is the end of the last line instead.
+ */
+function lineColumn(text: string, position: number): { line: number; column: number } {
+  const end = text.trimEnd().length;
+  const p = Math.min(position, end);
+  const before = text.slice(0, p);
+  return { line: before.split('\n').length, column: p - before.lastIndexOf('\n') };
+}
+
+/**
+ * Why a config file did not load, on one line: the file, the line (and
+ * column) where the parser knows it, and the parser's reason, never its code
+ * frame (cosmiconfig's messages start with a bare `YAML Error in FILE:` line).
+ */
+async function loadError(e: LoadFailure, file: string): Promise<UsageError> {
+  // YAML (js-yaml): the reason and a 0-based mark.
+  if (e.reason && e.mark) {
+    const at = lineColumn(e.mark.buffer ?? readFileSync(file, 'utf8'), e.mark.position);
+    return new UsageError(`${file}:${at.line}: not YAML: ${e.reason} (column ${at.column})`);
+  }
+  // JSON (parse-json): its message is a code frame; the fixtures' parser says where and why in words.
+  if (e.name === 'JSONError') {
+    try {
+      parseJsonWithLines(readFileSync(file, 'utf8'));
+    } catch (j) {
+      if (j instanceof JsonSyntaxError)
+        return new UsageError(`${file}:${j.line}: not JSON: ${j.message} (column ${j.column})`);
+    }
+  }
+  // JS: what loading threw. On Node 20 cosmiconfig's require() fallback can hide an
+  // ES module's own error behind an internal one; importing the file again shows it.
+  let cause: Error = e;
+  if (e.code === 'ERR_INTERNAL_ASSERTION' && /\.[cm]?js$/.test(file))
+    cause = await import(`${pathToFileURL(file).href}?reason`).then(
+      () => e,
+      (x: Error) => x,
+    );
+  // The file's line, where the stack has it (`FILE:LINE` atop a CommonJS syntax error, `(FILE:LINE:COL)` in a frame).
+  const escaped = file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const line = new RegExp(`${escaped}:(\\d+)`).exec(cause.stack ?? '')?.[1];
+  const reason = (cause.message ?? String(cause))
+    .split('\n')
+    .map((l) => l.trim())
+    .find((l) => l && !/^(YAML|JSON) Error in /.test(l) && !/^(>?\s*\d+\s*\||\|)/.test(l));
+  return new UsageError(
+    `${file}${line ? `:${line}` : ''}: cannot load: ${cause.name === 'SyntaxError' ? 'syntax error: ' : ''}${reason ?? cause.name}`,
+  );
+}
+
 /**
  * Find and check the config (`smtpeter-sim` in package.json, `.smtpeter-simrc`
  * JSON/YAML, `smtpeter-sim.config.{js,mjs,cjs}`). A malformed file or an
  * unknown key is a UsageError naming the file.
  */
 export async function loadConfig(cwd: string, explicitPath?: string): Promise<LoadedConfig> {
-  const explorer = cosmiconfig('smtpeter-sim', { stopDir: cwd });
-  let result: Awaited<ReturnType<typeof explorer.search>>;
+  let result: Awaited<ReturnType<ReturnType<typeof cosmiconfig>['search']>>;
   try {
+    // Making the explorer already reads package.json (for a meta config): inside the try.
+    const explorer = cosmiconfig('smtpeter-sim', { stopDir: cwd });
     result = explicitPath ? await explorer.load(resolve(cwd, explicitPath)) : await explorer.search(cwd);
   } catch (err) {
     const e = err as NodeJS.ErrnoException & { filepath?: string };
     if (e.code === 'ENOENT') throw new UsageError(`--config ${explicitPath}: no such file`);
-    const firstLine = (e.message ?? String(err)).split('\n')[0];
-    throw new UsageError(`config: ${firstLine}`);
+    throw await loadError(e, e.filepath ?? (explicitPath ? resolve(cwd, explicitPath) : 'config'));
   }
   if (!result || result.isEmpty) return { values: {} };
   const file = result.filepath;

@@ -31,6 +31,28 @@ interface MixEntry {
   scenarios: WeightedTable<Scenario>;
 }
 
+/** The scenario kinds whose bounce returns the original message (where --attachment-size goes). */
+const RETURNS_MESSAGE = new Set<Scenario['kind']>(['dsn', 'nonstandard']);
+
+/**
+ * --style that none of the scenarios left (by --type, --scenario) is written
+ * in: say whether the style exists at all, and the styles that do exist here.
+ */
+function styleError(style: string, left: Scenario[], options: GenerateOptions): UsageError {
+  const styles = [...new Set(left.flatMap((s) => s.styles))].sort();
+  if (!SCENARIOS.some((s) => s.styles.includes(style)))
+    return new UsageError(
+      `--style: no scenario is written in style '${style}' (styles: ${styles.join(', ')})`,
+    );
+  if (options.scenario)
+    return new UsageError(
+      `--style: scenario ${options.scenario} is not written in style '${style}' (its styles: ${styles.join(', ')})`,
+    );
+  return new UsageError(
+    `--style: no ${options.type} scenario is written in style '${style}' (${options.type} styles: ${styles.join(', ')})`,
+  );
+}
+
 /**
  * Turns (seed, clock, options) into calls. Scenario instance i depends only
  * on deriveSeed(seed, i), so any slice of a run can be rebuilt alone.
@@ -59,14 +81,23 @@ export class EventGenerator {
     }
     if (options.style) {
       const style = options.style;
+      const before = candidates;
       candidates = candidates.filter((s) => s.styles.includes(style));
-      if (candidates.length === 0) {
-        const hint = options.scenario
-          ? ` (styles of ${options.scenario}: ${findScenario(options.scenario).styles.join(', ')})`
-          : '';
-        throw new UsageError(`--style: no scenario is written in style '${style}'${hint}`);
-      }
+      if (candidates.length === 0) throw styleError(style, before, options);
     }
+    if (
+      options.attachmentBytes &&
+      (options.type === 'failure' || !candidates.some((s) => RETURNS_MESSAGE.has(s.kind)))
+    )
+      throw new UsageError(
+        `--attachment-size: only bounce calls that return the message (DSNs, non-standard bounces) carry it; ${
+          options.type === 'failure'
+            ? '--type failure makes none'
+            : options.scenario
+              ? `--scenario ${options.scenario} makes none`
+              : `style '${options.style}' writes none`
+        }`,
+      );
     this.candidates = WeightedTable.of(candidates, (s) => s.weight);
     this.messageOptions = {
       ...(options.recipient ? { recipient: options.recipient } : {}),

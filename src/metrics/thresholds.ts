@@ -54,25 +54,25 @@ export function parseThreshold(text: string): Threshold | string {
   return `'${text}': unknown metric '${metric}' (p50, p90, p99, p99.9, max, mean, errors, dropped, rate, 2xx..5xx)`;
 }
 
-/** The measured value a threshold is compared with. */
-export function measure(t: Threshold, m: RunMetrics, durationMs: number): number {
+/** The measured value a threshold is compared with; the rate is over `rateWindowMs` (the run's rate window). */
+export function measure(t: Threshold, m: RunMetrics, rateWindowMs: number): number {
   const latency = LATENCY[t.metric];
   if (latency) return latency(m);
   // errors: calls that ended without a 2xx (after retries), among calls sent; dropped: among calls due;
   // status classes: among requests (with retries a call is answered more than once).
   if (t.metric === 'errors') return share(m.failed, m.sent);
   if (t.metric === 'dropped') return share(m.dropped, m.sent + m.dropped);
-  if (t.metric === 'rate') return durationMs > 0 ? (m.sent * 1000) / durationMs : 0;
+  if (t.metric === 'rate') return rateWindowMs > 0 ? (m.sent * 1000) / rateWindowMs : 0;
   return share(m.statusClass(Number(t.metric[0])), m.attempts);
 }
 
 export function evaluate(
   thresholds: readonly Threshold[],
   m: RunMetrics,
-  durationMs: number,
+  rateWindowMs: number,
 ): ThresholdResult[] {
   return thresholds.map((threshold) => {
-    const actual = measure(threshold, m, durationMs);
+    const actual = measure(threshold, m, rateWindowMs);
     const { op, limit } = threshold;
     const passed =
       op === '<'

@@ -119,7 +119,8 @@ export function parseStages(
     if (i < 0) return `'${part.trim()}' is not duration:rate (e.g. 30s:500/s)`;
     const durationMs = parseDuration(part.slice(0, i).trim());
     const target = parseRateOrZero(part.slice(i + 1));
-    if (durationMs === undefined || !(durationMs > 0)) return `'${part.trim()}': bad duration`;
+    if (durationMs === undefined || !(durationMs > 0))
+      return `'${part.trim()}': expected a duration with a unit before the colon, such as 10s:100/s`;
     if (target === undefined) return `'${part.trim()}': bad rate`;
     stages.push({ durationMs, target });
   }

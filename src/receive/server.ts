@@ -123,9 +123,10 @@ function checkSignature(
   const now = (options.now ?? Date.now)();
   if (Number.isNaN(date)) return { result: 'failed', problem: 'Date header does not parse' };
   if (Math.abs(now - date) > skew * 1000) {
+    const ahead = Math.round((date - now) / 1000);
     return {
       result: 'failed',
-      problem: `Date is ${Math.round((now - date) / 1000)} s off (more than ${skew} s)`,
+      problem: `Date is ${Math.abs(ahead)} s in the ${ahead > 0 ? 'future' : 'past'} (more than ${skew} s off)`,
     };
   }
   const account = headers['x-copernica-id'];

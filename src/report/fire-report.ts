@@ -5,6 +5,8 @@ import type { ReceivedCall } from '../receive/server.js';
 import { describeDelay } from '../run/disorder.js';
 import type { FireSummary } from '../run/fire.js';
 import { describePolicy } from '../run/retry-policy.js';
+import { gaveUpNote, outcomeLabel } from './outcome.js';
+import { achievedRate } from './rate-limits.js';
 
 const ms = (n: number): string => `${n < 10 ? n.toFixed(1) : Math.round(n)}ms`;
 const ms2 = (n: number): string =>
@@ -13,17 +15,16 @@ const ms2 = (n: number): string =>
 /** One line per attempt: status, latency, type, scenario, style, recipient; retries and give-ups said. */
 export function resultLine(r: CallResult, c: ChalkInstance): string {
   const ok = r.status !== undefined && r.status >= 200 && r.status < 300;
-  const status = r.status !== undefined ? String(r.status) : r.errorKind!.toUpperCase();
+  const status = outcomeLabel(r);
   const mark = ok ? c.green(`✔ ${status}`) : r.final ? c.red(`✘ ${status}`) : c.yellow(`↻ ${status}`);
   const latency = r.cancelled ? '-' : ms(r.latencyMs);
   const attempt = r.attempt > 1 || !r.final ? c.dim(` #${r.attempt}`) : '';
+  const gaveUp = r.final && !r.cancelled ? gaveUpNote(r.givenUp, r.attempt) : undefined;
   const notes = [
     r.error ? c.red(r.error) : '',
     r.retryInMs !== undefined ? c.yellow(`retry in ${ms(r.retryInMs)}`) : '',
     r.cancelled ? c.red('retry not sent: interrupted') : '',
-    r.final && r.givenUp && r.givenUp !== 'not-retryable' && !r.cancelled
-      ? c.red(`gave up: ${r.givenUp}`)
-      : '',
+    gaveUp ? c.red(gaveUp) : '',
     r.duplicate ? c.cyan('duplicate') : '',
   ].filter(Boolean);
   const tail = notes.length ? `  ${notes.join('  ')}` : '';
@@ -64,10 +65,6 @@ export interface ReportExtras {
   signWorkers?: number;
   /** Set when this machine, not the receiver, could not keep the schedule. */
   generatorLimited?: string;
-}
-
-export function achievedRate(s: FireSummary): number {
-  return s.durationMs > 0 ? (s.metrics.sent * 1000) / s.durationMs : 0;
 }
 
 function latencyRow(name: string, l: LatencySummary): string {

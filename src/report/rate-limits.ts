@@ -7,12 +7,24 @@ export interface PoolUsage {
   built: number;
 }
 
+/** Calls sent per second, over the run's rate window (the schedule, for the open model). */
+export function achievedRate(s: FireSummary): number {
+  return s.rateWindowMs > 0 ? (s.metrics.sent * 1000) / s.rateWindowMs : 0;
+}
+
+/** The run did not keep its target: calls dropped, or the rate more than 1% short of it. */
+function fellShort(s: FireSummary, targetRate: number | undefined): boolean {
+  return s.metrics.dropped > 0 || (targetRate !== undefined && achievedRate(s) < targetRate * 0.99);
+}
+
 /**
  * Open model: calls started late with few in flight means this process (CPU:
- * generation, encoding, the event loop), not the receiver, set the pace.
+ * generation, encoding, the event loop), not the receiver, set the pace. Said
+ * only when the run fell short of its target: lag alone, with the rate kept,
+ * limited nothing.
  */
-export function scheduleBehind(s: FireSummary): string | undefined {
-  if (s.model !== 'open' || s.metrics.sent === 0) return undefined;
+export function scheduleBehind(s: FireSummary, targetRate?: number): string | undefined {
+  if (s.model !== 'open' || s.metrics.sent === 0 || !fellShort(s, targetRate)) return undefined;
   const lag = s.metrics.lagSummary();
   if (lag.p99 < 50) return undefined;
   return `calls started late (schedule lag p50 ${lag.p50}ms, p99 ${lag.p99}ms): this machine could not generate and send at the target rate; the latency from the intended send includes that lag`;
@@ -26,11 +38,7 @@ function poolLimit(
 ): { busy: number; perSecond: number } | undefined {
   if (!pool || s.durationMs <= 0) return undefined;
   const busy = pool.busyMs / (s.durationMs * pool.size);
-  const behind =
-    s.model === 'closed' ||
-    s.metrics.dropped > 0 ||
-    (targetRate !== undefined && (s.metrics.sent * 1000) / s.durationMs < targetRate * 0.97);
-  if (busy < 0.85 || !behind) return undefined;
+  if (busy < 0.85 || (s.model !== 'closed' && !fellShort(s, targetRate))) return undefined;
   return { busy, perSecond: Math.round((pool.size * 1000 * pool.built) / Math.max(1, pool.busyMs)) };
 }
 

@@ -1,5 +1,6 @@
 import type { ChalkInstance } from 'chalk';
 import type { ReplayResult, ReplayRetry } from '../fixtures/replay.js';
+import { gaveUpNote, outcomeLabel } from './outcome.js';
 
 const ms = (n: number): string => `${n < 10 ? n.toFixed(1) : Math.round(n)}ms`;
 
@@ -10,19 +11,20 @@ export function where(r: ReplayResult): string {
 
 /** One line per call: outcome, latency, type, label, where it came from. */
 export function replayLine(r: ReplayResult, c: ChalkInstance): string {
-  const status = r.status !== undefined ? String(r.status) : 'ERROR';
+  const status = outcomeLabel(r);
+  const gaveUp = gaveUpNote(r.givenUp, r.attempts);
   const mark = r.ok ? c.green(`✔ ${status}`) : c.red(`✘ ${status} (expected ${r.expected})`);
   const tail =
     (r.error ? c.red(`  ${r.error}`) : '') +
     (r.planned.redelivery ? c.dim('  redelivery') : '') +
     (r.attempts > 1 ? c.dim(`  attempt ${r.attempts}`) : '') +
-    (r.givenUp && r.givenUp !== 'not-retryable' ? c.red(`  gave up: ${r.givenUp}`) : '');
+    (gaveUp ? c.red(`  ${gaveUp}`) : '');
   return `${mark} ${ms(r.latencyMs).padStart(7)}  ${r.sent.event.type.padEnd(7)}  ${r.planned.label}  ${c.dim(where(r))}${tail}`;
 }
 
 /** An attempt that will be retried. */
 export function replayRetryLine(r: ReplayRetry, c: ChalkInstance): string {
-  const status = r.status !== undefined ? String(r.status) : 'ERROR';
+  const status = outcomeLabel(r);
   const l = r.planned.location;
   const at = l.line !== undefined ? `${l.file}:${l.line}` : `${l.file} ${l.path}`;
   return c.yellow(
@@ -73,12 +75,13 @@ export function summarise(
 }
 
 export function replaySummaryText(s: ReplaySummary, c: ChalkInstance): string {
+  // `all as expected` already says how many: the count only when some were not.
   const head =
     s.unexpected === 0 && s.unsent === 0
       ? c.green('all as expected')
-      : c.red(`${s.unexpected} not as expected`);
+      : `${s.asExpected} as expected, ${c.red(`${s.unexpected} not as expected`)}`;
   return (
-    `${s.sent} of ${s.planned} calls from ${s.files} file${s.files === 1 ? '' : 's'} sent, ${s.asExpected} as expected, ${head}` +
+    `${s.sent} of ${s.planned} calls from ${s.files} file${s.files === 1 ? '' : 's'} sent, ${head}` +
     `${s.unsent ? `, ${s.unsent} not sent (interrupted)` : ''}` +
     `${s.retried ? `, ${s.retried} retried (${s.attempts} requests)` : ''}` +
     `${s.redeliveries ? `, ${s.redeliveries} of them redeliveries` : ''} in ${(s.durationMs / 1000).toFixed(2)}s` +
@@ -101,6 +104,7 @@ export function replayJson(s: ReplaySummary, results: ReplayResult[]): Record<st
       url: r.url,
       expected: r.expected,
       ...(r.status !== undefined ? { status: r.status } : {}),
+      ...(r.errorKind ? { errorKind: r.errorKind } : {}),
       ...(r.error ? { error: r.error } : {}),
       ok: r.ok,
       attempts: r.attempts,

@@ -176,7 +176,9 @@ export function parseDelay(
   const args = m[2]!;
   const dur = (t: string, what: string): number | string => {
     const ms = parseDuration(t.trim());
-    return ms === undefined || !(ms >= 0) ? `${kind}: ${what} '${t.trim()}' is not a duration` : ms;
+    return ms === undefined || !(ms >= 0)
+      ? `${kind}: ${what} '${t.trim()}' is not a duration with a unit such as 200ms or 2s`
+      : ms;
   };
   if (kind === 'fixed') {
     const ms = dur(args, 'delay');
@@ -190,8 +192,8 @@ export function parseDelay(
   if (kind === 'uniform') {
     const r = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*-\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?$/i.exec(args);
     if (!r) return `uniform: expected MIN-MAX such as 0-500ms, got '${args}'`;
-    // `0-500ms`: a unit given once applies to both ends.
-    const unit = r[4] ?? r[2] ?? 'ms';
+    // `0-500ms`: a unit given once applies to both ends; none at all is no duration.
+    const unit = r[4] ?? r[2] ?? '';
     const minMs = dur(`${r[1]}${r[2] ?? unit}`, 'minimum');
     const maxMs = dur(`${r[3]}${unit}`, 'maximum');
     if (typeof minMs === 'string') return minMs;

@@ -74,6 +74,13 @@ export interface FireSummary {
   /** Calls never sent because the run was stopped (not started, or stopped during their --delay). */
   unsent: number;
   durationMs: number;
+  /**
+   * The span the achieved rate is measured over. Open model: the schedule
+   * the calls were due in, from the first due time to one interval after the
+   * last (n calls at r/s span n/r s), longer when calls started late. Closed
+   * model: the run.
+   */
+  rateWindowMs: number;
   interrupted: boolean;
   /** In-flight requests cut off when the grace period ran out. */
   aborted: number;
@@ -227,9 +234,12 @@ export async function fire(options: FireOptions, deps: FireDeps): Promise<FireSu
    * A call takes its slot: after its --delay (off the schedule), the first
    * attempt. Resolves when the first attempt is answered.
    */
+  /** When the last call took its slot (ms since the epoch). */
+  let lastSlotAt = start;
   const startCall = async (d: Delivery<Call>, index: number, slotAt: number): Promise<void> => {
     open++;
     slotted++;
+    lastSlotAt = deps.now();
     const delayMs = disorder.delay ? delayFor(disorder.delay, seed, index) : 0;
     const s: Started = { call: d.item, index, duplicate: d.duplicate, delayMs };
     const intendedAt = slotAt + delayMs;
@@ -244,6 +254,7 @@ export async function fire(options: FireOptions, deps: FireDeps): Promise<FireSu
     await attempt(s, 1, intendedAt);
   };
 
+  let rateWindowMs: number | undefined;
   if (options.model.kind === 'open') {
     const { pacer, maxInFlight } = options.model;
     // Past the schedule's end (duration or last stage), calls still not started are dropped:
@@ -292,6 +303,11 @@ export async function fire(options: FireOptions, deps: FireDeps): Promise<FireSu
       // Behind schedule: still let responses and timers in now and then.
       if (++burst % 64 === 0) await yieldTurn();
     }
+    // The schedule of the n slots ends where slot n would have been due (the end of the stages, or of --duration).
+    const due = pacer.dueAt(n);
+    const scheduleEnd = Math.min(Number.isFinite(due) ? due : pacer.endMs, options.durationMs ?? Infinity);
+    const lastInterval = n > 0 ? scheduleEnd - pacer.dueAt(n - 1) : 0;
+    rateWindowMs = Math.max(scheduleEnd, lastSlotAt - start + lastInterval);
   } else {
     const { concurrency } = options.model;
     let next = 0;
@@ -337,11 +353,13 @@ export async function fire(options: FireOptions, deps: FireDeps): Promise<FireSu
   // Every call with a slot ended ok, failed or unsent (delayed); the rest never got one.
   const unsent = planned - metrics.ok - metrics.failed - metrics.dropped;
   metrics.unsent = unsent;
+  const endedAt = deps.now();
   return {
     metrics,
     planned,
     unsent,
-    durationMs: deps.now() - start,
+    durationMs: endedAt - start,
+    rateWindowMs: rateWindowMs ?? endedAt - start,
     interrupted: stopped(),
     aborted,
     model: options.model.kind,

@@ -194,7 +194,7 @@ export function parseRetrySchedule(
   for (const part of text.split(',')) {
     const ms = parseDuration(part.trim());
     if (ms === undefined)
-      return `expected real, real:FACTOR or waits such as 100ms,1s,5s; '${part.trim()}' is not a duration`;
+      return `expected real, real:FACTOR or waits such as 100ms,1s,5s; '${part.trim()}' is not a duration with a unit`;
     delaysMs.push(ms);
   }
   return { kind: 'schedule', delaysMs, factor: 1, name: 'list' };

@@ -156,6 +156,18 @@ describe("check against the project's own listen receiver", () => {
       assert.equal(r.code, 0);
       assert.equal(checks.get('tampered-body')!.got!.status, 400);
       assert.equal(checks.get('replayed-nonce')!.got!.status, 400);
+      // A skewed Date is said as the way it is off, not as a signed number of seconds.
+      const problems = receiver.calls.map((c) =>
+        c.signature.result === 'failed' ? c.signature.problem : '',
+      );
+      assert.ok(
+        problems.some((p) => /^Date is 1[12]\d s in the future \(more than 60 s off\)$/.test(p)),
+        problems.join('\n'),
+      );
+      assert.ok(
+        problems.some((p) => /^Date is 1[12]\d s in the past \(more than 60 s off\)$/.test(p)),
+        problems.join('\n'),
+      );
     } finally {
       await receiver.close();
     }

@@ -48,7 +48,7 @@ describe('config files', () => {
   });
 
   for (const [name, content, pattern] of [
-    ['.smtpeter-simrc', '{ "url": ', /config: .*\.smtpeter-simrc/],
+    ['.smtpeter-simrc', '{ "url": ', /\.smtpeter-simrc:1: not YAML: \S.* \(column \d+\)$/m],
     ['.smtpeter-simrc.json', '{"colour": "red"}', /\.smtpeter-simrc\.json: unknown key 'colour'/],
     [
       '.smtpeter-simrc.json',
@@ -56,7 +56,11 @@ describe('config files', () => {
       /\.smtpeter-simrc\.json: 'format' must be one of form, json/,
     ],
     ['.smtpeter-simrc.json', '{"tags": "a"}', /'tags' must be an array of strings/],
-    ['.smtpeter-simrc.yaml', 'url: [unclosed', /config: .*\.smtpeter-simrc\.yaml/],
+    [
+      '.smtpeter-simrc.yaml',
+      'url: [unclosed',
+      /\.smtpeter-simrc\.yaml:1: not YAML: unexpected end of the stream within a flow collection \(column \d+\)$/m,
+    ],
   ] as const) {
     test(`malformed ${name} (${content}): one line with its path, exit 2`, async () => {
       const dir = mkdtempSync(join(tmpdir(), 'cfg-bad-'));

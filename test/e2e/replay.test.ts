@@ -141,6 +141,16 @@ describe('generate', () => {
     }
   });
 
+  test('--time now: event times start at the moment of generating, recorded in the description', async () => {
+    const before = Math.floor(Date.now() / 1000);
+    const r = await cli(['generate', '--count', '2', '--seed', '5', '--time', 'now']);
+    assert.equal(r.code, 0, r.stderr);
+    const file = JSON.parse(r.stdout) as { description: string; calls: Array<{ time: number }> };
+    const first = file.calls[0]!.time;
+    assert.ok(first >= before && first <= Math.floor(Date.now() / 1000), `${first} is now`);
+    assert.match(file.description, /--time \d{4}-\d\d-\d\dT[\d:.]+Z/);
+  });
+
   test('bad flags: exit 2, one line', async () => {
     const r = await cli(['generate', '--scenario', 'sync-userunknown', '--type', 'bounce']);
     assert.equal(r.code, 2);
@@ -257,6 +267,22 @@ describe('replay: expectations, --json, --dry-run', () => {
         ],
       );
       assert.equal(out.results[1]!['label'], 'receiver should refuse');
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('-q: no line per call, the summary only', async () => {
+    const server = await startCaptureServer();
+    try {
+      const dir = mkdtempSync(join(tmpdir(), 'quiet-'));
+      writeFileSync(join(dir, 'q.ndjson'), '{"scenario": "sync-userunknown"}\n'.repeat(3));
+      const r = await cli(['replay', dir, '--url', server.url, '-q', '--key', KEY]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(server.requests.length, 3);
+      const lines = r.stdout.split('\n').filter((l) => l !== '');
+      assert.equal(lines.length, 1, r.stdout);
+      assert.match(lines[0]!, /^3 of 3 calls from 1 file sent/);
     } finally {
       await server.close();
     }

@@ -16,7 +16,7 @@ import { cli } from '../helpers/cli.js';
 interface Row {
   /** What is wrong, in a few words. */
   name: string;
-  /** `$URL` is the receiver, `$DIR` the row's own folder (also the cwd). */
+  /** `$URL` is the receiver, `$PORT` its port (one in use), `$DIR` the row's own folder (also the cwd). */
   args: string[];
   /** Files to create in the row's folder first. */
   files?: Record<string, string>;
@@ -63,6 +63,11 @@ const FIRE = ['fire', '--url', '$URL', '--no-sign'];
 const ROWS: Row[] = [
   // --- flags ---
   { name: 'unknown flag', args: [...FIRE, '--bogus'], says: /unknown option '--bogus'/ },
+  {
+    name: 'unknown flag with a suggestion',
+    args: [...FIRE, '--sedd', '1'],
+    says: /unknown option '--sedd'; did you mean --seed\? \(see --help\)$/,
+  },
   { name: 'choice out of range', args: [...FIRE, '--type', 'nope'], says: /--type.*'nope'.*failure, bounce/ },
   { name: 'body format', args: [...FIRE, '--format', 'xml'], says: /--format.*'xml'/ },
   { name: 'dialect', args: [...FIRE, '--dialect', 'smtp2go'], says: /--dialect.*'smtp2go'/ },
@@ -70,6 +75,22 @@ const ROWS: Row[] = [
   { name: 'count zero', args: [...FIRE, '--count', '0'], says: /--count: .*'0'/ },
   { name: 'count fraction', args: [...FIRE, '--count', '1.5'], says: /--count: .*'1\.5'/ },
   { name: 'duration unit', args: [...FIRE, '--duration', '10parsecs'], says: /--duration: .*'10parsecs'/ },
+  {
+    name: 'duration without a unit',
+    args: [...FIRE, '--rate', '10/s', '--duration', '30'],
+    says: /: --duration: expected a duration with a unit such as 500ms, 30s or 2m, got '30'$/,
+  },
+  {
+    name: 'timeout without a unit',
+    args: [...FIRE, '--timeout', '5'],
+    says: /--timeout: .*with a unit.*'5'/,
+  },
+  { name: 'grace without a unit', args: [...FIRE, '--grace', '5'], says: /--grace: .*with a unit.*'5'/ },
+  {
+    name: 'stage without a unit',
+    args: [...FIRE, '--stages', '10:100/s'],
+    says: /--stages: '10:100\/s': expected a duration with a unit/,
+  },
   { name: 'stages', args: [...FIRE, '--stages', '10s:lots'], says: /--stages: .*'10s:lots'/ },
   { name: 'concurrency', args: [...FIRE, '-c', '0'], says: /--concurrency: .*'0'/ },
   { name: 'timeout', args: [...FIRE, '--timeout', 'soon'], says: /--timeout: .*'soon'/ },
@@ -79,6 +100,32 @@ const ROWS: Row[] = [
     says: /--scenario: unknown scenario 'dsn-nope'/,
   },
   { name: 'style', args: [...FIRE, '--style', 'hotmail95'], says: /--style: .*'hotmail95'/ },
+  {
+    name: 'style not written for the type',
+    args: [...FIRE, '--style', 'outlook', '--type', 'bounce'],
+    says: /--style: no bounce scenario is written in style 'outlook' \(bounce styles: .*\bgmail\b/,
+  },
+  {
+    name: 'attachment size on failure calls',
+    args: [...FIRE, '--type', 'failure', '--attachment-size', '2MB'],
+    says: /--attachment-size: only bounce calls .*; --type failure makes none$/,
+  },
+  {
+    name: 'empty Copernica ID',
+    args: [...FIRE, '--copernica-id', ''],
+    says: /^smtpeter-sim: --copernica-id: expected a value, got an empty one$/,
+  },
+  {
+    name: 'empty seed',
+    args: [...FIRE, '--seed', ''],
+    says: /^smtpeter-sim: --seed: expected a value, got an empty one$/,
+  },
+  {
+    name: 'replay empty seed',
+    args: ['replay', 'gone.json', '--url', '$URL', '--seed', ' '],
+    says: /--seed: expected a value, got an empty one$/,
+  },
+  { name: 'generate time', args: ['generate', '--time', 'soon'], says: /--time: .*or 'now', got 'soon'/ },
   {
     name: 'mix weight',
     args: [...FIRE, '--count', '5', '--mix', 'failure=lots'],
@@ -94,7 +141,37 @@ const ROWS: Row[] = [
   },
   { name: 'generate count', args: ['generate', '--count', 'many'], says: /--count: .*'many'/ },
   { name: 'listen port', args: ['listen', '--port', '99999'], says: /--port: .*99999/ },
+  {
+    name: 'listen port not a number',
+    args: ['listen', '--port', 'abc'],
+    says: /--port: expected a port 0-65535 \(0 = any free port\), got 'abc'$/,
+  },
+  {
+    name: 'listen status not a number',
+    args: ['listen', '--status', 'abc'],
+    says: /--status: expected an HTTP status 200-599, got 'abc'$/,
+  },
+  {
+    name: 'listen Copernica ID without a key',
+    args: ['listen', '--port', '0', '--copernica-id', 'environment-4242'],
+    says: /--copernica-id: is checked on verified calls only; give --public-key too$/,
+  },
   { name: 'listen status', args: ['listen', '--status', '700'], says: /--status: .*700/ },
+  {
+    name: 'listen port in use',
+    args: ['listen', '--port', '$PORT'],
+    says: /^smtpeter-sim: --port \d+: address already in use on 127\.0\.0\.1/,
+  },
+  {
+    name: 'listen host not an address',
+    args: ['listen', '--port', '0', '--host', '256.1.1.1'],
+    says: /--host 256\.1\.1\.1: not an IP address, and no such host name/,
+  },
+  {
+    name: 'listen host not of this machine',
+    args: ['listen', '--port', '0', '--host', '192.0.2.1'],
+    says: /--host 192\.0\.2\.1: not an address of this machine/,
+  },
   // --- URLs ---
   {
     name: 'URL scheme',
@@ -115,25 +192,37 @@ const ROWS: Row[] = [
     name: 'key not PEM',
     args: ['fire', '--url', '$URL', '--key', 'garbage.pem'],
     files: KEYS,
-    says: /--key garbage\.pem: .*PEM/,
+    says: /--key garbage\.pem: not a PEM private key$/,
   },
   {
     name: 'public key given to sign',
     args: ['fire', '--url', '$URL', '--key', 'public.pem'],
     files: KEYS,
-    says: /--key public\.pem: .*private key/,
+    says: /--key public\.pem: this is a public key; --key needs the private key$/,
   },
   {
     name: 'EC key',
     args: ['fire', '--url', '$URL', '--key', 'ec.pem'],
     files: KEYS,
-    says: /--key ec\.pem: .*RSA/,
+    says: /--key ec\.pem: an EC key; SMTPeter signs with RSA$/,
+  },
+  {
+    name: 'keys generate into a file',
+    args: ['keys', 'generate', '--out', 'notes.txt'],
+    files: { 'notes.txt': 'not a folder\n' },
+    says: /--out notes\.txt: is a file, not a folder/,
+  },
+  {
+    name: 'keys generate over an existing pair',
+    args: ['keys', 'generate', '--out', '.'],
+    files: { 'smtpeter-sim.key': KEYS['private.pem'] },
+    says: /--out \.: a key pair is already there \(smtpeter-sim\.key;.*give --force to replace it/,
   },
   {
     name: 'listen public key garbage',
     args: ['listen', '--port', '0', '--public-key', 'garbage.pem'],
     files: KEYS,
-    says: /--public-key garbage\.pem: /,
+    says: /--public-key garbage\.pem: not a PEM public key$/,
   },
   {
     name: 'check with a key pair that does not match',
@@ -146,7 +235,25 @@ const ROWS: Row[] = [
     name: 'config not JSON',
     args: [...FIRE],
     files: { '.smtpeter-simrc.json': '{ "url": ' },
-    says: /\.smtpeter-simrc\.json/,
+    says: /\.smtpeter-simrc\.json:1: not JSON: expected a value, found the end of the file \(column 10\)$/,
+  },
+  {
+    name: 'config not YAML',
+    args: [...FIRE],
+    files: { '.smtpeter-simrc': 'url: http://127.0.0.1/\ntags: [ci\n' },
+    says: /\.smtpeter-simrc:2: not YAML: unexpected end of the stream within a flow collection \(column 10\)$/,
+  },
+  {
+    name: 'config JS with a syntax error',
+    args: [...FIRE],
+    files: { 'smtpeter-sim.config.cjs': 'module.exports = {\n  url: ,\n};\n' },
+    says: /smtpeter-sim\.config\.cjs:2: cannot load: syntax error: Unexpected token ','$/,
+  },
+  {
+    name: 'package.json not JSON',
+    args: [...FIRE],
+    files: { 'package.json': '{ "name": "x", }' },
+    says: /package\.json:1: not JSON: expected a property name in double quotes, found '\}' \(column 16\)$/,
   },
   {
     name: 'config unknown key',
@@ -170,6 +277,12 @@ const ROWS: Row[] = [
     name: 'config file missing',
     args: [...FIRE, '--config', 'gone.json'],
     says: /--config gone\.json: no such file/,
+  },
+  {
+    name: 'config empty seed',
+    args: [...FIRE],
+    files: { '.smtpeter-simrc.json': '{ "seed": "" }' },
+    says: /\.smtpeter-simrc\.json: 'seed' must be a number or a non-empty string/,
   },
   {
     name: 'config key file missing',
@@ -295,6 +408,32 @@ const ROWS: Row[] = [
     says: /--delay: unknown distribution 'weird'/,
   },
   {
+    name: 'retry base without a unit',
+    args: [...FIRE, '--retries', '1', '--retry-base', '500'],
+    says: /--retry-base: .*with a unit.*'500'/,
+  },
+  {
+    name: 'retry schedule without units',
+    args: [...FIRE, '--retry-schedule', '100,1000'],
+    says: /--retry-schedule: .*'100' is not a duration with a unit/,
+  },
+  {
+    name: 'delay without a unit',
+    args: [...FIRE, '--delay', 'fixed:200'],
+    says: /--delay: fixed: delay '200' is not a duration with a unit/,
+  },
+  {
+    name: 'uniform delay without a unit',
+    args: [...FIRE, '--delay', 'uniform:0-500'],
+    says: /--delay: uniform: maximum '500' is not a duration with a unit/,
+  },
+  {
+    name: 'config duration without a unit',
+    args: [...FIRE],
+    files: { '.smtpeter-simrc.json': '{ "retryMax": 30 }' },
+    says: /\.smtpeter-simrc\.json: retryMax: expected a duration with a unit .*'30'/,
+  },
+  {
     name: 'build workers with retries',
     args: [...FIRE, '--retries', '2', '--workers', '2'],
     says: /--workers: retries, --duplicate and --reorder are built on the main thread/,
@@ -330,7 +469,10 @@ describe('bad input: one line, exit 2, nothing sent', { concurrency: 4 }, () => 
       const dir = join(root, String(i));
       mkdirSync(dir, { recursive: true });
       for (const [name, text] of Object.entries(row.files ?? {})) writeFileSync(join(dir, name), text);
-      const args = row.args.map((a) => a.replace('$URL', receiver.url).replace('$DIR', dir));
+      const port = new URL(receiver.url).port;
+      const args = row.args.map((a) =>
+        a.replace('$URL', receiver.url).replace('$PORT', port).replace('$DIR', dir),
+      );
       const r = await cli(args, { cwd: dir });
       const lines = r.stderr.split('\n').filter((l) => l !== '');
       assert.equal(r.code, 2, `exit ${r.code}; stderr: ${r.stderr}`);
