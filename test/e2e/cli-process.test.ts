@@ -35,7 +35,10 @@ describe('a closed stdout (| head -1)', () => {
 
   test('fire --dry-run stops quietly with status 0', async () => {
     // Megabytes of requests: far more than a pipe buffers, so the writes meet the closed pipe.
-    const r = await headOne(['fire', '--dry-run', '--no-sign', '--seed', '1', '-n', '3000']);
+    const r = await headOne([
+      ...['fire', '--dry-run', '--no-sign', '--seed', '1', '-n', '3000'],
+      ...['--url', 'http://127.0.0.1:8025/'],
+    ]);
     assert.equal(r.first, 'POST / HTTP/1.1');
     assert.equal(r.stderr, '', 'no stack trace, nothing on stderr');
     assert.equal(r.code, 0);
