@@ -3,6 +3,7 @@ import type { BodyFormat } from '../encode/body.js';
 import type { Dialect } from '../encode/dialect.js';
 import { EventGenerator } from '../generate/events.js';
 import type { CallType, SimCall } from '../model/events.js';
+import { randomSeed } from '../random/rng.js';
 import { buildRequest, type SigningConfig } from '../run/request.js';
 import type { CheckContext } from './types.js';
 
@@ -27,7 +28,7 @@ export interface CheckSetup {
  * signature its own X-Nonce.
  */
 export function createCheckContext(setup: CheckSetup): CheckContext {
-  const seed = setup.seed ?? (Math.random() * 2 ** 32) >>> 0;
+  const seed = setup.seed ?? randomSeed();
   const streams: Record<CallType, Iterator<SimCall>> = {
     failure: new EventGenerator({ seed, clock: () => Date.now(), type: 'failure' }).calls(),
     bounce: new EventGenerator({ seed: seed ^ 0x5bd1e995, clock: () => Date.now(), type: 'bounce' }).calls(),

@@ -11,7 +11,7 @@ import { UsageError } from '../model/errors.js';
 import { CALL_TYPES, type CallType } from '../model/events.js';
 import { systemClock } from '../model/time.js';
 import { PreciseSleeper } from '../pace/precise-sleep.js';
-import { seedFromString } from '../random/rng.js';
+import { randomSeed, seedFromString } from '../random/rng.js';
 import { type Receiver, startReceiver } from '../receive/server.js';
 import { colourFor } from '../report/colour.js';
 import {
@@ -25,7 +25,7 @@ import { startLive } from '../report/live.js';
 import { buildersLimit, scheduleBehind, signingLimit } from '../report/rate-limits.js';
 import { RequestLog } from '../report/request-log.js';
 import { BuildPool } from '../run/build-pool.js';
-import { deliveries } from '../run/disorder.js';
+import { deliveries, reshuffles } from '../run/disorder.js';
 import { fire } from '../run/fire.js';
 import { buildRequest, renderRequest, type Targets, targetFor } from '../run/request.js';
 import { settle } from '../run/settle.js';
@@ -34,7 +34,7 @@ import { warmUpSendPath } from '../run/warm-up.js';
 import { HttpClient } from '../transport/http.js';
 import { byteSize, duration, eventTime, oneOf, positiveInt, readableFile } from './flags.js';
 import { type LoadFlags, loadPlan, parseMix } from './load-plan.js';
-import { disorderFrom, type SendFlags, sendConfig } from './send-config.js';
+import { DRY_RUN_URL, disorderFrom, type SendFlags, sendConfig } from './send-config.js';
 
 export interface FireFlags extends SendFlags, LoadFlags {
   type?: string;
@@ -63,9 +63,6 @@ export interface FireFlags extends SendFlags, LoadFlags {
   delay?: string;
   mime?: string[];
 }
-
-/** Where a dry run without a URL shows its requests going: `smtpeter-sim listen` with its defaults. */
-const DRY_RUN_URL = 'http://127.0.0.1:8025/';
 
 /** Runs larger than this print no line per call and keep no per-call results. */
 const CHATTY_LIMIT = 1000;
@@ -105,7 +102,7 @@ export async function fireCommand(flags: FireFlags): Promise<number> {
   const disorder = disorderFrom(settings, true);
   const workersFlag = buildWorkersFlag(flags);
   // Retries, duplicates and reordering sign every delivery afresh: that needs the call, not a built request.
-  const resigns = send.retry.retries > 0 || (disorder.duplicate ?? 0) > 0 || (disorder.reorder ?? 0) > 1;
+  const resigns = send.retry.retries > 0 || reshuffles(disorder);
   if (workersFlag && (resigns || mimeFiles))
     throw new UsageError(
       `--workers: ${mimeFiles ? '--mime calls' : 'retries, --duplicate and --reorder'} are built on the main thread; give --workers 0 or leave it out`,
@@ -120,7 +117,7 @@ export async function fireCommand(flags: FireFlags): Promise<number> {
   if (flags.domain && !/^[a-z0-9-]+(\.[a-z0-9-]+)+$/i.test(flags.domain))
     throw new UsageError(`--domain: '${flags.domain}' is not a domain name`);
   const seedText = settings.value<string>('seed');
-  const seed = seedText !== undefined ? seedFromString(seedText) : (Math.random() * 2 ** 32) >>> 0;
+  const seed = seedText !== undefined ? seedFromString(seedText) : randomSeed();
   const base: number | 'now' = flags.time
     ? eventTime('--time', flags.time)
     : seedText !== undefined

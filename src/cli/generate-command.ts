@@ -4,7 +4,7 @@ import { EventGenerator, SEEDED_EPOCH } from '../generate/events.js';
 import { isValidTag } from '../generate/message.js';
 import { UsageError } from '../model/errors.js';
 import { CALL_TYPES, type CallType } from '../model/events.js';
-import { seedFromString } from '../random/rng.js';
+import { randomSeed, seedFromString } from '../random/rng.js';
 import { eventTime, oneOf, positiveInt } from './flags.js';
 
 export interface GenerateFlags {
@@ -40,7 +40,7 @@ export function generateCommand(flags: GenerateFlags): number {
     throw new UsageError(`--recipient: '${flags.recipient}' is not an e-mail address`);
   if (flags.domain && !/^[a-z0-9-]+(\.[a-z0-9-]+)+$/i.test(flags.domain))
     throw new UsageError(`--domain: '${flags.domain}' is not a domain name`);
-  const seedText = flags.seed ?? String((Math.random() * 2 ** 32) >>> 0);
+  const seedText = flags.seed ?? String(randomSeed());
   const seed = seedFromString(seedText);
   const time = flags.time ? eventTime('--time', flags.time) : SEEDED_EPOCH;
   const base = time === 'now' ? Date.now() : time;

@@ -6,7 +6,7 @@ import { loadFixtures } from '../fixtures/load.js';
 import { disorderedPlan, type Pacing, prepare, replay } from '../fixtures/replay.js';
 import { UsageError } from '../model/errors.js';
 import { parseRate } from '../pace/pacer.js';
-import { seedFromString } from '../random/rng.js';
+import { randomSeed, seedFromString } from '../random/rng.js';
 import { colourFor } from '../report/colour.js';
 import { junitXml } from '../report/junit.js';
 import { problemReport } from '../report/problem-report.js';
@@ -17,10 +17,11 @@ import {
   replaySummaryText,
   summarise,
 } from '../report/replay-report.js';
+import { reshuffles } from '../run/disorder.js';
 import { renderRequest, type SigningConfig } from '../run/request.js';
 import { HttpClient } from '../transport/http.js';
 import { oneOf } from './flags.js';
-import { disorderFrom, type SendFlags, sendConfig } from './send-config.js';
+import { DRY_RUN_URL, disorderFrom, type SendFlags, sendConfig } from './send-config.js';
 
 export interface ReplayFlags extends SendFlags {
   realtime?: boolean;
@@ -82,10 +83,10 @@ export async function replayCommand(paths: string[], flags: ReplayFlags): Promis
   const pace = pacing(flags);
   const disorder = disorderFrom(settings, false);
   const seedText = settings.value<string>('seed');
-  const seed = seedText !== undefined ? seedFromString(seedText) : (Math.random() * 2 ** 32) >>> 0;
-  const disordered = (disorder.duplicate ?? 0) > 0 || (disorder.reorder ?? 0) > 1;
+  const seed = seedText !== undefined ? seedFromString(seedText) : randomSeed();
+  const disordered = reshuffles(disorder);
   if (flags.dryRun && !targets.url && !targets.failureUrl && !targets.bounceUrl)
-    targets.url = new URL('http://127.0.0.1:8025/');
+    targets.url = new URL(DRY_RUN_URL);
 
   // --- fixtures: every problem, one line each (at most 20 a file), then stop ---
   const loaded = loadFixtures(paths);

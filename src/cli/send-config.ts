@@ -18,6 +18,9 @@ import type { HttpOptions } from '../transport/http.js';
 import { duration, header, httpUrl, oneOf, tryDuration } from './flags.js';
 import { type ResolvedSigning, resolveSigning } from './signing.js';
 
+/** Where a dry run without a URL shows its requests going (Host is signed): `smtpeter-sim listen` with its defaults. */
+export const DRY_RUN_URL = 'http://127.0.0.1:8025/';
+
 /** The flags every command that sends calls (fire, replay, check) shares. */
 export interface SendFlags {
   url?: string;

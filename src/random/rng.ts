@@ -36,6 +36,11 @@ export function deriveSeed(runSeed: number, index: number): number {
   return mix32(mix32(runSeed >>> 0) ^ mix32(index + 0x9e3779b9));
 }
 
+/** A seed for a run given none: the one place outside a generator that may draw at random. */
+export function randomSeed(): number {
+  return (Math.random() * 2 ** 32) >>> 0;
+}
+
 /** A seed from a string (so `--seed hello` works too). */
 export function seedFromString(text: string): number {
   if (/^\d+$/.test(text) && Number(text) <= 0xffffffff) return Number(text) >>> 0;

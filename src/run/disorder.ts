@@ -31,6 +31,15 @@ export interface Delivery<T> {
   duplicate: boolean;
 }
 
+/**
+ * Whether the options change which deliveries go out or their order, so a
+ * call is re-signed per delivery and cannot come prepared from a worker.
+ * (`--delay` only waits.)
+ */
+export function reshuffles(options: DisorderOptions): boolean {
+  return (options.duplicate ?? 0) > 0 || (options.reorder ?? 0) > 1;
+}
+
 /** A duplicate goes out 1 to this many deliveries after its original (a redelivery comes later). */
 export const DUPLICATE_SPREAD = 8;
 

@@ -3,7 +3,7 @@ import type { SimCall } from '../model/events.js';
 import type { Pacer } from '../pace/pacer.js';
 import type { Rng } from '../random/rng.js';
 import type { HttpClient } from '../transport/http.js';
-import { type Delivery, type DisorderOptions, delayFor, deliveries } from './disorder.js';
+import { type Delivery, type DisorderOptions, delayFor, deliveries, reshuffles } from './disorder.js';
 import { type BuiltRequest, buildRequest, type RequestOptions, type Targets, targetFor } from './request.js';
 import { type AttemptOutcome, decideRetry, NO_RETRIES, type RetryPolicy, retryRng } from './retry-policy.js';
 import { type CallInfo, type CallSource, isPrepared, type PreparedCall } from './source.js';
@@ -382,7 +382,7 @@ function deliverySource(
       return next.done ? undefined : next.value;
     };
   }
-  if ((disorder.duplicate ?? 0) > 0 || (disorder.reorder ?? 0) > 1)
+  if (reshuffles(disorder))
     throw new Error('duplicates and reordering need calls this thread builds, not a prepared source');
   const wrap = (call: Call | undefined): Delivery<Call> | undefined =>
     call === undefined ? undefined : { item: call, duplicate: false };

@@ -14,16 +14,25 @@ const arrivals = (requests: Captured[]): string[] =>
   requests.map((r) => `${field(r, 'id')}/${field(r, 'type')}`);
 const sorted = (xs: string[]): string[] => [...xs].sort();
 
-/** Fire at a fresh capture server; the report and what arrived. */
-async function fireAt(args: string[]): Promise<{ code: number; report: FireReport; requests: Captured[] }> {
+/** A command (`fire`, `replay …`) at a fresh capture server: its exit code, stdout and what arrived. */
+async function runAt(
+  command: string[],
+  args: string[],
+): Promise<{ code: number; stdout: string; requests: Captured[] }> {
   const server = await startCaptureServer();
   try {
-    const r = await cli(['fire', '--url', server.url, '--json', ...args]);
+    const r = await cli([...command, '--url', server.url, ...args]);
     assert.doesNotMatch(r.stderr, /internal error/, r.stderr);
-    return { code: r.code, report: JSON.parse(r.stdout) as FireReport, requests: server.requests };
+    return { code: r.code, stdout: r.stdout, requests: server.requests };
   } finally {
     await server.close();
   }
+}
+
+/** Fire at a fresh capture server; the report and what arrived. */
+async function fireAt(args: string[]): Promise<{ code: number; report: FireReport; requests: Captured[] }> {
+  const { code, stdout, requests } = await runAt(['fire'], ['--json', ...args]);
+  return { code, report: JSON.parse(stdout) as FireReport, requests };
 }
 
 describe('delivery disorder at a real receiver on 127.0.0.1', () => {
@@ -139,16 +148,7 @@ describe('replay with delivery disorder at a real receiver on 127.0.0.1', () => 
     }
   });
 
-  async function replayAt(args: string[]): Promise<{ code: number; stdout: string; requests: Captured[] }> {
-    const server = await startCaptureServer();
-    try {
-      const r = await cli(['replay', ...files, '--url', server.url, '--no-sign', ...args]);
-      assert.doesNotMatch(r.stderr, /internal error/, r.stderr);
-      return { code: r.code, stdout: r.stdout, requests: server.requests };
-    } finally {
-      await server.close();
-    }
-  }
+  const replayAt = (args: string[]) => runAt(['replay', ...files], ['--no-sign', ...args]);
 
   test('--duplicate 100%: every call twice, a redelivery later in its own file, same body; reported and seeded', async () => {
     const plain = await replayAt([]);
