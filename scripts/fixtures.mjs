@@ -2,7 +2,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { fixtureLibrary } from '../dist/src/fixtures/library.js';
+import { fixtureLibrary } from '../dist/src/fixture-file/shipped-library.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures');
 rmSync(root, { recursive: true, force: true });

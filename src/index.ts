@@ -6,8 +6,8 @@
 export { type BodyFormat, encodeCall, FORMATS, formEncode, jsonEncode } from './encode/body.js';
 export { DIALECT_INFO, DIALECTS, type Dialect, type Payload, toPayload } from './encode/dialect.js';
 export { EventGenerator, eventClock, type GenerateOptions, SEEDED_EPOCH } from './generate/events.js';
-export { buildOriginalMessage, type OriginalMessage } from './generate/message.js';
-export { type MadeCall, type MakeCallOptions, makeCall } from './library.js';
+export { buildOriginalMessage, type OriginalMessage } from './mail/message.js';
+export { type MadeCall, type MakeCallOptions, makeCall } from './make-call.js';
 export { UsageError } from './model/errors.js';
 export type {
   BounceEvent,

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
-import { entryFor, FIXTURE_FORMATS, type FixtureFormat, writeFixture } from '../fixtures/write.js';
+import { entryFor, FIXTURE_FORMATS, type FixtureFormat, writeFixture } from '../fixture-file/write.js';
 import { EventGenerator, SEEDED_EPOCH } from '../generate/events.js';
-import { isValidTag } from '../generate/message.js';
+import { isValidTag } from '../mail/message.js';
 import { UsageError } from '../model/errors.js';
 import { CALL_TYPES, type CallType } from '../model/events.js';
 import { randomSeed, seedFromString } from '../random/rng.js';

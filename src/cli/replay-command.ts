@@ -2,8 +2,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Dialect } from '../encode/dialect.js';
-import { loadFixtures } from '../fixtures/load.js';
-import { disorderedPlan, type Pacing, prepare, replay } from '../fixtures/replay.js';
+import { loadFixtures } from '../fixture-file/load.js';
 import { UsageError } from '../model/errors.js';
 import { parseRate } from '../pace/pacer.js';
 import { randomSeed, seedFromString } from '../random/rng.js';
@@ -18,6 +17,7 @@ import {
   summarise,
 } from '../report/replay-report.js';
 import { reshuffles } from '../run/disorder.js';
+import { disorderedPlan, type Pacing, prepare, replay } from '../run/replay.js';
 import { renderRequest, type SigningConfig } from '../run/request.js';
 import { HttpClient } from '../transport/http.js';
 import { oneOf } from './flags.js';

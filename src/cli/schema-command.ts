@@ -1,4 +1,4 @@
-import { fixtureSchema } from '../fixtures/schema.js';
+import { fixtureSchema } from '../fixture-file/schema.js';
 
 /** Print the fixture JSON Schema (draft-07). */
 export function schemaCommand(): number {

@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { cosmiconfig } from 'cosmiconfig';
 import { FORMATS } from '../encode/body.js';
 import { DIALECTS } from '../encode/dialect.js';
-import { JsonSyntaxError, parseJsonWithLines } from '../fixtures/json-positions.js';
+import { JsonSyntaxError, parseJsonWithLines } from '../fixture-file/json-positions.js';
 import { UsageError } from '../model/errors.js';
 import { JITTERS } from '../run/retry-policy.js';
 

@@ -1,3 +1,4 @@
+import type { MessageOptions } from '../mail/message.js';
 import { UsageError } from '../model/errors.js';
 import type { CallType, SimCall } from '../model/events.js';
 import { FakeSource } from '../random/fake.js';
@@ -5,7 +6,6 @@ import { deriveSeed, WeightedTable } from '../random/rng.js';
 import { findScenario, SCENARIOS } from '../scenarios/catalogue.js';
 import { styleWeight } from '../scenarios/style-weights.js';
 import type { Scenario } from '../scenarios/types.js';
-import type { MessageOptions } from './message.js';
 
 export interface GenerateOptions {
   seed: number;

@@ -1,6 +1,6 @@
 import { DIALECT_INFO } from '../encode/dialect.js';
-import type { FixtureEntry } from '../fixtures/format.js';
-import { schemaCheck } from '../fixtures/validate.js';
+import type { FixtureEntry } from '../fixture-file/format.js';
+import { schemaCheck } from '../fixture-file/validate.js';
 import type { ReceivedCall } from './server.js';
 
 /** Wire names the fixture model spells otherwise: the feedback loops call the return path `rcptto`. */

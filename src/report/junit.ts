@@ -1,4 +1,4 @@
-import type { ReplayResult } from '../fixtures/replay.js';
+import type { ReplayResult } from '../run/replay.js';
 
 /** XML 1.0 text: escape markup, drop characters XML cannot carry. */
 export function xmlEscape(text: string): string {

@@ -1,4 +1,4 @@
-import { formatProblem, type Problem } from '../fixtures/format.js';
+import { formatProblem, type Problem } from '../fixture-file/format.js';
 
 /** Problems printed per file; a broken export can have thousands, and the first few say what is wrong. */
 export const PROBLEMS_SHOWN_PER_FILE = 20;

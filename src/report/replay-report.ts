@@ -1,5 +1,5 @@
 import type { ChalkInstance } from 'chalk';
-import type { ReplayResult, ReplayRetry } from '../fixtures/replay.js';
+import type { ReplayResult, ReplayRetry } from '../run/replay.js';
 import { gaveUpNote, outcomeLabel } from './outcome.js';
 
 const ms = (n: number): string => `${n < 10 ? n.toFixed(1) : Math.round(n)}ms`;

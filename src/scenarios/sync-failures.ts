@@ -1,8 +1,8 @@
-import { clamavSignature } from '../generate/clamav.js';
-import { buildOriginalMessage, type OriginalMessage } from '../generate/message.js';
-import { frontendServer } from '../generate/microsoft.js';
-import { PROVIDERS, type Provider, providerDomain, remoteIp } from '../generate/providers.js';
-import { reply, replyDescription, type SmtpReply } from '../generate/reply.js';
+import { clamavSignature } from '../mail/clamav.js';
+import { buildOriginalMessage, type OriginalMessage } from '../mail/message.js';
+import { frontendServer } from '../mail/microsoft.js';
+import { PROVIDERS, type Provider, providerDomain, remoteIp } from '../mail/providers.js';
+import { reply, replyDescription, type SmtpReply } from '../mail/reply.js';
 import type { FailureAction, FailureEvent, Reason, SimCall, SmtpState } from '../model/events.js';
 import { formatTimestamp } from '../model/time.js';
 import type { Fake } from '../random/fake.js';

@@ -1,4 +1,4 @@
-import type { MessageOptions, OriginalMessage } from '../generate/message.js';
+import type { MessageOptions, OriginalMessage } from '../mail/message.js';
 import type { CallType, Reason, SimCall, SmtpState } from '../model/events.js';
 import type { Fake } from '../random/fake.js';
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { toPayload } from '../../src/encode/dialect.js';
-import { loadFixtures } from '../../src/fixtures/load.js';
+import { loadFixtures } from '../../src/fixture-file/load.js';
 import { formatTimestamp } from '../../src/model/time.js';
 import { type Receiver, startReceiver } from '../../src/receive/server.js';
 import { type CaptureServer, formFields, startCaptureServer } from '../helpers/capture-server.js';

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { EventGenerator, SEEDED_EPOCH } from '../../src/generate/events.js';
-import { buildOriginalMessage } from '../../src/generate/message.js';
-import { originalHeaderBlock } from '../../src/generate/original.js';
+import { buildOriginalMessage } from '../../src/mail/message.js';
+import { originalHeaderBlock } from '../../src/mail/original.js';
 import { pacificDate } from '../../src/mime/pacific-time.js';
 import type { BounceEvent, FailureEvent, SimCall } from '../../src/model/events.js';
 import { FakeSource } from '../../src/random/fake.js';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { faker } from '@faker-js/faker/locale/en';
 import { EventGenerator, SEEDED_EPOCH } from '../../src/generate/events.js';
-import { buildOriginalMessage } from '../../src/generate/message.js';
+import { buildOriginalMessage } from '../../src/mail/message.js';
 import type { FailureEvent } from '../../src/model/events.js';
 import { FakeSource } from '../../src/random/fake.js';
 import { companyName } from '../../src/random/words.js';

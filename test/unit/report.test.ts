@@ -5,7 +5,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { Chalk } from 'chalk';
-import type { ReplayResult } from '../../src/fixtures/replay.js';
 import { EventGenerator, SEEDED_EPOCH } from '../../src/generate/events.js';
 import { type CallResult, RunMetrics } from '../../src/metrics/run-metrics.js';
 import { constantPacer } from '../../src/pace/pacer.js';
@@ -13,6 +12,7 @@ import { resultLine } from '../../src/report/fire-report.js';
 import { achievedRate, scheduleBehind } from '../../src/report/rate-limits.js';
 import { replayLine, replaySummaryText, summarise } from '../../src/report/replay-report.js';
 import { type FireSummary, fire } from '../../src/run/fire.js';
+import type { ReplayResult } from '../../src/run/replay.js';
 import { NO_RETRIES } from '../../src/run/retry-policy.js';
 import type { HttpClient } from '../../src/transport/http.js';
 

@@ -1,4 +1,4 @@
-import { mailboxServer, serverIpv6 } from '../../generate/microsoft.js';
+import { mailboxServer, serverIpv6 } from '../../mail/microsoft.js';
 import { encodeWords, mailbox, rfc5322Date } from '../../mime/headers.js';
 import { multipartBody, renderMessage } from '../../mime/multipart.js';
 import { encodeBody, htmlFor, type TransferEncoding } from './body.js';

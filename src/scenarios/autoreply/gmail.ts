@@ -1,4 +1,4 @@
-import { PROVIDERS, providerDomain } from '../../generate/providers.js';
+import { PROVIDERS, providerDomain } from '../../mail/providers.js';
 import { encodeWords, mailbox, rfc5322Date } from '../../mime/headers.js';
 import { multipartBody, renderMessage } from '../../mime/multipart.js';
 import { dkimSignatureValue, randomBase64 } from '../../random/rng.js';

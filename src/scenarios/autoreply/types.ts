@@ -1,4 +1,4 @@
-import type { OriginalMessage } from '../../generate/message.js';
+import type { OriginalMessage } from '../../mail/message.js';
 import type { Fake } from '../../random/fake.js';
 
 export type OooLanguage = 'en' | 'nl' | 'de' | 'fr';

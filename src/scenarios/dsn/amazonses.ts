@@ -1,4 +1,4 @@
-import { reply, replyOneLine } from '../../generate/reply.js';
+import { reply, replyOneLine } from '../../mail/reply.js';
 import { rfc5322Date } from '../../mime/headers.js';
 import { multipartBody } from '../../mime/multipart.js';
 import { bounceReceived, renderReport, returnedOriginal } from './common.js';

@@ -1,4 +1,4 @@
-import { originalHeaderBlock, renderOriginal } from '../../generate/original.js';
+import { originalHeaderBlock, renderOriginal } from '../../mail/original.js';
 import { type HeaderList, renderHeaders, rfc5322Date } from '../../mime/headers.js';
 import { multipartBody } from '../../mime/multipart.js';
 import type { DsnInput } from './types.js';

@@ -1,4 +1,4 @@
-import { reply } from '../../generate/reply.js';
+import { reply } from '../../mail/reply.js';
 import type { DiagnosisContext, DsnDiagnosis, DsnReason } from './types.js';
 
 /**

@@ -1,5 +1,5 @@
-import { originalHeaderBlock } from '../../generate/original.js';
-import { reply, replyOneLine } from '../../generate/reply.js';
+import { originalHeaderBlock } from '../../mail/original.js';
+import { reply, replyOneLine } from '../../mail/reply.js';
 import { quotedPrintable } from '../../mime/body.js';
 import { encodeWords, rfc5322Date } from '../../mime/headers.js';
 import { multipartBody, renderMessage } from '../../mime/multipart.js';

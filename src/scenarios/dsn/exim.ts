@@ -1,4 +1,4 @@
-import { reply, replyOneLine } from '../../generate/reply.js';
+import { reply, replyOneLine } from '../../mail/reply.js';
 import { wrapText } from '../../mime/body.js';
 import { rfc5322Date } from '../../mime/headers.js';
 import { multipartBody, renderMessage } from '../../mime/multipart.js';

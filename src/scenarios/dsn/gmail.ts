@@ -1,4 +1,4 @@
-import { reply, replyWire } from '../../generate/reply.js';
+import { reply, replyWire } from '../../mail/reply.js';
 import { multipartBody } from '../../mime/multipart.js';
 import { pacificDate } from '../../mime/pacific-time.js';
 import { randomBase64 } from '../../random/rng.js';

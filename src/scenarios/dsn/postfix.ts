@@ -1,5 +1,5 @@
-import { originalHeaderBlock, renderOriginal } from '../../generate/original.js';
-import { replyOneLine } from '../../generate/reply.js';
+import { originalHeaderBlock, renderOriginal } from '../../mail/original.js';
+import { replyOneLine } from '../../mail/reply.js';
 import { wrapText } from '../../mime/body.js';
 import { multipartBody, renderMessage } from '../../mime/multipart.js';
 import { bounceReceived, dsnDateParts } from './common.js';

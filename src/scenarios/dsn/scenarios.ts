@@ -1,7 +1,7 @@
-import { bounceEvent, bounceTimes, callBase } from '../../generate/call-events.js';
-import { buildOriginalMessage } from '../../generate/message.js';
-import { companyDomain } from '../../generate/providers.js';
-import { replyDescription } from '../../generate/reply.js';
+import { bounceEvent, bounceTimes, callBase } from '../../mail/call-events.js';
+import { buildOriginalMessage } from '../../mail/message.js';
+import { companyDomain } from '../../mail/providers.js';
+import { replyDescription } from '../../mail/reply.js';
 import type { FailureEvent, Reason, SimCall } from '../../model/events.js';
 import type { Scenario, ScenarioInput } from '../types.js';
 import { GENERIC_DIAGNOSES } from './diagnoses.js';

@@ -1,4 +1,4 @@
-import { reply, replyOneLine, replyWire } from '../../generate/reply.js';
+import { reply, replyOneLine, replyWire } from '../../mail/reply.js';
 import { rfc5322Date } from '../../mime/headers.js';
 import { multipartBody, renderMessage } from '../../mime/multipart.js';
 import { bounceReceived, returnedOriginal } from './common.js';

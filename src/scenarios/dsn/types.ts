@@ -1,5 +1,5 @@
-import type { OriginalMessage } from '../../generate/message.js';
-import type { SmtpReply } from '../../generate/reply.js';
+import type { OriginalMessage } from '../../mail/message.js';
+import type { SmtpReply } from '../../mail/reply.js';
 import type { Fake } from '../../random/fake.js';
 
 /** Why delivery failed, as the reporting MTA learnt it. */

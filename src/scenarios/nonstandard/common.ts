@@ -1,4 +1,4 @@
-import { reply, type SmtpReply } from '../../generate/reply.js';
+import { reply, type SmtpReply } from '../../mail/reply.js';
 import { rfc5322Date } from '../../mime/headers.js';
 import type { Fake } from '../../random/fake.js';
 import type { NonstandardInput } from './types.js';

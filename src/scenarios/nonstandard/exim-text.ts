@@ -1,5 +1,5 @@
-import { renderOriginal } from '../../generate/original.js';
-import { replyWire } from '../../generate/reply.js';
+import { renderOriginal } from '../../mail/original.js';
+import { replyWire } from '../../mail/reply.js';
 import { rfc5322Date } from '../../mime/headers.js';
 import { renderMessage } from '../../mime/multipart.js';
 import type { Fake } from '../../random/fake.js';

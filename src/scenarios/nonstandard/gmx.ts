@@ -1,4 +1,4 @@
-import { originalHeaderBlock } from '../../generate/original.js';
+import { originalHeaderBlock } from '../../mail/original.js';
 import { rfc5322Date } from '../../mime/headers.js';
 import { renderMessage } from '../../mime/multipart.js';
 import { arrivalReceived, storeReply } from './common.js';

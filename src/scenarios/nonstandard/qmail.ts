@@ -1,5 +1,5 @@
-import { renderOriginal } from '../../generate/original.js';
-import { replyOneLine } from '../../generate/reply.js';
+import { renderOriginal } from '../../mail/original.js';
+import { replyOneLine } from '../../mail/reply.js';
 import { renderMessage } from '../../mime/multipart.js';
 import { arrivalReceived, publicIp, storeReply } from './common.js';
 import type { NonstandardInput, NonstandardStyle } from './types.js';

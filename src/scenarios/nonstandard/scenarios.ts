@@ -1,6 +1,6 @@
-import { bounceEvent, bounceTimes } from '../../generate/call-events.js';
-import { buildOriginalMessage } from '../../generate/message.js';
-import { companyDomain } from '../../generate/providers.js';
+import { bounceEvent, bounceTimes } from '../../mail/call-events.js';
+import { buildOriginalMessage } from '../../mail/message.js';
+import { companyDomain } from '../../mail/providers.js';
 import type { SimCall } from '../../model/events.js';
 import type { Scenario, ScenarioInput } from '../types.js';
 import { internalHost } from './common.js';
