@@ -11,7 +11,7 @@ import { FakeSource } from '../../src/random/fake.js';
  * reported message's Message-ID from its message/rfc822 or
  * text/rfc822-headers part.
  */
-const READER = String.raw`
+const READER = `
 import email, email.policy, email.parser, json, sys
 m = email.message_from_bytes(sys.stdin.buffer.read(), policy=email.policy.default)
 out = {'type': m.get_content_type(), 'report_type': m.get_param('report-type'), 'from': str(m['From']),
