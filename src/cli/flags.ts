@@ -1,5 +1,6 @@
 import { accessSync, constants } from 'node:fs';
 import { UsageError } from '../model/errors.js';
+import { parseDuration } from '../model/time.js';
 
 /** Flag parsers: each failure names the flag and the bad value. */
 
@@ -59,8 +60,6 @@ export function byteSize(flag: string, text: string): number {
   return Math.round(Number(m[1]) * mult);
 }
 
-const DURATION = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/i;
-
 /**
  * `500ms`, `30s`, `2m`, `1h`. A number needs its unit (a bare `30` is not
  * guessed to be ms or s); only `0` may go without.
@@ -73,14 +72,7 @@ export function duration(flag: string, text: string): number {
 }
 
 /** A duration as `duration` reads it, or undefined (for parsers that word their own errors). */
-export function tryDuration(text: string): number | undefined {
-  const m = DURATION.exec(text);
-  if (!m) return undefined;
-  const value = Number(m[1]);
-  const unit = m[2]?.toLowerCase();
-  if (unit === undefined) return value === 0 ? 0 : undefined;
-  return value * (unit === 'h' ? 3_600_000 : unit === 'm' ? 60_000 : unit === 's' ? 1000 : 1);
-}
+export const tryDuration = parseDuration;
 
 /** `--time`: an ISO date (ms since the epoch), or `now`. */
 export function eventTime(flag: string, text: string): number | 'now' {

@@ -155,7 +155,6 @@ export async function replayCommand(paths: string[], flags: ReplayFlags): Promis
       post: (url, headers, body) => http.post(url, headers, body),
       now: () => Date.now(),
       sleep: (ms, signal) => sleep(ms, undefined, signal ? { signal } : undefined).catch(() => undefined),
-      stopped: () => stop.signal.aborted,
       signal: stop.signal,
       onResult: (r) => {
         if (perCall) out.write(`${replayLine(r, c)}\n`);

@@ -1,3 +1,4 @@
+import { isSuccessStatus } from '../model/results.js';
 import { createRng, deriveSeed, mix32, type Rng, seedFromString } from '../random/rng.js';
 import type { ErrorKind } from '../transport/http.js';
 
@@ -79,8 +80,7 @@ export type RetryDecision =
   | { retry: true; delayMs: number; retryAfterMs?: number }
   | { retry: false; reason: FinalReason };
 
-export const isSuccess = (o: AttemptOutcome): boolean =>
-  o.status !== undefined && o.status >= 200 && o.status < 300;
+export const isSuccess = (o: AttemptOutcome): boolean => isSuccessStatus(o.status);
 
 /**
  * Worth another try: the connection failed (refused, reset, timed out, other

@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 import { Agent, type Dispatcher, errors } from 'undici';
 
 /** What went wrong with a request that got no HTTP status. */
-export type ErrorKind = 'refused' | 'reset' | 'timeout' | 'tls' | 'other';
+import type { ErrorKind } from '../model/results.js';
+
+export type { ErrorKind };
 export const ERROR_KINDS: readonly ErrorKind[] = ['refused', 'reset', 'timeout', 'tls', 'other'];
 
 export interface HttpResult {
