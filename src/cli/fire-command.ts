@@ -232,7 +232,14 @@ function report(plan: FirePlan, run: RunResources, summary: FireSummary, results
   const invalid =
     run.receiver?.calls.filter((r) => r.validation.problems.length || r.signature.result === 'failed')
       .length ?? 0;
-  return fireExitCode(summary, evaluated, invalid);
+  return fireExitCode({
+    failed: summary.metrics.failed,
+    dropped: summary.metrics.dropped,
+    unsent: summary.unsent,
+    interrupted: summary.interrupted,
+    invalidReceived: invalid,
+    ...(evaluated ? { thresholdsHeld: evaluated.every((t) => t.passed) } : {}),
+  });
 }
 
 /** The target rate, build workers, and what (signing, building, the schedule) held the rate back. */
