@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 
 /** Flags that exclude each other: refused by commander (`.conflicts()`), in our words. */
-export interface Exclusive {
+interface Exclusive {
   /** The flag, e.g. `--mix`. */
   flag: string;
   /** The flags it cannot go with. */

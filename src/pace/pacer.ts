@@ -26,15 +26,8 @@ export function constantPacer(perSecond: number): Pacer {
   };
 }
 
-/** No pacing: every call due at once (closed model, limited by concurrency). */
-export const unpaced: Pacer = {
-  dueAt: () => 0,
-  countBefore: () => Number.POSITIVE_INFINITY,
-  endMs: Number.POSITIVE_INFINITY,
-};
-
 /** One stage of a ramp: over `durationMs` the rate moves linearly to `target` calls/s. */
-export interface Stage {
+interface Stage {
   durationMs: number;
   target: number;
 }

@@ -22,10 +22,10 @@ export interface CheckFlags extends SendFlags {
 }
 
 /** Signed dialects only: the feedback-loop one predates signing, so there is nothing to forge. */
-export const CHECK_DIALECTS = ['smtpeter', 'marketing-suite'] as const;
+const CHECK_DIALECTS = ['smtpeter', 'marketing-suite'] as const;
 
 /** A conformance check of one receiver, every input checked. */
-export interface CheckPlan {
+interface CheckPlan {
   url: URL;
   format: BodyFormat;
   dialect: Dialect;

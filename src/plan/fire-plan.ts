@@ -107,7 +107,7 @@ export interface FireOutput {
 }
 
 /** Runs larger than this print no line per call and keep no per-call results. */
-export const CHATTY_LIMIT = 1000;
+const CHATTY_LIMIT = 1000;
 
 /**
  * Flags and settings → a fire run's plan. Every input is checked here

@@ -20,7 +20,7 @@ export interface GenerateFlags {
 }
 
 /** A fixture file to write: its calls' recipe and the file's own description of it. */
-export interface GeneratePlan {
+interface GeneratePlan {
   count: number;
   format: FixtureFormat;
   options: GenerateOptions;

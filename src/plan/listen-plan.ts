@@ -18,7 +18,7 @@ export interface ListenFlags {
 }
 
 /** A receiver to run: where it binds, how it answers and verifies, how calls are printed. */
-export interface ListenPlan {
+interface ListenPlan {
   receiver: Omit<ReceiverOptions, 'onCall'> & { port: number; host: string; status: number; ui: boolean };
   json: boolean;
 }

@@ -2,7 +2,7 @@ import { isValidTag } from '../mail/message.js';
 import { UsageError } from '../model/errors.js';
 
 /** The message fields fire and generate take: --tag, --recipient, --domain. */
-export interface MessageFlags {
+interface MessageFlags {
   tags?: string[] | undefined;
   recipient?: string | undefined;
   domain?: string | undefined;

@@ -174,7 +174,7 @@ function parsed<T>(
  * most 30s a wait, unless a schedule is given: then its steps, as many retries
  * as it has unless --retries caps them.
  */
-export function retryPolicyFrom(settings: Settings): RetryPolicy {
+function retryPolicyFrom(settings: Settings): RetryPolicy {
   const positive = (label: string, text: string): number => {
     const ms = duration(label, text);
     if (!(ms > 0)) throw new UsageError(`${label}: must be more than 0, got '${text}'`);

@@ -13,7 +13,7 @@ export interface ScenarioFilter {
 }
 
 /** One `mix` entry: its weight, the call type it asks for, its scenarios. */
-export interface MixSelection {
+interface MixSelection {
   weight: number;
   type?: CallType;
   scenarios: Scenario[];
