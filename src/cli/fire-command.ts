@@ -109,6 +109,7 @@ async function startRun(plan: FirePlan, c: Colours): Promise<RunResources> {
         if (!json && !quiet) process.stdout.write(`${receivedLine(call, c)}\n`);
       },
     });
+    // Its port is known only now: the plan's targets take it.
     plan.send.targets.url = new URL(receiver.url);
     if (!json) process.stderr.write(`no --url: firing at the embedded receiver ${receiver.url}\n`);
   }
