@@ -9,6 +9,7 @@ import {
   planReplay,
   type ReplayFlags,
   type ReplayPlan,
+  replayExitCode,
 } from '../plan/replay-plan.js';
 import { randomSeed } from '../random/rng.js';
 import { colourFor } from '../report/colour.js';
@@ -134,7 +135,7 @@ async function sendAll(
     if (plan.json) out.write(`${JSON.stringify(replayJson(summary, run.results), null, 2)}\n`);
     else if (plan.machine) process.stderr.write(`${replaySummaryText(summary, colourFor(process.stderr))}\n`);
     else out.write(`${plan.perCall ? '\n' : ''}${replaySummaryText(summary, c)}\n`);
-    return summary.unexpected === 0 && summary.unsent === 0 ? 0 : 1;
+    return replayExitCode(summary);
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

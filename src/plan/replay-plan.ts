@@ -114,3 +114,8 @@ export function missingUrl(calls: readonly PlannedCall[], plan: ReplayPlan): Pro
 export function dialectsOf(calls: readonly PlannedCall[], plan: ReplayPlan): Set<Dialect> {
   return new Set(calls.map((p) => p.dialect ?? plan.send.dialect));
 }
+
+/** The exit-code rule: 0 when every call was answered as its fixture expected and none was left unsent. */
+export function replayExitCode(outcome: { unexpected: number; unsent: number }): number {
+  return outcome.unexpected === 0 && outcome.unsent === 0 ? 0 : 1;
+}

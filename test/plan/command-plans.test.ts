@@ -7,7 +7,7 @@ import { describe, test } from 'node:test';
 import { planCheck } from '../../src/plan/check-plan.js';
 import { fixtureText, planGenerate } from '../../src/plan/generate-plan.js';
 import { planListen } from '../../src/plan/listen-plan.js';
-import { planReplay, type ReplayFlags } from '../../src/plan/replay-plan.js';
+import { planReplay, type ReplayFlags, replayExitCode } from '../../src/plan/replay-plan.js';
 import { settingsFrom } from '../../src/plan/send-plan.js';
 
 const NO_CONFIG = { values: {} };
@@ -49,6 +49,14 @@ describe('replay plan', () => {
 
   test('a dry run without a URL shows listen’s default address', () => {
     assert.equal(replayPlan({ dryRun: true }).send.targets.url?.href, 'http://127.0.0.1:8025/');
+  });
+});
+
+describe('replay exit code', () => {
+  test('0 only when every call was answered as expected and none was left unsent', () => {
+    assert.equal(replayExitCode({ unexpected: 0, unsent: 0 }), 0);
+    assert.equal(replayExitCode({ unexpected: 1, unsent: 0 }), 1);
+    assert.equal(replayExitCode({ unexpected: 0, unsent: 2 }), 1);
   });
 });
 
