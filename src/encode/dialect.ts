@@ -7,7 +7,7 @@ import type { BounceEvent, CallType, FailureEvent, SimCall } from '../model/even
 export const DIALECTS = ['smtpeter', 'smtpeter-feedback-loop', 'marketing-suite'] as const;
 export type Dialect = (typeof DIALECTS)[number];
 
-export interface DialectInfo {
+interface DialectInfo {
   name: Dialect;
   label: string;
   failureFields: readonly string[];
@@ -60,10 +60,6 @@ export const DIALECT_INFO: Record<Dialect, DialectInfo> = {
     defaultCopernicaId: 'account-1234',
   },
 };
-
-export function isDialect(name: string): name is Dialect {
-  return (DIALECTS as readonly string[]).includes(name);
-}
 
 /** One field of a payload: a string, the integer `time`, or the tags array. */
 export type FieldValue = string | number | readonly string[];

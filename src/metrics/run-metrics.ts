@@ -2,17 +2,7 @@ import type { Histogram } from 'hdr-histogram-js';
 // The plain-JS histogram only: the package's index also loads its WebAssembly
 // build (pako, base64 and a loader), ~14 MB of RSS that a run never uses.
 import int32Histogram from 'hdr-histogram-js/dist/Int32Histogram.js';
-import {
-  type CallResult,
-  type DroppedCall,
-  type ErrorKind,
-  type GivenUp,
-  isOk,
-  type UnsentCall,
-} from '../model/results.js';
-
-export type { CallResult, DroppedCall, GivenUp, UnsentCall };
-export { isOk };
+import { type CallResult, type DroppedCall, type ErrorKind, type GivenUp, isOk } from '../model/results.js';
 
 export interface LatencySummary {
   p50: number;

@@ -1,11 +1,7 @@
 /** A clock is passed in, never read from a global deep inside generators. */
-export type Clock = () => number; // milliseconds since the epoch
+type Clock = () => number; // milliseconds since the epoch
 
 export const systemClock: Clock = () => Date.now();
-
-export function fixedClock(ms: number): Clock {
-  return () => ms;
-}
 
 /** The last minute formatted: consecutive calls mostly fall in the same minute. */
 let cachedMinute = Number.NaN;

@@ -157,7 +157,7 @@ function equation(s: FireSummary): string {
 }
 
 /** The accounting of a run, with whether it holds. */
-export function accounting(s: FireSummary): Record<string, unknown> {
+function accounting(s: FireSummary): Record<string, unknown> {
   const m = s.metrics;
   return {
     planned: s.planned,

@@ -1,7 +1,7 @@
 import type { FireSummary } from '../run/fire.js';
 
 /** What a build pool tells of its work (src/run/build-pool.ts). */
-export interface PoolUsage {
+interface PoolUsage {
   size: number;
   busyMs: number;
   built: number;
