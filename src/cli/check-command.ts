@@ -11,6 +11,7 @@ import { loadPublicKey } from '../sign/keys.js';
 import { LIVE_SIGNED_HEADERS } from '../sign/signer.js';
 import { HttpClient } from '../transport/http.js';
 import { httpUrl, oneOf } from './flags.js';
+import { type CliIO, PROCESS_IO } from './io.js';
 import {
   extraHeadersFrom,
   flagSettings,
@@ -29,8 +30,8 @@ export interface CheckFlags extends SendFlags {
 export const CHECK_DIALECTS = ['smtpeter', 'marketing-suite'] as const;
 
 /** Exit code: 0 every required check passed, 1 otherwise. UsageErrors propagate (exit 2). */
-export async function checkCommand(flags: CheckFlags): Promise<number> {
-  const out = process.stdout;
+export async function checkCommand(flags: CheckFlags, io: CliIO = PROCESS_IO): Promise<number> {
+  const out = io.stdout;
   const c = colourFor(out);
   const settings = await flagSettings(flags, { publicKey: flags.publicKey });
   const where = (key: 'url' | 'publicKey', flag: string): string => settingLabel(settings, key, flag);
@@ -61,7 +62,7 @@ export async function checkCommand(flags: CheckFlags): Promise<number> {
   // --- run ---
   const info = { url: url.href, dialect, format, copernicaId: signing.copernicaId, keyId: signing.keyId };
   if (!flags.json) {
-    if (resolved.notice) process.stderr.write(`${resolved.notice}\n`);
+    if (resolved.notice) io.stderr.write(`${resolved.notice}\n`);
     out.write(`${checkHeader(info, c)}\n\n`);
   }
   const http = new HttpClient({

@@ -6,6 +6,7 @@ import { UsageError } from '../model/errors.js';
 import { CALL_TYPES, type CallType } from '../model/events.js';
 import { randomSeed, seedFromString } from '../random/rng.js';
 import { eventTime, oneOf, positiveInt } from './flags.js';
+import { type CliIO, PROCESS_IO } from './io.js';
 
 export interface GenerateFlags {
   count?: string;
@@ -25,7 +26,7 @@ export interface GenerateFlags {
  * Write generated calls as a fixture, every field spelled out, so replaying
  * it sends exactly these calls. One seed, one file, byte for byte.
  */
-export function generateCommand(flags: GenerateFlags): number {
+export function generateCommand(flags: GenerateFlags, io: CliIO = PROCESS_IO): number {
   const count = flags.count ? positiveInt('--count', flags.count) : 1;
   const type = flags.type ? oneOf<CallType>('--type', flags.type, CALL_TYPES) : undefined;
   const format = oneOf<FixtureFormat>(
@@ -68,6 +69,6 @@ export function generateCommand(flags: GenerateFlags): number {
     { format, description: `smtpeter-sim generate ${args.join(' ')}` },
   );
   if (flags.out) writeFileSync(flags.out, text);
-  else process.stdout.write(text);
+  else io.stdout.write(text);
   return 0;
 }

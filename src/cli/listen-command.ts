@@ -5,6 +5,7 @@ import { colourFor } from '../report/colour.js';
 import { receivedLine } from '../report/fire-report.js';
 import { loadPublicKey } from '../sign/keys.js';
 import { oneOf, wholeNumberIn } from './flags.js';
+import { type CliIO, PROCESS_IO } from './io.js';
 
 export interface ListenFlags {
   port?: string;
@@ -20,8 +21,8 @@ export interface ListenFlags {
 }
 
 /** Run a receiver until SIGINT/SIGTERM; print every call. */
-export async function listenCommand(flags: ListenFlags): Promise<number> {
-  const out = process.stdout;
+export async function listenCommand(flags: ListenFlags, io: CliIO = PROCESS_IO): Promise<number> {
+  const out = io.stdout;
   const c = colourFor(out);
   const port = wholeNumberIn('--port', flags.port ?? '8025', 0, 65535, 'a port 0-65535 (0 = any free port)');
   const status = wholeNumberIn('--status', flags.status ?? '200', 200, 599, 'an HTTP status 200-599');
@@ -62,16 +63,16 @@ export async function listenCommand(flags: ListenFlags): Promise<number> {
   }).catch((e: NodeJS.ErrnoException) => {
     throw bindError(e, port, host);
   });
-  process.stderr.write(
+  io.stderr.write(
     `listening on ${receiver.url} (answering ${status}${publicKey ? ', verifying signatures' : ''}); Ctrl-C to stop\n`,
   );
-  if (flags.ui !== false) process.stderr.write(`calls, live: open ${receiver.url} in a browser\n`);
+  if (flags.ui !== false) io.stderr.write(`calls, live: open ${receiver.url} in a browser\n`);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
   await receiver.close();
-  process.stderr.write(`received ${receiver.calls.length} call(s)\n`);
+  io.stderr.write(`received ${receiver.calls.length} call(s)\n`);
   return 0;
 }
 

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { UsageError } from '../model/errors.js';
 import { collect, nonEmpty } from './flags.js';
+import { type CliIO, PROCESS_IO } from './io.js';
 import {
   addSharedOptions,
   DISORDER_OPTIONS,
@@ -31,16 +32,19 @@ const SEND_FLAGS: readonly SharedOption[] = [
   'config',
 ];
 
-/** Run an action; its number is the exit code. Commands load lazily. */
+/** What a command returns: its exit code. */
 type Action = (...args: never[]) => Promise<number> | number;
-let exitCode = 0;
-const run =
-  <A extends Action>(load: () => Promise<A>) =>
-  async (...args: Parameters<A>): Promise<void> => {
-    exitCode = await (await load())(...args);
-  };
 
-export function buildProgram(): Command {
+/**
+ * The program; `outcome.exitCode` is set by the command that ran. Commands
+ * load lazily and get `io` in place of commander's trailing Command argument.
+ */
+export function buildProgram(io: CliIO = PROCESS_IO, outcome = { exitCode: 0 }): Command {
+  const run =
+    <A extends Action>(load: () => Promise<A>) =>
+    async (...args: unknown[]): Promise<void> => {
+      outcome.exitCode = await (await load())(...([...args.slice(0, -1), io] as Parameters<A>));
+    };
   const program = new Command('smtpeter-sim')
     .description(
       'Simulate SMTPeter failure and bounce webhook calls: realistic, encoded and signed like the real thing.',
@@ -49,6 +53,10 @@ export function buildProgram(): Command {
     // One line per problem, like our own usage errors: commander's message (its
     // "Did you mean" suggestion comes on a line of its own) plus the hint.
     .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+      getOutHelpWidth: () => io.stdout.columns,
+      getErrHelpWidth: () => io.stderr.columns,
       outputError: (message, write) => {
         const text = message
           .replace(/^error: /, '')
@@ -260,13 +268,18 @@ export function exitQuietlyOnClosedPipe(): void {
   process.stderr.on('error', () => {});
 }
 
-/** Entry point: parse, run, map errors to exit codes (2 usage, 1 failure). */
-export async function main(argv: string[]): Promise<number> {
-  exitQuietlyOnClosedPipe();
-  const program = buildProgram();
+/**
+ * Entry point: parse, run, map errors to exit codes (2 usage, 1 failure).
+ * `io` other than the process's runs the CLI in-process (tests); the exit
+ * code is returned, never passed to process.exit.
+ */
+export async function main(argv: string[], io: CliIO = PROCESS_IO): Promise<number> {
+  if (io === PROCESS_IO) exitQuietlyOnClosedPipe();
+  const outcome = { exitCode: 0 };
+  const program = buildProgram(io, outcome);
   try {
     await program.parseAsync(argv);
-    return exitCode;
+    return outcome.exitCode;
   } catch (err) {
     if (err instanceof CommanderError) {
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return 0;
@@ -275,10 +288,10 @@ export async function main(argv: string[]): Promise<number> {
       return 2; // commander already printed one line
     }
     if (err instanceof UsageError) {
-      process.stderr.write(`smtpeter-sim: ${err.message}\n`);
+      io.stderr.write(`smtpeter-sim: ${err.message}\n`);
       return 2;
     }
-    process.stderr.write(`smtpeter-sim: internal error: ${(err as Error).stack ?? String(err)}\n`);
+    io.stderr.write(`smtpeter-sim: internal error: ${(err as Error).stack ?? String(err)}\n`);
     return 70;
   }
 }

@@ -21,6 +21,7 @@ import { disorderedPlan, type Pacing, prepare, replay } from '../run/replay.js';
 import { renderRequest, type SigningConfig } from '../run/request.js';
 import { HttpClient } from '../transport/http.js';
 import { oneOf } from './flags.js';
+import { type CliIO, PROCESS_IO } from './io.js';
 import { DRY_RUN_URL, disorderFrom, type SendFlags, sendConfig } from './send-config.js';
 
 export interface ReplayFlags extends SendFlags {
@@ -62,9 +63,13 @@ function pacing(flags: ReplayFlags): Pacing {
  * Exit code: 0 every call answered as expected, 1 otherwise, 2 for bad
  * flags or fixtures (then nothing is sent).
  */
-export async function replayCommand(paths: string[], flags: ReplayFlags): Promise<number> {
-  const out = process.stdout;
-  const err = process.stderr;
+export async function replayCommand(
+  paths: string[],
+  flags: ReplayFlags,
+  io: CliIO = PROCESS_IO,
+): Promise<number> {
+  const out = io.stdout;
+  const err = io.stderr;
   const c = colourFor(out);
   const send = await sendConfig(flags, {
     seed: flags.seed,

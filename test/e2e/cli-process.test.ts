@@ -1,9 +1,11 @@
 /**
  * The CLI as a process: a reader that closes the pipe, key pairs that must
- * not be overwritten, a command group given without its subcommand.
+ * not be overwritten, a command group given without its subcommand, and
+ * the exit status bin/ passes on from main() (the bad-input catalogue and
+ * most command tests run main() in-process).
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -49,6 +51,24 @@ describe('a closed stdout (| head -1)', () => {
     assert.match(r.first, /check/i);
     assert.doesNotMatch(r.stderr, /EPIPE|at .*\.js/);
     assert.equal(r.code, 0);
+  });
+});
+
+describe('the exit status is what main() returns', () => {
+  test('a usage error: status 2, one line on stderr, nothing on stdout', async () => {
+    const r = await cli(['fire', '--url', 'http://127.0.0.1:9/', '--no-sign', '--sedd', '1']);
+    assert.equal(r.code, 2);
+    assert.equal(r.stdout, '');
+    assert.match(r.stderr, /^smtpeter-sim: unknown option '--sedd'; did you mean --seed\? \(see --help\)\n$/);
+  });
+
+  test('a bad config file: status 2, the line names the file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'smtpeter-sim-exit-'));
+    writeFileSync(join(dir, '.smtpeter-simrc.json'), '{ "retries": "many" }');
+    const r = await cli(['fire', '--dry-run'], { cwd: dir });
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /^smtpeter-sim: .*\.smtpeter-simrc\.json: .*retries/);
+    assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
   });
 });
 

@@ -1,18 +1,13 @@
 import assert from 'node:assert/strict';
-import { createPublicKey } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { formFields, startCaptureServer } from '../helpers/capture-server.js';
 import { cli, TEST_HOME } from '../helpers/cli.js';
+import { keyPairIn } from '../helpers/keys.js';
 import { independentVerify } from '../helpers/verify-signature.js';
 
 const keys = join(TEST_HOME, 'dialect-keys');
-let publicKey: ReturnType<typeof createPublicKey>;
-before(async () => {
-  await cli(['keys', 'generate', '--out', keys]);
-  publicKey = createPublicKey(readFileSync(join(keys, 'smtpeter-sim.pub')));
-});
+const { publicKey } = keyPairIn(keys);
 
 /** Field sets per dialect, from Copernica's documentation (README "Dialects"). */
 const EXPECTED = {

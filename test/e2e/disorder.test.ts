@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
-import { createPublicKey } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { type Captured, formFields, startCaptureServer } from '../helpers/capture-server.js';
 import { cli, TEST_HOME } from '../helpers/cli.js';
 import { type FireReport, readLog } from '../helpers/fire-output.js';
+import { keyPairIn } from '../helpers/keys.js';
 import { independentVerify } from '../helpers/verify-signature.js';
 
 const field = (req: Captured, name: string): string => formFields(req.body).get(name)?.[0] ?? '?';
@@ -36,14 +35,7 @@ async function fireAt(args: string[]): Promise<{ code: number; report: FireRepor
 }
 
 describe('delivery disorder at a real receiver on 127.0.0.1', () => {
-  const keyDir = join(TEST_HOME, 'disorder-keys');
-  const key = join(keyDir, 'smtpeter-sim.key');
-  let publicKey: ReturnType<typeof createPublicKey>;
-  before(async () => {
-    const r = await cli(['keys', 'generate', '--out', keyDir]);
-    assert.equal(r.code, 0, r.stderr);
-    publicKey = createPublicKey(readFileSync(join(keyDir, 'smtpeter-sim.pub')));
-  });
+  const { keyFile: key, publicKey } = keyPairIn(join(TEST_HOME, 'disorder-keys'));
 
   test('--duplicate: a redelivery has the same body and event id, and is signed afresh', async () => {
     const log = join(TEST_HOME, `disorder-dup-${process.pid}.ndjson`);

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
-import { createPublicKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { after, describe, test } from 'node:test';
 import { startCaptureServer } from '../helpers/capture-server.js';
 import { cli, cliSpawn, TEST_HOME } from '../helpers/cli.js';
 import { type FireReport, type LogLine, readLog } from '../helpers/fire-output.js';
+import { keyPairIn } from '../helpers/keys.js';
 import { independentVerify } from '../helpers/verify-signature.js';
 
 /** A receiver that answers each request after `delayMs`, or never when `hang(n)` says so. */
@@ -299,12 +299,7 @@ describe('fire as a load generator', () => {
 
 describe('signed load on worker threads', () => {
   const keyDir = join(TEST_HOME, 'load-keys');
-  let publicKey: ReturnType<typeof createPublicKey>;
-  before(async () => {
-    const r = await cli(['keys', 'generate', '--out', keyDir]);
-    assert.equal(r.code, 0, r.stderr);
-    publicKey = createPublicKey(readFileSync(join(keyDir, 'smtpeter-sim.pub')));
-  });
+  const { publicKey } = keyPairIn(keyDir);
 
   test('--sign-workers 2: every signature verifies, bodies intact', async () => {
     const server = await startCaptureServer();

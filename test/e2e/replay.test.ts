@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { createPublicKey } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,21 +10,16 @@ import { formatTimestamp } from '../../src/model/time.js';
 import { type Receiver, startReceiver } from '../../src/receive/server.js';
 import { type CaptureServer, formFields, startCaptureServer } from '../helpers/capture-server.js';
 import { cli, ROOT, TEST_HOME } from '../helpers/cli.js';
+import { keyPairIn } from '../helpers/keys.js';
 
 const FIXTURES = join(ROOT, 'fixtures');
-const keyDir = join(TEST_HOME, 'replay-keys');
-const KEY = join(keyDir, 'smtpeter-sim.key');
-
-before(async () => {
-  const r = await cli(['keys', 'generate', '--out', keyDir]);
-  assert.equal(r.code, 0, r.stderr);
-});
+const { keyFile: KEY, publicKey } = keyPairIn(join(TEST_HOME, 'replay-keys'));
 
 describe('replay of every shipped fixture at a real receiver on 127.0.0.1', () => {
   let receiver: Receiver;
   before(async () => {
     receiver = await startReceiver({
-      publicKey: createPublicKey(readFileSync(join(keyDir, 'smtpeter-sim.pub'))),
+      publicKey,
     });
   });
   after(() => receiver.close());
@@ -345,18 +339,21 @@ describe('replay of broken fixtures', () => {
   test('one precise line per problem, exit 2, zero requests received', async () => {
     const server = await startCaptureServer();
     try {
-      const r = await cli(['replay', 'test/fixtures-broken', 'fixtures/sequences', '--url', server.url], {
-        cwd: ROOT,
-      });
+      const r = await cli(
+        ['replay', 'test/inputs/broken-fixtures', 'fixtures/sequences', '--url', server.url],
+        {
+          cwd: ROOT,
+        },
+      );
       assert.equal(r.code, 2);
       assert.equal(r.stdout, '');
       assert.deepEqual(r.stderr.trimEnd().split('\n'), [
-        "smtpeter-sim: test/fixtures-broken/bad-json.json:7: not JSON: expected a property name in double quotes, found ',' (column 25)",
-        "smtpeter-sim: test/fixtures-broken/bad-timestamp.json:7: $.calls[0].timestamp: expected a real UTC time YYYY-MM-DD HH:MM:SS, got '2026-13-45 25:00:00'",
-        "smtpeter-sim: test/fixtures-broken/missing-mime.json:8: $.calls[0].mimeFile: expected an existing .eml file, 'captured/not-there.eml' not found (test/fixtures-broken/captured/not-there.eml)",
-        "smtpeter-sim: test/fixtures-broken/unknown-field.json:6: $.calls[0].recipeint: unknown field 'recipeint' (did you mean 'recipient'?)",
-        "smtpeter-sim: test/fixtures-broken/wrong-type.ndjson:1: $.time: expected Unix seconds (an integer), got 'yesterday'",
-        "smtpeter-sim: test/fixtures-broken/wrong-type.ndjson:2: $.tags: expected an array of tags, got 'newsletter'",
+        "smtpeter-sim: test/inputs/broken-fixtures/bad-json.json:7: not JSON: expected a property name in double quotes, found ',' (column 25)",
+        "smtpeter-sim: test/inputs/broken-fixtures/bad-timestamp.json:7: $.calls[0].timestamp: expected a real UTC time YYYY-MM-DD HH:MM:SS, got '2026-13-45 25:00:00'",
+        "smtpeter-sim: test/inputs/broken-fixtures/missing-mime.json:8: $.calls[0].mimeFile: expected an existing .eml file, 'captured/not-there.eml' not found (test/inputs/broken-fixtures/captured/not-there.eml)",
+        "smtpeter-sim: test/inputs/broken-fixtures/unknown-field.json:6: $.calls[0].recipeint: unknown field 'recipeint' (did you mean 'recipient'?)",
+        "smtpeter-sim: test/inputs/broken-fixtures/wrong-type.ndjson:1: $.time: expected Unix seconds (an integer), got 'yesterday'",
+        "smtpeter-sim: test/inputs/broken-fixtures/wrong-type.ndjson:2: $.tags: expected an array of tags, got 'newsletter'",
         'smtpeter-sim: 6 problems in the input; nothing was sent',
       ]);
       await new Promise((resolve) => setTimeout(resolve, 100));

@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
-import { createPublicKey } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { throwawayCertificate } from '../helpers/certificate.js';
 import { cli, TEST_HOME } from '../helpers/cli.js';
-import { startVerifyingReceiver, type VerifyingReceiver } from './verifying-receiver.js';
+import { keyPairIn } from '../helpers/keys.js';
+import { startVerifyingReceiver, type VerifyingReceiver } from '../helpers/verifying-receiver.js';
 
 const dir = join(TEST_HOME, 'check-https');
 const certificate = throwawayCertificate(join(dir, 'tls'));
@@ -15,13 +14,9 @@ const key = join(dir, 'smtpeter-sim.key');
 describe('check against an HTTPS receiver', () => {
   let receiver: VerifyingReceiver | undefined;
   before(async () => {
-    assert.equal((await cli(['keys', 'generate', '--out', dir])).code, 0);
+    const { publicKey } = keyPairIn(dir);
     if (!certificate) return;
-    receiver = await startVerifyingReceiver(
-      createPublicKey(readFileSync(join(dir, 'smtpeter-sim.pub'))),
-      'environment-1234',
-      certificate.tls,
-    );
+    receiver = await startVerifyingReceiver(publicKey, 'environment-1234', certificate.tls);
   });
   after(() => receiver?.close());
 

@@ -3,15 +3,15 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { DIALECTS, toPayload } from '../../src/encode/dialect.js';
-import { loadFixtures } from '../../src/fixture-file/load.js';
-import { EventGenerator, SEEDED_EPOCH } from '../../src/generate/events.js';
-import { type MadeCall, makeCall } from '../../src/make-call.js';
-import type { BounceEvent } from '../../src/model/events.js';
-import { exportCall, exportNdjson } from '../../src/receive/export.js';
-import { parseBody } from '../../src/receive/parse.js';
-import type { ReceivedCall } from '../../src/receive/server.js';
-import { APP_JS } from '../../src/receive/ui/app-js.js';
+import { DIALECTS, toPayload } from '../../../src/encode/dialect.js';
+import { loadFixtures } from '../../../src/fixture-file/load.js';
+import { EventGenerator, SEEDED_EPOCH } from '../../../src/generate/events.js';
+import { type MadeCall, makeCall } from '../../../src/make-call.js';
+import type { BounceEvent } from '../../../src/model/events.js';
+import { exportCall, exportNdjson } from '../../../src/receive/export.js';
+import { parseBody } from '../../../src/receive/parse.js';
+import type { ReceivedCall } from '../../../src/receive/server.js';
+import { APP_JS } from '../../../src/receive/ui/app-js.js';
 import {
   decodeQuotedPrintable,
   decodeWords,
@@ -19,11 +19,11 @@ import {
   type MimeNode,
   mimeTree,
   parseParams,
-} from '../../src/receive/ui/mime-tree.js';
-import { detail, summarize } from '../../src/receive/ui/view.js';
-import { validateCall } from '../../src/receive/validate.js';
-import { findScenario, SCENARIOS } from '../../src/scenarios/catalogue.js';
-import { deliveryStatusFields, parseMime } from '../helpers/mime.js';
+} from '../../../src/receive/ui/mime-tree.js';
+import { detail, summarize } from '../../../src/receive/ui/view.js';
+import { validateCall } from '../../../src/receive/validate.js';
+import { findScenario, SCENARIOS } from '../../../src/scenarios/catalogue.js';
+import { deliveryStatusFields, parseMime } from '../../helpers/mime.js';
 
 const crlf = (lines: string[]): string => lines.join('\r\n');
 

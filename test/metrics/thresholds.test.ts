@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { type CallResult, RunMetrics } from '../src/metrics/run-metrics.js';
-import { evaluate, parseThreshold, type Threshold } from '../src/metrics/thresholds.js';
+import { type CallResult, RunMetrics } from '../../src/metrics/run-metrics.js';
+import { evaluate, parseThreshold, type Threshold } from '../../src/metrics/thresholds.js';
 
 function result(i: number, status: number | undefined, latencyMs: number, lagMs = 0): CallResult {
   return {
