@@ -1,6 +1,7 @@
 import { DIALECTS, type Dialect } from '../encode/dialect.js';
 import { UsageError } from '../model/errors.js';
 import { startReceiver } from '../receive/server.js';
+import { createUi } from '../receive/ui/routes.js';
 import { colourFor } from '../report/colour.js';
 import { receivedLine } from '../report/fire-report.js';
 import { loadPublicKey } from '../sign/keys.js';
@@ -40,7 +41,7 @@ export async function listenCommand(flags: ListenFlags, io: CliIO = PROCESS_IO):
     ...(publicKey ? { publicKey } : {}),
     ...(flags.copernicaId ? { copernicaId: flags.copernicaId } : {}),
     ...(dialect ? { dialect } : {}),
-    ui: flags.ui !== false,
+    ...(flags.ui !== false ? { routes: createUi } : {}),
     onCall: (call) => {
       if (flags.json) {
         out.write(

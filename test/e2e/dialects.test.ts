@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { formFields, startCaptureServer } from '../helpers/capture-server.js';
+import { formFields, startCaptureServer, withCaptureServer } from '../helpers/capture-server.js';
 import { cli, TEST_HOME } from '../helpers/cli.js';
 import { keyPairIn } from '../helpers/keys.js';
 import { independentVerify } from '../helpers/verify-signature.js';
@@ -41,8 +41,7 @@ for (const [dialect, spec] of Object.entries(EXPECTED)) {
       'autoreply-out-of-office',
     ]) {
       test(`${scenario}: exact field set, tags and signing per dialect`, async () => {
-        const server = await startCaptureServer();
-        try {
+        await withCaptureServer(async (server) => {
           const r = await cli(
             [
               'fire',
@@ -90,9 +89,7 @@ for (const [dialect, spec] of Object.entries(EXPECTED)) {
               assert.equal(req.headers['x-copernica-id'], undefined);
             }
           }
-        } finally {
-          await server.close();
-        }
+        });
       });
     }
   });
@@ -135,8 +132,7 @@ describe('one URL per kind', () => {
   });
 
   test('feedback-loop --format json keeps the dialect field names', async () => {
-    const s = await startCaptureServer();
-    try {
+    await withCaptureServer(async (s) => {
       await cli([
         'fire',
         '--scenario',
@@ -152,8 +148,6 @@ describe('one URL per kind', () => {
       ]);
       const body = JSON.parse(s.requests[0]!.body.toString()) as Record<string, unknown>;
       assert.deepEqual(Object.keys(body).sort(), ['id', 'mailfrom', 'mime', 'rcptto', 'recipient']);
-    } finally {
-      await s.close();
-    }
+    });
   });
 });

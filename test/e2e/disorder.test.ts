@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
-import { type Captured, formFields, startCaptureServer } from '../helpers/capture-server.js';
+import { type Captured, formFields, withCaptureServer } from '../helpers/capture-server.js';
 import { cli, TEST_HOME } from '../helpers/cli.js';
 import { type FireReport, readLog } from '../helpers/fire-output.js';
 import { keyPairIn } from '../helpers/keys.js';
@@ -18,14 +18,11 @@ async function runAt(
   command: string[],
   args: string[],
 ): Promise<{ code: number; stdout: string; requests: Captured[] }> {
-  const server = await startCaptureServer();
-  try {
+  return withCaptureServer(async (server) => {
     const r = await cli([...command, '--url', server.url, ...args]);
     assert.doesNotMatch(r.stderr, /internal error/, r.stderr);
     return { code: r.code, stdout: r.stdout, requests: server.requests };
-  } finally {
-    await server.close();
-  }
+  });
 }
 
 /** Fire at a fresh capture server; the report and what arrived. */

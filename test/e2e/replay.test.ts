@@ -8,7 +8,12 @@ import { toPayload } from '../../src/encode/dialect.js';
 import { loadFixtures } from '../../src/fixture-file/load.js';
 import { formatTimestamp } from '../../src/model/time.js';
 import { type Receiver, startReceiver } from '../../src/receive/server.js';
-import { type CaptureServer, formFields, startCaptureServer } from '../helpers/capture-server.js';
+import {
+  type CaptureServer,
+  formFields,
+  startCaptureServer,
+  withCaptureServer,
+} from '../helpers/capture-server.js';
 import { cli, ROOT, TEST_HOME } from '../helpers/cli.js';
 import { keyPairIn } from '../helpers/keys.js';
 
@@ -99,8 +104,7 @@ describe('generate', () => {
       ndjson.map((l) => JSON.parse(l)),
     );
 
-    const server = await startCaptureServer();
-    try {
+    await withCaptureServer(async (server) => {
       const r = await cli([
         'replay',
         join(dir, 'g.ndjson'),
@@ -130,9 +134,7 @@ describe('generate', () => {
         assert.equal(f.get('time')?.[0], String(entry['time']));
         assert.deepEqual(f.get('tags[]'), entry['tags']);
       });
-    } finally {
-      await server.close();
-    }
+    });
   });
 
   test('--time now: event times start at the moment of generating, recorded in the description', async () => {
@@ -232,43 +234,42 @@ describe('replay --reporter junit', () => {
 
 describe('replay: expectations, --json, --dry-run', () => {
   test('expect per entry; exit 1 when a call does not get it; --json lists every call', async () => {
-    const server = await startCaptureServer((_req, n) => ({ status: n === 2 ? 500 : 202 }));
-    try {
-      const dir = mkdtempSync(join(tmpdir(), 'expect-'));
-      writeFileSync(
-        join(dir, 'x.ndjson'),
-        [
-          '{"scenario": "sync-userunknown", "expect": 202}',
-          '{"scenario": "sync-userunknown", "expect": "5xx", "label": "receiver should refuse"}',
-          '{"scenario": "sync-userunknown", "expect": 200}',
-        ].join('\n'),
-      );
-      const r = await cli(['replay', dir, '--url', server.url, '--json', '--key', KEY]);
-      assert.equal(r.code, 1, r.stderr);
-      const out = JSON.parse(r.stdout) as {
-        sent: number;
-        asExpected: number;
-        unexpected: number;
-        results: Array<Record<string, unknown>>;
-      };
-      assert.equal(out.sent, 3);
-      assert.deepEqual(
-        out.results.map((x) => [x['line'], x['status'], x['expected'], x['ok']]),
-        [
-          [1, 202, '202', true],
-          [2, 500, '5xx', true],
-          [3, 202, '200', false],
-        ],
-      );
-      assert.equal(out.results[1]!['label'], 'receiver should refuse');
-    } finally {
-      await server.close();
-    }
+    await withCaptureServer(
+      (_req, n) => ({ status: n === 2 ? 500 : 202 }),
+      async (server) => {
+        const dir = mkdtempSync(join(tmpdir(), 'expect-'));
+        writeFileSync(
+          join(dir, 'x.ndjson'),
+          [
+            '{"scenario": "sync-userunknown", "expect": 202}',
+            '{"scenario": "sync-userunknown", "expect": "5xx", "label": "receiver should refuse"}',
+            '{"scenario": "sync-userunknown", "expect": 200}',
+          ].join('\n'),
+        );
+        const r = await cli(['replay', dir, '--url', server.url, '--json', '--key', KEY]);
+        assert.equal(r.code, 1, r.stderr);
+        const out = JSON.parse(r.stdout) as {
+          sent: number;
+          asExpected: number;
+          unexpected: number;
+          results: Array<Record<string, unknown>>;
+        };
+        assert.equal(out.sent, 3);
+        assert.deepEqual(
+          out.results.map((x) => [x['line'], x['status'], x['expected'], x['ok']]),
+          [
+            [1, 202, '202', true],
+            [2, 500, '5xx', true],
+            [3, 202, '200', false],
+          ],
+        );
+        assert.equal(out.results[1]!['label'], 'receiver should refuse');
+      },
+    );
   });
 
   test('-q: no line per call, the summary only', async () => {
-    const server = await startCaptureServer();
-    try {
+    await withCaptureServer(async (server) => {
       const dir = mkdtempSync(join(tmpdir(), 'quiet-'));
       writeFileSync(join(dir, 'q.ndjson'), '{"scenario": "sync-userunknown"}\n'.repeat(3));
       const r = await cli(['replay', dir, '--url', server.url, '-q', '--key', KEY]);
@@ -277,9 +278,7 @@ describe('replay: expectations, --json, --dry-run', () => {
       const lines = r.stdout.split('\n').filter((l) => l !== '');
       assert.equal(lines.length, 1, r.stdout);
       assert.match(lines[0]!, /^3 of 3 calls from 1 file sent/);
-    } finally {
-      await server.close();
-    }
+    });
   });
 
   test('--dry-run prints every request and sends nothing', async () => {
@@ -337,8 +336,7 @@ describe('replay: expectations, --json, --dry-run', () => {
 
 describe('replay of broken fixtures', () => {
   test('one precise line per problem, exit 2, zero requests received', async () => {
-    const server = await startCaptureServer();
-    try {
+    await withCaptureServer(async (server) => {
       const r = await cli(
         ['replay', 'test/inputs/broken-fixtures', 'fixtures/sequences', '--url', server.url],
         {
@@ -358,14 +356,11 @@ describe('replay of broken fixtures', () => {
       ]);
       await new Promise((resolve) => setTimeout(resolve, 100));
       assert.equal(server.requests.length, 0);
-    } finally {
-      await server.close();
-    }
+    });
   });
 
   test('many problems: at most 20 lines a file, then how many more, then the total', async () => {
-    const server = await startCaptureServer();
-    try {
+    await withCaptureServer(async (server) => {
       const dir = mkdtempSync(join(tmpdir(), 'many-problems-'));
       const bad = (i: number): string =>
         JSON.stringify({
@@ -392,9 +387,7 @@ describe('replay of broken fixtures', () => {
       ]);
       await new Promise((resolve) => setTimeout(resolve, 100));
       assert.equal(server.requests.length, 0);
-    } finally {
-      await server.close();
-    }
+    });
   });
 
   test('no URL, a missing path: exit 2 before anything is read or sent', async () => {

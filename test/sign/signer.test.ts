@@ -1,64 +1,13 @@
 import assert from 'node:assert/strict';
-import { generateKeyPairSync } from 'node:crypto';
 import { describe, test } from 'node:test';
-import { encodeCall, formEncode } from '../../src/encode/body.js';
-import { toPayload } from '../../src/encode/dialect.js';
-import type { SimCall } from '../../src/model/events.js';
+import { encodeCall } from '../../src/encode/body.js';
 import { LIVE_SIGNED_HEADERS, signRequest } from '../../src/sign/signer.js';
+import { rsaKeyPair } from '../helpers/keys.js';
+import { SAMPLE_BOUNCE as call } from '../helpers/sample-call.js';
 import { independentVerify } from '../helpers/verify-signature.js';
 
-const call: SimCall = {
-  scenario: 'x',
-  style: 'postfix',
-  mailfrom: '',
-  event: {
-    id: 'id1',
-    type: 'bounce',
-    timestamp: '2026-01-15 09:30:00',
-    time: 1768469400,
-    recipient: 'jan@example.nl',
-    envelope: 'bounce-id1@bounces.shop.example',
-    mime: 'Subject: a&b=c ü\r\n\r\nbody +1',
-    tags: ['news', 'nl'],
-  },
-};
-
-describe('formEncode', () => {
-  test('one tags[]= per tag, form escaping, documented field order', () => {
-    assert.equal(
-      formEncode(toPayload(call)),
-      'id=id1&type=bounce&timestamp=2026-01-15+09%3A30%3A00&time=1768469400&recipient=jan%40example.nl' +
-        '&envelope=bounce-id1%40bounces.shop.example&mime=Subject%3A+a%26b%3Dc+%C3%BC%0D%0A%0D%0Abody+%2B1&tags[]=news&tags[]=nl',
-    );
-  });
-  test('round-trips through URLSearchParams (what receivers use)', () => {
-    const parsed = new URLSearchParams(encodeCall(call).body.toString());
-    assert.equal(parsed.get('mime'), call.event.type === 'bounce' ? call.event.mime : '');
-    assert.deepEqual(parsed.getAll('tags[]'), ['news', 'nl']);
-  });
-  test('the byte writer agrees with encodeURIComponent on every kind of character', () => {
-    const reference = (text: string): string =>
-      encodeURIComponent(text)
-        .replace(/%20/g, '+')
-        .replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-    let ascii = '';
-    for (let c = 0; c < 128; c++) ascii += String.fromCharCode(c);
-    const samples = [
-      '',
-      ascii,
-      'Grüße, Zoë — “quotes” ½ €',
-      'emoji 😀 and 𝄞 (surrogate pairs)',
-      'ÿĀ߿ࠀ￿', // UTF-8 length boundaries: 2, 2, 3, 3 bytes
-      'x'.repeat(70_000) + 'é', // past the reused scratch buffer
-    ];
-    for (const text of samples) {
-      assert.equal(formEncode([['v', text]]), `v=${reference(text)}`, JSON.stringify(text.slice(0, 40)));
-    }
-  });
-});
-
 describe('signRequest', () => {
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const { privateKey, publicKey } = rsaKeyPair();
   const body = encodeCall(call).body;
   const req = {
     method: 'POST',
@@ -67,6 +16,17 @@ describe('signRequest', () => {
     contentType: 'application/x-www-form-urlencoded',
     body,
   };
+  /** The headers as they arrive at a receiver (lower-case names). */
+  const arrived = (h: Record<string, string>): Record<string, string | undefined> => ({
+    host: req.host,
+    date: h['Date'],
+    digest: h['Digest'],
+    'x-nonce': h['X-Nonce'],
+    'x-copernica-id': h['X-Copernica-ID'],
+    'content-length': String(body.length),
+    'content-type': req.contentType,
+    signature: h['Signature'],
+  });
 
   test('live defaults: lower-case digest, the short header list; verifies independently', () => {
     const h = signRequest(req, {
@@ -79,17 +39,9 @@ describe('signRequest', () => {
       h['Signature']!,
       new RegExp(`headers="${LIVE_SIGNED_HEADERS.join(' ').replace(/[()]/g, '\\$&')}"`),
     );
-    const headers = {
-      host: req.host,
-      date: h['Date'],
-      digest: h['Digest'],
-      'x-nonce': h['X-Nonce'],
-      'x-copernica-id': h['X-Copernica-ID'],
-      signature: h['Signature'],
-    };
-    assert.ok(independentVerify('POST', '/hook?x=1', headers, body, publicKey).ok);
+    assert.ok(independentVerify('POST', '/hook?x=1', arrived(h), body, publicKey).ok);
     assert.ok(
-      !independentVerify('POST', '/hook?x=2', headers, body, publicKey).ok,
+      !independentVerify('POST', '/hook?x=2', arrived(h), body, publicKey).ok,
       'request-target is covered',
     );
   });
@@ -112,16 +64,32 @@ describe('signRequest', () => {
       ],
     });
     assert.match(h['Digest']!, /^SHA-256=/);
-    const headers = {
-      host: req.host,
-      date: h['Date'],
-      digest: h['Digest'],
-      'x-nonce': h['X-Nonce'],
-      'x-copernica-id': h['X-Copernica-ID'],
-      'content-length': String(body.length),
-      'content-type': req.contentType,
-      signature: h['Signature'],
-    };
-    assert.ok(independentVerify('POST', '/hook?x=1', headers, body, publicKey).ok);
+    const result = independentVerify('POST', '/hook?x=1', arrived(h), body, publicKey);
+    assert.ok(result.ok, result.why);
+    assert.ok(result.covered.includes('content-length') && result.covered.includes('content-type'));
+  });
+
+  test('a given Date and nonce are used as they are: the same request signs to the same bytes', () => {
+    const fixed = { ...req, date: new Date('2026-01-15T09:30:00Z'), nonce: 'ab'.repeat(16) };
+    const options = { privateKey, keyId: 'k', copernicaId: 'environment-1' };
+    const a = signRequest(fixed, options);
+    assert.equal(a['Date'], 'Thu, 15 Jan 2026 09:30:00 GMT');
+    assert.equal(a['X-Nonce'], 'ab'.repeat(16));
+    // RSASSA-PKCS1-v1_5 is deterministic.
+    assert.deepEqual(signRequest(fixed, options), a);
+  });
+
+  test('without a nonce each call gets a fresh 128-bit one', () => {
+    const options = { privateKey, keyId: 'k', copernicaId: 'environment-1' };
+    const nonces = new Set(Array.from({ length: 20 }, () => signRequest(req, options)['X-Nonce']));
+    assert.equal(nonces.size, 20);
+    for (const n of nonces) assert.match(n!, /^[0-9a-f]{32}$/);
+  });
+
+  test('a header it cannot sign is an error, not a signature over "undefined"', () => {
+    assert.throws(
+      () => signRequest(req, { privateKey, keyId: 'k', copernicaId: 'e', headers: ['host', 'x-custom'] }),
+      /cannot sign unknown header 'x-custom'/,
+    );
   });
 });
