@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { type Captured, formFields, withCaptureServer } from '../helpers/capture-server.js';
-import { cli, TEST_HOME } from '../helpers/cli.js';
+import { cli, runMain, TEST_HOME } from '../helpers/cli.js';
 import { type FireReport, readLog } from '../helpers/fire-output.js';
 import { keyPairIn } from '../helpers/keys.js';
 import { independentVerify } from '../helpers/verify-signature.js';
@@ -132,7 +132,7 @@ describe('replay with delivery disorder at a real receiver on 127.0.0.1', () => 
   const files = [1, 2].map((n) => join(TEST_HOME, `disorder-replay-${n}-${process.pid}.json`));
   before(async () => {
     for (const [n, file] of files.entries()) {
-      const r = await cli(['generate', '-n', '8', '--seed', String(40 + n), '--out', file]);
+      const r = await runMain(['generate', '-n', '8', '--seed', String(40 + n), '--out', file]);
       assert.equal(r.code, 0, r.stderr);
     }
   });

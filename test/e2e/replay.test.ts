@@ -14,7 +14,7 @@ import {
   startCaptureServer,
   withCaptureServer,
 } from '../helpers/capture-server.js';
-import { cli, ROOT, TEST_HOME } from '../helpers/cli.js';
+import { cli, ROOT, runMain, TEST_HOME } from '../helpers/cli.js';
 import { keyPairIn } from '../helpers/keys.js';
 
 const FIXTURES = join(ROOT, 'fixtures');
@@ -80,8 +80,8 @@ describe('generate', () => {
   test('one seed, identical files (JSON and NDJSON), and they replay as generated', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'generate-'));
     for (const format of ['json', 'ndjson']) {
-      const a = await cli(['generate', '--count', '12', '--seed', '99', '--format', format]);
-      const b = await cli([
+      const a = await runMain(['generate', '--count', '12', '--seed', '99', '--format', format]);
+      const b = await runMain([
         'generate',
         '--count',
         '12',
@@ -139,7 +139,7 @@ describe('generate', () => {
 
   test('--time now: event times start at the moment of generating, recorded in the description', async () => {
     const before = Math.floor(Date.now() / 1000);
-    const r = await cli(['generate', '--count', '2', '--seed', '5', '--time', 'now']);
+    const r = await runMain(['generate', '--count', '2', '--seed', '5', '--time', 'now']);
     assert.equal(r.code, 0, r.stderr);
     const file = JSON.parse(r.stdout) as { description: string; calls: Array<{ time: number }> };
     const first = file.calls[0]!.time;
@@ -148,7 +148,7 @@ describe('generate', () => {
   });
 
   test('bad flags: exit 2, one line', async () => {
-    const r = await cli(['generate', '--scenario', 'sync-userunknown', '--type', 'bounce']);
+    const r = await runMain(['generate', '--scenario', 'sync-userunknown', '--type', 'bounce']);
     assert.equal(r.code, 2);
     assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
   });
@@ -325,7 +325,7 @@ describe('replay: expectations, --json, --dry-run', () => {
   });
 
   test('the schema command prints the published schema', async () => {
-    const r = await cli(['schema']);
+    const r = await runMain(['schema']);
     assert.equal(r.code, 0);
     assert.deepEqual(
       JSON.parse(r.stdout),
