@@ -6,7 +6,7 @@ import { describe, test } from 'node:test';
 import { DIALECTS } from '../../src/encode/dialect.js';
 import { parseBody } from '../../src/receive/parse.js';
 import { startCaptureServer } from '../helpers/capture-server.js';
-import { cli, TEST_HOME } from '../helpers/cli.js';
+import { cli, runMain, TEST_HOME } from '../helpers/cli.js';
 import { keyPairIn } from '../helpers/keys.js';
 import { startListen, stopListen } from '../helpers/listen.js';
 
@@ -84,7 +84,7 @@ describe('listen export → replay: the same calls, in the same dialect', () => 
         );
         const dir = mkdtempSync(join(tmpdir(), 'export-'));
         writeFileSync(join(dir, 'export.ndjson'), text);
-        const r = await cli([
+        const r = await runMain([
           'replay',
           join(dir, 'export.ndjson'),
           '--url',

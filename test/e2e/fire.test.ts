@@ -9,7 +9,7 @@ import {
   startCaptureServer,
   withCaptureServer,
 } from '../helpers/capture-server.js';
-import { cli, TEST_HOME } from '../helpers/cli.js';
+import { cli, runMain, TEST_HOME } from '../helpers/cli.js';
 import { deliveryStatusFields, hasOnlyCrlf, parseMime } from '../helpers/mime.js';
 import { independentVerify } from '../helpers/verify-signature.js';
 
@@ -255,7 +255,8 @@ describe('receiver trouble and bad input', () => {
   ] as const) {
     test(`bad input ${args.join(' ')}: one line, exit 2, nothing sent`, async () => {
       await withCaptureServer(async (server) => {
-        const r = await cli(['fire', '--url', server.url, ...args]);
+        // In-process through main(): a usage error, nothing to send.
+        const r = await runMain(['fire', '--url', server.url, ...args]);
         assert.equal(r.code, 2, r.stdout + r.stderr);
         assert.match(r.stderr, pattern);
         assert.equal(

@@ -11,7 +11,7 @@ import {
   formFields,
   withCaptureServer,
 } from '../helpers/capture-server.js';
-import { cli, cliSpawn, TEST_HOME } from '../helpers/cli.js';
+import { cli, cliSpawn, runMain, TEST_HOME } from '../helpers/cli.js';
 import { type FireReport, type LogLine, readLog } from '../helpers/fire-output.js';
 
 const logFile = (name: string): string => join(TEST_HOME, `retries-${name}-${process.pid}.ndjson`);
@@ -448,9 +448,8 @@ describe('replay --retries', () => {
   });
 });
 
-describe('retry and disorder flags: bad input is one line naming the flag, exit 2, nothing sent', {
-  concurrency: true,
-}, () => {
+// In-process through main(): usage errors, nothing to send.
+describe('retry and disorder flags: bad input is one line naming the flag, exit 2, nothing sent', () => {
   for (const [args, pattern] of [
     [['--retries', '-1'], /--retries: expected a whole number of 0 or more, got '-1'/],
     [['--retries', '1.5'], /--retries: expected a whole number/],
@@ -468,8 +467,8 @@ describe('retry and disorder flags: bad input is one line naming the flag, exit 
     [['--delay', 'normal:5ms'], /--delay: normal: expected MEAN,SD/],
   ] as const) {
     test(args.join(' '), async () => {
-      await withCaptureServer(undefined, async (server) => {
-        const r = await cli(['fire', '--url', server.url, '--no-sign', '-n', '2', ...args]);
+      await withCaptureServer(async (server) => {
+        const r = await runMain(['fire', '--url', server.url, '--no-sign', '-n', '2', ...args]);
         assert.equal(r.code, 2, r.stdout + r.stderr);
         assert.match(r.stderr, pattern);
         assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
@@ -479,8 +478,8 @@ describe('retry and disorder flags: bad input is one line naming the flag, exit 
   }
 
   test('replay --retries -1', async () => {
-    await withCaptureServer(undefined, async (server) => {
-      const r = await cli([
+    await withCaptureServer(async (server) => {
+      const r = await runMain([
         'replay',
         join(TEST_HOME, 'nothing.json'),
         '--url',
@@ -506,7 +505,9 @@ describe('retry and disorder flags: bad input is one line naming the flag, exit 
         const r = await cli(['fire', '--no-sign', '-n', '2', '--json'], { cwd: dir });
         const report = JSON.parse(r.stdout) as FireReport;
         assert.equal(report.attempts, 6);
-        const flag = await cli(['fire', '--no-sign', '-n', '2', '--json', '--retries', '0'], { cwd: dir });
+        const flag = await cli(['fire', '--no-sign', '-n', '2', '--json', '--retries', '0'], {
+          cwd: dir,
+        });
         assert.equal((JSON.parse(flag.stdout) as FireReport).attempts, 2, 'the flag wins');
         writeFileSync(
           join(dir, '.smtpeter-simrc.json'),

@@ -1,3 +1,7 @@
+/**
+ * `replay` and `generate` in-process through main(): every shipped fixture
+ * at real receivers on 127.0.0.1, pacing, reporters, broken fixtures.
+ */
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,7 +18,7 @@ import {
   startCaptureServer,
   withCaptureServer,
 } from '../helpers/capture-server.js';
-import { cli, ROOT, runMain, TEST_HOME } from '../helpers/cli.js';
+import { ROOT, runMain, TEST_HOME } from '../helpers/cli.js';
 import { keyPairIn } from '../helpers/keys.js';
 
 const FIXTURES = join(ROOT, 'fixtures');
@@ -33,7 +37,7 @@ describe('replay of every shipped fixture at a real receiver on 127.0.0.1', () =
     const plan = loadFixtures([FIXTURES], ROOT);
     assert.deepEqual(plan.problems, []);
     const started = Math.floor(Date.now() / 1000);
-    const r = await cli(['replay', FIXTURES, '--url', `${receiver.url}hooks`, '--key', KEY]);
+    const r = await runMain(['replay', FIXTURES, '--url', `${receiver.url}hooks`, '--key', KEY]);
     assert.equal(r.code, 0, r.stderr + r.stdout);
     assert.match(
       r.stdout,
@@ -105,7 +109,7 @@ describe('generate', () => {
     );
 
     await withCaptureServer(async (server) => {
-      const r = await cli([
+      const r = await runMain([
         'replay',
         join(dir, 'g.ndjson'),
         '--url',
@@ -166,7 +170,7 @@ describe('replay --reporter junit', () => {
     const out = join(mkdtempSync(join(tmpdir(), 'junit-')), 'results.xml');
     const base = new URL(server.url);
     const files = [join(FIXTURES, 'sequences'), join(FIXTURES, 'scenarios', 'dsn-userunknown.json')];
-    const r = await cli([
+    const r = await runMain([
       'replay',
       ...files,
       '--failure-url',
@@ -246,7 +250,7 @@ describe('replay: expectations, --json, --dry-run', () => {
             '{"scenario": "sync-userunknown", "expect": 200}',
           ].join('\n'),
         );
-        const r = await cli(['replay', dir, '--url', server.url, '--json', '--key', KEY]);
+        const r = await runMain(['replay', dir, '--url', server.url, '--json', '--key', KEY]);
         assert.equal(r.code, 1, r.stderr);
         const out = JSON.parse(r.stdout) as {
           sent: number;
@@ -272,7 +276,7 @@ describe('replay: expectations, --json, --dry-run', () => {
     await withCaptureServer(async (server) => {
       const dir = mkdtempSync(join(tmpdir(), 'quiet-'));
       writeFileSync(join(dir, 'q.ndjson'), '{"scenario": "sync-userunknown"}\n'.repeat(3));
-      const r = await cli(['replay', dir, '--url', server.url, '-q', '--key', KEY]);
+      const r = await runMain(['replay', dir, '--url', server.url, '-q', '--key', KEY]);
       assert.equal(r.code, 0, r.stderr);
       assert.equal(server.requests.length, 3);
       const lines = r.stdout.split('\n').filter((l) => l !== '');
@@ -282,7 +286,7 @@ describe('replay: expectations, --json, --dry-run', () => {
   });
 
   test('--dry-run prints every request and sends nothing', async () => {
-    const r = await cli([
+    const r = await runMain([
       'replay',
       join(FIXTURES, 'sequences', 'dsn-an-hour-later.json'),
       '--dry-run',
@@ -303,7 +307,7 @@ describe('replay: expectations, --json, --dry-run', () => {
       return orig(...items);
     };
     try {
-      const r = await cli([
+      const r = await runMain([
         'replay',
         join(FIXTURES, 'sequences', 'dsn-an-hour-later.json'),
         '--url',
@@ -337,7 +341,7 @@ describe('replay: expectations, --json, --dry-run', () => {
 describe('replay of broken fixtures', () => {
   test('one precise line per problem, exit 2, zero requests received', async () => {
     await withCaptureServer(async (server) => {
-      const r = await cli(
+      const r = await runMain(
         ['replay', 'test/inputs/broken-fixtures', 'fixtures/sequences', '--url', server.url],
         {
           cwd: ROOT,
@@ -373,7 +377,7 @@ describe('replay of broken fixtures', () => {
         });
       writeFileSync(join(dir, 'a.ndjson'), Array.from({ length: 30 }, (_, i) => bad(i)).join('\n'));
       writeFileSync(join(dir, 'b.ndjson'), [bad(0), bad(1)].join('\n'));
-      const r = await cli(['replay', dir, '--url', server.url], { cwd: dir });
+      const r = await runMain(['replay', dir, '--url', server.url], { cwd: dir });
       assert.equal(r.code, 2);
       const lines = r.stderr.trimEnd().split('\n');
       const wrongTime = (file: string, line: number): string =>
@@ -391,10 +395,10 @@ describe('replay of broken fixtures', () => {
   });
 
   test('no URL, a missing path: exit 2 before anything is read or sent', async () => {
-    const r = await cli(['replay', join(FIXTURES, 'scenarios', 'connect-refused.json')]);
+    const r = await runMain(['replay', join(FIXTURES, 'scenarios', 'connect-refused.json')]);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /--url: no URL for failure calls/);
-    const m = await cli(['replay', 'nowhere/', '--url', 'http://127.0.0.1:1/'], { cwd: ROOT });
+    const m = await runMain(['replay', 'nowhere/', '--url', 'http://127.0.0.1:1/'], { cwd: ROOT });
     assert.equal(m.code, 2);
     assert.match(m.stderr, /^smtpeter-sim: nowhere\/: no such file or folder; nothing was sent$/m);
   });
