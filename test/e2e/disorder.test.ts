@@ -19,7 +19,9 @@ async function runAt(
   args: string[],
 ): Promise<{ code: number; stdout: string; requests: Captured[] }> {
   return withCaptureServer(async (server) => {
-    const r = await cli([...command, '--url', server.url, ...args]);
+    // replay writes through main()'s io and runs in-process; fire still writes to the process's own stdout.
+    const run = command[0] === 'replay' ? runMain : cli;
+    const r = await run([...command, '--url', server.url, ...args]);
     assert.doesNotMatch(r.stderr, /internal error/, r.stderr);
     return { code: r.code, stdout: r.stdout, requests: server.requests };
   });
