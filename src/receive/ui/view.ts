@@ -1,4 +1,4 @@
-import type { ReceivedCall } from '../server.js';
+import type { ReceivedCall } from '../types.js';
 import { findPart, type HeaderPair, type MimeNode, mimeTree } from './mime-tree.js';
 
 /** One row of the live list: what a person scans for. */
