@@ -6,6 +6,7 @@
  * divided by the calls. Compare two builds side by side, interleaved:
  *
  *   node bench/engine-cpu.mjs --url http://127.0.0.1:PORT/ --roots /path/a,/path/b --rounds 5
+ *   ... --rate 5000   # the open model at this rate instead of the closed one
  *
  * Each root is a checkout with dist/ built; each round runs each root in a
  * fresh process. Prints µs of CPU per call: the minimum and the median.
@@ -26,6 +27,8 @@ if (args.includes('--child')) {
   const url = new URL(arg('url'));
   const load = (p) => import(pathToFileURL(join(root, 'dist', 'src', p)).href);
   const { fire } = await load('run/fire.js');
+  const { constantPacer } = await load('pace/pacer.js');
+  const rate = Number(arg('rate', '0'));
   const { HttpClient } = await load('transport/http.js');
   const body = Buffer.from(
     `id=${'a'.repeat(32)}&type=failure&recipient=someone%40example.com&${'x=y&'.repeat(80)}`,
@@ -56,7 +59,10 @@ if (args.includes('--child')) {
         dialect: 'smtpeter',
         calls: source,
         targets: { url },
-        model: { kind: 'closed', concurrency: 50 },
+        model:
+          rate > 0
+            ? { kind: 'open', pacer: constantPacer(rate), maxInFlight: 50 }
+            : { kind: 'closed', concurrency: 50 },
         count: n,
       },
       {
@@ -82,7 +88,17 @@ for (let k = 0; k < rounds; k++)
   for (const root of roots) {
     const r = spawnSync(
       process.execPath,
-      [process.argv[1], '--child', root, '--url', arg('url'), '--calls', arg('calls', '100000')],
+      [
+        process.argv[1],
+        '--child',
+        root,
+        '--url',
+        arg('url'),
+        '--calls',
+        arg('calls', '100000'),
+        '--rate',
+        arg('rate', '0'),
+      ],
       { encoding: 'utf8' },
     );
     if (r.status !== 0) throw new Error(r.stderr);
