@@ -81,7 +81,8 @@ export class SendEngine<C extends CallInfo> {
       }
     }
     await this.send(o, 1, intendedAt);
-    await ended;
+    // Only a sequence waits past the first answer (awaiting nothing would still cost a turn per call).
+    if (ended) await ended;
   }
 
   /** Resolves when no call is open. */
