@@ -19,7 +19,7 @@ export async function listenCommand(flags: ListenFlags, io: CliIO = PROCESS_IO):
     ...(ui ? { routes: createUi } : {}),
     onCall: (call) => out.write(`${plan.json ? receivedJson(call) : receivedLine(call, c)}\n`),
   }).catch((e: NodeJS.ErrnoException) => {
-    throw bindError(e, port, host);
+    throw portError(e, '--port', port, host);
   });
   io.stderr.write(
     `listening on ${receiver.url} (answering ${status}${publicKey ? ', verifying signatures' : ''}); Ctrl-C to stop\n`,
@@ -49,16 +49,16 @@ function receivedJson(call: ReceivedCall): string {
   });
 }
 
-/** Why the receiver could not bind, as the flag that can fix it. */
-function bindError(err: NodeJS.ErrnoException, port: number, host: string): Error {
+/** Why a server could not bind, as the flag that can fix it. */
+export function portError(err: NodeJS.ErrnoException, flag: string, port: number, host: string): Error {
   switch (err.code) {
     case 'EADDRINUSE':
       return new UsageError(
-        `--port ${port}: address already in use on ${host} (--port 0 takes any free port)`,
+        `${flag} ${port}: address already in use on ${host} (${flag} 0 takes any free port)`,
       );
     case 'EACCES':
       return new UsageError(
-        `--port ${port}: not allowed to listen on ${host} (ports below 1024 need privileges)`,
+        `${flag} ${port}: not allowed to listen on ${host} (ports below 1024 need privileges)`,
       );
     case 'ENOTFOUND':
     case 'EAI_AGAIN':

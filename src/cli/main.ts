@@ -72,6 +72,14 @@ export function buildProgram(io: CliIO = PROCESS_IO, outcome = { exitCode: 0 }):
   defineScenarios(program, run);
   defineKeysAndConfig(program, run);
   defineReplay(program, run);
+  addSharedOptions(
+    program.command('dns').description('serve the signing keys as DNS TXT records (DKIM form), as Copernica does'),
+    ['dns-port', 'dns-zone', 'key', 'key-id'],
+    {
+      key: { description: 'publish this RSA private key\'s public half too, at --key-id' },
+      'key-id': { description: 'the name --key is published at (default: smtpeter1._domainkey.copernica.com)' },
+    },
+  ).action(run(async () => (await import('./dns-command.js')).dnsCommand));
   defineGenerate(program, run);
   program
     .command('schema')
@@ -246,6 +254,11 @@ function defineKeysAndConfig(program: Command, run: Runner): void {
     .command('show')
     .description('the default key pair fire signs with, and its DKIM TXT record')
     .action(run(async () => (await import('./keys-command.js')).keysShowCommand));
+  keys
+    .command('rotate')
+    .description('a new selector and key sign from now on; the old key stays published in DNS for a grace period')
+    .option('--grace <duration>', 'how long the old key stays published, e.g. 168h, 10m, 0 (default: 168h, a week)')
+    .action(run(async () => (await import('./keys-command.js')).keysRotateCommand));
   program
     .command('config')
     .description('print the effective settings and where each came from')
