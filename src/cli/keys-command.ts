@@ -1,15 +1,30 @@
 import { resolve } from 'node:path';
 import { UsageError } from '../model/errors.js';
 import { duration } from '../plan/flag-values.js';
-import { defaultKeyDir, dkimRecord, ensureDefaultKeyPair, generateKeyPair, loadPublicKey } from '../sign/keys.js';
-import { DEFAULT_GRACE_MS, DEFAULT_KEY_ID, publishedKeys, readKeyring, rotateKeyring } from '../sign/keyring.js';
+import {
+  DEFAULT_GRACE_MS,
+  DEFAULT_KEY_ID,
+  publishedKeys,
+  readKeyring,
+  rotateKeyring,
+} from '../sign/keyring.js';
+import {
+  defaultKeyDir,
+  dkimRecord,
+  ensureDefaultKeyPair,
+  generateKeyPair,
+  loadPublicKey,
+} from '../sign/keys.js';
 import { type CliIO, PROCESS_IO } from './io.js';
 
 /** A TXT record as a zone file line: what to publish, in the form Copernica's verifier parses. */
 const zoneLine = (keyId: string, record: string): string => `${keyId}. TXT "${record}"`;
 
 /** `keys generate [--out DIR] [--force]`: a new RSA-2048 pair; an existing one is kept unless --force. */
-export function keysGenerateCommand(flags: { out?: string; force?: boolean }, io: CliIO = PROCESS_IO): number {
+export function keysGenerateCommand(
+  flags: { out?: string; force?: boolean },
+  io: CliIO = PROCESS_IO,
+): number {
   const dir = resolve(flags.out ?? defaultKeyDir());
   const pair = generateKeyPair(dir, {
     force: flags.force === true,
@@ -35,13 +50,19 @@ export function keysShowCommand(_flags: object = {}, io: CliIO = PROCESS_IO, now
   );
   for (const key of published) {
     const until = ring.find((e) => e.selector === key.selector)?.publishedUntil;
-    io.stdout.write(`${zoneLine(key.keyId, dkimRecord(key.publicKey))}${until ? ` ; retired, published until ${until}` : ''}\n`);
+    io.stdout.write(
+      `${zoneLine(key.keyId, dkimRecord(key.publicKey))}${until ? ` ; retired, published until ${until}` : ''}\n`,
+    );
   }
   return 0;
 }
 
 /** `keys rotate [--grace D]`: a new selector signs; the old one stays published for the grace period. */
-export function keysRotateCommand(flags: { grace?: string }, io: CliIO = PROCESS_IO, now = Date.now()): number {
+export function keysRotateCommand(
+  flags: { grace?: string },
+  io: CliIO = PROCESS_IO,
+  now = Date.now(),
+): number {
   const graceMs = flags.grace === undefined ? DEFAULT_GRACE_MS : duration('--grace', flags.grace);
   if (!(graceMs >= 0)) throw new UsageError(`--grace: must be 0 or more, got '${flags.grace}'`);
   ensureDefaultKeyPair();

@@ -73,11 +73,15 @@ export function buildProgram(io: CliIO = PROCESS_IO, outcome = { exitCode: 0 }):
   defineKeysAndConfig(program, run);
   defineReplay(program, run);
   addSharedOptions(
-    program.command('dns').description('serve the signing keys as DNS TXT records (DKIM form), as Copernica does'),
+    program
+      .command('dns')
+      .description('serve the signing keys as DNS TXT records (DKIM form), as Copernica does'),
     ['dns-port', 'dns-zone', 'key', 'key-id'],
     {
-      key: { description: 'publish this RSA private key\'s public half too, at --key-id' },
-      'key-id': { description: 'the name --key is published at (default: smtpeter1._domainkey.copernica.com)' },
+      key: { description: "publish this RSA private key's public half too, at --key-id" },
+      'key-id': {
+        description: 'the name --key is published at (default: smtpeter1._domainkey.copernica.com)',
+      },
     },
   ).action(run(async () => (await import('./dns-command.js')).dnsCommand));
   defineGenerate(program, run);
@@ -256,8 +260,13 @@ function defineKeysAndConfig(program: Command, run: Runner): void {
     .action(run(async () => (await import('./keys-command.js')).keysShowCommand));
   keys
     .command('rotate')
-    .description('a new selector and key sign from now on; the old key stays published in DNS for a grace period')
-    .option('--grace <duration>', 'how long the old key stays published, e.g. 168h, 10m, 0 (default: 168h, a week)')
+    .description(
+      'a new selector and key sign from now on; the old key stays published in DNS for a grace period',
+    )
+    .option(
+      '--grace <duration>',
+      'how long the old key stays published, e.g. 168h, 10m, 0 (default: 168h, a week)',
+    )
     .action(run(async () => (await import('./keys-command.js')).keysRotateCommand));
   program
     .command('config')

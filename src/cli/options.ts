@@ -70,7 +70,7 @@ const SHARED_OPTIONS = {
   'key-id': {
     flags: '--key-id <id>',
     description:
-      'Signature keyId (default: the key folder\'s current selector, smtpeter1._domainkey.copernica.com until `keys rotate`)',
+      "Signature keyId (default: the key folder's current selector, smtpeter1._domainkey.copernica.com until `keys rotate`)",
     nonEmpty: true,
   },
   'no-sign': { flags: '--no-sign', description: 'send unsigned calls' },
@@ -125,7 +125,8 @@ const SHARED_OPTIONS = {
   // --- the DNS responder that publishes the signing keys ---
   'dns-port': {
     flags: '--dns-port <port>',
-    description: 'serve the signing keys as DNS TXT records on 127.0.0.1, UDP and TCP (5353 for dns; 0 = any free port)',
+    description:
+      'serve the signing keys as DNS TXT records on 127.0.0.1, UDP and TCP (5353 for dns; 0 = any free port)',
   },
   'dns-zone': {
     flags: '--dns-zone <file>',

@@ -47,7 +47,12 @@ export function answer(query: Buffer, lookup: TxtLookup, ttl: number): Buffer | 
   } catch {
     // Not a DNS message: answer FORMERR when there is a header to answer, else stay silent.
     if (query.length < 12) return undefined;
-    return packet.encode({ id: query.readUInt16BE(0), type: 'response', flags: RCODE_FORMERR, questions: [] });
+    return packet.encode({
+      id: query.readUInt16BE(0),
+      type: 'response',
+      flags: RCODE_FORMERR,
+      questions: [],
+    });
   }
   const questions = q.questions ?? [];
   const base = {
@@ -71,7 +76,12 @@ export function answer(query: Buffer, lookup: TxtLookup, ttl: number): Buffer | 
 }
 
 /** Bind UDP and TCP on one port: with port 0, the port UDP got is taken for TCP too. */
-async function bind(host: string, port: number, onUdp: (s: Socket) => void, tcp: Server): Promise<[Socket, number]> {
+async function bind(
+  host: string,
+  port: number,
+  onUdp: (s: Socket) => void,
+  tcp: Server,
+): Promise<[Socket, number]> {
   const udp = createSocket(host.includes(':') ? 'udp6' : 'udp4');
   onUdp(udp);
   await new Promise<void>((resolve, reject) => {
@@ -155,7 +165,9 @@ export async function startDnsResponder(options: DnsResponderOptions): Promise<D
 /** The UDP size the client accepts: 512, or what its EDNS OPT record offers. */
 function udpLimit(query: Buffer): number {
   try {
-    const opt = packet.decode(query).additionals?.find((a) => a.type === 'OPT') as { udpPayloadSize?: number } | undefined;
+    const opt = packet.decode(query).additionals?.find((a) => a.type === 'OPT') as
+      | { udpPayloadSize?: number }
+      | undefined;
     return Math.max(512, opt?.udpPayloadSize ?? 512);
   } catch {
     return 512;

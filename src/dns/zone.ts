@@ -2,8 +2,8 @@ import type { KeyObject } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError } from '../model/errors.js';
-import { dkimRecord } from '../sign/keys.js';
 import { publishedKeys } from '../sign/keyring.js';
+import { dkimRecord } from '../sign/keys.js';
 import type { TxtLookup } from './responder.js';
 
 const lower = (name: string): string => name.toLowerCase().replace(/\.$/, '');
@@ -67,6 +67,9 @@ export class DnsZone {
   }
 }
 
+/** Record types a zone file may name that the responder does not serve: said so, not 'expected TXT'. */
+const OTHER_TYPES = new Set(['A', 'AAAA', 'CNAME', 'MX', 'NS', 'SOA', 'SRV', 'PTR', 'CAA', 'SPF', 'DNAME']);
+
 /**
  * A zone file's TXT records, BIND-like, one a line: `name [ttl] [IN] TXT
  * "text" ["more text" ...]` (the strings are joined); `;` starts a comment.
@@ -87,7 +90,7 @@ export function readZoneFile(path: string, zone: DnsZone, flag = '--dns-zone'): 
     if (!m) {
       const type = /^\S+\s+(?:\d+\s+)?(?:IN\s+)?([A-Za-z]+)/.exec(line)?.[1];
       throw new UsageError(
-        type && type.toUpperCase() !== 'TXT'
+        type && OTHER_TYPES.has(type.toUpperCase())
           ? `${flag} ${path}:${i + 1}: only TXT records are served, not ${type.toUpperCase()}`
           : `${flag} ${path}:${i + 1}: expected name TXT "text", got '${raw.trim()}'`,
       );

@@ -1,8 +1,8 @@
 import { createPublicKey } from 'node:crypto';
 import { DnsZone, readZoneFile } from '../dns/zone.js';
 import { UsageError } from '../model/errors.js';
-import { defaultKeyDir, ensureDefaultKeyPair, loadPrivateKey } from '../sign/keys.js';
 import { DEFAULT_KEY_ID } from '../sign/keyring.js';
+import { defaultKeyDir, ensureDefaultKeyPair, loadPrivateKey } from '../sign/keys.js';
 import { wholeNumberIn } from './flag-values.js';
 
 export interface DnsFlags {
@@ -46,7 +46,8 @@ export function planDns(flags: DnsFlags, clock: () => number = Date.now): DnsPla
   if (flags.key) {
     zone.publishKey(flags.keyId ?? DEFAULT_KEY_ID, createPublicKey(loadPrivateKey(flags.key)));
     sources.push(`--key ${flags.key}`);
-  } else if (flags.keyId !== undefined) throw new UsageError('--key-id: names the key of --key; give --key too');
+  } else if (flags.keyId !== undefined)
+    throw new UsageError('--key-id: names the key of --key; give --key too');
   if (flags.dnsZone) sources.push(`${readZoneFile(flags.dnsZone, zone)} record(s) of ${flags.dnsZone}`);
   return { port, zone, sources };
 }
