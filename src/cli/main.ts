@@ -225,9 +225,24 @@ function defineCheck(program: Command, run: Runner): void {
   }).option('--public-key <file>', 'the public key the receiver verifies with: must match --key');
   addSharedOptions(
     check,
-    ['copernica-id', 'key-id', 'dialect', 'format', 'header', 'timeout', 'insecure', 'ca', 'config'],
+    [
+      'copernica-id',
+      'key-id',
+      'dialect',
+      'format',
+      'header',
+      'timeout',
+      'insecure',
+      'ca',
+      'config',
+      'dns-port',
+    ],
     {
       'copernica-id': { description: 'X-Copernica-ID the receiver expects (default: environment-1234)' },
+      'dns-port': {
+        description:
+          "run the keyId checks: serve the run's key, an attacker's and rotated ones as DNS TXT records on this port (0 = any; the receiver must resolve keys through it)",
+      },
       dialect: { choices: ['smtpeter', 'marketing-suite'] },
     },
   )

@@ -4,8 +4,8 @@ import type { Settings } from '../config/settings.js';
 import { DIALECT_INFO, type Dialect } from '../encode/dialect.js';
 import { UsageError } from '../model/errors.js';
 import type { SigningConfig } from '../run/request.js';
-import { defaultKeyDir, ensureDefaultKeyPair, loadPrivateKey } from '../sign/keys.js';
 import { currentKey, DEFAULT_KEY_ID } from '../sign/keyring.js';
+import { defaultKeyDir, ensureDefaultKeyPair, loadPrivateKey } from '../sign/keys.js';
 import { DOCUMENTED_SIGNED_HEADERS, LIVE_SIGNED_HEADERS } from '../sign/signer.js';
 
 export interface ResolvedSigning {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile, execFileSync } from 'node:child_process';
-import { createPublicKey, type KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import { createSocket } from 'node:dgram';
 import { Resolver } from 'node:dns/promises';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -12,24 +12,8 @@ import { UsageError } from '../../src/model/errors.js';
 import { keyIdOf, rotateKeyring } from '../../src/sign/keyring.js';
 import { generateKeyPair } from '../../src/sign/keys.js';
 import { TEST_HOME } from '../helpers/cli.js';
+import { copernicaVerifierKey } from '../helpers/dns-keys.js';
 import { rsaKeyPair } from '../helpers/keys.js';
-
-/**
- * The key in a DKIM TXT record, read the way Copernica's verifier library
- * reads it: split on ';', then on '=', nothing trimmed. A record with
- * spaces after the semicolons has no 'p' for it.
- */
-export function copernicaVerifierKey(txt: string): KeyObject | undefined {
-  const tags = new Map(
-    txt.split(';').map((part) => {
-      const at = part.indexOf('=');
-      return [part.slice(0, at), part.slice(at + 1)] as const;
-    }),
-  );
-  const p = tags.get('p');
-  if (tags.get('k') !== 'rsa' || !p) return undefined;
-  return createPublicKey({ key: Buffer.from(p, 'base64'), format: 'der', type: 'spki' });
-}
 
 const resolverFor = (responder: DnsResponder): Resolver => {
   const r = new Resolver({ timeout: 2000, tries: 1 });
