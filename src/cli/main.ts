@@ -190,6 +190,10 @@ function addFireOutputOptions(fire: Command): void {
       'send this captured message (.eml) as a bounce call, fields inferred from it (repeatable)',
       collect,
     )
+    .option(
+      '--rotate-every <duration>',
+      'a compressed month: the key folder gets a new selector every this long during the run (the old one stays published one more period), e.g. 2s',
+    )
     .option('--dry-run', 'print the HTTP requests, send nothing')
     .option('--json', 'machine-readable summary on stdout');
 }

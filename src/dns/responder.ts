@@ -25,6 +25,7 @@ export interface DnsResponder {
 }
 
 const RCODE_FORMERR = 1;
+const RCODE_SERVFAIL = 2;
 const RCODE_NXDOMAIN = 3;
 const RCODE_NOTIMP = 4;
 /** A TXT character-string holds 255 bytes at most: longer values go as several, joined by the reader (RFC 7208 3.3, DKIM alike). */
@@ -66,7 +67,13 @@ export function answer(query: Buffer, lookup: TxtLookup, ttl: number): Buffer | 
   if (q.type !== 'query' || opcode !== 0 || questions.length !== 1)
     return packet.encode({ ...base, flags: base.flags | RCODE_NOTIMP });
   const question = questions[0]!;
-  const values = lookup(normalName(question.name));
+  let values: string[] | undefined;
+  try {
+    values = lookup(normalName(question.name));
+  } catch {
+    // A key folder half written or unreadable: SERVFAIL, and the next query tries again.
+    return packet.encode({ ...base, flags: base.flags | RCODE_SERVFAIL });
+  }
   if (!values) return packet.encode({ ...base, flags: base.flags | RCODE_NXDOMAIN });
   const wantsTxt = question.type === 'TXT' || (question.type as string) === 'ANY';
   const answers: packet.Answer[] = wantsTxt
@@ -137,19 +144,20 @@ export async function startDnsResponder(options: DnsResponderOptions): Promise<D
   const host = options.host ?? '127.0.0.1';
   const ttl = options.ttl ?? 60;
   const respond = (q: Buffer): Buffer | undefined => answer(q, options.lookup, ttl);
-  const tcp = createServer((socket) => serveTcp(socket, respond));
-  const [udp, port] = await bind(
-    host,
-    options.port ?? 5353,
-    (s) =>
-      s.on('message', (msg, from) => {
-        let reply = respond(msg);
-        if (!reply) return;
-        if (reply.length > udpLimit(msg)) reply = truncated(reply);
-        s.send(reply, from.port, from.address);
-      }),
-    tcp,
-  );
+  const connections = new Set<TcpSocket>();
+  const tcp = createServer((socket) => {
+    connections.add(socket.once('close', () => connections.delete(socket)));
+    serveTcp(socket, respond);
+  });
+  const onUdp = (s: Socket): void => {
+    s.on('message', (msg, from) => {
+      let reply = respond(msg);
+      if (!reply) return;
+      if (reply.length > udpLimit(msg)) reply = truncated(reply);
+      s.send(reply, from.port, from.address);
+    });
+  };
+  const [udp, port] = await bindBoth(host, options.port ?? 5353, onUdp, tcp);
   return {
     host,
     port,
@@ -158,8 +166,25 @@ export async function startDnsResponder(options: DnsResponderOptions): Promise<D
       new Promise<void>((resolve) => {
         udp.close();
         tcp.close(() => resolve());
+        for (const socket of connections) socket.destroy();
       }),
   };
+}
+
+/** Any free port (0): the port UDP got may be taken for TCP, so a few tries. */
+async function bindBoth(
+  host: string,
+  port: number,
+  onUdp: (s: Socket) => void,
+  tcp: Server,
+): Promise<[Socket, number]> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await bind(host, port, onUdp, tcp);
+    } catch (err) {
+      if (port !== 0 || attempt >= 5 || (err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+    }
+  }
 }
 
 /** The UDP size the client accepts: 512, or what its EDNS OPT record offers. */

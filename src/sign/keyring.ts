@@ -89,13 +89,18 @@ export function publishedKeys(dir: string, now: number): KeyringKey[] {
  * published for `graceMs`; keys past their grace period leave the ring
  * (their files stay, so a call signed with one can still be made).
  */
-export function rotateKeyring(dir: string, now: number, graceMs = DEFAULT_GRACE_MS): KeyringKey {
+export function rotateKeyring(
+  dir: string,
+  now: number,
+  graceMs = DEFAULT_GRACE_MS,
+  keys?: { privateKey: KeyObject; publicKey: KeyObject },
+): KeyringKey {
   const entries = readKeyring(dir).filter(
     (e) => e.publishedUntil === undefined || Date.parse(e.publishedUntil) > now,
   );
   const numbers = entries.map((e) => Number(e.selector.slice(SELECTOR_PREFIX.length)) || 0);
   const selector = `${SELECTOR_PREFIX}${Math.max(0, ...numbers) + 1}`;
-  generateKeyPair(dir, { force: true, label: `key folder ${dir}` }, selector);
+  generateKeyPair(dir, { force: true, label: `key folder ${dir}`, ...(keys ? { keys } : {}) }, selector);
   const until = new Date(now + graceMs).toISOString();
   for (const e of entries) if (e.publishedUntil === undefined) e.publishedUntil = until;
   entries.push({ selector, privateKeyFile: `${selector}.key` });

@@ -24,6 +24,8 @@ interface GenerateKeyPairOptions {
   force?: boolean;
   /** Where the folder came from, for error messages, e.g. `--out keys` (default: the folder). */
   label?: string;
+  /** A pair made already (off the main thread, by a rotation ahead of its time); default: a new one now. */
+  keys?: { privateKey: KeyObject; publicKey: KeyObject };
 }
 
 /**
@@ -58,7 +60,7 @@ export function generateKeyPair(
         `${label}: a key pair is already there (${existing.map((p) => basename(p)).join(', ')}; its DKIM record may be published); give --force to replace it`,
       );
   }
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const { privateKey, publicKey } = options.keys ?? generateKeyPairSync('rsa', { modulusLength: 2048 });
   try {
     writeFileSync(privateKeyPath, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
     writeFileSync(publicKeyPath, publicKey.export({ type: 'spki', format: 'pem' }));

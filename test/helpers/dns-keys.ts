@@ -49,6 +49,16 @@ export function dnsKeySource(server: string, policy: KeyPolicy): KeySource & { l
     if (policy.oneKeyForever && first) return first;
     const hit = cache.get(keyId);
     if (hit && Date.now() - hit.at < policy.maxAgeMs) return hit.key;
+    // Calls that arrive together under a new selector share one lookup.
+    let pending = inFlight.get(keyId);
+    if (!pending) {
+      pending = fetchKey(keyId).finally(() => inFlight.delete(keyId));
+      inFlight.set(keyId, pending);
+    }
+    return pending;
+  };
+  const inFlight = new Map<string, Promise<KeyObject | string>>();
+  const fetchKey = async (keyId: string): Promise<KeyObject | string> => {
     lookups.push(keyId);
     let txt: string;
     try {

@@ -13,7 +13,7 @@ export interface VerifyingReceiver {
   url: string;
   /** Every request: what it was refused for, or undefined when accepted. */
   verdicts: (string | undefined)[];
-  /** Every request's Signature keyId, in the order of `verdicts`. */
+  /** Every request's Signature keyId, in the order requests arrived. */
   keyIds: (string | undefined)[];
   close(): Promise<void>;
 }
@@ -80,11 +80,12 @@ export async function startVerifyingReceiver(
   };
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
     const chunks: Buffer[] = [];
+    // In arrival order (verdicts come in the order verification ends).
+    keyIds.push(/keyId="([^"]*)"/.exec(one(req.headers, 'signature') ?? '')?.[1]);
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', async () => {
       const why = await problem(req.method ?? '', req.url ?? '/', req.headers, Buffer.concat(chunks));
       verdicts.push(why);
-      keyIds.push(/keyId="([^"]*)"/.exec(one(req.headers, 'signature') ?? '')?.[1]);
       res.writeHead(why ? 401 : 200, { 'content-type': 'text/plain' }).end(why ? `${why}\n` : 'OK\n');
     });
   };
