@@ -210,8 +210,12 @@ function defineListen(program: Command, run: Runner): void {
   addSharedOptions(listen, ['dialect', 'copernica-id'], {
     dialect: { description: 'insist on one dialect (default: any, detected per call)' },
     'copernica-id': { description: 'with --public-key: refuse calls whose X-Copernica-ID is not this' },
-  })
-    .option('--json', 'one JSON line per call')
+  }).option('--json', 'one JSON line per call');
+  addSharedOptions(listen, ['dns-port', 'dns-zone'])
+    .option(
+      '--resolve-keys [resolver]',
+      "verify each call with the key DNS publishes at its keyId (under copernica.com only), as Copernica's verifier does: through this resolver (host:port), or --dns-port's responder",
+    )
     .option(
       '--no-ui',
       'no web page of the calls at GET / (the page, its API and NDJSON export are on by default)',
