@@ -1,6 +1,6 @@
 import { createPublicKey } from 'node:crypto';
 import { createCheckContext } from '../check/build.js';
-import { CHECKS } from '../check/checks.js';
+import { checksFor } from '../check/checks.js';
 import { runChecks, score } from '../check/run.js';
 import type { CheckDns } from '../check/types.js';
 import { startDnsResponder } from '../dns/responder.js';
@@ -43,7 +43,7 @@ export async function checkCommand(flags: CheckFlags, io: CliIO = PROCESS_IO): P
       ...(dns ? { dns: dns.checkDns } : {}),
     });
     const results = await runChecks(
-      CHECKS,
+      checksFor(plan.kinds),
       ctx,
       (req) => http.post(req.url, req.headers, req.body),
       (r) => {

@@ -35,6 +35,13 @@ export function exclusiveMessage(commanderMessage: string): string | undefined {
   return MESSAGES.get(`${m[1]} ${m[2]}`) ?? MESSAGES.get(`${m[2]} ${m[1]}`);
 }
 
+/** A mix draws its own kinds and scenarios: fire and generate alike. */
+const MIX_EXCLUSIVE: Exclusive = {
+  flag: '--mix',
+  others: ['--type', '--scenario'],
+  says: () => '--mix: give either --mix or --type/--scenario, not both',
+};
+
 /** fire: load models, what to generate, and captured messages, which each exclude some others. */
 export const FIRE_EXCLUSIVE: readonly Exclusive[] = [
   { flag: '--stages', others: ['--rate'], says: () => '--stages: give either --rate or --stages, not both' },
@@ -56,12 +63,11 @@ export const FIRE_EXCLUSIVE: readonly Exclusive[] = [
     says: (other) =>
       `--mime: sends the captured messages as they are; ${other === '--mta' ? '--style' : other} does not apply`,
   },
-  {
-    flag: '--mix',
-    others: ['--type', '--scenario'],
-    says: () => '--mix: give either --mix or --type/--scenario, not both',
-  },
+  MIX_EXCLUSIVE,
 ];
+
+/** generate: a mix or one kind/scenario. */
+export const GENERATE_EXCLUSIVE: readonly Exclusive[] = [MIX_EXCLUSIVE];
 
 /** replay: one pacing. */
 export const REPLAY_EXCLUSIVE: readonly Exclusive[] = [

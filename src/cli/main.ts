@@ -1,7 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { UsageError } from '../model/errors.js';
-import { addExclusive, exclusiveMessage, FIRE_EXCLUSIVE, REPLAY_EXCLUSIVE } from './exclusive-flags.js';
+import {
+  addExclusive,
+  exclusiveMessage,
+  FIRE_EXCLUSIVE,
+  GENERATE_EXCLUSIVE,
+  REPLAY_EXCLUSIVE,
+} from './exclusive-flags.js';
 import { collect, nonEmpty } from './flags.js';
 import { type CliIO, PROCESS_IO } from './io.js';
 import {
@@ -10,6 +16,7 @@ import {
   GENERATE_OPTIONS,
   RETRY_OPTIONS,
   type SharedOption,
+  URL_OPTIONS,
 } from './options.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
@@ -119,7 +126,7 @@ function defineFire(program: Command, run: Runner): void {
         'event time of the first call: an ISO date, or now (default: now; a fixed instant with --seed)',
     },
   }).option('--mta <name>', 'alias of --style', nonEmpty('--mta'));
-  addSharedOptions(fire, ['url', 'failure-url', 'bounce-url']);
+  addSharedOptions(fire, URL_OPTIONS);
   addLoadOptions(fire);
   addFireOutputOptions(fire);
   addSharedOptions(fire, [...RETRY_OPTIONS, ...DISORDER_OPTIONS]).option(
@@ -160,7 +167,7 @@ function addLoadOptions(fire: Command): void {
     .option('--connections <n>', 'sockets per receiver (default: the concurrency or max in flight)')
     .option(
       '--mix <list>',
-      'weighted mix, e.g. failure=70,bounce=25,ooo=5 or sync-userunknown=3,dsn-userunknown=1',
+      'weighted mix, e.g. failure=70,bounce=25,ooo=5, delivery=60,open=25,click=8,failure=5,bounce=2, sync-userunknown=3,dsn-userunknown=1, or campaign',
     )
     .option(
       '--threshold <expr>',
@@ -255,6 +262,10 @@ function defineCheck(program: Command, run: Runner): void {
     },
   )
     .option('--json', 'machine-readable scorecard on stdout')
+    .option(
+      '--kinds <list>',
+      'also check calls of these kinds: delivery,open,click,abuse or all (default: failure and bounce only)',
+    )
     .action(run(async () => (await import('./check-command.js')).checkCommand));
 }
 
@@ -304,7 +315,7 @@ function defineReplay(program: Command, run: Runner): void {
     .command('replay')
     .description('send the calls of fixture files (or folders of them) in order; all are checked first')
     .argument('<paths...>', 'fixture files (.json, .ndjson) or folders');
-  addSharedOptions(replay, ['url', 'failure-url', 'bounce-url'])
+  addSharedOptions(replay, URL_OPTIONS)
     .option('--realtime', 'keep the recorded spacing (at, delay, event times)')
     .option('--speed <factor>', 'as recorded, this much faster, e.g. 10x (implies --realtime)')
     .option('--rate <rate>', 'evenly paced instead: 50/s, 600/m, 2/h (a bare number is per second)')
@@ -345,7 +356,10 @@ function defineGenerate(program: Command, run: Runner): void {
       ).choices(['json', 'ndjson']),
     )
     .option('-o, --out <file>', 'write here instead of stdout')
-    .action(run(async () => (await import('./generate-command.js')).generateCommand));
+    .option('--mix <list>', 'weighted mix of kinds or scenarios, as fire --mix (e.g. campaign)');
+  addExclusive(generate, GENERATE_EXCLUSIVE).action(
+    run(async () => (await import('./generate-command.js')).generateCommand),
+  );
 }
 
 /**

@@ -10,6 +10,7 @@ import {
   type ReplayFlags,
   type ReplayPlan,
   replayExitCode,
+  uncarriedCalls,
 } from '../plan/replay-plan.js';
 import { randomSeed } from '../random/rng.js';
 import { colourFor } from '../report/colour.js';
@@ -48,6 +49,7 @@ export async function replayCommand(
   const problems = [...loaded.problems];
   const noUrl = missingUrl(loaded.calls, plan);
   if (noUrl) problems.unshift(noUrl);
+  problems.push(...uncarriedCalls(loaded.calls, plan));
   if (problems.length) {
     for (const line of problemReport(problems)) io.stderr.write(`smtpeter-sim: ${line}\n`);
     return 2;

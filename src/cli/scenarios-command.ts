@@ -1,10 +1,11 @@
+import type { CallType } from '../model/events.js';
 import { colourFor } from '../report/colour.js';
 import { SCENARIOS, scenarioInfo } from '../scenarios/catalogue.js';
 import { type CliIO, PROCESS_IO } from './io.js';
 
 /** `scenarios`: the catalogue as a table, or `--json`. */
 export function scenariosCommand(flags: { json?: boolean; type?: string }, io: CliIO = PROCESS_IO): number {
-  const list = SCENARIOS.filter((s) => !flags.type || s.calls.includes(flags.type as 'failure' | 'bounce'));
+  const list = SCENARIOS.filter((s) => !flags.type || s.calls.includes(flags.type as CallType));
   if (flags.json) {
     io.stdout.write(`${JSON.stringify(list.map(scenarioInfo), null, 2)}\n`);
     return 0;

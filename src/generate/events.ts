@@ -2,7 +2,7 @@ import type { MessageOptions } from '../mail/message.js';
 import type { CallType, SimCall } from '../model/events.js';
 import { FakeSource } from '../random/fake.js';
 import { deriveSeed, WeightedTable } from '../random/rng.js';
-import { mixCallType, selectMix, selectScenarios } from '../scenarios/select.js';
+import { mixCallType, selectMix, selectScenarios, tellsWholeStory } from '../scenarios/select.js';
 import { styleWeight } from '../scenarios/style-weights.js';
 import type { Scenario } from '../scenarios/types.js';
 
@@ -90,7 +90,10 @@ export class EventGenerator {
     return table;
   }
 
-  /** With `mix`: one call per instance, of the entry's type (else the bounce, else the only call). */
+  /**
+   * With `mix`: one call per instance, of the entry's type (else the bounce,
+   * else the only call); a story named by itself gives all its calls.
+   */
   private mixed(
     table: WeightedTable<MixEntry>,
     index: number,
@@ -99,6 +102,7 @@ export class EventGenerator {
     const entry = table.pick(fake.rng);
     const scenario = entry.scenarios.pick(fake.rng);
     const calls = this.build(scenario, index, fake);
+    if (tellsWholeStory(entry, scenario)) return calls;
     const want = mixCallType(entry, scenario);
     const call = calls.find((c) => c.event.type === want) ?? calls[0];
     return call ? [call] : [];

@@ -1,13 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { type MimeSourceFile, mimeSource } from '../captured/bounce-call.js';
 import type { Settings } from '../config/settings.js';
+import { uncarriedKind } from '../encode/dialect.js';
 import { EventGenerator, eventClock, type GenerateOptions, SEEDED_EPOCH } from '../generate/events.js';
 import { parseThreshold, type Threshold } from '../metrics/thresholds.js';
 import { UsageError } from '../model/errors.js';
 import { CALL_TYPES, type CallType, type SimCall } from '../model/events.js';
 import { seedFromString } from '../random/rng.js';
 import { type DisorderOptions, reshuffles } from '../run/disorder.js';
-import { type RequestOptions, type Targets, targetFor } from '../run/request.js';
+import { anyTarget, type RequestOptions, type Targets, targetFor } from '../run/request.js';
 import { callTypesOf } from '../scenarios/select.js';
 import { KeyRotation } from '../sign/key-rotation.js';
 import { defaultKeyDir } from '../sign/keys.js';
@@ -156,9 +157,14 @@ export function planFire(flags: FireFlags, settings: Settings, machine: FireMach
     ? mimeStream(mimeFiles, { clock, ...message })
     : new EventGenerator({ ...generate, clock });
   const signing = rotatingSigning(send.signingFor(send.dialect), rotation);
-  const embedded = !send.targets.url && !send.targets.failureUrl && !send.targets.bounceUrl;
-  if (!flags.dryRun && !embedded)
-    for (const t of mimeFiles ? (['bounce'] as const) : callTypesOf(generate)) targetOrFail(t, send.targets);
+  const kinds = mimeFiles ? (['bounce'] as const) : callTypesOf(generate);
+  // A dialect with no field set for a kind refuses it before anything is sent or shown.
+  for (const kind of kinds) {
+    const refusal = uncarriedKind(send.dialect, kind, type ? '--type' : '--dialect');
+    if (refusal) throw new UsageError(refusal);
+  }
+  const embedded = !anyTarget(send.targets);
+  if (!flags.dryRun && !embedded) for (const t of kinds) targetOrFail(t, send.targets);
   return {
     send,
     load,
@@ -222,8 +228,8 @@ function fireOutput(flags: FireFlags, load: LoadPlan): FireOutput {
 
 /** `--mime FILE...`: the files, read and checked before anything is sent. */
 function readMimeFiles(flags: FireFlags): MimeSourceFile[] {
-  if (flags.type === 'failure')
-    throw new UsageError('--mime: a captured message makes bounce calls, not --type failure');
+  if (flags.type && flags.type !== 'bounce')
+    throw new UsageError(`--mime: a captured message makes bounce calls, not --type ${flags.type}`);
   return (flags.mime ?? []).map((path) => ({
     path,
     text: readFileSync(readableFile('--mime', path), 'utf8'),
@@ -307,7 +313,7 @@ function keyRotation(flags: FireFlags, send: SendPlan): KeyRotation | undefined 
   const signing = send.signingFor(send.dialect);
   if (!signing.signing)
     throw new UsageError(`--rotate-every: the ${send.dialect} dialect is unsigned unless --key is given`);
-  if (!flags.dryRun && !send.targets.url && !send.targets.failureUrl && !send.targets.bounceUrl)
+  if (!flags.dryRun && !anyTarget(send.targets))
     throw new UsageError(
       '--rotate-every: needs --url (the embedded receiver verifies with one key; `listen --resolve-keys` verifies through DNS)',
     );

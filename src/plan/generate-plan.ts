@@ -3,6 +3,7 @@ import { EventGenerator, type GenerateOptions, SEEDED_EPOCH } from '../generate/
 import { CALL_TYPES, type CallType } from '../model/events.js';
 import { seedFromString } from '../random/rng.js';
 import { eventTime, oneOf, positiveInt } from './flag-values.js';
+import { parseMix } from './load-plan.js';
 import { messageFields } from './message-flags.js';
 
 export interface GenerateFlags {
@@ -17,6 +18,8 @@ export interface GenerateFlags {
   recipient?: string;
   domain?: string;
   tag?: string[];
+  /** `--mix`: weighted kinds or scenarios, as fire's (e.g. campaign). */
+  mix?: string;
 }
 
 /** A fixture file to write: its calls' recipe and the file's own description of it. */
@@ -40,6 +43,7 @@ export function planGenerate(
 ): GeneratePlan {
   const count = flags.count ? positiveInt('--count', flags.count) : 1;
   const type = flags.type ? oneOf<CallType>('--type', flags.type, CALL_TYPES) : undefined;
+  const mix = flags.mix ? parseMix(flags.mix) : undefined;
   const format = oneOf<FixtureFormat>(
     '--format',
     flags.format ?? (flags.out?.endsWith('.ndjson') ? 'ndjson' : 'json'),
@@ -57,6 +61,7 @@ export function planGenerate(
     ...(type ? [`--type ${type}`] : []),
     ...(flags.scenario ? [`--scenario ${flags.scenario}`] : []),
     ...(flags.style ? [`--style ${flags.style}`] : []),
+    ...(flags.mix ? [`--mix ${flags.mix}`] : []),
   ];
   return {
     count,
@@ -68,6 +73,7 @@ export function planGenerate(
       ...(flags.scenario ? { scenario: flags.scenario } : {}),
       ...(flags.style ? { style: flags.style } : {}),
       ...message,
+      ...(mix ? { mix } : {}),
     },
     description: `smtpeter-sim generate ${args.join(' ')}`,
     ...(flags.out ? { out: flags.out } : {}),

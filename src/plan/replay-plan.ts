@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Settings } from '../config/settings.js';
-import type { Dialect } from '../encode/dialect.js';
+import { type Dialect, uncarriedKind } from '../encode/dialect.js';
 import type { Problem } from '../fixture-file/format.js';
 import type { PlannedCall } from '../fixture-file/resolve.js';
 import { UsageError } from '../model/errors.js';
@@ -9,6 +9,7 @@ import { parseRate } from '../pace/pacer.js';
 import { seedFromString } from '../random/rng.js';
 import { type DisorderOptions, reshuffles } from '../run/disorder.js';
 import type { Pacing } from '../run/replay.js';
+import { anyTarget, KIND_URL } from '../run/request.js';
 import { oneOf } from './flag-values.js';
 import { DRY_RUN_URL, disorderFrom, type SendFlags, type SendPlan, sendPlan } from './send-plan.js';
 
@@ -62,8 +63,7 @@ export function planReplay(flags: ReplayFlags, settings: Settings, randomSeed: (
   const seedText = settings.value<string>('seed');
   const seed = seedText !== undefined ? seedFromString(seedText) : randomSeed();
   const { targets } = send;
-  if (flags.dryRun && !targets.url && !targets.failureUrl && !targets.bounceUrl)
-    targets.url = new URL(DRY_RUN_URL);
+  if (flags.dryRun && !anyTarget(targets)) targets.url = new URL(DRY_RUN_URL);
   const machine = flags.json === true || (reporter === 'junit' && !flags.out);
   return {
     send,
@@ -104,10 +104,26 @@ export function missingUrl(calls: readonly PlannedCall[], plan: ReplayPlan): Pro
   const { targets } = plan.send;
   for (const p of calls) {
     const type = p.call.event.type;
-    if (!(type === 'failure' ? targets.failureUrl : targets.bounceUrl) && !targets.url)
+    if (!targets[KIND_URL[type]] && !targets.url)
       return { file: '--url', message: `no URL for ${type} calls (give --url, or --${type}-url)` };
   }
   return undefined;
+}
+
+/** Calls of a kind their dialect (the fixture's, else the run's) has no field set for: a problem each, at its type. */
+export function uncarriedCalls(calls: readonly PlannedCall[], plan: ReplayPlan): Problem[] {
+  const problems: Problem[] = [];
+  for (const p of calls) {
+    const refusal = uncarriedKind(p.dialect ?? plan.send.dialect, p.call.event.type, 'dialect');
+    if (refusal)
+      problems.push({
+        file: p.location.file,
+        ...(p.location.line !== undefined ? { line: p.location.line } : {}),
+        path: `${p.location.path}.type`,
+        message: refusal.replace(/^dialect: /, ''),
+      });
+  }
+  return problems;
 }
 
 /** The dialects the calls are sent in (a fixture may name its own). */

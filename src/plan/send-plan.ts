@@ -26,6 +26,10 @@ export interface SendFlags {
   url?: string;
   failureUrl?: string;
   bounceUrl?: string;
+  deliveryUrl?: string;
+  openUrl?: string;
+  clickUrl?: string;
+  abuseUrl?: string;
   format?: string;
   dialect?: string;
   key?: string;
@@ -57,6 +61,10 @@ export function settingsFrom(flags: SendFlags, config: LoadedConfig, extra: Extr
       url: flags.url,
       failureUrl: flags.failureUrl,
       bounceUrl: flags.bounceUrl,
+      deliveryUrl: flags.deliveryUrl,
+      openUrl: flags.openUrl,
+      clickUrl: flags.clickUrl,
+      abuseUrl: flags.abuseUrl,
       format: flags.format,
       dialect: flags.dialect,
       key: flags.key,
@@ -116,7 +124,7 @@ export interface SendPlan {
   format: BodyFormat;
   dialect: Dialect;
   extraHeaders: Record<string, string>;
-  /** `--url`, `--failure-url`, `--bounce-url` (or config); may be empty. */
+  /** `--url` and the per-kind `--failure-url`, `--bounce-url`, ... (or config); may be empty. */
   targets: Targets;
   transport: Transport;
   retry: RetryPolicy;
@@ -141,6 +149,10 @@ export function sendPlan(flags: SendFlags, settings: Settings): SendPlan {
     ['url', '--url'],
     ['failureUrl', '--failure-url'],
     ['bounceUrl', '--bounce-url'],
+    ['deliveryUrl', '--delivery-url'],
+    ['openUrl', '--open-url'],
+    ['clickUrl', '--click-url'],
+    ['abuseUrl', '--abuse-url'],
   ] as const) {
     const s = settings.get<string>(key);
     if (s) targets[key] = httpUrl(settingLabel(settings, key, flag), s.value);

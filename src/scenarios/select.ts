@@ -1,6 +1,6 @@
 import { UsageError } from '../model/errors.js';
 import type { CallType } from '../model/events.js';
-import { findScenario, SCENARIOS } from './catalogue.js';
+import { DEFAULT_SCENARIOS, findScenario, SCENARIOS } from './catalogue.js';
 import type { Scenario } from './types.js';
 
 /** What a run asks of the catalogue: --scenario, --type, --style, --mix, --attachment-size. */
@@ -19,6 +19,9 @@ interface MixSelection {
   scenarios: Scenario[];
 }
 
+/** Catalogue sections whose scenarios tell one message's story in several calls of several kinds. */
+const STORIES = new Set<Scenario['kind']>(['engagement', 'complaint']);
+
 /** The scenario kinds whose bounce returns the original message (where --attachment-size goes). */
 const RETURNS_MESSAGE = new Set<Scenario['kind']>(['dsn', 'nonstandard']);
 
@@ -27,15 +30,21 @@ const RETURNS_MESSAGE = new Set<Scenario['kind']>(['dsn', 'nonstandard']);
  * UsageError naming the flag when it leaves none.
  */
 export function selectScenarios(filter: ScenarioFilter): Scenario[] {
-  let candidates: Scenario[] = filter.scenario ? [findScenario(filter.scenario)] : [...SCENARIOS];
+  // Without a kind, scenario or mix, the failure and bounce scenarios only (as ever).
+  let candidates: Scenario[] = filter.scenario
+    ? [findScenario(filter.scenario)]
+    : filter.type || filter.mix?.length
+      ? [...SCENARIOS]
+      : [...DEFAULT_SCENARIOS];
   if (filter.type) {
     const type = filter.type;
     candidates = candidates.filter((s) => s.calls.includes(type));
-    if (candidates.length === 0) {
+    if (candidates.length === 0 && filter.scenario) {
       throw new UsageError(
-        `--scenario: '${filter.scenario}' produces no ${type} call (it produces ${findScenario(filter.scenario!).calls.join(', ')})`,
+        `--scenario: '${filter.scenario}' produces no ${type} call (it produces ${findScenario(filter.scenario).calls.join(', ')})`,
       );
     }
+    if (candidates.length === 0) throw new UsageError(`--type: no scenario makes ${type} calls`);
   }
   if (filter.style) {
     const style = filter.style;
@@ -45,12 +54,12 @@ export function selectScenarios(filter: ScenarioFilter): Scenario[] {
   }
   if (
     filter.attachmentBytes &&
-    (filter.type === 'failure' || !candidates.some((s) => RETURNS_MESSAGE.has(s.kind)))
+    ((filter.type && filter.type !== 'bounce') || !candidates.some((s) => RETURNS_MESSAGE.has(s.kind)))
   )
     throw new UsageError(
       `--attachment-size: only bounce calls that return the message (DSNs, non-standard bounces) carry it; ${
-        filter.type === 'failure'
-          ? '--type failure makes none'
+        filter.type && filter.type !== 'bounce'
+          ? `--type ${filter.type} makes none`
           : filter.scenario
             ? `--scenario ${filter.scenario} makes none`
             : `style '${filter.style}' writes none`
@@ -73,6 +82,11 @@ export function selectMix(filter: ScenarioFilter, candidates: readonly Scenario[
   });
 }
 
+/** A story named in a mix by itself (no type) gives all its calls, not one. */
+export function tellsWholeStory(entry: { type?: CallType }, scenario: Pick<Scenario, 'kind'>): boolean {
+  return !entry.type && STORIES.has(scenario.kind);
+}
+
 /** The call a mix entry yields from a scenario instance: of the entry's type, else the bounce, else the only one. */
 export function mixCallType(entry: { type?: CallType }, scenario: Pick<Scenario, 'calls'>): CallType {
   const want = entry.type ?? 'bounce';
@@ -83,7 +97,9 @@ export function mixCallType(entry: { type?: CallType }, scenario: Pick<Scenario,
 export function callTypesOf(filter: ScenarioFilter): CallType[] {
   const candidates = selectScenarios(filter);
   const types = filter.mix?.length
-    ? selectMix(filter, candidates).flatMap((e) => e.scenarios.map((s) => mixCallType(e, s)))
+    ? selectMix(filter, candidates).flatMap((e) =>
+        e.scenarios.flatMap((s) => (tellsWholeStory(e, s) ? s.calls : [mixCallType(e, s)])),
+      )
     : candidates.flatMap((s) => s.calls.filter((t) => !filter.type || t === filter.type));
   return [...new Set(types)];
 }

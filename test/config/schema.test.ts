@@ -47,7 +47,7 @@ describe('config schema', () => {
   test('an unknown key lists the known ones, and comes first when it is first in the file', async () => {
     assert.match(
       await load({ bogus: 1, url: 3 }),
-      /^unknown key 'bogus' \(known: url, failureUrl, bounceUrl, format, /,
+      /^unknown key 'bogus' \(known: url, failureUrl, bounceUrl, deliveryUrl, openUrl, clickUrl, abuseUrl, format, /,
     );
   });
 });

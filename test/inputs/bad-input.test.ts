@@ -403,6 +403,11 @@ const ROWS: Row[] = [
     says: /^smtpeter-sim: --mix: give either --mix or --type\/--scenario, not both$/,
   },
   {
+    name: 'generate mix and scenario',
+    args: ['generate', '--mix', 'campaign', '--scenario', 'delivered-opened'],
+    says: /^smtpeter-sim: --mix: give either --mix or --type\/--scenario, not both$/,
+  },
+  {
     name: '--mime with --mta',
     args: [...FIRE, '--mime', 'b.eml', '--mta', 'gmail'],
     files: { 'b.eml': 'To: x@example.com\r\n\r\nbody\r\n' },

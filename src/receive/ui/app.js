@@ -325,7 +325,18 @@ function renderDetail(d) {
         ['signature', d.signatureText],
         ['answered', String(d.answered)],
         ['received', d.receivedAt],
+        // open and click calls: the mail client or scanner that fetched.
+        ...(d.client ? [/** @type {[string, string]} */ (['client', d.client])] : []),
       ]),
+    );
+    if (d.report)
+      content.append(
+        el('h4', {}, 'Abuse report (ARF feedback-report)'),
+        d.report.length
+          ? kv(d.report, 'mono report')
+          : el('p', {}, 'No message/feedback-report part: not an ARF report.'),
+      );
+    content.append(
       el('h4', {}, 'Fields as received'),
       d.fields
         ? kv(
