@@ -3,6 +3,14 @@
  * and sign them, or run a receiver, from a receiver's own test suite.
  */
 
+export { dkimPublicKey, dnsKeyResolver, type KeyResolver } from './dns/key-resolver.js';
+export {
+  type DnsResponder,
+  type DnsResponderOptions,
+  startDnsResponder,
+  type TxtLookup,
+} from './dns/responder.js';
+export { DnsZone, readZoneFile } from './dns/zone.js';
 export { type BodyFormat, encodeCall, FORMATS, formEncode, jsonEncode } from './encode/body.js';
 export {
   DIALECT_INFO,
@@ -58,7 +66,16 @@ export {
 } from './run/request.js';
 export { findScenario, SCENARIOS, scenarioInfo } from './scenarios/catalogue.js';
 export type { Scenario, ScenarioInfo } from './scenarios/types.js';
-export { dkimRecord, generateKeyPair, loadPrivateKey, loadPublicKey } from './sign/keys.js';
+export { KeyRotation } from './sign/key-rotation.js';
+export {
+  currentKey,
+  DEFAULT_KEY_ID,
+  KEY_DOMAIN,
+  keyIdOf,
+  publishedKeys,
+  rotateKeyring,
+} from './sign/keyring.js';
+export { defaultKeyDir, dkimRecord, generateKeyPair, loadPrivateKey, loadPublicKey } from './sign/keys.js';
 export {
   DOCUMENTED_SIGNED_HEADERS,
   digestHeader,

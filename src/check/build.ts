@@ -5,7 +5,7 @@ import { EventGenerator } from '../generate/events.js';
 import type { CallType, SimCall } from '../model/events.js';
 import { randomSeed } from '../random/rng.js';
 import { buildRequest, type SigningConfig } from '../run/request.js';
-import type { CheckContext } from './types.js';
+import type { CheckContext, CheckDns } from './types.js';
 
 interface CheckSetup {
   /** The receiver URL under test. */
@@ -20,6 +20,8 @@ interface CheckSetup {
   seed?: number;
   /** The "other" key (default: an RSA-2048 pair generated on first use). */
   otherKey?: KeyObject;
+  /** The responder the receiver resolves keyIds through (`--dns-port`). */
+  dns?: CheckDns;
 }
 
 /**
@@ -49,6 +51,7 @@ export function createCheckContext(setup: CheckSetup): CheckContext {
   };
   let alternate = 0;
   let otherKey = setup.otherKey;
+  const namedKeys = new Map<string, KeyObject>();
   const options = {
     format: setup.format,
     dialect: setup.dialect,
@@ -73,6 +76,15 @@ export function createCheckContext(setup: CheckSetup): CheckContext {
       otherKey ??= generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
       return otherKey;
     },
+    namedKey(name) {
+      let key = namedKeys.get(name);
+      if (!key) {
+        key = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+        namedKeys.set(name, key);
+      }
+      return key;
+    },
+    ...(setup.dns ? { dns: setup.dns } : {}),
   };
   return ctx;
 }

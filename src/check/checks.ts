@@ -1,6 +1,7 @@
 import type { CallType, SimCall } from '../model/events.js';
 import type { BuiltRequest } from '../run/request.js';
 import { DOCUMENTED_SIGNED_HEADERS } from '../sign/signer.js';
+import { KEY_ID_CHECKS } from './key-id-checks.js';
 import type { CheckDefinition } from './types.js';
 
 /** How far outside the receiver's 60 s window the stale and future Dates are. */
@@ -154,6 +155,7 @@ export const CHECKS: readonly CheckDefinition[] = [
       request: ctx.sign(ctx.call(), { date: new Date(Date.now() + SKEWED_DATE_SECONDS * 1000) }),
     }),
   },
+  ...KEY_ID_CHECKS,
 ];
 
 /**

@@ -34,6 +34,7 @@ export async function runCheck(check: CheckDefinition, ctx: CheckContext, send: 
       };
     }
   }
+  plan.beforeRequest?.();
   const r = await send(plan.request);
   const refused = r.status !== undefined ? !accepted(r) : check.errorIsRefusal === true;
   const pass = check.expect === 'accept' ? accepted(r) : refused;

@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto';
 import type { CallType, SimCall } from '../model/events.js';
 import type { BuiltRequest, SigningConfig } from '../run/request.js';
 import type { HttpResult } from '../transport/http.js';
@@ -14,6 +15,14 @@ export interface SignOverrides extends Partial<SigningConfig> {
   date?: Date;
 }
 
+/** The DNS responder of a `check --dns-port` run: what the receiver resolves keyIds through. */
+export interface CheckDns {
+  /** Publish a public key's DKIM record at a keyId (TTL 0: no resolver may keep it). */
+  publish(keyId: string, publicKey: KeyObject): void;
+  /** Withdraw a keyId: NXDOMAIN from now on. */
+  withdraw(keyId: string): void;
+}
+
 /** Tools a check uses to build its requests; every call it hands out is fresh (own id, nonce, Date). */
 export interface CheckContext {
   /** The URL under test. */
@@ -28,12 +37,18 @@ export interface CheckContext {
   valid(type?: CallType): { call: SimCall; request: BuiltRequest };
   /** A signing key that is not the run's (generated once per run). */
   otherKey(): SigningConfig['privateKey'];
+  /** A key of its own for each name (generated once per run and name): rotated and retired selectors. */
+  namedKey(name: string): KeyObject;
+  /** The responder, with `--dns-port`; the keyId checks are skipped without it. */
+  readonly dns?: CheckDns;
 }
 
 /** What a check sends: optional setup requests (must be accepted), then the judged request. */
 export interface CheckPlan {
   /** Sent first, in order; each must be answered 2xx or the check cannot judge. */
   setup?: BuiltRequest[];
+  /** Run after the setup requests, before the judged one (a key withdrawn from DNS). */
+  beforeRequest?: () => void;
   request: BuiltRequest;
 }
 

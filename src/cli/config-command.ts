@@ -7,7 +7,7 @@ const DEFAULTS: Record<string, string> = {
   format: 'form',
   dialect: 'smtpeter',
   copernicaId: 'environment-1234 (account-1234 for marketing-suite)',
-  keyId: 'smtpeter-sim._domainkey.copernica.com',
+  keyId: "the key folder's current selector (smtpeter1._domainkey.copernica.com until keys rotate)",
   signedHeaders: 'live',
   digestCase: 'lower',
   key: '(generated: smtpeter-sim keys show)',

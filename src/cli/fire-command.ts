@@ -117,6 +117,7 @@ async function startRun(plan: FirePlan, io: CliIO): Promise<RunResources> {
     if (!json) io.stderr.write(`no --url: firing at the embedded receiver ${receiver.url}\n`);
   }
   if (plan.signing.notice && !json) io.stderr.write(`${plan.signing.notice}\n`);
+  plan.rotation?.start();
   const http = new HttpClient({ connections: plan.connections, ...plan.send.transport });
   const pool = plan.workers > 0 && plan.generate ? buildPool(plan) : undefined;
   const sleeper = plan.load.model.kind === 'open' ? new PreciseSleeper() : undefined;
@@ -134,6 +135,8 @@ async function startRun(plan: FirePlan, io: CliIO): Promise<RunResources> {
   const close = async (): Promise<void> => {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    plan.rotation?.stop();
+    if (plan.rotation && !json) io.stderr.write(`signed with ${plan.rotation.keyIds.join(', ')}\n`);
     await pool?.close();
     await sleeper?.close();
     await http.close();

@@ -1,3 +1,5 @@
+import { dnsKeyResolver } from '../dns/key-resolver.js';
+import { startDnsResponder } from '../dns/responder.js';
 import { UsageError } from '../model/errors.js';
 import { type ListenFlags, planListen } from '../plan/listen-plan.js';
 import { startReceiver } from '../receive/server.js';
@@ -14,15 +16,26 @@ export async function listenCommand(flags: ListenFlags, io: CliIO = PROCESS_IO):
   const plan = planListen(flags);
   const { ui, ...receiverOptions } = plan.receiver;
   const { port, host, status, publicKey } = receiverOptions;
+  const dns = plan.dns
+    ? await startDnsResponder({ port: plan.dns.port, lookup: plan.dns.zone.lookup }).catch(
+        (e: NodeJS.ErrnoException) => {
+          throw portError(e, '--dns-port', plan.dns!.port, '127.0.0.1');
+        },
+      )
+    : undefined;
+  const resolver = plan.resolveKeysVia === 'responder' ? dns!.server : plan.resolveKeysVia;
   const receiver = await startReceiver({
     ...receiverOptions,
+    ...(resolver ? { resolveKey: dnsKeyResolver(resolver) } : {}),
     ...(ui ? { routes: createUi } : {}),
     onCall: (call) => out.write(`${plan.json ? receivedJson(call) : receivedLine(call, c)}\n`),
-  }).catch((e: NodeJS.ErrnoException) => {
-    throw bindError(e, port, host);
+  }).catch(async (e: NodeJS.ErrnoException) => {
+    await dns?.close();
+    throw portError(e, '--port', port, host);
   });
+  if (dns) io.stderr.write(`DNS on ${dns.server} (UDP and TCP): keys from ${plan.dns!.sources.join(', ')}\n`);
   io.stderr.write(
-    `listening on ${receiver.url} (answering ${status}${publicKey ? ', verifying signatures' : ''}); Ctrl-C to stop\n`,
+    `listening on ${receiver.url} (answering ${status}${publicKey ? ', verifying signatures' : resolver ? `, verifying signatures with keys from DNS at ${resolver}` : ''}); Ctrl-C to stop\n`,
   );
   if (ui) io.stderr.write(`calls, live: open ${receiver.url} in a browser\n`);
   await new Promise<void>((resolve) => {
@@ -30,6 +43,7 @@ export async function listenCommand(flags: ListenFlags, io: CliIO = PROCESS_IO):
     process.once('SIGTERM', resolve);
   });
   await receiver.close();
+  await dns?.close();
   io.stderr.write(`received ${receiver.calls.length} call(s)\n`);
   return 0;
 }
@@ -49,16 +63,16 @@ function receivedJson(call: ReceivedCall): string {
   });
 }
 
-/** Why the receiver could not bind, as the flag that can fix it. */
-function bindError(err: NodeJS.ErrnoException, port: number, host: string): Error {
+/** Why a server could not bind, as the flag that can fix it. */
+export function portError(err: NodeJS.ErrnoException, flag: string, port: number, host: string): Error {
   switch (err.code) {
     case 'EADDRINUSE':
       return new UsageError(
-        `--port ${port}: address already in use on ${host} (--port 0 takes any free port)`,
+        `${flag} ${port}: address already in use on ${host} (${flag} 0 takes any free port)`,
       );
     case 'EACCES':
       return new UsageError(
-        `--port ${port}: not allowed to listen on ${host} (ports below 1024 need privileges)`,
+        `${flag} ${port}: not allowed to listen on ${host} (ports below 1024 need privileges)`,
       );
     case 'ENOTFOUND':
     case 'EAI_AGAIN':

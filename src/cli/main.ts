@@ -79,6 +79,18 @@ export function buildProgram(io: CliIO = PROCESS_IO, outcome = { exitCode: 0 }):
   defineScenarios(program, run);
   defineKeysAndConfig(program, run);
   defineReplay(program, run);
+  addSharedOptions(
+    program
+      .command('dns')
+      .description('serve the signing keys as DNS TXT records (DKIM form), as Copernica does'),
+    ['dns-port', 'dns-zone', 'key', 'key-id'],
+    {
+      key: { description: "publish this RSA private key's public half too, at --key-id" },
+      'key-id': {
+        description: 'the name --key is published at (default: smtpeter1._domainkey.copernica.com)',
+      },
+    },
+  ).action(run(async () => (await import('./dns-command.js')).dnsCommand));
   defineGenerate(program, run);
   program
     .command('schema')
@@ -185,6 +197,10 @@ function addFireOutputOptions(fire: Command): void {
       'send this captured message (.eml) as a bounce call, fields inferred from it (repeatable)',
       collect,
     )
+    .option(
+      '--rotate-every <duration>',
+      'a compressed month: the key folder gets a new selector every this long during the run (the old one stays published one more period), e.g. 2s',
+    )
     .option('--dry-run', 'print the HTTP requests, send nothing')
     .option('--json', 'machine-readable summary on stdout');
 }
@@ -201,8 +217,12 @@ function defineListen(program: Command, run: Runner): void {
   addSharedOptions(listen, ['dialect', 'copernica-id'], {
     dialect: { description: 'insist on one dialect (default: any, detected per call)' },
     'copernica-id': { description: 'with --public-key: refuse calls whose X-Copernica-ID is not this' },
-  })
-    .option('--json', 'one JSON line per call')
+  }).option('--json', 'one JSON line per call');
+  addSharedOptions(listen, ['dns-port', 'dns-zone'])
+    .option(
+      '--resolve-keys [resolver]',
+      "verify each call with the key DNS publishes at its keyId (under copernica.com only), as Copernica's verifier does: through this resolver (host:port), or --dns-port's responder",
+    )
     .option(
       '--no-ui',
       'no web page of the calls at GET / (the page, its API and NDJSON export are on by default)',
@@ -220,9 +240,24 @@ function defineCheck(program: Command, run: Runner): void {
   }).option('--public-key <file>', 'the public key the receiver verifies with: must match --key');
   addSharedOptions(
     check,
-    ['copernica-id', 'key-id', 'dialect', 'format', 'header', 'timeout', 'insecure', 'ca', 'config'],
+    [
+      'copernica-id',
+      'key-id',
+      'dialect',
+      'format',
+      'header',
+      'timeout',
+      'insecure',
+      'ca',
+      'config',
+      'dns-port',
+    ],
     {
       'copernica-id': { description: 'X-Copernica-ID the receiver expects (default: environment-1234)' },
+      'dns-port': {
+        description:
+          "run the keyId checks: serve the run's key, an attacker's and rotated ones as DNS TXT records on this port (0 = any; the receiver must resolve keys through it)",
+      },
       dialect: { choices: ['smtpeter', 'marketing-suite'] },
     },
   )
@@ -257,6 +292,16 @@ function defineKeysAndConfig(program: Command, run: Runner): void {
     .command('show')
     .description('the default key pair fire signs with, and its DKIM TXT record')
     .action(run(async () => (await import('./keys-command.js')).keysShowCommand));
+  keys
+    .command('rotate')
+    .description(
+      'a new selector and key sign from now on; the old key stays published in DNS for a grace period',
+    )
+    .option(
+      '--grace <duration>',
+      'how long the old key stays published, e.g. 168h, 10m, 0 (default: 168h, a week)',
+    )
+    .action(run(async () => (await import('./keys-command.js')).keysRotateCommand));
   program
     .command('config')
     .description('print the effective settings and where each came from')

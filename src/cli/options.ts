@@ -73,7 +73,8 @@ const SHARED_OPTIONS = {
   },
   'key-id': {
     flags: '--key-id <id>',
-    description: 'Signature keyId (default: smtpeter-sim._domainkey.copernica.com)',
+    description:
+      "Signature keyId (default: the key folder's current selector, smtpeter1._domainkey.copernica.com until `keys rotate`)",
     nonEmpty: true,
   },
   'no-sign': { flags: '--no-sign', description: 'send unsigned calls' },
@@ -124,6 +125,16 @@ const SHARED_OPTIONS = {
     flags: '--reorder <n>',
     description:
       "shuffle calls within windows of n (a message's bounce and failure calls can swap); drawn from --seed",
+  },
+  // --- the DNS responder that publishes the signing keys ---
+  'dns-port': {
+    flags: '--dns-port <port>',
+    description:
+      'serve the signing keys as DNS TXT records on 127.0.0.1, UDP and TCP (5353 for dns; 0 = any free port)',
+  },
+  'dns-zone': {
+    flags: '--dns-zone <file>',
+    description: 'more TXT records for the DNS responder, one a line: name TXT "text"',
   },
 } as const satisfies Record<string, OptionSpec>;
 

@@ -7,6 +7,7 @@ import { CALL_TYPES, type CallType } from '../model/events.js';
 import type { SigningConfig } from '../run/request.js';
 import { loadPublicKey } from '../sign/keys.js';
 import { LIVE_SIGNED_HEADERS } from '../sign/signer.js';
+import { dnsPort } from './dns-plan.js';
 import { httpUrl, oneOf } from './flag-values.js';
 import {
   extraHeadersFrom,
@@ -19,6 +20,7 @@ import { resolveSigning } from './signing.js';
 
 export interface CheckFlags extends SendFlags {
   publicKey?: string;
+  dnsPort?: string;
   json?: boolean;
   /** `--kinds`: the later kinds the receiver handles, or `all`. */
   kinds?: string;
@@ -52,6 +54,8 @@ interface CheckPlan {
   signing: SigningConfig;
   /** A line for stderr: which key signs. */
   notice?: string;
+  /** `--dns-port`: the responder the keyId checks publish on. */
+  dnsPort?: number;
   json: boolean;
 }
 
@@ -89,6 +93,7 @@ export function planCheck(flags: CheckFlags, settings: Settings): CheckPlan {
     extraHeaders,
     signing,
     ...(resolved.notice ? { notice: resolved.notice } : {}),
+    ...(flags.dnsPort !== undefined ? { dnsPort: dnsPort(flags.dnsPort) } : {}),
     json: flags.json ?? false,
   };
 }

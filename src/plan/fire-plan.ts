@@ -10,6 +10,8 @@ import { seedFromString } from '../random/rng.js';
 import { type DisorderOptions, reshuffles } from '../run/disorder.js';
 import { anyTarget, type RequestOptions, type Targets, targetFor } from '../run/request.js';
 import { callTypesOf } from '../scenarios/select.js';
+import { KeyRotation } from '../sign/key-rotation.js';
+import { defaultKeyDir } from '../sign/keys.js';
 import {
   byteSize,
   duration,
@@ -50,6 +52,7 @@ export interface FireFlags extends SendFlags, LoadFlags {
   reorder?: string;
   delay?: string;
   mime?: string[];
+  rotateEvery?: string;
 }
 
 /** What the plan needs of the machine it runs on: passed in, so a plan is a pure function of it. */
@@ -81,6 +84,8 @@ export interface FirePlan {
   source: CallStream;
   request: RequestOptions;
   signing: ResolvedSigning;
+  /** `--rotate-every`: the key folder's selector changes during the run (started and stopped by the command). */
+  rotation?: KeyRotation;
   thresholds: Threshold[];
   graceMs: number;
   disorder: DisorderOptions;
@@ -128,7 +133,8 @@ export function planFire(flags: FireFlags, settings: Settings, machine: FireMach
   const thresholds = (flags.threshold ?? []).map(threshold);
   const graceMs = flags.grace ? duration('--grace', flags.grace) : 5000;
   const disorder = disorderFrom(settings, true);
-  const workers = buildWorkers(flags, load, send, disorder, mimeFiles !== undefined, machine.cores);
+  const rotation = keyRotation(flags, send);
+  const workers = buildWorkers(flags, load, send, disorder, mimeFiles !== undefined, machine.cores, rotation);
   const message = messageFields({ ...flags, tags: settings.value<string[]>('tags') });
   const seedText = settings.value<string>('seed');
   const seed = seedText !== undefined ? seedFromString(seedText) : machine.randomSeed();
@@ -150,7 +156,7 @@ export function planFire(flags: FireFlags, settings: Settings, machine: FireMach
   const source = mimeFiles
     ? mimeStream(mimeFiles, { clock, ...message })
     : new EventGenerator({ ...generate, clock });
-  const signing = send.signingFor(send.dialect);
+  const signing = rotatingSigning(send.signingFor(send.dialect), rotation);
   const kinds = mimeFiles ? (['bounce'] as const) : callTypesOf(generate);
   // A dialect with no field set for a kind refuses it before anything is sent or shown.
   for (const kind of kinds) {
@@ -168,6 +174,7 @@ export function planFire(flags: FireFlags, settings: Settings, machine: FireMach
     source,
     request: requestOptions(send, signing),
     signing,
+    ...(rotation ? { rotation } : {}),
     thresholds,
     graceMs,
     disorder,
@@ -248,6 +255,7 @@ function buildWorkers(
   disorder: DisorderOptions,
   mime: boolean,
   cores: number,
+  rotation: KeyRotation | undefined,
 ): number {
   const workers = flags.workers !== undefined ? nonNegativeInt('--workers', flags.workers) : undefined;
   const sign =
@@ -261,6 +269,14 @@ function buildWorkers(
       `--workers: ${mime ? '--mime calls' : 'retries, --duplicate and --reorder'} are built on the main thread; give --workers 0 or leave it out`,
     );
   if (mainThread) return 0;
+  // Worker threads hold a copy of the key they were started with.
+  if (rotation) {
+    if (given)
+      throw new UsageError(
+        '--workers: --rotate-every signs on the main thread; give --workers 0 or leave it out',
+      );
+    return 0;
+  }
   const signed = (): boolean => send.signingFor(send.dialect).signing !== undefined;
   return given ?? defaultBuildWorkers(load.planned, signed, cores);
 }
@@ -274,6 +290,47 @@ function buildWorkers(
 function defaultBuildWorkers(planned: number, signed: () => boolean, cores: number): number {
   if (planned <= CHATTY_LIMIT) return 0;
   return signed() ? Math.min(cores, 8) : Math.max(1, Math.min(cores - 1, 2));
+}
+
+/**
+ * `--rotate-every D`: the key folder rotates every D during the run. Only
+ * the key folder has selectors to rotate: not with --key, --key-id or
+ * --no-sign; and the embedded receiver verifies with one key, so a --url.
+ */
+function keyRotation(flags: FireFlags, send: SendPlan): KeyRotation | undefined {
+  if (flags.rotateEvery === undefined) return undefined;
+  const everyMs = duration('--rotate-every', flags.rotateEvery);
+  if (!(everyMs >= 100)) throw new UsageError(`--rotate-every: 100ms at least, got '${flags.rotateEvery}'`);
+  const conflict = send.settings.value<string>('key')
+    ? '--key'
+    : send.settings.value<string>('keyId')
+      ? '--key-id'
+      : flags.sign === false
+        ? '--no-sign'
+        : undefined;
+  if (conflict)
+    throw new UsageError(`--rotate-every: rotates the key folder's selectors, so not with ${conflict}`);
+  const signing = send.signingFor(send.dialect);
+  if (!signing.signing)
+    throw new UsageError(`--rotate-every: the ${send.dialect} dialect is unsigned unless --key is given`);
+  if (!flags.dryRun && !anyTarget(send.targets))
+    throw new UsageError(
+      '--rotate-every: needs --url (the embedded receiver verifies with one key; `listen --resolve-keys` verifies through DNS)',
+    );
+  return new KeyRotation(defaultKeyDir(), everyMs);
+}
+
+/** The run's signing with the key and keyId read from the rotation at each request. */
+function rotatingSigning(resolved: ResolvedSigning, rotation: KeyRotation | undefined): ResolvedSigning {
+  if (!rotation || !resolved.signing) return resolved;
+  const signing = Object.defineProperties(
+    { ...resolved.signing },
+    {
+      privateKey: { get: () => rotation.privateKey, enumerable: true },
+      keyId: { get: () => rotation.keyId, enumerable: true },
+    },
+  );
+  return { ...resolved, signing };
 }
 
 /** The URL a call type goes to, or the usage error for a type with none. */

@@ -4,10 +4,9 @@ import type { Settings } from '../config/settings.js';
 import { DIALECT_INFO, type Dialect } from '../encode/dialect.js';
 import { UsageError } from '../model/errors.js';
 import type { SigningConfig } from '../run/request.js';
-import { ensureDefaultKeyPair, loadPrivateKey } from '../sign/keys.js';
+import { currentKey, DEFAULT_KEY_ID } from '../sign/keyring.js';
+import { defaultKeyDir, ensureDefaultKeyPair, loadPrivateKey } from '../sign/keys.js';
 import { DOCUMENTED_SIGNED_HEADERS, LIVE_SIGNED_HEADERS } from '../sign/signer.js';
-
-export const DEFAULT_KEY_ID = 'smtpeter-sim._domainkey.copernica.com';
 
 export interface ResolvedSigning {
   signing?: SigningConfig;
@@ -32,12 +31,15 @@ export function resolveSigning(
   if (!sign || (!info.signedByDefault && !keyFlagGiven && !keyPath)) return {};
   let privateKey: KeyObject;
   let notice: string | undefined;
+  // --key signs under --key-id (default: the first selector); the key folder under its current selector.
+  let keyId = DEFAULT_KEY_ID;
   if (keyPath) {
     privateKey = loadPrivateKey(keyPath, settings.get('key')?.source === 'flag' ? '--key' : 'config key');
   } else {
     const pair = ensureDefaultKeyPair();
-    privateKey = loadPrivateKey(pair.privateKeyPath);
-    notice = `${pair.created ? 'generated a key pair; ' : ''}signing with ${pair.privateKeyPath} (public key: ${pair.publicKeyPath})`;
+    const current = currentKey(defaultKeyDir());
+    ({ privateKey, keyId } = current);
+    notice = `${pair.created ? 'generated a key pair; ' : ''}signing with ${current.keyId} from ${defaultKeyDir()} (\`smtpeter-sim keys show\` prints its DNS record)`;
   }
   const signedHeadersName = settings.value<string>('signedHeaders', 'live');
   const copernicaId = settings.value<string>('copernicaId', info.defaultCopernicaId)!;
@@ -45,7 +47,7 @@ export function resolveSigning(
   return {
     signing: {
       privateKey,
-      keyId: settings.value<string>('keyId', DEFAULT_KEY_ID)!,
+      keyId: settings.value<string>('keyId', keyId)!,
       copernicaId,
       headers: signedHeadersName === 'documented' ? DOCUMENTED_SIGNED_HEADERS : LIVE_SIGNED_HEADERS,
       digestCase: settings.value<'lower' | 'upper'>('digestCase', 'lower')!,

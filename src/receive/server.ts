@@ -1,9 +1,10 @@
 import type { KeyObject } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { KeyResolver } from '../dns/key-resolver.js';
 import type { Dialect } from '../encode/dialect.js';
 import { digestHeader } from '../sign/signer.js';
-import { verifyRequest } from '../sign/verify.js';
+import { parseSignatureHeader, verifyRequest } from '../sign/verify.js';
 import { describeFields } from './describe.js';
 import { parseBody } from './parse.js';
 import type { ReceivedCall, ReceiverRoutes, SignatureCheck } from './types.js';
@@ -13,6 +14,8 @@ export interface ReceiverOptions {
   port?: number;
   host?: string;
   publicKey?: KeyObject;
+  /** Get each call's key by its keyId instead (`listen --resolve-keys`: through DNS, as Copernica's verifier does). */
+  resolveKey?: KeyResolver;
   /** Status to answer a valid POST with. */
   status?: number;
   /** Answer invalid calls (field problems, failed signature) with `status` too, instead of 400. */
@@ -77,15 +80,15 @@ class NonceCache {
   }
 }
 
-function checkSignature(
+async function checkSignature(
   method: string,
   path: string,
   headers: Record<string, string>,
   body: Buffer,
   options: ReceiverOptions,
   nonces: NonceCache,
-): SignatureCheck {
-  if (!options.publicKey) {
+): Promise<SignatureCheck> {
+  if (!options.publicKey && !options.resolveKey) {
     const digest = headers['digest'];
     if (!digest) return { result: 'not-checked', digest: 'absent' };
     const expected = digestHeader(body).slice('sha-256='.length);
@@ -95,7 +98,14 @@ function checkSignature(
     };
   }
   if (!headers['signature']) return { result: 'unsigned' };
-  const verified = verifyRequest({ method, path, headers, body }, options.publicKey);
+  let publicKey = options.publicKey;
+  if (!publicKey) {
+    const keyId = parseSignatureHeader(headers['signature'])['keyId'] ?? '';
+    const resolved = await options.resolveKey!(keyId);
+    if (typeof resolved === 'string') return { result: 'failed', problem: resolved };
+    publicKey = resolved;
+  }
+  const verified = verifyRequest({ method, path, headers, body }, publicKey);
   if (!verified.ok) return { result: 'failed', problem: verified.problem };
   const date = Date.parse(headers['date'] ?? '');
   const skew = options.maxSkewSeconds ?? 60;
@@ -140,7 +150,7 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
       return;
     }
     readBody(req, options.maxBodyBytes ?? 64 << 20).then(
-      (body) => {
+      async (body) => {
         const headers: Record<string, string> = {};
         for (const [name, value] of Object.entries(req.headers)) {
           if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
@@ -150,7 +160,7 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
         const validation: Validation = parsed.ok
           ? validateCall(parsed.fields, options.dialect)
           : { problems: [parsed.problem] };
-        const signature = checkSignature(method, path, headers, body, options, nonces);
+        const signature = await checkSignature(method, path, headers, body, options, nonces);
         const problems = [...validation.problems];
         if (signature.result === 'failed') problems.push(`signature: ${signature.problem}`);
         // With a key to verify against, an unsigned call is as untrusted as a forged one.

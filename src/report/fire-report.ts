@@ -39,7 +39,7 @@ export function receivedLine(call: ReceivedCall, c: ChalkInstance): string {
   const sig = call.signature;
   const sigText =
     sig.result === 'verified'
-      ? c.green('signature verified')
+      ? c.green(`signature verified${sig.keyId ? ` by ${sig.keyId}` : ''}`)
       : sig.result === 'failed'
         ? c.red(`signature FAILED: ${sig.problem}`)
         : sig.result === 'unsigned'

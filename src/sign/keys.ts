@@ -9,7 +9,8 @@ interface KeyPairFiles {
   publicKeyPath: string;
 }
 
-const PRIVATE_KEY_FILE = 'smtpeter-sim.key';
+/** The default pair's file names (rotated keys are named after their selector). */
+export const PRIVATE_KEY_FILE = 'smtpeter-sim.key';
 const PUBLIC_KEY_FILE = 'smtpeter-sim.pub';
 
 /** Where the tool keeps the key it generates when none is given. */
@@ -23,6 +24,8 @@ interface GenerateKeyPairOptions {
   force?: boolean;
   /** Where the folder came from, for error messages, e.g. `--out keys` (default: the folder). */
   label?: string;
+  /** A pair made already (off the main thread, by a rotation ahead of its time); default: a new one now. */
+  keys?: { privateKey: KeyObject; publicKey: KeyObject };
 }
 
 /**
@@ -30,10 +33,14 @@ interface GenerateKeyPairOptions {
  * A folder that cannot be made, or a pair already there (without `force`),
  * is a UsageError naming `label`; nothing is written then.
  */
-export function generateKeyPair(dir: string, options: GenerateKeyPairOptions = {}): KeyPairFiles {
+export function generateKeyPair(
+  dir: string,
+  options: GenerateKeyPairOptions = {},
+  baseName = 'smtpeter-sim',
+): KeyPairFiles {
   const label = options.label ?? dir;
-  const privateKeyPath = resolve(dir, PRIVATE_KEY_FILE);
-  const publicKeyPath = resolve(dir, PUBLIC_KEY_FILE);
+  const privateKeyPath = resolve(dir, `${baseName}.key`);
+  const publicKeyPath = resolve(dir, `${baseName}.pub`);
   try {
     mkdirSync(dir, { recursive: true });
   } catch (err) {
@@ -53,7 +60,7 @@ export function generateKeyPair(dir: string, options: GenerateKeyPairOptions = {
         `${label}: a key pair is already there (${existing.map((p) => basename(p)).join(', ')}; its DKIM record may be published); give --force to replace it`,
       );
   }
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const { privateKey, publicKey } = options.keys ?? generateKeyPairSync('rsa', { modulusLength: 2048 });
   try {
     writeFileSync(privateKeyPath, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
     writeFileSync(publicKeyPath, publicKey.export({ type: 'spki', format: 'pem' }));
@@ -129,8 +136,12 @@ export function loadPublicKey(path: string, flag = '--public-key'): KeyObject {
   return loadKey(path, flag, 'public');
 }
 
-/** The DNS TXT value Copernica publishes at the keyId name. */
+/**
+ * The DNS TXT value Copernica publishes at the keyId name, with no spaces:
+ * Copernica's verifier splits it on `;` and `=` without trimming, so
+ * `v=DKIM1; k=rsa; p=...` would leave it without a `p`.
+ */
 export function dkimRecord(publicKey: KeyObject): string {
   const der = publicKey.export({ type: 'spki', format: 'der' });
-  return `v=DKIM1; k=rsa; p=${der.toString('base64')}`;
+  return `v=DKIM1;k=rsa;p=${der.toString('base64')}`;
 }

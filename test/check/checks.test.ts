@@ -69,6 +69,13 @@ describe('the check list', () => {
       'replayed-nonce:refuse',
       'duplicate-id:accept',
       'plain-http:refuse',
+      // issue 20: the keyId checks (with --dns-port)
+      'keyid-outside-copernica:refuse',
+      'keyid-lookalike-suffix:refuse',
+      'keyid-lookalike-name:refuse',
+      'keyid-lookalike-prefix:refuse',
+      'rotated-selector:accept',
+      'retired-key:refuse',
     ]);
     assert.equal(check('upper-case-digest').level, 'recommended');
   });

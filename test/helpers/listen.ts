@@ -6,11 +6,13 @@ export interface Listening {
   url: string;
   /** What `listen` printed on stdout so far. */
   out: () => string;
+  /** And on stderr. */
+  err: () => string;
 }
 
 /** Start `listen` on a free port; resolves at its "listening on URL" line. */
-export async function startListen(args: string[]): Promise<Listening> {
-  const proc = cliSpawn(['listen', '--port', '0', ...args]);
+export async function startListen(args: string[], env: Record<string, string> = {}): Promise<Listening> {
+  const proc = cliSpawn(['listen', '--port', '0', ...args], env);
   let stdout = '';
   let stderr = '';
   proc.stdout!.on('data', (d: Buffer) => {
@@ -24,7 +26,7 @@ export async function startListen(args: string[]): Promise<Listening> {
     });
     proc.once('exit', () => reject(new Error(`listen exited: ${stderr}`)));
   });
-  return { proc, url, out: () => stdout };
+  return { proc, url, out: () => stdout, err: () => stderr };
 }
 
 /** Stop it as Ctrl-C would; resolves with its exit code. */

@@ -13,6 +13,8 @@ export interface VerifyingReceiver {
   url: string;
   /** Every request: what it was refused for, or undefined when accepted. */
   verdicts: (string | undefined)[];
+  /** Every request's Signature keyId, in the order requests arrived. */
+  keyIds: (string | undefined)[];
   close(): Promise<void>;
 }
 
@@ -23,20 +25,25 @@ function one(headers: IncomingHttpHeaders, name: string): string | undefined {
   return Array.isArray(v) ? v.join(', ') : v;
 }
 
+/** Where a receiver gets the key for a call's keyId: the key, or why there is none. */
+export type KeySource = (keyId: string) => Promise<KeyObject | string>;
+
 export async function startVerifyingReceiver(
-  publicKey: KeyObject,
+  /** One fixed key, or a lookup by keyId (test/helpers/dns-keys.ts resolves through DNS). */
+  keys: KeyObject | KeySource,
   copernicaId: string,
   /** Serve HTTPS with this key and certificate (PEM). */
   tls?: { key: Buffer; cert: Buffer },
 ): Promise<VerifyingReceiver> {
   const nonces = new Set<string>();
   const verdicts: (string | undefined)[] = [];
-  const problem = (
+  const keyIds: (string | undefined)[] = [];
+  const problem = async (
     method: string,
     path: string,
     headers: IncomingHttpHeaders,
     body: Buffer,
-  ): string | undefined => {
+  ): Promise<string | undefined> => {
     const digest = one(headers, 'digest') ?? '';
     const m = /^([^=]+)=(.*)$/.exec(digest);
     if (!m || m[1]!.toLowerCase() !== 'sha-256') return 'no SHA-256 Digest';
@@ -57,6 +64,8 @@ export async function startVerifyingReceiver(
         lines.push(`${name}: ${v}`);
       }
     }
+    const publicKey = typeof keys === 'function' ? await keys(params['keyId'] ?? '') : keys;
+    if (typeof publicKey === 'string') return publicKey;
     const ok = createVerify('RSA-SHA256')
       .update(lines.join('\n'))
       .verify(publicKey, params['signature'] ?? '', 'base64');
@@ -71,9 +80,11 @@ export async function startVerifyingReceiver(
   };
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
     const chunks: Buffer[] = [];
+    // In arrival order (verdicts come in the order verification ends).
+    keyIds.push(/keyId="([^"]*)"/.exec(one(req.headers, 'signature') ?? '')?.[1]);
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const why = problem(req.method ?? '', req.url ?? '/', req.headers, Buffer.concat(chunks));
+    req.on('end', async () => {
+      const why = await problem(req.method ?? '', req.url ?? '/', req.headers, Buffer.concat(chunks));
       verdicts.push(why);
       res.writeHead(why ? 401 : 200, { 'content-type': 'text/plain' }).end(why ? `${why}\n` : 'OK\n');
     });
@@ -84,6 +95,7 @@ export async function startVerifyingReceiver(
   return {
     url: `${tls ? 'https' : 'http'}://127.0.0.1:${port}/hooks/smtpeter?env=test`,
     verdicts,
+    keyIds,
     close: () =>
       new Promise((r) => {
         server.closeAllConnections();

@@ -156,7 +156,7 @@ const ROWS: Row[] = [
   {
     name: 'listen Copernica ID without a key',
     args: ['listen', '--port', '0', '--copernica-id', 'environment-4242'],
-    says: /--copernica-id: is checked on verified calls only; give --public-key too$/,
+    says: /--copernica-id: is checked on verified calls only; give --public-key or --resolve-keys too$/,
   },
   { name: 'listen status', args: ['listen', '--status', '700'], says: /--status: .*700/ },
   {

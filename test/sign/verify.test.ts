@@ -26,7 +26,7 @@ function signedCall(
     },
     {
       privateKey,
-      keyId: 'smtpeter-sim._domainkey.copernica.com',
+      keyId: 'smtpeter1._domainkey.copernica.com',
       copernicaId: 'environment-1234',
       ...(options.headers ? { headers: options.headers } : {}),
       ...(options.digestCase ? { digestCase: options.digestCase } : {}),
@@ -58,7 +58,7 @@ describe('verifyRequest: what verifies', () => {
   test('a signed call verifies, naming its key and the headers covered', () => {
     const r = verifyRequest(signedCall(), publicKey);
     assert.ok(r.ok);
-    assert.equal(r.keyId, 'smtpeter-sim._domainkey.copernica.com');
+    assert.equal(r.keyId, 'smtpeter1._domainkey.copernica.com');
     assert.deepEqual(r.headers, ['(request-target)', 'host', 'date', 'x-copernica-id', 'digest', 'x-nonce']);
   });
 
