@@ -29,9 +29,23 @@ export interface CheckSetup {
  */
 export function createCheckContext(setup: CheckSetup): CheckContext {
   const seed = setup.seed ?? randomSeed();
-  const streams: Record<CallType, Iterator<SimCall>> = {
-    failure: new EventGenerator({ seed, clock: () => Date.now(), type: 'failure' }).calls(),
-    bounce: new EventGenerator({ seed: seed ^ 0x5bd1e995, clock: () => Date.now(), type: 'bounce' }).calls(),
+  // Failure and bounce streams keep the seeds they always had; each later kind gets its own.
+  const streamSeed: Record<CallType, number> = {
+    failure: seed,
+    bounce: seed ^ 0x5bd1e995,
+    delivery: seed ^ 0x27d4eb2f,
+    open: seed ^ 0x165667b1,
+    click: seed ^ 0x61c88647,
+    abuse: seed ^ 0x7feb352d,
+  };
+  const streams = new Map<CallType, Iterator<SimCall>>();
+  const stream = (type: CallType): Iterator<SimCall> => {
+    let s = streams.get(type);
+    if (!s) {
+      s = new EventGenerator({ seed: streamSeed[type], clock: () => Date.now(), type }).calls();
+      streams.set(type, s);
+    }
+    return s;
   };
   let alternate = 0;
   let otherKey = setup.otherKey;
@@ -45,7 +59,7 @@ export function createCheckContext(setup: CheckSetup): CheckContext {
     signing: setup.signing,
     call(type) {
       const t = type ?? (alternate++ % 2 === 0 ? 'failure' : 'bounce');
-      return streams[t].next().value as SimCall;
+      return stream(t).next().value as SimCall;
     },
     sign(call, overrides = {}, url = setup.url) {
       const { date, ...signing } = overrides;

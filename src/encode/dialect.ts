@@ -1,4 +1,14 @@
-import type { BounceEvent, CallType, FailureEvent, SimCall } from '../model/events.js';
+import {
+  type AbuseEvent,
+  type BounceEvent,
+  CALL_TYPES,
+  type CallType,
+  type ClickEvent,
+  type DeliveryEvent,
+  type FailureEvent,
+  type OpenEvent,
+  type SimCall,
+} from '../model/events.js';
 
 /**
  * The three payload shapes Copernica has used for the same events. A dialect
@@ -10,56 +20,121 @@ export type Dialect = (typeof DIALECTS)[number];
 export interface DialectInfo {
   name: Dialect;
   label: string;
-  failureFields: readonly string[];
-  bounceFields: readonly string[];
-  /** Fields a call may lack (the failure's code/extended/description). */
-  optional: readonly string[];
+  /** Wire fields per kind it carries, in documented order; a kind it lacks it cannot carry. */
+  fields: Partial<Record<CallType, readonly string[]>>;
+  /** Per kind, the fields a call may lack (a failure's code/extended/description, ...). */
+  optional: Partial<Record<CallType, readonly string[]>>;
   signedByDefault: boolean;
   /** X-Copernica-ID default when signed. */
   defaultCopernicaId: string;
 }
 
+const FAILURE_OPTIONAL = ['code', 'extended', 'description'] as const;
+
+/**
+ * The webhook dialect's fields for every kind. Where published versions of
+ * a page disagree, the union (README "Wire format"): open's `timestamp` (one
+ * version), click's `url` next to `original` and its time fields (an older
+ * version lists `url` and no times), abuse's `type` (one version lacks it).
+ */
+const WEBHOOK_FIELDS: Record<CallType, readonly string[]> = {
+  failure: [
+    'id',
+    'type',
+    'timestamp',
+    'time',
+    'recipient',
+    'action',
+    'state',
+    'code',
+    'extended',
+    'description',
+    'tags',
+  ],
+  bounce: ['id', 'type', 'timestamp', 'time', 'recipient', 'envelope', 'mime', 'tags'],
+  delivery: ['id', 'type', 'timestamp', 'time', 'recipient', 'code', 'extended', 'description', 'tags'],
+  open: ['id', 'type', 'timestamp', 'time', 'recipient', 'ip', 'useragent', 'referer', 'tags'],
+  click: [
+    'id',
+    'type',
+    'timestamp',
+    'time',
+    'recipient',
+    'ip',
+    'original',
+    'url',
+    'useragent',
+    'referer',
+    'tags',
+  ],
+  abuse: ['id', 'type', 'emailfrom', 'mime'],
+};
+
 export const DIALECT_INFO: Record<Dialect, DialectInfo> = {
   smtpeter: {
     name: 'smtpeter',
     label: 'SMTPeter webhooks (2017 on)',
-    failureFields: [
-      'id',
-      'type',
-      'timestamp',
-      'time',
-      'recipient',
-      'action',
-      'state',
-      'code',
-      'extended',
-      'description',
-      'tags',
-    ],
-    bounceFields: ['id', 'type', 'timestamp', 'time', 'recipient', 'envelope', 'mime', 'tags'],
-    optional: ['code', 'extended', 'description'],
+    fields: WEBHOOK_FIELDS,
+    optional: {
+      failure: FAILURE_OPTIONAL,
+      delivery: ['extended'],
+      open: ['useragent', 'referer'],
+      click: ['useragent', 'referer'],
+    },
     signedByDefault: true,
     defaultCopernicaId: 'environment-1234',
   },
+  // The feedback-loop pages document failure and bounce calls only: the
+  // other kinds are refused there rather than sent in a field set no
+  // version of those pages describes (README "Dialects").
   'smtpeter-feedback-loop': {
     name: 'smtpeter-feedback-loop',
     label: 'SMTPeter feedback loops (before 2017)',
-    failureFields: ['id', 'recipient', 'state', 'code', 'extended', 'description'],
-    bounceFields: ['id', 'recipient', 'mailfrom', 'rcptto', 'mime'],
-    optional: ['code', 'extended', 'description'],
+    fields: {
+      failure: ['id', 'recipient', 'state', 'code', 'extended', 'description'],
+      bounce: ['id', 'recipient', 'mailfrom', 'rcptto', 'mime'],
+    },
+    optional: { failure: FAILURE_OPTIONAL },
     signedByDefault: false,
     defaultCopernicaId: 'environment-1234',
   },
   'marketing-suite': {
     name: 'marketing-suite',
     label: 'Copernica Marketing Suite / Publisher feedback loops',
-    failureFields: ['id', 'recipient', 'state', 'code', 'extended', 'description', 'tags'],
-    bounceFields: ['id', 'recipient', 'mailfrom', 'rcptto', 'mime', 'tags'],
-    optional: ['code', 'extended', 'description'],
+    fields: {
+      failure: ['id', 'recipient', 'state', 'code', 'extended', 'description', 'tags'],
+      bounce: ['id', 'recipient', 'mailfrom', 'rcptto', 'mime', 'tags'],
+    },
+    optional: { failure: FAILURE_OPTIONAL },
     signedByDefault: true,
     defaultCopernicaId: 'account-1234',
   },
 };
+
+/** The kinds a dialect has a documented field set for. */
+export function dialectCarries(dialect: Dialect, type: CallType): boolean {
+  return DIALECT_INFO[dialect].fields[type] !== undefined;
+}
+
+/**
+ * One line for a kind a dialect cannot carry, or undefined when it can.
+ * `where` names the flag or file position that asked for it.
+ */
+export function uncarriedKind(dialect: Dialect, type: CallType, where: string): string | undefined {
+  if (dialectCarries(dialect, type)) return undefined;
+  const carried = CALL_TYPES.filter((t) => dialectCarries(dialect, t)).join(' and ');
+  return `${where}: dialect ${dialect} carries ${carried} calls only, not ${type} (${type} calls exist in --dialect smtpeter)`;
+}
+
+/** The wire fields of a kind in a dialect (empty when it cannot carry it). */
+export function dialectFields(dialect: Dialect, type: CallType): readonly string[] {
+  return DIALECT_INFO[dialect].fields[type] ?? [];
+}
+
+/** Whether a wire field of a kind may be absent in a dialect. */
+export function isOptionalField(dialect: Dialect, type: CallType, name: string): boolean {
+  return DIALECT_INFO[dialect].optional[type]?.includes(name) ?? false;
+}
 
 export function isDialect(name: string): name is Dialect {
   return (DIALECTS as readonly string[]).includes(name);
@@ -70,7 +145,14 @@ export type FieldValue = string | number | readonly string[];
 export type Payload = Array<readonly [string, FieldValue]>;
 
 /** Every field either event type has, for reading one by name. */
-type EventFields = Partial<Omit<FailureEvent, 'type'> & Omit<BounceEvent, 'type'>>;
+type EventFields = Partial<
+  Omit<FailureEvent, 'type'> &
+    Omit<BounceEvent, 'type'> &
+    Omit<DeliveryEvent, 'type'> &
+    Omit<OpenEvent, 'type'> &
+    Omit<ClickEvent, 'type'> &
+    Omit<AbuseEvent, 'type'>
+>;
 type Reader = (call: SimCall) => FieldValue | undefined;
 const fields = (call: SimCall): EventFields => call.event;
 
@@ -95,6 +177,12 @@ const READERS: Record<string, Reader> = {
   mime: (c) => fields(c).mime,
   rcptto: (c) => fields(c).envelope,
   mailfrom: (c) => c.mailfrom ?? '',
+  ip: (c) => fields(c).ip,
+  useragent: (c) => fields(c).useragent,
+  referer: (c) => fields(c).referer,
+  original: (c) => fields(c).original,
+  url: (c) => fields(c).url,
+  emailfrom: (c) => fields(c).emailfrom,
 };
 
 function readers(names: readonly string[]): ReadonlyArray<readonly [string, Reader]> {
@@ -106,14 +194,13 @@ function readers(names: readonly string[]): ReadonlyArray<readonly [string, Read
 }
 
 const FIELD_READERS = Object.fromEntries(
-  DIALECTS.map((d) => [
-    d,
-    { failure: readers(DIALECT_INFO[d].failureFields), bounce: readers(DIALECT_INFO[d].bounceFields) },
-  ]),
+  DIALECTS.map((d) => [d, Object.fromEntries(CALL_TYPES.map((t) => [t, readers(dialectFields(d, t))]))]),
 ) as Record<Dialect, Record<CallType, ReadonlyArray<readonly [string, Reader]>>>;
 
 /** The fields of a call in a dialect, in its documented order; absent optionals omitted. */
 export function toPayload(call: SimCall, dialect: Dialect = 'smtpeter'): Payload {
+  if (!dialectCarries(dialect, call.event.type))
+    throw new Error(uncarriedKind(dialect, call.event.type, 'encode'));
   const out: Payload = [];
   for (const [name, read] of FIELD_READERS[dialect][call.event.type]) {
     const value = read(call);

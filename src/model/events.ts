@@ -23,8 +23,17 @@ export const SMTP_STATES = [
 ] as const;
 export type SmtpState = (typeof SMTP_STATES)[number];
 
-export const CALL_TYPES = ['failure', 'bounce'] as const;
+export const CALL_TYPES = ['failure', 'bounce', 'delivery', 'open', 'click', 'abuse'] as const;
 export type CallType = (typeof CALL_TYPES)[number];
+
+/** The kinds the simulator made first; a run that names no kind makes these (as it always did). */
+export const DELIVERY_PROBLEM_TYPES = ['failure', 'bounce'] as const satisfies readonly CallType[];
+/** The rest of SMTPeter's webhook family. */
+export const ENGAGEMENT_TYPES = ['delivery', 'open', 'click', 'abuse'] as const satisfies readonly CallType[];
+
+export function isCallType(name: string): name is CallType {
+  return (CALL_TYPES as readonly string[]).includes(name);
+}
 
 /** `failure`: this attempt failed and will be retried; `failed`: final. */
 export type FailureAction = 'failure' | 'failed';
@@ -89,7 +98,73 @@ export interface BounceEvent {
   tags: string[];
 }
 
-export type WebhookEvent = FailureEvent | BounceEvent;
+/** The receiving server accepted the message (its reply to the final dot). */
+export interface DeliveryEvent {
+  id: string;
+  type: 'delivery';
+  timestamp: string;
+  time: number;
+  recipient: string;
+  code: string;
+  /** Absent when the server sends no enhanced status code (qmail, some Exim setups). */
+  extended?: string;
+  /** The accepting server's text after the code(s), e.g. Gmail's `OK  1700000000 ... - gsmtp`. */
+  description: string;
+  tags: string[];
+}
+
+/** An image of the message (the tracking pixel) was fetched. */
+export interface OpenEvent {
+  id: string;
+  type: 'open';
+  timestamp: string;
+  time: number;
+  recipient: string;
+  /** Address that fetched the image, IPv4 or IPv6. */
+  ip: string;
+  useragent?: string;
+  referer?: string;
+  tags: string[];
+}
+
+/** A tracked link was followed. */
+export interface ClickEvent {
+  id: string;
+  type: 'click';
+  timestamp: string;
+  time: number;
+  recipient: string;
+  ip: string;
+  /** The link as the message's author wrote it (where the click redirects to). */
+  original: string;
+  /** The tracking link that was fetched (older published field). */
+  url: string;
+  useragent?: string;
+  referer?: string;
+  tags: string[];
+}
+
+/**
+ * A complaint a mailbox provider's feedback loop sent back. On the wire only
+ * id, type, emailfrom and mime; recipient, time and tags are what the
+ * simulator knows about it (the message it is about, when the report came
+ * in), used for reports, metrics and replay, never sent.
+ */
+export interface AbuseEvent {
+  id: string;
+  type: 'abuse';
+  timestamp: string;
+  time: number;
+  /** The complained-about message's recipient ('' when only a redacted report is known). */
+  recipient: string;
+  /** The address the report came from (the feedback loop's sender). */
+  emailfrom: string;
+  /** The report as received: ARF (RFC 5965), CRLF line ends. */
+  mime: string;
+  tags: string[];
+}
+
+export type WebhookEvent = FailureEvent | BounceEvent | DeliveryEvent | OpenEvent | ClickEvent | AbuseEvent;
 
 /**
  * One call to make, with what the simulator knows about it beyond the wire

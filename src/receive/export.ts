@@ -1,4 +1,4 @@
-import { DIALECT_INFO } from '../encode/dialect.js';
+import { dialectFields } from '../encode/dialect.js';
 import type { FixtureEntry } from '../fixture-file/format.js';
 import { schemaCheck } from '../fixture-file/validate.js';
 import type { ReceivedCall } from './server.js';
@@ -28,8 +28,7 @@ export function exportCall(call: ReceivedCall): FixtureEntry | undefined {
   if (!call.fields || !kind || !dialect || problems.length) return undefined;
   const fields = call.fields;
   const entry: Record<string, unknown> = { type: kind };
-  const info = DIALECT_INFO[dialect];
-  for (const name of kind === 'failure' ? info.failureFields : info.bounceFields) {
+  for (const name of dialectFields(dialect, kind)) {
     const value = fields[name];
     if (value === undefined || name === 'type') continue;
     if (name === 'time') entry[name] = Number(value);

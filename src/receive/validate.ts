@@ -1,4 +1,4 @@
-import { DIALECT_INFO, type Dialect } from '../encode/dialect.js';
+import { type Dialect, dialectFields, isOptionalField } from '../encode/dialect.js';
 import { SMTP_STATES } from '../model/events.js';
 import { formatTimestamp } from '../model/time.js';
 import type { Fields } from './parse.js';
@@ -49,10 +49,9 @@ export function validateCall(fields: Fields, insist?: Dialect): Validation {
     return { ...(dialect ? { dialect } : {}), problems };
   }
   if (dialect) {
-    const info = DIALECT_INFO[dialect];
-    const allowed = kind === 'failure' ? info.failureFields : info.bounceFields;
+    const allowed = dialectFields(dialect, kind);
     for (const name of allowed) {
-      if (!(name in fields) && !info.optional.includes(name) && name !== 'tags')
+      if (!(name in fields) && !isOptionalField(dialect, kind, name) && name !== 'tags')
         problems.push(`missing field '${name}'`);
     }
     for (const name of Object.keys(fields)) {

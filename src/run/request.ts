@@ -1,7 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import { type BodyFormat, encodeCall } from '../encode/body.js';
 import type { Dialect } from '../encode/dialect.js';
-import type { SimCall } from '../model/events.js';
+import type { CallType, SimCall } from '../model/events.js';
 import { httpDateNow, signRequest } from '../sign/signer.js';
 
 export interface SigningConfig {
@@ -17,11 +17,24 @@ export interface Targets {
   url?: URL;
   failureUrl?: URL;
   bounceUrl?: URL;
+  deliveryUrl?: URL;
+  openUrl?: URL;
+  clickUrl?: URL;
+  abuseUrl?: URL;
 }
 
+/** The Targets field that holds each kind's own URL. */
+const KIND_URL = {
+  failure: 'failureUrl',
+  bounce: 'bounceUrl',
+  delivery: 'deliveryUrl',
+  open: 'openUrl',
+  click: 'clickUrl',
+  abuse: 'abuseUrl',
+} as const satisfies Record<CallType, keyof Targets>;
+
 export function targetFor(call: { event: { type: SimCall['event']['type'] } }, targets: Targets): URL {
-  const specific = call.event.type === 'failure' ? targets.failureUrl : targets.bounceUrl;
-  const url = specific ?? targets.url;
+  const url = targets[KIND_URL[call.event.type]] ?? targets.url;
   if (!url) throw new Error(`no URL for ${call.event.type} calls`);
   return url;
 }
