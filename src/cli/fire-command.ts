@@ -3,6 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type MimeSourceFile, type MimeSourceOptions, mimeSource } from '../captured/bounce-call.js';
+import { uncarriedKind } from '../encode/dialect.js';
 import { EventGenerator, eventClock, type GenerateOptions, SEEDED_EPOCH } from '../generate/events.js';
 import { isValidTag } from '../mail/message.js';
 import { type CallResult, type DroppedCall, RunMetrics, type UnsentCall } from '../metrics/run-metrics.js';
@@ -27,7 +28,7 @@ import { RequestLog } from '../report/request-log.js';
 import { BuildPool } from '../run/build-pool.js';
 import { deliveries, reshuffles } from '../run/disorder.js';
 import { fire } from '../run/fire.js';
-import { buildRequest, renderRequest, type Targets, targetFor } from '../run/request.js';
+import { anyTarget, buildRequest, renderRequest, type Targets, targetFor } from '../run/request.js';
 import { settle } from '../run/settle.js';
 import type { CallInfo } from '../run/source.js';
 import { warmUpSendPath } from '../run/warm-up.js';
@@ -144,9 +145,15 @@ export async function fireCommand(flags: FireFlags): Promise<number> {
     : new EventGenerator({ ...generateOptions, clock });
   const { signing, publicKey, notice } = send.signingFor(dialect);
   const requestOptions = { format, dialect, extraHeaders, ...(signing ? { signing } : {}) };
+  // A dialect with no field set for a kind refuses it before anything is sent or shown.
+  const kinds = type ? [type] : new Set(generator.take(Math.min(load.planned, 200)).map((c) => c.event.type));
+  for (const kind of kinds) {
+    const refusal = uncarriedKind(dialect, kind, type ? '--type' : '--dialect');
+    if (refusal) throw new UsageError(refusal);
+  }
 
   if (flags.dryRun) {
-    const anyUrl = targets.url || targets.failureUrl || targets.bounceUrl;
+    const anyUrl = anyTarget(targets);
     // Host is signed: say which one the requests show, as a real run without a URL picks a free port.
     if (!anyUrl) err.write(`no --url: requests shown as sent to ${DRY_RUN_URL} (listen's default port)\n`);
     const shown = anyUrl ? targets : { url: new URL(DRY_RUN_URL) };
@@ -169,7 +176,7 @@ export async function fireCommand(flags: FireFlags): Promise<number> {
 
   // --- run ---
   let receiver: Receiver | undefined;
-  if (!targets.url && !targets.failureUrl && !targets.bounceUrl) {
+  if (!anyTarget(targets)) {
     receiver = await startReceiver({
       ...(publicKey ? { publicKey } : {}),
       dialect,
@@ -353,8 +360,7 @@ function defaultBuildWorkers(planned: number, signed: boolean): number {
 }
 
 function targetForOrFail(type: CallType, targets: Targets, allowEmbedded = false): URL {
-  if (allowEmbedded && !targets.url && !targets.failureUrl && !targets.bounceUrl)
-    return new URL('http://127.0.0.1/');
+  if (allowEmbedded && !anyTarget(targets)) return new URL('http://127.0.0.1/');
   try {
     return targetFor({ event: { type } } as Parameters<typeof targetFor>[0], targets);
   } catch {

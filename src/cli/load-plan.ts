@@ -1,5 +1,7 @@
+import { CAMPAIGN_MIX } from '../generate/campaign-mix.js';
 import type { GenerateOptions } from '../generate/events.js';
 import { UsageError } from '../model/errors.js';
+import { CALL_TYPES, isCallType } from '../model/events.js';
 import { constantPacer, parseRate, parseStages, stagesPacer } from '../pace/pacer.js';
 import type { LoadModel } from '../run/fire.js';
 import { SCENARIOS } from '../scenarios/catalogue.js';
@@ -93,21 +95,22 @@ function maxInFlight(flags: LoadFlags): number {
   return flags.maxInFlight ? positiveInt('--max-in-flight', flags.maxInFlight) : 1000;
 }
 
-/** `failure=70,bounce=25,ooo=5` or scenario names with weights. */
+/** `failure=70,bounce=25,ooo=5`, scenario names with weights, or the `campaign` preset. */
 export function parseMix(text: string): NonNullable<GenerateOptions['mix']> {
+  if (text.trim().toLowerCase() === 'campaign') return CAMPAIGN_MIX.map((e) => ({ ...e }));
   const entries: NonNullable<GenerateOptions['mix']>[number][] = [];
   for (const part of text.split(',')) {
     const m = /^\s*([a-z0-9-]+)\s*=\s*(\d+(?:\.\d+)?)\s*$/i.exec(part);
     if (!m) throw new UsageError(`--mix: expected name=weight, got '${part.trim()}'`);
     const name = m[1]!.toLowerCase();
     const weight = Number(m[2]);
-    if (name === 'failure' || name === 'bounce') entries.push({ type: name, weight });
+    if (isCallType(name)) entries.push({ type: name, weight });
     else if (name === 'ooo' || name === 'autoreply')
       entries.push({ scenario: 'autoreply-out-of-office', weight });
     else if (SCENARIOS.some((s) => s.name === name)) entries.push({ scenario: name, weight });
     else
       throw new UsageError(
-        `--mix: unknown '${name}' (failure, bounce, ooo, or a scenario from 'smtpeter-sim scenarios')`,
+        `--mix: unknown '${name}' (${CALL_TYPES.join(', ')}, ooo, campaign, or a scenario from 'smtpeter-sim scenarios')`,
       );
   }
   if (!entries.some((e) => e.weight > 0)) throw new UsageError('--mix: every weight is 0');

@@ -8,6 +8,7 @@ import {
   GENERATE_OPTIONS,
   RETRY_OPTIONS,
   type SharedOption,
+  URL_OPTIONS,
 } from './options.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
@@ -70,7 +71,7 @@ export function buildProgram(): Command {
         'event time of the first call: an ISO date, or now (default: now; a fixed instant with --seed)',
     },
   }).option('--mta <name>', 'alias of --style', nonEmpty('--mta'));
-  addSharedOptions(fire, ['url', 'failure-url', 'bounce-url'])
+  addSharedOptions(fire, [...URL_OPTIONS])
     .option('-n, --count <n>', 'number of calls (default: 1, or unbounded with --duration/--stages)')
     .option('--duration <duration>', 'keep sending for this long, with a unit: 30s, 5m')
     .option(
@@ -199,7 +200,7 @@ export function buildProgram(): Command {
     .command('replay')
     .description('send the calls of fixture files (or folders of them) in order; all are checked first')
     .argument('<paths...>', 'fixture files (.json, .ndjson) or folders');
-  addSharedOptions(replay, ['url', 'failure-url', 'bounce-url'])
+  addSharedOptions(replay, [...URL_OPTIONS])
     .option('--realtime', 'keep the recorded spacing (at, delay, event times)')
     .option('--speed <factor>', 'as recorded, this much faster, e.g. 10x (implies --realtime)')
     .option('--rate <rate>', 'evenly paced instead: 50/s, 600/m, 2/h (a bare number is per second)')

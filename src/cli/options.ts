@@ -21,7 +21,7 @@ const SHARED_OPTIONS = {
   type: {
     flags: '--type <type>',
     description: 'only calls of this webhook type',
-    choices: ['failure', 'bounce'],
+    choices: ['failure', 'bounce', 'delivery', 'open', 'click', 'abuse'],
   },
   scenario: {
     flags: '--scenario <name>',
@@ -46,6 +46,10 @@ const SHARED_OPTIONS = {
   url: { flags: '--url <url>', description: 'receiver URL for every call' },
   'failure-url': { flags: '--failure-url <url>', description: 'receiver URL for failure calls' },
   'bounce-url': { flags: '--bounce-url <url>', description: 'receiver URL for bounce calls' },
+  'delivery-url': { flags: '--delivery-url <url>', description: 'receiver URL for delivery calls' },
+  'open-url': { flags: '--open-url <url>', description: 'receiver URL for open calls' },
+  'click-url': { flags: '--click-url <url>', description: 'receiver URL for click calls' },
+  'abuse-url': { flags: '--abuse-url <url>', description: 'receiver URL for abuse calls' },
   header: {
     flags: '-H, --header <header>',
     description: "extra request header 'Name: value' (repeatable)",
@@ -135,6 +139,17 @@ export const GENERATE_OPTIONS: readonly SharedOption[] = [
   'tag',
   'recipient',
   'domain',
+];
+
+/** Where calls go: one URL for all, or one per kind (SMTPeter configures one per webhook). */
+export const URL_OPTIONS: readonly SharedOption[] = [
+  'url',
+  'failure-url',
+  'bounce-url',
+  'delivery-url',
+  'open-url',
+  'click-url',
+  'abuse-url',
 ];
 
 /** The retry flags fire and replay both take. */

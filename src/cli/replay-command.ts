@@ -1,7 +1,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Dialect } from '../encode/dialect.js';
+import { type Dialect, uncarriedKind } from '../encode/dialect.js';
 import { loadFixtures } from '../fixture-file/load.js';
 import { UsageError } from '../model/errors.js';
 import { parseRate } from '../pace/pacer.js';
@@ -18,7 +18,7 @@ import {
 } from '../report/replay-report.js';
 import { reshuffles } from '../run/disorder.js';
 import { disorderedPlan, type Pacing, prepare, replay } from '../run/replay.js';
-import { renderRequest, type SigningConfig } from '../run/request.js';
+import { anyTarget, KIND_URL, renderRequest, type SigningConfig } from '../run/request.js';
 import { HttpClient } from '../transport/http.js';
 import { oneOf } from './flags.js';
 import { DRY_RUN_URL, disorderFrom, type SendFlags, sendConfig } from './send-config.js';
@@ -85,18 +85,27 @@ export async function replayCommand(paths: string[], flags: ReplayFlags): Promis
   const seedText = settings.value<string>('seed');
   const seed = seedText !== undefined ? seedFromString(seedText) : randomSeed();
   const disordered = reshuffles(disorder);
-  if (flags.dryRun && !targets.url && !targets.failureUrl && !targets.bounceUrl)
-    targets.url = new URL(DRY_RUN_URL);
+  if (flags.dryRun && !anyTarget(targets)) targets.url = new URL(DRY_RUN_URL);
 
   // --- fixtures: every problem, one line each (at most 20 a file), then stop ---
   const loaded = loadFixtures(paths);
   const problems = [...loaded.problems];
   for (const p of loaded.calls) {
     const type = p.call.event.type;
-    if (!(type === 'failure' ? targets.failureUrl : targets.bounceUrl) && !targets.url) {
+    if (!targets[KIND_URL[type]] && !targets.url) {
       problems.unshift({ file: '--url', message: `no URL for ${type} calls (give --url, or --${type}-url)` });
       break;
     }
+  }
+  for (const p of loaded.calls) {
+    const refusal = uncarriedKind(p.dialect ?? dialect, p.call.event.type, 'dialect');
+    if (refusal)
+      problems.push({
+        file: p.location.file,
+        ...(p.location.line !== undefined ? { line: p.location.line } : {}),
+        path: `${p.location.path}.type`,
+        message: refusal.replace(/^dialect: /, ''),
+      });
   }
   if (problems.length) {
     for (const line of problemReport(problems)) err.write(`smtpeter-sim: ${line}\n`);

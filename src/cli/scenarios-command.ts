@@ -1,9 +1,10 @@
+import type { CallType } from '../model/events.js';
 import { colourFor } from '../report/colour.js';
 import { SCENARIOS, scenarioInfo } from '../scenarios/catalogue.js';
 
 /** `scenarios`: the catalogue as a table, or `--json`. */
 export function scenariosCommand(flags: { json?: boolean; type?: string }): number {
-  const list = SCENARIOS.filter((s) => !flags.type || s.calls.includes(flags.type as 'failure' | 'bounce'));
+  const list = SCENARIOS.filter((s) => !flags.type || s.calls.includes(flags.type as CallType));
   if (flags.json) {
     process.stdout.write(`${JSON.stringify(list.map(scenarioInfo), null, 2)}\n`);
     return 0;

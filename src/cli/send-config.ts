@@ -26,6 +26,10 @@ export interface SendFlags {
   url?: string;
   failureUrl?: string;
   bounceUrl?: string;
+  deliveryUrl?: string;
+  openUrl?: string;
+  clickUrl?: string;
+  abuseUrl?: string;
   format?: string;
   dialect?: string;
   key?: string;
@@ -58,6 +62,10 @@ export async function flagSettings(
       url: flags.url,
       failureUrl: flags.failureUrl,
       bounceUrl: flags.bounceUrl,
+      deliveryUrl: flags.deliveryUrl,
+      openUrl: flags.openUrl,
+      clickUrl: flags.clickUrl,
+      abuseUrl: flags.abuseUrl,
       format: flags.format,
       dialect: flags.dialect,
       key: flags.key,
@@ -115,7 +123,7 @@ export interface SendConfig {
   format: BodyFormat;
   dialect: Dialect;
   extraHeaders: Record<string, string>;
-  /** `--url`, `--failure-url`, `--bounce-url` (or config); may be empty. */
+  /** `--url` and the per-kind `--failure-url`, `--bounce-url`, ... (or config); may be empty. */
   targets: Targets;
   transport: ReturnType<typeof transportFlags>;
   retry: RetryPolicy;
@@ -144,6 +152,10 @@ export async function sendConfig(
     ['url', '--url'],
     ['failureUrl', '--failure-url'],
     ['bounceUrl', '--bounce-url'],
+    ['deliveryUrl', '--delivery-url'],
+    ['openUrl', '--open-url'],
+    ['clickUrl', '--click-url'],
+    ['abuseUrl', '--abuse-url'],
   ] as const) {
     const s = settings.get<string>(key);
     if (s) targets[key] = httpUrl(settingLabel(settings, key, flag), s.value);

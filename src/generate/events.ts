@@ -3,7 +3,7 @@ import { UsageError } from '../model/errors.js';
 import type { CallType, SimCall } from '../model/events.js';
 import { FakeSource } from '../random/fake.js';
 import { deriveSeed, WeightedTable } from '../random/rng.js';
-import { findScenario, SCENARIOS } from '../scenarios/catalogue.js';
+import { DEFAULT_SCENARIOS, findScenario, SCENARIOS } from '../scenarios/catalogue.js';
 import { styleWeight } from '../scenarios/style-weights.js';
 import type { Scenario } from '../scenarios/types.js';
 
@@ -30,6 +30,9 @@ interface MixEntry {
   type?: CallType;
   scenarios: WeightedTable<Scenario>;
 }
+
+/** Catalogue sections whose scenarios tell one message's story in several calls of several kinds. */
+const STORIES = new Set<Scenario['kind']>(['engagement', 'complaint']);
 
 /** The scenario kinds whose bounce returns the original message (where --attachment-size goes). */
 const RETURNS_MESSAGE = new Set<Scenario['kind']>(['dsn', 'nonstandard']);
@@ -69,15 +72,21 @@ export class EventGenerator {
   private readonly messageOptions: MessageOptions;
 
   constructor(private readonly options: GenerateOptions) {
-    let candidates: Scenario[] = options.scenario ? [findScenario(options.scenario)] : [...SCENARIOS];
+    // Without a kind, scenario or mix, the failure and bounce scenarios only (as ever).
+    let candidates: Scenario[] = options.scenario
+      ? [findScenario(options.scenario)]
+      : options.type || options.mix?.length
+        ? [...SCENARIOS]
+        : [...DEFAULT_SCENARIOS];
     if (options.type) {
       const type = options.type;
       candidates = candidates.filter((s) => s.calls.includes(type));
-      if (candidates.length === 0) {
+      if (candidates.length === 0 && options.scenario) {
         throw new UsageError(
           `--scenario: '${options.scenario}' produces no ${type} call (it produces ${findScenario(options.scenario!).calls.join(', ')})`,
         );
       }
+      if (candidates.length === 0) throw new UsageError(`--type: no scenario makes ${type} calls`);
     }
     if (options.style) {
       const style = options.style;
@@ -157,7 +166,10 @@ export class EventGenerator {
     return table;
   }
 
-  /** With `mix`: one call per instance, of the entry's type (else the bounce, else the only call). */
+  /**
+   * With `mix`: one call per instance, of the entry's type (else the bounce,
+   * else the only call); a story named by itself gives all its calls.
+   */
   private mixed(
     table: WeightedTable<MixEntry>,
     index: number,
@@ -166,6 +178,7 @@ export class EventGenerator {
     const entry = table.pick(fake.rng);
     const scenario = entry.scenarios.pick(fake.rng);
     const calls = this.build(scenario, index, fake);
+    if (!entry.type && STORIES.has(scenario.kind)) return calls;
     const want = entry.type ?? 'bounce';
     const call = calls.find((c) => c.event.type === want) ?? calls[0];
     return call ? [call] : [];

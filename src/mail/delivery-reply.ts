@@ -18,6 +18,7 @@ import { reply, replyDescription, type SmtpReply } from './reply.js';
  * - Exim: `250 OK id=1rXyZa-000AbC-De` (no enhanced code unless configured).
  * - Sendmail: `250 2.0.0 4BKAbcde012345 Message accepted for delivery`.
  * - qmail: `250 ok 1700000000 qp 12345`.
+ * - Comcast: `250 2.0.0 <22-character id> mail accepted for delivery`.
  */
 export const DELIVERY_STYLES = [
   'gmail',
@@ -28,6 +29,7 @@ export const DELIVERY_STYLES = [
   'exim',
   'sendmail',
   'qmail',
+  'comcast',
 ] as const;
 export type DeliveryStyle = (typeof DELIVERY_STYLES)[number];
 
@@ -102,6 +104,8 @@ export function acceptReply(style: DeliveryStyle, msg: OriginalMessage, rng: Rng
       return reply('250', '2.0.0', `${sendmailId(rng, at)} Message accepted for delivery`);
     case 'qmail':
       return reply('250', undefined, `ok ${unix} qp ${rng.int(1000, 99999)}`);
+    case 'comcast':
+      return reply('250', '2.0.0', `${rng.alnum(22)} mail accepted for delivery`);
   }
 }
 

@@ -186,7 +186,8 @@ export const MAIL_CLIENTS: readonly MailClient[] = [
     role: 'person',
     userAgents: BROWSERS,
     networks: HOME_NETWORKS,
-    referers: ['https://outlook.live.com/', 'https://mail.yahoo.com/', 'https://mail.google.com/', ''],
+    // The webmail's own page, given per recipient by webmailReferer().
+    referers: [],
   },
   {
     name: 'mobile-browser',
@@ -211,14 +212,30 @@ export interface Fetch {
   referer?: string;
 }
 
-/** A fetch by `client`: one of its addresses (IPv4 or IPv6), agents and referers. */
-export function clientFetch(client: MailClient, rng: Rng): Fetch {
+/**
+ * A fetch by `client`: one of its addresses (IPv4 or IPv6), agents and
+ * referers; `referer` (the reader's webmail page) when the client is a
+ * browser showing webmail.
+ */
+export function clientFetch(client: MailClient, rng: Rng, referer?: string): Fetch {
   const fetch: Fetch = { ip: addressIn(rng.pick(client.networks), rng) };
   const agent = client.userAgents.length ? rng.pick(client.userAgents) : '';
   if (agent) fetch.useragent = agent;
-  const referer = client.referers.length ? rng.pick(client.referers) : '';
-  if (referer) fetch.referer = referer;
+  const sent = referer ?? (client.referers.length ? rng.pick(client.referers) : '');
+  if (sent) fetch.referer = sent;
   return fetch;
+}
+
+/**
+ * The page a webmail reader's browser names as Referer on a click: the
+ * webmail's origin (browsers send only the origin cross-site). Gmail sends
+ * none: its links go through a redirect with `noreferrer`.
+ */
+export function webmailReferer(recipientDomain: string): string | undefined {
+  if (/^(outlook|hotmail|live)\.com$/.test(recipientDomain)) return 'https://outlook.live.com/';
+  if (/^(yahoo|ymail|rocketmail|aol)\.com$/.test(recipientDomain)) return 'https://mail.yahoo.com/';
+  if (recipientDomain === 'comcast.net') return 'https://connect.xfinity.com/';
+  return undefined;
 }
 
 /** Who opens first, by the recipient's mailbox provider (weights: share of opens). */

@@ -38,12 +38,18 @@ export function isCallType(name: string): name is CallType {
 /** `failure`: this attempt failed and will be retried; `failed`: final. */
 export type FailureAction = 'failure' | 'failed';
 
-/** Sisimai 4.25's reason vocabulary (the oracle the test suite uses). */
+/**
+ * Sisimai 4.25's reason vocabulary (the oracle the test suite uses);
+ * `delivered` and `feedback` are its names for a successful delivery and an
+ * ARF complaint.
+ */
 export const REASONS = [
   'blocked',
   'contenterror',
+  'delivered',
   'exceedlimit',
   'expired',
+  'feedback',
   'filtered',
   'hasmoved',
   'hostunknown',

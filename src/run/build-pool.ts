@@ -17,7 +17,8 @@ export interface BuildWorkerInit {
       digestCase?: 'lower' | 'upper';
     };
   };
-  targets: { url?: string; failureUrl?: string; bounceUrl?: string };
+  /** Targets as hrefs (a URL does not cross threads). */
+  targets: Partial<Record<keyof Targets, string>>;
 }
 
 /** Main → worker: build scenario instances `from` (inclusive) to `to` (exclusive). */
@@ -288,11 +289,9 @@ export class BuildPool implements CallSource {
 
 function workerInit(options: BuildPoolOptions): BuildWorkerInit {
   const { signing, ...request } = options.request;
-  const href = (u: URL | undefined): string | undefined => u?.href;
   const targets: BuildWorkerInit['targets'] = {};
-  if (options.targets.url) targets.url = href(options.targets.url)!;
-  if (options.targets.failureUrl) targets.failureUrl = href(options.targets.failureUrl)!;
-  if (options.targets.bounceUrl) targets.bounceUrl = href(options.targets.bounceUrl)!;
+  for (const [key, url] of Object.entries(options.targets) as Array<[keyof Targets, URL | undefined]>)
+    if (url) targets[key] = url.href;
   return {
     generate: { ...options.generate, clockBase: options.clockBase },
     request: {

@@ -14,9 +14,8 @@ const init = workerData as BuildWorkerInit;
 const { clockBase, ...generate } = init.generate;
 const generator = new EventGenerator({ ...generate, clock: eventClock(clockBase, systemClock) });
 const targets: Targets = {};
-if (init.targets.url) targets.url = new URL(init.targets.url);
-if (init.targets.failureUrl) targets.failureUrl = new URL(init.targets.failureUrl);
-if (init.targets.bounceUrl) targets.bounceUrl = new URL(init.targets.bounceUrl);
+for (const [key, href] of Object.entries(init.targets) as Array<[keyof Targets, string | undefined]>)
+  if (href) targets[key] = new URL(href);
 const { signing, ...request } = init.request;
 const options: RequestOptions = {
   ...request,

@@ -24,7 +24,7 @@ export interface Targets {
 }
 
 /** The Targets field that holds each kind's own URL. */
-const KIND_URL = {
+export const KIND_URL = {
   failure: 'failureUrl',
   bounce: 'bounceUrl',
   delivery: 'deliveryUrl',
@@ -37,6 +37,11 @@ export function targetFor(call: { event: { type: SimCall['event']['type'] } }, t
   const url = targets[KIND_URL[call.event.type]] ?? targets.url;
   if (!url) throw new Error(`no URL for ${call.event.type} calls`);
   return url;
+}
+
+/** Whether any URL is given (else fire starts its own receiver). */
+export function anyTarget(targets: Targets): boolean {
+  return Object.values(targets).some((u) => u !== undefined);
 }
 
 export interface RequestOptions {

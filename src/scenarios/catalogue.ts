@@ -2,6 +2,7 @@ import { UsageError } from '../model/errors.js';
 import type { CallType } from '../model/events.js';
 import { AUTOREPLY_SCENARIOS } from './autoreply/scenarios.js';
 import { DSN_SCENARIOS } from './dsn/scenarios.js';
+import { ENGAGEMENT_SCENARIOS } from './engagement/scenarios.js';
 import { NONSTANDARD_SCENARIOS } from './nonstandard/scenarios.js';
 import { SYNC_SCENARIOS } from './sync-failures.js';
 import type { Scenario, ScenarioInfo } from './types.js';
@@ -12,7 +13,17 @@ export const SCENARIOS: readonly Scenario[] = [
   ...DSN_SCENARIOS,
   ...NONSTANDARD_SCENARIOS,
   ...AUTOREPLY_SCENARIOS,
+  ...ENGAGEMENT_SCENARIOS,
 ];
+
+/**
+ * What a run that names no kind, scenario or mix draws from: the failure and
+ * bounce scenarios, as before the other kinds existed (a seed keeps making
+ * the same calls).
+ */
+export const DEFAULT_SCENARIOS: readonly Scenario[] = SCENARIOS.filter((s) =>
+  s.calls.every((t) => t === 'failure' || t === 'bounce'),
+);
 
 export function findScenario(name: string): Scenario {
   const found = SCENARIOS.find((s) => s.name === name);

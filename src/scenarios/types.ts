@@ -2,10 +2,14 @@ import type { MessageOptions, OriginalMessage } from '../mail/message.js';
 import type { CallType, Reason, SimCall, SmtpState } from '../model/events.js';
 import type { Fake } from '../random/fake.js';
 
-/** How a scenario reaches SMTPeter: during SMTP, later as a DSN, or not recognised. */
-export type ScenarioMode = 'sync' | 'async' | 'none';
+/**
+ * How a scenario reaches SMTPeter: a failure during SMTP, later as a DSN,
+ * not recognised, an accepted delivery, through its open/click tracking, or
+ * as a feedback-loop report.
+ */
+export type ScenarioMode = 'sync' | 'async' | 'none' | 'delivery' | 'tracking' | 'report';
 /** The catalogue's sections. */
-export type ScenarioKind = 'sync' | 'dsn' | 'nonstandard' | 'autoreply';
+export type ScenarioKind = 'sync' | 'dsn' | 'nonstandard' | 'autoreply' | 'engagement' | 'complaint';
 
 /** What `scenarios --json` lists; plain data, cheap to import. */
 export interface ScenarioInfo {
@@ -14,7 +18,7 @@ export interface ScenarioInfo {
   kind: ScenarioKind;
   calls: CallType[];
   mode: ScenarioMode;
-  /** Sisimai 4.25's reason for the bounce (or the failure's cause). */
+  /** Sisimai 4.25's reason for the bounce (or the failure's cause); `delivered` / `feedback` for the stories. */
   reason: Reason;
   states: SmtpState[];
   /** Styles it can be written in (receiving provider or reporting MTA). */
