@@ -39,7 +39,9 @@ export function keptCredentials(file: string = defaultCredentialsFile()): Creden
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, `${JSON.stringify(made, null, 2)}\n`, { mode: 0o600 });
   } catch (err) {
-    throw new UsageError(`${file}: cannot keep the serve credentials (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+    throw new UsageError(
+      `${file}: cannot keep the serve credentials (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+    );
   }
   return { ...made, created: true };
 }

@@ -51,7 +51,13 @@ export class Intake {
     const now = this.now();
     let prepared: Prepared;
     try {
-      prepared = await prepareMessage(sub.mime, sub.options, SERVE_HOST, () => createRng(deriveSeed(this.o.seed ^ 0x3d, this.seq)).hex(24), now);
+      prepared = await prepareMessage(
+        sub.mime,
+        sub.options,
+        SERVE_HOST,
+        () => createRng(deriveSeed(this.o.seed ^ 0x3d, this.seq)).hex(24),
+        now,
+      );
     } catch (err) {
       if (err instanceof MimeProblem) throw new Refused(err.message);
       throw err;
@@ -64,7 +70,12 @@ export class Intake {
     return messages;
   }
 
-  private async copy(sub: Submission, p: Prepared, recipient: string, now: number): Promise<{ message: StoredMessage; events: TimelineEvent[] }> {
+  private async copy(
+    sub: Submission,
+    p: Prepared,
+    recipient: string,
+    now: number,
+  ): Promise<{ message: StoredMessage; events: TimelineEvent[] }> {
     const { id, seq } = this.nextId();
     const { options } = p;
     const base = this.o.trackingBase();
@@ -79,7 +90,8 @@ export class Intake {
           })
         : { mime: p.mime, links: [] };
     // Bounce tracking: the return path becomes SMTPeter's VERP address. A null sender stays null (nothing bounces to it).
-    const envelope = sub.envelope === '' ? '' : options.trackbounces ? `${id}@bounces.${SERVE_HOST}` : sub.envelope;
+    const envelope =
+      sub.envelope === '' ? '' : options.trackbounces ? `${id}@bounces.${SERVE_HOST}` : sub.envelope;
     const fake = this.fake.reseed(deriveSeed(this.o.seed ^ 0x7a11, seq));
     const fate = fateOf(recipient, this.o.rules, fake.rng);
     const message: StoredMessage = {

@@ -80,7 +80,12 @@ export interface ServeHandle {
 }
 
 function attemptOf(r: CallResult): AttemptRecord {
-  const a: AttemptRecord = { attempt: r.attempt, at: r.sentAt, url: r.url, latencyMs: Math.round(r.latencyMs * 10) / 10 };
+  const a: AttemptRecord = {
+    attempt: r.attempt,
+    at: r.sentAt,
+    url: r.url,
+    latencyMs: Math.round(r.latencyMs * 10) / 10,
+  };
   if (r.status !== undefined) a.status = r.status;
   if (r.error !== undefined) a.error = r.error;
   if (r.retryInMs !== undefined) a.retryInMs = Math.round(r.retryInMs);
@@ -104,14 +109,19 @@ export async function startServe(options: ServeOptions = {}): Promise<ServeHandl
   const now = options.now ?? Date.now;
   const timeScale = options.timeScale ?? 600;
   const seed = options.seed ?? randomSeed();
-  const kept = options.credentials?.token && options.credentials.smtpUser && options.credentials.smtpPass
-    ? { ...(options.credentials as Credentials), created: false }
-    : { ...keptCredentials(options.credentialsFile), ...stripUndefined(options.credentials ?? {}) };
+  const kept =
+    options.credentials?.token && options.credentials.smtpUser && options.credentials.smtpPass
+      ? { ...(options.credentials as Credentials), created: false }
+      : { ...keptCredentials(options.credentialsFile), ...stripUndefined(options.credentials ?? {}) };
   const credentials: Credentials = { token: kept.token, smtpUser: kept.smtpUser, smtpPass: kept.smtpPass };
   const targets: Targets = { ...(options.targets ?? {}) };
   let receiver: Receiver | undefined;
   if (!Object.values(targets).some(Boolean)) {
-    receiver = await startReceiver({ host, port: 0, ...(options.receiverPublicKey ? { publicKey: options.receiverPublicKey } : {}) });
+    receiver = await startReceiver({
+      host,
+      port: 0,
+      ...(options.receiverPublicKey ? { publicKey: options.receiverPublicKey } : {}),
+    });
     targets.url = new URL(`${receiver.url.replace(/\/$/, '')}/webhook`);
   }
   const store = await openStore(options);
@@ -124,8 +134,11 @@ export async function startServe(options: ServeOptions = {}): Promise<ServeHandl
     if (!e) return;
     e.attempts.push(attemptOf(result));
     if (!result.final) e.state = 'retrying';
-    else if (result.givenUp === 'interrupted') e.state = 'retrying'; // stopped: resumed by the next start
-    else e.state = result.status !== undefined && result.status >= 200 && result.status < 300 ? 'delivered' : 'given-up';
+    else if (result.givenUp === 'interrupted')
+      e.state = 'retrying'; // stopped: resumed by the next start
+    else
+      e.state =
+        result.status !== undefined && result.status >= 200 && result.status < 300 ? 'delivered' : 'given-up';
     if (result.final) pendingByCall.delete(call);
     store.updateEvent(e);
     options.onAttempt?.(e, result);

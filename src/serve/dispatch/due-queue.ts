@@ -8,7 +8,7 @@ interface Entry {
 }
 
 /** setTimeout's longest wait; a later call is looked at again then. */
-const MAX_TIMER_MS = 2 **31 - 1;
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * Calls waiting for their time, as a source the send engine reads: `next()`

@@ -13,7 +13,10 @@ async function fetchAttachment(url: string, where: string): Promise<Buffer> {
     throw new ApiError(400, `${where}.url: '${url}' is not a URL`);
   }
   if (!/^https?:$/.test(u.protocol) || !LOOPBACK.has(u.hostname))
-    throw new ApiError(400, `${where}.url: only loopback URLs (127.0.0.1, localhost) are fetched here, not '${u.host}'`);
+    throw new ApiError(
+      400,
+      `${where}.url: only loopback URLs (127.0.0.1, localhost) are fetched here, not '${u.host}'`,
+    );
   try {
     const res = await fetch(u, { signal: AbortSignal.timeout(5000), redirect: 'error' });
     if (!res.ok) throw new ApiError(400, `${where}.url: ${url} answered ${res.status}`);
@@ -34,7 +37,10 @@ export async function composeMessage(f: ComposeFields, messageId: string, date: 
     (f.attachments ?? []).map(async (a, i) => ({
       filename: a.name,
       ...(a.type ? { contentType: a.type } : {}),
-      content: a.url !== undefined ? await fetchAttachment(a.url, `attachments[${i}]`) : Buffer.from(a.data!, 'base64'),
+      content:
+        a.url !== undefined
+          ? await fetchAttachment(a.url, `attachments[${i}]`)
+          : Buffer.from(a.data!, 'base64'),
     })),
   );
   const list: Record<string, string | { url: string; comment?: string }[]> = {};

@@ -40,7 +40,8 @@ export function parseEntity(raw: string, where = 'message'): Entity {
       continue;
     }
     const m = FIELD.exec(line);
-    if (!m) throw new MimeProblem(`${where}: header line ${i + 1} is not a header field: '${line.slice(0, 60)}'`);
+    if (!m)
+      throw new MimeProblem(`${where}: header line ${i + 1} is not a header field: '${line.slice(0, 60)}'`);
     fields.push({ name: m[1]!, value: m[2]!.trim(), raw: `${line}\r\n` });
   }
   return { fields, body };
@@ -56,7 +57,10 @@ export function field(e: Entity, name: string): string | undefined {
 }
 
 /** `type/subtype; a=b; c="d"` → lower-case type and parameters (quoted values unquoted). */
-export function contentType(value: string | undefined, fallback = 'text/plain'): {
+export function contentType(
+  value: string | undefined,
+  fallback = 'text/plain',
+): {
   type: string;
   params: Record<string, string>;
 } {

@@ -1,14 +1,23 @@
-import { encode as base64Encode, wrap as base64Wrap } from 'nodemailer/lib/base64';
 import addressparser from 'nodemailer/lib/addressparser';
+import { encode as base64Encode, wrap as base64Wrap } from 'nodemailer/lib/base64';
 import { encode as qpEncode, wrap as qpWrap } from 'nodemailer/lib/qp';
 import { toCrlf } from '../../captured/infer.js';
 import type { SentFacts } from '../../mail/message.js';
+import { isValidTag } from '../../mail/message.js';
 import { rfc5322Date } from '../../mime/headers.js';
 import { decodeCharset, decodeQuotedPrintable, decodeWords } from '../../receive/ui/mime-tree.js';
-import { isValidTag } from '../../mail/message.js';
 import { type TrackingOptions, trackHtml } from '../tracking/links.js';
 import type { SendOptions } from '../types.js';
-import { type Entity, field, type Leaf, MimeProblem, mapLeaves, parseEntity, renderEntity, takeFields } from './entity.js';
+import {
+  type Entity,
+  field,
+  type Leaf,
+  MimeProblem,
+  mapLeaves,
+  parseEntity,
+  renderEntity,
+  takeFields,
+} from './entity.js';
 
 /** A submitted message, read once: options from its headers applied, headers SMTPeter adds added. */
 export interface Prepared {
@@ -34,11 +43,16 @@ function applyHeaders(options: SendOptions, taken: { name: string; value: string
         throw new MimeProblem(`${name}: expected true or false, got '${value}'`);
       out[key as (typeof BOOLEAN_HEADERS)[number]] = v === 'true' || v === '1';
     } else if (key === 'tags') {
-      const tags = value.split(',').map((t) => t.trim()).filter(Boolean);
-      for (const t of tags) if (!isValidTag(t)) throw new MimeProblem(`${name}: tag '${t}' contains a semicolon`);
+      const tags = value
+        .split(',')
+        .map((t) => t.trim())
+        .filter(Boolean);
+      for (const t of tags)
+        if (!isValidTag(t)) throw new MimeProblem(`${name}: tag '${t}' contains a semicolon`);
       out.tags = tags;
     } else if (key === 'images') {
-      if (v !== 'hosted' && v !== 'default') throw new MimeProblem(`${name}: expected hosted or default, got '${value}'`);
+      if (v !== 'hosted' && v !== 'default')
+        throw new MimeProblem(`${name}: expected hosted or default, got '${value}'`);
       out.images = v;
     }
     // Other x-smtpeter-* names: removed like the rest, as SMTPeter strips its whole namespace.
@@ -56,16 +70,24 @@ function addField(e: Entity, name: string, value: string): void {
  * options and are removed, Message-ID and Date are added when missing as an
  * MTA adds them.
  */
-export async function prepareMessage(raw: string, options: SendOptions, idHost: string, makeId: () => string, now: number): Promise<Prepared> {
+export async function prepareMessage(
+  raw: string,
+  options: SendOptions,
+  idHost: string,
+  makeId: () => string,
+  now: number,
+): Promise<Prepared> {
   const mime = toCrlf(raw);
   const top = parseEntity(mime);
-  if (!top.fields.length) throw new MimeProblem('message: no header fields (a message starts with its headers)');
+  if (!top.fields.length)
+    throw new MimeProblem('message: no header fields (a message starts with its headers)');
   const taken = takeFields(top, (n) => n.startsWith('x-smtpeter-'));
   const opts = applyHeaders(options, taken);
   const from = field(top, 'From');
   if (!from) throw new MimeProblem('message: no From header');
   const [sender] = addressparser(decodeWords(from), { flatten: true });
-  if (!sender?.address || !sender.address.includes('@')) throw new MimeProblem(`From: '${from}' holds no address`);
+  if (!sender?.address || !sender.address.includes('@'))
+    throw new MimeProblem(`From: '${from}' holds no address`);
   if (!field(top, 'Message-ID')) addField(top, 'Message-ID', `<${makeId()}@${idHost}>`);
   if (!field(top, 'Date')) addField(top, 'Date', rfc5322Date(now));
   const out = renderEntity(top);
@@ -82,7 +104,14 @@ export async function prepareMessage(raw: string, options: SendOptions, idHost: 
 }
 
 /** What a bounce about one recipient's copy quotes. */
-export function sentFacts(p: Prepared, id: string, mime: string, envelope: string, sentAt: number, recipientName: string): SentFacts {
+export function sentFacts(
+  p: Prepared,
+  id: string,
+  mime: string,
+  envelope: string,
+  sentAt: number,
+  recipientName: string,
+): SentFacts {
   return {
     id,
     fromName: p.fromName,
@@ -125,14 +154,20 @@ function encodeBody(text: string, encoding: string, utf8: boolean): string {
  * rewritten and the pixel added, each part re-encoded in its own transfer
  * encoding. Gives the tracked links in order (link n redirects to links[n]).
  */
-export async function trackMessage(mime: string, tracking: TrackingOptions): Promise<{ mime: string; links: string[] }> {
+export async function trackMessage(
+  mime: string,
+  tracking: TrackingOptions,
+): Promise<{ mime: string; links: string[] }> {
   const links: string[] = [];
   const out = await mapLeaves(mime, async (leaf) => {
     if (leaf.type !== 'text/html') return undefined;
     const decoded = htmlText(leaf);
     if (!decoded) return undefined;
     const base = links.length;
-    const tracked = await trackHtml(decoded.text, { ...tracking, clickUrl: (n) => tracking.clickUrl(base + n) });
+    const tracked = await trackHtml(decoded.text, {
+      ...tracking,
+      clickUrl: (n) => tracking.clickUrl(base + n),
+    });
     links.push(...tracked.links);
     return encodeBody(tracked.html, leaf.encoding, decoded.utf8);
   });
@@ -143,6 +178,8 @@ export async function trackMessage(mime: string, tracking: TrackingOptions): Pro
 export function recipientName(mime: string, recipient: string): string {
   const to = field(parseEntity(mime), 'To');
   if (!to) return '';
-  const found = addressparser(decodeWords(to), { flatten: true }).find((a) => a.address.toLowerCase() === recipient.toLowerCase());
+  const found = addressparser(decodeWords(to), { flatten: true }).find(
+    (a) => a.address.toLowerCase() === recipient.toLowerCase(),
+  );
   return found?.name ?? '';
 }

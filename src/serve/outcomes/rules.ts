@@ -35,7 +35,9 @@ export function loadOutcomes(file: string): OutcomeRules {
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new UsageError(`--outcomes ${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+    throw new UsageError(
+      `--outcomes ${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+    );
   }
   return parseOutcomes(text, file);
 }
@@ -50,8 +52,7 @@ function parseRule(raw: unknown, where: string): OutcomeRule {
   const entries: [string, number][] = [];
   let total = 0;
   for (const [fate, weight] of Object.entries(outcomes)) {
-    if (!isFate(fate))
-      throw new UsageError(`${where}.outcomes.${fate}: not an outcome or a scenario name`);
+    if (!isFate(fate)) throw new UsageError(`${where}.outcomes.${fate}: not an outcome or a scenario name`);
     if (typeof weight !== 'number' || !(weight >= 0))
       throw new UsageError(`${where}.outcomes.${fate}: expected a weight of 0 or more`);
     entries.push([fate, weight]);
@@ -72,6 +73,9 @@ function parseRule(raw: unknown, where: string): OutcomeRule {
 
 /** `*` any run of characters, `?` one; the rest literal. */
 function globRegExp(glob: string): RegExp {
-  const body = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const body = glob
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${body}$`);
 }

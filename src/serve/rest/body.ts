@@ -16,7 +16,10 @@ export function parseRequestBody(contentType: string | undefined, body: Buffer):
   const text = body.toString('utf8');
   if (type === 'application/x-www-form-urlencoded') return parseForm(text);
   if (type !== '' && type !== 'application/json' && !type.endsWith('+json'))
-    throw new ApiError(415, `unsupported Content-Type '${type}': send application/json or application/x-www-form-urlencoded`);
+    throw new ApiError(
+      415,
+      `unsupported Content-Type '${type}': send application/json or application/x-www-form-urlencoded`,
+    );
   if (text.trim() === '') return {};
   let value: unknown;
   try {

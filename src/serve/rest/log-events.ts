@@ -27,7 +27,14 @@ export function logEntry(m: StoredMessage, e: TimelineEvent): LogEntry {
   let data: Record<string, string | number>;
   switch (ev.type) {
     case 'delivery':
-      data = { ...base, envelope: m.envelope, attempt: 1, code: ev.code, status: ev.extended ?? '', description: ev.description };
+      data = {
+        ...base,
+        envelope: m.envelope,
+        attempt: 1,
+        code: ev.code,
+        status: ev.extended ?? '',
+        description: ev.description,
+      };
       break;
     case 'failure':
       data = {
@@ -45,10 +52,21 @@ export function logEntry(m: StoredMessage, e: TimelineEvent): LogEntry {
       data = { ...base, envelope: ev.envelope, mime: ev.mime };
       break;
     case 'open':
-      data = { ...base, ip: ev.ip, headers: ev.useragent ? `User-Agent: ${ev.useragent}` : '', protocol: 'https' };
+      data = {
+        ...base,
+        ip: ev.ip,
+        headers: ev.useragent ? `User-Agent: ${ev.useragent}` : '',
+        protocol: 'https',
+      };
       break;
     case 'click':
-      data = { ...base, ip: ev.ip, headers: ev.useragent ? `User-Agent: ${ev.useragent}` : '', url: ev.url, destination: ev.original };
+      data = {
+        ...base,
+        ip: ev.ip,
+        headers: ev.useragent ? `User-Agent: ${ev.useragent}` : '',
+        url: ev.url,
+        destination: ev.original,
+      };
       break;
     case 'abuse':
       data = { ...base, envelope: m.envelope };
@@ -58,7 +76,11 @@ export function logEntry(m: StoredMessage, e: TimelineEvent): LogEntry {
   return {
     event: ev.type,
     data,
-    webhook: { state: e.state, attempts: e.attempts.length, ...(last?.status !== undefined ? { lastStatus: last.status } : {}) },
+    webhook: {
+      state: e.state,
+      attempts: e.attempts.length,
+      ...(last?.status !== undefined ? { lastStatus: last.status } : {}),
+    },
   };
 }
 
@@ -71,7 +93,11 @@ export function attemptEntry(m: StoredMessage): LogEntry {
       time: formatTimestamp(Math.floor(m.acceptedAt / 1000)),
       envelope: m.envelope,
       recipient: m.recipient,
-      properties: JSON.stringify({ trackclicks: m.options.trackclicks, trackopens: m.options.trackopens, trackbounces: m.options.trackbounces }),
+      properties: JSON.stringify({
+        trackclicks: m.options.trackclicks,
+        trackopens: m.options.trackopens,
+        trackbounces: m.options.trackbounces,
+      }),
       tags: m.options.tags.join(';'),
       templateid: 0,
     },

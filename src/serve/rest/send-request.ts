@@ -79,7 +79,11 @@ function flag(body: Record<string, unknown>, name: string, fallback: boolean): b
 
 /** A list as JSON gives it, or a comma-separated string. */
 function list(v: unknown, name: string): string[] {
-  if (typeof v === 'string') return v.split(',').map((s) => s.trim()).filter(Boolean);
+  if (typeof v === 'string')
+    return v
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
   if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v as string[];
   throw bad(`${name}: expected a list of strings`);
 }
@@ -102,20 +106,27 @@ function recipientsOf(body: Record<string, unknown>): string[] {
   }
   if (!out.length) throw bad('missing recipient: give "recipient" or "recipients"');
   for (const [i, a] of out.entries())
-    if (!isAddress(a)) throw bad(`${i === 0 && one !== undefined ? 'recipient' : 'recipients'}: '${a}' is not an e-mail address`);
+    if (!isAddress(a))
+      throw bad(
+        `${i === 0 && one !== undefined ? 'recipient' : 'recipients'}: '${a}' is not an e-mail address`,
+      );
   return [...new Set(out)];
 }
 
 export function dsnOf(v: unknown): DsnRequest | undefined {
   if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'object' || Array.isArray(v)) throw bad('dsn: expected an object {notify, ret, envid, orcpt}');
+  if (typeof v !== 'object' || Array.isArray(v))
+    throw bad('dsn: expected an object {notify, ret, envid, orcpt}');
   const d = v as Record<string, unknown>;
-  for (const k of Object.keys(d)) if (!['notify', 'ret', 'envid', 'orcpt'].includes(k)) throw bad(`dsn.${k}: unknown field (notify, ret, envid, orcpt)`);
+  for (const k of Object.keys(d))
+    if (!['notify', 'ret', 'envid', 'orcpt'].includes(k))
+      throw bad(`dsn.${k}: unknown field (notify, ret, envid, orcpt)`);
   const out: DsnRequest = {};
   if (d['notify'] !== undefined) {
     const notify = list(d['notify'], 'dsn.notify').map((s) => s.toUpperCase());
     for (const n of notify)
-      if (!['NEVER', 'SUCCESS', 'FAILURE', 'DELAY'].includes(n)) throw bad(`dsn.notify: '${n}' is not NEVER, SUCCESS, FAILURE or DELAY`);
+      if (!['NEVER', 'SUCCESS', 'FAILURE', 'DELAY'].includes(n))
+        throw bad(`dsn.notify: '${n}' is not NEVER, SUCCESS, FAILURE or DELAY`);
     if (notify.includes('NEVER') && notify.length > 1) throw bad('dsn.notify: NEVER goes alone');
     out.notify = notify;
   }
@@ -189,10 +200,12 @@ function composeOf(body: Record<string, unknown>): ComposeFields {
     const v = str(body, k);
     if (v !== undefined) out[k] = v;
   }
-  if (out.text === undefined && out.html === undefined) throw bad('missing content: give "text" or "html" (or "mime")');
+  if (out.text === undefined && out.html === undefined)
+    throw bad('missing content: give "text" or "html" (or "mime")');
   const unsub = body['unsubscribe'];
   if (unsub !== undefined) {
-    if (typeof unsub !== 'object' || unsub === null) throw bad('unsubscribe: expected {email, url, oneclick}');
+    if (typeof unsub !== 'object' || unsub === null)
+      throw bad('unsubscribe: expected {email, url, oneclick}');
     const u = unsub as Record<string, unknown>;
     out.unsubscribe = {
       ...(typeof u['email'] === 'string' ? { email: u['email'] } : {}),
@@ -202,7 +215,8 @@ function composeOf(body: Record<string, unknown>): ComposeFields {
   }
   const extra = body['extra'];
   if (extra !== undefined) {
-    if (typeof extra !== 'object' || extra === null || Array.isArray(extra)) throw bad('extra: expected {"x-name": "value"}');
+    if (typeof extra !== 'object' || extra === null || Array.isArray(extra))
+      throw bad('extra: expected {"x-name": "value"}');
     for (const [k, v] of Object.entries(extra)) {
       if (!/^x-[!-9;-~]+$/i.test(k)) throw bad(`extra: '${k}' is not an x- header name`);
       if (typeof v !== 'string' || /[\r\n]/.test(v)) throw bad(`extra.${k}: expected a one-line string`);
@@ -226,16 +240,23 @@ function attachmentOf(a: unknown, i: number): { name: string; type?: string; dat
   if (data !== undefined && (typeof data !== 'string' || !/^[A-Za-z0-9+/=\s]*$/.test(data)))
     throw bad(`${where}.data: not base64`);
   if (url !== undefined && typeof url !== 'string') throw bad(`${where}.url: expected a URL`);
-  return { name, ...(typeof type === 'string' ? { type } : {}), ...(data !== undefined ? { data: data as string } : {}), ...(url !== undefined ? { url: url as string } : {}) };
+  return {
+    name,
+    ...(typeof type === 'string' ? { type } : {}),
+    ...(data !== undefined ? { data: data as string } : {}),
+    ...(url !== undefined ? { url: url as string } : {}),
+  };
 }
 
 /** A POST /v1/send body, checked field by field; unknown fields are refused (a typo must not pass). */
 export function parseSendRequest(body: Record<string, unknown>): SendRequest {
   for (const k of Object.keys(body)) if (!FIELDS.has(k)) throw bad(`unknown field '${k}'`);
-  if (body['template'] !== undefined) throw new ApiError(404, `unknown template ${JSON.stringify(body['template'])}`);
+  if (body['template'] !== undefined)
+    throw new ApiError(404, `unknown template ${JSON.stringify(body['template'])}`);
   const recipients = recipientsOf(body);
   const envelope = str(body, 'envelope');
-  if (envelope !== undefined && envelope !== '' && !isAddress(envelope)) throw bad(`envelope: '${envelope}' is not an e-mail address`);
+  if (envelope !== undefined && envelope !== '' && !isAddress(envelope))
+    throw bad(`envelope: '${envelope}' is not an e-mail address`);
   const mime = str(body, 'mime');
   const options = optionsOf(body);
   if (mime !== undefined) {
@@ -244,5 +265,10 @@ export function parseSendRequest(body: Record<string, unknown>): SendRequest {
     if (mime.trim() === '') throw bad('mime: empty message');
     return { recipients, ...(envelope !== undefined ? { envelope } : {}), content: { mime }, options };
   }
-  return { recipients, ...(envelope !== undefined ? { envelope } : {}), content: { compose: composeOf(body) }, options };
+  return {
+    recipients,
+    ...(envelope !== undefined ? { envelope } : {}),
+    content: { compose: composeOf(body) },
+    options,
+  };
 }

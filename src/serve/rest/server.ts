@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { Fetch } from '../../mail/user-agents.js';
 import type { WebhookEvent } from '../../model/events.js';
-import { mimeTree, findPart } from '../../receive/ui/mime-tree.js';
+import { findPart, mimeTree } from '../../receive/ui/mime-tree.js';
 import { Refused } from '../intake.js';
 import { composeMessage } from '../message/compose.js';
 import { parseEntity } from '../message/entity.js';
@@ -51,7 +51,12 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
 const json = (res: ServerResponse, status: number, value: unknown): void => {
   res.writeHead(status, { 'content-type': 'application/json' }).end(`${JSON.stringify(value)}\n`);
 };
-const text = (res: ServerResponse, status: number, body: string, type = 'text/plain; charset=utf-8'): void => {
+const text = (
+  res: ServerResponse,
+  status: number,
+  body: string,
+  type = 'text/plain; charset=utf-8',
+): void => {
   res.writeHead(status, { 'content-type': type }).end(body);
 };
 
@@ -124,10 +129,21 @@ export async function startRestFront(o: RestOptions): Promise<{ port: number; cl
     const request = parseSendRequest(body);
     let mime: string;
     if ('mime' in request.content) mime = request.content.mime;
-    else mime = await composeMessage(request.content.compose, `<${now().toString(36)}.${Math.random().toString(36).slice(2)}@simulator.smtpeter.test>`, new Date(now()));
+    else
+      mime = await composeMessage(
+        request.content.compose,
+        `<${now().toString(36)}.${Math.random().toString(36).slice(2)}@simulator.smtpeter.test>`,
+        new Date(now()),
+      );
     const fromHeader = request.envelope ?? fromAddress(mime);
     try {
-      const messages = await o.accept({ envelope: fromHeader, recipients: request.recipients, mime, options: request.options, via: 'rest' });
+      const messages = await o.accept({
+        envelope: fromHeader,
+        recipients: request.recipients,
+        mime,
+        options: request.options,
+        via: 'rest',
+      });
       json(res, 200, Object.fromEntries(messages.map((m) => [m.id, m.recipient])));
     } catch (err) {
       if (err instanceof Refused) throw new ApiError(400, err.message);
@@ -136,24 +152,34 @@ export async function startRestFront(o: RestOptions): Promise<{ port: number; cl
   };
 
   const api = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
-    if (!sameToken(url.searchParams.get('access_token'), o.token)) throw new ApiError(401, 'invalid or missing access_token');
+    if (!sameToken(url.searchParams.get('access_token'), o.token))
+      throw new ApiError(401, 'invalid or missing access_token');
     const parts = url.pathname.split('/').slice(2).map(decodeURIComponent);
     const [method, arg, ...rest] = parts;
     const m = req.method ?? 'GET';
     if (m === 'POST' && method === 'send' && !arg) return send(req, res);
     if (m === 'POST' && (method === 'webhook' || method === 'feedbackloop') && !arg)
-      return json(res, 200, await o.webhooks.configure(parseRequestBody(req.headers['content-type'], await readBody(req, 65536))));
-    if (m === 'GET' && (method === 'webhooks' || method === 'feedbackloops') && !arg) return json(res, 200, o.webhooks.list());
+      return json(
+        res,
+        200,
+        await o.webhooks.configure(parseRequestBody(req.headers['content-type'], await readBody(req, 65536))),
+      );
+    if (m === 'GET' && (method === 'webhooks' || method === 'feedbackloops') && !arg)
+      return json(res, 200, o.webhooks.list());
     if (m !== 'GET') throw new ApiError(405, `${m} /v1/${method ?? ''} is not an API method here`);
     if (!method) throw new ApiError(404, 'no method: try /v1/send, /v1/events/messageid/ID, ...');
     if (method === 'events') {
       if (arg === 'messageid' && rest[0]) return json(res, 200, entries([messageOr404(rest[0])], url));
-      if (arg === 'email' && rest[0]) return json(res, 200, entries(o.store.messages({ recipient: rest[0], limit: 10_000 }), url));
+      if (arg === 'email' && rest[0])
+        return json(res, 200, entries(o.store.messages({ recipient: rest[0], limit: 10_000 }), url));
       if (arg === 'tags' && rest[0]) {
         const tags = rest[0].split(';').filter(Boolean);
         return json(res, 200, entries(o.store.messages({ tags, limit: 10_000 }), url));
       }
-      throw new ApiError(404, 'events: use /v1/events/messageid/ID, /v1/events/email/ADDRESS or /v1/events/tags/T1;T2');
+      throw new ApiError(
+        404,
+        'events: use /v1/events/messageid/ID, /v1/events/email/ADDRESS or /v1/events/tags/T1;T2',
+      );
     }
     if (!arg) throw new ApiError(404, `${method}: give a message id, /v1/${method}/ID`);
     const msg = messageOr404(arg);
@@ -167,9 +193,17 @@ export async function startRestFront(o: RestOptions): Promise<{ port: number; cl
         return json(res, 200, Object.fromEntries(parseEntity(msg.mime).fields.map((f) => [f.name, f.value])));
       case 'text':
       case 'html': {
-        const part = findPart(mimeTree(msg.mime, { maxText: o.maxSize }), method === 'text' ? 'text/plain' : 'text/html');
+        const part = findPart(
+          mimeTree(msg.mime, { maxText: o.maxSize }),
+          method === 'text' ? 'text/plain' : 'text/html',
+        );
         if (!part?.text) throw new ApiError(404, `message ${arg} has no ${method} part`);
-        return text(res, 200, part.text, method === 'text' ? 'text/plain; charset=utf-8' : 'text/html; charset=utf-8');
+        return text(
+          res,
+          200,
+          part.text,
+          method === 'text' ? 'text/plain; charset=utf-8' : 'text/html; charset=utf-8',
+        );
       }
       default:
         throw new ApiError(404, `unknown method '${method}'`);
@@ -183,7 +217,9 @@ export async function startRestFront(o: RestOptions): Promise<{ port: number; cl
       const event = m && clickHit(m, Number(click[2]), url.href, now(), fetchOf(req));
       if (!m || !event) return text(res, 404, 'unknown tracking link\n'), true;
       o.happened(m, event);
-      res.writeHead(302, { location: event.original, 'content-type': 'text/plain' }).end(`redirecting to ${event.original}\n`);
+      res
+        .writeHead(302, { location: event.original, 'content-type': 'text/plain' })
+        .end(`redirecting to ${event.original}\n`);
       return true;
     }
     const open = /^\/o\/([0-9a-f]{32})\.gif$/.exec(url.pathname);
@@ -204,7 +240,8 @@ export async function startRestFront(o: RestOptions): Promise<{ port: number; cl
       else text(res, 500, 'internal error\n');
     };
     try {
-      if (url.pathname.startsWith('/v1/') || url.pathname === '/v1') return void api(req, res, url).catch(fail);
+      if (url.pathname.startsWith('/v1/') || url.pathname === '/v1')
+        return void api(req, res, url).catch(fail);
       if (req.method === 'GET' && (tracking(req, res, url) || o.page(req, res, url))) return;
       text(res, 404, 'not found: the API is under /v1/\n');
     } catch (err) {
@@ -231,7 +268,9 @@ export async function startRestFront(o: RestOptions): Promise<{ port: number; cl
 /** The From address of a message (the envelope when none is given), '' when none can be read. */
 function fromAddress(mime: string): string {
   try {
-    const from = parseEntity(mime.replace(/\r?\n/g, '\r\n')).fields.find((f) => f.name.toLowerCase() === 'from')?.value ?? '';
+    const from =
+      parseEntity(mime.replace(/\r?\n/g, '\r\n')).fields.find((f) => f.name.toLowerCase() === 'from')
+        ?.value ?? '';
     return /<([^>]+)>/.exec(from)?.[1] ?? from.trim();
   } catch {
     return '';

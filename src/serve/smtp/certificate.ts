@@ -13,13 +13,17 @@ export function tlsFromFiles(certFile: string, keyFile: string): TlsPair {
     try {
       return readFileSync(file, 'utf8');
     } catch (err) {
-      throw new UsageError(`${flag} ${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+      throw new UsageError(
+        `${flag} ${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+      );
     }
   };
   const cert = read('--tls-cert', certFile);
   const key = read('--tls-key', keyFile);
-  if (!cert.includes('-----BEGIN CERTIFICATE-----')) throw new UsageError(`--tls-cert ${certFile}: not a PEM certificate`);
-  if (!/-----BEGIN (RSA |EC )?PRIVATE KEY-----/.test(key)) throw new UsageError(`--tls-key ${keyFile}: not a PEM private key`);
+  if (!cert.includes('-----BEGIN CERTIFICATE-----'))
+    throw new UsageError(`--tls-cert ${certFile}: not a PEM certificate`);
+  if (!/-----BEGIN (RSA |EC )?PRIVATE KEY-----/.test(key))
+    throw new UsageError(`--tls-key ${keyFile}: not a PEM private key`);
   return { cert, key };
 }
 
@@ -33,7 +37,13 @@ export async function selfSignedPair(): Promise<TlsPair> {
     notAfterDate: new Date(now + 365 * 24 * 3600_000),
     extensions: [
       { name: 'basicConstraints', cA: false },
-      { name: 'subjectAltName', altNames: [{ type: 2, value: 'localhost' }, { type: 7, ip: '127.0.0.1' }] },
+      {
+        name: 'subjectAltName',
+        altNames: [
+          { type: 2, value: 'localhost' },
+          { type: 7, ip: '127.0.0.1' },
+        ],
+      },
     ],
   });
   return { key: pems.private, cert: pems.cert };

@@ -25,7 +25,9 @@ function smtpError(code: number, text: string): Error & { responseCode: number }
 /** DSN parameters from the session: RET and ENVID on MAIL FROM, NOTIFY and ORCPT on the first RCPT TO. */
 function dsnOf(session: SMTPServerSession): Submission['options']['dsn'] {
   const env = session.envelope as SMTPServerSession['envelope'] & { dsn?: { ret?: string; envid?: string } };
-  const rcpt = session.envelope.rcptTo[0] as (SMTPServerAddress & { dsn?: { notify?: string[]; orcpt?: string } }) | undefined;
+  const rcpt = session.envelope.rcptTo[0] as
+    | (SMTPServerAddress & { dsn?: { notify?: string[]; orcpt?: string } })
+    | undefined;
   const dsn: NonNullable<Submission['options']['dsn']> = {};
   if (env.dsn?.ret === 'FULL' || env.dsn?.ret === 'HDRS') dsn.ret = env.dsn.ret;
   if (env.dsn?.envid) dsn.envid = env.dsn.envid;
@@ -59,7 +61,9 @@ export async function startSmtpFront(o: SmtpFrontOptions): Promise<{ port: numbe
     },
     onRcptTo(address, _session, cb) {
       if (!isAddress(address.address))
-        return cb(smtpError(553, `Recipient address rejected: '${address.address}' is not an e-mail address`));
+        return cb(
+          smtpError(553, `Recipient address rejected: '${address.address}' is not an e-mail address`),
+        );
       cb();
     },
     onData(stream, session, cb) {
@@ -80,7 +84,11 @@ export async function startSmtpFront(o: SmtpFrontOptions): Promise<{ port: numbe
         o.accept(sub).then(
           (ids) => cb(null, `Ok: queued as ${ids.map((m) => m.id).join(' ')}`),
           (err: Error) =>
-            cb(err instanceof Refused ? smtpError(554, `Message rejected: ${err.message}`) : smtpError(451, 'Local error in processing')),
+            cb(
+              err instanceof Refused
+                ? smtpError(554, `Message rejected: ${err.message}`)
+                : smtpError(451, 'Local error in processing'),
+            ),
         );
       });
     },
@@ -98,4 +106,3 @@ export async function startSmtpFront(o: SmtpFrontOptions): Promise<{ port: numbe
   const port = (server.server.address() as AddressInfo).port;
   return { port, close: () => new Promise<void>((r) => server.close(() => r())) };
 }
-

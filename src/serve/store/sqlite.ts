@@ -47,19 +47,29 @@ export class SqliteStore implements ServeStore {
       mkdirSync(dir, { recursive: true });
       this.db = new Database(join(dir, 'serve.sqlite'));
     } catch (err) {
-      throw new UsageError(`--data-dir ${dir}: cannot open the store (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+      throw new UsageError(
+        `--data-dir ${dir}: cannot open the store (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+      );
     }
     this.keep = keep;
     this.db.pragma('journal_mode = WAL');
     this.db.exec(SCHEMA);
     this.insertMessage = this.db.prepare('INSERT INTO messages (id, recipient, body) VALUES (?, ?, ?)');
-    this.insertEvent = this.db.prepare('INSERT OR REPLACE INTO events (key, message_id, n, open, body) VALUES (?, ?, ?, ?, ?)');
+    this.insertEvent = this.db.prepare(
+      'INSERT OR REPLACE INTO events (key, message_id, n, open, body) VALUES (?, ?, ?, ?, ?)',
+    );
     this.updateStmt = this.db.prepare('UPDATE events SET open = ?, body = ? WHERE key = ?');
-    this.addAll = this.db.transaction((messages: readonly StoredMessage[], events: readonly TimelineEvent[]) => {
-      for (const m of messages) this.insertMessage.run(m.id, m.recipient, JSON.stringify(m));
-      for (const e of events) this.writeEvent(e);
-      this.db.prepare("INSERT INTO meta (name, value) VALUES ('total', ?) ON CONFLICT(name) DO UPDATE SET value = value + excluded.value").run(messages.length);
-    });
+    this.addAll = this.db.transaction(
+      (messages: readonly StoredMessage[], events: readonly TimelineEvent[]) => {
+        for (const m of messages) this.insertMessage.run(m.id, m.recipient, JSON.stringify(m));
+        for (const e of events) this.writeEvent(e);
+        this.db
+          .prepare(
+            "INSERT INTO meta (name, value) VALUES ('total', ?) ON CONFLICT(name) DO UPDATE SET value = value + excluded.value",
+          )
+          .run(messages.length);
+      },
+    );
   }
 
   private writeEvent(e: TimelineEvent): void {
@@ -79,19 +89,26 @@ export class SqliteStore implements ServeStore {
   }
 
   message(id: string): StoredMessage | undefined {
-    const row = this.db.prepare('SELECT body FROM messages WHERE id = ?').get(id) as { body: string } | undefined;
+    const row = this.db.prepare('SELECT body FROM messages WHERE id = ?').get(id) as
+      | { body: string }
+      | undefined;
     return row ? (JSON.parse(row.body) as StoredMessage) : undefined;
   }
 
   messages(filter: { recipient?: string; tags?: readonly string[]; limit: number }): StoredMessage[] {
     const rows = (
       filter.recipient
-        ? this.db.prepare('SELECT body FROM messages WHERE recipient = ? ORDER BY seq DESC LIMIT ?').all(filter.recipient, this.scanLimit(filter))
+        ? this.db
+            .prepare('SELECT body FROM messages WHERE recipient = ? ORDER BY seq DESC LIMIT ?')
+            .all(filter.recipient, this.scanLimit(filter))
         : this.db.prepare('SELECT body FROM messages ORDER BY seq DESC LIMIT ?').all(this.scanLimit(filter))
     ) as { body: string }[];
     const all = rows.map((r) => JSON.parse(r.body) as StoredMessage);
     const tags = filter.tags;
-    return (tags?.length ? all.filter((m) => tags.some((t) => m.options.tags.includes(t))) : all).slice(0, filter.limit);
+    return (tags?.length ? all.filter((m) => tags.some((t) => m.options.tags.includes(t))) : all).slice(
+      0,
+      filter.limit,
+    );
   }
 
   /** Tag filters read further back than the limit (tags are inside the JSON). */
@@ -100,17 +117,24 @@ export class SqliteStore implements ServeStore {
   }
 
   events(messageId: string): TimelineEvent[] {
-    return (this.db.prepare('SELECT body FROM events WHERE message_id = ? ORDER BY n').all(messageId) as { body: string }[]).map(
+    return (
+      this.db.prepare('SELECT body FROM events WHERE message_id = ? ORDER BY n').all(messageId) as {
+        body: string;
+      }[]
+    ).map((r) => JSON.parse(r.body) as TimelineEvent);
+  }
+
+  pending(): TimelineEvent[] {
+    return (this.db.prepare('SELECT body FROM events WHERE open = 1').all() as { body: string }[]).map(
       (r) => JSON.parse(r.body) as TimelineEvent,
     );
   }
 
-  pending(): TimelineEvent[] {
-    return (this.db.prepare('SELECT body FROM events WHERE open = 1').all() as { body: string }[]).map((r) => JSON.parse(r.body) as TimelineEvent);
-  }
-
   count(): number {
-    return ((this.db.prepare("SELECT value FROM meta WHERE name = 'total'").get() as { value: number } | undefined)?.value ?? 0);
+    return (
+      (this.db.prepare("SELECT value FROM meta WHERE name = 'total'").get() as { value: number } | undefined)
+        ?.value ?? 0
+    );
   }
 
   evicted(): number {

@@ -1,4 +1,4 @@
-import { abuseEvent, abuseReport, ARF_STYLES } from '../../mail/arf.js';
+import { ARF_STYLES, abuseEvent, abuseReport } from '../../mail/arf.js';
 import { acceptReply, type DeliveryStyle, deliveryEvent } from '../../mail/delivery-reply.js';
 import { buildOriginalMessage, type OriginalMessage, type SentFacts } from '../../mail/message.js';
 import { clickEvent, openEvent } from '../../mail/tracking.js';
@@ -101,7 +101,8 @@ function scenarioCalls(scenario: Scenario, input: PlanInput, start: number): Pla
   const first = calls[0]?.event.time ?? 0;
   const out: Planned[] = [];
   for (const call of calls) {
-    const returned = call.event.type === 'bounce' || (call.event.type === 'failure' && call.event.state === 'bounce');
+    const returned =
+      call.event.type === 'bounce' || (call.event.type === 'failure' && call.event.state === 'bounce');
     if (returned && !input.bouncesReturn) continue;
     const at = Math.round(start + ((call.event.time - first) * SECOND) / input.timeScale);
     stamp(call.event, at);
@@ -143,7 +144,10 @@ export function planTimeline(input: PlanInput): Planned[] {
       return out;
     }
     deliver();
-    const later = scenario.kind === 'autoreply' ? clock.after(30 * SECOND, 10 * MINUTE) : clock.after(1 * MINUTE, 60 * MINUTE);
+    const later =
+      scenario.kind === 'autoreply'
+        ? clock.after(30 * SECOND, 10 * MINUTE)
+        : clock.after(1 * MINUTE, 60 * MINUTE);
     out.push(...scenarioCalls(scenario, input, later));
     return out;
   }
@@ -153,7 +157,9 @@ export function planTimeline(input: PlanInput): Planned[] {
       break;
     case 'bounce':
       deliver();
-      out.push(...scenarioCalls(findScenario('dsn-userunknown'), input, clock.after(1 * MINUTE, 30 * MINUTE)));
+      out.push(
+        ...scenarioCalls(findScenario('dsn-userunknown'), input, clock.after(1 * MINUTE, 30 * MINUTE)),
+      );
       break;
     case 'softbounce':
       out.push(...scenarioCalls(findScenario('sync-greylisted'), input, clock.after(1 * SECOND, 5 * SECOND)));
@@ -161,7 +167,13 @@ export function planTimeline(input: PlanInput): Planned[] {
       break;
     case 'ooto':
       deliver();
-      out.push(...scenarioCalls(findScenario('autoreply-out-of-office'), input, clock.after(30 * SECOND, 10 * MINUTE)));
+      out.push(
+        ...scenarioCalls(
+          findScenario('autoreply-out-of-office'),
+          input,
+          clock.after(30 * SECOND, 10 * MINUTE),
+        ),
+      );
       break;
     case 'complaint': {
       deliver();
@@ -180,11 +192,21 @@ export function planTimeline(input: PlanInput): Planned[] {
 }
 
 /** The open (when opens are tracked) and, for `clicked`, every tracked link followed after it. */
-function engagement(input: PlanInput, msg: OriginalMessage, clock: MailClock, clicks: boolean, out: Planned[]): void {
+function engagement(
+  input: PlanInput,
+  msg: OriginalMessage,
+  clock: MailClock,
+  clicks: boolean,
+  out: Planned[],
+): void {
   const { fake } = input;
   const opener = openingClient(fake.rng, msg.recipientDomain);
   const openAt = clock.after(2 * MINUTE, 3 * HOUR);
-  if (input.trackopens) out.push({ at: openAt, call: call(openEvent(msg, openAt, clientFetch(opener, fake.rng)), 'opened', opener.name) });
+  if (input.trackopens)
+    out.push({
+      at: openAt,
+      call: call(openEvent(msg, openAt, clientFetch(opener, fake.rng)), 'opened', opener.name),
+    });
   if (!clicks) return;
   const clicker = clickingClient(fake.rng);
   const fetch = clientFetch(clicker, fake.rng);

@@ -30,7 +30,13 @@ export function openHit(m: StoredMessage, at: number, fetch: Fetch): OpenEvent {
 }
 
 /** The click call for a real follow of tracked link `n`; undefined when the message has no such link. */
-export function clickHit(m: StoredMessage, n: number, url: string, at: number, fetch: Fetch): ClickEvent | undefined {
+export function clickHit(
+  m: StoredMessage,
+  n: number,
+  url: string,
+  at: number,
+  fetch: Fetch,
+): ClickEvent | undefined {
   const original = m.links[n];
   if (original === undefined) return undefined;
   return clickEvent(originalOf(m), at, fetch, { original, url });

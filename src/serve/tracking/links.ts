@@ -1,5 +1,5 @@
-import type { StartTag } from 'parse5-sax-parser';
 import { RewritingStream } from 'parse5-html-rewriting-stream';
+import type { StartTag } from 'parse5-sax-parser';
 
 export interface TrackingOptions {
   /** Rewrite links to `clickUrl(n)`. */
