@@ -49,13 +49,12 @@ export function parseForm(text: string): Record<string, unknown> {
     for (const [i, part] of path.entries()) {
       const last = i === path.length - 1;
       const nextIsList = !last && (path[i + 1] === '' || /^\d+$/.test(path[i + 1]!));
-      if (Array.isArray(node)) {
-        const index = part === '' ? node.length : Number(part);
-        if (last) node[index] = value;
-        else node = (node[index] ??= nextIsList ? [] : {}) as Record<string, unknown> | unknown[];
-      } else {
-        if (last) node[part] = value;
-        else node = (node[part] ??= nextIsList ? [] : {}) as Record<string, unknown> | unknown[];
+      const holder = node as Record<string, unknown>;
+      const slot = Array.isArray(node) && part === '' ? String(node.length) : part;
+      if (last) holder[slot] = value;
+      else {
+        if (holder[slot] === undefined) holder[slot] = nextIsList ? [] : {};
+        node = holder[slot] as Record<string, unknown> | unknown[];
       }
     }
   }

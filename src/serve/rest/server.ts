@@ -215,7 +215,10 @@ export async function startRestFront(o: RestOptions): Promise<{ port: number; cl
     if (click) {
       const m = o.store.message(click[1]!);
       const event = m && clickHit(m, Number(click[2]), url.href, now(), fetchOf(req));
-      if (!m || !event) return text(res, 404, 'unknown tracking link\n'), true;
+      if (!m || !event) {
+        text(res, 404, 'unknown tracking link\n');
+        return true;
+      }
       o.happened(m, event);
       res
         .writeHead(302, { location: event.original, 'content-type': 'text/plain' })

@@ -89,12 +89,12 @@ function pickStyle(scenario: Scenario, fake: Fake): string {
  * keep their own spacing, compressed; calls that only a returned message
  * causes (DSNs, auto-replies) are left out when bounces do not come back.
  */
-function scenarioCalls(scenario: Scenario, input: PlanInput, start: number): Planned[] {
+function scenarioCalls(scenario: Scenario, input: PlanInput, start: number, style?: string): Planned[] {
   const { fake } = input;
   const calls = scenario.build({
     fake,
     now: start,
-    style: pickStyle(scenario, fake),
+    style: style ?? pickStyle(scenario, fake),
     message: { recipient: input.recipient, tags: input.tags, sent: input.facts },
     attachmentBytes: 0,
   });
@@ -157,8 +157,14 @@ export function planTimeline(input: PlanInput): Planned[] {
       break;
     case 'bounce':
       deliver();
+      // Postfix's DSN: the common MTA, and one that writes every RFC 3464 field a DSN request asks for.
       out.push(
-        ...scenarioCalls(findScenario('dsn-userunknown'), input, clock.after(1 * MINUTE, 30 * MINUTE)),
+        ...scenarioCalls(
+          findScenario('dsn-userunknown'),
+          input,
+          clock.after(1 * MINUTE, 30 * MINUTE),
+          'postfix',
+        ),
       );
       break;
     case 'softbounce':
