@@ -49,6 +49,9 @@ export async function startSmtpFront(o: SmtpFrontOptions): Promise<{ port: numbe
     cert: o.tls.cert,
     authMethods: ['PLAIN', 'LOGIN'],
     size: o.maxSize,
+    // SMTPeter's servers announce both; smtp-server hides them unless asked.
+    hideENHANCEDSTATUSCODES: false,
+    hideDSN: false,
     logger: false,
     onAuth(auth, _session, cb) {
       if (auth.username === o.user && auth.password === o.pass) return cb(null, { user: auth.username });
