@@ -49,10 +49,13 @@ export async function startSmtpFront(o: SmtpFrontOptions): Promise<{ port: numbe
     cert: o.tls.cert,
     authMethods: ['PLAIN', 'LOGIN'],
     size: o.maxSize,
+    rejectOversized: true,
     // SMTPeter's servers announce both; smtp-server hides them unless asked.
     hideENHANCEDSTATUSCODES: false,
     hideDSN: false,
     logger: false,
+    // On stop, connections still open are closed after this long.
+    closeTimeout: 1000,
     onAuth(auth, _session, cb) {
       if (auth.username === o.user && auth.password === o.pass) return cb(null, { user: auth.username });
       cb(smtpError(535, 'Authentication credentials invalid'));
@@ -76,7 +79,8 @@ export async function startSmtpFront(o: SmtpFrontOptions): Promise<{ port: numbe
       stream.on('error', () => undefined);
       stream.on('end', () => {
         // Over the limit: smtp-server answers 552 5.3.4 itself; nothing is stored.
-        if ((stream as unknown as { sizeExceeded?: boolean }).sizeExceeded) return cb(null);
+        if ((stream as unknown as { sizeExceeded?: boolean }).sizeExceeded)
+          return cb(smtpError(552, `Message size exceeds fixed maximum message size ${o.maxSize}`));
         const sub: Submission = {
           envelope: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
           recipients: session.envelope.rcptTo.map((r) => r.address),
