@@ -4,15 +4,38 @@
  */
 
 export { type BodyFormat, encodeCall, FORMATS, formEncode, jsonEncode } from './encode/body.js';
-export { DIALECT_INFO, DIALECTS, type Dialect, type Payload, toPayload } from './encode/dialect.js';
+export {
+  DIALECT_INFO,
+  DIALECTS,
+  type Dialect,
+  dialectCarries,
+  dialectFields,
+  type Payload,
+  toPayload,
+} from './encode/dialect.js';
 export { EventGenerator, eventClock, type GenerateOptions, SEEDED_EPOCH } from './generate/events.js';
+export { type AbuseReport, ARF_STYLES, type ArfStyle, abuseEvent, abuseReport } from './mail/arf.js';
+export { acceptReply, DELIVERY_STYLES, type DeliveryStyle, deliveryEvent } from './mail/delivery-reply.js';
 export { buildOriginalMessage, type OriginalMessage } from './mail/message.js';
+export { clickEvent, messageLinks, openEvent, type TrackedLink, trackedLink } from './mail/tracking.js';
+export {
+  clientFetch,
+  type Fetch,
+  identifyClient,
+  MAIL_CLIENTS,
+  type MailClient,
+  openingClient,
+} from './mail/user-agents.js';
 export { type MadeCall, type MakeCallOptions, makeCall } from './make-call.js';
 export { UsageError } from './model/errors.js';
 export type {
+  AbuseEvent,
   BounceEvent,
   CallType,
+  ClickEvent,
+  DeliveryEvent,
   FailureEvent,
+  OpenEvent,
   Reason,
   SimCall,
   SmtpState,
@@ -24,7 +47,14 @@ export { createRng, deriveSeed, type Rng } from './random/rng.js';
 export { parseForm } from './receive/parse.js';
 export { type ReceivedCall, type Receiver, type ReceiverOptions, startReceiver } from './receive/server.js';
 export { validateCall } from './receive/validate.js';
-export { type BuiltRequest, buildRequest, renderRequest, type SigningConfig } from './run/request.js';
+export {
+  type BuiltRequest,
+  buildRequest,
+  renderRequest,
+  type SigningConfig,
+  type Targets,
+  targetFor,
+} from './run/request.js';
 export { findScenario, SCENARIOS, scenarioInfo } from './scenarios/catalogue.js';
 export type { Scenario, ScenarioInfo } from './scenarios/types.js';
 export { dkimRecord, generateKeyPair, loadPrivateKey, loadPublicKey } from './sign/keys.js';

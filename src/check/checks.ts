@@ -1,4 +1,4 @@
-import type { SimCall } from '../model/events.js';
+import type { CallType, SimCall } from '../model/events.js';
 import type { BuiltRequest } from '../run/request.js';
 import { DOCUMENTED_SIGNED_HEADERS } from '../sign/signer.js';
 import type { CheckDefinition } from './types.js';
@@ -155,3 +155,59 @@ export const CHECKS: readonly CheckDefinition[] = [
     }),
   },
 ];
+
+/**
+ * The checks of the later kinds a receiver says it handles (`check
+ * --kinds`): each must be accepted when valid and refused when its body was
+ * changed after signing. A forged click would count a person who never
+ * clicked; a forged complaint would unsubscribe one who never complained.
+ */
+export function kindChecks(kind: Exclude<CallType, 'failure' | 'bounce'>): CheckDefinition[] {
+  return [
+    {
+      name: `valid-${kind}`,
+      level: 'required',
+      expect: 'accept',
+      sends: `a valid signed ${kind} call`,
+      build: (ctx) => ({ request: ctx.valid(kind).request }),
+    },
+    {
+      name: `tampered-${kind}`,
+      level: 'required',
+      expect: 'refuse',
+      sends: `a signed ${kind} call whose body was changed after signing (Digest no longer matches)`,
+      build: (ctx) => {
+        const { call, request } = ctx.valid(kind);
+        const body = ctx.sign(forged(call)).body;
+        return {
+          request: {
+            ...request,
+            headers: { ...request.headers, 'Content-Length': String(body.length) },
+            body,
+          },
+        };
+      },
+    },
+  ];
+}
+
+/** What a forger changes in a call of each later kind: the field a receiver acts on. */
+function forged(call: SimCall): SimCall {
+  const e = call.event;
+  switch (e.type) {
+    case 'click':
+      return { ...call, event: { ...e, original: 'https://attacker.example/landing' } };
+    case 'abuse':
+      return { ...call, event: { ...e, id: e.id.split('').reverse().join('') } };
+    default:
+      return altered(call);
+  }
+}
+
+/** The suite for a receiver of these kinds: the base checks, then two per later kind. */
+export function checksFor(kinds: readonly CallType[]): CheckDefinition[] {
+  const later = kinds.filter(
+    (k): k is Exclude<CallType, 'failure' | 'bounce'> => k !== 'failure' && k !== 'bounce',
+  );
+  return [...CHECKS, ...later.flatMap(kindChecks)];
+}

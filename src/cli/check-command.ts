@@ -1,10 +1,11 @@
 import { createPublicKey } from 'node:crypto';
 import { createCheckContext } from '../check/build.js';
-import { CHECKS } from '../check/checks.js';
+import { checksFor } from '../check/checks.js';
 import { runChecks, score } from '../check/run.js';
 import { type BodyFormat, FORMATS } from '../encode/body.js';
-import type { Dialect } from '../encode/dialect.js';
+import { type Dialect, uncarriedKind } from '../encode/dialect.js';
 import { UsageError } from '../model/errors.js';
+import { CALL_TYPES, type CallType } from '../model/events.js';
 import { checkHeader, checkJson, checkLines, checkSummary } from '../report/check-report.js';
 import { colourFor } from '../report/colour.js';
 import { loadPublicKey } from '../sign/keys.js';
@@ -23,6 +24,20 @@ import { resolveSigning } from './signing.js';
 export interface CheckFlags extends SendFlags {
   publicKey?: string;
   json?: boolean;
+  /** `--kinds`: the later kinds the receiver handles, or `all`. */
+  kinds?: string;
+}
+
+/** `--kinds delivery,open` or `all`: the kinds whose calls are checked besides failure and bounce. */
+function parseKinds(text: string | undefined, dialect: Dialect): CallType[] {
+  if (!text) return [];
+  const names = text.trim() === 'all' ? [...CALL_TYPES] : text.split(',').map((k) => k.trim());
+  return names.map((name) => {
+    const kind = oneOf<CallType>('--kinds', name, CALL_TYPES);
+    const refusal = uncarriedKind(dialect, kind, '--kinds');
+    if (refusal) throw new UsageError(refusal);
+    return kind;
+  });
 }
 
 /** Signed dialects only: the feedback-loop one predates signing, so there is nothing to forge. */
@@ -41,6 +56,7 @@ export async function checkCommand(flags: CheckFlags): Promise<number> {
   const url = httpUrl(where('url', '--url'), urlText);
   const format = oneOf<BodyFormat>('format', settings.value<string>('format', 'form')!, FORMATS);
   const dialect = oneOf<Dialect>('dialect', settings.value<string>('dialect', 'smtpeter')!, CHECK_DIALECTS);
+  const checks = checksFor(parseKinds(flags.kinds, dialect));
   const transport = transportFlags(flags);
   const extraHeaders = extraHeadersFrom(flags, settings);
   const resolved = resolveSigning(settings, dialect, true, flags.key !== undefined);
@@ -77,7 +93,7 @@ export async function checkCommand(flags: CheckFlags): Promise<number> {
       ...(Object.keys(extraHeaders).length ? { extraHeaders } : {}),
     });
     const results = await runChecks(
-      CHECKS,
+      checks,
       ctx,
       (req) => http.post(req.url, req.headers, req.body),
       (r) => {

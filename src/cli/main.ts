@@ -167,6 +167,10 @@ export function buildProgram(): Command {
     },
   )
     .option('--json', 'machine-readable scorecard on stdout')
+    .option(
+      '--kinds <list>',
+      'also check calls of these kinds: delivery,open,click,abuse or all (default: failure and bounce only)',
+    )
     .action(run(async () => (await import('./check-command.js')).checkCommand));
 
   const scenarios = program.command('scenarios').description('list the scenario catalogue');

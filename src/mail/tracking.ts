@@ -24,10 +24,13 @@ export function messageLinks(msg: OriginalMessage): string[] {
 /**
  * The link as the sender's mailing tool wrote it: UTM parameters that name
  * the mail channel and the campaign (the message's campaign tag, else its
- * first), where the link does not carry them already.
+ * first), where the link does not carry them already (the unsubscribe link
+ * excepted).
  */
 export function withCampaign(link: string, msg: OriginalMessage): string {
   const url = new URL(link);
+  // Mailing tools leave the unsubscribe link as it is: it is not a campaign landing page.
+  if (url.pathname.startsWith('/unsubscribe')) return link;
   const campaign = msg.tags.find((t) => t.startsWith('campaign-')) ?? msg.tags[0] ?? 'mailing';
   const add: Array<[string, string]> = [
     ['utm_source', msg.tags.includes('newsletter') ? 'newsletter' : 'smtpeter'],

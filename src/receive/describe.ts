@@ -1,3 +1,5 @@
+import { feedbackReportFields } from '../captured/infer.js';
+import { identifyClient } from '../mail/user-agents.js';
 import type { Fields } from './parse.js';
 
 /** Decode the one header value we show (Subject), RFC 2047 words included. */
@@ -32,9 +34,33 @@ export function diagnosticLine(mime: string): string | undefined {
   return said?.[1]?.trim() || undefined;
 }
 
+/**
+ * Who fetched, as a receiver can tell: "Gmail image proxy", "Apple MPP
+ * prefetch", "scanner (...)", a mail app or browser; else "unknown client".
+ */
+export function clientName(fields: Fields): string {
+  const agent = typeof fields['useragent'] === 'string' ? fields['useragent'] : undefined;
+  return identifyClient(agent, String(fields['ip'] ?? ''))?.label ?? 'unknown client';
+}
+
+/** An abuse report's headline: its Feedback-Type, reporting loop and reported domain. */
+export function complaintLine(mime: string): string {
+  const report = new Map(feedbackReportFields(mime).map(([n, v]) => [n.toLowerCase(), v]));
+  if (!report.size) return `not an ARF report: "${mimeHeader(mime, 'Subject') ?? '(no subject)'}"`;
+  const parts = [`Feedback-Type: ${report.get('feedback-type') ?? '?'}`, report.get('user-agent')];
+  const domain = report.get('reported-domain');
+  return [...parts, domain ? `about ${domain}` : undefined].filter(Boolean).join(' | ');
+}
+
 /** One short, readable summary of a call's content. */
 export function describeFields(fields: Fields): string {
   const get = (n: string): string | undefined => (fields[n] === undefined ? undefined : String(fields[n]));
+  if ('ip' in fields) {
+    const link = get('original') ?? get('url');
+    return `${clientName(fields)} from ${get('ip')}${link ? ` → ${link}` : ''}`;
+  }
+  if (typeof fields['mime'] === 'string' && 'emailfrom' in fields)
+    return `${complaintLine(fields['mime'])} (from ${get('emailfrom')})`;
   if (typeof fields['mime'] === 'string') {
     const subject = mimeHeader(fields['mime'], 'Subject') ?? '(no subject)';
     const diag = diagnosticLine(fields['mime']);

@@ -1,16 +1,29 @@
+import { isIP } from 'node:net';
 import { type Dialect, dialectFields, isOptionalField } from '../encode/dialect.js';
-import { SMTP_STATES } from '../model/events.js';
+import { CALL_TYPES, type CallType, isCallType, SMTP_STATES } from '../model/events.js';
 import { formatTimestamp } from '../model/time.js';
 import type { Fields } from './parse.js';
 
 export interface Validation {
   dialect?: Dialect;
-  kind?: 'failure' | 'bounce';
+  kind?: CallType;
   problems: string[];
 }
 
 const FEEDBACK_ONLY = ['mailfrom', 'rcptto'];
-const WEBHOOK_ONLY = ['type', 'timestamp', 'time', 'action', 'envelope'];
+const WEBHOOK_ONLY = [
+  'type',
+  'timestamp',
+  'time',
+  'action',
+  'envelope',
+  'ip',
+  'useragent',
+  'referer',
+  'original',
+  'url',
+  'emailfrom',
+];
 
 /** Which dialect a call's fields say it is in; undefined when they mix. */
 export function detectDialect(fields: Fields): Dialect | 'mixed' {
@@ -22,10 +35,19 @@ export function detectDialect(fields: Fields): Dialect | 'mixed' {
   return has('tags') ? 'marketing-suite' : 'smtpeter-feedback-loop';
 }
 
-function detectKind(fields: Fields): 'failure' | 'bounce' | undefined {
-  if (fields['type'] === 'failure' || fields['type'] === 'bounce') return fields['type'];
+/**
+ * The kind of call: its `type`, else what its fields give away (a receiver
+ * of a dialect without `type` tells kinds by URL; listen has one URL).
+ */
+function detectKind(fields: Fields): CallType | undefined {
+  const type = fields['type'];
+  if (typeof type === 'string' && isCallType(type)) return type;
+  if ('emailfrom' in fields) return 'abuse';
+  if ('original' in fields || 'url' in fields) return 'click';
+  if ('ip' in fields) return 'open';
   if ('mime' in fields) return 'bounce';
   if ('state' in fields) return 'failure';
+  if ('code' in fields) return 'delivery';
   return undefined;
 }
 
@@ -45,7 +67,7 @@ export function validateCall(fields: Fields, insist?: Dialect): Validation {
     problems.push(`fields are those of ${detected}, expected ${insist}`);
   const kind = detectKind(fields);
   if (!kind) {
-    problems.push('cannot tell failure from bounce (no type, state or mime)');
+    problems.push('cannot tell the kind of call (no type, state, mime, code, ip, original or emailfrom)');
     return { ...(dialect ? { dialect } : {}), problems };
   }
   if (dialect) {
@@ -59,13 +81,14 @@ export function validateCall(fields: Fields, insist?: Dialect): Validation {
     }
   }
   checkValues(fields, problems);
+  checkKindValues(kind, fields, problems);
   return { ...(dialect ? { dialect } : {}), kind, problems };
 }
 
 function checkValues(f: Fields, problems: string[]): void {
   const str = (n: string): string | undefined => (typeof f[n] === 'string' ? (f[n] as string) : undefined);
-  if ('type' in f && f['type'] !== 'failure' && f['type'] !== 'bounce')
-    problems.push(`type '${String(f['type'])}' is not failure or bounce`);
+  if ('type' in f && !isCallType(String(f['type'])))
+    problems.push(`type '${String(f['type'])}' is not one of ${CALL_TYPES.join(', ')}`);
   if ('time' in f) {
     const time = Number(f['time']);
     if (!Number.isInteger(time)) problems.push(`time '${String(f['time'])}' is not an integer`);
@@ -109,4 +132,20 @@ function checkValues(f: Fields, problems: string[]): void {
   if ('mime' in f && !mime?.includes('\r\n\r\n'))
     problems.push('mime is not a message (no CRLF header/body separator)');
   else if (mime && /[^\r]\n/.test(mime)) problems.push('mime has bare LF line ends (SMTP mail is CRLF)');
+}
+
+/** The values only the later kinds have. */
+function checkKindValues(kind: CallType, f: Fields, problems: string[]): void {
+  const str = (n: string): string | undefined => (typeof f[n] === 'string' ? (f[n] as string) : undefined);
+  if (kind === 'delivery' && str('code') && !str('code')!.startsWith('2'))
+    problems.push(`code '${str('code')}' is not a 2xx reply (a delivery is an accepted message)`);
+  if ('ip' in f && !isIP(str('ip') ?? ''))
+    problems.push(`ip '${String(f['ip'])}' is not an IPv4 or IPv6 address`);
+  for (const name of ['original', 'url', 'referer']) {
+    if (!(name in f) || (name === 'referer' && str(name) === '')) continue;
+    if (!/^https?:\/\/[^\s/]+/.test(str(name) ?? ''))
+      problems.push(`${name} '${String(f[name])}' is not an http(s) URL`);
+  }
+  if ('emailfrom' in f && !/^[^@\s]+@[^@\s]+$/.test(str('emailfrom') ?? ''))
+    problems.push(`emailfrom '${String(f['emailfrom'])}' is not an e-mail address`);
 }

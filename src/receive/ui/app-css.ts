@@ -44,6 +44,9 @@ tr.in-group td:first-child { border-left: 3px solid #c3cad2; }
 .badge { display: inline-block; padding: 0 6px; border-radius: 9px; font-size: 11px; font-weight: 600; line-height: 18px; border: 1px solid currentColor; }
 .t-failure { color: var(--warn); }
 .t-bounce { color: var(--bounce); }
+.t-delivery { color: var(--ok); }
+.t-open, .t-click { color: var(--info); }
+.t-abuse { color: var(--bad); }
 .t-unknown { color: var(--muted); }
 .s-verified, .a-ok { color: var(--ok); }
 .s-failed, .a-bad { color: var(--bad); }

@@ -224,7 +224,10 @@ function renderDetail(d) {
         ['signature', d.signatureText],
         ['answered', String(d.answered)],
         ['received', d.receivedAt],
-      ]),
+      ].concat(d.client ? [['client', d.client]] : [])),
+    );
+    if (d.report) content.append(el('h4', {}, 'Abuse report (ARF feedback-report)'), d.report.length ? kv(d.report, 'mono report') : el('p', {}, 'No message/feedback-report part: not an ARF report.'));
+    content.append(
       el('h4', {}, 'Fields as received'),
       d.fields ? kv(Object.entries(d.fields).map(([k, v]) => [k, fieldValue(v)]), 'mono fields') : el('p', {}, 'The body did not parse.'),
     );

@@ -18,7 +18,7 @@ export const PAGE_HTML = `<!doctype html>
 </header>
 <form class="filters" id="filters" autocomplete="off">
   <label>Type <select id="f-type">
-    <option value="">all</option><option value="failure">failure</option><option value="bounce">bounce</option><option value="unknown">not recognised</option>
+    <option value="">all</option><option value="failure">failure</option><option value="bounce">bounce</option><option value="delivery">delivery</option><option value="open">open</option><option value="click">click</option><option value="abuse">abuse</option><option value="unknown">not recognised</option>
   </select></label>
   <label>Recipient <input id="f-recipient" type="search" placeholder="contains…" spellcheck="false"></label>
   <label>Verification <select id="f-signature">

@@ -1,3 +1,6 @@
+import { feedbackReportFields } from '../../captured/infer.js';
+import type { CallType } from '../../model/events.js';
+import { clientName, complaintLine } from '../describe.js';
 import type { ReceivedCall } from '../server.js';
 import { findPart, type HeaderPair, type MimeNode, mimeTree } from './mime-tree.js';
 
@@ -5,7 +8,9 @@ import { findPart, type HeaderPair, type MimeNode, mimeTree } from './mime-tree.
 export interface CallSummary {
   seq: number;
   receivedAt: string;
-  kind: 'failure' | 'bounce' | null;
+  kind: CallType | null;
+  /** Open and click calls: who fetched (proxy, prefetch, scanner, app or browser). */
+  client: string | null;
   dialect: string | null;
   /** Message id (the `id` field): calls about one message share it. */
   id: string | null;
@@ -14,7 +19,11 @@ export interface CallSummary {
   state: string | null;
   code: string | null;
   extended: string | null;
-  /** What kind of event this is, in a few words: the bounce's subject, the failure's description. */
+  /**
+   * What kind of event this is, in a few words: the bounce's subject, the
+   * failure's or delivery's description, the client of an open or click,
+   * an abuse report's Feedback-Type and loop.
+   */
   hint: string;
   /** verified | failed | unsigned | not-checked */
   signature: string;
@@ -31,6 +40,8 @@ export interface CallDetail extends CallSummary {
   /** The HTTP request as it arrived: request line, headers, body (body capped). */
   request: { line: string; headers: HeaderPair[]; body: string; bodyBytes: number; truncated: boolean };
   mime: MimeNode | null;
+  /** Abuse calls: the ARF report's feedback-report fields, in order. */
+  report: HeaderPair[] | null;
 }
 
 const BODY_CAP = 512 * 1024;
@@ -78,7 +89,12 @@ export function summarize(call: ReceivedCall): CallSummary {
   let extended = str(f['extended']);
   let hint: string;
   const tree = kind === 'bounce' ? callMime(call) : null;
-  if (tree) {
+  const client = (kind === 'open' || kind === 'click') && call.fields ? clientName(f) : null;
+  if (client) {
+    hint = `${client} · ${str(f['ip']) ?? '?'}${kind === 'click' ? ` → ${str(f['original']) ?? str(f['url'])}` : ''}`;
+  } else if (kind === 'abuse' && typeof f['mime'] === 'string') {
+    hint = complaintLine(f['mime']);
+  } else if (tree) {
     hint = get(tree.headers, 'Subject') ?? '(no subject)';
     const ds = findPart(tree, 'message/delivery-status')?.deliveryStatus?.recipients[0];
     if (ds) {
@@ -95,6 +111,7 @@ export function summarize(call: ReceivedCall): CallSummary {
     seq: call.seq,
     receivedAt: new Date(call.receivedAt).toISOString(),
     kind,
+    client,
     dialect: call.validation.dialect ?? null,
     id: str(f['id']),
     recipient: str(f['recipient'] ?? f['rcptto']),
@@ -134,6 +151,10 @@ export function detail(call: ReceivedCall): CallDetail {
       truncated,
     },
     mime: callMime(call),
+    report:
+      call.validation.kind === 'abuse' && typeof call.fields?.['mime'] === 'string'
+        ? feedbackReportFields(call.fields['mime'])
+        : null,
   };
 }
 
