@@ -20,8 +20,26 @@ async function deadPort(): Promise<number> {
 }
 
 /** Start `serve` and read its REST URL from the first lines it prints. */
-async function startServeCli(args: string[]): Promise<{ child: ChildProcess; api: string; out: () => string }> {
-  const child = cliSpawn(['serve', '--api-port', '0', '--smtp-port', '0', '--token', 'tok', '--smtp-user', 'u', '--smtp-pass', 'p', '--no-sign', '--format', 'json', ...args]);
+async function startServeCli(
+  args: string[],
+): Promise<{ child: ChildProcess; api: string; out: () => string }> {
+  const child = cliSpawn([
+    'serve',
+    '--api-port',
+    '0',
+    '--smtp-port',
+    '0',
+    '--token',
+    'tok',
+    '--smtp-user',
+    'u',
+    '--smtp-pass',
+    'p',
+    '--no-sign',
+    '--format',
+    'json',
+    ...args,
+  ]);
   let out = '';
   child.stdout!.on('data', (c: Buffer) => {
     out += c.toString();
@@ -40,13 +58,26 @@ async function startServeCli(args: string[]): Promise<{ child: ChildProcess; api
 test('calls pending at a kill -9 are made after the restart (--data-dir)', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'serve-data-'));
   const down = await deadPort();
-  const first = await startServeCli(['--data-dir', dataDir, '--time-scale', '36000', '--url', `http://127.0.0.1:${down}/hook`]);
+  const first = await startServeCli([
+    '--data-dir',
+    dataDir,
+    '--time-scale',
+    '36000',
+    '--url',
+    `http://127.0.0.1:${down}/hook`,
+  ]);
   const ids: string[] = [];
   for (const who of ['delivered', 'delivered+2', 'softbounce']) {
     const res = await fetch(`${first.api}/v1/send?access_token=tok`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ recipient: `${who}@${SIM}`, from: 'a@shop.example', subject: 'x', text: 'y', tags: ['restart'] }),
+      body: JSON.stringify({
+        recipient: `${who}@${SIM}`,
+        from: 'a@shop.example',
+        subject: 'x',
+        text: 'y',
+        tags: ['restart'],
+      }),
     });
     assert.equal(res.status, 200);
     ids.push(...Object.keys((await res.json()) as Record<string, string>));
@@ -67,10 +98,21 @@ test('calls pending at a kill -9 are made after the restart (--data-dir)', async
     while (got().length < 4 && Date.now() < until) await new Promise((r) => setTimeout(r, 25));
     const calls = got();
     assert.deepEqual(new Set(calls.map((c) => c.id)), new Set(ids));
-    assert.deepEqual(calls.filter((c) => c.type === 'delivery').map((c) => c.id).sort(), [...ids].sort());
+    assert.deepEqual(
+      calls
+        .filter((c) => c.type === 'delivery')
+        .map((c) => c.id)
+        .sort(),
+      [...ids].sort(),
+    );
     // The restarted serve still knows the messages it accepted before the crash.
-    const events = (await (await fetch(`${second.api}/v1/events/messageid/${ids[0]}?access_token=tok`)).json()) as { event: string }[];
-    assert.deepEqual(events.map((e) => e.event), ['attempt', 'delivery']);
+    const events = (await (
+      await fetch(`${second.api}/v1/events/messageid/${ids[0]}?access_token=tok`)
+    ).json()) as { event: string }[];
+    assert.deepEqual(
+      events.map((e) => e.event),
+      ['attempt', 'delivery'],
+    );
   } finally {
     second.child.kill('SIGTERM');
     await new Promise((r) => second.child.once('exit', r));
