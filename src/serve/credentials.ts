@@ -45,3 +45,24 @@ export function keptCredentials(file: string = defaultCredentialsFile()): Creden
   }
   return { ...made, created: true };
 }
+
+/** Credentials given in full are used as they are; otherwise the kept ones, with any given part over them. */
+export function resolveCredentials(
+  given: Partial<Credentials>,
+  file?: string,
+): { credentials: Credentials; created: boolean } {
+  if (given.token && given.smtpUser && given.smtpPass)
+    return {
+      credentials: { token: given.token, smtpUser: given.smtpUser, smtpPass: given.smtpPass },
+      created: false,
+    };
+  const kept = keptCredentials(file);
+  return {
+    credentials: {
+      token: given.token || kept.token,
+      smtpUser: given.smtpUser || kept.smtpUser,
+      smtpPass: given.smtpPass || kept.smtpPass,
+    },
+    created: kept.created,
+  };
+}

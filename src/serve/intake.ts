@@ -104,6 +104,7 @@ export class Intake {
       fate,
       links: tracked.links,
       via: sub.via,
+      submitted: { envelope: sub.envelope, mime: p.mime },
     };
     const facts = sentFacts(p, id, tracked.mime, envelope, now, recipientName(p.mime, recipient));
     const plan = planTimeline({

@@ -1,12 +1,12 @@
 import type { KeyObject } from 'node:crypto';
 import type { CallResult } from '../metrics/run-metrics.js';
-import type { SimCall, WebhookEvent } from '../model/events.js';
 import { randomSeed } from '../random/rng.js';
 import { type Receiver, startReceiver } from '../receive/server.js';
 import type { RequestOptions, Targets } from '../run/request.js';
 import { parseRetrySchedule, type RetryPolicy } from '../run/retry-policy.js';
 import { HttpClient } from '../transport/http.js';
-import { type Credentials, keptCredentials } from './credentials.js';
+import { type Credentials, resolveCredentials } from './credentials.js';
+import { CallBook } from './dispatch/call-book.js';
 import { Dispatcher } from './dispatch/dispatcher.js';
 import { Intake } from './intake.js';
 import type { OutcomeRules } from './outcomes/rules.js';
@@ -17,7 +17,7 @@ import { selfSignedPair, type TlsPair } from './smtp/certificate.js';
 import { startSmtpFront } from './smtp/server.js';
 import { MemoryStore } from './store/memory.js';
 import type { ServeStore } from './store/store.js';
-import type { AttemptRecord, StoredMessage, TimelineEvent } from './types.js';
+import type { StoredMessage, Submission, TimelineEvent } from './types.js';
 
 export interface ServeOptions {
   /** Address for both fronts (default 127.0.0.1). */
@@ -79,19 +79,6 @@ export interface ServeHandle {
   close(): Promise<void>;
 }
 
-function attemptOf(r: CallResult): AttemptRecord {
-  const a: AttemptRecord = {
-    attempt: r.attempt,
-    at: r.sentAt,
-    url: r.url,
-    latencyMs: Math.round(r.latencyMs * 10) / 10,
-  };
-  if (r.status !== undefined) a.status = r.status;
-  if (r.error !== undefined) a.error = r.error;
-  if (r.retryInMs !== undefined) a.retryInMs = Math.round(r.retryInMs);
-  return a;
-}
-
 async function openStore(options: ServeOptions): Promise<ServeStore> {
   const keep = options.keep ?? 100_000;
   if (!options.dataDir) return new MemoryStore(keep);
@@ -109,11 +96,7 @@ export async function startServe(options: ServeOptions = {}): Promise<ServeHandl
   const now = options.now ?? Date.now;
   const timeScale = options.timeScale ?? 600;
   const seed = options.seed ?? randomSeed();
-  const kept =
-    options.credentials?.token && options.credentials.smtpUser && options.credentials.smtpPass
-      ? { ...(options.credentials as Credentials), created: false }
-      : { ...keptCredentials(options.credentialsFile), ...stripUndefined(options.credentials ?? {}) };
-  const credentials: Credentials = { token: kept.token, smtpUser: kept.smtpUser, smtpPass: kept.smtpPass };
+  const { credentials, created } = resolveCredentials(options.credentials ?? {}, options.credentialsFile);
   const targets: Targets = { ...(options.targets ?? {}) };
   let receiver: Receiver | undefined;
   if (!Object.values(targets).some(Boolean)) {
@@ -126,23 +109,8 @@ export async function startServe(options: ServeOptions = {}): Promise<ServeHandl
   }
   const store = await openStore(options);
   const retry = options.retry ?? realRetries(timeScale);
-  const pendingByCall = new Map<SimCall, TimelineEvent>();
   const http = new HttpClient({ timeoutMs: 10_000, connections: options.concurrency ?? 64 });
-
-  const onResult = (call: SimCall, result: CallResult): void => {
-    const e = pendingByCall.get(call);
-    if (!e) return;
-    e.attempts.push(attemptOf(result));
-    if (!result.final) e.state = 'retrying';
-    else if (result.givenUp === 'interrupted')
-      e.state = 'retrying'; // stopped: resumed by the next start
-    else
-      e.state =
-        result.status !== undefined && result.status >= 200 && result.status < 300 ? 'delivered' : 'given-up';
-    if (result.final) pendingByCall.delete(call);
-    store.updateEvent(e);
-    options.onAttempt?.(e, result);
-  };
+  let book: CallBook | undefined;
   const dispatcher = new Dispatcher({
     request: options.request ?? { format: 'form', dialect: 'smtpeter' },
     targets,
@@ -150,39 +118,22 @@ export async function startServe(options: ServeOptions = {}): Promise<ServeHandl
     http,
     concurrency: options.concurrency ?? 64,
     seed,
-    onResult,
+    onResult: (call, result) => book?.result(call, result),
   });
-  const schedule = (e: TimelineEvent): void => {
-    pendingByCall.set(e.call, e);
-    dispatcher.schedule(e.call, Math.max(e.dueAt, now()));
-  };
-  const pending = store.pending();
-  for (const e of pending) schedule(e);
-
+  book = new CallBook(store, (call, at) => dispatcher.schedule(call, at), now, options.onAttempt);
+  const calls = book;
+  const resumed = calls.resume();
   let apiUrl = '';
   const intake = new Intake({
     store,
-    schedule,
+    schedule: (e) => calls.schedule(e),
     rules: options.rules ?? [],
     seed,
     timeScale,
     trackingBase: () => apiUrl,
     now,
   });
-  const accept = (sub: Parameters<Intake['accept']>[0]): Promise<StoredMessage[]> => intake.accept(sub);
-  const happened = (m: StoredMessage, event: WebhookEvent): void => {
-    const e: TimelineEvent = {
-      key: `${m.id}/${store.events(m.id).length}`,
-      messageId: m.id,
-      kind: event.type,
-      dueAt: now(),
-      call: { event, scenario: event.type === 'click' ? 'clicked' : 'opened', style: 'real' },
-      state: 'scheduled',
-      attempts: [],
-    };
-    store.addEvent(e);
-    schedule(e);
-  };
+  const accept = (sub: Submission): Promise<StoredMessage[]> => intake.accept(sub);
   const maxSize = options.maxSize ?? 10 << 20;
   const rest = await startRestFront({
     host,
@@ -191,7 +142,7 @@ export async function startServe(options: ServeOptions = {}): Promise<ServeHandl
     maxSize,
     store,
     accept,
-    happened,
+    happened: (m, event) => calls.happened(m, event),
     webhooks: new WebhookConfig(targets, options.verifyWebhooks !== false),
     page: pageRoutes(store, now),
     now,
@@ -215,12 +166,12 @@ export async function startServe(options: ServeOptions = {}): Promise<ServeHandl
     smtpPort: smtp.port,
     host,
     credentials,
-    credentialsCreated: kept.created,
+    credentialsCreated: created,
     ...(receiver ? { receiver } : {}),
     timeScale,
     seed,
     store,
-    resumed: pending.length,
+    resumed,
     async waitFor(done, timeoutMs = 10_000) {
       const until = Date.now() + timeoutMs;
       while (!done()) {
@@ -237,10 +188,6 @@ export async function startServe(options: ServeOptions = {}): Promise<ServeHandl
       await receiver?.close();
     },
   };
-}
-
-function stripUndefined<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 /** SMTPeter's retry ladder for webhook calls, compressed like the rest of mail time. */

@@ -41,6 +41,8 @@ export interface StoredMessage {
   /** Tracked links: the original URL of link n is `links[n]`. */
   links: string[];
   via: 'rest' | 'smtp';
+  /** What was submitted (before tracking), for POST /v1/resend: the same string for every recipient of a submission. */
+  submitted: { envelope: string; mime: string };
 }
 
 /** Where an event's webhook call stands. */
