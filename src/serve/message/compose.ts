@@ -43,14 +43,11 @@ export async function composeMessage(f: ComposeFields, messageId: string, date: 
           : Buffer.from(a.data!, 'base64'),
     })),
   );
-  const list: Record<string, string | { url: string; comment?: string }[]> = {};
-  const unsub = f.unsubscribe;
-  if (unsub && (unsub.email || unsub.url))
-    list['unsubscribe'] = [
-      ...(unsub.url ? [{ url: unsub.url }] : []),
-      ...(unsub.email ? [{ url: `mailto:${unsub.email}` }] : []),
-    ];
   const headers: Record<string, string> = { ...(f.extra ?? {}) };
+  const unsub = f.unsubscribe;
+  // RFC 2369 (and RFC 8058 for one click): the URL first, then the mailto.
+  const targets = [unsub?.url, unsub?.email ? `mailto:${unsub.email}` : undefined].filter(Boolean);
+  if (targets.length) headers['List-Unsubscribe'] = targets.map((t) => `<${t}>`).join(', ');
   if (unsub?.oneclick && unsub.url) headers['List-Unsubscribe-Post'] = 'List-Unsubscribe=One-Click';
   const composer = new MailComposer({
     from: f.from,
@@ -61,7 +58,6 @@ export async function composeMessage(f: ComposeFields, messageId: string, date: 
     ...(f.text !== undefined ? { text: f.text } : {}),
     ...(f.html !== undefined ? { html: f.html } : {}),
     attachments,
-    ...(Object.keys(list).length ? { list } : {}),
     headers,
     messageId,
     date,
