@@ -1,16 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { CALL_TYPES, type CallType, isCallType } from '../../model/events.js';
-import type { Targets } from '../../run/request.js';
+import { KIND_URL, type Targets } from '../../run/request.js';
 import { ApiError } from './body.js';
-
-const KIND_KEY = {
-  failure: 'failureUrl',
-  bounce: 'bounceUrl',
-  delivery: 'deliveryUrl',
-  open: 'openUrl',
-  click: 'clickUrl',
-  abuse: 'abuseUrl',
-} as const satisfies Record<CallType, keyof Targets>;
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
@@ -28,7 +19,7 @@ export class WebhookConfig {
   list(): { type: CallType; url: string | null }[] {
     return CALL_TYPES.map((type) => ({
       type,
-      url: (this.targets[KIND_KEY[type]] ?? this.targets.url)?.href ?? null,
+      url: (this.targets[KIND_URL[type]] ?? this.targets.url)?.href ?? null,
     }));
   }
 
@@ -79,7 +70,7 @@ export class WebhookConfig {
         );
       verified = file.href;
     }
-    this.targets[KIND_KEY[type]] = url;
+    this.targets[KIND_URL[type]] = url;
     return { type, url: url.href, verified };
   }
 }
