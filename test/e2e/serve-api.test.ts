@@ -196,3 +196,32 @@ test('serve with no flags: its own receiver takes the calls; URLs, token and SMT
     await new Promise((r) => child.once('exit', r));
   }
 });
+
+test('the same seed and the same sends: the same ids, fates and calls', async () => {
+  const run = async (): Promise<string[]> => {
+    const rig = await serveRig({ seed: 99, rules: [] });
+    try {
+      const ids: string[] = [];
+      for (const who of ['delivered', 'bounce', 'clicked']) {
+        const r = await rig.send({
+          recipient: `${who}@${SIM}`,
+          from: 'a@shop.example',
+          subject: 's',
+          html: '<a href="https://a.example/x">x</a>',
+        });
+        ids.push(...Object.keys(JSON.parse(r.text) as object));
+      }
+      const fates = ids.map((id) => rig.serve.store.message(id)!.fate);
+      const calls = ids.map((id) =>
+        rig.serve.store
+          .events(id)
+          .map((e) => `${e.kind}:${e.call.style}`)
+          .join(','),
+      );
+      return [...ids, ...fates, ...calls];
+    } finally {
+      await rig.close();
+    }
+  };
+  assert.deepEqual(await run(), await run());
+});
