@@ -6,6 +6,7 @@ import { UsageError } from '../model/errors.js';
 import { CALL_TYPES, type CallType } from '../model/events.js';
 import { randomSeed, seedFromString } from '../random/rng.js';
 import { eventTime, oneOf, positiveInt } from './flags.js';
+import { parseMix } from './load-plan.js';
 
 export interface GenerateFlags {
   count?: string;
@@ -19,6 +20,7 @@ export interface GenerateFlags {
   recipient?: string;
   domain?: string;
   tag?: string[];
+  mix?: string;
 }
 
 /**
@@ -28,6 +30,9 @@ export interface GenerateFlags {
 export function generateCommand(flags: GenerateFlags): number {
   const count = flags.count ? positiveInt('--count', flags.count) : 1;
   const type = flags.type ? oneOf<CallType>('--type', flags.type, CALL_TYPES) : undefined;
+  const mix = flags.mix ? parseMix(flags.mix) : undefined;
+  if (mix && (flags.type || flags.scenario))
+    throw new UsageError('--mix: give either --mix or --type/--scenario, not both');
   const format = oneOf<FixtureFormat>(
     '--format',
     flags.format ?? (flags.out?.endsWith('.ndjson') ? 'ndjson' : 'json'),
@@ -53,6 +58,7 @@ export function generateCommand(flags: GenerateFlags): number {
     ...(flags.recipient ? { recipient: flags.recipient } : {}),
     ...(flags.domain ? { domain: flags.domain } : {}),
     ...(flags.tag ? { tags: flags.tag } : {}),
+    ...(mix ? { mix } : {}),
   }).take(count);
   const args = [
     `--seed ${seedText}`,
@@ -62,6 +68,7 @@ export function generateCommand(flags: GenerateFlags): number {
     ...(type ? [`--type ${type}`] : []),
     ...(flags.scenario ? [`--scenario ${flags.scenario}`] : []),
     ...(flags.style ? [`--style ${flags.style}`] : []),
+    ...(flags.mix ? [`--mix ${flags.mix}`] : []),
   ];
   const text = writeFixture(
     calls.map((call) => entryFor(call)),

@@ -90,7 +90,7 @@ export function buildProgram(): Command {
     .option('--connections <n>', 'sockets per receiver (default: the concurrency or max in flight)')
     .option(
       '--mix <list>',
-      'weighted mix, e.g. failure=70,bounce=25,ooo=5 or sync-userunknown=3,dsn-userunknown=1',
+      'weighted mix, e.g. failure=70,bounce=25,ooo=5, delivery=60,open=25,click=8,failure=5,bounce=2, sync-userunknown=3,dsn-userunknown=1, or campaign',
     )
     .option(
       '--threshold <expr>',
@@ -240,6 +240,7 @@ export function buildProgram(): Command {
       ).choices(['json', 'ndjson']),
     )
     .option('-o, --out <file>', 'write here instead of stdout')
+    .option('--mix <list>', 'weighted mix of kinds or scenarios, as fire --mix (e.g. campaign)')
     .action(run(async () => (await import('./generate-command.js')).generateCommand));
 
   const serve = program

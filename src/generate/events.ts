@@ -96,12 +96,12 @@ export class EventGenerator {
     }
     if (
       options.attachmentBytes &&
-      (options.type === 'failure' || !candidates.some((s) => RETURNS_MESSAGE.has(s.kind)))
+      ((options.type && options.type !== 'bounce') || !candidates.some((s) => RETURNS_MESSAGE.has(s.kind)))
     )
       throw new UsageError(
         `--attachment-size: only bounce calls that return the message (DSNs, non-standard bounces) carry it; ${
-          options.type === 'failure'
-            ? '--type failure makes none'
+          options.type && options.type !== 'bounce'
+            ? `--type ${options.type} makes none`
             : options.scenario
               ? `--scenario ${options.scenario} makes none`
               : `style '${options.style}' writes none`

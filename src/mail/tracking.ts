@@ -14,7 +14,11 @@ import type { Fetch } from './user-agents.js';
 /** The click domain SMTPeter rewrites links to (customers may use their own). */
 export const CLICK_HOST = 'click.smtpeter.com';
 
-/** The links in the message's text, in order (what a reader or scanner can follow). */
+/**
+ * The links in the message's text, in order (what a reader or scanner can
+ * follow); every message SMTPeter's customers send here has at least its
+ * unsubscribe link or a service link. None at all: the sender's home page.
+ */
 export function messageLinks(msg: OriginalMessage): string[] {
   const found = msg.text.match(/https?:\/\/[^\s<>"]+/g) ?? [];
   const links = found.map((link) => link.replace(/[.,;:!?)]+$/, ''));

@@ -50,7 +50,7 @@ export function receivedLine(call: ReceivedCall, c: ChalkInstance): string {
   const dialect =
     call.validation.dialect && call.validation.dialect !== 'smtpeter' ? ` [${call.validation.dialect}]` : '';
   return (
-    `${c.cyan('⇐')} ${c.bold(kind)}${dialect} id=${String(f['id'] ?? '?')} recipient=${String(f['recipient'] ?? '?')}  ${sigText}\n` +
+    `${c.cyan('⇐')} ${c.bold(kind)}${dialect} id=${String(f['id'] ?? '?')} ${'emailfrom' in f ? `from=${String(f['emailfrom'])}` : `recipient=${String(f['recipient'] ?? '?')}`}  ${sigText}\n` +
     `    ${call.summary}${problems}`
   );
 }

@@ -248,7 +248,7 @@ describe('receiver trouble and bad input', () => {
     [['--count', '0'], /--count: expected a whole number/],
     [['--rate', 'fast'], /--rate: expected a rate/],
     [['--tag', 'two words'], /--tag: 'two words' contains white space/],
-    [['--type', 'open'], /--type/],
+    [['--type', 'unsubscribe'], /--type/],
     [['--scenario', 'autoreply-out-of-office', '--type', 'failure'], /produces no failure call/],
     [['--style', 'lotus'], /--style: no scenario is written in style 'lotus'/],
     [['--header', 'no colon'], /--header: expected 'Name: value'/],

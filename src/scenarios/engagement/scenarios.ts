@@ -62,13 +62,16 @@ function openedClicked(input: ScenarioInput): SimCall[] {
   const story = begin(input, 'opened-clicked', input.style as DeliveryStyle);
   let at = input.now + story.rng.int(2 * MINUTE, 180 * MINUTE);
   story.opened(personOpener(story), at);
-  const links = messageLinks(story.msg).length;
+  // People follow the content links; only a message with none (a welcome) leaves the unsubscribe link.
+  const all = messageLinks(story.msg).map((link, index) => ({ link, index }));
+  const content = all.filter(({ link }) => !link.includes('/unsubscribe/'));
+  const links = content.length ? content : all;
   const clicker = clickingClient(story.rng);
-  let link = story.rng.int(0, links - 1);
+  let pick = story.rng.int(0, links.length - 1);
   for (let n = story.rng.int(1, 2); n > 0; n--) {
     at += story.rng.int(4 * SECOND, 120 * SECOND);
-    story.clicked(clicker, at, link);
-    link = (link + 1) % links;
+    story.clicked(clicker, at, links[pick]!.index);
+    pick = (pick + 1) % links.length;
   }
   return story.calls;
 }
