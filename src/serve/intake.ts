@@ -1,3 +1,4 @@
+import type { CallType } from '../model/events.js';
 import { FakeSource } from '../random/fake.js';
 import { createRng, deriveSeed } from '../random/rng.js';
 import { MimeProblem } from './message/entity.js';
@@ -13,7 +14,9 @@ export const SERVE_HOST = 'simulator.smtpeter.test';
 
 export interface IntakeOptions {
   store: ServeStore;
-  /** Called for each event once its message is stored. */
+  /** The webhook kinds the dialect carries; events of other kinds are kept without a call (`no-webhook`). */
+  carries: (kind: CallType) => boolean;
+  /** Called for each event with a call, once its message is stored. */
   schedule: (event: TimelineEvent) => void;
   rules: OutcomeRules;
   seed: number;
@@ -66,7 +69,7 @@ export class Intake {
     const messages = copies.map((c) => c.message);
     const events = copies.flatMap((c) => c.events);
     this.o.store.add(messages, events);
-    for (const e of events) this.o.schedule(e);
+    for (const e of events) if (e.state === 'scheduled') this.o.schedule(e);
     return messages;
   }
 
@@ -126,7 +129,7 @@ export class Intake {
         kind: p.call.event.type,
         dueAt: p.at,
         call: p.call,
-        state: 'scheduled',
+        state: this.o.carries(p.call.event.type) ? 'scheduled' : 'no-webhook',
         attempts: [],
       }),
     );

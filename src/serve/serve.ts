@@ -1,5 +1,7 @@
 import type { KeyObject } from 'node:crypto';
+import { dialectCarries } from '../encode/dialect.js';
 import type { CallResult } from '../metrics/run-metrics.js';
+import type { CallType } from '../model/events.js';
 import { randomSeed } from '../random/rng.js';
 import { type Receiver, startReceiver } from '../receive/server.js';
 import type { RequestOptions, Targets } from '../run/request.js';
@@ -86,6 +88,22 @@ async function openStore(options: ServeOptions): Promise<ServeStore> {
   return new SqliteStore(options.dataDir, keep);
 }
 
+/** The URLs given, or (none at all) the embedded receiver's, which takes every call. */
+async function callTargets(
+  options: ServeOptions,
+  host: string,
+): Promise<{ targets: Targets; receiver?: Receiver }> {
+  const targets: Targets = { ...(options.targets ?? {}) };
+  if (Object.values(targets).some(Boolean)) return { targets };
+  const receiver = await startReceiver({
+    host,
+    port: 0,
+    ...(options.receiverPublicKey ? { publicKey: options.receiverPublicKey } : {}),
+  });
+  targets.url = new URL(`${receiver.url.replace(/\/$/, '')}/webhook`);
+  return { targets, receiver };
+}
+
 /**
  * A local SMTPeter: REST and SMTP take mail in, each recipient's fate plays
  * out on a compressed clock, and the webhook calls it causes go out through
@@ -97,22 +115,16 @@ export async function startServe(options: ServeOptions = {}): Promise<ServeHandl
   const timeScale = options.timeScale ?? 600;
   const seed = options.seed ?? randomSeed();
   const { credentials, created } = resolveCredentials(options.credentials ?? {}, options.credentialsFile);
-  const targets: Targets = { ...(options.targets ?? {}) };
-  let receiver: Receiver | undefined;
-  if (!Object.values(targets).some(Boolean)) {
-    receiver = await startReceiver({
-      host,
-      port: 0,
-      ...(options.receiverPublicKey ? { publicKey: options.receiverPublicKey } : {}),
-    });
-    targets.url = new URL(`${receiver.url.replace(/\/$/, '')}/webhook`);
-  }
+  const { targets, receiver } = await callTargets(options, host);
   const store = await openStore(options);
   const retry = options.retry ?? realRetries(timeScale);
+  const request = options.request ?? { format: 'form', dialect: 'smtpeter' };
+  // A feedback-loop dialect has field sets for failure and bounce only: other events get no call, as then.
+  const carries = (kind: CallType): boolean => dialectCarries(request.dialect, kind);
   const http = new HttpClient({ timeoutMs: 10_000, connections: options.concurrency ?? 64 });
   let book: CallBook | undefined;
   const dispatcher = new Dispatcher({
-    request: options.request ?? { format: 'form', dialect: 'smtpeter' },
+    request,
     targets,
     retry,
     http,
@@ -120,13 +132,14 @@ export async function startServe(options: ServeOptions = {}): Promise<ServeHandl
     seed,
     onResult: (call, result) => book?.result(call, result),
   });
-  book = new CallBook(store, (call, at) => dispatcher.schedule(call, at), now, options.onAttempt);
+  book = new CallBook(store, (call, at) => dispatcher.schedule(call, at), now, carries, options.onAttempt);
   const calls = book;
   const resumed = calls.resume();
   let apiUrl = '';
   const intake = new Intake({
     store,
     schedule: (e) => calls.schedule(e),
+    carries,
     rules: options.rules ?? [],
     seed,
     timeScale,

@@ -225,3 +225,27 @@ test('the same seed and the same sends: the same ids, fates and calls', async ()
   };
   assert.deepEqual(await run(), await run());
 });
+
+test('a feedback-loop dialect carries failure and bounce only: the delivery is kept without a call', async () => {
+  const rig = await serveRig({ request: { format: 'form', dialect: 'marketing-suite' } });
+  try {
+    const r = await rig.send({ recipient: `bounce@${SIM}`, from: 'a@shop.example', subject: 's', text: 't' });
+    const id = Object.keys(JSON.parse(r.text) as object)[0]!;
+    await rig.serve.waitFor(() => rig.receiver.requests.length >= 2, 5000);
+    const fields = rig.receiver.requests.map((q) => new URLSearchParams(q.body.toString()));
+    assert.equal(fields.length, 2);
+    assert.ok(fields.every((f) => f.get('id') === id));
+    assert.deepEqual(
+      rig.serve.store.events(id).map((e) => `${e.kind}:${e.state}`),
+      [
+        'delivery:no-webhook',
+        ...rig.serve.store
+          .events(id)
+          .slice(1)
+          .map((e) => `${e.kind}:delivered`),
+      ],
+    );
+  } finally {
+    await rig.close();
+  }
+});

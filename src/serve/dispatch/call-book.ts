@@ -28,6 +28,7 @@ export class CallBook {
     private readonly store: ServeStore,
     private readonly send: (call: SimCall, at: number) => void,
     private readonly now: () => number,
+    private readonly carries: (kind: TimelineEvent['kind']) => boolean,
     private readonly onAttempt?: (event: TimelineEvent, result: CallResult) => void,
   ) {}
 
@@ -65,10 +66,10 @@ export class CallBook {
       kind: event.type,
       dueAt: this.now(),
       call: { event, scenario: event.type === 'click' ? 'clicked' : 'opened', style: 'real' },
-      state: 'scheduled',
+      state: this.carries(event.type) ? 'scheduled' : 'no-webhook',
       attempts: [],
     };
     this.store.addEvent(e);
-    this.schedule(e);
+    if (e.state === 'scheduled') this.schedule(e);
   }
 }
