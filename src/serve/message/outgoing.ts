@@ -86,7 +86,7 @@ export async function prepareMessage(
   const from = field(top, 'From');
   if (!from) throw new MimeProblem('message: no From header');
   const [sender] = addressparser(decodeWords(from), { flatten: true });
-  if (!sender?.address || !sender.address.includes('@'))
+  if (!sender?.address?.includes('@'))
     throw new MimeProblem(`From: '${from}' holds no address`);
   if (!field(top, 'Message-ID')) addField(top, 'Message-ID', `<${makeId()}@${idHost}>`);
   if (!field(top, 'Date')) addField(top, 'Date', rfc5322Date(now));
