@@ -17,7 +17,9 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
  */
 export class DueQueue implements CallSource {
   private readonly heap: Entry[] = [];
-  private readonly ready: SimCall[] = [];
+  /** Due calls no reader has taken yet, from `readyHead` on (a head index: shift() is O(n) on a long backlog). */
+  private ready: SimCall[] = [];
+  private readyHead = 0;
   private readonly waiters: ((call: SimCall | undefined) => void)[] = [];
   private timer: NodeJS.Timeout | undefined;
   private timerAt = Number.POSITIVE_INFINITY;
@@ -27,7 +29,7 @@ export class DueQueue implements CallSource {
   constructor(private readonly now: () => number = Date.now) {}
 
   get size(): number {
-    return this.heap.length + this.ready.length;
+    return this.heap.length + this.ready.length - this.readyHead;
   }
 
   push(call: SimCall, at: number): void {
@@ -37,7 +39,7 @@ export class DueQueue implements CallSource {
   }
 
   next(): SimCall | undefined | Promise<SimCall | undefined> {
-    if (this.ready.length) return this.ready.shift();
+    if (this.readyHead < this.ready.length) return this.takeReady();
     if (this.closed) return undefined;
     return new Promise((resolve) => {
       this.waiters.push(resolve);
@@ -51,6 +53,18 @@ export class DueQueue implements CallSource {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     for (const w of this.waiters.splice(0)) w(undefined);
+  }
+
+  private takeReady(): SimCall {
+    const call = this.ready[this.readyHead++]!;
+    if (this.readyHead === this.ready.length) {
+      this.ready = [];
+      this.readyHead = 0;
+    } else if (this.readyHead > 1024 && this.readyHead * 2 > this.ready.length) {
+      this.ready = this.ready.slice(this.readyHead);
+      this.readyHead = 0;
+    }
+    return call;
   }
 
   /** Hand every due call to a waiting reader (or keep it ready); set the timer for the next. */
