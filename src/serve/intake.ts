@@ -2,7 +2,7 @@ import type { CallType } from '../model/events.js';
 import { FakeSource } from '../random/fake.js';
 import { createRng, deriveSeed } from '../random/rng.js';
 import { MimeProblem } from './message/entity.js';
-import { type Prepared, prepareMessage, recipientName, sentFacts, trackMessage } from './message/outgoing.js';
+import { finishHtml, type Prepared, prepareMessage, recipientName, sentFacts } from './message/outgoing.js';
 import { fateOf } from './outcomes/fate.js';
 import type { OutcomeRules } from './outcomes/rules.js';
 import type { ServeStore } from './store/store.js';
@@ -82,16 +82,20 @@ export class Intake {
     const { id, seq } = this.nextId();
     const { options } = p;
     const base = this.o.trackingBase();
-    const tracked =
-      options.trackclicks || options.trackopens
-        ? await trackMessage(p.mime, {
-            clicks: options.trackclicks,
-            opens: options.trackopens,
-            preventscam: options.preventscam,
-            clickUrl: (n) => `${base}/c/${id}/${n}`,
-            pixelUrl: `${base}/o/${id}.gif`,
-          })
-        : { mime: p.mime, links: [] };
+    const tracked = await finishHtml(p.mime, {
+      inlinecss: options.inlinecss,
+      ...(options.trackclicks || options.trackopens
+        ? {
+            tracking: {
+              clicks: options.trackclicks,
+              opens: options.trackopens,
+              preventscam: options.preventscam,
+              clickUrl: (n: number) => `${base}/c/${id}/${n}`,
+              pixelUrl: `${base}/o/${id}.gif`,
+            },
+          }
+        : {}),
+    });
     // Bounce tracking: the return path becomes SMTPeter's VERP address. A null sender stays null (nothing bounces to it).
     const envelope =
       sub.envelope === '' ? '' : options.trackbounces ? `${id}@bounces.${SERVE_HOST}` : sub.envelope;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { MimeProblem, mapLeaves } from '../../src/serve/message/entity.js';
-import { trackMessage } from '../../src/serve/message/outgoing.js';
+import { finishHtml } from '../../src/serve/message/outgoing.js';
 import { trackHtml } from '../../src/serve/tracking/links.js';
 import { parseMime } from '../helpers/mime.js';
 
@@ -51,7 +51,7 @@ describe('tracking', () => {
       'From: a@shop.example\r\nMIME-Version: 1.0\r\nContent-Type: multipart/alternative; boundary="b"\r\n\r\n' +
       '--b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nplain https://shop.example/x\r\n' +
       `--b\r\nContent-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n${wrapped}\r\n--b--\r\n`;
-    const out = await trackMessage(raw, { ...opts, opens: false });
+    const out = await finishHtml(raw, { inlinecss: false, tracking: { ...opts, opens: false } });
     assert.deepEqual(out.links, ['https://shop.example/very/long/path/that/wraps']);
     const parsed = await parseMime(out.mime);
     assert.equal(parsed.text?.trim(), 'plain https://shop.example/x');
@@ -72,4 +72,17 @@ describe('tracking', () => {
       (e: Error) => e instanceof MimeProblem && /multipart not closed/.test(e.message),
     );
   });
+});
+
+test('inlinecss moves <style> rules into style attributes before the links are tracked', async () => {
+  const raw =
+    'From: a@shop.example\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<html><head><style>p { color: red; } a { font-weight: bold; }</style></head><body><p>Hi <a href="https://shop.example/">shop</a></p></body></html>\r\n';
+  const out = await finishHtml(raw, { inlinecss: true, tracking: { ...opts, opens: false } });
+  assert.match(
+    out.mime,
+    /<p style="color: red;">Hi <a href="http:\/\/127\.0\.0\.1:1\/c\/ID\/0" style="font-weight: bold;">shop<\/a><\/p>/,
+  );
+  assert.doesNotMatch(out.mime, /<style>/);
+  const untouched = await finishHtml(raw, { inlinecss: false });
+  assert.equal(untouched.mime, raw);
 });

@@ -86,8 +86,7 @@ export async function prepareMessage(
   const from = field(top, 'From');
   if (!from) throw new MimeProblem('message: no From header');
   const [sender] = addressparser(decodeWords(from), { flatten: true });
-  if (!sender?.address?.includes('@'))
-    throw new MimeProblem(`From: '${from}' holds no address`);
+  if (!sender?.address?.includes('@')) throw new MimeProblem(`From: '${from}' holds no address`);
   if (!field(top, 'Message-ID')) addField(top, 'Message-ID', `<${makeId()}@${idHost}>`);
   if (!field(top, 'Date')) addField(top, 'Date', rfc5322Date(now));
   const out = renderEntity(top);
@@ -149,27 +148,38 @@ function encodeBody(text: string, encoding: string, utf8: boolean): string {
   return text;
 }
 
+/** What happens to the HTML parts of one recipient's copy. */
+export interface HtmlPass {
+  /** Move `<style>` rules into `style` attributes (SMTPeter's `inlinecss`), with juice. */
+  inlinecss: boolean;
+  /** Click and open tracking; absent: none. */
+  tracking?: TrackingOptions;
+}
+
 /**
- * One recipient's copy with tracking applied: every text/html part's links
- * rewritten and the pixel added, each part re-encoded in its own transfer
- * encoding. Gives the tracked links in order (link n redirects to links[n]).
+ * One recipient's copy with its HTML parts finished: CSS inlined when asked,
+ * then links rewritten and the pixel added, each part re-encoded in its own
+ * transfer encoding. Gives the tracked links in order (link n redirects to
+ * links[n]). Nothing to do: the message as it is.
  */
-export async function trackMessage(
-  mime: string,
-  tracking: TrackingOptions,
-): Promise<{ mime: string; links: string[] }> {
+export async function finishHtml(mime: string, pass: HtmlPass): Promise<{ mime: string; links: string[] }> {
   const links: string[] = [];
+  const { tracking } = pass;
+  if (!pass.inlinecss && !tracking) return { mime, links };
+  // juice brings cheerio and postcss: loaded only when a message asks for inlining.
+  const juice = pass.inlinecss ? (await import('juice')).default : undefined;
   const out = await mapLeaves(mime, async (leaf) => {
     if (leaf.type !== 'text/html') return undefined;
     const decoded = htmlText(leaf);
     if (!decoded) return undefined;
-    const base = links.length;
-    const tracked = await trackHtml(decoded.text, {
-      ...tracking,
-      clickUrl: (n) => tracking.clickUrl(base + n),
-    });
-    links.push(...tracked.links);
-    return encodeBody(tracked.html, leaf.encoding, decoded.utf8);
+    let html = juice ? juice(decoded.text, { preserveMediaQueries: true }) : decoded.text;
+    if (tracking) {
+      const base = links.length;
+      const tracked = await trackHtml(html, { ...tracking, clickUrl: (n) => tracking.clickUrl(base + n) });
+      links.push(...tracked.links);
+      html = tracked.html;
+    }
+    return encodeBody(html, leaf.encoding, decoded.utf8);
   });
   return { mime: out, links };
 }
