@@ -80,7 +80,8 @@ export class Intake {
     now: number,
   ): Promise<{ message: StoredMessage; events: TimelineEvent[] }> {
     const { id, seq } = this.nextId();
-    const { options } = p;
+    const own = sub.recipientDsn?.[recipient];
+    const options = own ? { ...p.options, dsn: { ...p.options.dsn, ...own } } : p.options;
     const base = this.o.trackingBase();
     const tracked = await finishHtml(p.mime, {
       inlinecss: options.inlinecss,
@@ -113,7 +114,14 @@ export class Intake {
       via: sub.via,
       submitted: { envelope: sub.envelope, mime: p.mime },
     };
-    const facts = sentFacts(p, id, tracked.mime, envelope, now, recipientName(p.mime, recipient));
+    const facts = sentFacts(
+      { ...p, options },
+      id,
+      tracked.mime,
+      envelope,
+      now,
+      recipientName(p.mime, recipient),
+    );
     const plan = planTimeline({
       fake,
       facts,

@@ -23,6 +23,8 @@ export interface Submission {
   /** The message as the client gave it (CRLF). */
   mime: string;
   options: SendOptions;
+  /** SMTP: each RCPT's own NOTIFY and ORCPT, over `options.dsn` for that recipient. */
+  recipientDsn?: Record<string, { notify?: string[]; orcpt?: string }>;
   via: 'rest' | 'smtp';
 }
 

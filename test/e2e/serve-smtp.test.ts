@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import nodemailer, { type Transporter } from 'nodemailer';
 import { type ServeRig, SMTP_PASS, SMTP_USER, serveRig, TOKEN } from '../helpers/serve.js';
+import { SmtpClient } from '../helpers/smtp-client.js';
 
 const SIM = 'simulator.smtpeter.test';
 
@@ -134,4 +135,36 @@ describe('serve over SMTP: nodemailer submits, the receiver gets the calls', () 
     const ok = await smtp.sendMail({ from: 'a@shop.example', to: `delivered@${SIM}`, text: 'x' });
     assert.match(String(ok.response), /^250 /);
   });
+});
+
+test('SMTP DSN parameters per recipient: each bounce names its own ORCPT; ENVID decoded from xtext', async () => {
+  const rig = await serveRig();
+  const c = await SmtpClient.open(rig.serve.smtpPort);
+  try {
+    await c.command(`AUTH PLAIN ${Buffer.from(`\0${SMTP_USER}\0${SMTP_PASS}`).toString('base64')}`);
+    assert.match(await c.command('MAIL FROM:<bounces@shop.example> RET=HDRS ENVID=ORDER+2B17'), /^250 /);
+    assert.match(
+      await c.command(`RCPT TO:<bounce+1@${SIM}> NOTIFY=FAILURE ORCPT=rfc822;first+2Blabel@shop.example`),
+      /^250 /,
+    );
+    assert.match(
+      await c.command(`RCPT TO:<bounce+2@${SIM}> NOTIFY=FAILURE,DELAY ORCPT=rfc822;second@shop.example`),
+      /^250 /,
+    );
+    await c.command('DATA');
+    const reply = await c.data('From: orders@shop.example\r\nSubject: two\r\n\r\nhi\r\n.\r\n');
+    const ids = idsOf(reply);
+    assert.equal(ids.length, 2);
+    const orcpt: string[] = [];
+    for (const id of ids) {
+      const hooks = await rig.waitCalls(id, 3);
+      const mime = String(hooks.find((h) => h.fields['type'] === 'bounce')!.fields['mime']);
+      assert.match(mime, /Original-Envelope-Id: ORDER\+17\r\n/);
+      orcpt.push(/Original-Recipient: (.*)\r\n/.exec(mime)![1]!);
+    }
+    assert.deepEqual(orcpt, ['rfc822;first+label@shop.example', 'rfc822;second@shop.example']);
+  } finally {
+    c.close();
+    await rig.close();
+  }
 });

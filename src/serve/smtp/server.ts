@@ -22,18 +22,28 @@ function smtpError(code: number, text: string): Error & { responseCode: number }
   return Object.assign(new Error(text), { responseCode: code });
 }
 
-/** DSN parameters from the session: RET and ENVID on MAIL FROM, NOTIFY and ORCPT on the first RCPT TO. */
-function dsnOf(session: SMTPServerSession): Submission['options']['dsn'] {
+type DsnAddress = SMTPServerAddress & { dsn?: { notify?: string[]; orcpt?: string } };
+
+/** RET and ENVID, given on MAIL FROM: the message's DSN request. */
+function messageDsn(session: SMTPServerSession): Submission['options']['dsn'] {
   const env = session.envelope as SMTPServerSession['envelope'] & { dsn?: { ret?: string; envid?: string } };
-  const rcpt = session.envelope.rcptTo[0] as
-    | (SMTPServerAddress & { dsn?: { notify?: string[]; orcpt?: string } })
-    | undefined;
   const dsn: NonNullable<Submission['options']['dsn']> = {};
   if (env.dsn?.ret === 'FULL' || env.dsn?.ret === 'HDRS') dsn.ret = env.dsn.ret;
-  if (env.dsn?.envid) dsn.envid = env.dsn.envid;
-  if (rcpt?.dsn?.notify) dsn.notify = rcpt.dsn.notify;
-  if (rcpt?.dsn?.orcpt) dsn.orcpt = rcpt.dsn.orcpt;
+  if (env.dsn?.envid) dsn.envid = env.dsn.envid; // smtp-server has decoded the xtext
   return Object.keys(dsn).length ? dsn : undefined;
+}
+
+/** NOTIFY and ORCPT, given on each RCPT TO: that recipient's own. */
+function recipientDsn(session: SMTPServerSession): Submission['recipientDsn'] {
+  const out: NonNullable<Submission['recipientDsn']> = {};
+  for (const rcpt of session.envelope.rcptTo as DsnAddress[]) {
+    if (!rcpt.dsn?.notify && !rcpt.dsn?.orcpt) continue;
+    out[rcpt.address] = {
+      ...(rcpt.dsn.notify ? { notify: rcpt.dsn.notify } : {}),
+      ...(rcpt.dsn.orcpt ? { orcpt: rcpt.dsn.orcpt } : {}),
+    };
+  }
+  return Object.keys(out).length ? out : undefined;
 }
 
 /**
@@ -81,11 +91,14 @@ export async function startSmtpFront(o: SmtpFrontOptions): Promise<{ port: numbe
         // Over the limit: smtp-server answers 552 5.3.4 itself; nothing is stored.
         if ((stream as unknown as { sizeExceeded?: boolean }).sizeExceeded)
           return cb(smtpError(552, `Message size exceeds fixed maximum message size ${o.maxSize}`));
+        const dsn = messageDsn(session);
+        const perRecipient = recipientDsn(session);
         const sub: Submission = {
           envelope: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
           recipients: session.envelope.rcptTo.map((r) => r.address),
           mime: Buffer.concat(chunks).toString('utf8'),
-          options: { ...DEFAULT_OPTIONS, ...(dsnOf(session) ? { dsn: dsnOf(session)! } : {}) },
+          options: { ...DEFAULT_OPTIONS, ...(dsn ? { dsn } : {}) },
+          ...(perRecipient ? { recipientDsn: perRecipient } : {}),
           via: 'smtp',
         };
         o.accept(sub).then(
