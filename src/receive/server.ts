@@ -1,9 +1,10 @@
 import type { KeyObject } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Dialect } from '../encode/dialect.js';
 import { digestHeader } from '../sign/signer.js';
 import { verifyRequest } from '../sign/verify.js';
+import { readBody } from '../transport/read-body.js';
 import { describeFields } from './describe.js';
 import { type Fields, parseBody } from './parse.js';
 import { createUi } from './ui/routes.js';
@@ -61,24 +62,6 @@ export interface Receiver {
   port: number;
   calls: ReceivedCall[];
   close(): Promise<void>;
-}
-
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        reject(new Error(`body larger than ${limit} bytes`));
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
 }
 
 /** Nonces seen within the freshness window: a repeat is a replayed call. */

@@ -1,22 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { BodyTooLarge, readBody } from '../../transport/read-body.js';
 import { ApiError } from './body.js';
 
-/** The request body, refused with 413 past `limit` bytes. */
-export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        reject(new ApiError(413, `request body larger than ${limit} bytes`));
-        req.resume();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
+/** The request body, refused with 413 past `limit` bytes (the rest is read and dropped, so the answer can be sent). */
+export function readRequest(req: IncomingMessage, limit: number): Promise<Buffer> {
+  return readBody(req, limit, 'drain').catch((err: unknown) => {
+    throw err instanceof BodyTooLarge ? new ApiError(413, `request body larger than ${limit} bytes`) : err;
   });
 }
 

@@ -9,7 +9,7 @@ import type { ServeStore } from '../store/store.js';
 import type { StoredMessage, Submission } from '../types.js';
 import { ApiError, parseRequestBody } from './body.js';
 import { eventsRoute } from './events-route.js';
-import { json, readBody, text } from './http.js';
+import { json, readRequest, text } from './http.js';
 import { messageRoute } from './message-route.js';
 import { parseSendRequest } from './send-request.js';
 import { trackingRoute } from './tracking-route.js';
@@ -67,7 +67,7 @@ class Api {
   }
 
   private async body(req: IncomingMessage, limit = this.o.maxSize): Promise<Record<string, unknown>> {
-    return parseRequestBody(req.headers['content-type'], await readBody(req, limit));
+    return parseRequestBody(req.headers['content-type'], await readRequest(req, limit));
   }
 
   /** POST /v1/send: JSON or form; `mime` as given, or built from the fields by nodemailer's composer. */
