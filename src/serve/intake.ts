@@ -1,6 +1,7 @@
 import type { CallType } from '../model/events.js';
 import { FakeSource } from '../random/fake.js';
 import { createRng, deriveSeed } from '../random/rng.js';
+import { Refused } from './errors.js';
 import { MimeProblem } from './message/entity.js';
 import { finishHtml, type Prepared, prepareMessage, recipientName, sentFacts } from './message/outgoing.js';
 import { fateOf } from './outcomes/fate.js';
@@ -25,9 +26,6 @@ export interface IntakeOptions {
   trackingBase: () => string;
   now?: () => number;
 }
-
-/** A submission refused: why, one line (the REST and SMTP fronts phrase it in their protocol). */
-export class Refused extends Error {}
 
 /**
  * The one way in for mail, from REST and SMTP alike: read the message, make

@@ -1,6 +1,19 @@
 import MailComposer from 'nodemailer/lib/mail-composer';
-import { ApiError } from '../rest/body.js';
-import type { ComposeFields } from '../rest/send-request.js';
+import { ApiError } from '../errors.js';
+
+/** Content built from fields (nodemailer's composer makes the MIME). */
+export interface ComposeFields {
+  from: string;
+  to?: string;
+  cc?: string;
+  replyto?: string;
+  subject?: string;
+  text?: string;
+  html?: string;
+  unsubscribe?: { email?: string; url?: string; oneclick?: boolean };
+  extra?: Record<string, string>;
+  attachments?: { name: string; type?: string; data?: string; url?: string }[];
+}
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 

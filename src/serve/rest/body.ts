@@ -1,14 +1,5 @@
 import { JsonSyntaxError, parseJsonWithLines } from '../../fixture-file/json-positions.js';
-
-/** An API error: the HTTP status and the one-line text SMTPeter-style clients show. */
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+import { ApiError } from '../errors.js';
 
 /** A request body as data: JSON, or form fields with PHP-style brackets (`recipients[]`, `dsn[envid]`). */
 export function parseRequestBody(contentType: string | undefined, body: Buffer): Record<string, unknown> {

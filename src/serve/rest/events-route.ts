@@ -1,6 +1,6 @@
+import { ApiError } from '../errors.js';
 import type { ServeStore } from '../store/store.js';
 import type { StoredMessage } from '../types.js';
-import { ApiError } from './body.js';
 import { attemptEntry, type LogEntry, logEntry } from './log-events.js';
 
 const DAY = 86_400_000;

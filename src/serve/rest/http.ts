@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { BodyTooLarge, readBody } from '../../transport/read-body.js';
-import { ApiError } from './body.js';
+import { ApiError } from '../errors.js';
 
 /** The request body, refused with 413 past `limit` bytes (the rest is read and dropped, so the answer can be sent). */
 export function readRequest(req: IncomingMessage, limit: number): Promise<Buffer> {

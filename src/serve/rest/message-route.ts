@@ -1,9 +1,9 @@
 import type { ServerResponse } from 'node:http';
 import { findPart, mimeTree } from '../../receive/ui/mime-tree.js';
+import { ApiError } from '../errors.js';
 import { attachmentsOf } from '../message/attachments.js';
 import { parseEntity } from '../message/entity.js';
 import type { StoredMessage } from '../types.js';
-import { ApiError } from './body.js';
 import { json, text } from './http.js';
 
 /** The message parts as they went out: GET /v1/recipient|envelope|headers|text|html|attachments/ID[/NAME|N]. */

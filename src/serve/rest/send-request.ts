@@ -1,21 +1,9 @@
 import type { DsnRequest } from '../../mail/message.js';
 import { isValidTag } from '../../mail/message.js';
+import { ApiError } from '../errors.js';
+import type { ComposeFields } from '../message/compose.js';
+import { DEFAULT_OPTIONS, isAddress } from '../options.js';
 import type { SendOptions } from '../types.js';
-import { ApiError } from './body.js';
-
-/** Content built from fields (nodemailer's composer makes the MIME). */
-export interface ComposeFields {
-  from: string;
-  to?: string;
-  cc?: string;
-  replyto?: string;
-  subject?: string;
-  text?: string;
-  html?: string;
-  unsubscribe?: { email?: string; url?: string; oneclick?: boolean };
-  extra?: Record<string, string>;
-  attachments?: { name: string; type?: string; data?: string; url?: string }[];
-}
 
 export interface SendRequest {
   recipients: string[];
@@ -54,10 +42,6 @@ const FIELDS = new Set([
   'maxdelivertime',
   'dsn',
 ]);
-
-const ADDRESS = /^[^@\s<>",;]+@[^@\s<>",;]+\.[^@\s<>",;]+$/;
-
-export const isAddress = (s: string): boolean => ADDRESS.test(s) && s.length <= 254;
 
 const bad = (text: string): ApiError => new ApiError(400, text);
 
@@ -156,16 +140,6 @@ export function tagsOf(v: unknown, name = 'tags'): string[] {
   for (const t of tags) if (!isValidTag(t)) throw bad(`${name}: '${t}' contains white space or a semicolon`);
   return tags;
 }
-
-/** SMTPeter's defaults: click, open and bounce tracking on, the rest off. */
-export const DEFAULT_OPTIONS: SendOptions = {
-  trackclicks: true,
-  trackopens: true,
-  trackbounces: true,
-  preventscam: false,
-  inlinecss: false,
-  tags: [],
-};
 
 function optionsOf(body: Record<string, unknown>): SendOptions {
   const images = str(body, 'images');

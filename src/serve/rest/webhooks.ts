@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { CALL_TYPES, type CallType, isCallType } from '../../model/events.js';
 import { KIND_URL, type Targets } from '../../run/request.js';
-import { ApiError } from './body.js';
+import { ApiError } from '../errors.js';
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 

@@ -1,8 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import { SMTPServer, type SMTPServerAddress, type SMTPServerSession } from 'smtp-server';
 
-import { Refused } from '../intake.js';
-import { DEFAULT_OPTIONS, isAddress } from '../rest/send-request.js';
+import { Refused } from '../errors.js';
+import { DEFAULT_OPTIONS, isAddress } from '../options.js';
 import type { Submission } from '../types.js';
 import type { TlsPair } from './certificate.js';
 
