@@ -7,7 +7,7 @@ import { randomSeed } from '../random/rng.js';
 import { buildRequest, type SigningConfig } from '../run/request.js';
 import type { CheckContext } from './types.js';
 
-export interface CheckSetup {
+interface CheckSetup {
   /** The receiver URL under test. */
   url: URL;
   /** Signing of the valid calls: the key, keyId and X-Copernica-ID the receiver trusts. */

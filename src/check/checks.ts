@@ -4,7 +4,7 @@ import { DOCUMENTED_SIGNED_HEADERS } from '../sign/signer.js';
 import type { CheckDefinition } from './types.js';
 
 /** How far outside the receiver's 60 s window the stale and future Dates are. */
-export const SKEWED_DATE_SECONDS = 120;
+const SKEWED_DATE_SECONDS = 120;
 
 /** The same call to a different recipient: a body a forger would send under the original's signature. */
 function altered(call: SimCall): SimCall {

@@ -1,3 +1,4 @@
+import { isSuccessStatus } from '../model/results.js';
 import type { BuiltRequest } from '../run/request.js';
 import type { HttpResult } from '../transport/http.js';
 import type { CheckContext, CheckDefinition, CheckLevel, CheckResult } from './types.js';
@@ -5,7 +6,7 @@ import type { CheckContext, CheckDefinition, CheckLevel, CheckResult } from './t
 /** Sends one request; HttpClient.post in the CLI, a fake in unit tests. */
 export type Send = (req: BuiltRequest) => Promise<HttpResult>;
 
-const accepted = (r: HttpResult): boolean => r.status !== undefined && r.status >= 200 && r.status < 300;
+const accepted = (r: HttpResult): boolean => isSuccessStatus(r.status);
 
 function answer(r: HttpResult): CheckResult['got'] {
   return r.status !== undefined

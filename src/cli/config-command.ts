@@ -1,4 +1,5 @@
-import { CONFIG_KEYS, loadConfig } from '../config/load.js';
+import { loadConfig } from '../config/load.js';
+import { CONFIG_KEYS } from '../config/schema.js';
 import { Settings } from '../config/settings.js';
 
 const DEFAULTS: Record<string, string> = {

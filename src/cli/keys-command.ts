@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { DEFAULT_KEY_ID } from '../plan/signing.js';
 import {
   defaultKeyDir,
   dkimRecord,
@@ -6,7 +7,6 @@ import {
   generateKeyPair,
   loadPublicKey,
 } from '../sign/keys.js';
-import { DEFAULT_KEY_ID } from './signing.js';
 
 function printPair(privateKeyPath: string, publicKeyPath: string): void {
   const publicKey = loadPublicKey(publicKeyPath);

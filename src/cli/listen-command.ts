@@ -1,71 +1,25 @@
-import { DIALECTS, type Dialect } from '../encode/dialect.js';
 import { UsageError } from '../model/errors.js';
-import { startReceiver } from '../receive/server.js';
+import { type ListenFlags, planListen } from '../plan/listen-plan.js';
+import { type ReceivedCall, startReceiver } from '../receive/server.js';
 import { colourFor } from '../report/colour.js';
 import { receivedLine } from '../report/fire-report.js';
-import { loadPublicKey } from '../sign/keys.js';
-import { oneOf, wholeNumberIn } from './flags.js';
-
-export interface ListenFlags {
-  port?: string;
-  host?: string;
-  publicKey?: string;
-  copernicaId?: string;
-  status?: string;
-  dialect?: string;
-  json?: boolean;
-  acceptInvalid?: boolean;
-  /** The live page at GET / (commander's --no-ui sets false). */
-  ui?: boolean;
-}
 
 /** Run a receiver until SIGINT/SIGTERM; print every call. */
 export async function listenCommand(flags: ListenFlags): Promise<number> {
   const out = process.stdout;
   const c = colourFor(out);
-  const port = wholeNumberIn('--port', flags.port ?? '8025', 0, 65535, 'a port 0-65535 (0 = any free port)');
-  const status = wholeNumberIn('--status', flags.status ?? '200', 200, 599, 'an HTTP status 200-599');
-  // The ID is checked as part of a verified signature: without a key it would be silently ignored.
-  if (flags.copernicaId !== undefined && !flags.publicKey)
-    throw new UsageError('--copernica-id: is checked on verified calls only; give --public-key too');
-  const dialect = flags.dialect ? oneOf<Dialect>('--dialect', flags.dialect, DIALECTS) : undefined;
-  const publicKey = flags.publicKey ? loadPublicKey(flags.publicKey) : undefined;
-  const host = flags.host ?? '127.0.0.1';
+  const plan = planListen(flags);
+  const { port, host, status, ui, publicKey } = plan.receiver;
   const receiver = await startReceiver({
-    port,
-    host,
-    status,
-    ...(flags.acceptInvalid ? { acceptInvalid: true } : {}),
-    ...(publicKey ? { publicKey } : {}),
-    ...(flags.copernicaId ? { copernicaId: flags.copernicaId } : {}),
-    ...(dialect ? { dialect } : {}),
-    ui: flags.ui !== false,
-    onCall: (call) => {
-      if (flags.json) {
-        out.write(
-          `${JSON.stringify({
-            seq: call.seq,
-            receivedAt: new Date(call.receivedAt).toISOString(),
-            path: call.path,
-            kind: call.validation.kind ?? null,
-            dialect: call.validation.dialect ?? null,
-            fields: call.fields ?? null,
-            problems: call.validation.problems,
-            signature: call.signature,
-            answered: call.answered,
-          })}\n`,
-        );
-      } else {
-        out.write(`${receivedLine(call, c)}\n`);
-      }
-    },
+    ...plan.receiver,
+    onCall: (call) => out.write(`${plan.json ? receivedJson(call) : receivedLine(call, c)}\n`),
   }).catch((e: NodeJS.ErrnoException) => {
     throw bindError(e, port, host);
   });
   process.stderr.write(
     `listening on ${receiver.url} (answering ${status}${publicKey ? ', verifying signatures' : ''}); Ctrl-C to stop\n`,
   );
-  if (flags.ui !== false) process.stderr.write(`calls, live: open ${receiver.url} in a browser\n`);
+  if (ui) process.stderr.write(`calls, live: open ${receiver.url} in a browser\n`);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
@@ -73,6 +27,21 @@ export async function listenCommand(flags: ListenFlags): Promise<number> {
   await receiver.close();
   process.stderr.write(`received ${receiver.calls.length} call(s)\n`);
   return 0;
+}
+
+/** `--json`: one line per call. */
+function receivedJson(call: ReceivedCall): string {
+  return JSON.stringify({
+    seq: call.seq,
+    receivedAt: new Date(call.receivedAt).toISOString(),
+    path: call.path,
+    kind: call.validation.kind ?? null,
+    dialect: call.validation.dialect ?? null,
+    fields: call.fields ?? null,
+    problems: call.validation.problems,
+    signature: call.signature,
+    answered: call.answered,
+  });
 }
 
 /** Why the receiver could not bind, as the flag that can fix it. */

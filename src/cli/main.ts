@@ -1,6 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { UsageError } from '../model/errors.js';
+import {
+  addExclusive,
+  exclusiveMessage,
+  FIRE_EXCLUSIVE,
+  GENERATE_EXCLUSIVE,
+  REPLAY_EXCLUSIVE,
+} from './exclusive-flags.js';
 import { collect, nonEmpty } from './flags.js';
 import {
   addSharedOptions,
@@ -47,20 +54,40 @@ export function buildProgram(): Command {
       'Simulate SMTPeter failure and bounce webhook calls: realistic, encoded and signed like the real thing.',
     )
     .version(pkg.version)
-    // One line per problem, like our own usage errors: commander's message (its
-    // "Did you mean" suggestion comes on a line of its own) plus the hint.
-    .configureOutput({
-      outputError: (message, write) => {
-        const text = message
-          .replace(/^error: /, '')
-          .trim()
-          .replace(/\s*\n\(Did you mean (.*)\?\)/, '; did you mean $1?')
-          .replace(/\s*\n\s*/g, ' ');
-        write(`smtpeter-sim: ${text} (see --help)\n`);
-      },
-    })
+    .configureOutput({ outputError: (message, write) => write(errorLine(message)) })
     .exitOverride();
+  defineFire(program);
+  defineListen(program);
+  defineCheck(program);
+  defineScenarios(program);
+  defineKeysAndConfig(program);
+  defineReplay(program);
+  defineGenerate(program);
+  defineServe(program);
+  program
+    .command('schema')
+    .description('print the JSON Schema of fixture files')
+    .action(run(async () => (await import('./schema-command.js')).schemaCommand));
+  return program;
+}
 
+/**
+ * One line per problem, like our own usage errors: exclusive flags in our
+ * words; otherwise commander's message (its "Did you mean" suggestion comes
+ * on a line of its own) plus the hint.
+ */
+function errorLine(message: string): string {
+  const exclusive = exclusiveMessage(message);
+  if (exclusive) return `smtpeter-sim: ${exclusive}\n`;
+  const text = message
+    .replace(/^error: /, '')
+    .trim()
+    .replace(/\s*\n\(Did you mean (.*)\?\)/, '; did you mean $1?')
+    .replace(/\s*\n\s*/g, ' ');
+  return `smtpeter-sim: ${text} (see --help)\n`;
+}
+
+function defineFire(program: Command): void {
   const fire = program
     .command('fire')
     .description('generate calls and POST them to a receiver (the embedded one when no --url is given)');
@@ -71,7 +98,29 @@ export function buildProgram(): Command {
         'event time of the first call: an ISO date, or now (default: now; a fixed instant with --seed)',
     },
   }).option('--mta <name>', 'alias of --style', nonEmpty('--mta'));
-  addSharedOptions(fire, [...URL_OPTIONS])
+  addSharedOptions(fire, URL_OPTIONS);
+  addLoadOptions(fire);
+  addFireOutputOptions(fire);
+  addSharedOptions(fire, [...RETRY_OPTIONS, ...DISORDER_OPTIONS]).option(
+    '--delay <dist>',
+    'extra wait before each call, drawn from --seed: fixed:200ms, uniform:0-500ms, exp:100ms (mean), normal:200ms,50ms',
+  );
+  addSharedOptions(fire, SEND_FLAGS);
+  addExclusive(fire, FIRE_EXCLUSIVE).action(
+    run(async () => {
+      const { fireCommand } = await import('./fire-command.js');
+      return (opts: Parameters<typeof fireCommand>[0] & { mta?: string }) => {
+        if (opts.mta && opts.style && opts.mta !== opts.style)
+          throw new UsageError('--mta and --style disagree');
+        return fireCommand({ ...opts, ...(opts.mta ? { style: opts.mta } : {}) });
+      };
+    }),
+  );
+}
+
+/** fire: how many calls, how paced, over how many senders and sockets, built where. */
+function addLoadOptions(fire: Command): void {
+  fire
     .option('-n, --count <n>', 'number of calls (default: 1, or unbounded with --duration/--stages)')
     .option('--duration <duration>', 'keep sending for this long, with a unit: 30s, 5m')
     .option(
@@ -96,7 +145,12 @@ export function buildProgram(): Command {
       '--threshold <expr>',
       "fail (exit 1) unless it holds: 'p99<250ms', 'errors<1%', 'rate>=500/s', '5xx<1%' (repeatable)",
       collect,
-    )
+    );
+}
+
+/** fire: reports, logs, signals, build threads, heavy and captured messages, dry runs. */
+function addFireOutputOptions(fire: Command): void {
+  fire
     .option('--out <file>', 'write the JSON report to this file')
     .option('--log <file>', 'one NDJSON line per request, written as the run goes')
     .option('--grace <duration>', 'on SIGINT/SIGTERM wait this long for requests in flight (default: 5s)')
@@ -117,21 +171,9 @@ export function buildProgram(): Command {
     )
     .option('--dry-run', 'print the HTTP requests, send nothing')
     .option('--json', 'machine-readable summary on stdout');
-  addSharedOptions(fire, [...RETRY_OPTIONS, ...DISORDER_OPTIONS]).option(
-    '--delay <dist>',
-    'extra wait before each call, drawn from --seed: fixed:200ms, uniform:0-500ms, exp:100ms (mean), normal:200ms,50ms',
-  );
-  addSharedOptions(fire, SEND_FLAGS).action(
-    run(async () => {
-      const { fireCommand } = await import('./fire-command.js');
-      return (opts: Parameters<typeof fireCommand>[0] & { mta?: string }) => {
-        if (opts.mta && opts.style && opts.mta !== opts.style)
-          throw new UsageError('--mta and --style disagree');
-        return fireCommand({ ...opts, ...(opts.mta ? { style: opts.mta } : {}) });
-      };
-    }),
-  );
+}
 
+function defineListen(program: Command): void {
   const listen = program
     .command('listen')
     .description('a local receiver that prints, validates and verifies every call')
@@ -150,7 +192,9 @@ export function buildProgram(): Command {
       'no web page of the calls at GET / (the page, its API and NDJSON export are on by default)',
     )
     .action(run(async () => (await import('./listen-command.js')).listenCommand));
+}
 
+function defineCheck(program: Command): void {
   const check = program
     .command('check')
     .description('conformance suite: prove a receiver accepts valid calls and refuses forged ones');
@@ -172,12 +216,17 @@ export function buildProgram(): Command {
       'also check calls of these kinds: delivery,open,click,abuse or all (default: failure and bounce only)',
     )
     .action(run(async () => (await import('./check-command.js')).checkCommand));
+}
 
+function defineScenarios(program: Command): void {
   const scenarios = program.command('scenarios').description('list the scenario catalogue');
   addSharedOptions(scenarios, ['type'], { type: { description: 'only scenarios producing this call type' } })
     .option('--json', 'as a JSON array')
     .action(run(async () => (await import('./scenarios-command.js')).scenariosCommand));
+}
 
+/** `keys generate`, `keys show`; and `config`, which shows the settings those keys and the rest come from. */
+function defineKeysAndConfig(program: Command): void {
   const keys = program.command('keys').description('signing keys');
   keys
     .command('generate')
@@ -192,19 +241,20 @@ export function buildProgram(): Command {
     .command('show')
     .description('the default key pair fire signs with, and its DKIM TXT record')
     .action(run(async () => (await import('./keys-command.js')).keysShowCommand));
-
   program
     .command('config')
     .description('print the effective settings and where each came from')
     .option('--config <file>', 'config file (default: search from the current folder)')
     .option('--json', 'as JSON')
     .action(run(async () => (await import('./config-command.js')).configCommand));
+}
 
+function defineReplay(program: Command): void {
   const replay = program
     .command('replay')
     .description('send the calls of fixture files (or folders of them) in order; all are checked first')
     .argument('<paths...>', 'fixture files (.json, .ndjson) or folders');
-  addSharedOptions(replay, [...URL_OPTIONS])
+  addSharedOptions(replay, URL_OPTIONS)
     .option('--realtime', 'keep the recorded spacing (at, delay, event times)')
     .option('--speed <factor>', 'as recorded, this much faster, e.g. 10x (implies --realtime)')
     .option('--rate <rate>', 'evenly paced instead: 50/s, 600/m, 2/h (a bare number is per second)')
@@ -221,8 +271,13 @@ export function buildProgram(): Command {
   });
   addSharedOptions(replay, SEND_FLAGS, {
     dialect: { description: 'payload shape when a fixture names none (default: smtpeter)' },
-  }).action(run(async () => (await import('./replay-command.js')).replayCommand));
+  });
+  addExclusive(replay, REPLAY_EXCLUSIVE).action(
+    run(async () => (await import('./replay-command.js')).replayCommand),
+  );
+}
 
+function defineGenerate(program: Command): void {
   const generate = program
     .command('generate')
     .description('write generated calls as a fixture file, ready to replay (same seed, same bytes)')
@@ -240,50 +295,10 @@ export function buildProgram(): Command {
       ).choices(['json', 'ndjson']),
     )
     .option('-o, --out <file>', 'write here instead of stdout')
-    .option('--mix <list>', 'weighted mix of kinds or scenarios, as fire --mix (e.g. campaign)')
-    .action(run(async () => (await import('./generate-command.js')).generateCommand));
-
-  const serve = program
-    .command('serve')
-    .description(
-      'a local SMTPeter: mail sent through its REST and SMTP APIs comes back as the webhooks it causes',
-    )
-    .option('--api-port <port>', 'REST API, tracking links and the page (default: 8026; 0 = any free port)')
-    .option('--smtp-port <port>', 'SMTP submission with STARTTLS (default: 2525; 0 = any free port)')
-    .option('--host <host>', 'address to bind (default: 127.0.0.1)')
-    .option('--token <token>', 'REST access_token (default: generated on first use and kept)')
-    .option('--smtp-user <user>', 'SMTP AUTH user (default: generated on first use and kept)')
-    .option('--smtp-pass <password>', 'SMTP AUTH password (default: generated on first use and kept)')
-    .option('--tls-cert <file>', 'STARTTLS certificate, PEM (default: a self-signed one for localhost)')
-    .option('--tls-key <file>', 'its private key, PEM')
-    .option(
-      '--time-scale <factor>',
-      'mail time runs this much faster: 600 = an hour takes 6 s (default: 600)',
-    )
-    .option('--seed <seed>', 'repeat ids, fates and drawn details (default: random)')
-    .option(
-      '--outcomes <file>',
-      'fates by domain or pattern with weights, JSON (default: every other address delivered)',
-    )
-    .option('--no-verify-webhooks', 'POST /v1/webhook takes a URL without fetching its verification file')
-    .option('--max-size <size>', 'largest message or request, e.g. 10MB (default: 10MB)')
-    .option('--keep <n>', 'messages kept in memory, the oldest evicted (default: 100000)')
-    .option(
-      '--data-dir <dir>',
-      'keep messages, events and pending calls in SQLite here; a restart resumes them',
-    )
-    .option('--log <file>', 'one NDJSON line per webhook attempt');
-  addSharedOptions(serve, [...URL_OPTIONS, ...RETRY_OPTIONS]);
-  addSharedOptions(serve, SEND_FLAGS).action(
-    run(async () => (await import('./serve-command.js')).serveCommand),
+    .option('--mix <list>', 'weighted mix of kinds or scenarios, as fire --mix (e.g. campaign)');
+  addExclusive(generate, GENERATE_EXCLUSIVE).action(
+    run(async () => (await import('./generate-command.js')).generateCommand),
   );
-
-  program
-    .command('schema')
-    .description('print the JSON Schema of fixture files')
-    .action(run(async () => (await import('./schema-command.js')).schemaCommand));
-
-  return program;
 }
 
 /**
@@ -322,4 +337,41 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`smtpeter-sim: internal error: ${(err as Error).stack ?? String(err)}\n`);
     return 70;
   }
+}
+
+function defineServe(program: Command): void {
+  const serve = program
+    .command('serve')
+    .description(
+      'a local SMTPeter: mail sent through its REST and SMTP APIs comes back as the webhooks it causes',
+    )
+    .option('--api-port <port>', 'REST API, tracking links and the page (default: 8026; 0 = any free port)')
+    .option('--smtp-port <port>', 'SMTP submission with STARTTLS (default: 2525; 0 = any free port)')
+    .option('--host <host>', 'address to bind (default: 127.0.0.1)')
+    .option('--token <token>', 'REST access_token (default: generated on first use and kept)')
+    .option('--smtp-user <user>', 'SMTP AUTH user (default: generated on first use and kept)')
+    .option('--smtp-pass <password>', 'SMTP AUTH password (default: generated on first use and kept)')
+    .option('--tls-cert <file>', 'STARTTLS certificate, PEM (default: a self-signed one for localhost)')
+    .option('--tls-key <file>', 'its private key, PEM')
+    .option(
+      '--time-scale <factor>',
+      'mail time runs this much faster: 600 = an hour takes 6 s (default: 600)',
+    )
+    .option('--seed <seed>', 'repeat ids, fates and drawn details (default: random)')
+    .option(
+      '--outcomes <file>',
+      'fates by domain or pattern with weights, JSON (default: every other address delivered)',
+    )
+    .option('--no-verify-webhooks', 'POST /v1/webhook takes a URL without fetching its verification file')
+    .option('--max-size <size>', 'largest message or request, e.g. 10MB (default: 10MB)')
+    .option('--keep <n>', 'messages kept in memory, the oldest evicted (default: 100000)')
+    .option(
+      '--data-dir <dir>',
+      'keep messages, events and pending calls in SQLite here; a restart resumes them',
+    )
+    .option('--log <file>', 'one NDJSON line per webhook attempt');
+  addSharedOptions(serve, [...URL_OPTIONS, ...RETRY_OPTIONS]);
+  addSharedOptions(serve, SEND_FLAGS).action(
+    run(async () => (await import('./serve-command.js')).serveCommand),
+  );
 }

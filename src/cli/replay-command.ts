@@ -1,11 +1,18 @@
-import { existsSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type Dialect, uncarriedKind } from '../encode/dialect.js';
+import type { Dialect } from '../encode/dialect.js';
 import { loadFixtures } from '../fixture-file/load.js';
-import { UsageError } from '../model/errors.js';
-import { parseRate } from '../pace/pacer.js';
-import { randomSeed, seedFromString } from '../random/rng.js';
+import type { PlannedCall } from '../fixture-file/resolve.js';
+import {
+  dialectsOf,
+  missingUrl,
+  planReplay,
+  type ReplayFlags,
+  type ReplayPlan,
+  replayExitCode,
+  uncarriedCalls,
+} from '../plan/replay-plan.js';
+import { randomSeed } from '../random/rng.js';
 import { colourFor } from '../report/colour.js';
 import { junitXml } from '../report/junit.js';
 import { problemReport } from '../report/problem-report.js';
@@ -16,145 +23,82 @@ import {
   replaySummaryText,
   summarise,
 } from '../report/replay-report.js';
-import { reshuffles } from '../run/disorder.js';
-import { disorderedPlan, type Pacing, prepare, replay } from '../run/replay.js';
-import { anyTarget, KIND_URL, renderRequest, type SigningConfig } from '../run/request.js';
+import { disorderedPlan, fileRebaser, prepare, type ReplayOptions, replay } from '../run/replay.js';
+import { renderRequest, type SigningConfig } from '../run/request.js';
 import { HttpClient } from '../transport/http.js';
-import { oneOf } from './flags.js';
-import { DRY_RUN_URL, disorderFrom, type SendFlags, sendConfig } from './send-config.js';
-
-export interface ReplayFlags extends SendFlags {
-  realtime?: boolean;
-  speed?: string;
-  rate?: string;
-  keepTime?: boolean;
-  dryRun?: boolean;
-  json?: boolean;
-  reporter?: string;
-  out?: string;
-  quiet?: boolean;
-  sign: boolean;
-  duplicate?: string;
-  reorder?: string;
-  seed?: string;
-}
-
-function pacing(flags: ReplayFlags): Pacing {
-  if (flags.rate && (flags.realtime || flags.speed))
-    throw new UsageError('--rate: give --rate or --realtime/--speed, not both');
-  if (flags.rate) {
-    const perSecond = parseRate(flags.rate);
-    if (perSecond === undefined)
-      throw new UsageError(`--rate: expected a rate such as 50/s, 600/m or 10, got '${flags.rate}'`);
-    return { kind: 'rate', perSecond };
-  }
-  if (flags.speed) {
-    const m = /^(\d+(?:\.\d+)?)x?$/i.exec(flags.speed);
-    const speed = m ? Number(m[1]) : Number.NaN;
-    if (!(speed > 0))
-      throw new UsageError(`--speed: expected a factor such as 10x or 0.5x, got '${flags.speed}'`);
-    return { kind: 'realtime', speed };
-  }
-  return flags.realtime ? { kind: 'realtime', speed: 1 } : { kind: 'asap' };
-}
+import { loadSettings } from './settings.js';
 
 /**
  * Exit code: 0 every call answered as expected, 1 otherwise, 2 for bad
  * flags or fixtures (then nothing is sent).
  */
 export async function replayCommand(paths: string[], flags: ReplayFlags): Promise<number> {
-  const out = process.stdout;
-  const err = process.stderr;
-  const c = colourFor(out);
-  const send = await sendConfig(flags, {
+  const settings = await loadSettings(flags, {
     seed: flags.seed,
     duplicate: flags.duplicate,
     reorder: flags.reorder,
   });
-  const { settings, format, dialect, extraHeaders, targets } = send;
-
-  // --- every flag checked before anything is read or sent ---
-  const reporter = oneOf('--reporter', flags.reporter ?? 'text', ['text', 'junit']);
-  if (flags.json && reporter === 'junit' && !flags.out)
-    throw new UsageError('--json: with --reporter junit, give --out FILE for the XML');
-  if (flags.out && reporter !== 'junit') throw new UsageError('--out: only goes with --reporter junit');
-  if (flags.out && !existsSync(dirname(resolve(flags.out))))
-    throw new UsageError(`--out: folder ${dirname(flags.out)} does not exist`);
-  const pace = pacing(flags);
-  const disorder = disorderFrom(settings, false);
-  const seedText = settings.value<string>('seed');
-  const seed = seedText !== undefined ? seedFromString(seedText) : randomSeed();
-  const disordered = reshuffles(disorder);
-  if (flags.dryRun && !anyTarget(targets)) targets.url = new URL(DRY_RUN_URL);
-
+  const plan = planReplay(flags, settings, randomSeed);
   // --- fixtures: every problem, one line each (at most 20 a file), then stop ---
   const loaded = loadFixtures(paths);
   const problems = [...loaded.problems];
-  for (const p of loaded.calls) {
-    const type = p.call.event.type;
-    if (!targets[KIND_URL[type]] && !targets.url) {
-      problems.unshift({ file: '--url', message: `no URL for ${type} calls (give --url, or --${type}-url)` });
-      break;
-    }
-  }
-  for (const p of loaded.calls) {
-    const refusal = uncarriedKind(p.dialect ?? dialect, p.call.event.type, 'dialect');
-    if (refusal)
-      problems.push({
-        file: p.location.file,
-        ...(p.location.line !== undefined ? { line: p.location.line } : {}),
-        path: `${p.location.path}.type`,
-        message: refusal.replace(/^dialect: /, ''),
-      });
-  }
+  const noUrl = missingUrl(loaded.calls, plan);
+  if (noUrl) problems.unshift(noUrl);
+  problems.push(...uncarriedCalls(loaded.calls, plan));
   if (problems.length) {
-    for (const line of problemReport(problems)) err.write(`smtpeter-sim: ${line}\n`);
+    for (const line of problemReport(problems)) process.stderr.write(`smtpeter-sim: ${line}\n`);
     return 2;
   }
-
-  const signings = new Set<Dialect>();
-  const signingFor = (d: Dialect): SigningConfig | undefined => {
-    signings.add(d);
-    return send.signingFor(d).signing;
-  };
   // Resolve keys for every dialect now: a bad --key is exit 2 before any call.
-  for (const d of new Set(loaded.calls.map((p) => p.dialect ?? dialect))) signingFor(d);
-  const calls = disorderedPlan(loaded.calls, disorder, seed);
-  const options = {
-    seed,
-    format,
-    dialect,
-    targets,
-    pacing: pace,
-    keepTime: flags.keepTime ?? false,
-    extraHeaders,
-    signingFor,
+  const dialects = dialectsOf(loaded.calls, plan);
+  for (const d of dialects) plan.send.signingFor(d);
+  const calls = disorderedPlan(loaded.calls, plan.disorder, plan.seed);
+  const options = replayOptions(plan, dialects);
+  if (plan.dryRun) return printDryRun(calls, options);
+  const notice = [...dialects].map((d) => plan.send.signingFor(d).notice).find(Boolean);
+  if (notice && !plan.machine) process.stderr.write(`${notice}\n`);
+  return sendAll(plan, calls, options, loaded.files);
+}
+
+function replayOptions(plan: ReplayPlan, dialects: Set<Dialect>): ReplayOptions {
+  const { send } = plan;
+  return {
+    seed: plan.seed,
+    format: send.format,
+    dialect: send.dialect,
+    targets: send.targets,
+    pacing: plan.pacing,
+    keepTime: plan.keepTime,
+    extraHeaders: send.extraHeaders,
+    signingFor: (d: Dialect): SigningConfig | undefined => {
+      dialects.add(d);
+      return send.signingFor(d).signing;
+    },
     retry: send.retry,
   };
+}
 
-  if (flags.dryRun) {
-    const now = Date.now();
-    let file: string | undefined;
-    let shift = 0;
-    for (const planned of calls) {
-      if (planned.location.file !== file) {
-        file = planned.location.file;
-        shift = options.keepTime ? 0 : Math.floor(now / 1000) - planned.call.event.time;
-      }
-      out.write(`${renderRequest(prepare(planned, shift, options, new Date(now)).request)}\r\n\r\n`);
-    }
-    return 0;
+/** `--dry-run`: each file rebased to now (unless --keep-time), the requests printed. */
+function printDryRun(calls: PlannedCall[], options: ReplayOptions): number {
+  const now = Date.now();
+  const rebase = fileRebaser(options.keepTime);
+  for (const planned of calls) {
+    const { shift } = rebase(planned, now);
+    process.stdout.write(`${renderRequest(prepare(planned, shift, options, new Date(now)).request)}\r\n\r\n`);
   }
+  return 0;
+}
 
-  const notice = [...signings].map((d) => send.signingFor(d).notice).find(Boolean);
-  // stdout carries the JSON or the XML: notices and the summary go elsewhere.
-  const machine = flags.json || (reporter === 'junit' && !flags.out);
-  const perCall = !machine && !flags.quiet;
-  if (notice && !machine) err.write(`${notice}\n`);
-  const http = new HttpClient({
-    connections: 1,
-    ...send.transport,
-  });
+/** Send every call in order, a line each (unless quiet or machine output), then the report. */
+async function sendAll(
+  plan: ReplayPlan,
+  calls: PlannedCall[],
+  options: ReplayOptions,
+  files: string[],
+): Promise<number> {
+  const out = process.stdout;
+  const c = colourFor(out);
+  const http = new HttpClient({ connections: 1, ...plan.send.transport });
   const stop = new AbortController();
   const onSignal = (): void => stop.abort();
   process.once('SIGINT', onSignal);
@@ -164,32 +108,31 @@ export async function replayCommand(paths: string[], flags: ReplayFlags): Promis
       post: (url, headers, body) => http.post(url, headers, body),
       now: () => Date.now(),
       sleep: (ms, signal) => sleep(ms, undefined, signal ? { signal } : undefined).catch(() => undefined),
-      stopped: () => stop.signal.aborted,
       signal: stop.signal,
       onResult: (r) => {
-        if (perCall) out.write(`${replayLine(r, c)}\n`);
+        if (plan.perCall) out.write(`${replayLine(r, c)}\n`);
       },
       onRetry: (r) => {
-        if (perCall) out.write(`${replayRetryLine(r, c)}\n`);
+        if (plan.perCall) out.write(`${replayRetryLine(r, c)}\n`);
       },
     });
     const summary = summarise(
-      loaded.files.length,
+      files.length,
       calls.length,
       run.results,
       run.unsent,
       run.durationMs,
-      disordered ? seed : undefined,
+      plan.disordered ? plan.seed : undefined,
     );
-    if (reporter === 'junit') {
-      const xml = junitXml(loaded.files, run.results, new Date());
-      if (flags.out) writeFileSync(flags.out, xml);
+    if (plan.reporter === 'junit') {
+      const xml = junitXml(files, run.results, new Date());
+      if (plan.out) writeFileSync(plan.out, xml);
       else out.write(xml);
     }
-    if (flags.json) out.write(`${JSON.stringify(replayJson(summary, run.results), null, 2)}\n`);
-    else if (machine) err.write(`${replaySummaryText(summary, colourFor(err))}\n`);
-    else out.write(`${perCall ? '\n' : ''}${replaySummaryText(summary, c)}\n`);
-    return summary.unexpected === 0 && summary.unsent === 0 ? 0 : 1;
+    if (plan.json) out.write(`${JSON.stringify(replayJson(summary, run.results), null, 2)}\n`);
+    else if (plan.machine) process.stderr.write(`${replaySummaryText(summary, colourFor(process.stderr))}\n`);
+    else out.write(`${plan.perCall ? '\n' : ''}${replaySummaryText(summary, c)}\n`);
+    return replayExitCode(summary);
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

@@ -1,45 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { Ajv, type ErrorObject } from 'ajv';
 import { cosmiconfig } from 'cosmiconfig';
-import { FORMATS } from '../encode/body.js';
-import { DIALECTS } from '../encode/dialect.js';
 import { JsonSyntaxError, parseJsonWithLines } from '../fixture-file/json-positions.js';
 import { UsageError } from '../model/errors.js';
-import { JITTERS } from '../run/retry-policy.js';
+import { CONFIG_KEYS, CONFIG_SCHEMA, type ConfigKey } from './schema.js';
 
-/** Keys a config file may set, with the type each must have. */
-const SCHEMA: Record<string, 'string' | 'string[]' | 'headers' | 'seed' | 'scalar' | readonly string[]> = {
-  url: 'string',
-  failureUrl: 'string',
-  bounceUrl: 'string',
-  deliveryUrl: 'string',
-  openUrl: 'string',
-  clickUrl: 'string',
-  abuseUrl: 'string',
-  format: FORMATS,
-  dialect: DIALECTS,
-  key: 'string',
-  publicKey: 'string',
-  copernicaId: 'string',
-  keyId: 'string',
-  tags: 'string[]',
-  headers: 'headers',
-  seed: 'seed',
-  signedHeaders: ['live', 'documented'],
-  digestCase: ['lower', 'upper'],
-  // Retries (fire and replay) and delivery disorder (fire): the flags' syntax, checked when used.
-  retries: 'scalar',
-  retryBase: 'scalar',
-  retryMax: 'scalar',
-  retryJitter: JITTERS,
-  retrySchedule: 'scalar',
-  duplicate: 'scalar',
-  reorder: 'scalar',
-  delay: 'scalar',
-};
-
-export type ConfigKey = keyof typeof SCHEMA;
+export type { ConfigKey } from './schema.js';
 export type ConfigValue = string | string[] | Record<string, string>;
 
 export interface LoadedConfig {
@@ -50,35 +18,42 @@ export interface LoadedConfig {
 
 const PATH_KEYS = new Set(['key', 'publicKey']);
 
-function checkValue(file: string, key: string, value: unknown): ConfigValue {
-  const type = SCHEMA[key];
-  const bad = (what: string): never => {
-    throw new UsageError(`${file}: '${key}' must be ${what}, got ${JSON.stringify(value)}`);
-  };
-  if (type === 'string') return typeof value === 'string' && value ? value : bad('a non-empty string');
-  if (type === 'seed')
-    return (typeof value === 'string' && value.trim()) || typeof value === 'number'
-      ? String(value)
-      : bad('a number or a non-empty string');
-  if (type === 'scalar')
-    return (typeof value === 'string' && value) || typeof value === 'number'
-      ? String(value)
-      : bad('a number or a non-empty string');
-  if (type === 'string[]') {
-    if (!Array.isArray(value) || !value.every((v) => typeof v === 'string'))
-      return bad('an array of strings');
-    return value as string[];
+const validateConfig = new Ajv({ allErrors: true, verbose: true }).compile(CONFIG_SCHEMA);
+
+/**
+ * A config file's values, checked against its JSON Schema: the first
+ * problem (in the file's key order) is one UsageError naming the file and the key.
+ */
+function checkConfig(file: string, raw: unknown): LoadedConfig['values'] {
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw))
+    throw new UsageError(`${file}: config must be an object`);
+  const record = raw as Record<string, unknown>;
+  if (!validateConfig(record)) {
+    const keys = Object.keys(record);
+    const keyOf = (e: ErrorObject): string =>
+      e.keyword === 'additionalProperties' && e.instancePath === ''
+        ? String(e.params['additionalProperty'])
+        : e.instancePath.split('/')[1]!;
+    const first = [...(validateConfig.errors ?? [])].sort(
+      (a, b) => keys.indexOf(keyOf(a)) - keys.indexOf(keyOf(b)),
+    )[0]!;
+    throw configError(file, keyOf(first), record[keyOf(first)], first);
   }
-  if (type === 'headers') {
-    if (!value || typeof value !== 'object' || Array.isArray(value))
-      return bad('an object of header names to values');
-    for (const v of Object.values(value))
-      if (typeof v !== 'string') bad('an object of header names to string values');
-    return value as Record<string, string>;
-  }
-  if (Array.isArray(type))
-    return typeof value === 'string' && type.includes(value) ? value : bad(`one of ${type.join(', ')}`);
-  return bad('known');
+  // Seeds and the flags' syntax may be numbers in a file: the settings hold text.
+  return Object.fromEntries(
+    Object.entries(record).map(([key, value]) => [key, typeof value === 'number' ? String(value) : value]),
+  ) as LoadedConfig['values'];
+}
+
+function configError(file: string, key: string, value: unknown, e: ErrorObject): UsageError {
+  if (!(key in CONFIG_SCHEMA.properties))
+    return new UsageError(`${file}: unknown key '${key}' (known: ${CONFIG_KEYS.join(', ')})`);
+  // A value's own description (a header's), else its key's.
+  const what =
+    (e.instancePath.split('/').length > 2
+      ? (e.parentSchema as { description?: string }).description
+      : undefined) ?? CONFIG_SCHEMA.properties[key as ConfigKey].description;
+  return new UsageError(`${file}: '${key}' must be ${what}, got ${JSON.stringify(value)}`);
 }
 
 type LoadFailure = Error & { code?: string; reason?: string; mark?: { position: number; buffer?: string } };
@@ -153,19 +128,11 @@ export async function loadConfig(cwd: string, explicitPath?: string): Promise<Lo
   }
   if (!result || result.isEmpty) return { values: {} };
   const file = result.filepath;
-  const raw = result.config as unknown;
-  if (!raw || typeof raw !== 'object' || Array.isArray(raw))
-    throw new UsageError(`${file}: config must be an object`);
-  const values: LoadedConfig['values'] = {};
-  for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
-    if (!(key in SCHEMA))
-      throw new UsageError(`${file}: unknown key '${key}' (known: ${Object.keys(SCHEMA).join(', ')})`);
-    let checked = checkValue(file, key, value);
-    // Key paths are relative to the config file, not to where the tool runs.
-    if (PATH_KEYS.has(key) && typeof checked === 'string') checked = resolve(dirname(file), checked);
-    values[key as ConfigKey] = checked;
+  const values = checkConfig(file, result.config as unknown);
+  // Key paths are relative to the config file, not to where the tool runs.
+  for (const key of PATH_KEYS) {
+    const path = values[key as ConfigKey];
+    if (typeof path === 'string') values[key as ConfigKey] = resolve(dirname(file), path);
   }
   return { values, filepath: file };
 }
-
-export const CONFIG_KEYS = Object.keys(SCHEMA) as ConfigKey[];

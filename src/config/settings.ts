@@ -1,8 +1,8 @@
 import type { ConfigKey, ConfigValue, LoadedConfig } from './load.js';
 
-export type Source = 'default' | 'flag' | string; // a config file path
+type Source = 'default' | 'flag' | string; // a config file path
 
-export interface Setting<T> {
+interface Setting<T> {
   value: T;
   source: Source;
 }

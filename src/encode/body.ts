@@ -5,7 +5,7 @@ import { formEncodeBuffer } from './form.js';
 export const FORMATS = ['form', 'json'] as const;
 export type BodyFormat = (typeof FORMATS)[number];
 
-export interface EncodedBody {
+interface EncodedBody {
   contentType: string;
   body: Buffer;
 }

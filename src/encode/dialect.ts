@@ -17,7 +17,7 @@ import {
 export const DIALECTS = ['smtpeter', 'smtpeter-feedback-loop', 'marketing-suite'] as const;
 export type Dialect = (typeof DIALECTS)[number];
 
-export interface DialectInfo {
+interface DialectInfo {
   name: Dialect;
   label: string;
   /** Wire fields per kind it carries, in documented order; a kind it lacks it cannot carry. */
@@ -134,10 +134,6 @@ export function dialectFields(dialect: Dialect, type: CallType): readonly string
 /** Whether a wire field of a kind may be absent in a dialect. */
 export function isOptionalField(dialect: Dialect, type: CallType, name: string): boolean {
   return DIALECT_INFO[dialect].optional[type]?.includes(name) ?? false;
-}
-
-export function isDialect(name: string): name is Dialect {
-  return (DIALECTS as readonly string[]).includes(name);
 }
 
 /** One field of a payload: a string, the integer `time`, or the tags array. */

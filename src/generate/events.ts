@@ -1,9 +1,8 @@
 import type { MessageOptions } from '../mail/message.js';
-import { UsageError } from '../model/errors.js';
 import type { CallType, SimCall } from '../model/events.js';
 import { FakeSource } from '../random/fake.js';
 import { deriveSeed, WeightedTable } from '../random/rng.js';
-import { DEFAULT_SCENARIOS, findScenario, SCENARIOS } from '../scenarios/catalogue.js';
+import { mixCallType, selectMix, selectScenarios, tellsWholeStory } from '../scenarios/select.js';
 import { styleWeight } from '../scenarios/style-weights.js';
 import type { Scenario } from '../scenarios/types.js';
 
@@ -31,31 +30,6 @@ interface MixEntry {
   scenarios: WeightedTable<Scenario>;
 }
 
-/** Catalogue sections whose scenarios tell one message's story in several calls of several kinds. */
-const STORIES = new Set<Scenario['kind']>(['engagement', 'complaint']);
-
-/** The scenario kinds whose bounce returns the original message (where --attachment-size goes). */
-const RETURNS_MESSAGE = new Set<Scenario['kind']>(['dsn', 'nonstandard']);
-
-/**
- * --style that none of the scenarios left (by --type, --scenario) is written
- * in: say whether the style exists at all, and the styles that do exist here.
- */
-function styleError(style: string, left: Scenario[], options: GenerateOptions): UsageError {
-  const styles = [...new Set(left.flatMap((s) => s.styles))].sort();
-  if (!SCENARIOS.some((s) => s.styles.includes(style)))
-    return new UsageError(
-      `--style: no scenario is written in style '${style}' (styles: ${styles.join(', ')})`,
-    );
-  if (options.scenario)
-    return new UsageError(
-      `--style: scenario ${options.scenario} is not written in style '${style}' (its styles: ${styles.join(', ')})`,
-    );
-  return new UsageError(
-    `--style: no ${options.type} scenario is written in style '${style}' (${options.type} styles: ${styles.join(', ')})`,
-  );
-}
-
 /**
  * Turns (seed, clock, options) into calls. Scenario instance i depends only
  * on deriveSeed(seed, i), so any slice of a run can be rebuilt alone.
@@ -72,65 +46,15 @@ export class EventGenerator {
   private readonly messageOptions: MessageOptions;
 
   constructor(private readonly options: GenerateOptions) {
-    // Without a kind, scenario or mix, the failure and bounce scenarios only (as ever).
-    let candidates: Scenario[] = options.scenario
-      ? [findScenario(options.scenario)]
-      : options.type || options.mix?.length
-        ? [...SCENARIOS]
-        : [...DEFAULT_SCENARIOS];
-    if (options.type) {
-      const type = options.type;
-      candidates = candidates.filter((s) => s.calls.includes(type));
-      if (candidates.length === 0 && options.scenario) {
-        throw new UsageError(
-          `--scenario: '${options.scenario}' produces no ${type} call (it produces ${findScenario(options.scenario!).calls.join(', ')})`,
-        );
-      }
-      if (candidates.length === 0) throw new UsageError(`--type: no scenario makes ${type} calls`);
-    }
-    if (options.style) {
-      const style = options.style;
-      const before = candidates;
-      candidates = candidates.filter((s) => s.styles.includes(style));
-      if (candidates.length === 0) throw styleError(style, before, options);
-    }
-    if (
-      options.attachmentBytes &&
-      ((options.type && options.type !== 'bounce') || !candidates.some((s) => RETURNS_MESSAGE.has(s.kind)))
-    )
-      throw new UsageError(
-        `--attachment-size: only bounce calls that return the message (DSNs, non-standard bounces) carry it; ${
-          options.type && options.type !== 'bounce'
-            ? `--type ${options.type} makes none`
-            : options.scenario
-              ? `--scenario ${options.scenario} makes none`
-              : `style '${options.style}' writes none`
-        }`,
-      );
+    const candidates = selectScenarios(options);
     this.candidates = WeightedTable.of(candidates, (s) => s.weight);
     this.messageOptions = {
       ...(options.recipient ? { recipient: options.recipient } : {}),
       ...(options.domain ? { domain: options.domain } : {}),
       ...(options.tags ? { tags: options.tags } : {}),
     };
-    if (options.mix?.length) {
-      // A type entry covers that type's scenarios not named elsewhere in the mix.
-      const named = new Set(options.mix.flatMap((e) => (e.scenario ? [e.scenario] : [])));
-      for (const e of options.mix) {
-        let scenarios = e.scenario
-          ? [findScenario(e.scenario)]
-          : candidates.filter((s) => !named.has(s.name) && (!e.type || s.calls.includes(e.type)));
-        if (e.type) scenarios = scenarios.filter((s) => s.calls.includes(e.type!));
-        if (options.style) scenarios = scenarios.filter((s) => s.styles.includes(options.style!));
-        if (scenarios.length === 0)
-          throw new UsageError(`--mix: '${e.scenario ?? e.type}' matches no scenario`);
-        this.mixEntries.push({
-          weight: e.weight,
-          ...(e.type ? { type: e.type } : {}),
-          scenarios: WeightedTable.of(scenarios, (s) => s.weight),
-        });
-      }
-    }
+    for (const e of selectMix(options, candidates))
+      this.mixEntries.push({ ...e, scenarios: WeightedTable.of(e.scenarios, (s) => s.weight) });
     this.mixTable = this.mixEntries.length ? WeightedTable.of(this.mixEntries, (e) => e.weight) : undefined;
   }
 
@@ -178,8 +102,8 @@ export class EventGenerator {
     const entry = table.pick(fake.rng);
     const scenario = entry.scenarios.pick(fake.rng);
     const calls = this.build(scenario, index, fake);
-    if (!entry.type && STORIES.has(scenario.kind)) return calls;
-    const want = entry.type ?? 'bounce';
+    if (tellsWholeStory(entry, scenario)) return calls;
+    const want = mixCallType(entry, scenario);
     const call = calls.find((c) => c.event.type === want) ?? calls[0];
     return call ? [call] : [];
   }

@@ -13,7 +13,7 @@ export function callBase(
 }
 
 /** The times a bounce writer is given (ms), named as its input names them. */
-export interface BounceTimes {
+interface BounceTimes {
   /** When the remote side wrote the bounce. */
   now: number;
   /** When SMTPeter's bounce MX took it in. */

@@ -16,7 +16,7 @@ import { clockTime, DAY, longDate, money, monthDay, monthYear, weekday, weekdayD
  * What the original message is, so that sender, subject and body tell one
  * story: a password reset reads like one, an invoice names an amount.
  */
-export type CopyKind =
+type CopyKind =
   | 'shipped'
   | 'order'
   | 'deals'
@@ -55,7 +55,7 @@ const KINDS_BY_TAG = new Map<string, readonly CopyKind[]>([
 /** Marketing mail carries an unsubscribe link and the postal address; service mail does not. */
 const MARKETING: ReadonlySet<CopyKind> = new Set(['deals', 'welcome', 'newsletter', 'event']);
 
-export interface CopyInput {
+interface CopyInput {
   rng: Rng;
   /** The recipient's first name. */
   first: string;
@@ -66,7 +66,7 @@ export interface CopyInput {
   tag: string | undefined;
 }
 
-export interface Copy {
+interface Copy {
   kind: CopyKind;
   /** Local part of the From address that sends this kind of mail. */
   fromLocal: string;

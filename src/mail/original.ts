@@ -23,11 +23,6 @@ class SentHeaders {
  */
 type WithHeaders = OriginalMessage & { [RENDER_CACHE]?: unknown };
 
-/** The header fields of the original message as SMTPeter sent it. */
-export function originalHeaders(msg: OriginalMessage, fake: Fake): HeaderList {
-  return sentHeaders(msg, fake).headers;
-}
-
 /** The same, rendered: folded, CRLF after each field (no blank line). */
 export function originalHeaderBlock(msg: OriginalMessage, fake: Fake): string {
   if (msg.raw !== undefined) return rawHeaderBlock(msg.raw);

@@ -2,67 +2,7 @@ import type { Histogram } from 'hdr-histogram-js';
 // The plain-JS histogram only: the package's index also loads its WebAssembly
 // build (pako, base64 and a loader), ~14 MB of RSS that a run never uses.
 import int32Histogram from 'hdr-histogram-js/dist/Int32Histogram.js';
-import type { CallType } from '../model/events.js';
-import type { ErrorKind } from '../transport/http.js';
-
-/** Why a failed call stopped: the answer cannot improve, retries ran out, or the run was stopped. */
-export type GivenUp = 'not-retryable' | 'exhausted' | 'interrupted';
-
-/**
- * One attempt of a call, or its end: results are data; metrics and reports
- * read them. A call without retries has one result (attempt 1, final).
- */
-export interface CallResult {
-  /** The call's slot in the run (dropped and unsent calls have slots too). */
-  index: number;
-  /** 1 for the first request, 2 for the first retry, ... */
-  attempt: number;
-  /** The call's last result: its outcome is settled. */
-  final: boolean;
-  /** Not final: the wait before the next attempt, ms. */
-  retryInMs?: number;
-  /** Final and not 2xx: why no further attempt. */
-  givenUp?: GivenUp;
-  /**
-   * The run stopped while this call waited for a retry: no request was made
-   * for this result (status and error are the last attempt's).
-   */
-  cancelled?: boolean;
-  /** A second delivery of a call (--duplicate). */
-  duplicate?: boolean;
-  /** Extra wait before the first attempt (--delay), ms; the intended send time includes it. */
-  delayMs?: number;
-  id: string;
-  type: CallType;
-  scenario: string;
-  style: string;
-  recipient: string;
-  url: string;
-  /** When it should have gone out / did go out, ms since the epoch. */
-  intendedAt: number;
-  sentAt: number;
-  status?: number;
-  errorKind?: ErrorKind;
-  error?: string;
-  /** From the actual send. */
-  latencyMs: number;
-}
-
-/** A planned call that could not start: too many requests already in flight. */
-export interface DroppedCall {
-  index: number;
-  intendedAt: number;
-  /** `in-flight`: max in flight reached; `late`: the schedule ended before it could start. */
-  reason: 'in-flight' | 'late';
-}
-
-/** A call that had its slot but was never sent: the run stopped during its --delay. */
-export interface UnsentCall {
-  index: number;
-  intendedAt: number;
-  delayMs: number;
-  reason: 'interrupted';
-}
+import { type CallResult, type DroppedCall, type ErrorKind, type GivenUp, isOk } from '../model/results.js';
 
 export interface LatencySummary {
   p50: number;
@@ -75,8 +15,6 @@ export interface LatencySummary {
 
 /** Where a call ended. Every planned call ends in exactly one. */
 export type Bucket = 'ok' | 'failed' | 'dropped' | 'unsent';
-
-export const isOk = (r: CallResult): boolean => r.status !== undefined && r.status >= 200 && r.status < 300;
 
 function histogram(): Histogram {
   // Microseconds, so sub-millisecond loopback latencies keep their resolution.
@@ -122,7 +60,7 @@ export class RunMetrics {
   readonly lastFailure = new Map<string, number>();
   /** Calls that were a second delivery (--duplicate), sent. */
   duplicates = 0;
-  /** Calls waiting for a retry right now. */
+  /** Calls between a failed attempt and the answer to their retry (or the stop that cancelled it). */
   waitingRetry = 0;
   dropped = 0;
   /** Set by the run at the end: planned calls never started (interrupt). */
@@ -143,8 +81,18 @@ export class RunMetrics {
     this.startedAt = startedAt;
   }
 
+  onResult(result: CallResult): void {
+    this.record(result);
+  }
+
+  onDropped(dropped: DroppedCall): void {
+    this.recordDropped(dropped);
+  }
+
   /** One result: an attempt (status, latency), and when final, the call's outcome. */
   record(result: CallResult): void {
+    if (result.cancelled || result.attempt > 1) this.waitingRetry--;
+    if (!result.final) this.waitingRetry++;
     if (!result.cancelled) {
       this.attempts++;
       if (result.attempt === 1) this.sent++;

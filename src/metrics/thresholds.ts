@@ -55,7 +55,7 @@ export function parseThreshold(text: string): Threshold | string {
 }
 
 /** The measured value a threshold is compared with; the rate is over `rateWindowMs` (the run's rate window). */
-export function measure(t: Threshold, m: RunMetrics, rateWindowMs: number): number {
+function measure(t: Threshold, m: RunMetrics, rateWindowMs: number): number {
   const latency = LATENCY[t.metric];
   if (latency) return latency(m);
   // errors: calls that ended without a 2xx (after retries), among calls sent; dropped: among calls due;

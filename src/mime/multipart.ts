@@ -1,12 +1,12 @@
 import { type HeaderList, renderHeaders } from './headers.js';
 
 /** One MIME entity: its own headers and an already-encoded body (CRLF). */
-export interface MimePart {
+interface MimePart {
   headers: HeaderList;
   body: string;
 }
 
-export function renderPart(part: MimePart): string {
+function renderPart(part: MimePart): string {
   return `${renderHeaders(part.headers)}\r\n${part.body}`;
 }
 

@@ -9,8 +9,3 @@ export class UsageError extends Error {
     this.name = 'UsageError';
   }
 }
-
-/** Build the one-line "where: what" message every input error uses. */
-export function inputError(where: string, what: string): UsageError {
-  return new UsageError(`${where}: ${what}`);
-}

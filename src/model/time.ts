@@ -1,11 +1,7 @@
 /** A clock is passed in, never read from a global deep inside generators. */
-export type Clock = () => number; // milliseconds since the epoch
+type Clock = () => number; // milliseconds since the epoch
 
 export const systemClock: Clock = () => Date.now();
-
-export function fixedClock(ms: number): Clock {
-  return () => ms;
-}
 
 /** The last minute formatted: consecutive calls mostly fall in the same minute. */
 let cachedMinute = Number.NaN;
@@ -21,4 +17,21 @@ export function formatTimestamp(unixSeconds: number): string {
   }
   const second = whole - minute * 60;
   return second < 10 ? `${cachedPrefix}0${second}` : `${cachedPrefix}${second}`;
+}
+
+const DURATION = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/i;
+
+/**
+ * The one duration reader (flags, fixture `at`/`delay`, stages, retry
+ * schedules, delays): `500ms`, `30s`, `2m`, `1h` in ms, or undefined. A
+ * number needs its unit (a bare `30` is not guessed to be ms or s); only
+ * `0` may go without. The fixture schema's pattern is stricter still.
+ */
+export function parseDuration(text: string): number | undefined {
+  const m = DURATION.exec(text);
+  if (!m) return undefined;
+  const value = Number(m[1]);
+  const unit = m[2]?.toLowerCase();
+  if (unit === undefined) return value === 0 ? 0 : undefined;
+  return value * (unit === 'h' ? 3_600_000 : unit === 'm' ? 60_000 : unit === 's' ? 1000 : 1);
 }

@@ -26,7 +26,7 @@ export function constantPacer(perSecond: number): Pacer {
   };
 }
 
-/** No pacing: every call due at once (closed model, limited by concurrency). */
+/** No pacing: every call due at once (replay as fast as possible). */
 export const unpaced: Pacer = {
   dueAt: () => 0,
   countBefore: () => Number.POSITIVE_INFINITY,
@@ -34,7 +34,7 @@ export const unpaced: Pacer = {
 };
 
 /** One stage of a ramp: over `durationMs` the rate moves linearly to `target` calls/s. */
-export interface Stage {
+interface Stage {
   durationMs: number;
   target: number;
 }

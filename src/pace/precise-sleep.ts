@@ -77,7 +77,7 @@ function monotonicMs(): number {
  * list process-wide options in `execArgv` that a worker may not take (Node
  * 24's test runner does): those are dropped, since they already apply.
  */
-export function workerExecArgv(): string[] | undefined {
+function workerExecArgv(): string[] | undefined {
   const argv = process.execArgv;
   if (!argv.some((a) => a.startsWith('--input-type'))) return undefined;
   return argv.filter((a, i, all) => !a.startsWith('--input-type') && all[i - 1] !== '--input-type');

@@ -19,7 +19,7 @@ function decodeWords(value: string): string {
 }
 
 /** A top-level header of a raw message, unfolded. */
-export function mimeHeader(mime: string, name: string): string | undefined {
+function mimeHeader(mime: string, name: string): string | undefined {
   const end = mime.indexOf('\r\n\r\n');
   const head = (end < 0 ? mime : mime.slice(0, end)).replace(/\r\n[ \t]+/g, ' ');
   const m = new RegExp(`^${name}:[ \\t]*(.*)$`, 'im').exec(head);
@@ -27,7 +27,7 @@ export function mimeHeader(mime: string, name: string): string | undefined {
 }
 
 /** The line a person wants to see of a bounce: its diagnostic, if any. */
-export function diagnosticLine(mime: string): string | undefined {
+function diagnosticLine(mime: string): string | undefined {
   const m = /^Diagnostic-Code:[ \t]*((?:.*)(?:\r\n[ \t]+.*)*)/im.exec(mime);
   if (m) return m[1]!.replace(/\r\n[ \t]+/g, ' ').trim();
   const said = /(?:Remote host said|said|SMTP error from remote [a-z ]+ after [A-Z ]+:)[: ]*(.*)/.exec(mime);

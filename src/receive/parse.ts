@@ -16,9 +16,7 @@ export function parseForm(body: string): Fields {
   return out;
 }
 
-export type ParsedBody =
-  | { ok: true; fields: Fields; format: 'form' | 'json' }
-  | { ok: false; problem: string };
+type ParsedBody = { ok: true; fields: Fields; format: 'form' | 'json' } | { ok: false; problem: string };
 
 export function parseBody(contentType: string | undefined, body: Buffer): ParsedBody {
   const type = (contentType ?? '').split(';')[0]!.trim().toLowerCase();

@@ -12,7 +12,7 @@ const ERROR_TEXT: Record<ErrorKind, string> = {
 };
 
 /** What came back: the status, or the kind of network failure. */
-export function gotText(got: CheckResult['got']): string {
+function gotText(got: CheckResult['got']): string {
   if (!got) return '-';
   if (got.status !== undefined) return String(got.status);
   return ERROR_TEXT[got.errorKind ?? 'other'];
@@ -31,7 +31,7 @@ export function checkLines(r: CheckResult, c: ChalkInstance): string {
   return `  ${mark}  ${r.name.padEnd(20)} ${r.level.padEnd(12)} ${outcome}\n          sent: ${r.sends}${detail}${note}`;
 }
 
-export interface CheckRunInfo {
+interface CheckRunInfo {
   url: string;
   dialect: string;
   format: string;

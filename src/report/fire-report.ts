@@ -1,6 +1,8 @@
 import type { ChalkInstance } from 'chalk';
-import type { CallResult, LatencySummary } from '../metrics/run-metrics.js';
+import type { LatencySummary } from '../metrics/run-metrics.js';
 import { formatMeasured, type ThresholdResult } from '../metrics/thresholds.js';
+import type { CallResult } from '../model/results.js';
+import { isOk } from '../model/results.js';
 import type { ReceivedCall } from '../receive/server.js';
 import { describeDelay } from '../run/disorder.js';
 import type { FireSummary } from '../run/fire.js';
@@ -14,7 +16,7 @@ const ms2 = (n: number): string =>
 
 /** One line per attempt: status, latency, type, scenario, style, recipient; retries and give-ups said. */
 export function resultLine(r: CallResult, c: ChalkInstance): string {
-  const ok = r.status !== undefined && r.status >= 200 && r.status < 300;
+  const ok = isOk(r);
   const status = outcomeLabel(r);
   const mark = ok ? c.green(`✔ ${status}`) : r.final ? c.red(`✘ ${status}`) : c.yellow(`↻ ${status}`);
   const latency = r.cancelled ? '-' : ms(r.latencyMs);
@@ -155,7 +157,7 @@ function equation(s: FireSummary): string {
 }
 
 /** The accounting of a run, with whether it holds. */
-export function accounting(s: FireSummary): Record<string, unknown> {
+function accounting(s: FireSummary): Record<string, unknown> {
   const m = s.metrics;
   return {
     planned: s.planned,

@@ -1,7 +1,7 @@
 import type { ReplayResult } from '../run/replay.js';
 
 /** XML 1.0 text: escape markup, drop characters XML cannot carry. */
-export function xmlEscape(text: string): string {
+function xmlEscape(text: string): string {
   return text
     .replace(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '')
     .replace(/&/g, '&amp;')

@@ -1,7 +1,7 @@
 import type { RunMetrics } from '../metrics/run-metrics.js';
 
 /** The once-a-second progress line: elapsed, rate, sent, ok, errors, p99. */
-export function liveLine(m: RunMetrics, elapsedMs: number, ratePerSec: number, planned?: number): string {
+function liveLine(m: RunMetrics, elapsedMs: number, ratePerSec: number, planned?: number): string {
   const errors = m.failed + m.dropped;
   const of = planned !== undefined && Number.isFinite(planned) ? `/${planned}` : '';
   return (

@@ -1,4 +1,4 @@
-import type { GivenUp } from '../metrics/run-metrics.js';
+import type { GivenUp } from '../model/results.js';
 import type { ErrorKind } from '../transport/http.js';
 
 /** What an attempt came back with: its status, or how it failed (REFUSED, RESET, TIMEOUT, TLS, OTHER). */

@@ -1,7 +1,7 @@
 import { formatProblem, type Problem } from '../fixture-file/format.js';
 
 /** Problems printed per file; a broken export can have thousands, and the first few say what is wrong. */
-export const PROBLEMS_SHOWN_PER_FILE = 20;
+const PROBLEMS_SHOWN_PER_FILE = 20;
 
 /**
  * The lines that report bad input (without the `smtpeter-sim: ` prefix). One

@@ -1,7 +1,7 @@
 import type { FireSummary } from '../run/fire.js';
 
 /** What a build pool tells of its work (src/run/build-pool.ts). */
-export interface PoolUsage {
+interface PoolUsage {
   size: number;
   busyMs: number;
   built: number;
@@ -48,9 +48,7 @@ export function signingLimit(
   pool: PoolUsage | undefined,
   targetRate?: number,
 ): string | undefined {
-  const limit = poolLimit(s, pool, targetRate);
-  if (!limit) return undefined;
-  return `${pool!.size} signing worker(s) busy ${(limit.busy * 100).toFixed(0)}% of the run (~${limit.perSecond} signatures/s at most); add cores or --no-sign`;
+  return limitText(s, pool, targetRate, 'signing', '', 'signatures/s', '--no-sign');
 }
 
 /** Say so when building calls (generation, encoding), not the receiver, set the pace. */
@@ -59,7 +57,19 @@ export function buildersLimit(
   pool: PoolUsage | undefined,
   targetRate?: number,
 ): string | undefined {
-  const limit = poolLimit(s, pool, targetRate);
+  return limitText(s, pool, targetRate, 'build', ' generating and encoding calls', 'calls/s', '--workers');
+}
+
+function limitText(
+  s: FireSummary,
+  pool: PoolUsage | undefined,
+  targetRate: number | undefined,
+  workers: string,
+  doing: string,
+  unit: string,
+  remedy: string,
+): string | undefined {
+  const limit = pool && poolLimit(s, pool, targetRate);
   if (!limit) return undefined;
-  return `${pool!.size} build worker(s) busy ${(limit.busy * 100).toFixed(0)}% of the run generating and encoding calls (~${limit.perSecond} calls/s at most); add cores or --workers`;
+  return `${pool.size} ${workers} worker(s) busy ${(limit.busy * 100).toFixed(0)}% of the run${doing} (~${limit.perSecond} ${unit} at most); add cores or ${remedy}`;
 }

@@ -4,7 +4,7 @@ import { gaveUpNote, outcomeLabel } from './outcome.js';
 
 const ms = (n: number): string => `${n < 10 ? n.toFixed(1) : Math.round(n)}ms`;
 
-export function where(r: ReplayResult): string {
+function where(r: ReplayResult): string {
   const l = r.planned.location;
   return l.line !== undefined ? `${l.file}:${l.line}` : `${l.file} ${l.path}`;
 }
@@ -32,7 +32,7 @@ export function replayRetryLine(r: ReplayRetry, c: ChalkInstance): string {
   );
 }
 
-export interface ReplaySummary {
+interface ReplaySummary {
   files: number;
   planned: number;
   sent: number;

@@ -1,5 +1,6 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
-import type { CallResult, DroppedCall, UnsentCall } from '../metrics/run-metrics.js';
+import type { CallResult, DroppedCall, UnsentCall } from '../model/results.js';
+import { isOk } from '../model/results.js';
 import type { CallInfo } from '../run/source.js';
 
 /**
@@ -30,7 +31,7 @@ export class RequestLog {
   }
 
   result(r: CallResult): void {
-    const ok = r.status !== undefined && r.status >= 200 && r.status < 300;
+    const ok = isOk(r);
     const request = r.cancelled
       ? { cancelled: true }
       : {

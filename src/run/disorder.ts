@@ -44,7 +44,7 @@ export function reshuffles(options: DisorderOptions): boolean {
 export const DUPLICATE_SPREAD = 8;
 
 /** A sub-seed per purpose, so turning one kind of disorder on does not move the others. */
-export function disorderSeed(runSeed: number, purpose: 'duplicate' | 'reorder' | 'delay'): number {
+function disorderSeed(runSeed: number, purpose: 'duplicate' | 'reorder' | 'delay'): number {
   return mix32(runSeed ^ seedFromString(`disorder-${purpose}`));
 }
 

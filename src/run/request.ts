@@ -69,7 +69,7 @@ export function buildRequest(call: SimCall, url: URL, options: RequestOptions, n
     'User-Agent': options.userAgent ?? 'smtpeter-sim',
   };
   if (!options.signing) {
-    // Unsigned: just the Date (what unsignedHeaders gives), set in place.
+    // Unsigned: just the Date, set in place.
     headers['Date'] = now ? now.toUTCString() : httpDateNow();
     return {
       url,

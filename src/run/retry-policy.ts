@@ -1,3 +1,4 @@
+import { isSuccessStatus } from '../model/results.js';
 import { createRng, deriveSeed, mix32, type Rng, seedFromString } from '../random/rng.js';
 import type { ErrorKind } from '../transport/http.js';
 
@@ -60,7 +61,7 @@ export const MAIL_RETRY_SCHEDULE_MS: readonly number[] = [
 ];
 
 /** `real` compresses the schedule this much by default: 1 minute becomes 100 ms. */
-export const DEFAULT_SCHEDULE_FACTOR = 600;
+const DEFAULT_SCHEDULE_FACTOR = 600;
 
 /** What an attempt came back with, as far as retrying goes. */
 export interface AttemptOutcome {
@@ -79,8 +80,7 @@ export type RetryDecision =
   | { retry: true; delayMs: number; retryAfterMs?: number }
   | { retry: false; reason: FinalReason };
 
-export const isSuccess = (o: AttemptOutcome): boolean =>
-  o.status !== undefined && o.status >= 200 && o.status < 300;
+const isSuccess = (o: AttemptOutcome): boolean => isSuccessStatus(o.status);
 
 /**
  * Worth another try: the connection failed (refused, reset, timed out, other

@@ -25,14 +25,3 @@ export interface CallSource {
 }
 
 export const isPrepared = (call: SimCall | PreparedCall): call is PreparedCall => 'request' in call;
-
-/** A plain iterable of calls as a source. */
-export function iterableSource(calls: Iterable<SimCall>): CallSource {
-  const iterator = calls[Symbol.iterator]();
-  return {
-    next: () => {
-      const n = iterator.next();
-      return n.done ? undefined : n.value;
-    },
-  };
-}

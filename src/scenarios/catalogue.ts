@@ -1,5 +1,4 @@
 import { UsageError } from '../model/errors.js';
-import type { CallType } from '../model/events.js';
 import { AUTOREPLY_SCENARIOS } from './autoreply/scenarios.js';
 import { DSN_SCENARIOS } from './dsn/scenarios.js';
 import { ENGAGEMENT_SCENARIOS } from './engagement/scenarios.js';
@@ -33,11 +32,6 @@ export function findScenario(name: string): Scenario {
     );
   }
   return found;
-}
-
-/** Scenarios that produce a call of this type. */
-export function scenariosForType(type: CallType): Scenario[] {
-  return SCENARIOS.filter((s) => s.calls.includes(type));
 }
 
 export function scenarioInfo(s: Scenario): ScenarioInfo {

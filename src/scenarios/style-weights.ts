@@ -5,7 +5,7 @@
  * consumer mailbox share; MTAs by what sits in front of company domains.
  * Unlisted styles weigh 5.
  */
-export const STYLE_WEIGHTS: Readonly<Record<string, number>> = {
+const STYLE_WEIGHTS: Readonly<Record<string, number>> = {
   gmail: 40,
   outlook: 20,
   office365: 15,

@@ -9,7 +9,7 @@ import type { Fake } from '../random/fake.js';
 import type { Scenario, ScenarioInput } from './types.js';
 
 /** What a wording template sees: who was addressed, from where. */
-export interface ReplyContext {
+interface ReplyContext {
   fake: Fake;
   recipient: string;
   domain: string;

@@ -1,7 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import { dialectCarries } from '../encode/dialect.js';
-import type { CallResult } from '../metrics/run-metrics.js';
 import type { CallType } from '../model/events.js';
+import type { CallResult } from '../model/results.js';
 import { randomSeed } from '../random/rng.js';
 import { type Receiver, startReceiver } from '../receive/server.js';
 import type { RequestOptions, Targets } from '../run/request.js';

@@ -4,13 +4,13 @@ import { homedir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { UsageError } from '../model/errors.js';
 
-export interface KeyPairFiles {
+interface KeyPairFiles {
   privateKeyPath: string;
   publicKeyPath: string;
 }
 
-export const PRIVATE_KEY_FILE = 'smtpeter-sim.key';
-export const PUBLIC_KEY_FILE = 'smtpeter-sim.pub';
+const PRIVATE_KEY_FILE = 'smtpeter-sim.key';
+const PUBLIC_KEY_FILE = 'smtpeter-sim.pub';
 
 /** Where the tool keeps the key it generates when none is given. */
 export function defaultKeyDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -18,7 +18,7 @@ export function defaultKeyDir(env: NodeJS.ProcessEnv = process.env): string {
   return join(base, 'smtpeter-sim', 'keys');
 }
 
-export interface GenerateKeyPairOptions {
+interface GenerateKeyPairOptions {
   /** Replace a pair already in `dir` (default: refuse, its DKIM record may be published). */
   force?: boolean;
   /** Where the folder came from, for error messages, e.g. `--out keys` (default: the folder). */

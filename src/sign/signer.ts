@@ -21,7 +21,7 @@ export const DOCUMENTED_SIGNED_HEADERS = [
   'x-nonce',
 ] as const;
 
-export interface SignOptions {
+interface SignOptions {
   privateKey: KeyObject;
   keyId: string;
   copernicaId: string;
@@ -31,7 +31,7 @@ export interface SignOptions {
   digestCase?: 'lower' | 'upper';
 }
 
-export interface RequestToSign {
+interface RequestToSign {
   method: string;
   /** Path with query, e.g. `/hooks/smtpeter?x=1`. */
   path: string;
@@ -83,11 +83,6 @@ export function signRequest(req: RequestToSign, options: SignOptions): Record<st
     'X-Nonce': values['x-nonce']!,
     Signature: `keyId="${options.keyId}",algorithm="rsa-sha256",headers="${names.join(' ')}",signature="${signature}"`,
   };
-}
-
-/** Headers of an unsigned call (feedback-loop dialect, `--no-sign`): just the Date. */
-export function unsignedHeaders(date?: Date): Record<string, string> {
-  return { Date: date ? date.toUTCString() : httpDateNow() };
 }
 
 let dateSecond = Number.NaN;

@@ -1,7 +1,7 @@
 import { createVerify, type KeyObject } from 'node:crypto';
 import { digestHeader, signingString } from './signer.js';
 
-export interface ReceivedRequest {
+interface ReceivedRequest {
   method: string;
   path: string;
   /** Header names in lower case. */
@@ -9,10 +9,10 @@ export interface ReceivedRequest {
   body: Buffer;
 }
 
-export type VerifyResult = { ok: true; keyId: string; headers: string[] } | { ok: false; problem: string };
+type VerifyResult = { ok: true; keyId: string; headers: string[] } | { ok: false; problem: string };
 
 /** Parse `k="v",k2="v2"` of a Signature header. */
-export function parseSignatureHeader(value: string): Record<string, string> {
+function parseSignatureHeader(value: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const m of value.matchAll(/([a-zA-Z]+)="([^"]*)"/g)) out[m[1]!] = m[2]!;
   return out;

@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import { Agent, type Dispatcher, errors } from 'undici';
 
 /** What went wrong with a request that got no HTTP status. */
-export type ErrorKind = 'refused' | 'reset' | 'timeout' | 'tls' | 'other';
-export const ERROR_KINDS: readonly ErrorKind[] = ['refused', 'reset', 'timeout', 'tls', 'other'];
+import type { ErrorKind } from '../model/results.js';
+
+export type { ErrorKind };
 
 export interface HttpResult {
   status?: number;
@@ -36,7 +37,7 @@ const TLS_CODES =
   /^(ERR_TLS_|ERR_SSL_|CERT_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT)/;
 
 /** Map an undici/node error to one of the report's error kinds. */
-export function classifyError(err: unknown): ErrorKind {
+function classifyError(err: unknown): ErrorKind {
   let e = err as { code?: string; cause?: unknown; message?: string } | undefined;
   for (let depth = 0; e && depth < 4; depth++) {
     const code = e.code ?? '';

@@ -384,6 +384,33 @@ const ROWS: Row[] = [
     files: { 'b.eml': 'To: x@example.com\r\n\r\nbody\r\n' },
     says: /--mime: .*--scenario does not apply/,
   },
+  // --- flags that exclude each other (commander's .conflicts(), in our words) ---
+  {
+    name: 'rate and stages',
+    args: [...FIRE, '--rate', '10/s', '--stages', '1s:5/s'],
+    says: /^smtpeter-sim: --stages: give either --rate or --stages, not both$/,
+  },
+  {
+    name: 'stages and duration',
+    args: [...FIRE, '--stages', '1s:5/s', '--duration', '2s'],
+    says: /^smtpeter-sim: --duration: --stages sets the duration; give one or the other$/,
+  },
+  {
+    name: 'mix and type',
+    args: [...FIRE, '--type', 'bounce', '--mix', 'failure=1'],
+    says: /^smtpeter-sim: --mix: give either --mix or --type\/--scenario, not both$/,
+  },
+  {
+    name: '--mime with --mta',
+    args: [...FIRE, '--mime', 'b.eml', '--mta', 'gmail'],
+    files: { 'b.eml': 'To: x@example.com\r\n\r\nbody\r\n' },
+    says: /^smtpeter-sim: --mime: sends the captured messages as they are; --style does not apply$/,
+  },
+  {
+    name: 'replay rate and speed',
+    args: ['replay', 'gone.json', '--url', '$URL', '--speed', '2x', '--rate', '5/s'],
+    says: /^smtpeter-sim: --rate: give --rate or --realtime\/--speed, not both$/,
+  },
   // --- retries and disorder ---
   { name: 'retries negative', args: [...FIRE, '--retries', '-1'], says: /--retries: .*'-1'/ },
   {

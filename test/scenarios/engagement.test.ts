@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { isIPv4, isIPv6 } from 'node:net';
 import { describe, test } from 'node:test';
-import { parseMix } from '../../src/cli/load-plan.js';
 import { EventGenerator, SEEDED_EPOCH } from '../../src/generate/events.js';
 import type {
   CallType,
@@ -12,6 +11,7 @@ import type {
   SimCall,
   WebhookEvent,
 } from '../../src/model/events.js';
+import { parseMix } from '../../src/plan/load-plan.js';
 import { findScenario } from '../../src/scenarios/catalogue.js';
 
 function story(scenario: string, style: string, seed: number): SimCall[] {

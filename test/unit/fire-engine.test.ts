@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { EventGenerator, SEEDED_EPOCH } from '../../src/generate/events.js';
-import type { CallResult, UnsentCall } from '../../src/metrics/run-metrics.js';
+import type { CallResult, UnsentCall } from '../../src/model/results.js';
 import { constantPacer } from '../../src/pace/pacer.js';
 import { type FireOptions, type FireSummary, fire, type LoadModel } from '../../src/run/fire.js';
 import type { RetryPolicy } from '../../src/run/retry-policy.js';

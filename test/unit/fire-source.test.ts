@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { CallResult } from '../../src/metrics/run-metrics.js';
+import type { CallResult } from '../../src/model/results.js';
 import { constantPacer } from '../../src/pace/pacer.js';
 import { PreciseSleeper } from '../../src/pace/precise-sleep.js';
 import { fire } from '../../src/run/fire.js';

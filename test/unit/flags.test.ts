@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { duration, tryDuration } from '../../src/cli/flags.js';
+import { duration, tryDuration } from '../../src/plan/flag-values.js';
 
 describe('durations', () => {
   test('every unit; a bare number only when it is 0', () => {

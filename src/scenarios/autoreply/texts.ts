@@ -99,8 +99,6 @@ const PHRASES: Record<OooLanguage, Phrases> = {
   },
 };
 
-export const OOO_LANGUAGES = Object.keys(PHRASES) as OooLanguage[];
-
 /** The recipient's language: the domain's country first, else a wide mix. */
 export function pickLanguage(fake: Fake, domain: string): OooLanguage {
   const tld = domain.slice(domain.lastIndexOf('.') + 1);

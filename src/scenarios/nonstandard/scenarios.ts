@@ -11,7 +11,7 @@ import { qmailStyle } from './qmail.js';
 import type { NonstandardReason, NonstandardStyle } from './types.js';
 import { yahooStyle } from './yahoo.js';
 
-export const NONSTANDARD_STYLES: readonly NonstandardStyle[] = [
+const NONSTANDARD_STYLES: readonly NonstandardStyle[] = [
   qmailStyle,
   eximTextStyle,
   yahooStyle,

@@ -1,5 +1,5 @@
-import type { CallResult } from '../../metrics/run-metrics.js';
 import type { SimCall, WebhookEvent } from '../../model/events.js';
+import type { CallResult } from '../../model/results.js';
 import type { ServeStore } from '../store/store.js';
 import type { AttemptRecord, StoredMessage, TimelineEvent } from '../types.js';
 

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { CallResult } from '../../metrics/run-metrics.js';
 import { RunMetrics } from '../../metrics/run-metrics.js';
 import type { SimCall } from '../../model/events.js';
+import type { CallResult } from '../../model/results.js';
 import { type FireSummary, fire } from '../../run/fire.js';
 import type { RequestOptions, Targets } from '../../run/request.js';
 import type { RetryPolicy } from '../../run/retry-policy.js';

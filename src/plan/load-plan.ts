@@ -5,7 +5,7 @@ import { CALL_TYPES, isCallType } from '../model/events.js';
 import { constantPacer, parseRate, parseStages, stagesPacer } from '../pace/pacer.js';
 import type { LoadModel } from '../run/fire.js';
 import { SCENARIOS } from '../scenarios/catalogue.js';
-import { duration, positiveInt, tryDuration } from './flags.js';
+import { duration, positiveInt, tryDuration } from './flag-values.js';
 
 /** The flags that shape a run's load. */
 export interface LoadFlags {
@@ -31,9 +31,12 @@ export interface LoadPlan {
   targetRate?: number;
 }
 
-/** --rate/--stages (open model) or --concurrency (closed), --count/--duration. */
+/**
+ * --rate/--stages (open model) or --concurrency (closed), --count/--duration.
+ * Flags that exclude each other (--rate and --stages, --stages and --duration,
+ * --rate and --concurrency) are refused by the command line before this.
+ */
 export function loadPlan(flags: LoadFlags): LoadPlan {
-  if (flags.rate && flags.stages) throw new UsageError('--stages: give either --rate or --stages, not both');
   let rate: number | undefined;
   if (flags.rate) {
     rate = parseRate(flags.rate);
@@ -45,8 +48,6 @@ export function loadPlan(flags: LoadFlags): LoadPlan {
   if (durationMs !== undefined && !(durationMs > 0))
     throw new UsageError(`--duration: expected more than 0, got '${flags.duration}'`);
   if (flags.stages) {
-    if (durationMs !== undefined)
-      throw new UsageError('--duration: --stages sets the duration; give one or the other');
     const stages = parseStages(flags.stages, tryDuration);
     if (typeof stages === 'string') throw new UsageError(`--stages: ${stages}`);
     const pacer = stagesPacer(stages);
@@ -60,10 +61,6 @@ export function loadPlan(flags: LoadFlags): LoadPlan {
     };
   }
   if (rate !== undefined) {
-    if (flags.concurrency)
-      throw new UsageError(
-        '--concurrency: is the closed model (as fast as the receiver allows); with --rate use --max-in-flight',
-      );
     if (count === undefined && durationMs === undefined)
       throw new UsageError('--rate: give --count or --duration too (how long to keep the rate)');
     const pacer = constantPacer(rate);

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { type ConfigKey, type ConfigValue, loadConfig } from '../config/load.js';
+import type { ConfigKey, ConfigValue, LoadedConfig } from '../config/load.js';
 import { Settings } from '../config/settings.js';
 import { type BodyFormat, FORMATS } from '../encode/body.js';
 import { DIALECTS, type Dialect } from '../encode/dialect.js';
@@ -15,7 +15,7 @@ import {
   type RetryPolicy,
 } from '../run/retry-policy.js';
 import type { HttpOptions } from '../transport/http.js';
-import { duration, header, httpUrl, oneOf, tryDuration } from './flags.js';
+import { countFlag, duration, header, httpUrl, oneOf, tryDuration } from './flag-values.js';
 import { type ResolvedSigning, resolveSigning } from './signing.js';
 
 /** Where a dry run without a URL shows its requests going (Host is signed): `smtpeter-sim listen` with its defaults. */
@@ -51,12 +51,11 @@ export interface SendFlags {
   retrySchedule?: string;
 }
 
-/** Config file found (or `--config`) and merged under the flags: flags win. */
-export async function flagSettings(
-  flags: SendFlags,
-  extra: Partial<Record<ConfigKey, ConfigValue | undefined>> = {},
-): Promise<Settings> {
-  const config = await loadConfig(process.cwd(), flags.config);
+/** Setting values given as flags beyond the send flags (fire's --tag, --seed, ...). */
+export type ExtraSettings = Partial<Record<ConfigKey, ConfigValue | undefined>>;
+
+/** The flags merged over a loaded config file: flags win. */
+export function settingsFrom(flags: SendFlags, config: LoadedConfig, extra: ExtraSettings = {}): Settings {
   return new Settings(
     {
       url: flags.url,
@@ -90,8 +89,10 @@ export function settingLabel(settings: Settings, key: ConfigKey, flag: string): 
   return source === undefined || source === 'flag' ? flag : `${source}: ${key}`;
 }
 
+export type Transport = Required<Pick<HttpOptions, 'timeoutMs'>> & HttpOptions;
+
 /** `--timeout`, `--insecure`, `--ca`: checked now (a bad --ca is exit 2, nothing sent). */
-export function transportFlags(flags: SendFlags): Required<Pick<HttpOptions, 'timeoutMs'>> & HttpOptions {
+export function transportFlags(flags: SendFlags): Transport {
   const timeoutMs = flags.timeout ? duration('--timeout', flags.timeout) : 10_000;
   if (!(timeoutMs > 0)) throw new UsageError(`--timeout: must be more than 0, got '${flags.timeout}'`);
   if (flags.ca) {
@@ -118,14 +119,14 @@ export function extraHeadersFrom(flags: SendFlags, settings: Settings): Record<s
 }
 
 /** Everything fire and replay need to encode, sign and send, from flags and config. */
-export interface SendConfig {
+export interface SendPlan {
   settings: Settings;
   format: BodyFormat;
   dialect: Dialect;
   extraHeaders: Record<string, string>;
   /** `--url` and the per-kind `--failure-url`, `--bounce-url`, ... (or config); may be empty. */
   targets: Targets;
-  transport: ReturnType<typeof transportFlags>;
+  transport: Transport;
   retry: RetryPolicy;
   /** Signing for one dialect, resolved once per dialect (a bad key is a UsageError). */
   signingFor(dialect: Dialect): ResolvedSigning;
@@ -135,11 +136,7 @@ export interface SendConfig {
  * Flags and config → settings, encoding, targets, transport and signing, each
  * checked (UsageError naming the flag or the config file) before anything is sent.
  */
-export async function sendConfig(
-  flags: SendFlags,
-  extra: Partial<Record<ConfigKey, ConfigValue | undefined>> = {},
-): Promise<SendConfig> {
-  const settings = await flagSettings(flags, extra);
+export function sendPlan(flags: SendFlags, settings: Settings): SendPlan {
   const format = oneOf<BodyFormat>('format', settings.value<string>('format', 'form')!, FORMATS);
   const dialect = oneOf<Dialect>('dialect', settings.value<string>('dialect', 'smtpeter')!, DIALECTS);
   if (flags.signedHeaders) oneOf('--signed-headers', flags.signedHeaders, ['live', 'documented']);
@@ -183,21 +180,13 @@ function parsed<T>(
   return text === undefined ? undefined : parse(settingLabel(settings, key, flag), text);
 }
 
-/** A whole number of 0 or more. */
-export function countFlag(label: string, text: string): number {
-  const n = Number(text);
-  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(n))
-    throw new UsageError(`${label}: expected a whole number of 0 or more, got '${text}'`);
-  return n;
-}
-
 /**
  * --retries, --retry-base, --retry-max, --retry-jitter, --retry-schedule (or
  * their config keys). Exponential backoff with full jitter from 500ms, at
  * most 30s a wait, unless a schedule is given: then its steps, as many retries
  * as it has unless --retries caps them.
  */
-export function retryPolicyFrom(settings: Settings): RetryPolicy {
+function retryPolicyFrom(settings: Settings): RetryPolicy {
   const positive = (label: string, text: string): number => {
     const ms = duration(label, text);
     if (!(ms > 0)) throw new UsageError(`${label}: must be more than 0, got '${text}'`);

@@ -1,0 +1,8 @@
+import { loadConfig } from '../config/load.js';
+import type { Settings } from '../config/settings.js';
+import { type ExtraSettings, type SendFlags, settingsFrom } from '../plan/send-plan.js';
+
+/** The config file found from the current folder (or `--config`), with the flags over it. */
+export async function loadSettings(flags: SendFlags, extra: ExtraSettings = {}): Promise<Settings> {
+  return settingsFrom(flags, await loadConfig(process.cwd(), flags.config), extra);
+}

@@ -1,0 +1,309 @@
+import { readFileSync } from 'node:fs';
+import { type MimeSourceFile, mimeSource } from '../captured/bounce-call.js';
+import type { Settings } from '../config/settings.js';
+import { uncarriedKind } from '../encode/dialect.js';
+import { EventGenerator, eventClock, type GenerateOptions, SEEDED_EPOCH } from '../generate/events.js';
+import { parseThreshold, type Threshold } from '../metrics/thresholds.js';
+import { UsageError } from '../model/errors.js';
+import { CALL_TYPES, type CallType, type SimCall } from '../model/events.js';
+import { seedFromString } from '../random/rng.js';
+import { type DisorderOptions, reshuffles } from '../run/disorder.js';
+import { anyTarget, type RequestOptions, type Targets, targetFor } from '../run/request.js';
+import { callTypesOf } from '../scenarios/select.js';
+import {
+  byteSize,
+  duration,
+  eventTime,
+  nonNegativeInt,
+  oneOf,
+  positiveInt,
+  readableFile,
+} from './flag-values.js';
+import { type LoadFlags, type LoadPlan, loadPlan, parseMix } from './load-plan.js';
+import { messageFields } from './message-flags.js';
+import { disorderFrom, type SendFlags, type SendPlan, sendPlan } from './send-plan.js';
+import type { ResolvedSigning } from './signing.js';
+
+export interface FireFlags extends SendFlags, LoadFlags {
+  type?: string;
+  scenario?: string;
+  style?: string;
+  seed?: string;
+  time?: string;
+  tag?: string[];
+  recipient?: string;
+  domain?: string;
+  sign: boolean;
+  attachmentSize?: string;
+  dryRun?: boolean;
+  json?: boolean;
+  connections?: string;
+  mix?: string;
+  threshold?: string[];
+  out?: string;
+  log?: string;
+  grace?: string;
+  quiet?: boolean;
+  signWorkers?: string;
+  workers?: string;
+  duplicate?: string;
+  reorder?: string;
+  delay?: string;
+  mime?: string[];
+}
+
+/** What the plan needs of the machine it runs on: passed in, so a plan is a pure function of it. */
+export interface FireMachine {
+  /** Cores to build calls on (os.availableParallelism()). */
+  cores: number;
+  /** The wall clock, for event times when no --time or --seed fixes them. */
+  now: () => number;
+  /** A seed when none is given. */
+  randomSeed: () => number;
+}
+
+/** The calls a run sends, read lazily. */
+export interface CallStream {
+  calls(): Iterable<SimCall>;
+  take(count: number): SimCall[];
+}
+
+/** A fire run, every input checked: what to send, where, how paced, signed and retried, and how to judge it. */
+export interface FirePlan {
+  send: SendPlan;
+  load: LoadPlan;
+  seed: number;
+  /** Event time of the first call (one second per instance after it), or the wall clock. */
+  clockBase: number | 'now';
+  /** What to generate (worker threads rebuild the same calls from it); absent with --mime. */
+  generate?: Omit<GenerateOptions, 'clock'>;
+  /** The calls, on the main thread. */
+  source: CallStream;
+  request: RequestOptions;
+  signing: ResolvedSigning;
+  thresholds: Threshold[];
+  graceMs: number;
+  disorder: DisorderOptions;
+  /** Threads that build calls; 0: the main thread does. */
+  workers: number;
+  /** Sockets per receiver. */
+  connections: number;
+  /** No URL at all: fire at an embedded receiver. */
+  embedded: boolean;
+  /** Jobs for worker threads in an open run: ~20 ms of the schedule each, ~100 ms ahead. */
+  jobs?: { maxJobSize: number; minAhead: number };
+  output: FireOutput;
+}
+
+export interface FireOutput {
+  json: boolean;
+  quiet: boolean;
+  /** A line per call. */
+  chatty: boolean;
+  /** Keep every call's result (for the JSON report). */
+  keepResults: boolean;
+  dryRun: boolean;
+  out?: string;
+  log?: string;
+}
+
+/** Runs larger than this print no line per call and keep no per-call results. */
+const CHATTY_LIMIT = 1000;
+
+/**
+ * Flags and settings → a fire run's plan. Every input is checked here
+ * (a UsageError naming the flag or config key), so nothing is half-sent.
+ */
+export function planFire(flags: FireFlags, settings: Settings, machine: FireMachine): FirePlan {
+  const send = sendPlan(flags, settings);
+  const type = flags.type ? oneOf<CallType>('--type', flags.type, CALL_TYPES) : undefined;
+  const mimeFiles = flags.mime ? readMimeFiles(flags) : undefined;
+  // Without a count or a time, --mime sends every file once.
+  const load = loadPlan(
+    mimeFiles && !flags.count && !flags.duration && !flags.stages
+      ? { ...flags, count: String(mimeFiles.length) }
+      : flags,
+  );
+  const mix = flags.mix ? parseMix(flags.mix) : undefined;
+  const thresholds = (flags.threshold ?? []).map(threshold);
+  const graceMs = flags.grace ? duration('--grace', flags.grace) : 5000;
+  const disorder = disorderFrom(settings, true);
+  const workers = buildWorkers(flags, load, send, disorder, mimeFiles !== undefined, machine.cores);
+  const message = messageFields({ ...flags, tags: settings.value<string[]>('tags') });
+  const seedText = settings.value<string>('seed');
+  const seed = seedText !== undefined ? seedFromString(seedText) : machine.randomSeed();
+  const clockBase = flags.time
+    ? eventTime('--time', flags.time)
+    : seedText !== undefined
+      ? SEEDED_EPOCH
+      : 'now';
+  const generate: Omit<GenerateOptions, 'clock'> = {
+    seed,
+    ...(type ? { type } : {}),
+    ...(flags.scenario ? { scenario: flags.scenario } : {}),
+    ...(flags.style ? { style: flags.style } : {}),
+    ...message,
+    ...(mix ? { mix } : {}),
+    ...(flags.attachmentSize ? { attachmentBytes: byteSize('--attachment-size', flags.attachmentSize) } : {}),
+  };
+  const clock = eventClock(clockBase, machine.now);
+  const source = mimeFiles
+    ? mimeStream(mimeFiles, { clock, ...message })
+    : new EventGenerator({ ...generate, clock });
+  const signing = send.signingFor(send.dialect);
+  const kinds = mimeFiles ? (['bounce'] as const) : callTypesOf(generate);
+  // A dialect with no field set for a kind refuses it before anything is sent or shown.
+  for (const kind of kinds) {
+    const refusal = uncarriedKind(send.dialect, kind, type ? '--type' : '--dialect');
+    if (refusal) throw new UsageError(refusal);
+  }
+  const embedded = !anyTarget(send.targets);
+  if (!flags.dryRun && !embedded) for (const t of kinds) targetOrFail(t, send.targets);
+  return {
+    send,
+    load,
+    seed,
+    clockBase,
+    ...(mimeFiles ? {} : { generate }),
+    source,
+    request: requestOptions(send, signing),
+    signing,
+    thresholds,
+    graceMs,
+    disorder,
+    workers,
+    connections: connections(flags, load),
+    embedded,
+    ...buildJobs(workers, load),
+    output: fireOutput(flags, load),
+  };
+}
+
+/** An open run's jobs for worker threads: ~20 ms of its schedule each, ~100 ms ahead. */
+function buildJobs(workers: number, load: LoadPlan): Pick<FirePlan, 'jobs'> {
+  if (workers === 0 || load.model.kind !== 'open' || !load.targetRate) return {};
+  return { jobs: { maxJobSize: Math.ceil(load.targetRate / 50), minAhead: Math.ceil(load.targetRate / 10) } };
+}
+
+function requestOptions(send: SendPlan, signing: ResolvedSigning): RequestOptions {
+  return {
+    format: send.format,
+    dialect: send.dialect,
+    extraHeaders: send.extraHeaders,
+    ...(signing.signing ? { signing: signing.signing } : {}),
+  };
+}
+
+function threshold(text: string): Threshold {
+  const parsed = parseThreshold(text);
+  if (typeof parsed === 'string') throw new UsageError(`--threshold: ${parsed}`);
+  return parsed;
+}
+
+function connections(flags: FireFlags, load: LoadPlan): number {
+  if (flags.connections) return positiveInt('--connections', flags.connections);
+  return load.model.kind === 'closed' ? load.model.concurrency : load.model.maxInFlight;
+}
+
+function fireOutput(flags: FireFlags, load: LoadPlan): FireOutput {
+  const small = load.planned <= CHATTY_LIMIT && !load.timed;
+  const chatty = !flags.json && !flags.quiet && small;
+  return {
+    json: flags.json ?? false,
+    quiet: flags.quiet ?? false,
+    chatty,
+    keepResults: chatty || (flags.json === true && small),
+    dryRun: flags.dryRun ?? false,
+    ...(flags.out ? { out: flags.out } : {}),
+    ...(flags.log ? { log: flags.log } : {}),
+  };
+}
+
+/** `--mime FILE...`: the files, read and checked before anything is sent. */
+function readMimeFiles(flags: FireFlags): MimeSourceFile[] {
+  if (flags.type && flags.type !== 'bounce')
+    throw new UsageError(`--mime: a captured message makes bounce calls, not --type ${flags.type}`);
+  return (flags.mime ?? []).map((path) => ({
+    path,
+    text: readFileSync(readableFile('--mime', path), 'utf8'),
+  }));
+}
+
+function mimeStream(files: MimeSourceFile[], options: Parameters<typeof mimeSource>[1]): CallStream {
+  const made = mimeSource(files, options);
+  if (!made.ok) throw new UsageError(made.problem);
+  return made;
+}
+
+/**
+ * Build workers: --workers (or its older name --sign-workers), else the
+ * default. Retries, duplicates and reordering sign every delivery afresh,
+ * and --mime calls are read on the main thread: those need the call, not a
+ * built request, so they build on the main thread.
+ */
+function buildWorkers(
+  flags: FireFlags,
+  load: LoadPlan,
+  send: SendPlan,
+  disorder: DisorderOptions,
+  mime: boolean,
+  cores: number,
+): number {
+  const workers = flags.workers !== undefined ? nonNegativeInt('--workers', flags.workers) : undefined;
+  const sign =
+    flags.signWorkers !== undefined ? nonNegativeInt('--sign-workers', flags.signWorkers) : undefined;
+  if (workers !== undefined && sign !== undefined && workers !== sign)
+    throw new UsageError('--sign-workers: is the older name of --workers; give one');
+  const given = workers ?? sign;
+  const mainThread = send.retry.retries > 0 || reshuffles(disorder) || mime;
+  if (given && mainThread)
+    throw new UsageError(
+      `--workers: ${mime ? '--mime calls' : 'retries, --duplicate and --reorder'} are built on the main thread; give --workers 0 or leave it out`,
+    );
+  if (mainThread) return 0;
+  const signed = (): boolean => send.signingFor(send.dialect).signing !== undefined;
+  return given ?? defaultBuildWorkers(load.planned, signed, cores);
+}
+
+/**
+ * Runs over 1000 calls build them on worker threads. Signed: one per core
+ * (RSA signing is the cost). Unsigned: one per core but one (the main thread
+ * sends and needs a core of its own), two at most: one thread sending is
+ * the limit well before two building, and each worker costs ~50 MB.
+ */
+function defaultBuildWorkers(planned: number, signed: () => boolean, cores: number): number {
+  if (planned <= CHATTY_LIMIT) return 0;
+  return signed() ? Math.min(cores, 8) : Math.max(1, Math.min(cores - 1, 2));
+}
+
+/** The URL a call type goes to, or the usage error for a type with none. */
+export function targetOrFail(type: CallType, targets: Targets): URL {
+  try {
+    return targetFor({ event: { type } }, targets);
+  } catch {
+    throw new UsageError(`--url: no URL for ${type} calls (give --url, or --${type}-url)`);
+  }
+}
+
+/** How a run ended, as far as its exit code cares. */
+export interface FireOutcome {
+  /** Calls that failed after their retries, dropped (over --max-in-flight), never sent. */
+  failed: number;
+  dropped: number;
+  unsent: number;
+  interrupted: boolean;
+  /** Calls the embedded receiver found invalid (fields or signature). */
+  invalidReceived: number;
+  /** With --threshold: whether every one held. */
+  thresholdsHeld?: boolean;
+}
+
+/**
+ * The exit-code rule: with thresholds, 0 when every one held and the run was
+ * not interrupted; otherwise 0 only when every call was answered 2xx, none
+ * was dropped or left unsent, and the embedded receiver found none invalid.
+ */
+export function fireExitCode(o: FireOutcome): number {
+  if (o.thresholdsHeld !== undefined) return o.thresholdsHeld && !o.interrupted ? 0 : 1;
+  return o.failed === 0 && o.dropped === 0 && o.unsent === 0 && o.invalidReceived === 0 ? 0 : 1;
+}

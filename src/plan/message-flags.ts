@@ -1,0 +1,25 @@
+import { isValidTag } from '../mail/message.js';
+import { UsageError } from '../model/errors.js';
+
+/** The message fields fire and generate take: --tag, --recipient, --domain. */
+interface MessageFlags {
+  tags?: string[] | undefined;
+  recipient?: string | undefined;
+  domain?: string | undefined;
+}
+
+/** The message fields, each checked (a UsageError naming the flag); only those given. */
+export function messageFields(flags: MessageFlags): { tags?: string[]; recipient?: string; domain?: string } {
+  for (const t of flags.tags ?? [])
+    if (!isValidTag(t))
+      throw new UsageError(`--tag: '${t}' contains white space or a semicolon (SMTPeter forbids both)`);
+  if (flags.recipient && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(flags.recipient))
+    throw new UsageError(`--recipient: '${flags.recipient}' is not an e-mail address`);
+  if (flags.domain && !/^[a-z0-9-]+(\.[a-z0-9-]+)+$/i.test(flags.domain))
+    throw new UsageError(`--domain: '${flags.domain}' is not a domain name`);
+  return {
+    ...(flags.recipient ? { recipient: flags.recipient } : {}),
+    ...(flags.domain ? { domain: flags.domain } : {}),
+    ...(flags.tags ? { tags: flags.tags } : {}),
+  };
+}
