@@ -160,7 +160,8 @@ test('serve with no flags: its own receiver takes the calls; URLs, token and SMT
     out += c.toString();
   });
   try {
-    const until = Date.now() + 10_000;
+    // Generous: a cold start on a busy machine (module load, the certificate) can take seconds.
+    const until = Date.now() + 30_000;
     while (!/time scale/.test(out) && Date.now() < until) await new Promise((r) => setTimeout(r, 25));
     const api = /REST API +(http:\/\/\S+?)\/v1\/send\?access_token=([0-9a-f]+)/.exec(out);
     assert.ok(api, out);
@@ -178,7 +179,7 @@ test('serve with no flags: its own receiver takes the calls; URLs, token and SMT
     });
     const id = Object.keys((await res.json()) as object)[0]!;
     let states: string[] = [];
-    for (let i = 0; i < 100 && states.filter((s) => s === 'delivered').length < 2; i++) {
+    for (let i = 0; i < 400 && states.filter((s) => s === 'delivered').length < 2; i++) {
       await new Promise((r) => setTimeout(r, 50));
       const page = (await (await fetch(`${api[1]}/api/messages`)).json()) as {
         id: string;

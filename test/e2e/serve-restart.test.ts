@@ -47,7 +47,7 @@ async function startServeCli(
   child.stderr!.on('data', (c: Buffer) => {
     out += c.toString();
   });
-  const until = Date.now() + 10_000;
+  const until = Date.now() + 30_000;
   while (!/REST API +(http:\/\/[^/\s]+)/.test(out)) {
     if (Date.now() > until || child.exitCode !== null) throw new Error(`serve did not start: ${out}`);
     await new Promise((r) => setTimeout(r, 25));

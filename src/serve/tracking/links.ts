@@ -1,5 +1,4 @@
 import { RewritingStream } from 'parse5-html-rewriting-stream';
-import type { StartTag } from 'parse5-sax-parser';
 
 export interface TrackingOptions {
   /** Rewrite links to `clickUrl(n)`. */
@@ -17,6 +16,9 @@ export interface TrackedHtml {
   /** Original URL of tracked link n. */
   links: string[];
 }
+
+/** A start tag as the rewriting stream gives it (its type lives in parse5-sax-parser, a dependency of that package). */
+type StartTag = Parameters<RewritingStream['emitStartTag']>[0];
 
 const TRACKABLE = /^https?:\/\//i;
 
