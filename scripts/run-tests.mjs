@@ -3,12 +3,15 @@
 // A script rather than a glob: Node 20 does not expand globs for --test, and
 // an unmatched shell glob would be passed on literally.
 import { spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 const files = readdirSync('dist/test', { recursive: true })
   .map(String)
   .filter((f) => f.endsWith('.test.js'))
+  // Only tests whose source still exists: a moved or deleted test leaves its
+  // old compiled file in dist/ (tsc never removes outputs).
+  .filter((f) => existsSync(join('test', f.replace(/\.js$/, '.ts'))))
   .map((f) => join('dist/test', f))
   .sort();
 if (files.length === 0) {

@@ -45,7 +45,8 @@ export { CALL_TYPES, REASONS, SMTP_STATES } from './model/events.js';
 export { formatTimestamp } from './model/time.js';
 export { createRng, deriveSeed, type Rng } from './random/rng.js';
 export { parseForm } from './receive/parse.js';
-export { type ReceivedCall, type Receiver, type ReceiverOptions, startReceiver } from './receive/server.js';
+export { type Receiver, type ReceiverOptions, startReceiver } from './receive/server.js';
+export type { ReceivedCall } from './receive/types.js';
 export { validateCall } from './receive/validate.js';
 export {
   type BuiltRequest,

@@ -5,17 +5,18 @@ import { type CheckFlags, planCheck } from '../plan/check-plan.js';
 import { checkHeader, checkJson, checkLines, checkSummary } from '../report/check-report.js';
 import { colourFor } from '../report/colour.js';
 import { HttpClient } from '../transport/http.js';
+import { type CliIO, PROCESS_IO } from './io.js';
 import { loadSettings } from './settings.js';
 
 /** Exit code: 0 every required check passed, 1 otherwise. UsageErrors propagate (exit 2). */
-export async function checkCommand(flags: CheckFlags): Promise<number> {
-  const out = process.stdout;
+export async function checkCommand(flags: CheckFlags, io: CliIO = PROCESS_IO): Promise<number> {
+  const out = io.stdout;
   const c = colourFor(out);
   const plan = planCheck(flags, await loadSettings(flags, { publicKey: flags.publicKey }));
   const { url, dialect, format, signing, extraHeaders } = plan;
   const info = { url: url.href, dialect, format, copernicaId: signing.copernicaId, keyId: signing.keyId };
   if (!plan.json) {
-    if (plan.notice) process.stderr.write(`${plan.notice}\n`);
+    if (plan.notice) io.stderr.write(`${plan.notice}\n`);
     out.write(`${checkHeader(info, c)}\n\n`);
   }
   const http = new HttpClient({ connections: 2, ...plan.transport });

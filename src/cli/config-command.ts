@@ -1,6 +1,7 @@
 import { loadConfig } from '../config/load.js';
 import { CONFIG_KEYS } from '../config/schema.js';
 import { Settings } from '../config/settings.js';
+import { type CliIO, PROCESS_IO } from './io.js';
 
 const DEFAULTS: Record<string, string> = {
   format: 'form',
@@ -18,7 +19,10 @@ const DEFAULTS: Record<string, string> = {
 };
 
 /** `config`: effective values and where each came from. */
-export async function configCommand(flags: { config?: string; json?: boolean }): Promise<number> {
+export async function configCommand(
+  flags: { config?: string; json?: boolean },
+  io: CliIO = PROCESS_IO,
+): Promise<number> {
   const loaded = await loadConfig(process.cwd(), flags.config);
   const settings = new Settings({}, loaded);
   const rows = CONFIG_KEYS.map((key) => {
@@ -26,13 +30,13 @@ export async function configCommand(flags: { config?: string; json?: boolean }):
     return { key, value: s?.value ?? null, source: s?.source ?? 'unset' };
   });
   if (flags.json) {
-    process.stdout.write(`${JSON.stringify({ file: loaded.filepath ?? null, settings: rows }, null, 2)}\n`);
+    io.stdout.write(`${JSON.stringify({ file: loaded.filepath ?? null, settings: rows }, null, 2)}\n`);
     return 0;
   }
-  process.stdout.write(`config file: ${loaded.filepath ?? '(none found)'}\n`);
+  io.stdout.write(`config file: ${loaded.filepath ?? '(none found)'}\n`);
   for (const r of rows) {
     const value = r.value === null ? '-' : typeof r.value === 'string' ? r.value : JSON.stringify(r.value);
-    process.stdout.write(`${r.key.padEnd(14)} ${value.padEnd(48)} ${r.source}\n`);
+    io.stdout.write(`${r.key.padEnd(14)} ${value.padEnd(48)} ${r.source}\n`);
   }
   return 0;
 }

@@ -31,10 +31,11 @@ import { settle } from '../run/settle.js';
 import type { CallInfo } from '../run/source.js';
 import { warmUpSendPath } from '../run/warm-up.js';
 import { HttpClient } from '../transport/http.js';
+import { type CliIO, PROCESS_IO } from './io.js';
 import { loadSettings } from './settings.js';
 
 /** Exit code: 0 all 2xx, 1 otherwise. UsageErrors propagate (exit 2). */
-export async function fireCommand(flags: FireFlags): Promise<number> {
+export async function fireCommand(flags: FireFlags, io: CliIO = PROCESS_IO): Promise<number> {
   const settings = await loadSettings(flags, {
     tags: flags.tag,
     seed: flags.seed,
@@ -43,9 +44,9 @@ export async function fireCommand(flags: FireFlags): Promise<number> {
     delay: flags.delay,
   });
   const plan = planFire(flags, settings, { cores: availableParallelism(), now: systemClock, randomSeed });
-  if (plan.output.dryRun) return printDryRun(plan);
+  if (plan.output.dryRun) return printDryRun(plan, io);
   const log = plan.output.log ? await openLog(plan.output.log) : undefined;
-  const run = await startRun(plan, colourFor(process.stdout));
+  const run = await startRun(plan, io);
   try {
     const results: CallResult[] = [];
     const summary = await sendAll(plan, run, log, results);
@@ -57,11 +58,11 @@ export async function fireCommand(flags: FireFlags): Promise<number> {
 }
 
 /** `--dry-run`: the requests as they would go, nothing sent. */
-function printDryRun(plan: FirePlan): number {
+function printDryRun(plan: FirePlan, io: CliIO): number {
   const { targets } = plan.send;
   // Host is signed: say which one the requests show, as a real run without a URL picks a free port.
   if (plan.embedded)
-    process.stderr.write(`no --url: requests shown as sent to ${DRY_RUN_URL} (listen's default port)\n`);
+    io.stderr.write(`no --url: requests shown as sent to ${DRY_RUN_URL} (listen's default port)\n`);
   const shown = plan.embedded ? { url: new URL(DRY_RUN_URL) } : targets;
   const n = Number.isFinite(plan.load.planned) ? plan.load.planned : 1;
   for (const { item: call } of deliveries(
@@ -72,7 +73,7 @@ function printDryRun(plan: FirePlan): number {
     (c) => c.event.id,
   )) {
     const target = targetOrFail(call.event.type, shown);
-    process.stdout.write(`${renderRequest(buildRequest(call, target, plan.request))}\r\n\r\n`);
+    io.stdout.write(`${renderRequest(buildRequest(call, target, plan.request))}\r\n\r\n`);
   }
   return 0;
 }
@@ -89,6 +90,7 @@ async function openLog(path: string): Promise<RequestLog> {
 type Colours = ReturnType<typeof colourFor>;
 
 interface RunResources {
+  io: CliIO;
   c: Colours;
   receiver?: Receiver;
   http: HttpClient;
@@ -98,7 +100,8 @@ interface RunResources {
   close(): Promise<void>;
 }
 
-async function startRun(plan: FirePlan, c: Colours): Promise<RunResources> {
+async function startRun(plan: FirePlan, io: CliIO): Promise<RunResources> {
+  const c = colourFor(io.stdout);
   const { json, quiet } = plan.output;
   let receiver: Receiver | undefined;
   if (plan.embedded) {
@@ -106,14 +109,14 @@ async function startRun(plan: FirePlan, c: Colours): Promise<RunResources> {
       ...(plan.signing.publicKey ? { publicKey: plan.signing.publicKey } : {}),
       dialect: plan.send.dialect,
       onCall: (call) => {
-        if (!json && !quiet) process.stdout.write(`${receivedLine(call, c)}\n`);
+        if (!json && !quiet) io.stdout.write(`${receivedLine(call, c)}\n`);
       },
     });
     // Its port is known only now: the plan's targets take it.
     plan.send.targets.url = new URL(receiver.url);
-    if (!json) process.stderr.write(`no --url: firing at the embedded receiver ${receiver.url}\n`);
+    if (!json) io.stderr.write(`no --url: firing at the embedded receiver ${receiver.url}\n`);
   }
-  if (plan.signing.notice && !json) process.stderr.write(`${plan.signing.notice}\n`);
+  if (plan.signing.notice && !json) io.stderr.write(`${plan.signing.notice}\n`);
   const http = new HttpClient({ connections: plan.connections, ...plan.send.transport });
   const pool = plan.workers > 0 && plan.generate ? buildPool(plan) : undefined;
   const sleeper = plan.load.model.kind === 'open' ? new PreciseSleeper() : undefined;
@@ -137,6 +140,7 @@ async function startRun(plan: FirePlan, c: Colours): Promise<RunResources> {
     await receiver?.close();
   };
   return {
+    io,
     c,
     ...(receiver ? { receiver } : {}),
     http,
@@ -177,9 +181,7 @@ async function sendAll(
   }
   const metrics = new RunMetrics(Date.now());
   const now = (): number => performance.timeOrigin + performance.now();
-  const live = plan.output.json
-    ? undefined
-    : startLive(process.stderr, () => metrics, now, plan.load.planned);
+  const live = plan.output.json ? undefined : startLive(run.io.stderr, () => metrics, now, plan.load.planned);
   try {
     return await fire(
       {
@@ -204,7 +206,7 @@ async function sendAll(
         onResult: (r) => {
           log?.result(r);
           if (plan.output.keepResults) results.push(r);
-          if (plan.output.chatty) process.stdout.write(`${resultLine(r, run.c)}\n`);
+          if (plan.output.chatty) run.io.stdout.write(`${resultLine(r, run.c)}\n`);
         },
         ...(log
           ? {
@@ -228,8 +230,8 @@ function report(plan: FirePlan, run: RunResources, summary: FireSummary, results
   const extras = reportExtras(plan, run, summary, evaluated);
   const doc = summaryJson(summary, json && results.length ? results : undefined, extras);
   if (out) writeFileSync(out, `${JSON.stringify(doc, null, 2)}\n`);
-  if (json) process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
-  else process.stdout.write(`${chatty ? '\n' : ''}${summaryText(summary, run.c, extras)}\n`);
+  if (json) run.io.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
+  else run.io.stdout.write(`${chatty ? '\n' : ''}${summaryText(summary, run.c, extras)}\n`);
   const invalid =
     run.receiver?.calls.filter((r) => r.validation.problems.length || r.signature.result === 'failed')
       .length ?? 0;

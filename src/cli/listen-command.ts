@@ -1,31 +1,36 @@
 import { UsageError } from '../model/errors.js';
 import { type ListenFlags, planListen } from '../plan/listen-plan.js';
-import { type ReceivedCall, startReceiver } from '../receive/server.js';
+import { startReceiver } from '../receive/server.js';
+import type { ReceivedCall } from '../receive/types.js';
+import { createUi } from '../receive/ui/routes.js';
 import { colourFor } from '../report/colour.js';
 import { receivedLine } from '../report/fire-report.js';
+import { type CliIO, PROCESS_IO } from './io.js';
 
 /** Run a receiver until SIGINT/SIGTERM; print every call. */
-export async function listenCommand(flags: ListenFlags): Promise<number> {
-  const out = process.stdout;
+export async function listenCommand(flags: ListenFlags, io: CliIO = PROCESS_IO): Promise<number> {
+  const out = io.stdout;
   const c = colourFor(out);
   const plan = planListen(flags);
-  const { port, host, status, ui, publicKey } = plan.receiver;
+  const { ui, ...receiverOptions } = plan.receiver;
+  const { port, host, status, publicKey } = receiverOptions;
   const receiver = await startReceiver({
-    ...plan.receiver,
+    ...receiverOptions,
+    ...(ui ? { routes: createUi } : {}),
     onCall: (call) => out.write(`${plan.json ? receivedJson(call) : receivedLine(call, c)}\n`),
   }).catch((e: NodeJS.ErrnoException) => {
     throw bindError(e, port, host);
   });
-  process.stderr.write(
+  io.stderr.write(
     `listening on ${receiver.url} (answering ${status}${publicKey ? ', verifying signatures' : ''}); Ctrl-C to stop\n`,
   );
-  if (ui) process.stderr.write(`calls, live: open ${receiver.url} in a browser\n`);
+  if (ui) io.stderr.write(`calls, live: open ${receiver.url} in a browser\n`);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
   await receiver.close();
-  process.stderr.write(`received ${receiver.calls.length} call(s)\n`);
+  io.stderr.write(`received ${receiver.calls.length} call(s)\n`);
   return 0;
 }
 

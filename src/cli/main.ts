@@ -9,6 +9,7 @@ import {
   REPLAY_EXCLUSIVE,
 } from './exclusive-flags.js';
 import { collect, nonEmpty } from './flags.js';
+import { type CliIO, PROCESS_IO } from './io.js';
 import {
   addSharedOptions,
   DISORDER_OPTIONS,
@@ -39,31 +40,47 @@ const SEND_FLAGS: readonly SharedOption[] = [
   'config',
 ];
 
-/** Run an action; its number is the exit code. Commands load lazily. */
+/** What a command returns: its exit code. */
 type Action = (...args: never[]) => Promise<number> | number;
-let exitCode = 0;
-const run =
-  <A extends Action>(load: () => Promise<A>) =>
-  async (...args: Parameters<A>): Promise<void> => {
-    exitCode = await (await load())(...args);
-  };
 
-export function buildProgram(): Command {
+/**
+ * The program; `outcome.exitCode` is set by the command that ran. Commands
+ * load lazily and get `io` in place of commander's trailing Command argument.
+ */
+/** Wraps a lazily loaded command: it gets `io` in place of commander's trailing Command argument. */
+type Runner = <A extends Action>(load: () => Promise<A>) => (...args: unknown[]) => Promise<void>;
+
+/**
+ * The program; `outcome.exitCode` is set by the command that ran. Commands
+ * load lazily and get `io` in place of commander's trailing Command argument.
+ */
+export function buildProgram(io: CliIO = PROCESS_IO, outcome = { exitCode: 0 }): Command {
+  const run: Runner =
+    (load) =>
+    async (...args) => {
+      outcome.exitCode = await (await load())(...([...args.slice(0, -1), io] as never[]));
+    };
   const program = new Command('smtpeter-sim')
     .description(
       'Simulate SMTPeter failure and bounce webhook calls: realistic, encoded and signed like the real thing.',
     )
     .version(pkg.version)
-    .configureOutput({ outputError: (message, write) => write(errorLine(message)) })
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+      getOutHelpWidth: () => io.stdout.columns,
+      getErrHelpWidth: () => io.stderr.columns,
+      outputError: (message, write) => write(errorLine(message)),
+    })
     .exitOverride();
-  defineFire(program);
-  defineListen(program);
-  defineCheck(program);
-  defineScenarios(program);
-  defineKeysAndConfig(program);
-  defineReplay(program);
-  defineGenerate(program);
-  defineServe(program);
+  defineFire(program, run);
+  defineListen(program, run);
+  defineCheck(program, run);
+  defineScenarios(program, run);
+  defineKeysAndConfig(program, run);
+  defineReplay(program, run);
+  defineGenerate(program, run);
+  defineServe(program, run);
   program
     .command('schema')
     .description('print the JSON Schema of fixture files')
@@ -87,7 +104,7 @@ function errorLine(message: string): string {
   return `smtpeter-sim: ${text} (see --help)\n`;
 }
 
-function defineFire(program: Command): void {
+function defineFire(program: Command, run: Runner): void {
   const fire = program
     .command('fire')
     .description('generate calls and POST them to a receiver (the embedded one when no --url is given)');
@@ -109,10 +126,10 @@ function defineFire(program: Command): void {
   addExclusive(fire, FIRE_EXCLUSIVE).action(
     run(async () => {
       const { fireCommand } = await import('./fire-command.js');
-      return (opts: Parameters<typeof fireCommand>[0] & { mta?: string }) => {
+      return (opts: Parameters<typeof fireCommand>[0] & { mta?: string }, io: CliIO) => {
         if (opts.mta && opts.style && opts.mta !== opts.style)
           throw new UsageError('--mta and --style disagree');
-        return fireCommand({ ...opts, ...(opts.mta ? { style: opts.mta } : {}) });
+        return fireCommand({ ...opts, ...(opts.mta ? { style: opts.mta } : {}) }, io);
       };
     }),
   );
@@ -173,7 +190,7 @@ function addFireOutputOptions(fire: Command): void {
     .option('--json', 'machine-readable summary on stdout');
 }
 
-function defineListen(program: Command): void {
+function defineListen(program: Command, run: Runner): void {
   const listen = program
     .command('listen')
     .description('a local receiver that prints, validates and verifies every call')
@@ -194,7 +211,7 @@ function defineListen(program: Command): void {
     .action(run(async () => (await import('./listen-command.js')).listenCommand));
 }
 
-function defineCheck(program: Command): void {
+function defineCheck(program: Command, run: Runner): void {
   const check = program
     .command('check')
     .description('conformance suite: prove a receiver accepts valid calls and refuses forged ones');
@@ -218,7 +235,7 @@ function defineCheck(program: Command): void {
     .action(run(async () => (await import('./check-command.js')).checkCommand));
 }
 
-function defineScenarios(program: Command): void {
+function defineScenarios(program: Command, run: Runner): void {
   const scenarios = program.command('scenarios').description('list the scenario catalogue');
   addSharedOptions(scenarios, ['type'], { type: { description: 'only scenarios producing this call type' } })
     .option('--json', 'as a JSON array')
@@ -226,7 +243,7 @@ function defineScenarios(program: Command): void {
 }
 
 /** `keys generate`, `keys show`; and `config`, which shows the settings those keys and the rest come from. */
-function defineKeysAndConfig(program: Command): void {
+function defineKeysAndConfig(program: Command, run: Runner): void {
   const keys = program.command('keys').description('signing keys');
   keys
     .command('generate')
@@ -249,7 +266,7 @@ function defineKeysAndConfig(program: Command): void {
     .action(run(async () => (await import('./config-command.js')).configCommand));
 }
 
-function defineReplay(program: Command): void {
+function defineReplay(program: Command, run: Runner): void {
   const replay = program
     .command('replay')
     .description('send the calls of fixture files (or folders of them) in order; all are checked first')
@@ -277,7 +294,7 @@ function defineReplay(program: Command): void {
   );
 }
 
-function defineGenerate(program: Command): void {
+function defineGenerate(program: Command, run: Runner): void {
   const generate = program
     .command('generate')
     .description('write generated calls as a fixture file, ready to replay (same seed, same bytes)')
@@ -316,13 +333,18 @@ export function exitQuietlyOnClosedPipe(): void {
   process.stderr.on('error', () => {});
 }
 
-/** Entry point: parse, run, map errors to exit codes (2 usage, 1 failure). */
-export async function main(argv: string[]): Promise<number> {
-  exitQuietlyOnClosedPipe();
-  const program = buildProgram();
+/**
+ * Entry point: parse, run, map errors to exit codes (2 usage, 1 failure).
+ * `io` other than the process's runs the CLI in-process (tests); the exit
+ * code is returned, never passed to process.exit.
+ */
+export async function main(argv: string[], io: CliIO = PROCESS_IO): Promise<number> {
+  if (io === PROCESS_IO) exitQuietlyOnClosedPipe();
+  const outcome = { exitCode: 0 };
+  const program = buildProgram(io, outcome);
   try {
     await program.parseAsync(argv);
-    return exitCode;
+    return outcome.exitCode;
   } catch (err) {
     if (err instanceof CommanderError) {
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return 0;
@@ -331,15 +353,15 @@ export async function main(argv: string[]): Promise<number> {
       return 2; // commander already printed one line
     }
     if (err instanceof UsageError) {
-      process.stderr.write(`smtpeter-sim: ${err.message}\n`);
+      io.stderr.write(`smtpeter-sim: ${err.message}\n`);
       return 2;
     }
-    process.stderr.write(`smtpeter-sim: internal error: ${(err as Error).stack ?? String(err)}\n`);
+    io.stderr.write(`smtpeter-sim: internal error: ${(err as Error).stack ?? String(err)}\n`);
     return 70;
   }
 }
 
-function defineServe(program: Command): void {
+function defineServe(program: Command, run: Runner): void {
   const serve = program
     .command('serve')
     .description(

@@ -26,13 +26,18 @@ import {
 import { disorderedPlan, fileRebaser, prepare, type ReplayOptions, replay } from '../run/replay.js';
 import { renderRequest, type SigningConfig } from '../run/request.js';
 import { HttpClient } from '../transport/http.js';
+import { type CliIO, PROCESS_IO } from './io.js';
 import { loadSettings } from './settings.js';
 
 /**
  * Exit code: 0 every call answered as expected, 1 otherwise, 2 for bad
  * flags or fixtures (then nothing is sent).
  */
-export async function replayCommand(paths: string[], flags: ReplayFlags): Promise<number> {
+export async function replayCommand(
+  paths: string[],
+  flags: ReplayFlags,
+  io: CliIO = PROCESS_IO,
+): Promise<number> {
   const settings = await loadSettings(flags, {
     seed: flags.seed,
     duplicate: flags.duplicate,
@@ -46,7 +51,7 @@ export async function replayCommand(paths: string[], flags: ReplayFlags): Promis
   if (noUrl) problems.unshift(noUrl);
   problems.push(...uncarriedCalls(loaded.calls, plan));
   if (problems.length) {
-    for (const line of problemReport(problems)) process.stderr.write(`smtpeter-sim: ${line}\n`);
+    for (const line of problemReport(problems)) io.stderr.write(`smtpeter-sim: ${line}\n`);
     return 2;
   }
   // Resolve keys for every dialect now: a bad --key is exit 2 before any call.
@@ -54,10 +59,10 @@ export async function replayCommand(paths: string[], flags: ReplayFlags): Promis
   for (const d of dialects) plan.send.signingFor(d);
   const calls = disorderedPlan(loaded.calls, plan.disorder, plan.seed);
   const options = replayOptions(plan, dialects);
-  if (plan.dryRun) return printDryRun(calls, options);
+  if (plan.dryRun) return printDryRun(calls, options, io);
   const notice = [...dialects].map((d) => plan.send.signingFor(d).notice).find(Boolean);
-  if (notice && !plan.machine) process.stderr.write(`${notice}\n`);
-  return sendAll(plan, calls, options, loaded.files);
+  if (notice && !plan.machine) io.stderr.write(`${notice}\n`);
+  return sendAll(plan, calls, options, loaded.files, io);
 }
 
 function replayOptions(plan: ReplayPlan, dialects: Set<Dialect>): ReplayOptions {
@@ -79,12 +84,12 @@ function replayOptions(plan: ReplayPlan, dialects: Set<Dialect>): ReplayOptions 
 }
 
 /** `--dry-run`: each file rebased to now (unless --keep-time), the requests printed. */
-function printDryRun(calls: PlannedCall[], options: ReplayOptions): number {
+function printDryRun(calls: PlannedCall[], options: ReplayOptions, io: CliIO): number {
   const now = Date.now();
   const rebase = fileRebaser(options.keepTime);
   for (const planned of calls) {
     const { shift } = rebase(planned, now);
-    process.stdout.write(`${renderRequest(prepare(planned, shift, options, new Date(now)).request)}\r\n\r\n`);
+    io.stdout.write(`${renderRequest(prepare(planned, shift, options, new Date(now)).request)}\r\n\r\n`);
   }
   return 0;
 }
@@ -95,8 +100,9 @@ async function sendAll(
   calls: PlannedCall[],
   options: ReplayOptions,
   files: string[],
+  io: CliIO,
 ): Promise<number> {
-  const out = process.stdout;
+  const out = io.stdout;
   const c = colourFor(out);
   const http = new HttpClient({ connections: 1, ...plan.send.transport });
   const stop = new AbortController();
@@ -130,7 +136,7 @@ async function sendAll(
       else out.write(xml);
     }
     if (plan.json) out.write(`${JSON.stringify(replayJson(summary, run.results), null, 2)}\n`);
-    else if (plan.machine) process.stderr.write(`${replaySummaryText(summary, colourFor(process.stderr))}\n`);
+    else if (plan.machine) io.stderr.write(`${replaySummaryText(summary, colourFor(io.stderr))}\n`);
     else out.write(`${plan.perCall ? '\n' : ''}${replaySummaryText(summary, c)}\n`);
     return replayExitCode(summary);
   } finally {

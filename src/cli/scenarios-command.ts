@@ -1,15 +1,16 @@
 import type { CallType } from '../model/events.js';
 import { colourFor } from '../report/colour.js';
 import { SCENARIOS, scenarioInfo } from '../scenarios/catalogue.js';
+import { type CliIO, PROCESS_IO } from './io.js';
 
 /** `scenarios`: the catalogue as a table, or `--json`. */
-export function scenariosCommand(flags: { json?: boolean; type?: string }): number {
+export function scenariosCommand(flags: { json?: boolean; type?: string }, io: CliIO = PROCESS_IO): number {
   const list = SCENARIOS.filter((s) => !flags.type || s.calls.includes(flags.type as CallType));
   if (flags.json) {
-    process.stdout.write(`${JSON.stringify(list.map(scenarioInfo), null, 2)}\n`);
+    io.stdout.write(`${JSON.stringify(list.map(scenarioInfo), null, 2)}\n`);
     return 0;
   }
-  const c = colourFor(process.stdout);
+  const c = colourFor(io.stdout);
   const rows = list.map((s) => [
     s.name,
     s.calls.join('+'),
@@ -22,7 +23,7 @@ export function scenariosCommand(flags: { json?: boolean; type?: string }): numb
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (r: string[]): string =>
     r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ');
-  process.stdout.write(`${c.bold(line(head))}\n${rows.map(line).join('\n')}\n`);
-  process.stdout.write(`\n${list.length} scenarios. Details: smtpeter-sim scenarios --json\n`);
+  io.stdout.write(`${c.bold(line(head))}\n${rows.map(line).join('\n')}\n`);
+  io.stdout.write(`\n${list.length} scenarios. Details: smtpeter-sim scenarios --json\n`);
   return 0;
 }

@@ -2,6 +2,7 @@ import { UsageError } from '../model/errors.js';
 import { planServe, type ServeFlags } from '../plan/serve-plan.js';
 import { RequestLog } from '../report/request-log.js';
 import { type ServeHandle, startServe } from '../serve/serve.js';
+import { type CliIO, PROCESS_IO } from './io.js';
 import { loadSettings } from './settings.js';
 
 function startLines(h: ServeHandle): string[] {
@@ -19,7 +20,7 @@ function startLines(h: ServeHandle): string[] {
 }
 
 /** Run serve until SIGINT/SIGTERM. */
-export async function serveCommand(flags: ServeFlags): Promise<number> {
+export async function serveCommand(flags: ServeFlags, io: CliIO = PROCESS_IO): Promise<number> {
   const plan = planServe(flags, await loadSettings(flags));
   const log = plan.log ? new RequestLog(plan.log) : undefined;
   if (log)
@@ -38,8 +39,8 @@ export async function serveCommand(flags: ServeFlags): Promise<number> {
       throw new UsageError(`--host ${plan.options.host}: not an address of this machine`);
     throw e;
   });
-  if (plan.notice) process.stderr.write(`${plan.notice}\n`);
-  process.stdout.write(`${startLines(handle).join('\n')}\n`);
+  if (plan.notice) io.stderr.write(`${plan.notice}\n`);
+  io.stdout.write(`${startLines(handle).join('\n')}\n`);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);

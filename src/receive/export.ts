@@ -1,7 +1,7 @@
 import { dialectFields } from '../encode/dialect.js';
 import type { FixtureEntry } from '../fixture-file/format.js';
 import { schemaCheck } from '../fixture-file/validate.js';
-import type { ReceivedCall } from './server.js';
+import type { ReceivedCall } from './types.js';
 
 /** Wire names the fixture model spells otherwise: the feedback loops call the return path `rcptto`. */
 const FIXTURE_NAME: Readonly<Record<string, string>> = { rcptto: 'envelope' };

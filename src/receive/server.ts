@@ -6,35 +6,9 @@ import { digestHeader } from '../sign/signer.js';
 import { verifyRequest } from '../sign/verify.js';
 import { readBody } from '../transport/read-body.js';
 import { describeFields } from './describe.js';
-import { type Fields, parseBody } from './parse.js';
-import { createUi } from './ui/routes.js';
+import { parseBody } from './parse.js';
+import type { ReceivedCall, ReceiverRoutes, SignatureCheck } from './types.js';
 import { type Validation, validateCall } from './validate.js';
-
-export type SignatureCheck =
-  | { result: 'verified'; keyId: string }
-  | { result: 'failed'; problem: string }
-  | { result: 'unsigned' }
-  | { result: 'not-checked'; digest: 'ok' | 'mismatch' | 'absent' };
-
-/** Everything the receiver learnt of one request. */
-export interface ReceivedCall {
-  seq: number;
-  receivedAt: number;
-  method: string;
-  path: string;
-  /** Lower-case names, as they arrived. */
-  headers: Record<string, string>;
-  /** Header names and values alternately, in their original case and order. */
-  rawHeaders?: string[];
-  httpVersion?: string;
-  body: Buffer;
-  fields?: Fields;
-  format?: 'form' | 'json';
-  validation: Validation;
-  signature: SignatureCheck;
-  summary: string;
-  answered: number;
-}
 
 export interface ReceiverOptions {
   port?: number;
@@ -53,8 +27,13 @@ export interface ReceiverOptions {
   maxBodyBytes?: number;
   onCall?: (call: ReceivedCall) => void;
   now?: () => number;
-  /** Serve the live page of received calls (GET /) and its API (/api/...). */
-  ui?: boolean;
+  /**
+   * More routes beside the webhook, e.g. the live page of received calls
+   * (src/receive/ui/routes.ts): given the calls, answers GET/HEAD requests
+   * it owns and hears of each new call. The caller wires them in, so the
+   * server knows nothing of the page.
+   */
+  routes?: (calls: readonly ReceivedCall[]) => ReceiverRoutes;
 }
 
 export interface Receiver {
@@ -134,10 +113,10 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
   // Twice the freshness window: a nonce older than that comes with a stale Date anyway.
   const nonces = new NonceCache(2 * (options.maxSkewSeconds ?? 60) * 1000);
   const status = options.status ?? 200;
-  const ui = options.ui ? createUi(calls) : undefined;
+  const routes = options.routes?.(calls);
   const server: Server = createServer((req, res) => {
     const method = req.method ?? 'GET';
-    if (ui && (method === 'GET' || method === 'HEAD') && ui.handle(req, res)) return;
+    if (routes && (method === 'GET' || method === 'HEAD') && routes.handle(req, res)) return;
     if (method !== 'POST') {
       // SMTPeter fetches a verification file with GET before enabling a hook.
       res.writeHead(200, { 'content-type': 'text/plain' }).end('smtpeter-sim listen\n');
@@ -177,7 +156,7 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
         };
         calls.push(call);
         options.onCall?.(call);
-        ui?.publish(call);
+        routes?.publish(call);
         // A receiver that refuses what it cannot trust, and says why.
         const text = answered === 400 ? `${problems.join('\n')}\n` : answered < 300 ? 'OK\n' : 'error\n';
         res.writeHead(answered, { 'content-type': 'text/plain' }).end(text);
@@ -200,7 +179,7 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
     calls,
     close: () =>
       new Promise<void>((resolve) => {
-        ui?.close();
+        routes?.close();
         server.closeAllConnections();
         server.close(() => resolve());
       }),

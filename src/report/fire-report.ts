@@ -1,9 +1,8 @@
 import type { ChalkInstance } from 'chalk';
 import type { LatencySummary } from '../metrics/run-metrics.js';
 import { formatMeasured, type ThresholdResult } from '../metrics/thresholds.js';
-import type { CallResult } from '../model/results.js';
-import { isOk } from '../model/results.js';
-import type { ReceivedCall } from '../receive/server.js';
+import { type CallResult, isOk } from '../model/results.js';
+import type { ReceivedCall } from '../receive/types.js';
 import { describeDelay } from '../run/disorder.js';
 import type { FireSummary } from '../run/fire.js';
 import { describePolicy } from '../run/retry-policy.js';

@@ -3,7 +3,7 @@ import { AUTOREPLY_SCENARIOS } from './autoreply/scenarios.js';
 import { DSN_SCENARIOS } from './dsn/scenarios.js';
 import { ENGAGEMENT_SCENARIOS } from './engagement/scenarios.js';
 import { NONSTANDARD_SCENARIOS } from './nonstandard/scenarios.js';
-import { SYNC_SCENARIOS } from './sync-failures.js';
+import { SYNC_SCENARIOS } from './sync/scenarios.js';
 import type { Scenario, ScenarioInfo } from './types.js';
 
 /** Every scenario. A new one is a new entry in its section's file. */

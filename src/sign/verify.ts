@@ -1,7 +1,7 @@
 import { createVerify, type KeyObject } from 'node:crypto';
 import { digestHeader, signingString } from './signer.js';
 
-interface ReceivedRequest {
+export interface ReceivedRequest {
   method: string;
   path: string;
   /** Header names in lower case. */
@@ -12,7 +12,7 @@ interface ReceivedRequest {
 type VerifyResult = { ok: true; keyId: string; headers: string[] } | { ok: false; problem: string };
 
 /** Parse `k="v",k2="v2"` of a Signature header. */
-function parseSignatureHeader(value: string): Record<string, string> {
+export function parseSignatureHeader(value: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const m of value.matchAll(/([a-zA-Z]+)="([^"]*)"/g)) out[m[1]!] = m[2]!;
   return out;

@@ -1,9 +1,10 @@
 /**
- * The CLI as a process: a reader that closes the pipe, key pairs that must
- * not be overwritten, a command group given without its subcommand.
+ * The CLI as a process: a reader that closes the pipe, and the exit status
+ * bin/ passes on from main(). Everything else about commands runs main()
+ * in-process (test/cli/, test/inputs/).
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -52,64 +53,20 @@ describe('a closed stdout (| head -1)', () => {
   });
 });
 
-describe('keys generate keeps a pair that may be published', () => {
-  const home = mkdtempSync(join(tmpdir(), 'smtpeter-sim-keys-'));
-  const env = { XDG_CONFIG_HOME: home };
-  const keyFile = join(home, 'smtpeter-sim', 'keys', 'smtpeter-sim.key');
-
-  test('a second generate in the default folder is refused, the pair untouched; --force replaces it', async () => {
-    assert.equal((await cli(['keys', 'generate'], { env })).code, 0);
-    const first = readFileSync(keyFile, 'utf8');
-    const again = await cli(['keys', 'generate'], { env });
-    assert.equal(again.code, 2);
-    assert.match(
-      again.stderr,
-      /^smtpeter-sim: key folder \S+: a key pair is already there .*--force to replace it\n$/,
-    );
-    assert.equal(again.stdout, '');
-    assert.equal(readFileSync(keyFile, 'utf8'), first);
-    const forced = await cli(['keys', 'generate', '--force'], { env });
-    assert.equal(forced.code, 0, forced.stderr);
-    assert.notEqual(readFileSync(keyFile, 'utf8'), first);
-    assert.match(forced.stdout, /DKIM TXT record/);
-    assert.doesNotMatch(forced.stdout, /your --key-id/);
-  });
-
-  test('`keys` without a subcommand shows its help on stderr and exits 2', async () => {
-    const r = await cli(['keys'], { env });
+describe('the exit status is what main() returns', () => {
+  test('a usage error: status 2, one line on stderr, nothing on stdout', async () => {
+    const r = await cli(['fire', '--url', 'http://127.0.0.1:9/', '--no-sign', '--sedd', '1']);
     assert.equal(r.code, 2);
     assert.equal(r.stdout, '');
-    assert.match(r.stderr, /Usage: smtpeter-sim keys/);
-    assert.match(r.stderr, /generate/);
-  });
-});
-
-describe('help', () => {
-  const help = async (...command: string[]): Promise<string> => {
-    const r = await cli([...command, '--help']);
-    assert.equal(r.code, 0, r.stderr);
-    // Unwrapped: commander wraps descriptions to the terminal's width.
-    return r.stdout.replace(/\s+/g, ' ');
-  };
-
-  test('defaults in one style, (default: …), never commander-quoted', async () => {
-    for (const command of [['fire'], ['replay'], ['listen'], ['check'], ['generate'], ['keys', 'generate']]) {
-      const text = await help(...command);
-      assert.doesNotMatch(text, /\(default: "/, command.join(' '));
-      assert.doesNotMatch(text, /\(default [^:]/, command.join(' '));
-    }
+    assert.match(r.stderr, /^smtpeter-sim: unknown option '--sedd'; did you mean --seed\? \(see --help\)\n$/);
   });
 
-  test('what each flag takes is said where it is offered', async () => {
-    const fire = await help('fire');
-    assert.match(fire, /--rate <rate> [^-]*2\/h \(a bare number is per second\)/);
-    assert.match(fire, /--signed-headers <set>/);
-    assert.match(fire, /--workers <n> threads [^(]*; 0 = all on the main thread/);
-    const replay = await help('replay');
-    assert.match(replay, /-q, --quiet/);
-    assert.match(replay, /--seed <seed> seeds --duplicate, --reorder and retry jitter/);
-    assert.match(replay, /--retry-jitter <kind> exponential backoff jitter, drawn from --seed/);
-    assert.match(await help('generate'), /--time <iso\|now>/);
-    assert.match(await help('keys', 'generate'), /--force/);
+  test('a bad config file: status 2, the line names the file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'smtpeter-sim-exit-'));
+    writeFileSync(join(dir, '.smtpeter-simrc.json'), '{ "retries": "many" }');
+    const r = await cli(['fire', '--dry-run'], { cwd: dir });
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /^smtpeter-sim: .*\.smtpeter-simrc\.json: .*retries/);
+    assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
   });
 });

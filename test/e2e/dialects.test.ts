@@ -1,18 +1,13 @@
 import assert from 'node:assert/strict';
-import { createPublicKey } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { before, describe, test } from 'node:test';
-import { formFields, startCaptureServer } from '../helpers/capture-server.js';
+import { describe, test } from 'node:test';
+import { formFields, startCaptureServer, withCaptureServer } from '../helpers/capture-server.js';
 import { cli, TEST_HOME } from '../helpers/cli.js';
+import { keyPairIn } from '../helpers/keys.js';
 import { independentVerify } from '../helpers/verify-signature.js';
 
 const keys = join(TEST_HOME, 'dialect-keys');
-let publicKey: ReturnType<typeof createPublicKey>;
-before(async () => {
-  await cli(['keys', 'generate', '--out', keys]);
-  publicKey = createPublicKey(readFileSync(join(keys, 'smtpeter-sim.pub')));
-});
+const { publicKey } = keyPairIn(keys);
 
 /** Field sets per dialect, from Copernica's documentation (README "Dialects"). */
 const EXPECTED = {
@@ -46,8 +41,7 @@ for (const [dialect, spec] of Object.entries(EXPECTED)) {
       'autoreply-out-of-office',
     ]) {
       test(`${scenario}: exact field set, tags and signing per dialect`, async () => {
-        const server = await startCaptureServer();
-        try {
+        await withCaptureServer(async (server) => {
           const r = await cli(
             [
               'fire',
@@ -95,9 +89,7 @@ for (const [dialect, spec] of Object.entries(EXPECTED)) {
               assert.equal(req.headers['x-copernica-id'], undefined);
             }
           }
-        } finally {
-          await server.close();
-        }
+        });
       });
     }
   });
@@ -140,8 +132,7 @@ describe('one URL per kind', () => {
   });
 
   test('feedback-loop --format json keeps the dialect field names', async () => {
-    const s = await startCaptureServer();
-    try {
+    await withCaptureServer(async (s) => {
       await cli([
         'fire',
         '--scenario',
@@ -157,8 +148,6 @@ describe('one URL per kind', () => {
       ]);
       const body = JSON.parse(s.requests[0]!.body.toString()) as Record<string, unknown>;
       assert.deepEqual(Object.keys(body).sort(), ['id', 'mailfrom', 'mime', 'rcptto', 'recipient']);
-    } finally {
-      await s.close();
-    }
+    });
   });
 });

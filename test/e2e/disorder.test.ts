@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
-import { createPublicKey } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
-import { type Captured, formFields, startCaptureServer } from '../helpers/capture-server.js';
-import { cli, TEST_HOME } from '../helpers/cli.js';
+import { type Captured, formFields, withCaptureServer } from '../helpers/capture-server.js';
+import { cli, runMain, TEST_HOME } from '../helpers/cli.js';
 import { type FireReport, readLog } from '../helpers/fire-output.js';
+import { keyPairIn } from '../helpers/keys.js';
 import { independentVerify } from '../helpers/verify-signature.js';
 
 const field = (req: Captured, name: string): string => formFields(req.body).get(name)?.[0] ?? '?';
@@ -19,14 +18,13 @@ async function runAt(
   command: string[],
   args: string[],
 ): Promise<{ code: number; stdout: string; requests: Captured[] }> {
-  const server = await startCaptureServer();
-  try {
-    const r = await cli([...command, '--url', server.url, ...args]);
+  return withCaptureServer(async (server) => {
+    // replay writes through main()'s io and runs in-process; fire still writes to the process's own stdout.
+    const run = command[0] === 'replay' ? runMain : cli;
+    const r = await run([...command, '--url', server.url, ...args]);
     assert.doesNotMatch(r.stderr, /internal error/, r.stderr);
     return { code: r.code, stdout: r.stdout, requests: server.requests };
-  } finally {
-    await server.close();
-  }
+  });
 }
 
 /** Fire at a fresh capture server; the report and what arrived. */
@@ -36,14 +34,7 @@ async function fireAt(args: string[]): Promise<{ code: number; report: FireRepor
 }
 
 describe('delivery disorder at a real receiver on 127.0.0.1', () => {
-  const keyDir = join(TEST_HOME, 'disorder-keys');
-  const key = join(keyDir, 'smtpeter-sim.key');
-  let publicKey: ReturnType<typeof createPublicKey>;
-  before(async () => {
-    const r = await cli(['keys', 'generate', '--out', keyDir]);
-    assert.equal(r.code, 0, r.stderr);
-    publicKey = createPublicKey(readFileSync(join(keyDir, 'smtpeter-sim.pub')));
-  });
+  const { keyFile: key, publicKey } = keyPairIn(join(TEST_HOME, 'disorder-keys'));
 
   test('--duplicate: a redelivery has the same body and event id, and is signed afresh', async () => {
     const log = join(TEST_HOME, `disorder-dup-${process.pid}.ndjson`);
@@ -143,7 +134,7 @@ describe('replay with delivery disorder at a real receiver on 127.0.0.1', () => 
   const files = [1, 2].map((n) => join(TEST_HOME, `disorder-replay-${n}-${process.pid}.json`));
   before(async () => {
     for (const [n, file] of files.entries()) {
-      const r = await cli(['generate', '-n', '8', '--seed', String(40 + n), '--out', file]);
+      const r = await runMain(['generate', '-n', '8', '--seed', String(40 + n), '--out', file]);
       assert.equal(r.code, 0, r.stderr);
     }
   });

@@ -2,18 +2,15 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { DIALECTS } from '../../src/encode/dialect.js';
 import { parseBody } from '../../src/receive/parse.js';
 import { startCaptureServer } from '../helpers/capture-server.js';
-import { cli, TEST_HOME } from '../helpers/cli.js';
+import { cli, runMain, TEST_HOME } from '../helpers/cli.js';
+import { keyPairIn } from '../helpers/keys.js';
 import { startListen, stopListen } from '../helpers/listen.js';
 
-const keys = join(TEST_HOME, 'export-keys');
-const KEY = join(keys, 'smtpeter-sim.key');
-before(async () => {
-  assert.equal((await cli(['keys', 'generate', '--out', keys])).code, 0);
-});
+const { keyFile: KEY } = keyPairIn(join(TEST_HOME, 'export-keys'));
 
 /** A sync failure, a DSN whose two codes differ in class (550 4.4.7), a reply with its own sender. */
 const SCENARIOS = [
@@ -87,7 +84,7 @@ describe('listen export → replay: the same calls, in the same dialect', () => 
         );
         const dir = mkdtempSync(join(tmpdir(), 'export-'));
         writeFileSync(join(dir, 'export.ndjson'), text);
-        const r = await cli([
+        const r = await runMain([
           'replay',
           join(dir, 'export.ndjson'),
           '--url',

@@ -3,8 +3,13 @@ import { createPublicKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { type CaptureServer, formFields, startCaptureServer } from '../helpers/capture-server.js';
-import { cli, TEST_HOME } from '../helpers/cli.js';
+import {
+  type CaptureServer,
+  formFields,
+  startCaptureServer,
+  withCaptureServer,
+} from '../helpers/capture-server.js';
+import { cli, runMain, TEST_HOME } from '../helpers/cli.js';
 import { deliveryStatusFields, hasOnlyCrlf, parseMime } from '../helpers/mime.js';
 import { independentVerify } from '../helpers/verify-signature.js';
 
@@ -145,8 +150,7 @@ describe('fire --type failure at a plain node:http receiver', () => {
 
 describe('fire --type bounce', () => {
   test('every mime parses; DSNs are multipart/report with Final-Recipient = recipient', async () => {
-    const server = await startCaptureServer();
-    try {
+    await withCaptureServer(async (server) => {
       const r = await cli(['fire', '--type', 'bounce', '--count', '30', '--url', server.url, '--seed', '3']);
       assert.equal(r.code, 0, r.stderr);
       assert.equal(server.requests.length, 30);
@@ -165,14 +169,11 @@ describe('fire --type bounce', () => {
           assert.equal(rcpt['final-recipient']!.replace(/^rfc822;\s*/i, ''), recipient);
         }
       }
-    } finally {
-      await server.close();
-    }
+    });
   });
 
   test('an async DSN scenario sends a bounce and a failure call for the same message', async () => {
-    const server = await startCaptureServer();
-    try {
+    await withCaptureServer(async (server) => {
       const r = await cli([
         'fire',
         '--scenario',
@@ -193,9 +194,7 @@ describe('fire --type bounce', () => {
         bounce!.get('mime')![0]!,
         new RegExp(`Status: ${failure!.get('extended')![0]!.replace(/\./g, '\\.')}`),
       );
-    } finally {
-      await server.close();
-    }
+    });
   });
 });
 
@@ -218,15 +217,15 @@ describe('seeds', () => {
 
 describe('receiver trouble and bad input', () => {
   test('5xx answers: reported per call, exit 1', async () => {
-    const server = await startCaptureServer(() => ({ status: 503 }));
-    try {
-      const r = await cli(['fire', '-n', '3', '--url', server.url, '--no-sign']);
-      assert.equal(r.code, 1);
-      assert.match(r.stdout, /✘ 503/);
-      assert.match(r.stdout, /3 sent, 0 ok/);
-    } finally {
-      await server.close();
-    }
+    await withCaptureServer(
+      () => ({ status: 503 }),
+      async (server) => {
+        const r = await cli(['fire', '-n', '3', '--url', server.url, '--no-sign']);
+        assert.equal(r.code, 1);
+        assert.match(r.stdout, /✘ 503/);
+        assert.match(r.stdout, /3 sent, 0 ok/);
+      },
+    );
   });
 
   test('connection refused: counted as refused, exit 1, no crash', async () => {
@@ -255,9 +254,9 @@ describe('receiver trouble and bad input', () => {
     [['--recipient', 'nobody'], /--recipient: 'nobody' is not an e-mail address/],
   ] as const) {
     test(`bad input ${args.join(' ')}: one line, exit 2, nothing sent`, async () => {
-      const server = await startCaptureServer();
-      try {
-        const r = await cli(['fire', '--url', server.url, ...args]);
+      await withCaptureServer(async (server) => {
+        // In-process through main(): a usage error, nothing to send.
+        const r = await runMain(['fire', '--url', server.url, ...args]);
         assert.equal(r.code, 2, r.stdout + r.stderr);
         assert.match(r.stderr, pattern);
         assert.equal(
@@ -269,9 +268,7 @@ describe('receiver trouble and bad input', () => {
           r.stderr,
         );
         assert.equal(server.requests.length, 0);
-      } finally {
-        await server.close();
-      }
+      });
     });
   }
 });

@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { formFields, startCaptureServer } from '../helpers/capture-server.js';
+import { formFields, withCaptureServer } from '../helpers/capture-server.js';
 import { cli } from '../helpers/cli.js';
 import { parseMime } from '../helpers/mime.js';
 
 test('--attachment-size 2MB: real-size returned messages with a parseable attachment', async () => {
-  const server = await startCaptureServer();
-  try {
+  await withCaptureServer(async (server) => {
     const r = await cli([
       'fire',
       '--scenario',
@@ -33,9 +32,7 @@ test('--attachment-size 2MB: real-size returned messages with a parseable attach
     const pdf = inner.attachments.find((a) => a.filename === 'brochure.pdf');
     assert.ok(pdf);
     assert.equal((pdf.content as ArrayBuffer).byteLength, 2 * 1024 * 1024);
-  } finally {
-    await server.close();
-  }
+  });
 });
 
 test('--attachment-size rejects a size it cannot read, exit 2', async () => {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { cli, ROOT, TEST_HOME } from '../helpers/cli.js';
+import { keyPairIn } from '../helpers/keys.js';
 import { type Listening, startListen, stopListen } from '../helpers/listen.js';
 
 /**
@@ -62,8 +63,8 @@ describe('listen web page', { skip: chromiumMissing && `${CHROMIUM} not installe
   let profile: string;
 
   before(async () => {
-    assert.equal((await cli(['keys', 'generate', '--out', keys])).code, 0);
-    assert.equal((await cli(['keys', 'generate', '--out', other])).code, 0);
+    keyPairIn(keys);
+    keyPairIn(other);
     listen = await startListen(['--public-key', join(keys, 'smtpeter-sim.pub')]);
     profile = mkdtempSync(join(tmpdir(), 'listen-ui-chromium-'));
     context = await chromium.launchPersistentContext(profile, {

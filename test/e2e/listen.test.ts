@@ -1,14 +1,13 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { after, describe, test } from 'node:test';
 import { cli, TEST_HOME } from '../helpers/cli.js';
+import { keyPairIn } from '../helpers/keys.js';
 import { startListen, stopListen } from '../helpers/listen.js';
 
 describe('listen', () => {
   const keys = join(TEST_HOME, 'listen-keys');
-  before(async () => {
-    assert.equal((await cli(['keys', 'generate', '--out', keys])).code, 0);
-  });
+  keyPairIn(keys);
 
   test('prints each call readably and verifies signatures with --public-key', async () => {
     const l = await startListen(['--public-key', join(keys, 'smtpeter-sim.pub')]);
@@ -40,7 +39,7 @@ describe('listen', () => {
 
   test('a call signed with another key is refused with 400; valid calls get --status', async () => {
     const other = join(TEST_HOME, 'listen-other');
-    await cli(['keys', 'generate', '--out', other]);
+    keyPairIn(other);
     const l = await startListen(['--public-key', join(keys, 'smtpeter-sim.pub'), '--status', '503']);
     try {
       const forged = await cli(['fire', '-n', '1', '--url', l.url, '--key', join(other, 'smtpeter-sim.key')]);

@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { startCaptureServer } from '../helpers/capture-server.js';
+import { withCaptureServer } from '../helpers/capture-server.js';
 import { cli } from '../helpers/cli.js';
 import type { FireReport } from '../helpers/fire-output.js';
 
 /** The bodies a receiver got from one seeded run, sorted (concurrent sends arrive in any order). */
 async function bodies(args: string[]): Promise<{ bodies: string[]; report: FireReport }> {
-  const server = await startCaptureServer();
-  try {
+  return withCaptureServer(async (server) => {
     const r = await cli(['fire', '--url', server.url, '--no-sign', '--seed', 'pool-e2e', '--json', ...args]);
     assert.equal(r.code, 0, r.stderr);
     const report = JSON.parse(r.stdout) as FireReport;
@@ -15,9 +14,7 @@ async function bodies(args: string[]): Promise<{ bodies: string[]; report: FireR
     assert.equal(server.requests.length, report.sent);
     for (const req of server.requests) assert.equal(Number(req.headers['content-length']), req.body.length);
     return { bodies: server.requests.map((q) => q.body.toString('utf8')).sort(), report };
-  } finally {
-    await server.close();
-  }
+  });
 }
 
 describe('fire --workers: calls built on worker threads', { concurrency: true }, () => {
@@ -43,8 +40,7 @@ describe('fire --workers: calls built on worker threads', { concurrency: true },
   });
 
   test('--workers and --sign-workers that disagree: usage error, nothing sent', async () => {
-    const server = await startCaptureServer();
-    try {
+    await withCaptureServer(async (server) => {
       const r = await cli([
         'fire',
         '--url',
@@ -58,8 +54,6 @@ describe('fire --workers: calls built on worker threads', { concurrency: true },
       assert.equal(r.code, 2);
       assert.match(r.stderr, /--sign-workers: is the older name of --workers/);
       assert.equal(server.requests.length, 0);
-    } finally {
-      await server.close();
-    }
+    });
   });
 });

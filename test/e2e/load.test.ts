@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
-import { createPublicKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import { startCaptureServer } from '../helpers/capture-server.js';
+import { after, describe, test } from 'node:test';
+import { startCaptureServer, withCaptureServer } from '../helpers/capture-server.js';
 import { cli, cliSpawn, TEST_HOME } from '../helpers/cli.js';
 import { type FireReport, type LogLine, readLog } from '../helpers/fire-output.js';
+import { keyPairIn } from '../helpers/keys.js';
 import { independentVerify } from '../helpers/verify-signature.js';
 
 /** A receiver that answers each request after `delayMs`, or never when `hang(n)` says so. */
@@ -96,8 +96,7 @@ describe('fire as a load generator', () => {
   });
 
   test('--duration with --rate sends rate × duration; text report has the latency table', async () => {
-    const server = await startCaptureServer();
-    try {
+    await withCaptureServer(async (server) => {
       const r = await cli(['fire', '--url', server.url, '--no-sign', '--rate', '100/s', '--duration', '1s']);
       // On a loaded machine a few calls may miss the 1 s window: they are dropped, never sent late.
       const m = /planned 100 = delivered (\d+) \+ failed 0 \+ dropped (\d+) \+ unsent 0/.exec(r.stdout);
@@ -109,14 +108,11 @@ describe('fire as a load generator', () => {
       assert.match(r.stdout, /from intended send/);
       assert.match(r.stdout, /from actual send/);
       assert.match(r.stdout, /target 100\.0\/s/);
-    } finally {
-      await server.close();
-    }
+    });
   });
 
   test('--stages ramps up and down: planned is the area under the rate', async () => {
-    const server = await startCaptureServer();
-    try {
+    await withCaptureServer(async (server) => {
       const r = await cli([
         'fire',
         '--url',
@@ -132,9 +128,7 @@ describe('fire as a load generator', () => {
       assertAccounting(report);
       assert.equal(server.requests.length, report.sent);
       assert.ok(report.sent >= 50, String(report.sent));
-    } finally {
-      await server.close();
-    }
+    });
   });
 
   test('closed model -c 4 --duration 1s: as fast as answered, planned = sent', async () => {
@@ -168,28 +162,38 @@ describe('fire as a load generator', () => {
   });
 
   test('thresholds: the report says which failed; exit 1, or 0 when all pass', async () => {
-    const server = await startCaptureServer((_req, n) => ({ status: n % 10 === 0 ? 503 : 200 }));
-    try {
-      const args = ['fire', '--url', server.url, '--no-sign', '--rate', '500/s', '--count', '100', '--json'];
-      const failing = await cli([...args, '--threshold', 'errors<1%', '--threshold', 'p99<5s']);
-      assert.equal(failing.code, 1, failing.stderr);
-      const report = JSON.parse(failing.stdout) as FireReport;
-      assert.deepEqual(
-        report.thresholds!.map((t) => [t.threshold, t.passed]),
-        [
-          ['errors<1%', false],
-          ['p99<5s', true],
-        ],
-      );
-      assert.equal(report.thresholds![0]!.actual, 0.1);
-      const passing = await cli([...args, '--threshold', 'errors<20%', '--threshold', '5xx<=10%']);
-      assert.equal(passing.code, 0, passing.stdout);
-      const text = await cli([...args.slice(0, -1), '--threshold', '5xx<1%']);
-      assert.equal(text.code, 1);
-      assert.match(text.stdout, /✘ FAIL {2}5xx<1%\s+actual 10\.00%/);
-    } finally {
-      await server.close();
-    }
+    await withCaptureServer(
+      (_req, n) => ({ status: n % 10 === 0 ? 503 : 200 }),
+      async (server) => {
+        const args = [
+          'fire',
+          '--url',
+          server.url,
+          '--no-sign',
+          '--rate',
+          '500/s',
+          '--count',
+          '100',
+          '--json',
+        ];
+        const failing = await cli([...args, '--threshold', 'errors<1%', '--threshold', 'p99<5s']);
+        assert.equal(failing.code, 1, failing.stderr);
+        const report = JSON.parse(failing.stdout) as FireReport;
+        assert.deepEqual(
+          report.thresholds!.map((t) => [t.threshold, t.passed]),
+          [
+            ['errors<1%', false],
+            ['p99<5s', true],
+          ],
+        );
+        assert.equal(report.thresholds![0]!.actual, 0.1);
+        const passing = await cli([...args, '--threshold', 'errors<20%', '--threshold', '5xx<=10%']);
+        assert.equal(passing.code, 0, passing.stdout);
+        const text = await cli([...args.slice(0, -1), '--threshold', '5xx<1%']);
+        assert.equal(text.code, 1);
+        assert.match(text.stdout, /✘ FAIL {2}5xx<1%\s+actual 10\.00%/);
+      },
+    );
   });
 
   test('receiver hangs, --max-in-flight 5: the rest is counted as dropped, not slowed', async () => {
@@ -227,8 +231,7 @@ describe('fire as a load generator', () => {
   });
 
   test('a schedule this machine cannot keep: calls not started by the end are dropped (late)', async () => {
-    const server = await startCaptureServer();
-    try {
+    await withCaptureServer(async (server) => {
       // 100k/s for 300 ms is 30000 calls: far beyond what one process generates in that time.
       const r = await cli([
         'fire',
@@ -247,9 +250,7 @@ describe('fire as a load generator', () => {
       assert.ok(report.droppedLate > 10_000, String(report.droppedLate));
       assert.ok(report.durationMs < 20_000, 'the run is not stretched to send them all');
       assertAccounting(report);
-    } finally {
-      await server.close();
-    }
+    });
   });
 
   test('SIGINT: stops sending, grace for in-flight, partial report, complete log, sum holds', async () => {
@@ -299,12 +300,7 @@ describe('fire as a load generator', () => {
 
 describe('signed load on worker threads', () => {
   const keyDir = join(TEST_HOME, 'load-keys');
-  let publicKey: ReturnType<typeof createPublicKey>;
-  before(async () => {
-    const r = await cli(['keys', 'generate', '--out', keyDir]);
-    assert.equal(r.code, 0, r.stderr);
-    publicKey = createPublicKey(readFileSync(join(keyDir, 'smtpeter-sim.pub')));
-  });
+  const { publicKey } = keyPairIn(keyDir);
 
   test('--sign-workers 2: every signature verifies, bodies intact', async () => {
     const server = await startCaptureServer();
@@ -350,16 +346,13 @@ describe('load flags: bad input is one line, exit 2, nothing sent', { concurrenc
     [['--grace', 'soon'], /--grace: expected a duration/],
   ] as const) {
     test(args.join(' '), async () => {
-      const server = await startCaptureServer();
-      try {
+      await withCaptureServer(async (server) => {
         const r = await cli(['fire', '--url', server.url, '--no-sign', ...args]);
         assert.equal(r.code, 2, r.stdout + r.stderr);
         assert.match(r.stderr, pattern);
         assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
         assert.equal(server.requests.length, 0);
-      } finally {
-        await server.close();
-      }
+      });
     });
   }
 });

@@ -9,9 +9,9 @@ import {
   type Captured,
   type CaptureServer,
   formFields,
-  startCaptureServer,
+  withCaptureServer,
 } from '../helpers/capture-server.js';
-import { cli, cliSpawn, TEST_HOME } from '../helpers/cli.js';
+import { cli, cliSpawn, runMain, TEST_HOME } from '../helpers/cli.js';
 import { type FireReport, type LogLine, readLog } from '../helpers/fire-output.js';
 
 const logFile = (name: string): string => join(TEST_HOME, `retries-${name}-${process.pid}.ndjson`);
@@ -77,18 +77,6 @@ function attemptsSoFar(): (req: Captured) => number {
   };
 }
 
-async function withServer<T>(
-  answer: Parameters<typeof startCaptureServer>[0],
-  body: (s: CaptureServer) => Promise<T>,
-): Promise<T> {
-  const server = await startCaptureServer(answer);
-  try {
-    return await body(server);
-  } finally {
-    await server.close();
-  }
-}
-
 const fireArgs = (url: string, ...more: string[]): string[] => [
   'fire',
   '--url',
@@ -103,7 +91,7 @@ const fireArgs = (url: string, ...more: string[]): string[] => [
 describe('fire --retries', () => {
   test('a receiver failing half the time, --retries 2: every call delivered or failed, each attempt logged', async () => {
     const rng = createRng(2026);
-    await withServer(
+    await withCaptureServer(
       () => ({ status: rng.chance(0.5) ? 503 : 200 }),
       async (server) => {
         const log = logFile('flaky');
@@ -160,7 +148,7 @@ describe('fire --retries', () => {
       [400, 3, 'not-retryable'],
       [422, 3, 'not-retryable'],
     ] as const) {
-      await withServer(
+      await withCaptureServer(
         () => ({ status }),
         async (server) => {
           const r = await cli(fireArgs(server.url, '-n', '3', '--retries', '1', '--retry-base', '1ms'));
@@ -176,7 +164,7 @@ describe('fire --retries', () => {
 
   test('Retry-After on 429 (seconds) and 503 (HTTP-date) sets the wait, capped by --retry-max', async () => {
     const nth = attemptsSoFar();
-    await withServer(
+    await withCaptureServer(
       (req) => (nth(req) === 1 ? { status: 429, headers: { 'retry-after': '1' } } : { status: 200 }),
       async (server) => {
         const log = logFile('retry-after');
@@ -194,7 +182,7 @@ describe('fire --retries', () => {
       },
     );
     const nth2 = attemptsSoFar();
-    await withServer(
+    await withCaptureServer(
       (req) =>
         nth2(req) === 1
           ? { status: 503, headers: { 'retry-after': new Date(Date.now() + 60_000).toUTCString() } }
@@ -223,7 +211,7 @@ describe('fire --retries', () => {
   test('the same seed gives the same waits (full and decorrelated jitter); another seed, other waits', async () => {
     const waits = async (seed: string, jitter: string): Promise<Record<string, number>> => {
       const nth = attemptsSoFar();
-      return withServer(
+      return withCaptureServer(
         (req) => ({ status: nth(req) <= 2 ? 503 : 200 }),
         async (server) => {
           const log = logFile(`seeded-${seed}-${jitter}`);
@@ -247,7 +235,7 @@ describe('fire --retries', () => {
   });
 
   test('--retry-schedule: the compressed mail ladder, or a list; attempts follow the schedule', async () => {
-    await withServer(
+    await withCaptureServer(
       () => ({ status: 503 }),
       async (server) => {
         const log = logFile('schedule');
@@ -276,7 +264,7 @@ describe('fire --retries', () => {
 
   test('text report: the equation, the retry line and the policy', async () => {
     const nth = attemptsSoFar();
-    await withServer(
+    await withCaptureServer(
       (req) => ({ status: nth(req) === 1 ? 500 : 200 }),
       async (server) => {
         const r = await cli([
@@ -332,7 +320,7 @@ async function interrupted(
 
 describe('interrupted with retries waiting: nothing lost', () => {
   test('SIGINT: waiting retries are not sent; they end failed (interrupted), one final line each', async () => {
-    await withServer(
+    await withCaptureServer(
       () => ({ status: 503 }),
       async (server) => {
         const log = logFile('sigint');
@@ -373,7 +361,7 @@ describe('interrupted with retries waiting: nothing lost', () => {
   });
 
   test('SIGTERM during --delay and retries: delayed calls end unsent, the sum still holds', async () => {
-    await withServer(
+    await withCaptureServer(
       () => ({ status: 503 }),
       async (server) => {
         const log = logFile('sigterm');
@@ -419,7 +407,7 @@ describe('replay --retries', () => {
     const file = join(dir, 'calls.json');
     writeFileSync(file, JSON.stringify({ calls: ids.map(call) }));
     const nth = attemptsSoFar();
-    await withServer(
+    await withCaptureServer(
       (req) => {
         const id = formFields(req.body).get('id')?.[0];
         if (id === ids[2]) return { status: 400 };
@@ -460,9 +448,8 @@ describe('replay --retries', () => {
   });
 });
 
-describe('retry and disorder flags: bad input is one line naming the flag, exit 2, nothing sent', {
-  concurrency: true,
-}, () => {
+// In-process through main(): usage errors, nothing to send.
+describe('retry and disorder flags: bad input is one line naming the flag, exit 2, nothing sent', () => {
   for (const [args, pattern] of [
     [['--retries', '-1'], /--retries: expected a whole number of 0 or more, got '-1'/],
     [['--retries', '1.5'], /--retries: expected a whole number/],
@@ -480,8 +467,8 @@ describe('retry and disorder flags: bad input is one line naming the flag, exit 
     [['--delay', 'normal:5ms'], /--delay: normal: expected MEAN,SD/],
   ] as const) {
     test(args.join(' '), async () => {
-      await withServer(undefined, async (server) => {
-        const r = await cli(['fire', '--url', server.url, '--no-sign', '-n', '2', ...args]);
+      await withCaptureServer(async (server) => {
+        const r = await runMain(['fire', '--url', server.url, '--no-sign', '-n', '2', ...args]);
         assert.equal(r.code, 2, r.stdout + r.stderr);
         assert.match(r.stderr, pattern);
         assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
@@ -491,8 +478,8 @@ describe('retry and disorder flags: bad input is one line naming the flag, exit 
   }
 
   test('replay --retries -1', async () => {
-    await withServer(undefined, async (server) => {
-      const r = await cli([
+    await withCaptureServer(async (server) => {
+      const r = await runMain([
         'replay',
         join(TEST_HOME, 'nothing.json'),
         '--url',
@@ -508,7 +495,7 @@ describe('retry and disorder flags: bad input is one line naming the flag, exit 
 
   test('config keys: used like the flags, and a bad one names the file', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'cfg-retries-'));
-    await withServer(
+    await withCaptureServer(
       () => ({ status: 503 }),
       async (server) => {
         writeFileSync(
@@ -518,7 +505,9 @@ describe('retry and disorder flags: bad input is one line naming the flag, exit 
         const r = await cli(['fire', '--no-sign', '-n', '2', '--json'], { cwd: dir });
         const report = JSON.parse(r.stdout) as FireReport;
         assert.equal(report.attempts, 6);
-        const flag = await cli(['fire', '--no-sign', '-n', '2', '--json', '--retries', '0'], { cwd: dir });
+        const flag = await cli(['fire', '--no-sign', '-n', '2', '--json', '--retries', '0'], {
+          cwd: dir,
+        });
         assert.equal((JSON.parse(flag.stdout) as FireReport).attempts, 2, 'the flag wins');
         writeFileSync(
           join(dir, '.smtpeter-simrc.json'),

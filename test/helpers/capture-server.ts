@@ -56,3 +56,21 @@ export function formFields(body: Buffer): Map<string, string[]> {
   for (const [k, v] of new URLSearchParams(body.toString('utf8'))) out.set(k, [...(out.get(k) ?? []), v]);
   return out;
 }
+
+type Answer = Parameters<typeof startCaptureServer>[0];
+type Use<T> = (server: CaptureServer) => Promise<T>;
+
+/**
+ * Run `use` against a fresh capture server (answering with `answer`, else
+ * 200), closed afterwards whatever happens.
+ */
+export function withCaptureServer<T>(use: Use<T>): Promise<T>;
+export function withCaptureServer<T>(answer: Answer, use: Use<T>): Promise<T>;
+export async function withCaptureServer<T>(first: Answer | Use<T>, second?: Use<T>): Promise<T> {
+  const server = await startCaptureServer(second ? (first as Answer) : undefined);
+  try {
+    return await (second ?? (first as Use<T>))(server);
+  } finally {
+    await server.close();
+  }
+}

@@ -74,6 +74,15 @@ describe('generate plan', () => {
     );
   });
 
+  test('--mix campaign: the description names it, and the file holds the later kinds', () => {
+    const p = planGenerate({ seed: 's', count: '40', mix: 'campaign' }, Date.now, () => 1);
+    assert.match(p.description, /--count 40 --mix campaign$/);
+    const types = new Set(
+      (JSON.parse(fixtureText(p)) as { calls: Array<{ type: string }> }).calls.map((c) => c.type),
+    );
+    assert.ok(types.has('delivery') && types.has('open'), [...types].join());
+  });
+
   test('no --seed: the machine’s, written into the description; the format follows --out', () => {
     const p = planGenerate({ out: 'calls.ndjson' }, Date.now, () => 99);
     assert.match(p.description, /--seed 99 --count 1$/);
@@ -84,6 +93,19 @@ describe('generate plan', () => {
 describe('check plan', () => {
   test('--url is required', () => {
     assert.throws(() => planCheck({}, settingsFrom({}, NO_CONFIG)), /^UsageError: --url: required/);
+  });
+
+  test('--kinds: known kinds only, and only those the dialect carries', () => {
+    const flags = { url: 'http://127.0.0.1:9/' };
+    assert.throws(
+      () => planCheck({ ...flags, kinds: 'open,opens' }, settingsFrom(flags, NO_CONFIG)),
+      /^UsageError: --kinds: /,
+    );
+    const suite = { ...flags, dialect: 'marketing-suite' };
+    assert.throws(
+      () => planCheck({ ...suite, kinds: 'all' }, settingsFrom(suite, NO_CONFIG)),
+      /^UsageError: --kinds: dialect marketing-suite carries failure and bounce calls only, not delivery/,
+    );
   });
 });
 

@@ -126,6 +126,51 @@ describe('fire plan: targets from the catalogue', () => {
     assert.equal(p.generate?.mix?.length, 1);
   });
 
+  test('the later kinds: a URL missing for a kind the filter can make is refused before anything is sent', () => {
+    const perKind = { failureUrl: 'http://127.0.0.1:9/f', bounceUrl: 'http://127.0.0.1:9/b' };
+    // Naming no kind: failure and bounce only, so their two URLs are enough.
+    assert.equal(plan(perKind).embedded, false);
+    assert.throws(
+      () => plan({ ...perKind, type: 'open' }),
+      /^UsageError: --url: no URL for open calls \(give --url, or --open-url\)$/,
+    );
+    // The campaign can make an abuse call, rare as it is: the catalogue knows, no sample is drawn.
+    assert.throws(
+      () =>
+        plan({
+          ...perKind,
+          deliveryUrl: 'http://127.0.0.1:9/d',
+          openUrl: 'http://127.0.0.1:9/o',
+          clickUrl: 'http://127.0.0.1:9/c',
+          mix: 'campaign',
+        }),
+      /^UsageError: --url: no URL for abuse calls \(give --url, or --abuse-url\)$/,
+    );
+    const p = plan({
+      deliveryUrl: 'http://127.0.0.1:9/d',
+      openUrl: 'http://127.0.0.1:9/o',
+      scenario: 'delivered-opened',
+    });
+    assert.equal(p.send.targets.openUrl?.href, 'http://127.0.0.1:9/o');
+    assert.equal(p.embedded, false);
+  });
+
+  test('a dialect without a field set for a kind the run can make refuses it, naming --type or --dialect', () => {
+    assert.throws(
+      () => plan({ ...URL_FLAGS, dialect: 'smtpeter-feedback-loop', type: 'click' }),
+      /^UsageError: --type: dialect smtpeter-feedback-loop carries failure and bounce calls only, not click/,
+    );
+    assert.throws(
+      () => plan({ ...URL_FLAGS, dialect: 'marketing-suite', mix: 'delivery=1,failure=1', dryRun: true }),
+      /^UsageError: --dialect: dialect marketing-suite carries failure and bounce calls only, not delivery/,
+    );
+    assert.throws(
+      () => plan({ ...URL_FLAGS, dialect: 'marketing-suite', type: 'open', mime: ['x.eml'] }),
+      /^UsageError: --mime: a captured message makes bounce calls, not --type open$/,
+    );
+    assert.equal(plan({ ...URL_FLAGS, dialect: 'marketing-suite' }).send.dialect, 'marketing-suite');
+  });
+
   test('a dry run needs no URL for every type', () => {
     assert.equal(plan({ failureUrl: 'http://127.0.0.1:9/f', dryRun: true }).output.dryRun, true);
   });

@@ -1,19 +1,16 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readFileSync } from 'node:fs';
+import type { ServerResponse } from 'node:http';
 import { exportNdjson } from '../export.js';
-import type { ReceivedCall } from '../server.js';
+import type { ReceivedCall, ReceiverRoutes } from '../types.js';
 import { APP_CSS } from './app-css.js';
-import { APP_JS } from './app-js.js';
 import { PAGE_HTML } from './page.js';
 import { detail, rawRequest, summarize } from './view.js';
 
-/** The page, its API and its event stream, beside the webhook on one port. */
-export interface UiHandler {
-  /** Answer a GET/HEAD the UI owns; false when the path is not the UI's. */
-  handle(req: IncomingMessage, res: ServerResponse): boolean;
-  /** Tell every open page about a new call. */
-  publish(call: ReceivedCall): void;
-  close(): void;
-}
+/**
+ * The page's script, served byte for byte as it is in src/receive/ui/app.js
+ * (the build copies it beside this module; the package ships it).
+ */
+export const APP_JS_FILE = new URL('./app.js', import.meta.url);
 
 const SECURITY = {
   'x-content-type-options': 'nosniff',
@@ -38,7 +35,9 @@ function sseEvent(call: ReceivedCall): string {
   return `id: ${call.seq}\nevent: call\ndata: ${JSON.stringify(summarize(call))}\n\n`;
 }
 
-export function createUi(calls: readonly ReceivedCall[]): UiHandler {
+/** The page, its API and its event stream, beside the webhook on one port (`startReceiver({ routes: createUi })`). */
+export function createUi(calls: readonly ReceivedCall[]): ReceiverRoutes {
+  const appJs = readFileSync(APP_JS_FILE);
   const streams = new Set<ServerResponse>();
   const ping = setInterval(() => {
     for (const s of streams) s.write(': ping\n\n');
@@ -59,7 +58,7 @@ export function createUi(calls: readonly ReceivedCall[]): UiHandler {
         return true;
       }
       if (p === '/ui/app.js') {
-        res.writeHead(200, { ...SECURITY, 'content-type': 'text/javascript; charset=utf-8' }).end(APP_JS);
+        res.writeHead(200, { ...SECURITY, 'content-type': 'text/javascript; charset=utf-8' }).end(appJs);
         return true;
       }
       if (p === '/ui/app.css') {

@@ -1,7 +1,7 @@
 import { feedbackReportFields } from '../../captured/infer.js';
 import type { CallType } from '../../model/events.js';
 import { clientName, complaintLine } from '../describe.js';
-import type { ReceivedCall } from '../server.js';
+import type { ReceivedCall } from '../types.js';
 import { findPart, type HeaderPair, type MimeNode, mimeTree } from './mime-tree.js';
 
 /** One row of the live list: what a person scans for. */

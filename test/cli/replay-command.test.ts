@@ -1,5 +1,8 @@
+/**
+ * `replay` and `generate` in-process through main(): every shipped fixture
+ * at real receivers on 127.0.0.1, pacing, reporters, broken fixtures.
+ */
 import assert from 'node:assert/strict';
-import { createPublicKey } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,23 +12,23 @@ import { toPayload } from '../../src/encode/dialect.js';
 import { loadFixtures } from '../../src/fixture-file/load.js';
 import { formatTimestamp } from '../../src/model/time.js';
 import { type Receiver, startReceiver } from '../../src/receive/server.js';
-import { type CaptureServer, formFields, startCaptureServer } from '../helpers/capture-server.js';
-import { cli, ROOT, TEST_HOME } from '../helpers/cli.js';
+import {
+  type CaptureServer,
+  formFields,
+  startCaptureServer,
+  withCaptureServer,
+} from '../helpers/capture-server.js';
+import { ROOT, runMain, TEST_HOME } from '../helpers/cli.js';
+import { keyPairIn } from '../helpers/keys.js';
 
 const FIXTURES = join(ROOT, 'fixtures');
-const keyDir = join(TEST_HOME, 'replay-keys');
-const KEY = join(keyDir, 'smtpeter-sim.key');
-
-before(async () => {
-  const r = await cli(['keys', 'generate', '--out', keyDir]);
-  assert.equal(r.code, 0, r.stderr);
-});
+const { keyFile: KEY, publicKey } = keyPairIn(join(TEST_HOME, 'replay-keys'));
 
 describe('replay of every shipped fixture at a real receiver on 127.0.0.1', () => {
   let receiver: Receiver;
   before(async () => {
     receiver = await startReceiver({
-      publicKey: createPublicKey(readFileSync(join(keyDir, 'smtpeter-sim.pub'))),
+      publicKey,
     });
   });
   after(() => receiver.close());
@@ -34,7 +37,7 @@ describe('replay of every shipped fixture at a real receiver on 127.0.0.1', () =
     const plan = loadFixtures([FIXTURES], ROOT);
     assert.deepEqual(plan.problems, []);
     const started = Math.floor(Date.now() / 1000);
-    const r = await cli(['replay', FIXTURES, '--url', `${receiver.url}hooks`, '--key', KEY]);
+    const r = await runMain(['replay', FIXTURES, '--url', `${receiver.url}hooks`, '--key', KEY]);
     assert.equal(r.code, 0, r.stderr + r.stdout);
     assert.match(
       r.stdout,
@@ -81,8 +84,8 @@ describe('generate', () => {
   test('one seed, identical files (JSON and NDJSON), and they replay as generated', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'generate-'));
     for (const format of ['json', 'ndjson']) {
-      const a = await cli(['generate', '--count', '12', '--seed', '99', '--format', format]);
-      const b = await cli([
+      const a = await runMain(['generate', '--count', '12', '--seed', '99', '--format', format]);
+      const b = await runMain([
         'generate',
         '--count',
         '12',
@@ -105,9 +108,8 @@ describe('generate', () => {
       ndjson.map((l) => JSON.parse(l)),
     );
 
-    const server = await startCaptureServer();
-    try {
-      const r = await cli([
+    await withCaptureServer(async (server) => {
+      const r = await runMain([
         'replay',
         join(dir, 'g.ndjson'),
         '--url',
@@ -136,14 +138,12 @@ describe('generate', () => {
         assert.equal(f.get('time')?.[0], String(entry['time']));
         assert.deepEqual(f.get('tags[]'), entry['tags']);
       });
-    } finally {
-      await server.close();
-    }
+    });
   });
 
   test('--time now: event times start at the moment of generating, recorded in the description', async () => {
     const before = Math.floor(Date.now() / 1000);
-    const r = await cli(['generate', '--count', '2', '--seed', '5', '--time', 'now']);
+    const r = await runMain(['generate', '--count', '2', '--seed', '5', '--time', 'now']);
     assert.equal(r.code, 0, r.stderr);
     const file = JSON.parse(r.stdout) as { description: string; calls: Array<{ time: number }> };
     const first = file.calls[0]!.time;
@@ -152,7 +152,7 @@ describe('generate', () => {
   });
 
   test('bad flags: exit 2, one line', async () => {
-    const r = await cli(['generate', '--scenario', 'sync-userunknown', '--type', 'bounce']);
+    const r = await runMain(['generate', '--scenario', 'sync-userunknown', '--type', 'bounce']);
     assert.equal(r.code, 2);
     assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
   });
@@ -170,7 +170,7 @@ describe('replay --reporter junit', () => {
     const out = join(mkdtempSync(join(tmpdir(), 'junit-')), 'results.xml');
     const base = new URL(server.url);
     const files = [join(FIXTURES, 'sequences'), join(FIXTURES, 'scenarios', 'dsn-userunknown.json')];
-    const r = await cli([
+    const r = await runMain([
       'replay',
       ...files,
       '--failure-url',
@@ -238,58 +238,55 @@ describe('replay --reporter junit', () => {
 
 describe('replay: expectations, --json, --dry-run', () => {
   test('expect per entry; exit 1 when a call does not get it; --json lists every call', async () => {
-    const server = await startCaptureServer((_req, n) => ({ status: n === 2 ? 500 : 202 }));
-    try {
-      const dir = mkdtempSync(join(tmpdir(), 'expect-'));
-      writeFileSync(
-        join(dir, 'x.ndjson'),
-        [
-          '{"scenario": "sync-userunknown", "expect": 202}',
-          '{"scenario": "sync-userunknown", "expect": "5xx", "label": "receiver should refuse"}',
-          '{"scenario": "sync-userunknown", "expect": 200}',
-        ].join('\n'),
-      );
-      const r = await cli(['replay', dir, '--url', server.url, '--json', '--key', KEY]);
-      assert.equal(r.code, 1, r.stderr);
-      const out = JSON.parse(r.stdout) as {
-        sent: number;
-        asExpected: number;
-        unexpected: number;
-        results: Array<Record<string, unknown>>;
-      };
-      assert.equal(out.sent, 3);
-      assert.deepEqual(
-        out.results.map((x) => [x['line'], x['status'], x['expected'], x['ok']]),
-        [
-          [1, 202, '202', true],
-          [2, 500, '5xx', true],
-          [3, 202, '200', false],
-        ],
-      );
-      assert.equal(out.results[1]!['label'], 'receiver should refuse');
-    } finally {
-      await server.close();
-    }
+    await withCaptureServer(
+      (_req, n) => ({ status: n === 2 ? 500 : 202 }),
+      async (server) => {
+        const dir = mkdtempSync(join(tmpdir(), 'expect-'));
+        writeFileSync(
+          join(dir, 'x.ndjson'),
+          [
+            '{"scenario": "sync-userunknown", "expect": 202}',
+            '{"scenario": "sync-userunknown", "expect": "5xx", "label": "receiver should refuse"}',
+            '{"scenario": "sync-userunknown", "expect": 200}',
+          ].join('\n'),
+        );
+        const r = await runMain(['replay', dir, '--url', server.url, '--json', '--key', KEY]);
+        assert.equal(r.code, 1, r.stderr);
+        const out = JSON.parse(r.stdout) as {
+          sent: number;
+          asExpected: number;
+          unexpected: number;
+          results: Array<Record<string, unknown>>;
+        };
+        assert.equal(out.sent, 3);
+        assert.deepEqual(
+          out.results.map((x) => [x['line'], x['status'], x['expected'], x['ok']]),
+          [
+            [1, 202, '202', true],
+            [2, 500, '5xx', true],
+            [3, 202, '200', false],
+          ],
+        );
+        assert.equal(out.results[1]!['label'], 'receiver should refuse');
+      },
+    );
   });
 
   test('-q: no line per call, the summary only', async () => {
-    const server = await startCaptureServer();
-    try {
+    await withCaptureServer(async (server) => {
       const dir = mkdtempSync(join(tmpdir(), 'quiet-'));
       writeFileSync(join(dir, 'q.ndjson'), '{"scenario": "sync-userunknown"}\n'.repeat(3));
-      const r = await cli(['replay', dir, '--url', server.url, '-q', '--key', KEY]);
+      const r = await runMain(['replay', dir, '--url', server.url, '-q', '--key', KEY]);
       assert.equal(r.code, 0, r.stderr);
       assert.equal(server.requests.length, 3);
       const lines = r.stdout.split('\n').filter((l) => l !== '');
       assert.equal(lines.length, 1, r.stdout);
       assert.match(lines[0]!, /^3 of 3 calls from 1 file sent/);
-    } finally {
-      await server.close();
-    }
+    });
   });
 
   test('--dry-run prints every request and sends nothing', async () => {
-    const r = await cli([
+    const r = await runMain([
       'replay',
       join(FIXTURES, 'sequences', 'dsn-an-hour-later.json'),
       '--dry-run',
@@ -310,7 +307,7 @@ describe('replay: expectations, --json, --dry-run', () => {
       return orig(...items);
     };
     try {
-      const r = await cli([
+      const r = await runMain([
         'replay',
         join(FIXTURES, 'sequences', 'dsn-an-hour-later.json'),
         '--url',
@@ -332,7 +329,7 @@ describe('replay: expectations, --json, --dry-run', () => {
   });
 
   test('the schema command prints the published schema', async () => {
-    const r = await cli(['schema']);
+    const r = await runMain(['schema']);
     assert.equal(r.code, 0);
     assert.deepEqual(
       JSON.parse(r.stdout),
@@ -343,32 +340,31 @@ describe('replay: expectations, --json, --dry-run', () => {
 
 describe('replay of broken fixtures', () => {
   test('one precise line per problem, exit 2, zero requests received', async () => {
-    const server = await startCaptureServer();
-    try {
-      const r = await cli(['replay', 'test/fixtures-broken', 'fixtures/sequences', '--url', server.url], {
-        cwd: ROOT,
-      });
+    await withCaptureServer(async (server) => {
+      const r = await runMain(
+        ['replay', 'test/inputs/broken-fixtures', 'fixtures/sequences', '--url', server.url],
+        {
+          cwd: ROOT,
+        },
+      );
       assert.equal(r.code, 2);
       assert.equal(r.stdout, '');
       assert.deepEqual(r.stderr.trimEnd().split('\n'), [
-        "smtpeter-sim: test/fixtures-broken/bad-json.json:7: not JSON: expected a property name in double quotes, found ',' (column 25)",
-        "smtpeter-sim: test/fixtures-broken/bad-timestamp.json:7: $.calls[0].timestamp: expected a real UTC time YYYY-MM-DD HH:MM:SS, got '2026-13-45 25:00:00'",
-        "smtpeter-sim: test/fixtures-broken/missing-mime.json:8: $.calls[0].mimeFile: expected an existing .eml file, 'captured/not-there.eml' not found (test/fixtures-broken/captured/not-there.eml)",
-        "smtpeter-sim: test/fixtures-broken/unknown-field.json:6: $.calls[0].recipeint: unknown field 'recipeint' (did you mean 'recipient'?)",
-        "smtpeter-sim: test/fixtures-broken/wrong-type.ndjson:1: $.time: expected Unix seconds (an integer), got 'yesterday'",
-        "smtpeter-sim: test/fixtures-broken/wrong-type.ndjson:2: $.tags: expected an array of tags, got 'newsletter'",
+        "smtpeter-sim: test/inputs/broken-fixtures/bad-json.json:7: not JSON: expected a property name in double quotes, found ',' (column 25)",
+        "smtpeter-sim: test/inputs/broken-fixtures/bad-timestamp.json:7: $.calls[0].timestamp: expected a real UTC time YYYY-MM-DD HH:MM:SS, got '2026-13-45 25:00:00'",
+        "smtpeter-sim: test/inputs/broken-fixtures/missing-mime.json:8: $.calls[0].mimeFile: expected an existing .eml file, 'captured/not-there.eml' not found (test/inputs/broken-fixtures/captured/not-there.eml)",
+        "smtpeter-sim: test/inputs/broken-fixtures/unknown-field.json:6: $.calls[0].recipeint: unknown field 'recipeint' (did you mean 'recipient'?)",
+        "smtpeter-sim: test/inputs/broken-fixtures/wrong-type.ndjson:1: $.time: expected Unix seconds (an integer), got 'yesterday'",
+        "smtpeter-sim: test/inputs/broken-fixtures/wrong-type.ndjson:2: $.tags: expected an array of tags, got 'newsletter'",
         'smtpeter-sim: 6 problems in the input; nothing was sent',
       ]);
       await new Promise((resolve) => setTimeout(resolve, 100));
       assert.equal(server.requests.length, 0);
-    } finally {
-      await server.close();
-    }
+    });
   });
 
   test('many problems: at most 20 lines a file, then how many more, then the total', async () => {
-    const server = await startCaptureServer();
-    try {
+    await withCaptureServer(async (server) => {
       const dir = mkdtempSync(join(tmpdir(), 'many-problems-'));
       const bad = (i: number): string =>
         JSON.stringify({
@@ -381,7 +377,7 @@ describe('replay of broken fixtures', () => {
         });
       writeFileSync(join(dir, 'a.ndjson'), Array.from({ length: 30 }, (_, i) => bad(i)).join('\n'));
       writeFileSync(join(dir, 'b.ndjson'), [bad(0), bad(1)].join('\n'));
-      const r = await cli(['replay', dir, '--url', server.url], { cwd: dir });
+      const r = await runMain(['replay', dir, '--url', server.url], { cwd: dir });
       assert.equal(r.code, 2);
       const lines = r.stderr.trimEnd().split('\n');
       const wrongTime = (file: string, line: number): string =>
@@ -395,16 +391,14 @@ describe('replay of broken fixtures', () => {
       ]);
       await new Promise((resolve) => setTimeout(resolve, 100));
       assert.equal(server.requests.length, 0);
-    } finally {
-      await server.close();
-    }
+    });
   });
 
   test('no URL, a missing path: exit 2 before anything is read or sent', async () => {
-    const r = await cli(['replay', join(FIXTURES, 'scenarios', 'connect-refused.json')]);
+    const r = await runMain(['replay', join(FIXTURES, 'scenarios', 'connect-refused.json')]);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /--url: no URL for failure calls/);
-    const m = await cli(['replay', 'nowhere/', '--url', 'http://127.0.0.1:1/'], { cwd: ROOT });
+    const m = await runMain(['replay', 'nowhere/', '--url', 'http://127.0.0.1:1/'], { cwd: ROOT });
     assert.equal(m.code, 2);
     assert.match(m.stderr, /^smtpeter-sim: nowhere\/: no such file or folder; nothing was sent$/m);
   });

@@ -1,17 +1,7 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { DIALECTS, toPayload } from '../../src/encode/dialect.js';
-import { loadFixtures } from '../../src/fixture-file/load.js';
-import { EventGenerator, SEEDED_EPOCH } from '../../src/generate/events.js';
-import { type MadeCall, makeCall } from '../../src/make-call.js';
-import type { BounceEvent } from '../../src/model/events.js';
-import { exportCall, exportNdjson } from '../../src/receive/export.js';
-import { parseBody } from '../../src/receive/parse.js';
-import type { ReceivedCall } from '../../src/receive/server.js';
-import { APP_JS } from '../../src/receive/ui/app-js.js';
+import { EventGenerator, SEEDED_EPOCH } from '../../../src/generate/events.js';
+import type { BounceEvent } from '../../../src/model/events.js';
 import {
   decodeQuotedPrintable,
   decodeWords,
@@ -19,34 +9,11 @@ import {
   type MimeNode,
   mimeTree,
   parseParams,
-} from '../../src/receive/ui/mime-tree.js';
-import { detail, summarize } from '../../src/receive/ui/view.js';
-import { validateCall } from '../../src/receive/validate.js';
-import { findScenario, SCENARIOS } from '../../src/scenarios/catalogue.js';
-import { deliveryStatusFields, parseMime } from '../helpers/mime.js';
+} from '../../../src/receive/ui/mime-tree.js';
+import { SCENARIOS } from '../../../src/scenarios/catalogue.js';
+import { deliveryStatusFields, parseMime } from '../../helpers/mime.js';
 
 const crlf = (lines: string[]): string => lines.join('\r\n');
-
-/** A ReceivedCall as the server would record it, from an encoded body. */
-function received(seq: number, contentType: string, body: Buffer): ReceivedCall {
-  const parsed = parseBody(contentType, body);
-  const validation = parsed.ok ? validateCall(parsed.fields) : { problems: [parsed.problem] };
-  return {
-    seq,
-    receivedAt: SEEDED_EPOCH,
-    method: 'POST',
-    path: '/hook',
-    headers: { 'content-type': contentType },
-    rawHeaders: ['Host', 'x', 'Content-Type', contentType],
-    httpVersion: '1.1',
-    body,
-    ...(parsed.ok ? { fields: parsed.fields, format: parsed.format } : {}),
-    validation,
-    signature: { result: 'unsigned' },
-    summary: '',
-    answered: 200,
-  };
-}
 
 const headerOf = (n: MimeNode, name: string): string | undefined =>
   n.headers.find(([k]) => k.toLowerCase() === name.toLowerCase())?.[1];
@@ -223,123 +190,5 @@ describe('mimeTree', () => {
       }
     }
     assert.ok(withDs > 50, `only ${withDs} bounces had a delivery-status part`);
-  });
-});
-
-describe('list rows and detail', () => {
-  test('a bounce row carries its subject and the DSN action, code and status', () => {
-    const made = makeCall({ scenario: 'dsn-userunknown', type: 'bounce', style: 'postfix' });
-    const s = summarize(received(1, made.contentType, made.body));
-    assert.equal(s.kind, 'bounce');
-    assert.equal(s.id, made.fields['id']);
-    assert.equal(s.recipient, made.fields['recipient']);
-    assert.equal(s.hint, 'Undelivered Mail Returned to Sender');
-    assert.deepEqual([s.state, s.code, s.extended], ['failed', '550', '5.1.1']);
-    assert.equal(s.signature, 'unsigned');
-  });
-
-  test('a failure row carries state, code, extended and the description', () => {
-    const made = makeCall({ scenario: 'sync-userunknown', style: 'postfix' });
-    const s = summarize(received(2, made.contentType, made.body));
-    assert.equal(s.kind, 'failure');
-    assert.deepEqual(
-      [s.state, s.code, s.extended, s.hint],
-      [made.fields['state'], made.fields['code'], made.fields['extended'], made.fields['description']],
-    );
-  });
-
-  test('detail: the request as it arrived and the fields; garbage is shown, not parsed', () => {
-    const made = makeCall({ type: 'failure' });
-    const d = detail(received(3, made.contentType, made.body));
-    assert.equal(d.request.line, 'POST /hook HTTP/1.1');
-    assert.deepEqual(d.request.headers[1], ['Content-Type', made.contentType]);
-    assert.equal(d.request.body, made.body.toString());
-    assert.equal(d.mime, null);
-    const junk = detail(received(4, 'text/plain', Buffer.from('hello')));
-    assert.equal(junk.kind, null);
-    assert.equal(junk.fields, null);
-    assert.match(junk.problems.join(), /unsupported Content-Type/);
-  });
-
-  test('the page script parses (it has no compiler of its own)', async () => {
-    const { Script } = await import('node:vm');
-    assert.doesNotThrow(() => new Script(APP_JS));
-    assert.doesNotMatch(APP_JS, /innerHTML|outerHTML|insertAdjacentHTML|document\.write/);
-  });
-});
-
-describe('NDJSON export', () => {
-  test('one line per call: type first, the fields in the fixture model, then the dialect', () => {
-    const bounce = makeCall({ scenario: 'dsn-userunknown', type: 'bounce' });
-    const line = exportCall(received(1, bounce.contentType, bounce.body))!;
-    assert.deepEqual(Object.keys(line), [
-      'type',
-      ...Object.keys(bounce.fields).filter((k) => k !== 'type'),
-      'dialect',
-    ]);
-    assert.equal(line.type, 'bounce');
-    assert.equal(line.dialect, 'smtpeter');
-    assert.equal(line.mime, bounce.fields['mime']);
-    assert.deepEqual(line.tags, bounce.fields['tags']);
-    // A form value is a string; the fixture's time is Unix seconds, a number.
-    assert.equal(line.time, bounce.call.event.time);
-  });
-
-  test('feedback loops: rcptto is the envelope, a failure gets the action the dialect leaves out', () => {
-    const fl = makeCall({ scenario: 'sync-userunknown', dialect: 'smtpeter-feedback-loop' });
-    const line = exportCall(received(1, fl.contentType, fl.body))!;
-    assert.equal(line.type, 'failure');
-    assert.equal(line.action, 'failed', 'a 5xx reply is final');
-    assert.equal(line.dialect, 'smtpeter-feedback-loop');
-    assert.ok(!('type' in fl.fields) && !('action' in fl.fields));
-    const ms = makeCall({
-      scenario: 'dsn-userunknown',
-      type: 'bounce',
-      dialect: 'marketing-suite',
-      format: 'json',
-    });
-    const ml = exportCall(received(2, ms.contentType, ms.body))!;
-    assert.equal(ml.dialect, 'marketing-suite');
-    assert.equal(ml.envelope, ms.fields['rcptto']);
-    assert.ok(!('rcptto' in ml));
-    assert.equal(ml.mailfrom, '');
-    assert.deepEqual(ml.tags, ms.fields['tags']);
-  });
-
-  test('every exported line is a fixture entry that replays as the call that arrived', () => {
-    const lines: string[] = [];
-    const made: MadeCall[] = [];
-    for (const dialect of DIALECTS)
-      for (const format of ['form', 'json'] as const)
-        for (const scenario of ['sync-greylisted', 'dsn-expired', 'autoreply-out-of-office'])
-          for (const type of ['failure', 'bounce'] as const) {
-            if (!findScenario(scenario).calls.includes(type)) continue;
-            const m = makeCall({ scenario, type, dialect, format, tags: ['t1'] });
-            made.push(m);
-            lines.push(JSON.stringify(exportCall(received(made.length, m.contentType, m.body))));
-          }
-    const dir = mkdtempSync(join(tmpdir(), 'export-'));
-    writeFileSync(join(dir, 'export.ndjson'), lines.join('\n'));
-    const loaded = loadFixtures([dir], dir);
-    assert.deepEqual(loaded.problems, []);
-    loaded.calls.forEach((planned, i) => {
-      assert.deepEqual(toPayload(planned.call, planned.dialect), made[i]!.payload, lines[i]);
-    });
-  });
-
-  test('calls that did not parse, that listen found invalid, or cannot be told apart are left out and counted', () => {
-    const ok = makeCall({ type: 'failure' });
-    const noAction = ok.body.toString().replace(/(^|&)action=[^&]*/, '');
-    const calls = [
-      received(1, ok.contentType, ok.body),
-      received(2, 'text/plain', Buffer.from('x')),
-      received(3, 'application/x-www-form-urlencoded', Buffer.from('id=1&recipient=a%40b.example')),
-      received(4, ok.contentType, Buffer.from(noAction)),
-    ];
-    const out = exportNdjson(calls);
-    assert.equal(out.lines, 1);
-    assert.equal(out.skipped, 3);
-    assert.equal(out.text.split('\n').length, 2);
-    assert.equal((JSON.parse(out.text) as { type: string }).type, 'failure');
   });
 });

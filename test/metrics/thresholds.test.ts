@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { RunMetrics } from '../src/metrics/run-metrics.js';
-import { evaluate, parseThreshold, type Threshold } from '../src/metrics/thresholds.js';
-import type { CallResult } from '../src/model/results.js';
+import { RunMetrics } from '../../src/metrics/run-metrics.js';
+import { evaluate, parseThreshold, type Threshold } from '../../src/metrics/thresholds.js';
+import type { CallResult } from '../../src/model/results.js';
 
 function result(i: number, status: number | undefined, latencyMs: number, lagMs = 0): CallResult {
   return {

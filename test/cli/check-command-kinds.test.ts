@@ -6,7 +6,7 @@ import { before, describe, test } from 'node:test';
 import { ENGAGEMENT_TYPES } from '../../src/model/events.js';
 import { formFields, startCaptureServer } from '../helpers/capture-server.js';
 import { cli, TEST_HOME } from '../helpers/cli.js';
-import { startVerifyingReceiver } from './verifying-receiver.js';
+import { startVerifyingReceiver } from '../helpers/verifying-receiver.js';
 
 const keyDir = join(TEST_HOME, 'check-kinds-keys');
 const key = join(keyDir, 'smtpeter-sim.key');

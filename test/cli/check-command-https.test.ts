@@ -1,11 +1,11 @@
+/** `check` against an HTTPS receiver with a throwaway certificate, in-process through main(). */
 import assert from 'node:assert/strict';
-import { createPublicKey } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { throwawayCertificate } from '../helpers/certificate.js';
-import { cli, TEST_HOME } from '../helpers/cli.js';
-import { startVerifyingReceiver, type VerifyingReceiver } from './verifying-receiver.js';
+import { runMain, TEST_HOME } from '../helpers/cli.js';
+import { keyPairIn } from '../helpers/keys.js';
+import { startVerifyingReceiver, type VerifyingReceiver } from '../helpers/verifying-receiver.js';
 
 const dir = join(TEST_HOME, 'check-https');
 const certificate = throwawayCertificate(join(dir, 'tls'));
@@ -15,19 +15,15 @@ const key = join(dir, 'smtpeter-sim.key');
 describe('check against an HTTPS receiver', () => {
   let receiver: VerifyingReceiver | undefined;
   before(async () => {
-    assert.equal((await cli(['keys', 'generate', '--out', dir])).code, 0);
+    const { publicKey } = keyPairIn(dir);
     if (!certificate) return;
-    receiver = await startVerifyingReceiver(
-      createPublicKey(readFileSync(join(dir, 'smtpeter-sim.pub'))),
-      'environment-1234',
-      certificate.tls,
-    );
+    receiver = await startVerifyingReceiver(publicKey, 'environment-1234', certificate.tls);
   });
   after(() => receiver?.close());
 
   test('--ca: plain-http runs (the TLS port does not accept plain HTTP), every check passes', async (t) => {
     if (!receiver) return t.skip('openssl not available');
-    const r = await cli(['check', '--url', receiver.url, '--key', key, '--ca', certFile, '--json']);
+    const r = await runMain(['check', '--url', receiver.url, '--key', key, '--ca', certFile, '--json']);
     assert.equal(r.code, 0, r.stdout + r.stderr);
     const card = JSON.parse(r.stdout) as {
       required: unknown;
@@ -42,10 +38,10 @@ describe('check against an HTTPS receiver', () => {
 
   test('an untrusted certificate: valid calls fail as TLS errors, exit 1; --insecure passes', async (t) => {
     if (!receiver) return t.skip('openssl not available');
-    const untrusted = await cli(['check', '--url', receiver.url, '--key', key, '--timeout', '5s']);
+    const untrusted = await runMain(['check', '--url', receiver.url, '--key', key, '--timeout', '5s']);
     assert.equal(untrusted.code, 1);
     assert.match(untrusted.stdout, /FAIL {2}valid-failure +required +got TLS error, expected 2xx/);
-    const insecure = await cli(['check', '--url', receiver.url, '--key', key, '--insecure']);
+    const insecure = await runMain(['check', '--url', receiver.url, '--key', key, '--insecure']);
     assert.equal(insecure.code, 0, insecure.stdout);
     assert.match(insecure.stdout, /PASS {2}plain-http +required +got /);
   });

@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { SEEDED_EPOCH } from '../../src/generate/events.js';
-import { isAscii } from '../../src/mime/headers.js';
-import { FakeSource } from '../../src/random/fake.js';
-import { deriveSeed } from '../../src/random/rng.js';
+import { SEEDED_EPOCH } from '../../../src/generate/events.js';
+import { isAscii } from '../../../src/mime/headers.js';
+import { FakeSource } from '../../../src/random/fake.js';
+import { deriveSeed } from '../../../src/random/rng.js';
 import {
   AUTOREPLY_STYLES,
   type ComposedAutoReply,
   composeAutoReply,
-} from '../../src/scenarios/autoreply/scenarios.js';
-import { headerBlock, parseMime } from '../helpers/mime.js';
+} from '../../../src/scenarios/autoreply/scenarios.js';
+import { headerBlock, parseMime } from '../../helpers/mime.js';
 
 const SEEDS = 80;
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { constantPacer, parseRate, parseStages, stagesPacer } from '../src/pace/pacer.js';
+import { constantPacer, parseRate, parseStages, stagesPacer } from '../../src/pace/pacer.js';
 
 const dur = (t: string): number | undefined => {
   const m = /^(\d+)(ms|s|m)$/.exec(t);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { EventGenerator, eventClock, SEEDED_EPOCH } from '../src/generate/events.js';
-import { parseMix } from '../src/plan/load-plan.js';
+import { EventGenerator, eventClock, SEEDED_EPOCH } from '../../src/generate/events.js';
+import { parseMix } from '../../src/plan/load-plan.js';
 
 const N = 3000;
 

@@ -1,18 +1,17 @@
 import assert from 'node:assert/strict';
-import { createPublicKey } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { CHECKS } from '../../src/check/checks.js';
 import { startReceiver } from '../../src/receive/server.js';
 import { type CaptureServer, startCaptureServer } from '../helpers/capture-server.js';
-import { cli, TEST_HOME } from '../helpers/cli.js';
-import { startVerifyingReceiver, type VerifyingReceiver } from './verifying-receiver.js';
+import { runMain, TEST_HOME } from '../helpers/cli.js';
+import { keyPairIn } from '../helpers/keys.js';
+import { startVerifyingReceiver, type VerifyingReceiver } from '../helpers/verifying-receiver.js';
 
-const keyDir = join(TEST_HOME, 'check-keys');
-const otherDir = join(TEST_HOME, 'check-other-keys');
-const key = join(keyDir, 'smtpeter-sim.key');
-const pub = join(keyDir, 'smtpeter-sim.pub');
+const signer = keyPairIn(join(TEST_HOME, 'check-keys'));
+const other = keyPairIn(join(TEST_HOME, 'check-other-keys'));
+const key = signer.keyFile;
+const pub = signer.publicKeyFile;
 
 interface JsonCheck {
   name: string;
@@ -38,11 +37,6 @@ interface JsonCard {
 
 const byName = (card: JsonCard): Map<string, JsonCheck> => new Map(card.checks.map((c) => [c.name, c]));
 
-before(async () => {
-  assert.equal((await cli(['keys', 'generate', '--out', keyDir])).code, 0);
-  assert.equal((await cli(['keys', 'generate', '--out', otherDir])).code, 0);
-});
-
 describe('check against a receiver that accepts everything', () => {
   let server: CaptureServer;
   before(async () => {
@@ -51,7 +45,7 @@ describe('check against a receiver that accepts everything', () => {
   after(() => server.close());
 
   test('every forgery check FAILS, valid ones pass, exit 1', async () => {
-    const r = await cli(['check', '--url', server.url, '--key', key]);
+    const r = await runMain(['check', '--url', server.url, '--key', key]);
     assert.equal(r.code, 1, r.stderr);
     for (const c of CHECKS) {
       const line = new RegExp(`(PASS|FAIL|SKIP) {2}${c.name} +${c.level} `).exec(r.stdout);
@@ -70,12 +64,12 @@ describe('check against a receiver that accepts everything', () => {
 describe('check against a receiver that verifies correctly', () => {
   let receiver: VerifyingReceiver;
   before(async () => {
-    receiver = await startVerifyingReceiver(createPublicKey(readFileSync(pub)), 'environment-1234');
+    receiver = await startVerifyingReceiver(signer.publicKey, 'environment-1234');
   });
   after(() => receiver.close());
 
   test('every check passes (plain-http skipped on an http:// URL), exit 0', async () => {
-    const r = await cli(['check', '--url', receiver.url, '--key', key, '--public-key', pub]);
+    const r = await runMain(['check', '--url', receiver.url, '--key', key, '--public-key', pub]);
     assert.equal(r.code, 0, r.stdout + r.stderr);
     assert.doesNotMatch(r.stdout, /FAIL {2}/);
     assert.match(r.stdout, /SKIP {2}plain-http +required +the URL is http:\/\//);
@@ -95,7 +89,7 @@ describe('check against a receiver that verifies correctly', () => {
   });
 
   test('--json: one document with the run, the score and every check', async () => {
-    const r = await cli(['check', '--url', receiver.url, '--key', key, '--json', '--format', 'json']);
+    const r = await runMain(['check', '--url', receiver.url, '--key', key, '--json', '--format', 'json']);
     assert.equal(r.code, 0, r.stderr);
     const card = JSON.parse(r.stdout) as JsonCard;
     assert.deepEqual(Object.keys(card), [
@@ -134,7 +128,15 @@ describe('check against a receiver that verifies correctly', () => {
   });
 
   test('another X-Copernica-ID than the receiver expects: valid calls refused, exit 1 with a hint', async () => {
-    const r = await cli(['check', '--url', receiver.url, '--key', key, '--copernica-id', 'environment-9']);
+    const r = await runMain([
+      'check',
+      '--url',
+      receiver.url,
+      '--key',
+      key,
+      '--copernica-id',
+      'environment-9',
+    ]);
     assert.equal(r.code, 1);
     assert.match(r.stdout, /FAIL {2}valid-failure +required +got 401, expected 2xx/);
     assert.match(r.stdout, /valid setup request 1 of 1 answered 401, so the repeat could not be judged/);
@@ -145,11 +147,11 @@ describe('check against a receiver that verifies correctly', () => {
 describe("check against the project's own listen receiver", () => {
   test('listen with --public-key and --copernica-id passes every required check', async () => {
     const receiver = await startReceiver({
-      publicKey: createPublicKey(readFileSync(pub)),
+      publicKey: signer.publicKey,
       copernicaId: 'environment-1234',
     });
     try {
-      const r = await cli(['check', '--url', receiver.url, '--key', key, '--json']);
+      const r = await runMain(['check', '--url', receiver.url, '--key', key, '--json']);
       const checks = byName(JSON.parse(r.stdout) as JsonCard);
       const failed = [...checks.values()].filter((c) => c.outcome === 'fail').map((c) => c.name);
       assert.deepEqual(failed, []);
@@ -189,7 +191,7 @@ describe('check: bad input is exit 2, one line, nothing sent', () => {
     ],
     [
       'public key of another pair',
-      ['--key', key, '--public-key', join(otherDir, 'smtpeter-sim.pub')],
+      ['--key', key, '--public-key', other.publicKeyFile],
       /--public-key .*: not the public half of the signing key/,
     ],
     [
@@ -202,7 +204,7 @@ describe('check: bad input is exit 2, one line, nothing sent', () => {
   ];
   for (const [what, args, message] of cases) {
     test(what, async () => {
-      const r = await cli(['check', '--url', server.url, ...args]);
+      const r = await runMain(['check', '--url', server.url, ...args]);
       assert.equal(r.code, 2, r.stdout + r.stderr);
       assert.match(r.stderr, message);
       assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
@@ -218,7 +220,7 @@ describe('check: bad input is exit 2, one line, nothing sent', () => {
       [[], /--url: required/],
       [['--url', server.url, '--dialect', 'smtpeter-feedback-loop'], /--dialect/],
     ] as [string[], RegExp][]) {
-      const r = await cli(['check', '--key', key, ...args]);
+      const r = await runMain(['check', '--key', key, ...args]);
       assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
       assert.match(r.stderr.split('\n')[0]!, message);
       assert.equal(r.stdout, '');

@@ -1,42 +1,14 @@
-import { clamavSignature } from '../mail/clamav.js';
-import { buildOriginalMessage, type OriginalMessage } from '../mail/message.js';
-import { frontendServer } from '../mail/microsoft.js';
-import { PROVIDERS, type Provider, providerDomain, remoteIp } from '../mail/providers.js';
-import { reply, replyDescription, type SmtpReply } from '../mail/reply.js';
-import type { FailureAction, FailureEvent, Reason, SimCall, SmtpState } from '../model/events.js';
-import { formatTimestamp } from '../model/time.js';
-import type { Fake } from '../random/fake.js';
-import type { Scenario, ScenarioInput } from './types.js';
+/**
+ * The synchronous failures as data: one row per scenario, with the reply
+ * each provider or MTA style gives. The builder (build.ts) turns a row into
+ * a failure call.
+ */
+import { clamavSignature } from '../../mail/clamav.js';
+import { remoteIp } from '../../mail/providers.js';
+import { reply, type SmtpReply } from '../../mail/reply.js';
+import type { Fake } from '../../random/fake.js';
+import type { SyncSpec } from './types.js';
 
-/** What a wording template sees: who was addressed, from where. */
-interface ReplyContext {
-  fake: Fake;
-  recipient: string;
-  domain: string;
-  sender: string;
-  /** The sending MTA's IP (SMTPeter's), as the remote side saw it. */
-  clientIp: string;
-  mx: string;
-  /** A provider-specific trace token (Gmail's `a1si123`, Microsoft's server name). */
-  trace: string;
-}
-
-/** A reply, or (no reply received) the local error text. */
-type Wording = (c: ReplyContext) => SmtpReply | { local: string };
-
-interface SyncSpec {
-  name: string;
-  summary: string;
-  state: SmtpState;
-  reason: Reason;
-  action: FailureAction;
-  weight: number;
-  /** Wording per style; the style's provider decides the recipient domain. */
-  styles: Record<string, Wording>;
-}
-
-const gmailTrace = (f: Fake): string =>
-  `${f.rng.alnum(2).toLowerCase()}${f.rng.int(1, 9)}si${f.rng.int(100000, 9999999)}`;
 const yahooMta = (f: Fake): string =>
   `mta${f.rng.int(1000, 4999)}.mail.${f.rng.pick(['gq1', 'bf1', 'ne1', 'ir2'])}.yahoo.com`;
 
@@ -47,7 +19,8 @@ const gmail = (code: string, ext: string, trace: string, ...lines: string[]): Sm
   return reply(code, ext, ...all);
 };
 
-const SPECS: SyncSpec[] = [
+/** Every synchronous failure: what it is, how often, and its wording per style. */
+export const SYNC_SPECS: SyncSpec[] = [
   {
     name: 'sync-userunknown',
     summary: 'Recipient does not exist (550 5.1.1 at RCPT TO)',
@@ -573,97 +546,3 @@ const SPECS: SyncSpec[] = [
     },
   },
 ];
-
-function traceFor(style: string, fake: Fake): string {
-  if (style === 'gmail') return gmailTrace(fake);
-  if (style === 'outlook' || style === 'office365') return frontendServer(fake.rng);
-  return fake.rng.alnum(10);
-}
-
-/**
- * What a wording sees. The MX host and trace token are drawn from the
- * event's stream on first use: most wordings show one of them or none. Each
- * wording reads them in a fixed order, so a seed still gives the same bytes.
- * The client IP is that of the MTA the message went out through.
- */
-class LazyReplyContext implements ReplyContext {
-  private mxHost: string | undefined;
-  private token: string | undefined;
-
-  constructor(
-    readonly fake: Fake,
-    private readonly msg: OriginalMessage,
-    private readonly provider: Provider,
-    private readonly style: string,
-  ) {}
-
-  get recipient(): string {
-    return this.msg.recipient;
-  }
-  get domain(): string {
-    return this.msg.recipientDomain;
-  }
-  get sender(): string {
-    return this.msg.envelope;
-  }
-  get clientIp(): string {
-    return this.msg.mta.ip;
-  }
-  get mx(): string {
-    this.mxHost ??= this.provider.mx(this.msg.recipientDomain, this.fake);
-    return this.mxHost;
-  }
-  get trace(): string {
-    this.token ??= traceFor(this.style, this.fake);
-    return this.token;
-  }
-}
-
-function buildSync(spec: SyncSpec, wordings: ReadonlyMap<string, Wording>, input: ScenarioInput): SimCall[] {
-  const { fake, now, style } = input;
-  const provider = PROVIDERS[style];
-  const options = input.message;
-  const domain = options.domain ?? (provider ? providerDomain(provider, fake) : undefined);
-  const msg = buildOriginalMessage(fake, now, domain === options.domain ? options : { ...options, domain });
-  const wording = wordings.get(style)!(
-    new LazyReplyContext(fake, msg, provider ?? PROVIDERS.postfix!, style),
-  );
-  const time = Math.floor(now / 1000);
-  // Written out rather than spread from callBase: this runs once per call at full load.
-  const event: FailureEvent = {
-    id: msg.id,
-    timestamp: formatTimestamp(time),
-    time,
-    recipient: msg.recipient,
-    tags: msg.tags,
-    type: 'failure',
-    action: spec.action,
-    state: spec.state,
-  };
-  if ('local' in wording) {
-    event.description = wording.local;
-  } else {
-    event.code = wording.code;
-    if (wording.extended) event.extended = wording.extended;
-    event.description = replyDescription(wording);
-  }
-  return [{ event, scenario: spec.name, style }];
-}
-
-export const SYNC_SCENARIOS: Scenario[] = SPECS.map((spec) => {
-  // A Map, not a property lookup by style name on each spec's own object: one shape at the call site.
-  const wordings = new Map(Object.entries(spec.styles));
-  return {
-    name: spec.name,
-    summary: spec.summary,
-    kind: 'sync',
-    calls: ['failure'],
-    mode: 'sync',
-    reason: spec.reason,
-    states: [spec.state],
-    styles: Object.keys(spec.styles),
-    weight: spec.weight,
-    action: spec.action,
-    build: (input) => buildSync(spec, wordings, input),
-  };
-});

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { makeCall } from '../../src/index.js';
+import { makeCall } from '../src/index.js';
 
 test('makeCall builds a Marketing Suite bounce call in one line', () => {
   const made = makeCall({

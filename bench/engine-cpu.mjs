@@ -1,0 +1,112 @@
+#!/usr/bin/env node
+/**
+ * The engine's own CPU per call, robust to a busy machine: prepared calls
+ * (bodies built beforehand, so generation is not measured) sent through
+ * fire()'s closed model to a receiver, and this process's user+system CPU
+ * divided by the calls. Compare two builds side by side, interleaved:
+ *
+ *   node bench/engine-cpu.mjs --url http://127.0.0.1:PORT/ --roots /path/a,/path/b --rounds 5
+ *   ... --rate 5000   # the open model at this rate instead of the closed one
+ *
+ * Each root is a checkout with dist/ built; each round runs each root in a
+ * fresh process. Prints µs of CPU per call: the minimum and the median.
+ */
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const args = process.argv.slice(2);
+const arg = (name, fallback) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : fallback;
+};
+
+if (args.includes('--child')) {
+  const root = arg('child');
+  const calls = Number(arg('calls', '100000'));
+  const url = new URL(arg('url'));
+  const load = (p) => import(pathToFileURL(join(root, 'dist', 'src', p)).href);
+  const { fire } = await load('run/fire.js');
+  const { constantPacer } = await load('pace/pacer.js');
+  const rate = Number(arg('rate', '0'));
+  const { HttpClient } = await load('transport/http.js');
+  const body = Buffer.from(
+    `id=${'a'.repeat(32)}&type=failure&recipient=someone%40example.com&${'x=y&'.repeat(80)}`,
+  );
+  const headers = [
+    'Content-Type',
+    'application/x-www-form-urlencoded',
+    'Content-Length',
+    String(body.length),
+  ];
+  const run = async (n) => {
+    let i = 0;
+    const http = new HttpClient({ connections: 50 });
+    const source = {
+      next: () =>
+        i++ < n
+          ? {
+              event: { id: `c${i}`, type: 'failure', recipient: 'someone@example.com' },
+              scenario: 's',
+              style: 's',
+              request: { headers, body },
+            }
+          : undefined,
+    };
+    await fire(
+      {
+        format: 'form',
+        dialect: 'smtpeter',
+        calls: source,
+        targets: { url },
+        model:
+          rate > 0
+            ? { kind: 'open', pacer: constantPacer(rate), maxInFlight: 50 }
+            : { kind: 'closed', concurrency: 50 },
+        count: n,
+      },
+      {
+        http,
+        now: () => performance.timeOrigin + performance.now(),
+        sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+      },
+    );
+    await http.close();
+  };
+  await run(20_000); // warm up: JIT, connections
+  const before = process.cpuUsage();
+  await run(calls);
+  const used = process.cpuUsage(before);
+  process.stdout.write(`${((used.user + used.system) / calls).toFixed(2)}\n`);
+  process.exit(0);
+}
+
+const roots = arg('roots').split(',');
+const rounds = Number(arg('rounds', '5'));
+const seen = new Map(roots.map((r) => [r, []]));
+for (let k = 0; k < rounds; k++)
+  for (const root of roots) {
+    const r = spawnSync(
+      process.execPath,
+      [
+        process.argv[1],
+        '--child',
+        root,
+        '--url',
+        arg('url'),
+        '--calls',
+        arg('calls', '100000'),
+        '--rate',
+        arg('rate', '0'),
+      ],
+      { encoding: 'utf8' },
+    );
+    if (r.status !== 0) throw new Error(r.stderr);
+    seen.get(root).push(Number(r.stdout.trim()));
+  }
+for (const [root, us] of seen) {
+  const sorted = [...us].sort((a, b) => a - b);
+  process.stdout.write(
+    `${root}: CPU per call min ${sorted[0].toFixed(2)} µs, median ${sorted[Math.floor(sorted.length / 2)].toFixed(2)} µs (${us.map((u) => u.toFixed(1)).join(', ')})\n`,
+  );
+}

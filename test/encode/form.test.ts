@@ -1,0 +1,155 @@
+/**
+ * The form encoder (src/encode/form.ts) against the references a receiver
+ * has: WHATWG URLSearchParams (what Node, browsers and most frameworks
+ * decode with) and PHP's conventions (`name[]=` repeated for an array, so
+ * `$_POST['tags']` is an array; `+` for a space).
+ */
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { encodeCall, formEncode } from '../../src/encode/body.js';
+import { toPayload } from '../../src/encode/dialect.js';
+import { formEncodeBuffer } from '../../src/encode/form.js';
+import { SAMPLE_BOUNCE as call } from '../helpers/sample-call.js';
+
+let ASCII = '';
+for (let c = 0; c < 128; c++) ASCII += String.fromCharCode(c);
+
+/** Strings that break naive encoders: separators, every ASCII byte, multi-byte UTF-8, CRLF. */
+const SAMPLES = [
+  '',
+  ASCII,
+  'a&b=c+d%20e#f?g',
+  'Grüße, Zoë — “quotes” ½ €',
+  'emoji 😀 and 𝄞 (surrogate pairs)',
+  'ÿĀ߿ࠀ￿', // UTF-8 length boundaries: 2, 2, 3, 3 bytes
+  'line one\r\nline two\n\ttabbed',
+  'x'.repeat(70_000) + 'é', // past the reused scratch buffer and the shared slab
+];
+
+/**
+ * URLSearchParams serializes with the WHATWG urlencoded set, which keeps
+ * `*` and escapes `~`; the encoder follows RFC 3986 (`~` unreserved) and
+ * escapes `*` as encodeURIComponent's callers do. Those two bytes are the
+ * whole difference; a receiver decodes both forms to the same text.
+ */
+const whatwgToOurs = (text: string): string => text.replace(/\*/g, '%2A').replace(/%7E/g, '~');
+
+/** What PHP's parse_str makes of a body: `name[]` keys collect into an array. */
+function phpParse(body: string): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [key, value] of new URLSearchParams(body)) {
+    if (key.endsWith('[]')) {
+      const name = key.slice(0, -2);
+      const list = out[name];
+      out[name] = Array.isArray(list) ? [...list, value] : [value];
+    } else out[key] = value;
+  }
+  return out;
+}
+
+describe('formEncode', () => {
+  test('one tags[]= per tag, form escaping, documented field order', () => {
+    assert.equal(
+      formEncode(toPayload(call)),
+      'id=id1&type=bounce&timestamp=2026-01-15+09%3A30%3A00&time=1768469400&recipient=jan%40example.nl' +
+        '&envelope=bounce-id1%40bounces.shop.example&mime=Subject%3A+a%26b%3Dc+%C3%BC%0D%0A%0D%0Abody+%2B1&tags[]=news&tags[]=nl',
+    );
+  });
+
+  test('round-trips through URLSearchParams (what receivers use)', () => {
+    const parsed = new URLSearchParams(encodeCall(call).body.toString());
+    assert.equal(parsed.get('mime'), call.event.type === 'bounce' ? call.event.mime : '');
+    assert.deepEqual(parsed.getAll('tags[]'), ['news', 'nl']);
+  });
+
+  test('the byte writer agrees with encodeURIComponent on every kind of character', () => {
+    const reference = (text: string): string =>
+      encodeURIComponent(text)
+        .replace(/%20/g, '+')
+        .replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+    for (const text of SAMPLES) {
+      assert.equal(formEncode([['v', text]]), `v=${reference(text)}`, JSON.stringify(text.slice(0, 40)));
+    }
+  });
+});
+
+describe('form encoding against URLSearchParams', () => {
+  test('the same bytes as URLSearchParams, but for `*` (escaped) and `~` (kept)', () => {
+    for (const text of SAMPLES) {
+      const reference = new URLSearchParams([['v', text]]).toString();
+      assert.equal(formEncode([['v', text]]), whatwgToOurs(reference), JSON.stringify(text.slice(0, 40)));
+    }
+  });
+
+  test('every sample decodes back to itself, each field apart, in order', () => {
+    const payload = SAMPLES.map((text, i) => [`f${i}`, text] as const);
+    const decoded = [...new URLSearchParams(formEncode(payload))];
+    assert.deepEqual(
+      decoded,
+      payload.map(([k, v]) => [k, v]),
+    );
+  });
+
+  test('a lone surrogate is sent as U+FFFD, as URLSearchParams and TextEncoder do', () => {
+    const lone = 'a\uD800b\uDC00c';
+    assert.equal(formEncode([['v', lone]]), new URLSearchParams([['v', lone]]).toString());
+    assert.equal(new URLSearchParams(formEncode([['v', lone]])).get('v'), 'a\uFFFDb\uFFFDc');
+  });
+
+  test('numbers are written as their decimal text', () => {
+    assert.equal(formEncode([['time', 1768469400]]), 'time=1768469400');
+    assert.equal(formEncode([['n', 0]]), new URLSearchParams([['n', '0']]).toString());
+  });
+});
+
+describe('form encoding: PHP conventions', () => {
+  test('an array is one name[]= per item, in order, so PHP sees an array', () => {
+    const body = formEncode([
+      ['id', 'x'],
+      ['tags', ['news', 'nl & be', 'ü']],
+    ]);
+    assert.equal(body, 'id=x&tags[]=news&tags[]=nl+%26+be&tags[]=%C3%BC');
+    assert.deepEqual(phpParse(body), { id: 'x', tags: ['news', 'nl & be', 'ü'] });
+  });
+
+  test('an empty array sends no field at all (PHP: the key is absent, not an empty string)', () => {
+    const body = formEncode([
+      ['id', 'x'],
+      ['tags', []],
+      ['type', 'failure'],
+    ]);
+    assert.equal(body, 'id=x&type=failure');
+    assert.deepEqual(phpParse(body), { id: 'x', type: 'failure' });
+  });
+
+  test('a space is `+` (application/x-www-form-urlencoded, PHP urlencode), a plus is %2B', () => {
+    assert.equal(formEncode([['v', 'a b+c']]), 'v=a+b%2Bc');
+    assert.equal(phpParse(formEncode([['v', 'a b+c']]))['v'], 'a b+c');
+  });
+
+  test('an empty payload is an empty body', () => {
+    assert.equal(formEncodeBuffer([]).length, 0);
+  });
+});
+
+describe('form encoding: buffers', () => {
+  test('a body stays intact when later bodies are encoded (shared slab and scratch reuse)', () => {
+    const texts = [10, 5_000, 40_000, 70_000, 200_000, 10].map((n, i) =>
+      String.fromCharCode(97 + i).repeat(n),
+    );
+    const bodies = texts.map((text) => formEncodeBuffer([['v', text]]));
+    // Many more small bodies: enough to move past the first slab.
+    for (let i = 0; i < 200; i++) formEncodeBuffer([['w', 'é'.repeat(300)]]);
+    texts.forEach((text, i) => {
+      assert.equal(bodies[i]!.toString('latin1'), `v=${text}`);
+    });
+  });
+
+  test('the Buffer and string forms are the same bytes; the body is ASCII', () => {
+    const payload = toPayload(call);
+    const buffer = formEncodeBuffer(payload);
+    assert.equal(buffer.toString('latin1'), formEncode(payload));
+    assert.ok(buffer.every((b) => b < 0x80));
+    assert.equal(encodeCall(call).contentType, 'application/x-www-form-urlencoded');
+  });
+});
