@@ -92,6 +92,7 @@ export function buildProgram(io: CliIO = PROCESS_IO, outcome = { exitCode: 0 }):
     },
   ).action(run(async () => (await import('./dns-command.js')).dnsCommand));
   defineGenerate(program, run);
+  defineServe(program, run);
   program
     .command('schema')
     .description('print the JSON Schema of fixture files')
@@ -403,4 +404,41 @@ export async function main(argv: string[], io: CliIO = PROCESS_IO): Promise<numb
     io.stderr.write(`smtpeter-sim: internal error: ${(err as Error).stack ?? String(err)}\n`);
     return 70;
   }
+}
+
+function defineServe(program: Command, run: Runner): void {
+  const serve = program
+    .command('serve')
+    .description(
+      'a local SMTPeter: mail sent through its REST and SMTP APIs comes back as the webhooks it causes',
+    )
+    .option('--api-port <port>', 'REST API, tracking links and the page (default: 8026; 0 = any free port)')
+    .option('--smtp-port <port>', 'SMTP submission with STARTTLS (default: 2525; 0 = any free port)')
+    .option('--host <host>', 'address to bind (default: 127.0.0.1)')
+    .option('--token <token>', 'REST access_token (default: generated on first use and kept)')
+    .option('--smtp-user <user>', 'SMTP AUTH user (default: generated on first use and kept)')
+    .option('--smtp-pass <password>', 'SMTP AUTH password (default: generated on first use and kept)')
+    .option('--tls-cert <file>', 'STARTTLS certificate, PEM (default: a self-signed one for localhost)')
+    .option('--tls-key <file>', 'its private key, PEM')
+    .option(
+      '--time-scale <factor>',
+      'mail time runs this much faster: 600 = an hour takes 6 s (default: 600)',
+    )
+    .option('--seed <seed>', 'repeat ids, fates and drawn details (default: random)')
+    .option(
+      '--outcomes <file>',
+      'fates by domain or pattern with weights, JSON (default: every other address delivered)',
+    )
+    .option('--no-verify-webhooks', 'POST /v1/webhook takes a URL without fetching its verification file')
+    .option('--max-size <size>', 'largest message or request, e.g. 10MB (default: 10MB)')
+    .option('--keep <n>', 'messages kept in memory, the oldest evicted (default: 100000)')
+    .option(
+      '--data-dir <dir>',
+      'keep messages, events and pending calls in SQLite here; a restart resumes them',
+    )
+    .option('--log <file>', 'one NDJSON line per webhook attempt');
+  addSharedOptions(serve, [...URL_OPTIONS, ...RETRY_OPTIONS]);
+  addSharedOptions(serve, SEND_FLAGS).action(
+    run(async () => (await import('./serve-command.js')).serveCommand),
+  );
 }

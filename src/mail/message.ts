@@ -32,6 +32,35 @@ export interface OriginalMessage {
   attachmentBytes: number;
   /** SMTPeter's MTA that sent it: every bounce and failure about it names this one. */
   mta: SendingMta;
+  /** The message exactly as it went out, when it was really sent (serve): bounces return these bytes. */
+  raw?: string;
+  /** The DSN the sender asked for (SMTP DSN parameters or REST `dsn`). */
+  dsn?: DsnRequest;
+}
+
+/** RFC 3461 parameters: what a DSN about the message must carry. */
+export interface DsnRequest {
+  notify?: string[];
+  ret?: 'FULL' | 'HDRS';
+  /** ENVID: the DSN's Original-Envelope-Id. */
+  envid?: string;
+  /** ORCPT (`rfc822;addr`): the DSN's Original-Recipient. */
+  orcpt?: string;
+}
+
+/** A message that was really sent: what a bounce about it must quote, instead of drawn prose. */
+export interface SentFacts {
+  id: string;
+  fromName: string;
+  fromAddress: string;
+  recipientName: string;
+  subject: string;
+  messageId: string;
+  sentAt: number;
+  envelope: string;
+  /** The whole message as sent, CRLF line ends. */
+  raw: string;
+  dsn?: DsnRequest;
 }
 
 export interface MessageOptions {
@@ -42,6 +71,8 @@ export interface MessageOptions {
   /** How long before `now` the message was sent, ms. */
   sentBefore?: number;
   attachmentBytes?: number;
+  /** The message was really sent (serve): quote it, do not draw one. */
+  sent?: SentFacts;
 }
 
 const TAG_POOL = [
@@ -196,6 +227,7 @@ class SentMessage implements OriginalMessage {
 }
 
 export function buildOriginalMessage(fake: Fake, now: number, options: MessageOptions = {}): OriginalMessage {
+  if (options.sent) return sentOriginal(fake, options.sent, options);
   const { rng } = fake;
   const id = rng.hex(32);
   const senderDomain = companyDomain(fake);
@@ -226,4 +258,33 @@ function pickTags(rng: Rng): string[] {
   }
   tags.push(`campaign-${rng.int(1000, 9999)}`);
   return tags;
+}
+
+/**
+ * The original of a really sent message. The MTA is drawn from the stream
+ * like a drawn message's, so a bounce about it names one sending host; the
+ * rest is the message's own.
+ */
+function sentOriginal(fake: Fake, sent: SentFacts, options: MessageOptions): OriginalMessage {
+  const recipient = options.recipient ?? '';
+  const mta = sendingMta(fake.rng.int(0, 0xffffffff));
+  return {
+    id: sent.id,
+    fromName: sent.fromName,
+    fromAddress: sent.fromAddress,
+    senderDomain: sent.fromAddress.slice(sent.fromAddress.lastIndexOf('@') + 1),
+    recipientName: sent.recipientName,
+    recipient,
+    recipientDomain: recipient.slice(recipient.lastIndexOf('@') + 1),
+    subject: sent.subject,
+    sentAt: sent.sentAt,
+    messageId: sent.messageId,
+    envelope: sent.envelope,
+    tags: options.tags ?? [],
+    text: '',
+    attachmentBytes: 0,
+    mta,
+    raw: sent.raw,
+    ...(sent.dsn ? { dsn: sent.dsn } : {}),
+  };
 }

@@ -25,6 +25,7 @@ type WithHeaders = OriginalMessage & { [RENDER_CACHE]?: unknown };
 
 /** The same, rendered: folded, CRLF after each field (no blank line). */
 export function originalHeaderBlock(msg: OriginalMessage, fake: Fake): string {
+  if (msg.raw !== undefined) return rawHeaderBlock(msg.raw);
   const sent = sentHeaders(msg, fake);
   sent.block ??= renderHeaders(sent.headers);
   return sent.block;
@@ -92,6 +93,7 @@ function htmlOf(text: string): string {
 
 /** The complete original message (headers and body), CRLF. */
 export function renderOriginal(msg: OriginalMessage, fake: Fake): string {
+  if (msg.raw !== undefined) return msg.raw;
   const { boundary } = sentHeaders(msg, fake);
   const block = originalHeaderBlock(msg, fake);
   // quotedPrintable writes CRLF for any line end.
@@ -138,4 +140,10 @@ function attachmentBytes(size: number, key: string): Buffer {
     buf[i] = x & 0xff;
   }
   return buf;
+}
+
+/** The header block of a message as sent: up to and with the CRLF of its last field. */
+function rawHeaderBlock(raw: string): string {
+  const end = raw.indexOf('\r\n\r\n');
+  return end < 0 ? (raw.endsWith('\r\n') ? raw : `${raw}\r\n`) : raw.slice(0, end + 2);
 }

@@ -1,10 +1,11 @@
 import type { KeyObject } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { KeyResolver } from '../dns/key-resolver.js';
 import type { Dialect } from '../encode/dialect.js';
 import { digestHeader } from '../sign/signer.js';
 import { parseSignatureHeader, verifyRequest } from '../sign/verify.js';
+import { readBody } from '../transport/read-body.js';
 import { describeFields } from './describe.js';
 import { parseBody } from './parse.js';
 import type { ReceivedCall, ReceiverRoutes, SignatureCheck } from './types.js';
@@ -43,24 +44,6 @@ export interface Receiver {
   port: number;
   calls: ReceivedCall[];
   close(): Promise<void>;
-}
-
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        reject(new Error(`body larger than ${limit} bytes`));
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
 }
 
 /** Nonces seen within the freshness window: a repeat is a replayed call. */

@@ -1,7 +1,7 @@
 import { reply, replyOneLine } from '../../mail/reply.js';
 import { rfc5322Date } from '../../mime/headers.js';
 import { multipartBody } from '../../mime/multipart.js';
-import { bounceReceived, renderReport, returnedOriginal } from './common.js';
+import { bounceReceived, envelopeIdField, renderReport, returnedOriginal } from './common.js';
 import type { DiagnosisContext, DsnDiagnosis, DsnInput, DsnReason, DsnStyle } from './types.js';
 
 /**
@@ -95,6 +95,7 @@ export const amazonSesStyle: DsnStyle = {
       'An error occurred while trying to deliver the mail to the following recipients:\r\n' +
       `${msg.recipient}\r\n`;
     const status =
+      envelopeIdField(msg) +
       `Reporting-MTA: dsn; ${host}\r\n\r\n` +
       'Action: failed\r\n' +
       `Final-Recipient: rfc822; ${msg.recipient}\r\n` +

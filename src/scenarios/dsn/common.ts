@@ -1,3 +1,4 @@
+import type { OriginalMessage } from '../../mail/message.js';
 import { originalHeaderBlock, renderOriginal } from '../../mail/original.js';
 import { type HeaderList, renderHeaders, rfc5322Date } from '../../mime/headers.js';
 import { multipartBody } from '../../mime/multipart.js';
@@ -66,4 +67,14 @@ export function renderReport(headers: HeaderList, body: string): string {
     out += name === 'Content-Type' ? `${name}: ${value}\r\n` : renderHeaders([[name, value]]);
   }
   return `${out}\r\n${body}`;
+}
+
+/** RFC 3464 per-message field: the ENVID the sender gave (DSN parameter), first in the status block. */
+export function envelopeIdField(msg: OriginalMessage): string {
+  return msg.dsn?.envid ? `Original-Envelope-Id: ${msg.dsn.envid}\r\n` : '';
+}
+
+/** Original-Recipient as the sender's ORCPT gave it, else the recipient (what Postfix and Exchange write). */
+export function originalRecipient(msg: OriginalMessage): string {
+  return msg.dsn?.orcpt ?? `rfc822;${msg.recipient}`;
 }

@@ -3,7 +3,7 @@ import { reply, replyOneLine } from '../../mail/reply.js';
 import { quotedPrintable } from '../../mime/body.js';
 import { encodeWords, rfc5322Date } from '../../mime/headers.js';
 import { multipartBody, renderMessage } from '../../mime/multipart.js';
-import { bounceReceived, microsoftReportBody } from './common.js';
+import { bounceReceived, envelopeIdField, microsoftReportBody, originalRecipient } from './common.js';
 import type { DiagnosisContext, DsnDiagnosis, DsnInput, DsnReason, DsnStyle } from './types.js';
 
 /** Exchange's own component texts (RESOLVER, STOREDRV, QUEUE, ...). */
@@ -79,10 +79,11 @@ export const exchangeStyle: DsnStyle = {
     const date = rfc5322Date(input.now);
     // Exchange writes no space after the semicolons.
     const status =
+      envelopeIdField(msg) +
       `Reporting-MTA: dns;${host}\r\n` +
       `Received-From-MTA: dns;${msg.mta.host}\r\n` +
       `Arrival-Date: ${rfc5322Date(msg.sentAt + 1500)}\r\n\r\n` +
-      `Original-Recipient: rfc822;${msg.recipient}\r\n` +
+      `Original-Recipient: ${originalRecipient(msg)}\r\n` +
       `Final-Recipient: rfc822;${msg.recipient}\r\n` +
       'Action: failed\r\n' +
       `Status: ${d.status}\r\n` +

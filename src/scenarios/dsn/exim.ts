@@ -2,7 +2,7 @@ import { reply, replyOneLine } from '../../mail/reply.js';
 import { wrapText } from '../../mime/body.js';
 import { rfc5322Date } from '../../mime/headers.js';
 import { multipartBody, renderMessage } from '../../mime/multipart.js';
-import { bounceReceived, returnedOriginal } from './common.js';
+import { bounceReceived, envelopeIdField, returnedOriginal } from './common.js';
 import type { DiagnosisContext, DsnDiagnosis, DsnInput, DsnReason, DsnStyle } from './types.js';
 
 /**
@@ -70,6 +70,7 @@ export const eximStyle: DsnStyle = {
       `    SMTP error from remote mail server after ${command}:\r\n` +
       `    ${wrapText(replyOneLine(r), 76, '    ')}\r\n`;
     const status =
+      envelopeIdField(msg) +
       `Reporting-MTA: dns; ${host}\r\n\r\n` +
       'Action: failed\r\n' +
       `Final-Recipient: rfc822;${msg.recipient}\r\n` +

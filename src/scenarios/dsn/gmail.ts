@@ -2,7 +2,7 @@ import { reply, replyWire } from '../../mail/reply.js';
 import { multipartBody } from '../../mime/multipart.js';
 import { pacificDate } from '../../mime/pacific-time.js';
 import { randomBase64 } from '../../random/rng.js';
-import { bounceReceived, renderReport, returnedOriginal } from './common.js';
+import { bounceReceived, envelopeIdField, renderReport, returnedOriginal } from './common.js';
 import type { DiagnosisContext, DsnDiagnosis, DsnInput, DsnReason, DsnStyle } from './types.js';
 
 /**
@@ -135,6 +135,7 @@ export const gmailStyle: DsnStyle = {
       ? `Remote-MTA: dns; ${d.remoteMta} (${d.remoteIp}, the server for the domain\r\n ${msg.recipientDomain}.)\r\n`
       : '';
     const status =
+      envelopeIdField(msg) +
       'Reporting-MTA: dns; googlemail.com\r\n' +
       `Received-From-MTA: dns; ${msg.fromAddress}\r\n` +
       `Arrival-Date: ${arrival}\r\n` +

@@ -4,7 +4,7 @@ import { reply, replyOneLine } from '../../mail/reply.js';
 import { quotedPrintable } from '../../mime/body.js';
 import { encodeWords, rfc5322Date } from '../../mime/headers.js';
 import { multipartBody, renderMessage } from '../../mime/multipart.js';
-import { bounceReceived, microsoftReportBody } from './common.js';
+import { bounceReceived, envelopeIdField, microsoftReportBody } from './common.js';
 import type { DiagnosisContext, DsnDiagnosis, DsnInput, DsnReason, DsnStyle } from './types.js';
 
 const own = (code: string, status: string, text: string): DsnDiagnosis => ({
@@ -91,6 +91,7 @@ export const office365Style: DsnStyle = {
       { headers: qp('html'), body: `${quotedPrintable(html)}\r\n` },
     ]);
     const status =
+      envelopeIdField(msg) +
       `Reporting-MTA: dns;${host}\r\n` +
       `Received-From-MTA: dns;${msg.mta.host}\r\n` +
       `Arrival-Date: ${rfc5322Date(msg.sentAt + 1500)}\r\n\r\n` +

@@ -2,7 +2,7 @@ import { originalHeaderBlock, renderOriginal } from '../../mail/original.js';
 import { replyOneLine } from '../../mail/reply.js';
 import { wrapText } from '../../mime/body.js';
 import { multipartBody, renderMessage } from '../../mime/multipart.js';
-import { bounceReceived, dsnDateParts } from './common.js';
+import { bounceReceived, dsnDateParts, envelopeIdField, originalRecipient } from './common.js';
 import type { DsnInput, DsnStyle } from './types.js';
 
 /** Postfix's bounce(8) DSN, as `bounce.cf` defaults write it. */
@@ -30,12 +30,13 @@ export const postfixStyle: DsnStyle = {
       `${wrapText(`<${msg.recipient}>: ${what}`, 76, '    ')}\r\n`;
     const diag = d.reply ? `smtp; ${replyOneLine(d.reply)}` : `X-Postfix; ${d.local}`;
     const status =
+      envelopeIdField(msg) +
       `Reporting-MTA: dns; ${host}\r\n` +
       `X-Postfix-Queue-ID: ${queueId}\r\n` +
       `X-Postfix-Sender: rfc822; ${msg.envelope}\r\n` +
       `Arrival-Date: ${arrival}\r\n\r\n` +
       `Final-Recipient: rfc822; ${msg.recipient}\r\n` +
-      `Original-Recipient: rfc822;${msg.recipient}\r\n` +
+      `Original-Recipient: ${originalRecipient(msg)}\r\n` +
       `Action: failed\r\n` +
       `Status: ${d.status}\r\n` +
       (d.remoteMta ? `Remote-MTA: dns; ${d.remoteMta}\r\n` : '') +

@@ -52,7 +52,7 @@ function buildDsn(reason: DsnReason, input: ScenarioInput): SimCall[] {
     ...bounceTimes(fake.rng, now),
     message: msg,
     diagnosis,
-    returned: input.attachmentBytes > 0 || fake.rng.chance(0.7) ? 'full' : 'headers',
+    returned: returnedPart(msg.dsn?.ret, input.attachmentBytes > 0 || fake.rng.chance(0.7)),
     reportingHost,
   });
   const bounce = bounceEvent(msg, now, mime);
@@ -82,3 +82,9 @@ export const DSN_SCENARIOS: Scenario[] = (Object.keys(SUMMARIES) as DsnReason[])
   styleWeight: (style) => DSN_STYLES.find((s) => s.style.name === style)?.weight ?? 1,
   build: (input) => buildDsn(reason, input),
 }));
+
+/** RET=FULL / RET=HDRS decide; without one, the drawn habit of the reporting MTA. */
+function returnedPart(ret: 'FULL' | 'HDRS' | undefined, drawnFull: boolean): 'full' | 'headers' {
+  if (ret) return ret === 'FULL' ? 'full' : 'headers';
+  return drawnFull ? 'full' : 'headers';
+}

@@ -1,7 +1,7 @@
 import { reply, replyOneLine, replyWire } from '../../mail/reply.js';
 import { rfc5322Date } from '../../mime/headers.js';
 import { multipartBody, renderMessage } from '../../mime/multipart.js';
-import { bounceReceived, returnedOriginal } from './common.js';
+import { bounceReceived, envelopeIdField, returnedOriginal } from './common.js';
 import type { DiagnosisContext, DsnDiagnosis, DsnInput, DsnReason, DsnStyle } from './types.js';
 
 /**
@@ -79,6 +79,7 @@ export const sendmailStyle: DsnStyle = {
       '   ----- Transcript of session follows -----\r\n' +
       transcript;
     const status =
+      envelopeIdField(msg) +
       `Reporting-MTA: dns; ${host}\r\n` +
       `Received-From-MTA: DNS; ${client}\r\n` +
       `Arrival-Date: ${arrival}\r\n\r\n` +

@@ -1,0 +1,51 @@
+import { UsageError } from '../model/errors.js';
+import { planServe, type ServeFlags } from '../plan/serve-plan.js';
+import { RequestLog } from '../report/request-log.js';
+import { type ServeHandle, startServe } from '../serve/serve.js';
+import { type CliIO, PROCESS_IO } from './io.js';
+import { loadSettings } from './settings.js';
+
+function startLines(h: ServeHandle): string[] {
+  return [
+    `REST API      ${h.apiUrl}/v1/send?access_token=${h.credentials.token}`,
+    `SMTP          ${h.host}:${h.smtpPort} (STARTTLS, self-signed unless --tls-cert) user ${h.credentials.smtpUser} password ${h.credentials.smtpPass}`,
+    `page          ${h.apiUrl}/`,
+    h.receiver
+      ? `webhooks      to the embedded receiver ${h.receiver.url} (give --url for yours)`
+      : 'webhooks      to the URLs given',
+    `time scale    ${h.timeScale}x (an hour of mail time takes ${((3600 / h.timeScale) * 1000).toFixed(0)} ms); seed ${h.seed}`,
+    ...(h.resumed ? [`resumed       ${h.resumed} pending webhook call(s) from the data dir`] : []),
+    ...(h.credentialsCreated ? ['(credentials generated now and kept for the next start)'] : []),
+  ];
+}
+
+/** Run serve until SIGINT/SIGTERM. */
+export async function serveCommand(flags: ServeFlags, io: CliIO = PROCESS_IO): Promise<number> {
+  const plan = planServe(flags, await loadSettings(flags));
+  const log = plan.log ? new RequestLog(plan.log) : undefined;
+  if (log)
+    await log.opened().catch((e: Error) => {
+      throw new UsageError(`--log: cannot write '${plan.log}': ${e.message}`);
+    });
+  const handle = await startServe({
+    ...plan.options,
+    ...(log ? { onAttempt: (_e, r) => log.result(r) } : {}),
+  }).catch((e: NodeJS.ErrnoException) => {
+    if (e.code === 'EADDRINUSE')
+      throw new UsageError(
+        `--api-port/--smtp-port: address already in use (${e.message}); 0 takes any free port`,
+      );
+    if (e.code === 'EADDRNOTAVAIL')
+      throw new UsageError(`--host ${plan.options.host}: not an address of this machine`);
+    throw e;
+  });
+  if (plan.notice) io.stderr.write(`${plan.notice}\n`);
+  io.stdout.write(`${startLines(handle).join('\n')}\n`);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await handle.close();
+  await log?.close();
+  return 0;
+}

@@ -1,0 +1,75 @@
+import type { SimCall, WebhookEvent } from '../../model/events.js';
+import type { CallResult } from '../../model/results.js';
+import type { ServeStore } from '../store/store.js';
+import type { AttemptRecord, StoredMessage, TimelineEvent } from '../types.js';
+
+function attemptOf(r: CallResult): AttemptRecord {
+  const a: AttemptRecord = {
+    attempt: r.attempt,
+    at: r.sentAt,
+    url: r.url,
+    latencyMs: Math.round(r.latencyMs * 10) / 10,
+  };
+  if (r.status !== undefined) a.status = r.status;
+  if (r.error !== undefined) a.error = r.error;
+  if (r.retryInMs !== undefined) a.retryInMs = Math.round(r.retryInMs);
+  return a;
+}
+
+/**
+ * Which timeline event each call in the dispatcher belongs to, and what its
+ * attempts did: every event ends delivered or given up, or stays pending
+ * (scheduled, retrying) in the store for the next start. Nothing is lost.
+ */
+export class CallBook {
+  private readonly open = new Map<SimCall, TimelineEvent>();
+
+  constructor(
+    private readonly store: ServeStore,
+    private readonly send: (call: SimCall, at: number) => void,
+    private readonly now: () => number,
+    private readonly carries: (kind: TimelineEvent['kind']) => boolean,
+    private readonly onAttempt?: (event: TimelineEvent, result: CallResult) => void,
+  ) {}
+
+  /** Hand the event's call to the dispatcher for its time (now, if that has passed). */
+  schedule(e: TimelineEvent): void {
+    this.open.set(e.call, e);
+    this.send(e.call, Math.max(e.dueAt, this.now()));
+  }
+
+  /** Calls pending when serve last stopped: sent again. */
+  resume(): number {
+    const pending = this.store.pending();
+    for (const e of pending) this.schedule(e);
+    return pending.length;
+  }
+
+  /** The engine's report of an attempt (final or not). */
+  result(call: SimCall, result: CallResult): void {
+    const e = this.open.get(call);
+    if (!e) return;
+    e.attempts.push(attemptOf(result));
+    const ok = result.status !== undefined && result.status >= 200 && result.status < 300;
+    // Stopped while waiting for a retry: still pending, the next start sends it.
+    e.state = !result.final || result.givenUp === 'interrupted' ? 'retrying' : ok ? 'delivered' : 'given-up';
+    if (result.final) this.open.delete(call);
+    this.store.updateEvent(e);
+    this.onAttempt?.(e, result);
+  }
+
+  /** A real click or open: a new event of the message, its call due now. */
+  happened(m: StoredMessage, event: WebhookEvent): void {
+    const e: TimelineEvent = {
+      key: `${m.id}/${this.store.events(m.id).length}`,
+      messageId: m.id,
+      kind: event.type,
+      dueAt: this.now(),
+      call: { event, scenario: event.type === 'click' ? 'clicked' : 'opened', style: 'real' },
+      state: this.carries(event.type) ? 'scheduled' : 'no-webhook',
+      attempts: [],
+    };
+    this.store.addEvent(e);
+    if (e.state === 'scheduled') this.schedule(e);
+  }
+}

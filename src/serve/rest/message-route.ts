@@ -1,0 +1,48 @@
+import type { ServerResponse } from 'node:http';
+import { findPart, mimeTree } from '../../receive/ui/mime-tree.js';
+import { ApiError } from '../errors.js';
+import { attachmentsOf } from '../message/attachments.js';
+import { parseEntity } from '../message/entity.js';
+import type { StoredMessage } from '../types.js';
+import { json, text } from './http.js';
+
+/** The message parts as they went out: GET /v1/recipient|envelope|headers|text|html|attachments/ID[/NAME|N]. */
+export async function messageRoute(
+  res: ServerResponse,
+  method: string,
+  m: StoredMessage,
+  rest: string[],
+): Promise<void> {
+  switch (method) {
+    case 'recipient':
+      return text(res, 200, m.recipient);
+    case 'envelope':
+      return text(res, 200, m.envelope);
+    case 'headers':
+    case 'header':
+      return json(res, 200, Object.fromEntries(parseEntity(m.mime).fields.map((f) => [f.name, f.value])));
+    case 'text':
+    case 'html': {
+      const part = findPart(
+        mimeTree(m.mime, { maxText: m.mime.length }),
+        method === 'text' ? 'text/plain' : 'text/html',
+      );
+      if (part?.text === undefined) throw new ApiError(404, `message ${m.id} has no ${method} part`);
+      return text(res, 200, part.text, `text/${method === 'text' ? 'plain' : 'html'}; charset=utf-8`);
+    }
+    case 'attachments': {
+      const all = await attachmentsOf(m.mime);
+      if (rest[0] === undefined)
+        return json(
+          res,
+          200,
+          all.map((a, i) => ({ number: i, name: a.name, type: a.type, size: a.data.length })),
+        );
+      const found = /^\d+$/.test(rest[0]) ? all[Number(rest[0])] : all.find((a) => a.name === rest[0]);
+      if (!found) throw new ApiError(404, `message ${m.id} has no attachment '${rest[0]}'`);
+      return text(res, 200, found.data, found.type);
+    }
+    default:
+      throw new ApiError(404, `unknown method '${method}'`);
+  }
+}

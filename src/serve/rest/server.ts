@@ -1,0 +1,173 @@
+import { timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { WebhookEvent } from '../../model/events.js';
+import { ApiError, Refused } from '../errors.js';
+import { composeMessage } from '../message/compose.js';
+import { field, parseEntity } from '../message/entity.js';
+import type { ServeStore } from '../store/store.js';
+import type { StoredMessage, Submission } from '../types.js';
+import { parseRequestBody } from './body.js';
+import { eventsRoute } from './events-route.js';
+import { json, readRequest, text } from './http.js';
+import { messageRoute } from './message-route.js';
+import { parseSendRequest } from './send-request.js';
+import { trackingRoute } from './tracking-route.js';
+import type { WebhookConfig } from './webhooks.js';
+
+export interface RestOptions {
+  host: string;
+  port: number;
+  token: string;
+  maxSize: number;
+  store: ServeStore;
+  accept: (sub: Submission) => Promise<StoredMessage[]>;
+  /** A real click or open happened: record it and schedule its call now. */
+  happened: (m: StoredMessage, event: WebhookEvent) => void;
+  webhooks: WebhookConfig;
+  /** GET / and /api/...: the page. True when handled. */
+  page: (req: IncomingMessage, res: ServerResponse, url: URL) => boolean;
+  now?: () => number;
+}
+
+function sameToken(given: string | null, token: string): boolean {
+  if (given === null) return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(token);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** The address in a From field, '' when none (the message is refused later, saying why). */
+function fromAddress(mime: string): string {
+  try {
+    const from = field(parseEntity(mime.replace(/\r?\n/g, '\r\n')), 'From') ?? '';
+    return /<([^>]+)>/.exec(from)?.[1] ?? from.trim();
+  } catch {
+    return '';
+  }
+}
+
+/** The answer SMTPeter gives to a send: message id → recipient. */
+const idMap = (messages: StoredMessage[]): Record<string, string> =>
+  Object.fromEntries(messages.map((m) => [m.id, m.recipient]));
+
+/** The /v1 API: access_token checked, then one method. */
+class Api {
+  constructor(
+    private readonly o: RestOptions,
+    private readonly now: () => number,
+  ) {}
+
+  private async accept(sub: Submission): Promise<StoredMessage[]> {
+    try {
+      return await this.o.accept(sub);
+    } catch (err) {
+      throw err instanceof Refused ? new ApiError(400, err.message) : err;
+    }
+  }
+
+  private async body(req: IncomingMessage, limit = this.o.maxSize): Promise<Record<string, unknown>> {
+    return parseRequestBody(req.headers['content-type'], await readRequest(req, limit));
+  }
+
+  /** POST /v1/send: JSON or form; `mime` as given, or built from the fields by nodemailer's composer. */
+  private async send(req: IncomingMessage): Promise<Record<string, string>> {
+    const request = parseSendRequest(await this.body(req));
+    const at = this.now();
+    const mime =
+      'mime' in request.content
+        ? request.content.mime
+        : await composeMessage(
+            request.content.compose,
+            `<${at.toString(36)}.${Math.random().toString(36).slice(2)}@simulator.smtpeter.test>`,
+            new Date(at),
+          );
+    const envelope = request.envelope ?? fromAddress(mime);
+    return idMap(
+      await this.accept({
+        envelope,
+        recipients: request.recipients,
+        mime,
+        options: request.options,
+        via: 'rest',
+      }),
+    );
+  }
+
+  /** POST /v1/resend {"message": ID}: the message as submitted, to the same recipient, under a new id. */
+  private async resend(req: IncomingMessage): Promise<Record<string, string>> {
+    const id = (await this.body(req, 65536))['message'];
+    if (typeof id !== 'string') throw new ApiError(400, 'message: give the id of the message to send again');
+    const m = this.o.store.message(id);
+    if (!m) throw new ApiError(404, `unknown message id '${id}'`);
+    return idMap(
+      await this.accept({ ...m.submitted, recipients: [m.recipient], options: m.options, via: m.via }),
+    );
+  }
+
+  async handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    if (!sameToken(url.searchParams.get('access_token'), this.o.token))
+      throw new ApiError(401, 'invalid or missing access_token');
+    const [method, arg, ...rest] = url.pathname.split('/').slice(2).map(decodeURIComponent);
+    const verb = req.method ?? 'GET';
+    const bare = arg === undefined || arg === '';
+    if (verb === 'POST' && bare && method === 'send') return json(res, 200, await this.send(req));
+    if (verb === 'POST' && bare && method === 'resend') return json(res, 200, await this.resend(req));
+    if (verb === 'POST' && bare && (method === 'webhook' || method === 'feedbackloop'))
+      return json(res, 200, await this.o.webhooks.configure(await this.body(req, 65536)));
+    if (verb === 'GET' && bare && (method === 'webhooks' || method === 'feedbackloops'))
+      return json(res, 200, this.o.webhooks.list());
+    if (verb !== 'GET') throw new ApiError(405, `${verb} /v1/${method ?? ''} is not an API method here`);
+    if (!method) throw new ApiError(404, 'no method: try /v1/send, /v1/events/messageid/ID, ...');
+    if (method === 'events') return json(res, 200, eventsRoute(this.o.store, arg, rest[0], url, this.now()));
+    if (bare) throw new ApiError(404, `${method}: give a message id, /v1/${method}/ID`);
+    const m = this.o.store.message(arg);
+    if (!m) throw new ApiError(404, `unknown message id '${arg}'`);
+    return messageRoute(res, method, m, rest);
+  }
+}
+
+/**
+ * SMTPeter's REST API under /v1 (access_token in the query), the tracking
+ * URLs its messages point to, and the page. Every error is a status and one
+ * line of text, never a stack; the server goes on.
+ */
+export async function startRestFront(o: RestOptions): Promise<{ port: number; close(): Promise<void> }> {
+  const now = o.now ?? Date.now;
+  const api = new Api(o, now);
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', `http://${req.headers.host ?? `${o.host}:${o.port}`}`);
+    const fail = (err: unknown): void => {
+      if (res.headersSent) return void res.destroy();
+      if (err instanceof ApiError) text(res, err.status, `${err.message}\n`);
+      else text(res, 500, 'internal error\n');
+    };
+    try {
+      if (url.pathname.startsWith('/v1/') || url.pathname === '/v1')
+        return void api.handle(req, res, url).catch(fail);
+      if (
+        req.method === 'GET' &&
+        (trackingRoute(req, res, url, o.store, o.happened, now()) || o.page(req, res, url))
+      )
+        return;
+      text(res, 404, 'not found: the API is under /v1/\n');
+    } catch (err) {
+      fail(err);
+    }
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(o.port, o.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
+}

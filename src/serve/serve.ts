@@ -1,0 +1,211 @@
+import type { KeyObject } from 'node:crypto';
+import { dialectCarries } from '../encode/dialect.js';
+import type { CallType } from '../model/events.js';
+import type { CallResult } from '../model/results.js';
+import { randomSeed } from '../random/rng.js';
+import { type Receiver, startReceiver } from '../receive/server.js';
+import type { RequestOptions, Targets } from '../run/request.js';
+import { parseRetrySchedule, type RetryPolicy } from '../run/retry-policy.js';
+import { HttpClient } from '../transport/http.js';
+import { type Credentials, resolveCredentials } from './credentials.js';
+import { CallBook } from './dispatch/call-book.js';
+import { Dispatcher } from './dispatch/dispatcher.js';
+import { Intake } from './intake.js';
+import type { OutcomeRules } from './outcomes/rules.js';
+import { pageRoutes } from './page.js';
+import { startRestFront } from './rest/server.js';
+import { WebhookConfig } from './rest/webhooks.js';
+import { selfSignedPair, type TlsPair } from './smtp/certificate.js';
+import { startSmtpFront } from './smtp/server.js';
+import { MemoryStore } from './store/memory.js';
+import type { ServeStore } from './store/store.js';
+import type { StoredMessage, Submission, TimelineEvent } from './types.js';
+
+export interface ServeOptions {
+  /** Address for both fronts (default 127.0.0.1). */
+  host?: string;
+  /** REST API, tracking URLs and the page (default 8026; 0: any free port). */
+  apiPort?: number;
+  /** SMTP submission (default 2525; 0: any free port). */
+  smtpPort?: number;
+  /** Default: kept in `credentialsFile`, made on first use. */
+  credentials?: Partial<Credentials>;
+  credentialsFile?: string;
+  /** Default: a self-signed certificate for localhost made at start. */
+  tls?: TlsPair;
+  /** Mail time runs this much faster (default 600: an hour takes 6 s). */
+  timeScale?: number;
+  /** Makes ids, fates and every drawn detail repeatable (default: random). */
+  seed?: number;
+  /** Fates for addresses outside simulator.smtpeter.test (default: none, so delivered). */
+  rules?: OutcomeRules;
+  /** Webhook URLs; none at all: the embedded receiver takes every call. */
+  targets?: Targets;
+  /** Encoding and signing of the webhook calls (default: form, smtpeter dialect, unsigned). */
+  request?: RequestOptions;
+  /** Default: the real ladder (1m, 5m, 15m, ... 24h) compressed by the time scale. */
+  retry?: RetryPolicy;
+  /** Fetch the verification file before POST /v1/webhook takes a URL (default true). */
+  verifyWebhooks?: boolean;
+  /** Largest message or request body, bytes (default 10 MiB). */
+  maxSize?: number;
+  /** Messages kept in memory (default 100,000). */
+  keep?: number;
+  /** Keep messages, events and pending calls here (SQLite): a restart resumes them. */
+  dataDir?: string;
+  /** Webhook calls in flight at most (default 64). */
+  concurrency?: number;
+  /** The embedded receiver verifies signatures with this key. */
+  receiverPublicKey?: KeyObject;
+  /** Every attempt of every webhook call. */
+  onAttempt?: (event: TimelineEvent, result: CallResult) => void;
+  now?: () => number;
+}
+
+export interface ServeHandle {
+  apiUrl: string;
+  smtpPort: number;
+  host: string;
+  credentials: Credentials;
+  /** The credentials were made now (first use). */
+  credentialsCreated: boolean;
+  /** Set when no URL was given: the calls go here. */
+  receiver?: Receiver;
+  timeScale: number;
+  seed: number;
+  store: ServeStore;
+  /** Calls made again after a restart (pending when the last run stopped). */
+  resumed: number;
+  /** Wait until `done()` holds (checked every 20 ms), at most `timeoutMs`; false on timeout. */
+  waitFor(done: () => boolean, timeoutMs?: number): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+async function openStore(options: ServeOptions): Promise<ServeStore> {
+  const keep = options.keep ?? 100_000;
+  if (!options.dataDir) return new MemoryStore(keep);
+  const { SqliteStore } = await import('./store/sqlite.js');
+  return new SqliteStore(options.dataDir, keep);
+}
+
+/** The URLs given, or (none at all) the embedded receiver's, which takes every call. */
+async function callTargets(
+  options: ServeOptions,
+  host: string,
+): Promise<{ targets: Targets; receiver?: Receiver }> {
+  const targets: Targets = { ...(options.targets ?? {}) };
+  if (Object.values(targets).some(Boolean)) return { targets };
+  const receiver = await startReceiver({
+    host,
+    port: 0,
+    ...(options.receiverPublicKey ? { publicKey: options.receiverPublicKey } : {}),
+  });
+  targets.url = new URL(`${receiver.url.replace(/\/$/, '')}/webhook`);
+  return { targets, receiver };
+}
+
+/**
+ * A local SMTPeter: REST and SMTP take mail in, each recipient's fate plays
+ * out on a compressed clock, and the webhook calls it causes go out through
+ * the same engine as `fire`.
+ */
+export async function startServe(options: ServeOptions = {}): Promise<ServeHandle> {
+  const host = options.host ?? '127.0.0.1';
+  const now = options.now ?? Date.now;
+  const timeScale = options.timeScale ?? 600;
+  const seed = options.seed ?? randomSeed();
+  const { credentials, created } = resolveCredentials(options.credentials ?? {}, options.credentialsFile);
+  const { targets, receiver } = await callTargets(options, host);
+  const store = await openStore(options);
+  const retry = options.retry ?? realRetries(timeScale);
+  const request = options.request ?? { format: 'form', dialect: 'smtpeter' };
+  // A feedback-loop dialect has field sets for failure and bounce only: other events get no call, as then.
+  const carries = (kind: CallType): boolean => dialectCarries(request.dialect, kind);
+  const http = new HttpClient({ timeoutMs: 10_000, connections: options.concurrency ?? 64 });
+  let book: CallBook | undefined;
+  const dispatcher = new Dispatcher({
+    request,
+    targets,
+    retry,
+    http,
+    concurrency: options.concurrency ?? 64,
+    seed,
+    onResult: (call, result) => book?.result(call, result),
+  });
+  book = new CallBook(store, (call, at) => dispatcher.schedule(call, at), now, carries, options.onAttempt);
+  const calls = book;
+  const resumed = calls.resume();
+  let apiUrl = '';
+  const intake = new Intake({
+    store,
+    schedule: (e) => calls.schedule(e),
+    carries,
+    rules: options.rules ?? [],
+    seed,
+    timeScale,
+    trackingBase: () => apiUrl,
+    now,
+  });
+  const accept = (sub: Submission): Promise<StoredMessage[]> => intake.accept(sub);
+  const maxSize = options.maxSize ?? 10 << 20;
+  const rest = await startRestFront({
+    host,
+    port: options.apiPort ?? 8026,
+    token: credentials.token,
+    maxSize,
+    store,
+    accept,
+    happened: (m, event) => calls.happened(m, event),
+    webhooks: new WebhookConfig(targets, options.verifyWebhooks !== false),
+    page: pageRoutes(store, now),
+    now,
+  });
+  apiUrl = `http://${host}:${rest.port}`;
+  const smtp = await startSmtpFront({
+    host,
+    port: options.smtpPort ?? 2525,
+    user: credentials.smtpUser,
+    pass: credentials.smtpPass,
+    tls: options.tls ?? (await selfSignedPair()),
+    maxSize,
+    accept,
+  }).catch(async (err: unknown) => {
+    await rest.close();
+    throw err;
+  });
+
+  return {
+    apiUrl,
+    smtpPort: smtp.port,
+    host,
+    credentials,
+    credentialsCreated: created,
+    ...(receiver ? { receiver } : {}),
+    timeScale,
+    seed,
+    store,
+    resumed,
+    async waitFor(done, timeoutMs = 10_000) {
+      const until = Date.now() + timeoutMs;
+      while (!done()) {
+        if (Date.now() > until) return false;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      return true;
+    },
+    async close() {
+      await Promise.all([rest.close(), smtp.close()]);
+      await dispatcher.stop();
+      await http.close();
+      store.close();
+      await receiver?.close();
+    },
+  };
+}
+
+/** SMTPeter's retry ladder for webhook calls, compressed like the rest of mail time. */
+function realRetries(timeScale: number): RetryPolicy {
+  const backoff = parseRetrySchedule(`real:${timeScale}`, () => undefined);
+  if (typeof backoff === 'string') throw new Error(backoff);
+  return { retries: backoff.delaysMs.length, backoff, maxMs: Number.POSITIVE_INFINITY };
+}

@@ -1,0 +1,73 @@
+import type { StoredMessage, TimelineEvent } from '../types.js';
+import type { ServeStore } from './store.js';
+
+/**
+ * In memory, the newest `keep` messages: older ones (and their events) are
+ * evicted so memory stays flat however long serve runs. A message whose
+ * calls are still pending is evicted too; the dispatcher holds those calls.
+ */
+export class MemoryStore implements ServeStore {
+  private readonly byId = new Map<string, { message: StoredMessage; events: TimelineEvent[] }>();
+  private readonly open = new Set<TimelineEvent>();
+  private total = 0;
+  private dropped = 0;
+
+  constructor(private readonly keep: number) {}
+
+  add(messages: readonly StoredMessage[], events: readonly TimelineEvent[]): void {
+    for (const message of messages) this.byId.set(message.id, { message, events: [] });
+    for (const e of events) this.addEvent(e);
+    this.total += messages.length;
+    while (this.byId.size > this.keep) {
+      const [id, entry] = this.byId.entries().next().value as [string, { events: TimelineEvent[] }];
+      for (const e of entry.events) this.open.delete(e);
+      this.byId.delete(id);
+      this.dropped++;
+    }
+  }
+
+  addEvent(event: TimelineEvent): void {
+    this.byId.get(event.messageId)?.events.push(event);
+    if (isOpen(event)) this.open.add(event);
+  }
+
+  updateEvent(event: TimelineEvent): void {
+    if (!isOpen(event)) this.open.delete(event);
+  }
+
+  message(id: string): StoredMessage | undefined {
+    return this.byId.get(id)?.message;
+  }
+
+  messages(filter: { recipient?: string; tags?: readonly string[]; limit: number }): StoredMessage[] {
+    const out: StoredMessage[] = [];
+    const all = [...this.byId.values()];
+    for (let i = all.length - 1; i >= 0 && out.length < filter.limit; i--) {
+      const m = all[i]!.message;
+      if (filter.recipient && m.recipient.toLowerCase() !== filter.recipient.toLowerCase()) continue;
+      if (filter.tags?.length && !filter.tags.some((t) => m.options.tags.includes(t))) continue;
+      out.push(m);
+    }
+    return out;
+  }
+
+  events(messageId: string): TimelineEvent[] {
+    return this.byId.get(messageId)?.events ?? [];
+  }
+
+  pending(): TimelineEvent[] {
+    return [...this.open];
+  }
+
+  count(): number {
+    return this.total;
+  }
+
+  evicted(): number {
+    return this.dropped;
+  }
+
+  close(): void {}
+}
+
+export const isOpen = (e: TimelineEvent): boolean => e.state === 'scheduled' || e.state === 'retrying';

@@ -1,0 +1,147 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { UsageError } from '../../model/errors.js';
+import type { StoredMessage, TimelineEvent } from '../types.js';
+import type { ServeStore } from './store.js';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS messages (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL UNIQUE,
+  recipient TEXT NOT NULL COLLATE NOCASE,
+  body TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS messages_recipient ON messages(recipient);
+CREATE TABLE IF NOT EXISTS events (
+  key TEXT PRIMARY KEY,
+  message_id TEXT NOT NULL,
+  n INTEGER NOT NULL,
+  open INTEGER NOT NULL,
+  body TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS events_message ON events(message_id, n);
+CREATE INDEX IF NOT EXISTS events_open ON events(open) WHERE open = 1;
+CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+`;
+
+const isOpen = (e: TimelineEvent): number => (e.state === 'scheduled' || e.state === 'retrying' ? 1 : 0);
+const eventNumber = (e: TimelineEvent): number => Number(e.key.slice(e.key.lastIndexOf('/') + 1));
+
+/**
+ * SQLite (better-sqlite3) in `dir/serve.sqlite`, WAL journal: a message and
+ * its timeline are one transaction, committed before the client hears
+ * "accepted", so a crash (kill -9) loses nothing acknowledged; pending
+ * calls are read back at the next start.
+ */
+export class SqliteStore implements ServeStore {
+  private readonly db: Database.Database;
+  private readonly insertMessage: Database.Statement;
+  private readonly insertEvent: Database.Statement;
+  private readonly updateStmt: Database.Statement;
+  private readonly addAll: (messages: readonly StoredMessage[], events: readonly TimelineEvent[]) => void;
+  private readonly keep: number;
+
+  constructor(dir: string, keep: number) {
+    try {
+      mkdirSync(dir, { recursive: true });
+      this.db = new Database(join(dir, 'serve.sqlite'));
+    } catch (err) {
+      throw new UsageError(
+        `--data-dir ${dir}: cannot open the store (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+      );
+    }
+    this.keep = keep;
+    this.db.pragma('journal_mode = WAL');
+    this.db.exec(SCHEMA);
+    this.insertMessage = this.db.prepare('INSERT INTO messages (id, recipient, body) VALUES (?, ?, ?)');
+    this.insertEvent = this.db.prepare(
+      'INSERT OR REPLACE INTO events (key, message_id, n, open, body) VALUES (?, ?, ?, ?, ?)',
+    );
+    this.updateStmt = this.db.prepare('UPDATE events SET open = ?, body = ? WHERE key = ?');
+    this.addAll = this.db.transaction(
+      (messages: readonly StoredMessage[], events: readonly TimelineEvent[]) => {
+        for (const m of messages) this.insertMessage.run(m.id, m.recipient, JSON.stringify(m));
+        for (const e of events) this.writeEvent(e);
+        this.db
+          .prepare(
+            "INSERT INTO meta (name, value) VALUES ('total', ?) ON CONFLICT(name) DO UPDATE SET value = value + excluded.value",
+          )
+          .run(messages.length);
+      },
+    );
+  }
+
+  private writeEvent(e: TimelineEvent): void {
+    this.insertEvent.run(e.key, e.messageId, eventNumber(e), isOpen(e), JSON.stringify(e));
+  }
+
+  add(messages: readonly StoredMessage[], events: readonly TimelineEvent[]): void {
+    this.addAll(messages, events);
+  }
+
+  addEvent(event: TimelineEvent): void {
+    this.writeEvent(event);
+  }
+
+  updateEvent(event: TimelineEvent): void {
+    this.updateStmt.run(isOpen(event), JSON.stringify(event), event.key);
+  }
+
+  message(id: string): StoredMessage | undefined {
+    const row = this.db.prepare('SELECT body FROM messages WHERE id = ?').get(id) as
+      | { body: string }
+      | undefined;
+    return row ? (JSON.parse(row.body) as StoredMessage) : undefined;
+  }
+
+  messages(filter: { recipient?: string; tags?: readonly string[]; limit: number }): StoredMessage[] {
+    const rows = (
+      filter.recipient
+        ? this.db
+            .prepare('SELECT body FROM messages WHERE recipient = ? ORDER BY seq DESC LIMIT ?')
+            .all(filter.recipient, this.scanLimit(filter))
+        : this.db.prepare('SELECT body FROM messages ORDER BY seq DESC LIMIT ?').all(this.scanLimit(filter))
+    ) as { body: string }[];
+    const all = rows.map((r) => JSON.parse(r.body) as StoredMessage);
+    const tags = filter.tags;
+    return (tags?.length ? all.filter((m) => tags.some((t) => m.options.tags.includes(t))) : all).slice(
+      0,
+      filter.limit,
+    );
+  }
+
+  /** Tag filters read further back than the limit (tags are inside the JSON). */
+  private scanLimit(filter: { tags?: readonly string[]; limit: number }): number {
+    return filter.tags?.length ? Math.max(filter.limit, this.keep) : filter.limit;
+  }
+
+  events(messageId: string): TimelineEvent[] {
+    return (
+      this.db.prepare('SELECT body FROM events WHERE message_id = ? ORDER BY n').all(messageId) as {
+        body: string;
+      }[]
+    ).map((r) => JSON.parse(r.body) as TimelineEvent);
+  }
+
+  pending(): TimelineEvent[] {
+    return (this.db.prepare('SELECT body FROM events WHERE open = 1').all() as { body: string }[]).map(
+      (r) => JSON.parse(r.body) as TimelineEvent,
+    );
+  }
+
+  count(): number {
+    return (
+      (this.db.prepare("SELECT value FROM meta WHERE name = 'total'").get() as { value: number } | undefined)
+        ?.value ?? 0
+    );
+  }
+
+  evicted(): number {
+    return 0;
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}

@@ -1,0 +1,252 @@
+import assert from 'node:assert/strict';
+import { generateKeyPairSync } from 'node:crypto';
+import { after, before, describe, test } from 'node:test';
+import { LIVE_SIGNED_HEADERS } from '../../src/sign/signer.js';
+import { startCaptureServer } from '../helpers/capture-server.js';
+import { cliSpawn } from '../helpers/cli.js';
+import { parseMime } from '../helpers/mime.js';
+import { type ServeRig, serveRig, TOKEN } from '../helpers/serve.js';
+import { independentVerify } from '../helpers/verify-signature.js';
+
+const SIM = 'simulator.smtpeter.test';
+
+describe('serve: the rest of the REST API', () => {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  let rig: ServeRig;
+  before(async () => {
+    rig = await serveRig({
+      request: {
+        format: 'json',
+        dialect: 'smtpeter',
+        signing: {
+          privateKey,
+          keyId: 'test._domainkey.example',
+          copernicaId: 'env-1',
+          headers: LIVE_SIGNED_HEADERS,
+        },
+      },
+    });
+  });
+  after(() => rig.close());
+  const api = (path: string): string =>
+    `${rig.serve.apiUrl}/v1/${path}${path.includes('?') ? '&' : '?'}access_token=${TOKEN}`;
+
+  test('form bodies as PHP clients send them; calls signed, verified independently', async () => {
+    const form = new URLSearchParams({
+      'recipients[]': `delivered@${SIM}`,
+      from: 'Shop <a@shop.example>',
+      subject: 'Form',
+      text: 'hello',
+      'tags[]': 'form',
+      'dsn[envid]': 'F-1',
+      trackopens: '0',
+    });
+    form.append('recipients[]', `delivered+2@${SIM}`);
+    const res = await fetch(api('send'), { method: 'POST', body: form });
+    const answer = (await res.json()) as Record<string, string>;
+    assert.deepEqual(Object.values(answer).sort(), [`delivered+2@${SIM}`, `delivered@${SIM}`]);
+    const [id] = Object.keys(answer);
+    await rig.waitCalls(id!, 1);
+    const req = rig.receiver.requests.find((r) => JSON.parse(r.body.toString()).id === id)!;
+    const verified = independentVerify('POST', req.url, req.headers, req.body, publicKey);
+    assert.ok(verified.ok, verified.why);
+    assert.equal(req.headers['x-copernica-id'], 'env-1');
+    assert.deepEqual(JSON.parse(req.body.toString()).tags, ['form']);
+  });
+
+  test('attachments (data), unsubscribe and extra headers end up in a proper message', async () => {
+    const pdf = Buffer.from('%PDF-1.4 tiny');
+    const r = await rig.send({
+      recipient: `delivered@${SIM}`,
+      from: 'a@shop.example',
+      to: ['Anna <anna@example.org>', 'bob@example.org'],
+      subject: 'Invoice',
+      text: 'See attached',
+      attachments: [{ name: 'invoice.pdf', type: 'application/pdf', data: pdf.toString('base64') }],
+      unsubscribe: { url: 'https://shop.example/u/1', email: 'u@shop.example', oneclick: true },
+      extra: { 'x-campaign': 'spring' },
+    });
+    const id = Object.keys(JSON.parse(r.text) as object)[0]!;
+    const list = (await (await fetch(api(`attachments/${id}`))).json()) as { name: string; size: number }[];
+    assert.deepEqual(list, [{ number: 0, name: 'invoice.pdf', type: 'application/pdf', size: pdf.length }]);
+    assert.deepEqual(
+      Buffer.from(await (await fetch(api(`attachments/${id}/invoice.pdf`))).arrayBuffer()),
+      pdf,
+    );
+    const headers = (await (await fetch(api(`headers/${id}`))).json()) as Record<string, string>;
+    assert.match(headers['List-Unsubscribe']!, /<https:\/\/shop\.example\/u\/1>, <mailto:u@shop\.example>/);
+    assert.equal(headers['List-Unsubscribe-Post'], 'List-Unsubscribe=One-Click');
+    assert.equal(headers['X-Campaign'] ?? headers['x-campaign'], 'spring');
+    assert.equal(await (await fetch(api(`envelope/${id}`))).text(), `${id}@bounces.${SIM}`);
+    assert.equal(await (await fetch(api(`recipient/${id}`))).text(), `delivered@${SIM}`);
+    assert.equal(await (await fetch(api(`text/${id}`))).text(), 'See attached');
+  });
+
+  test('resend: a new id, the same message and recipient, its own calls', async () => {
+    const first = Object.keys(
+      JSON.parse(
+        (await rig.send({ recipient: `bounce@${SIM}`, from: 'a@shop.example', subject: 'Again', text: 'x' }))
+          .text,
+      ) as object,
+    )[0]!;
+    const res = await fetch(api('resend'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ message: first }),
+    });
+    const answer = (await res.json()) as Record<string, string>;
+    const [second] = Object.keys(answer);
+    assert.notEqual(second, first);
+    assert.equal(answer[second!], `bounce@${SIM}`);
+    const calls = await rig.waitCalls(second!, 3);
+    assert.ok(calls.some((c) => c.fields['type'] === 'bounce'));
+    const inner = await parseMime(String(calls.find((c) => c.fields['type'] === 'bounce')!.fields['mime']));
+    assert.ok(inner.attachments.length > 0);
+  });
+
+  test('POST /v1/webhook verifies the URL, then that kind goes there; GET /v1/webhooks lists them', async () => {
+    const other = await startCaptureServer((req) => ({ status: req.method === 'GET' ? 200 : 204 }));
+    try {
+      const hook = `${other.url.replace(/\?.*$/, '')}`;
+      const res = await fetch(api('webhook'), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ type: 'delivery', url: hook }),
+      });
+      const body = (await res.json()) as { verified: string };
+      assert.equal(res.status, 200);
+      assert.match(body.verified, /\/smtpeter-[0-9a-f]{10}\.txt$/);
+      assert.equal(other.requests[0]!.method, 'GET');
+      const listed = (await (await fetch(api('webhooks'))).json()) as { type: string; url: string }[];
+      assert.equal(listed.find((w) => w.type === 'delivery')!.url, new URL(hook).href);
+      const id = Object.keys(
+        JSON.parse(
+          (await rig.send({ recipient: `delivered@${SIM}`, from: 'a@shop.example', subject: 's', text: 't' }))
+            .text,
+        ) as object,
+      )[0]!;
+      await rig.serve.waitFor(
+        () => other.requests.some((r) => r.method === 'POST' && JSON.parse(r.body.toString()).id === id),
+        5000,
+      );
+      assert.equal(rig.about(id).length, 0, 'the delivery went to the configured URL only');
+      const down = await fetch(api('webhook'), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ type: 'bounce', url: 'http://127.0.0.1:9/hook.php' }),
+      });
+      assert.equal(down.status, 400);
+      assert.match(
+        await down.text(),
+        /^url: verification file http:\/\/127\.0\.0\.1:9\/smtpeter-[0-9a-f]+\.txt could not be fetched/,
+      );
+    } finally {
+      await other.close();
+    }
+  });
+
+  test('the page lists messages with their timelines and call answers', async () => {
+    const html = await (await fetch(`${rig.serve.apiUrl}/`)).text();
+    assert.match(html, /<h1>smtpeter-sim serve<\/h1>/);
+    assert.match(html, /delivered@simulator\.smtpeter\.test/);
+    assert.match(html, /<td>delivery<\/td>.*<td>delivered<\/td><td>200/);
+  });
+});
+
+test('serve with no flags: its own receiver takes the calls; URLs, token and SMTP credentials printed', async () => {
+  const child = cliSpawn(['serve', '--api-port', '0', '--smtp-port', '0', '--time-scale', '36000']);
+  let out = '';
+  child.stdout!.on('data', (c: Buffer) => {
+    out += c.toString();
+  });
+  try {
+    // Generous: a cold start on a busy machine (module load, the certificate) can take seconds.
+    const until = Date.now() + 30_000;
+    while (!/time scale/.test(out) && Date.now() < until) await new Promise((r) => setTimeout(r, 25));
+    const api = /REST API +(http:\/\/\S+?)\/v1\/send\?access_token=([0-9a-f]+)/.exec(out);
+    assert.ok(api, out);
+    assert.match(out, /SMTP +127\.0\.0\.1:\d+ .* user smtpeter-[0-9a-f]+ password \S+/);
+    assert.match(out, /webhooks +to the embedded receiver http:\/\/127\.0\.0\.1:\d+\//);
+    const res = await fetch(`${api[1]}/v1/send?access_token=${api[2]}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        recipient: `opened@${SIM}`,
+        from: 'a@shop.example',
+        subject: 's',
+        html: '<p>hi</p>',
+      }),
+    });
+    const id = Object.keys((await res.json()) as object)[0]!;
+    let states: string[] = [];
+    for (let i = 0; i < 400 && states.filter((s) => s === 'delivered').length < 2; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      const page = (await (await fetch(`${api[1]}/api/messages`)).json()) as {
+        id: string;
+        events: { state: string }[];
+      }[];
+      states = page.find((m) => m.id === id)?.events.map((e) => e.state) ?? [];
+    }
+    assert.deepEqual(
+      states,
+      ['delivered', 'delivered'],
+      'delivery and open accepted by the embedded receiver',
+    );
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+  }
+});
+
+test('the same seed and the same sends: the same ids, fates and calls', async () => {
+  const run = async (): Promise<string[]> => {
+    const rig = await serveRig({ seed: 99, rules: [] });
+    try {
+      const ids: string[] = [];
+      for (const who of ['delivered', 'bounce', 'clicked']) {
+        const r = await rig.send({
+          recipient: `${who}@${SIM}`,
+          from: 'a@shop.example',
+          subject: 's',
+          html: '<a href="https://a.example/x">x</a>',
+        });
+        ids.push(...Object.keys(JSON.parse(r.text) as object));
+      }
+      const fates = ids.map((id) => rig.serve.store.message(id)!.fate);
+      const calls = ids.map((id) =>
+        rig.serve.store
+          .events(id)
+          .map((e) => `${e.kind}:${e.call.style}`)
+          .join(','),
+      );
+      return [...ids, ...fates, ...calls];
+    } finally {
+      await rig.close();
+    }
+  };
+  assert.deepEqual(await run(), await run());
+});
+
+test('a feedback-loop dialect carries failure and bounce only: the delivery is kept without a call', async () => {
+  const rig = await serveRig({ request: { format: 'form', dialect: 'marketing-suite' } });
+  try {
+    const r = await rig.send({ recipient: `bounce@${SIM}`, from: 'a@shop.example', subject: 's', text: 't' });
+    const id = Object.keys(JSON.parse(r.text) as object)[0]!;
+    await rig.serve.waitFor(() => rig.receiver.requests.length >= 2, 5000);
+    const fields = rig.receiver.requests.map((q) => new URLSearchParams(q.body.toString()));
+    assert.equal(fields.length, 2);
+    assert.ok(fields.every((f) => f.get('id') === id));
+    assert.deepEqual(
+      rig.serve.store.events(id).map((e) => `${e.kind}:${e.state}`),
+      [
+        'delivery:no-webhook',
+        ...rig.serve.store
+          .events(id)
+          .slice(1)
+          .map((e) => `${e.kind}:delivered`),
+      ],
+    );
+  } finally {
+    await rig.close();
+  }
+});

@@ -1,0 +1,347 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { type ServeRig, SMTP_PASS, SMTP_USER, serveRig, TOKEN } from '../helpers/serve.js';
+import { SmtpClient } from '../helpers/smtp-client.js';
+
+const SIM = 'simulator.smtpeter.test';
+const GOOD = { recipient: `delivered@${SIM}`, from: 'a@shop.example', subject: 's', text: 't' };
+const mime = (head: string, body = 'Hello\r\n'): string => `${head}\r\n\r\n${body}`;
+
+interface HttpRow {
+  name: string;
+  method?: string;
+  path?: string;
+  token?: string | null;
+  contentType?: string;
+  body?: string;
+  status: number;
+  text: RegExp;
+}
+
+const json = (o: unknown): string => JSON.stringify(o);
+
+const HTTP_ROWS: HttpRow[] = [
+  {
+    name: 'wrong token',
+    token: 'nope',
+    body: json(GOOD),
+    status: 401,
+    text: /^invalid or missing access_token$/,
+  },
+  { name: 'no token', token: null, body: json(GOOD), status: 401, text: /^invalid or missing access_token$/ },
+  {
+    name: 'malformed JSON',
+    body: '{"recipient": }',
+    status: 400,
+    text: /^invalid JSON at line 1, column 15: expected a value/,
+  },
+  {
+    name: 'JSON on line 3',
+    body: '{\n "recipient": "a@b.c",\n "from" "x"\n}',
+    status: 400,
+    text: /^invalid JSON at line 3, column 9: expected ':' after "from"/,
+  },
+  {
+    name: 'a JSON list, not an object',
+    body: '[1]',
+    status: 400,
+    text: /^invalid JSON: the body must be an object of fields$/,
+  },
+  {
+    name: 'unknown field',
+    body: json({ ...GOOD, recipent: 'x' }),
+    status: 400,
+    text: /^unknown field 'recipent'$/,
+  },
+  {
+    name: 'missing recipient',
+    body: json({ from: 'a@shop.example', text: 't' }),
+    status: 400,
+    text: /^missing recipient: give "recipient" or "recipients"$/,
+  },
+  {
+    name: 'invalid recipient',
+    body: json({ ...GOOD, recipient: 'not-an-address' }),
+    status: 400,
+    text: /^recipient: 'not-an-address' is not an e-mail address$/,
+  },
+  {
+    name: 'invalid address in recipients',
+    body: json({ ...GOOD, recipient: undefined, recipients: ['a@b.example', 'b@@c'] }),
+    status: 400,
+    text: /^recipients: 'b@@c' is not an e-mail address$/,
+  },
+  {
+    name: 'invalid envelope',
+    body: json({ ...GOOD, envelope: 'bounces' }),
+    status: 400,
+    text: /^envelope: 'bounces' is not an e-mail address$/,
+  },
+  {
+    name: 'no content at all',
+    body: json({ recipient: `delivered@${SIM}` }),
+    status: 400,
+    text: /^missing content: give "mime", or "from"/,
+  },
+  {
+    name: 'from without text or html',
+    body: json({ recipient: `delivered@${SIM}`, from: 'a@shop.example' }),
+    status: 400,
+    text: /^missing content: give "text" or "html"/,
+  },
+  {
+    name: 'mime and fields both',
+    body: json({ ...GOOD, mime: mime('From: a@shop.example') }),
+    status: 400,
+    text: /^from: give either "mime" or the fields to build one, not both$/,
+  },
+  {
+    name: 'broken MIME: multipart never closed',
+    body: json({
+      recipient: `delivered@${SIM}`,
+      mime: mime(
+        'From: a@shop.example\r\nContent-Type: multipart/alternative; boundary="b1"',
+        '--b1\r\nContent-Type: text/plain\r\n\r\nhi\r\n',
+      ),
+    }),
+    status: 400,
+    text: /^message: multipart not closed \(no --b1--\)$/,
+  },
+  {
+    name: 'broken MIME: boundary never appears',
+    body: json({
+      recipient: `delivered@${SIM}`,
+      mime: mime('From: a@shop.example\r\nContent-Type: multipart/mixed; boundary="zz"', 'no parts here\r\n'),
+    }),
+    status: 400,
+    text: /^message: multipart boundary "zz" never appears$/,
+  },
+  {
+    name: 'broken MIME: multipart without boundary',
+    body: json({
+      recipient: `delivered@${SIM}`,
+      mime: mime('From: a@shop.example\r\nContent-Type: multipart/mixed'),
+    }),
+    status: 400,
+    text: /^message: multipart\/mixed without a boundary parameter$/,
+  },
+  {
+    name: 'MIME without From',
+    body: json({ recipient: `delivered@${SIM}`, mime: mime('Subject: hi') }),
+    status: 400,
+    text: /^message: no From header$/,
+  },
+  {
+    name: 'MIME header line garbage',
+    body: json({ recipient: `delivered@${SIM}`, mime: mime('From: a@shop.example\r\nthis is not a header') }),
+    status: 400,
+    text: /^message: header line 2 is not a header field/,
+  },
+  {
+    name: 'x-smtpeter header with a bad value',
+    body: json({
+      recipient: `delivered@${SIM}`,
+      mime: mime('From: a@shop.example\r\nX-SMTPeter-TrackClicks: maybe'),
+    }),
+    status: 400,
+    text: /^X-SMTPeter-TrackClicks: expected true or false, got 'maybe'$/,
+  },
+  {
+    name: 'tag with a space',
+    body: json({ ...GOOD, tags: ['two words'] }),
+    status: 400,
+    text: /^tags: 'two words' contains white space or a semicolon$/,
+  },
+  {
+    name: 'trackclicks not a boolean',
+    body: json({ ...GOOD, trackclicks: 'sometimes' }),
+    status: 400,
+    text: /^trackclicks: expected true or false, got "sometimes"$/,
+  },
+  {
+    name: 'dsn.notify unknown',
+    body: json({ ...GOOD, dsn: { notify: 'ALWAYS' } }),
+    status: 400,
+    text: /^dsn\.notify: 'ALWAYS' is not NEVER, SUCCESS, FAILURE or DELAY$/,
+  },
+  {
+    name: 'dsn.ret unknown',
+    body: json({ ...GOOD, dsn: { ret: 'BODY' } }),
+    status: 400,
+    text: /^dsn\.ret: expected FULL or HDRS, got 'BODY'$/,
+  },
+  {
+    name: 'maxdelivertime not a time',
+    body: json({ ...GOOD, maxdelivertime: 'tomorrow' }),
+    status: 400,
+    text: /^maxdelivertime: expected YYYY-MM-DD hh:mm:ss \(UTC\), got 'tomorrow'$/,
+  },
+  {
+    name: 'attachment from a remote URL',
+    body: json({ ...GOOD, attachments: [{ name: 'a.pdf', url: 'https://example.com/a.pdf' }] }),
+    status: 400,
+    text: /^attachments\[0\]\.url: only loopback URLs/,
+  },
+  {
+    name: 'attachment without data or url',
+    body: json({ ...GOOD, attachments: [{ name: 'a.pdf' }] }),
+    status: 400,
+    text: /^attachments\[0\]: give "data" \(base64\) or "url"$/,
+  },
+  {
+    name: 'extra header not x-',
+    body: json({ ...GOOD, extra: { Subject: 'x' } }),
+    status: 400,
+    text: /^extra: 'Subject' is not an x- header name$/,
+  },
+  {
+    name: 'unknown template',
+    body: json({ ...GOOD, template: 42 }),
+    status: 404,
+    text: /^unknown template 42$/,
+  },
+  {
+    name: 'unsupported Content-Type',
+    contentType: 'text/plain',
+    body: 'hello',
+    status: 415,
+    text: /^unsupported Content-Type 'text\/plain'/,
+  },
+  {
+    name: 'form body without recipient',
+    contentType: 'application/x-www-form-urlencoded',
+    body: 'from=a%40shop.example&text=hi',
+    status: 400,
+    text: /^missing recipient/,
+  },
+  {
+    name: 'oversized body',
+    body: json({ ...GOOD, text: 'x'.repeat(300_000) }),
+    status: 413,
+    text: /^request body larger than 262144 bytes$/,
+  },
+  {
+    name: 'unknown message id',
+    method: 'GET',
+    path: '/v1/text/00000000000000000000000000000000',
+    status: 404,
+    text: /^unknown message id '00000000000000000000000000000000'$/,
+  },
+  {
+    name: 'unknown method',
+    method: 'GET',
+    path: '/v1/frobnicate/1',
+    status: 404,
+    text: /^unknown message id '1'$/,
+  },
+  {
+    name: 'DELETE on send',
+    method: 'DELETE',
+    path: '/v1/send',
+    status: 405,
+    text: /^DELETE \/v1\/send is not an API method here$/,
+  },
+  {
+    name: 'webhook URL off this machine',
+    path: '/v1/webhook',
+    body: json({ type: 'bounce', url: 'https://example.com/hook' }),
+    status: 400,
+    text: /^url: a local SMTPeter calls loopback receivers only/,
+  },
+];
+
+describe("serve refuses bad input with the protocol's own error and keeps serving", () => {
+  let rig: ServeRig;
+  before(async () => {
+    rig = await serveRig({ maxSize: 256 * 1024 });
+  });
+  after(() => rig.close());
+
+  test(`HTTP: ${HTTP_ROWS.length} bad requests, each a status and one line; nothing stored`, async () => {
+    const before = rig.serve.store.count();
+    for (const row of HTTP_ROWS) {
+      const token = row.token === undefined ? TOKEN : row.token;
+      const path = row.path ?? '/v1/send';
+      const url = `${rig.serve.apiUrl}${path}${token === null ? '' : `?access_token=${token}`}`;
+      const res = await fetch(url, {
+        method: row.method ?? 'POST',
+        ...(row.body !== undefined
+          ? { body: row.body, headers: { 'content-type': row.contentType ?? 'application/json' } }
+          : {}),
+      });
+      const text = (await res.text()).trimEnd();
+      assert.equal(res.status, row.status, `${row.name}: ${text}`);
+      assert.match(text, row.text, row.name);
+      assert.ok(!text.includes('\n') && !/at .*\.js/.test(text), `${row.name}: one line, no stack`);
+    }
+    assert.equal(rig.serve.store.count(), before, 'nothing half-stored');
+    assert.equal((await rig.send(GOOD)).status, 200, 'still serving');
+  });
+
+  test('SMTP: each bad command gets code + enhanced code + text; the server keeps serving', async () => {
+    const port = rig.serve.smtpPort;
+    const before = rig.serve.store.count();
+    const auth = `AUTH PLAIN ${Buffer.from(`\0${SMTP_USER}\0${SMTP_PASS}`).toString('base64')}`;
+
+    const plain = await SmtpClient.open(port, false);
+    assert.match(await plain.command(auth), /^538 5\.7\.0 .*STARTTLS/i, 'AUTH before STARTTLS');
+    plain.close();
+
+    const c = await SmtpClient.open(port);
+    assert.match(await c.command('MAIL FROM:<a@shop.example>'), /^530 5\.7\.0 /, 'MAIL without AUTH');
+    assert.match(
+      await c.command(`AUTH PLAIN ${Buffer.from(`\0${SMTP_USER}\0wrong`).toString('base64')}`),
+      /^535 5\.7\.8 Authentication credentials invalid$/,
+    );
+    assert.match(await c.command(auth), /^235 2\.7\.0 /);
+    assert.match(await c.command(`RCPT TO:<delivered@${SIM}>`), /^503 5\.5\.1 /, 'RCPT before MAIL');
+    assert.match(await c.command('MAIL FROM:<not-an-address>'), /^501 5\.1\.7 /);
+    assert.match(await c.command('MAIL FROM:<a@shop.example> RET=NONSENSE'), /^501 5\.5\.4 /, 'bad RET');
+    assert.match(await c.command('MAIL FROM:<a@shop.example> RET=HDRS ENVID=E-1'), /^250 2\.1\.0 /);
+    assert.match(await c.command('DATA'), /^503 5\.5\.1 /, 'DATA before RCPT');
+    assert.match(await c.command('RCPT TO:<someone@nowhere>'), /^553 5\.1\.3 Recipient address rejected/);
+    assert.match(
+      await c.command(`RCPT TO:<delivered@${SIM}> NOTIFY=SOMETIMES`),
+      /^501 5\.5\.4 /,
+      'bad NOTIFY',
+    );
+    assert.match(await c.command(`RCPT TO:<delivered@${SIM}>`), /^250 2\.1\.5 /);
+    assert.match(await c.command('DATA'), /^354 /);
+    assert.match(
+      await c.data('Subject: no from\r\n\r\nbody\r\n.\r\n'),
+      /^554 5\.6\.0 Message rejected: message: no From header$/,
+      'broken message',
+    );
+    assert.match(await c.command('MAIL FROM:<a@shop.example>'), /^250 /);
+    assert.match(await c.command(`RCPT TO:<delivered@${SIM}>`), /^250 /);
+    assert.match(await c.command('DATA'), /^354 /);
+    assert.match(
+      await c.data(`From: a@shop.example\r\n\r\n${'x'.repeat(998)}\r\n`.repeat(300) + '.\r\n'),
+      /^552 5\.3\.4 /,
+      'over --max-size',
+    );
+    c.close();
+
+    // A client that goes away in the middle of DATA: nothing of it is kept.
+    const gone = await SmtpClient.open(port);
+    await gone.command(auth);
+    await gone.command('MAIL FROM:<a@shop.example>');
+    await gone.command(`RCPT TO:<delivered@${SIM}>`);
+    await gone.command('DATA');
+    gone.write('From: a@shop.example\r\nSubject: half\r\n\r\nhalf a mess');
+    gone.close();
+    await new Promise((r) => setTimeout(r, 100));
+    assert.equal(rig.serve.store.count(), before, 'nothing stored from refused or unfinished messages');
+
+    const ok = await SmtpClient.open(port);
+    await ok.command(auth);
+    await ok.command('MAIL FROM:<a@shop.example>');
+    await ok.command(`RCPT TO:<delivered@${SIM}>`);
+    await ok.command('DATA');
+    assert.match(
+      await ok.data('From: a@shop.example\r\nSubject: fine\r\n\r\nfine\r\n.\r\n'),
+      /^250 2\.6\.0 Ok: queued as [0-9a-f]{32}$/,
+    );
+    ok.close();
+  });
+});

@@ -1,0 +1,106 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { MemoryStore } from '../../src/serve/store/memory.js';
+import { SqliteStore } from '../../src/serve/store/sqlite.js';
+import type { ServeStore } from '../../src/serve/store/store.js';
+import type { StoredMessage, TimelineEvent } from '../../src/serve/types.js';
+
+const message = (n: number, tags = ['t']): StoredMessage => ({
+  id: n.toString(16).padStart(32, '0'),
+  recipient: n % 2 ? 'odd@x.example' : 'even@x.example',
+  envelope: '',
+  mime: 'From: a@b.c\r\n\r\nx',
+  options: {
+    trackclicks: true,
+    trackopens: true,
+    trackbounces: true,
+    preventscam: false,
+    inlinecss: false,
+    tags,
+  },
+  acceptedAt: 1_700_000_000_000 + n,
+  fate: 'delivered',
+  links: [],
+  via: 'rest',
+  submitted: { envelope: '', mime: 'From: a@b.c\r\n\r\nx' },
+});
+const event = (m: StoredMessage, n: number): TimelineEvent => ({
+  key: `${m.id}/${n}`,
+  messageId: m.id,
+  kind: 'delivery',
+  dueAt: m.acceptedAt + 1000,
+  call: {
+    event: {
+      id: m.id,
+      type: 'delivery',
+      timestamp: '',
+      time: 0,
+      recipient: m.recipient,
+      code: '250',
+      description: 'ok',
+      tags: [],
+    },
+    scenario: 'delivered',
+    style: 'postfix',
+  },
+  state: 'scheduled',
+  attempts: [],
+});
+
+function behaves(name: string, make: () => ServeStore): void {
+  test(`${name}: messages with their timelines, filters, pending calls`, () => {
+    const store = make();
+    for (let n = 1; n <= 5; n++) {
+      const m = message(n, n === 3 ? ['special'] : ['t']);
+      store.add([m], [event(m, 0)]);
+    }
+    assert.equal(store.count(), 5);
+    assert.deepEqual(
+      store.messages({ limit: 2 }).map((m) => m.acceptedAt % 10),
+      [5, 4],
+    );
+    assert.deepEqual(
+      store.messages({ recipient: 'ODD@x.example', limit: 10 }).map((m) => m.acceptedAt % 10),
+      [5, 3, 1],
+    );
+    assert.deepEqual(
+      store.messages({ tags: ['special'], limit: 10 }).map((m) => m.acceptedAt % 10),
+      [3],
+    );
+    const e = store.events(message(2).id)[0]!;
+    e.state = 'delivered';
+    store.updateEvent(e);
+    assert.equal(store.pending().length, 4);
+    assert.equal(store.events(message(2).id)[0]!.state, 'delivered');
+    store.close();
+  });
+}
+
+describe('stores', () => {
+  behaves('memory', () => new MemoryStore(100));
+  behaves('sqlite', () => new SqliteStore(mkdtempSync(join(tmpdir(), 'serve-store-')), 100));
+
+  test('memory: the oldest messages are evicted past --keep, and counted', () => {
+    const store = new MemoryStore(3);
+    for (let n = 1; n <= 5; n++) store.add([message(n)], [event(message(n), 0)]);
+    assert.equal(store.count(), 5);
+    assert.equal(store.evicted(), 2);
+    assert.equal(store.message(message(1).id), undefined);
+    assert.equal(store.pending().length, 3);
+  });
+
+  test('sqlite: what was stored is there after reopening (the restart)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'serve-store-'));
+    const a = new SqliteStore(dir, 100);
+    a.add([message(7)], [event(message(7), 0)]);
+    a.close();
+    const b = new SqliteStore(dir, 100);
+    assert.equal(b.count(), 1);
+    assert.equal(b.message(message(7).id)?.recipient, 'odd@x.example');
+    assert.equal(b.pending()[0]?.key, `${message(7).id}/0`);
+    b.close();
+  });
+});
