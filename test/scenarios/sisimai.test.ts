@@ -6,7 +6,7 @@ import { SCENARIOS } from '../../src/scenarios/catalogue.js';
 import { deliveryStatusFields, hasOnlyCrlf, parseMime } from '../helpers/mime.js';
 import { classify, sisimaiSkipReason } from '../helpers/sisimai.js';
 
-const SEEDS = 10;
+const SEEDS = 20;
 
 /** Every scenario with a bounce call, in every style, over SEEDS seeds. */
 function matrix(): Array<{ scenario: string; style: string; seed: number; calls: SimCall[] }> {
