@@ -16,6 +16,7 @@ export interface GenerateFlags {
   format?: string;
   recipient?: string;
   domain?: string;
+  audience?: string;
   tag?: string[];
 }
 
@@ -57,6 +58,7 @@ export function planGenerate(
     ...(type ? [`--type ${type}`] : []),
     ...(flags.scenario ? [`--scenario ${flags.scenario}`] : []),
     ...(flags.style ? [`--style ${flags.style}`] : []),
+    ...(flags.audience ? [`--audience ${flags.audience}`] : []),
   ];
   return {
     count,

@@ -4,7 +4,7 @@ import { quotedPrintable } from '../../mime/body.js';
 import { encodeWords, rfc5322Date } from '../../mime/headers.js';
 import { multipartBody, renderMessage } from '../../mime/multipart.js';
 import { bounceReceived, microsoftReportBody } from './common.js';
-import type { Diagnose, DiagnosisContext, DsnDiagnosis, DsnInput, DsnReason, DsnStyle } from './types.js';
+import type { Diagnose, DsnDiagnosis, DsnInput, DsnReason, DsnStyle } from './types.js';
 
 /** Exchange's own component texts (RESOLVER, STOREDRV, QUEUE, ...). */
 const own = (code: string, status: string, text: string): DsnDiagnosis => ({

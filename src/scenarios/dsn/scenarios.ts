@@ -30,7 +30,8 @@ function buildDsn(reason: DsnReason, input: ScenarioInput): SimCall[] {
   const { fake, now } = input;
   const entry = DSN_STYLES.find((s) => s.style.name === input.style)!;
   const style = entry.style;
-  const domain = input.message.domain ?? style.recipientDomain?.(fake) ?? companyDomain(fake);
+  const domain =
+    input.message.domain ?? style.recipientDomain?.(fake) ?? companyDomain(fake, input.message.audience);
   const msg = buildOriginalMessage(fake, now, {
     ...input.message,
     domain,

@@ -22,7 +22,7 @@ function wording(diag: string, bounce: BounceEvent): string {
     .split(' ')
     .map((t) => {
       const core = t.replace(/^[[(<"']+|[\])>"',;:]+$/g, '');
-      return /\d/.test(t) ? '#' : /^[\w-]+(\.[\w-]+)*\.[a-z]{2,}\.?$/.test(core) ? '<host>' : t;
+      return /^[\w-]+(\.[\w-]+)*\.[a-z]{2,}\.?$/.test(core) ? '<host>' : /\d/.test(t) ? '#' : t;
     })
     .join(' ');
 }
