@@ -67,7 +67,14 @@ const EXIM_DIAGNOSES: Record<DsnReason, readonly Diagnose[]> = {
   policyviolation: [
     (c) => hop(c, '550', `Message rejected due to DMARC policy of ${c.sender.split('@')[1]}`, 'end of DATA'),
     (c) => hop(c, '550', 'Message rejected due to local policy', 'end of DATA'),
-    (c) => hop(c, '550', `DMARC policy of ${c.sender.split('@')[1]} says reject`, 'end of DATA'),
+    // Exim's own DMARC ACL example (spec.txt, "DMARC" chapter)
+    (c) =>
+      hop(
+        c,
+        '550',
+        `Message from ${c.sender.split('@')[1]} failed sender's DMARC policy, REJECT`,
+        'end of DATA',
+      ),
   ],
   suspend: [
     (c) => hop(c, '550', 'This mailbox has been suspended'),
