@@ -62,7 +62,14 @@ const EXIM_DIAGNOSES: Record<DsnReason, readonly Diagnose[]> = {
         '"The mail server detected your message as spam and has prevented delivery."',
         'end of DATA',
       ),
-    (c) => hop(c, '550', 'Message content rejected: high probability of spam', 'end of DATA'),
+    // Exim's own SpamAssassin ACL example (spec.txt, "Content scanning")
+    (c) =>
+      hop(
+        c,
+        '550',
+        `This message scored ${c.fake.rng.int(8, 30)}.${c.fake.rng.int(0, 9)} spam points.`,
+        'end of DATA',
+      ),
   ],
   policyviolation: [
     (c) => hop(c, '550', `Message rejected due to DMARC policy of ${c.sender.split('@')[1]}`, 'end of DATA'),
