@@ -42,6 +42,12 @@ const SHARED_OPTIONS = {
   tag: { flags: '--tag <tag>', description: 'tag of the message (repeatable)', repeatable: true },
   recipient: { flags: '--recipient <address>', description: 'recipient address', nonEmpty: true },
   domain: { flags: '--domain <domain>', description: 'recipient domain', nonEmpty: true },
+  audience: {
+    flags: '--audience <audience>',
+    description:
+      'whose list the recipients are on: consumer and company domains weighted as there (default: global)',
+    choices: ['global', 'nl', 'de', 'us'],
+  },
   // --- how fire, replay and check send ---
   url: { flags: '--url <url>', description: 'receiver URL for every call' },
   'failure-url': { flags: '--failure-url <url>', description: 'receiver URL for failure calls' },
@@ -150,6 +156,7 @@ export const GENERATE_OPTIONS: readonly SharedOption[] = [
   'tag',
   'recipient',
   'domain',
+  'audience',
 ];
 
 /** Where calls go: one URL for all, or one per kind (SMTPeter configures one per webhook). */

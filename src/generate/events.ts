@@ -1,3 +1,4 @@
+import type { Audience } from '../mail/audience.js';
 import type { MessageOptions } from '../mail/message.js';
 import type { CallType, SimCall } from '../model/events.js';
 import { FakeSource } from '../random/fake.js';
@@ -18,6 +19,8 @@ export interface GenerateOptions {
   style?: string;
   recipient?: string;
   domain?: string;
+  /** Whose list the recipients are on (mail/audience.ts). */
+  audience?: Audience;
   tags?: string[];
   /** Size of an attachment in returned messages (heavy bounces), bytes. */
   attachmentBytes?: number;
@@ -51,6 +54,7 @@ export class EventGenerator {
     this.messageOptions = {
       ...(options.recipient ? { recipient: options.recipient } : {}),
       ...(options.domain ? { domain: options.domain } : {}),
+      ...(options.audience ? { audience: options.audience } : {}),
       ...(options.tags ? { tags: options.tags } : {}),
     };
     for (const e of selectMix(options, candidates))
@@ -84,7 +88,8 @@ export class EventGenerator {
   private styleTable(scenario: Scenario): WeightedTable<string> {
     let table = this.styleTables.get(scenario);
     if (!table) {
-      table = WeightedTable.of(scenario.styles, scenario.styleWeight ?? styleWeight);
+      const audience = this.options.audience ?? 'global';
+      table = WeightedTable.of(scenario.styles, scenario.styleWeight ?? ((s) => styleWeight(s, audience)));
       this.styleTables.set(scenario, table);
     }
     return table;

@@ -1,6 +1,7 @@
 import type { Fake } from '../random/fake.js';
 import { type Rng, Sfc32 } from '../random/rng.js';
 import { companyName, type PersonName, personName } from '../random/words.js';
+import type { Audience } from './audience.js';
 import { writeCopy } from './copy.js';
 import { companyDomain } from './providers.js';
 import { type SendingMta, sendingMta } from './smtpeter-mta.js';
@@ -67,6 +68,8 @@ export interface MessageOptions {
   recipient?: string;
   /** Recipient domain when no recipient is given. */
   domain?: string;
+  /** Whose list the recipient is on: decides the domain mix (default global). */
+  audience?: Audience;
   tags?: string[];
   /** How long before `now` the message was sent, ms. */
   sentBefore?: number;
@@ -232,7 +235,8 @@ export function buildOriginalMessage(fake: Fake, now: number, options: MessageOp
   const id = rng.hex(32);
   const senderDomain = companyDomain(fake);
   const name = personName(rng);
-  const recipient = options.recipient ?? `${localPart(name, rng)}@${options.domain ?? companyDomain(fake)}`;
+  const recipient =
+    options.recipient ?? `${localPart(name, rng)}@${options.domain ?? companyDomain(fake, options.audience)}`;
   const recipientDomain = recipient.slice(recipient.lastIndexOf('@') + 1);
   const sentAt = now - (options.sentBefore ?? rng.int(2, 30) * 1000);
   const tags = options.tags ?? pickTags(rng);

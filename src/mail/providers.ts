@@ -1,15 +1,16 @@
+import { domainToASCII } from 'node:url';
 import type { Fake } from '../random/fake.js';
+import { WeightedTable } from '../random/rng.js';
 import { COMPANY_TLDS, companyLabel } from '../random/words.js';
+import { type Audience, companyTld, consumerDomain } from './audience.js';
 
 /**
- * Receiving sides: which domains they host and what their MX hosts look
- * like, so provider, recipient domain and wording always agree.
+ * Receiving sides: what their MX hosts look like; their domains per audience
+ * are in audience.ts, so provider, recipient domain and wording always agree.
  */
 export interface Provider {
   name: string;
   label: string;
-  /** Domains with realistic weights; empty = a made-up company domain. */
-  domains: ReadonlyArray<readonly [string, number]>;
   mx(domain: string, fake: Fake): string;
 }
 
@@ -19,67 +20,110 @@ export const PROVIDERS: Record<string, Provider> = {
   gmail: {
     name: 'gmail',
     label: 'Gmail / Google Workspace',
-    domains: [
-      ['gmail.com', 95],
-      ['googlemail.com', 5],
-    ],
     mx: (_d, fake) => fake.rng.pick(['gmail-smtp-in.l.google.com', 'alt1.gmail-smtp-in.l.google.com']),
   },
   outlook: {
     name: 'outlook',
     label: 'Microsoft 365 / Outlook.com',
-    domains: [
-      ['outlook.com', 50],
-      ['hotmail.com', 35],
-      ['live.com', 15],
-    ],
     mx: (domain) => `${dashed(domain)}.olc.protection.outlook.com`,
   },
   office365: {
     name: 'office365',
     label: 'Microsoft 365 tenant',
-    domains: [],
     mx: (domain) => `${dashed(domain)}.mail.protection.outlook.com`,
   },
   yahoo: {
     name: 'yahoo',
     label: 'Yahoo / AOL',
-    domains: [
-      ['yahoo.com', 70],
-      ['aol.com', 20],
-      ['ymail.com', 10],
-    ],
     mx: (_d, fake) => `mta${fake.rng.int(5, 7)}.am0.yahoodns.net`,
   },
   postfix: {
     name: 'postfix',
     label: 'Postfix (generic)',
-    domains: [],
     mx: (domain, fake) => `${fake.rng.pick(['mx', 'mx1', 'mail', 'smtp'])}.${domain}`,
   },
   exim: {
     name: 'exim',
     label: 'Exim (generic)',
-    domains: [],
     mx: (domain, fake) => `${fake.rng.pick(['mx', 'mail', 'mx0'])}.${domain}`,
   },
   sendmail: {
     name: 'sendmail',
     label: 'Sendmail (generic)',
-    domains: [],
     mx: (domain, fake) => `${fake.rng.pick(['mail', 'mx', 'relay'])}.${domain}`,
   },
 };
 
-export function providerDomain(provider: Provider, fake: Fake): string {
-  if (provider.domains.length === 0) return companyDomain(fake);
-  return fake.rng.weighted(provider.domains, ([, w]) => w)[0];
+/**
+ * A recipient domain at this provider: the audience's consumer domains for
+ * Gmail, Outlook.com and Yahoo, a company domain (any shape, Unicode IDN
+ * included: a sync failure carries no MIME) for the MTA styles.
+ */
+export function providerDomain(provider: Provider, fake: Fake, audience: Audience = 'global'): string {
+  const name = provider.name;
+  if (name === 'gmail' || name === 'outlook' || name === 'yahoo') return consumerDomain(audience, name, fake);
+  return companyDomain(fake, audience, true);
 }
 
-/** A plausible company domain: `smith-jones.com`, `bauer-llc.nl`. */
-export function companyDomain(fake: Fake): string {
-  return `${companyLabel(fake.rng)}.${COMPANY_TLDS.pick(fake.rng)}`;
+/**
+ * A company domain of any shape real lists hold: hyphenated
+ * (`smith-jones.com`), short (`bauer.de`), long (`jansenlogistics.nl`), a
+ * subdomain (`mail.smith-jones.co.uk`), IDN in punycode (`xn--mller-kva.de`)
+ * and, where the caller can carry UTF-8 (`unicode`), IDN in Unicode
+ * (`müller.de`). Without an audience: the global TLD mix.
+ */
+export function companyDomain(fake: Fake, audience?: Audience, unicode = false): string {
+  const tld = audience ? companyTld(audience, fake) : COMPANY_TLDS.pick(fake.rng);
+  const shape = DOMAIN_SHAPES.pick(fake.rng);
+  if (shape === 'hyphenated') return `${companyLabel(fake.rng)}.${tld}`;
+  const base = companyLabel(fake.rng).split('-')[0]!;
+  switch (shape) {
+    case 'short':
+      return `${base}.${tld}`;
+    case 'long':
+      return `${base}${fake.rng.pick(SECTOR_WORDS)}.${tld}`;
+    case 'subdomain':
+      return `${fake.rng.pick(['mail', 'corp', 'staff', 'eu', 'nl', 'de'])}.${companyLabel(fake.rng)}.${tld}`;
+    default: {
+      const name = `${fake.rng.pick(IDN_LABELS)}.${tld}`;
+      return unicode && fake.rng.chance(0.5) ? name : domainToASCII(name);
+    }
+  }
 }
+
+const DOMAIN_SHAPES = new WeightedTable<'hyphenated' | 'short' | 'long' | 'subdomain' | 'idn'>([
+  ['hyphenated', 35],
+  ['short', 25],
+  ['long', 15],
+  ['subdomain', 15],
+  ['idn', 10],
+]);
+
+/** Second words of long company labels (`jansenlogistics`, `bauerholding`). */
+const SECTOR_WORDS = [
+  'logistics',
+  'holding',
+  'consultancy',
+  'solutions',
+  'international',
+  'installatietechniek',
+  'bouw',
+  'gmbh',
+];
+
+/** Company names with letters outside ASCII, as registered under IDN. */
+const IDN_LABELS = [
+  'müller',
+  'bäckerei-schröder',
+  'café-de-zwaan',
+  'jürgens-bau',
+  'größer',
+  'señor-tapas',
+  'bjørnsen',
+  'blümchen',
+  'französisch',
+  'çelik',
+];
 
 /** A TEST-NET-free public-looking IPv4 (never a loopback or private range). */
 export function remoteIp(fake: Fake): string {

@@ -17,6 +17,7 @@ export interface GenerateFlags {
   format?: string;
   recipient?: string;
   domain?: string;
+  audience?: string;
   tag?: string[];
   /** `--mix`: weighted kinds or scenarios, as fire's (e.g. campaign). */
   mix?: string;
@@ -62,6 +63,7 @@ export function planGenerate(
     ...(flags.scenario ? [`--scenario ${flags.scenario}`] : []),
     ...(flags.style ? [`--style ${flags.style}`] : []),
     ...(flags.mix ? [`--mix ${flags.mix}`] : []),
+    ...(flags.audience ? [`--audience ${flags.audience}`] : []),
   ];
   return {
     count,

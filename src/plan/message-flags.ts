@@ -1,15 +1,22 @@
+import { AUDIENCES, type Audience } from '../mail/audience.js';
 import { isValidTag } from '../mail/message.js';
 import { UsageError } from '../model/errors.js';
 
-/** The message fields fire and generate take: --tag, --recipient, --domain. */
+/** The message fields fire and generate take: --tag, --recipient, --domain, --audience. */
 interface MessageFlags {
   tags?: string[] | undefined;
   recipient?: string | undefined;
   domain?: string | undefined;
+  audience?: string | undefined;
 }
 
 /** The message fields, each checked (a UsageError naming the flag); only those given. */
-export function messageFields(flags: MessageFlags): { tags?: string[]; recipient?: string; domain?: string } {
+export function messageFields(flags: MessageFlags): {
+  tags?: string[];
+  recipient?: string;
+  domain?: string;
+  audience?: Audience;
+} {
   for (const t of flags.tags ?? [])
     if (!isValidTag(t))
       throw new UsageError(`--tag: '${t}' contains white space or a semicolon (SMTPeter forbids both)`);
@@ -17,7 +24,10 @@ export function messageFields(flags: MessageFlags): { tags?: string[]; recipient
     throw new UsageError(`--recipient: '${flags.recipient}' is not an e-mail address`);
   if (flags.domain && !/^[a-z0-9-]+(\.[a-z0-9-]+)+$/i.test(flags.domain))
     throw new UsageError(`--domain: '${flags.domain}' is not a domain name`);
+  if (flags.audience && !(AUDIENCES as readonly string[]).includes(flags.audience))
+    throw new UsageError(`--audience: '${flags.audience}' is not one of ${AUDIENCES.join(', ')}`);
   return {
+    ...(flags.audience ? { audience: flags.audience as Audience } : {}),
     ...(flags.recipient ? { recipient: flags.recipient } : {}),
     ...(flags.domain ? { domain: flags.domain } : {}),
     ...(flags.tags ? { tags: flags.tags } : {}),

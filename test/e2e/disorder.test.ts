@@ -207,9 +207,11 @@ describe('replay with delivery disorder at a real receiver on 127.0.0.1', () => 
       'junit',
     ]);
     assert.equal(junit.code, 0, junit.stdout);
-    const names = [...junit.stdout.matchAll(/<testcase classname="[^"]*" name="([^"]*)"/g)].map((m) => m[1]);
+    // A JUnit test case is identified by classname (the file) and name together.
+    const cases = [...junit.stdout.matchAll(/<testcase classname="([^"]*)" name="([^"]*)"/g)];
+    const names = cases.map((m) => m[2]);
     assert.equal(names.length, junit.requests.length);
-    assert.equal(new Set(names).size, names.length, 'unique testcase names');
+    assert.equal(new Set(cases.map((m) => `${m[1]}/${m[2]}`)).size, names.length, 'unique testcase names');
     assert.ok(names.some((name) => name!.endsWith('(redelivery)')));
   });
 });

@@ -1,21 +1,38 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { EventGenerator, SEEDED_EPOCH } from '../../src/generate/events.js';
+import type { Audience } from '../../src/mail/audience.js';
 import type { BounceEvent, FailureEvent, SimCall } from '../../src/model/events.js';
 import { SCENARIOS } from '../../src/scenarios/catalogue.js';
 import { deliveryStatusFields, hasOnlyCrlf, parseMime } from '../helpers/mime.js';
 import { classify, sisimaiSkipReason } from '../helpers/sisimai.js';
 
-const SEEDS = 10;
+const SEEDS = 20;
 
-/** Every scenario with a bounce call, in every style, over SEEDS seeds. */
+/** Seeds per audience: every audience's domain mix goes through Sisimai too. */
+const AUDIENCE_SEEDS: ReadonlyArray<readonly [Audience, number]> = [
+  ['global', SEEDS],
+  ['nl', 5],
+  ['de', 5],
+  ['us', 5],
+];
+
+/** Every scenario with a bounce call, in every style, over the seeds of each audience. */
 function matrix(): Array<{ scenario: string; style: string; seed: number; calls: SimCall[] }> {
   const rows = [];
   for (const s of SCENARIOS.filter((x) => x.calls.includes('bounce'))) {
     for (const style of s.styles) {
-      for (let seed = 1; seed <= SEEDS; seed++) {
-        const gen = new EventGenerator({ seed, clock: () => SEEDED_EPOCH, scenario: s.name, style });
-        rows.push({ scenario: s.name, style, seed, calls: gen.instance(0) });
+      for (const [audience, seeds] of AUDIENCE_SEEDS) {
+        for (let seed = 1; seed <= seeds; seed++) {
+          const gen = new EventGenerator({
+            seed,
+            clock: () => SEEDED_EPOCH,
+            scenario: s.name,
+            style,
+            audience,
+          });
+          rows.push({ scenario: s.name, style: `${style} (${audience})`, seed, calls: gen.instance(0) });
+        }
       }
     }
   }

@@ -29,7 +29,8 @@ export interface ComposedAutoReply {
 export function composeAutoReply(input: ScenarioInput): ComposedAutoReply {
   const { fake, now } = input;
   const style = AUTOREPLY_STYLES.find((s) => s.style.name === input.style)!.style;
-  const domain = input.message.domain ?? style.recipientDomain?.(fake) ?? companyDomain(fake);
+  const domain =
+    input.message.domain ?? style.recipientDomain?.(fake) ?? companyDomain(fake, input.message.audience);
   const msg = buildOriginalMessage(fake, now, {
     ...input.message,
     domain,

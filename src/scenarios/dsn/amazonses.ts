@@ -2,29 +2,36 @@ import { reply, replyOneLine } from '../../mail/reply.js';
 import { rfc5322Date } from '../../mime/headers.js';
 import { multipartBody } from '../../mime/multipart.js';
 import { bounceReceived, envelopeIdField, renderReport, returnedOriginal } from './common.js';
-import type { DiagnosisContext, DsnDiagnosis, DsnInput, DsnReason, DsnStyle } from './types.js';
+import type { Diagnose, DsnDiagnosis, DsnInput, DsnReason, DsnStyle } from './types.js';
 
 /**
  * SES relays for the recipient's domain (forwarding via SES), so replies come
  * from the final MX; SES writes its own text only for DNS and queue expiry.
  */
-const SES_DIAGNOSES: Partial<Record<DsnReason, (c: DiagnosisContext) => DsnDiagnosis>> = {
-  // SES gives up after 840 minutes and quotes the last temporary error.
-  expired: (c) => ({
-    status: '4.4.7',
-    reply: reply(
-      '554',
-      '4.4.7',
-      `Message expired: unable to deliver in 840 minutes.<421 4.4.2 Connection timed out to ${c.nextHop}>`,
-    ),
-    inReplyTo: 'RCPT TO',
-  }),
-  hostunknown: () => ({
-    status: '5.4.4',
-    reply: reply('550', '5.4.4', 'Invalid domain'),
-    inReplyTo: 'RCPT TO',
-  }),
+const SES_DIAGNOSES: Partial<Record<DsnReason, readonly Diagnose[]>> = {
+  // SES gives up after 840 minutes and quotes the last temporary error
+  // (docs.aws.amazon.com/ses/latest/dg/notification-contents.html samples).
+  expired: [
+    (c) => expiredAfter(`421 4.4.2 Connection timed out to ${c.nextHop}`),
+    (c) => expiredAfter(`421 4.4.0 Unable to lookup DNS for ${c.domain}`),
+    (c) => expiredAfter(`421 4.4.0 Unable to connect to ${c.nextHop}`),
+  ],
+  hostunknown: [
+    () => ({
+      status: '5.4.4',
+      reply: reply('550', '5.4.4', 'Invalid domain'),
+      inReplyTo: 'RCPT TO',
+    }),
+  ],
 };
+
+function expiredAfter(last: string): DsnDiagnosis {
+  return {
+    status: '4.4.7',
+    reply: reply('554', '4.4.7', `Message expired: unable to deliver in 840 minutes.<${last}>`),
+    inReplyTo: 'RCPT TO',
+  };
+}
 
 /**
  * SES's outbound hosts per region: `a27-42.smtp-out.us-west-2.amazonses.com`

@@ -50,7 +50,9 @@ export function microsoftReportBody(
       headers: [['Content-Type', `multipart/alternative; differences=Content-Type; boundary="${alt}"`]],
       body: alternative,
     },
-    { headers: [['Content-Type', 'message/delivery-status']], body: status },
+    // Exchange ends the delivery-status part with a blank line (corpus
+    // exchange2007-userunknown-01.eml, office365-userunknown-01.eml).
+    { headers: [['Content-Type', 'message/delivery-status']], body: `${status}\r\n` },
     { headers: [['Content-Type', original.type]], body: original.body },
   ]);
 }

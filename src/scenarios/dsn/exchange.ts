@@ -4,7 +4,7 @@ import { quotedPrintable } from '../../mime/body.js';
 import { encodeWords, rfc5322Date } from '../../mime/headers.js';
 import { multipartBody, renderMessage } from '../../mime/multipart.js';
 import { bounceReceived, envelopeIdField, microsoftReportBody, originalRecipient } from './common.js';
-import type { DiagnosisContext, DsnDiagnosis, DsnInput, DsnReason, DsnStyle } from './types.js';
+import type { Diagnose, DsnDiagnosis, DsnInput, DsnReason, DsnStyle } from './types.js';
 
 /** Exchange's own component texts (RESOLVER, STOREDRV, QUEUE, ...). */
 const own = (code: string, status: string, text: string): DsnDiagnosis => ({
@@ -13,17 +13,65 @@ const own = (code: string, status: string, text: string): DsnDiagnosis => ({
   inReplyTo: 'RCPT TO',
 });
 
-const EXCHANGE_DIAGNOSES: Record<DsnReason, (c: DiagnosisContext) => DsnDiagnosis> = {
-  userunknown: () => own('550', '5.1.1', 'RESOLVER.ADR.RecipNotFound; not found'),
-  mailboxfull: () => own('554', '5.2.2', 'mailbox full; STOREDRV.Deliver.Exception:QuotaExceededException'),
-  expired: () => own('550', '4.4.7', 'QUEUE.Expired; message expired'),
-  spamdetected: () => own('550', '5.7.1', 'Message rejected as spam by Content Filtering.'),
-  policyviolation: (c) =>
-    own('550', '5.7.1', `Message rejected due to DMARC policy of ${c.sender.split('@')[1]}`),
-  suspend: () => own('550', '5.2.1', 'STOREDRV.Deliver: mailbox has been suspended'),
-  mesgtoobig: () =>
-    own('550', '5.3.4', 'ROUTING.SizeLimit; message size exceeds fixed maximum size for route'),
-  hostunknown: () => own('554', '5.4.4', 'SMTPSEND.DNS.NonExistentDomain; nonexistent domain'),
+/*
+ * Sources: Microsoft's "Email non-delivery reports in Exchange Server"
+ * (learn.microsoft.com/exchange/mail-flow/non-delivery-reports-and-bounce-messages),
+ * corpus exchange2007-*.eml. One text where Exchange has one.
+ */
+const EXCHANGE_DIAGNOSES: Record<DsnReason, readonly Diagnose[]> = {
+  userunknown: [
+    () => own('550', '5.1.1', 'RESOLVER.ADR.RecipNotFound; not found'),
+    () => own('550', '5.1.1', 'RESOLVER.ADR.ExRecipNotFound; not found'),
+    (c) =>
+      own(
+        '550',
+        '5.1.1',
+        `<${c.recipient}>: Recipient address rejected: User unknown in relay recipient table`,
+      ),
+  ],
+  mailboxfull: [
+    () => own('554', '5.2.2', 'mailbox full; STOREDRV.Deliver.Exception:QuotaExceededException'),
+    (c) =>
+      own(
+        '550',
+        '5.2.2',
+        `STOREDRV.Deliver: mailbox full. The following information should help identify the cause: "MapiExceptionShutoffQuotaExceeded:16.18969:${c.fake.rng.hex(8).toUpperCase()}"`,
+      ),
+    () =>
+      own(
+        '554',
+        '5.2.2',
+        'mailbox full; STOREDRV.Deliver.Exception:QuotaExceededException.MapiExceptionShutoffQuotaExceeded; Failed to process message due to a permanent exception with message Cannot open mailbox.',
+      ),
+  ],
+  expired: [
+    () => own('550', '4.4.7', 'QUEUE.Expired; message expired'),
+    () =>
+      own(
+        '550',
+        '4.4.7',
+        'QUEUE.Expired; message expired [Message=451 4.4.0 Primary target IP address responded with: "421 4.4.2 Connection dropped due to SocketError." Attempted failover to alternate host, but that did not succeed.]',
+      ),
+    () =>
+      own(
+        '550',
+        '4.4.7',
+        'QUEUE.Expired; message expired [Message=451 4.4.397 Error communicating with target host. -> 421 4.4.2 Connection dropped due to TimedOut]',
+      ),
+  ],
+  spamdetected: [() => own('550', '5.7.1', 'Message rejected as spam by Content Filtering.')],
+  policyviolation: [
+    (c) => own('550', '5.7.1', `Message rejected due to DMARC policy of ${c.sender.split('@')[1]}`),
+  ],
+  suspend: [() => own('550', '5.2.1', 'STOREDRV.Deliver: mailbox has been suspended')],
+  // Exchange's own recipient limit (RESOLVER.RST, 5.2.3: corpus
+  // exchange2007-mesgtoobig-01.eml), or the next hop's (Postfix, sendmail).
+  mesgtoobig: [
+    () => own('550', '5.2.3', 'RESOLVER.RST.RecipSizeLimit; message too large for this recipient'),
+    () => own('552', '5.3.4', 'Message size exceeds fixed maximum message size'),
+    () => own('552', '5.3.4', 'Error: message file too big'),
+  ],
+  hostunknown: [() => own('554', '5.4.4', 'SMTPSEND.DNS.NonExistentDomain; nonexistent domain')],
 };
 
 /** The friendly paragraph Exchange puts above the administrators' part. */

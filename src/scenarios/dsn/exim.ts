@@ -3,7 +3,7 @@ import { wrapText } from '../../mime/body.js';
 import { rfc5322Date } from '../../mime/headers.js';
 import { multipartBody, renderMessage } from '../../mime/multipart.js';
 import { bounceReceived, envelopeIdField, returnedOriginal } from './common.js';
-import type { DiagnosisContext, DsnDiagnosis, DsnInput, DsnReason, DsnStyle } from './types.js';
+import type { Diagnose, DiagnosisContext, DsnDiagnosis, DsnInput, DsnReason, DsnStyle } from './types.js';
 
 /**
  * Exim 4.9x writes `Status: 5.0.0` for every failed address (deliver.c has
@@ -25,19 +25,80 @@ const hop = (
   remoteIp: c.nextHopIp,
 });
 
-const EXIM_DIAGNOSES: Record<DsnReason, (c: DiagnosisContext) => DsnDiagnosis> = {
-  userunknown: (c) => hop(c, '550', c.fake.rng.pick(['No Such User Here', 'Unknown user'])),
-  mailboxfull: (c) => hop(c, c.fake.rng.pick(['552', '550']), 'Mailbox quota exceeded'),
+/*
+ * Sources: cPanel's Exim replies ("No Such User Here", the SpamAssassin
+ * reject text), Exim's own defaults (spec.txt: "Unrouteable address",
+ * "Message size exceeds maximum permitted"), RFC 5321 4.2.3 example texts,
+ * corpus exim-*.eml.
+ */
+const EXIM_DIAGNOSES: Record<DsnReason, readonly Diagnose[]> = {
+  userunknown: [
+    (c) => hop(c, '550', 'No Such User Here'),
+    (c) => hop(c, '550', 'Unknown user'),
+    (c) => hop(c, '550', 'No such person at this address'),
+  ],
+  mailboxfull: [
+    (c) => hop(c, c.fake.rng.pick(['552', '550']), 'Mailbox quota exceeded'),
+    (c) => hop(c, '552', 'Mailbox is full'),
+    (c) => hop(c, '552', 'Requested mail action aborted: exceeded storage allocation'),
+  ],
   // The hop kept deferring; after the retry rules gave up Exim appends this.
-  expired: (c) => hop(c, '451', 'Temporary local problem - please try later: retry timeout exceeded'),
-  spamdetected: (c) =>
-    hop(c, '550', 'This message was classified as SPAM and may not be delivered', 'end of DATA'),
-  policyviolation: (c) =>
-    hop(c, '550', `Message rejected due to DMARC policy of ${c.sender.split('@')[1]}`, 'end of DATA'),
-  suspend: (c) => hop(c, '550', 'This mailbox has been suspended'),
-  mesgtoobig: (c) => hop(c, '552', 'Message size limit exceeded', 'MAIL FROM'),
+  expired: [
+    (c) => hop(c, '451', 'Temporary local problem - please try later: retry timeout exceeded'),
+    (c) => hop(c, '451', 'Requested action aborted: local error in processing: retry timeout exceeded'),
+    (c) =>
+      hop(
+        c,
+        '421',
+        `${c.nextHop} Service not available, closing transmission channel: retry timeout exceeded`,
+      ),
+  ],
+  spamdetected: [
+    (c) => hop(c, '550', 'This message was classified as SPAM and may not be delivered', 'end of DATA'),
+    (c) =>
+      hop(
+        c,
+        '550',
+        '"The mail server detected your message as spam and has prevented delivery."',
+        'end of DATA',
+      ),
+    // Exim's own SpamAssassin ACL example (spec.txt, "Content scanning")
+    (c) =>
+      hop(
+        c,
+        '550',
+        `This message scored ${c.fake.rng.int(8, 30)}.${c.fake.rng.int(0, 9)} spam points.`,
+        'end of DATA',
+      ),
+  ],
+  policyviolation: [
+    (c) => hop(c, '550', `Message rejected due to DMARC policy of ${c.sender.split('@')[1]}`, 'end of DATA'),
+    (c) => hop(c, '550', 'Message rejected due to local policy', 'end of DATA'),
+    // Exim's own DMARC ACL example (spec.txt, "DMARC" chapter)
+    (c) =>
+      hop(
+        c,
+        '550',
+        `Message from ${c.sender.split('@')[1]} failed sender's DMARC policy, REJECT`,
+        'end of DATA',
+      ),
+  ],
+  suspend: [
+    (c) => hop(c, '550', 'This mailbox has been suspended'),
+    (c) => hop(c, '550', 'This mailbox is disabled'),
+    (c) => hop(c, '550', `${c.recipient}: mailbox currently suspended`),
+  ],
+  mesgtoobig: [
+    (c) => hop(c, '552', 'Message size limit exceeded', 'MAIL FROM'),
+    (c) => hop(c, '552', 'Max message size exceeded', 'MAIL FROM'),
+    (c) => hop(c, '552', 'Message too big', 'end of DATA'),
+  ],
   // The internal hub cannot route the recipient's (sub)domain any more.
-  hostunknown: (c) => hop(c, '550', 'Unrouteable address'),
+  hostunknown: [
+    (c) => hop(c, '550', 'Unrouteable address'),
+    (c) => hop(c, '550', 'Unroutable address'),
+    (c) => hop(c, '550', `${c.domain}: no such domain`),
+  ],
 };
 
 /** Exim's message id (before 4.97): base-62 time, pid and fraction. */

@@ -3,7 +3,7 @@ import { multipartBody } from '../../mime/multipart.js';
 import { pacificDate } from '../../mime/pacific-time.js';
 import { randomBase64 } from '../../random/rng.js';
 import { bounceReceived, envelopeIdField, renderReport, returnedOriginal } from './common.js';
-import type { DiagnosisContext, DsnDiagnosis, DsnInput, DsnReason, DsnStyle } from './types.js';
+import type { Diagnose, DiagnosisContext, DsnDiagnosis, DsnInput, DsnReason, DsnStyle } from './types.js';
 
 /**
  * The story: the sender relays through Google (Workspace SMTP relay) and
@@ -22,61 +22,105 @@ const gsmtp = (c: DiagnosisContext, code: string, ext: string, lines: string[]):
   };
 };
 
-const GMAIL_DIAGNOSES: Record<DsnReason, (c: DiagnosisContext) => DsnDiagnosis> = {
-  userunknown: (c) =>
-    gsmtp(c, '550', '5.1.1', [
-      'The email account that you tried to reach does not exist. Please try',
-      "double-checking the recipient's email address for typos or",
-      'unnecessary spaces. Learn more at',
-      ' https://support.google.com/mail/?p=NoSuchUser',
-    ]),
-  mailboxfull: (c) =>
-    gsmtp(c, '552', '5.2.2', [
-      'The email account that you tried to reach is over quota. Please direct',
-      'the recipient to',
-      ' https://support.google.com/mail/?p=OverQuotaTemp',
-    ]),
+/*
+ * Sources: Google's SMTP error reference (support.google.com/a/answer/3726730),
+ * corpus gmail-userunknown-01.eml; the answer/6596 link is the pre-2016 text.
+ */
+const GMAIL_DIAGNOSES: Record<DsnReason, readonly Diagnose[]> = {
+  userunknown: [
+    (c) =>
+      gsmtp(c, '550', '5.1.1', [
+        'The email account that you tried to reach does not exist. Please try',
+        "double-checking the recipient's email address for typos or",
+        'unnecessary spaces. Learn more at',
+        ' https://support.google.com/mail/?p=NoSuchUser',
+      ]),
+    (c) =>
+      gsmtp(c, '550', '5.1.1', [
+        'The email account that you tried to reach does not exist. Please try',
+        "double-checking the recipient's email address for typos or",
+        'unnecessary spaces. Learn more at',
+        ' https://support.google.com/mail/answer/6596',
+      ]),
+    (c) =>
+      gsmtp(c, '550', '5.1.1', [
+        "The email account that you tried to reach does not exist. Please try double-checking the recipient's email address for typos or unnecessary spaces. For more information, go to",
+        ' https://support.google.com/mail/?p=NoSuchUser',
+      ]),
+  ],
+  mailboxfull: [
+    (c) =>
+      gsmtp(c, '552', '5.2.2', [
+        'The email account that you tried to reach is over quota. Please direct',
+        'the recipient to',
+        ' https://support.google.com/mail/?p=OverQuotaTemp',
+      ]),
+    (c) =>
+      gsmtp(c, '552', '5.2.2', [
+        "The recipient's inbox is out of storage space. Please direct the",
+        'recipient to',
+        ' https://support.google.com/mail/?p=OverQuotaTemp',
+      ]),
+    (c) =>
+      gsmtp(c, '552', '5.2.2', [
+        "The recipient's inbox is out of storage space and inactive. Please direct",
+        'the recipient to',
+        ' https://support.google.com/mail/?p=OverQuotaPerm',
+      ]),
+  ],
   // Unverified detail: the Status Google writes for a connect timeout.
-  expired: (c) => ({
-    status: '4.4.1',
-    local: `The recipient server did not accept our requests to connect. Learn more at https://support.google.com/mail/answer/7720 [${c.domain}. ${c.nextHopIp}: timed out]`,
-    inReplyTo: 'RCPT TO',
-  }),
-  spamdetected: (c) =>
-    gsmtp(c, '550', '5.7.1', [
-      '[209.85.220.41      12] Our system has detected that this message is',
-      'likely unsolicited mail. To reduce the amount of spam sent to Gmail,',
-      'this message has been blocked. Please visit',
-      ' https://support.google.com/mail/?p=UnsolicitedMessageError',
-      ' for more information.',
-    ]),
+  expired: [
+    (c) => ({
+      status: '4.4.1',
+      local: `The recipient server did not accept our requests to connect. Learn more at https://support.google.com/mail/answer/7720 [${c.domain}. ${c.nextHopIp}: timed out]`,
+      inReplyTo: 'RCPT TO',
+    }),
+  ],
+  spamdetected: [
+    (c) =>
+      gsmtp(c, '550', '5.7.1', [
+        '[209.85.220.41      12] Our system has detected that this message is',
+        'likely unsolicited mail. To reduce the amount of spam sent to Gmail,',
+        'this message has been blocked. Please visit',
+        ' https://support.google.com/mail/?p=UnsolicitedMessageError',
+        ' for more information.',
+      ]),
+  ],
   // Gmail's pre-2024 code for DMARC rejects; with today's 5.7.26 Sisimai 4.25
   // answers `blocked` (5.x would say authfailure), not policyviolation.
-  policyviolation: (c) => {
-    const d = c.sender.split('@')[1];
-    return gsmtp(c, '550', '5.7.1', [
-      `Unauthenticated email from ${d} is not accepted due to domain's`,
-      `DMARC policy. Please contact the administrator of ${d} domain if`,
-      'this was a legitimate mail. To learn about the DMARC initiative, go to',
-      ' https://support.google.com/mail/?p=DmarcRejection',
-    ]);
-  },
-  suspend: (c) =>
-    gsmtp(c, '550', '5.2.1', [
-      'The email account that you tried to reach is disabled. Learn more at',
-      ' https://support.google.com/mail/?p=DisabledUser',
-    ]),
-  mesgtoobig: (c) =>
-    gsmtp(c, '552', '5.3.4', [
-      "Your message exceeded Google's message size limits. Please visit",
-      ' https://support.google.com/mail/?p=MaxSizeError to view our size',
-      'guidelines.',
-    ]),
-  hostunknown: (c) => ({
-    status: '5.1.2',
-    local: `DNS Error: DNS type 'mx' lookup of ${c.domain} responded with code NXDOMAIN Domain name not found: ${c.domain} Learn more at https://support.google.com/mail/?p=BadRcptDomain`,
-    inReplyTo: 'RCPT TO',
-  }),
+  policyviolation: [
+    (c) => {
+      const d = c.sender.split('@')[1];
+      return gsmtp(c, '550', '5.7.1', [
+        `Unauthenticated email from ${d} is not accepted due to domain's`,
+        `DMARC policy. Please contact the administrator of ${d} domain if`,
+        'this was a legitimate mail. To learn about the DMARC initiative, go to',
+        ' https://support.google.com/mail/?p=DmarcRejection',
+      ]);
+    },
+  ],
+  suspend: [
+    (c) =>
+      gsmtp(c, '550', '5.2.1', [
+        'The email account that you tried to reach is disabled. Learn more at',
+        ' https://support.google.com/mail/?p=DisabledUser',
+      ]),
+  ],
+  mesgtoobig: [
+    (c) =>
+      gsmtp(c, '552', '5.3.4', [
+        "Your message exceeded Google's message size limits. Please visit",
+        ' https://support.google.com/mail/?p=MaxSizeError to view our size',
+        'guidelines.',
+      ]),
+  ],
+  hostunknown: [
+    (c) => ({
+      status: '5.1.2',
+      local: `DNS Error: DNS type 'mx' lookup of ${c.domain} responded with code NXDOMAIN Domain name not found: ${c.domain} Learn more at https://support.google.com/mail/?p=BadRcptDomain`,
+      inReplyTo: 'RCPT TO',
+    }),
+  ],
 };
 
 /** A 1x1 PNG standing in for Google's 72x72 error icon. */

@@ -5,7 +5,7 @@ import { quotedPrintable } from '../../mime/body.js';
 import { encodeWords, rfc5322Date } from '../../mime/headers.js';
 import { multipartBody, renderMessage } from '../../mime/multipart.js';
 import { bounceReceived, envelopeIdField, microsoftReportBody } from './common.js';
-import type { DiagnosisContext, DsnDiagnosis, DsnInput, DsnReason, DsnStyle } from './types.js';
+import type { Diagnose, DsnDiagnosis, DsnInput, DsnReason, DsnStyle } from './types.js';
 
 const own = (code: string, status: string, text: string): DsnDiagnosis => ({
   status,
@@ -14,20 +14,41 @@ const own = (code: string, status: string, text: string): DsnDiagnosis => ({
 });
 
 /** Exchange Online's status codes and texts. */
-const O365_DIAGNOSES: Partial<Record<DsnReason, (c: DiagnosisContext) => DsnDiagnosis>> = {
-  userunknown: () =>
-    own('550', '5.1.10', 'RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address lookup'),
-  mailboxfull: () =>
-    own(
-      '554',
-      '5.2.2',
-      'mailbox full; STOREDRV.Deliver.Exception:QuotaExceededException.MapiExceptionShutoffQuotaExceeded',
-    ),
-  expired: () => own('550', '4.4.7', 'QUEUE.Expired; message expired'),
-  spamdetected: () => own('550', '5.7.350', 'Remote server returned message detected as spam'),
-  suspend: () => own('550', '5.2.1', 'STOREDRV.Deliver: mailbox has been suspended'),
-  mesgtoobig: () =>
-    own('550', '5.3.4', 'ROUTING.SizeLimit; message size exceeds fixed maximum size for route'),
+/*
+ * Exchange Online's status codes and texts. Sources: Microsoft's "NDRs in
+ * Exchange Online" pages (learn.microsoft.com/exchange/troubleshoot/email-delivery-ndr),
+ * corpus office365-*.eml.
+ */
+const O365_DIAGNOSES: Partial<Record<DsnReason, readonly Diagnose[]>> = {
+  userunknown: [
+    () => own('550', '5.1.10', 'RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address lookup'),
+    () => own('550', '5.1.1', 'RESOLVER.ADR.RecipNotFound; not found'),
+    () => own('550', '5.1.1', 'RESOLVER.ADR.ExRecipNotFound; not found'),
+  ],
+  mailboxfull: [
+    () =>
+      own(
+        '554',
+        '5.2.2',
+        'mailbox full; STOREDRV.Deliver.Exception:QuotaExceededException.MapiExceptionShutoffQuotaExceeded',
+      ),
+    () =>
+      own(
+        '554',
+        '5.2.2',
+        'mailbox full; STOREDRV.Deliver.Exception:QuotaExceededException.MapiExceptionShutoffQuotaExceeded; Failed to process message due to a permanent exception with message Cannot open mailbox.',
+      ),
+    (c) => own('552', '5.2.2', `<${c.recipient}>... Mailbox Full`),
+  ],
+  expired: [() => own('550', '4.4.7', 'QUEUE.Expired; message expired')],
+  spamdetected: [() => own('550', '5.7.350', 'Remote server returned message detected as spam')],
+  suspend: [() => own('550', '5.2.1', 'STOREDRV.Deliver: mailbox has been suspended')],
+  mesgtoobig: [
+    () => own('550', '5.3.4', 'ROUTING.SizeLimit; message size exceeds fixed maximum size for route'),
+    // The next hop's own limit, quoted (Postfix, sendmail).
+    () => own('552', '5.3.4', 'Message size exceeds fixed maximum message size'),
+    () => own('552', '5.3.4', 'Error: message file too big'),
+  ],
 };
 
 /** `1/15/2026 7:52:43 AM`: the en-US form the NDR writes dates in (UTC). */

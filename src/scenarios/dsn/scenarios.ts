@@ -4,7 +4,7 @@ import { companyDomain } from '../../mail/providers.js';
 import { replyDescription } from '../../mail/reply.js';
 import type { FailureEvent, Reason, SimCall } from '../../model/events.js';
 import type { Scenario, ScenarioInput } from '../types.js';
-import { GENERIC_DIAGNOSES } from './diagnoses.js';
+import { wordingsFor } from './diagnoses.js';
 import { DSN_STYLES } from './registry.js';
 import type { DsnDiagnosis, DsnReason } from './types.js';
 
@@ -30,7 +30,8 @@ function buildDsn(reason: DsnReason, input: ScenarioInput): SimCall[] {
   const { fake, now } = input;
   const entry = DSN_STYLES.find((s) => s.style.name === input.style)!;
   const style = entry.style;
-  const domain = input.message.domain ?? style.recipientDomain?.(fake) ?? companyDomain(fake);
+  const domain =
+    input.message.domain ?? style.recipientDomain?.(fake) ?? companyDomain(fake, input.message.audience);
   const msg = buildOriginalMessage(fake, now, {
     ...input.message,
     domain,
@@ -46,7 +47,7 @@ function buildDsn(reason: DsnReason, input: ScenarioInput): SimCall[] {
     nextHopIp: `10.${fake.rng.int(0, 255)}.${fake.rng.int(0, 255)}.${fake.rng.int(1, 254)}`,
     sender: msg.fromAddress,
   };
-  const diagnosis: DsnDiagnosis = (style.diagnose?.[reason] ?? GENERIC_DIAGNOSES[reason])(ctx);
+  const diagnosis: DsnDiagnosis = fake.rng.pick(wordingsFor(style, reason))(ctx);
   const mime = style.build({
     fake,
     ...bounceTimes(fake.rng, now),

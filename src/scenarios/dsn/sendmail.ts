@@ -2,7 +2,7 @@ import { reply, replyOneLine, replyWire } from '../../mail/reply.js';
 import { rfc5322Date } from '../../mime/headers.js';
 import { multipartBody, renderMessage } from '../../mime/multipart.js';
 import { bounceReceived, envelopeIdField, returnedOriginal } from './common.js';
-import type { DiagnosisContext, DsnDiagnosis, DsnInput, DsnReason, DsnStyle } from './types.js';
+import type { Diagnose, DiagnosisContext, DsnDiagnosis, DsnInput, DsnReason, DsnStyle } from './types.js';
 
 /**
  * Sendmail only writes a Diagnostic-Code when a remote server replied, so
@@ -23,15 +23,35 @@ const hop = (
   remoteIp: c.nextHopIp,
 });
 
-const SENDMAIL_DIAGNOSES: Partial<Record<DsnReason, (c: DiagnosisContext) => DsnDiagnosis>> = {
-  userunknown: (c) => hop(c, '5.1.1', '550', `<${c.recipient}>... User unknown`),
-  mailboxfull: (c) => hop(c, '5.2.2', '552', `<${c.recipient}>... Mailbox full`),
+/*
+ * Sources: sendmail's own texts (sendmail/parseaddr.c, deliver.c: "User
+ * unknown", "Host unknown (Name server: ...)"), corpus sendmail-*.eml,
+ * messagingserver-userunknown-01.eml, courier-userunknown-01.eml.
+ */
+const SENDMAIL_DIAGNOSES: Partial<Record<DsnReason, readonly Diagnose[]>> = {
+  userunknown: [
+    (c) => hop(c, '5.1.1', '550', `<${c.recipient}>... User unknown`),
+    (c) => hop(c, '5.1.1', '550', `<${c.recipient}>... User Unknown`),
+    (c) => hop(c, '5.1.1', '550', `<${c.recipient}>... No such user here`),
+  ],
+  mailboxfull: [
+    (c) => hop(c, '5.2.2', '552', `<${c.recipient}>... Mailbox full`),
+    (c) => hop(c, '5.2.2', '552', `<${c.recipient}>... Mailbox is full`),
+    (c) => hop(c, '5.2.2', '552', `<${c.recipient}>... Disc quota exceeded`),
+  ],
   // The hop deferred until the queue lifetime ran out: sendmail reports
   // 4.4.7 with the last temporary reply as the diagnostic.
-  expired: (c) => hop(c, '4.4.7', '451', 'Temporary system failure. Please try again later.'),
-  suspend: (c) => hop(c, '5.2.1', '550', `<${c.recipient}>... This mailbox has been suspended`),
-  hostunknown: (c) =>
-    hop(c, '5.1.2', '550', `<${c.recipient}>... Host unknown (Name server: ${c.domain}: host not found)`),
+  expired: [(c) => hop(c, '4.4.7', '451', 'Temporary system failure. Please try again later.')],
+  suspend: [
+    (c) => hop(c, '5.2.1', '550', `<${c.recipient}>... This mailbox has been suspended`),
+    (c) => hop(c, '5.2.1', '550', `<${c.recipient}>... This mailbox is disabled`),
+    (c) => hop(c, '5.2.1', '550', `<${c.recipient}>... User suspended`),
+  ],
+  // One text: the domain's name servers had no host by that name.
+  hostunknown: [
+    (c) =>
+      hop(c, '5.1.2', '550', `<${c.recipient}>... Host unknown (Name server: ${c.domain}: host not found)`),
+  ],
 };
 
 /** Sendmail's queue id: `r9G5FZh9018575` (time in base 60, then the pid). */

@@ -41,8 +41,12 @@ export interface DsnStyle {
   reportingHost: (recipientDomain: string, fake: Fake) => string;
   /** The reasons this style can write; all of DSN_REASONS when absent. */
   reasons?: readonly DsnReason[];
-  /** Style-specific wording of a reason, when it differs from the generic one. */
-  diagnose?: Partial<Record<DsnReason, (c: DiagnosisContext) => DsnDiagnosis>>;
+  /**
+   * Style-specific wordings of a reason, when they differ from the generic
+   * ones: one is picked per call, so a list of several is a declaration
+   * that the real server words this reason several ways.
+   */
+  diagnose?: Partial<Record<DsnReason, readonly Diagnose[]>>;
   build(input: DsnInput): string;
 }
 
@@ -67,3 +71,6 @@ export interface DiagnosisContext {
   nextHopIp: string;
   sender: string;
 }
+
+/** One real-world wording of a reason: the diagnosis it gives in a context. */
+export type Diagnose = (c: DiagnosisContext) => DsnDiagnosis;

@@ -14,22 +14,34 @@ export function arrivalReceived(input: NonstandardInput, fromHost: string, ip: s
  * MTA had accepted. Wordings of common servers behind a relay; each keeps
  * the status code and phrase Sisimai keys on.
  */
-export function storeReply(reason: 'userunknown' | 'mailboxfull', rcpt: string, fake: Fake): SmtpReply {
+export function storeReply(
+  reason: 'userunknown' | 'mailboxfull',
+  rcpt: string,
+  fake: Fake,
+  form: 'any' | 'bracketed' = 'any',
+): SmtpReply {
+  const bracketed = (r: SmtpReply): boolean => form === 'any' || r.lines.join(' ').startsWith('<');
+  return fake.rng.pick(storeReplies(reason, rcpt).filter(bracketed));
+}
+
+function storeReplies(reason: 'userunknown' | 'mailboxfull', rcpt: string): SmtpReply[] {
   if (reason === 'userunknown') {
-    return fake.rng.pick([
-      () =>
-        reply('550', '5.1.1', `<${rcpt}>: Recipient address rejected: User unknown in virtual mailbox table`),
-      () => reply('550', '5.1.1', `<${rcpt}>... User unknown`),
-      () =>
-        reply('550', '5.1.1', `<${rcpt}>: Recipient address rejected: User unknown in local recipient table`),
-      () => reply('550', '5.1.1', `${rcpt}: unknown user`),
-    ])();
+    return [
+      reply('550', '5.1.1', `<${rcpt}>: Recipient address rejected: User unknown in virtual mailbox table`),
+      reply('550', '5.1.1', `<${rcpt}>... User unknown`),
+      // corpus gmx-userunknown-01.eml
+      reply('550', '5.1.1', `<${rcpt}>... User Unknown`),
+      reply('550', '5.1.1', `<${rcpt}>: Recipient address rejected: User unknown in local recipient table`),
+      reply('550', '5.1.1', `${rcpt}: unknown user`),
+    ];
   }
-  return fake.rng.pick([
-    () => reply('552', '5.2.2', `<${rcpt}>: Recipient address rejected: Mailbox full`),
-    () => reply('552', '5.2.2', `<${rcpt}>... Mailbox full`),
-    () => reply('552', '5.2.2', `${rcpt} Quota exceeded (mailbox for user is full)`),
-  ])();
+  return [
+    reply('552', '5.2.2', `<${rcpt}>: Recipient address rejected: Mailbox full`),
+    reply('552', '5.2.2', `<${rcpt}>... Mailbox full`),
+    // sendmail / Messaging Server behind GMX: corpus gmx-mailboxfull-01.eml
+    reply('552', '5.2.2', `<${rcpt}>... Mailbox Full`),
+    reply('552', '5.2.2', `${rcpt} Quota exceeded (mailbox for user is full)`),
+  ];
 }
 
 /** Internal relay host names and RFC 1918 addresses behind a company's MX. */

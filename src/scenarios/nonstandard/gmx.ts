@@ -18,7 +18,8 @@ export const gmxStyle: NonstandardStyle = {
   build(input: NonstandardInput): string {
     const { fake, message: msg, reason, nextHop } = input;
     const { rng } = fake;
-    const r = storeReply(reason as 'userunknown' | 'mailboxfull', msg.recipient, fake);
+    // GMX quotes the reply with the address in angle brackets (corpus gmx-*.eml).
+    const r = storeReply(reason as 'userunknown' | 'mailboxfull', msg.recipient, fake, 'bracketed');
     const lan = `mogmx${rng.pick(['eu', 'us'])}00${rng.int(1, 9)}.server.lan`;
     const id = (): string =>
       `${rng.int(0, 1)}${rng.alnum(5)}-${rng.int(1, 9)}${rng.alnum(9)}-${rng.int(0, 1)}${rng.int(10, 99)}${rng.alnum(3)}`;

@@ -1,4 +1,5 @@
 import { renderOriginal } from '../../mail/original.js';
+import { companyDomain } from '../../mail/providers.js';
 import { replyOneLine } from '../../mail/reply.js';
 import { renderMessage } from '../../mime/multipart.js';
 import { arrivalReceived, publicIp, storeReply } from './common.js';
@@ -45,7 +46,11 @@ export const qmailStyle: NonstandardStyle = {
   reasons: ['userunknown', 'mailboxfull', 'hostunknown'],
   build(input: NonstandardInput): string {
     const { fake, message: msg } = input;
-    const host = `${fake.rng.pick(['mail', 'mx', 'smtp', 'mx1'])}.${msg.recipientDomain}`;
+    // When the domain's own host cannot be found, the bounce comes from the
+    // hosting provider's shared relay that took the mail for it, never from
+    // a host in the domain that does not resolve.
+    const hostDomain = input.reason === 'hostunknown' ? companyDomain(fake) : msg.recipientDomain;
+    const host = `${fake.rng.pick(['mail', 'mx', 'smtp', 'mx1'])}.${hostDomain}`;
     const pid = fake.rng.int(1000, 65000);
     const body =
       `Hi. This is the qmail-send program at ${host}.\r\n` +

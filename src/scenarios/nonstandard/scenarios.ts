@@ -28,7 +28,8 @@ const SUMMARIES: Record<NonstandardReason, [string, number]> = {
 function buildNonstandard(reason: NonstandardReason, input: ScenarioInput): SimCall[] {
   const { fake, now } = input;
   const style = NONSTANDARD_STYLES.find((s) => s.name === input.style)!;
-  const domain = input.message.domain ?? style.recipientDomain?.(fake) ?? companyDomain(fake);
+  const domain =
+    input.message.domain ?? style.recipientDomain?.(fake) ?? companyDomain(fake, input.message.audience);
   const msg = buildOriginalMessage(fake, now, {
     ...input.message,
     domain,

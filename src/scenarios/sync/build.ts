@@ -63,7 +63,7 @@ export function buildSync(
   const { fake, now, style } = input;
   const provider = PROVIDERS[style];
   const options = input.message;
-  const domain = options.domain ?? (provider ? providerDomain(provider, fake) : undefined);
+  const domain = options.domain ?? (provider ? providerDomain(provider, fake, options.audience) : undefined);
   const msg = buildOriginalMessage(fake, now, domain === options.domain ? options : { ...options, domain });
   const wording = wordings.get(style)!(
     new LazyReplyContext(fake, msg, provider ?? PROVIDERS.postfix!, style),
