@@ -147,6 +147,14 @@ function addLoadOptions(fire: Command): void {
     )
     .option('--connections <n>', 'sockets per receiver (default: the concurrency or max in flight)')
     .option(
+      '--shard <K/N>',
+      'send only the K-th (from 0) of N disjoint slices of the seeded run (needs --seed); N shards together send exactly its calls, an open rate split between them',
+    )
+    .option(
+      '--processes <n>',
+      'run as N shard processes on this machine (one per core), merged into one report',
+    )
+    .option(
       '--mix <list>',
       'weighted mix, e.g. failure=70,bounce=25,ooo=5 or sync-userunknown=3,dsn-userunknown=1',
     )

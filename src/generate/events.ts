@@ -1,5 +1,6 @@
 import type { MessageOptions } from '../mail/message.js';
 import type { CallType, SimCall } from '../model/events.js';
+import type { Shard } from '../model/shard.js';
 import { FakeSource } from '../random/fake.js';
 import { deriveSeed, WeightedTable } from '../random/rng.js';
 import { mixCallType, selectMix, selectScenarios } from '../scenarios/select.js';
@@ -21,7 +22,14 @@ export interface GenerateOptions {
   tags?: string[];
   /** Size of an attachment in returned messages (heavy bounces), bytes. */
   attachmentBytes?: number;
+  /**
+   * Only scenario instances `index`, `index + count`, ... of the whole run
+   * (`fire --shard`): this generator's instance m is the run's instance
+   * `index + m * count`, with that instance's seed and event time.
+   */
+  shard?: Shard;
 }
+
 
 /** One `mix` entry: its weight, the call type it asks for, its scenarios by weight. */
 interface MixEntry {
@@ -37,6 +45,7 @@ interface MixEntry {
 export class EventGenerator {
   private readonly fake = new FakeSource();
   private readonly candidates: WeightedTable<Scenario>;
+  private readonly candidateList: readonly Scenario[];
   /** `mix`: per entry, its scenarios and the call type it asks for. */
   private readonly mixEntries: MixEntry[] = [];
   private readonly mixTable: WeightedTable<MixEntry> | undefined;
@@ -48,6 +57,7 @@ export class EventGenerator {
   constructor(private readonly options: GenerateOptions) {
     const candidates = selectScenarios(options);
     this.candidates = WeightedTable.of(candidates, (s) => s.weight);
+    this.candidateList = candidates;
     this.messageOptions = {
       ...(options.recipient ? { recipient: options.recipient } : {}),
       ...(options.domain ? { domain: options.domain } : {}),
@@ -58,8 +68,38 @@ export class EventGenerator {
     this.mixTable = this.mixEntries.length ? WeightedTable.of(this.mixEntries, (e) => e.weight) : undefined;
   }
 
-  /** The calls of scenario instance `index`, filtered by type. */
+  /** The calls of scenario instance `index` (of this shard), filtered by type. */
   instance(index: number): SimCall[] {
+    return this.runInstance(this.runIndex(index));
+  }
+
+  /** This shard's instance `index` as the whole run's instance number. */
+  private runIndex(index: number): number {
+    const shard = this.options.shard;
+    return shard ? shard.index + index * shard.count : index;
+  }
+
+  /** Every instance gives one call (a mix, or one call type each): calls and instances count alike. */
+  get oneCallPerInstance(): boolean {
+    if (this.mixTable) return true;
+    const type = this.options.type;
+    return this.candidateList.every((s) => (type ? s.calls.filter((t) => t === type) : s.calls).length === 1);
+  }
+
+  /**
+   * How many calls the whole run's instance `index` gives, without building
+   * it: the scenario it picks (one draw) and the calls that scenario makes.
+   */
+  callsOfRunInstance(index: number): number {
+    if (this.mixTable) return 1;
+    const fake = this.fake.reseed(deriveSeed(this.options.seed, index));
+    const scenario = this.candidates.pick(fake.rng);
+    const type = this.options.type;
+    return type ? scenario.calls.filter((t) => t === type).length : scenario.calls.length;
+  }
+
+  /** The whole run's instance `index`. */
+  private runInstance(index: number): SimCall[] {
     const seed = deriveSeed(this.options.seed, index);
     const fake = this.fake.reseed(seed);
     if (this.mixTable) return this.mixed(this.mixTable, index, fake);
