@@ -23,6 +23,7 @@ import {
 import { startLive } from '../report/live.js';
 import { buildersLimit, scheduleBehind, signingLimit } from '../report/rate-limits.js';
 import { RequestLog } from '../report/request-log.js';
+import { runState } from '../report/run-state.js';
 import { BuildPool } from '../run/build-pool.js';
 import { deliveries } from '../run/disorder.js';
 import { type FireSummary, fire } from '../run/fire.js';
@@ -229,12 +230,21 @@ function report(plan: FirePlan, run: RunResources, summary: FireSummary, results
     : undefined;
   const extras = reportExtras(plan, run, summary, evaluated);
   const doc = summaryJson(summary, json && results.length ? results : undefined, extras);
-  if (out) writeFileSync(out, `${JSON.stringify(doc, null, 2)}\n`);
-  if (json) run.io.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
-  else run.io.stdout.write(`${chatty ? '\n' : ''}${summaryText(summary, run.c, extras)}\n`);
   const invalid =
     run.receiver?.calls.filter((r) => r.validation.problems.length || r.signature.result === 'failed')
       .length ?? 0;
+  if (out) {
+    const state = runState(summary, {
+      ...(plan.shard ? { shard: plan.shard } : {}),
+      seed: plan.seed,
+      thresholds: plan.thresholds.map((t) => t.text),
+      ...(extras.targetRate !== undefined ? { targetRate: extras.targetRate } : {}),
+      invalidReceived: invalid,
+    });
+    writeFileSync(out, `${JSON.stringify({ ...doc, state }, null, 2)}\n`);
+  }
+  if (json) run.io.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
+  else run.io.stdout.write(`${chatty ? '\n' : ''}${summaryText(summary, run.c, extras)}\n`);
   return fireExitCode({
     failed: summary.metrics.failed,
     dropped: summary.metrics.dropped,

@@ -73,6 +73,7 @@ export function buildProgram(io: CliIO = PROCESS_IO, outcome = { exitCode: 0 }):
   defineKeysAndConfig(program, run);
   defineReplay(program, run);
   defineGenerate(program, run);
+  defineMerge(program, run);
   program
     .command('schema')
     .description('print the JSON Schema of fixture files')
@@ -288,6 +289,23 @@ function defineReplay(program: Command, run: Runner): void {
   addExclusive(replay, REPLAY_EXCLUSIVE).action(
     run(async () => (await import('./replay-command.js')).replayCommand),
   );
+}
+
+function defineMerge(program: Command, run: Runner): void {
+  program
+    .command('merge')
+    .description(
+      'combine shard reports (fire --shard K/N --out FILE) into one: counts added, percentiles from the merged histograms, thresholds on the whole',
+    )
+    .argument('<reports...>', 'the shard reports')
+    .option(
+      '--threshold <expr>',
+      "judge the merged run by this instead of the shards' own thresholds (repeatable)",
+      collect,
+    )
+    .option('--out <file>', 'write the merged report (mergeable again) to this file')
+    .option('--json', 'machine-readable summary on stdout')
+    .action(run(async () => (await import('./merge-command.js')).mergeCommand));
 }
 
 function defineGenerate(program: Command, run: Runner): void {

@@ -30,7 +30,6 @@ export interface GenerateOptions {
   shard?: Shard;
 }
 
-
 /** One `mix` entry: its weight, the call type it asks for, its scenarios by weight. */
 interface MixEntry {
   weight: number;

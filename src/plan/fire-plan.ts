@@ -217,7 +217,8 @@ function requestOptions(send: SendPlan, signing: ResolvedSigning): RequestOption
   };
 }
 
-function threshold(text: string): Threshold {
+/** One `--threshold`, or the usage error naming it. */
+export function threshold(text: string): Threshold {
   const parsed = parseThreshold(text);
   if (typeof parsed === 'string') throw new UsageError(`--threshold: ${parsed}`);
   return parsed;

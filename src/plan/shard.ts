@@ -1,6 +1,6 @@
 import type { EventGenerator } from '../generate/events.js';
-import type { Shard } from '../model/shard.js';
 import { UsageError } from '../model/errors.js';
+import type { Shard } from '../model/shard.js';
 import { callsOfShard, shardPacer } from '../pace/shard-pacer.js';
 import type { LoadPlan } from './load-plan.js';
 
@@ -10,8 +10,7 @@ export function parseShard(text: string): Shard {
   if (!m) throw new UsageError(`--shard: expected K/N with 0 ≤ K < N (e.g. 0/4), got '${text}'`);
   const index = Number(m[1]);
   const count = Number(m[2]);
-  if (!(count >= 1) || count > 100_000)
-    throw new UsageError(`--shard: N must be 1 to 100000, got '${text}'`);
+  if (!(count >= 1) || count > 100_000) throw new UsageError(`--shard: N must be 1 to 100000, got '${text}'`);
   if (index >= count) throw new UsageError(`--shard: K counts from 0 and must be below N, got '${text}'`);
   return { index, count };
 }
