@@ -38,6 +38,8 @@ export interface MetricsState {
   lastFailure: Record<string, number>;
   /** µs, HdrHistogram V2 compressed, base64. */
   histograms: Record<HistogramName, string>;
+  /** Each histogram's largest value, µs: the V2 encoding keeps only its bucket. */
+  max: Record<HistogramName, number>;
 }
 
 type Encodable = Histogram & { encodeIntoCompressedBase64(): string };
@@ -56,6 +58,10 @@ export function metricsState(m: RunMetrics): MetricsState {
     histograms: Object.fromEntries(
       HISTOGRAMS.map((name) => [name, (h[name] as Encodable).encodeIntoCompressedBase64()]),
     ) as Record<HistogramName, string>,
+    max: Object.fromEntries(HISTOGRAMS.map((name) => [name, h[name].maxValue])) as Record<
+      HistogramName,
+      number
+    >,
   };
 }
 
@@ -84,7 +90,12 @@ export function mergeMetrics(states: readonly MetricsState[], startedAt: number)
       const into = m.byUrl.get(url) ?? { sent: 0, ok: 0 };
       m.byUrl.set(url, { sent: into.sent + v.sent, ok: into.ok + v.ok });
     }
-    for (const name of HISTOGRAMS) h[name].add(decodeHistogram(s.histograms[name]));
+    for (const name of HISTOGRAMS) {
+      const decoded = decodeHistogram(s.histograms[name]);
+      // The exact largest value, where decoding gives its bucket's top (and add() keeps the larger).
+      if (decoded.totalCount > 0) (decoded as { maxValue: number }).maxValue = s.max[name];
+      h[name].add(decoded);
+    }
   }
   return m;
 }

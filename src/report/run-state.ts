@@ -80,7 +80,11 @@ export function readRunStates(paths: readonly string[]): RunState[] {
       throw new UsageError(`${path}: ${e.code ? `cannot read (${e.code})` : `not JSON (${e.message})`}`);
     }
     const state = doc?.state;
-    if (!state || state.version !== 1 || typeof state.metrics?.histograms?.corrected !== 'string')
+    if (
+      state?.version !== 1 ||
+      typeof state.metrics?.histograms?.corrected !== 'string' ||
+      typeof state.metrics?.max?.corrected !== 'number'
+    )
       throw new UsageError(
         `${path}: field 'state': not a fire --out report of this version (run fire --out)`,
       );
