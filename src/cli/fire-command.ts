@@ -29,14 +29,18 @@ import { deliveries } from '../run/disorder.js';
 import { type FireSummary, fire } from '../run/fire.js';
 import { buildRequest, renderRequest } from '../run/request.js';
 import { settle } from '../run/settle.js';
+import { reportProgressToParent } from '../run/shard-processes.js';
 import type { CallInfo } from '../run/source.js';
 import { warmUpSendPath } from '../run/warm-up.js';
 import { HttpClient } from '../transport/http.js';
+import { fireProcesses, processCount } from './fire-processes.js';
 import { type CliIO, PROCESS_IO } from './io.js';
 import { loadSettings } from './settings.js';
 
 /** Exit code: 0 all 2xx, 1 otherwise. UsageErrors propagate (exit 2). */
 export async function fireCommand(flags: FireFlags, io: CliIO = PROCESS_IO): Promise<number> {
+  const processes = processCount(flags);
+  if (processes) return fireProcesses(flags, processes, io);
   const settings = await loadSettings(flags, {
     tags: flags.tag,
     seed: flags.seed,
@@ -183,6 +187,7 @@ async function sendAll(
   const metrics = new RunMetrics(Date.now());
   const now = (): number => performance.timeOrigin + performance.now();
   const live = plan.output.json ? undefined : startLive(run.io.stderr, () => metrics, now, plan.load.planned);
+  const progress = reportProgressToParent(metrics);
   try {
     return await fire(
       {
@@ -219,6 +224,7 @@ async function sendAll(
     );
   } finally {
     live?.stop();
+    progress.stop();
   }
 }
 
