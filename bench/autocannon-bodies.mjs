@@ -7,14 +7,14 @@
  * call every time. The bodies are made before the clock starts, so
  * generating them costs autocannon nothing; fire makes each as it goes.
  *
- *   node bench/autocannon-bodies.mjs URL BODIES [connections=50] [seconds=5]
+ *   node bench/autocannon-bodies.mjs URL BODIES [connections=50] [seconds=5] [pipelining=1]
  *
  * Prints JSON: {requests, seconds, rate, errors, bodies, cpuUsPerRequest}.
  */
 import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 
-const [url, file, connText = '50', secText = '5'] = process.argv.slice(2);
+const [url, file, connText = '50', secText = '5', pipeText = '1'] = process.argv.slice(2);
 if (!url || !file) {
   process.stderr.write('usage: node bench/autocannon-bodies.mjs URL BODIES [connections] [seconds]\n');
   process.exit(2);
@@ -28,6 +28,7 @@ const cpu0 = process.cpuUsage();
 const result = await autocannon({
   url,
   connections: Number(connText),
+  pipelining: Number(pipeText),
   duration: Number(secText),
   method: 'POST',
   headers: { 'content-type': 'application/x-www-form-urlencoded' },

@@ -40,6 +40,8 @@ const RATES = arg('rates', '1000,5000,20000').split(',').map(Number);
 const CONNECTIONS = 50;
 const ALL_CORES = availableParallelism();
 const BODIES = Number(arg('bodies', '20000'));
+/** (a) once more with HTTP/1.1 pipelining: fire --pipelining N and autocannon -p N, 50/N connections each. */
+const PIPELINING = Number(arg('pipelining', '10'));
 /**
  * Pinned (issue 19): the receiver on the last core, this process and every
  * client it starts (fire, autocannon, wrk, the undici loop, the signing
@@ -300,6 +302,7 @@ async function phaseA(receiver) {
   out(
     `  CPU per request: fire ${fireCpuPerReq.toFixed(0)} µs, autocannon ${acCpuPerReq.toFixed(0)} µs (autocannon/fire ${ratio(acCpuPerReq, fireCpuPerReq)})`,
   );
+  if (PIPELINING > 1) figures.phases.aPipelined = await pipelined(receiver, mix, bodiesFile.path);
   if (undiciRate)
     out(
       `  bare undici dispatch loop (same body)  ${fmt(undiciRate)} req/s   fire/undici ${ratio(fireRate, undiciRate)}  undici/autocannon ${ratio(undiciRate, acRate)} (the required transport's ceiling; ${undiciCpuPerReq.toFixed(0)} µs CPU per request)`,
@@ -323,6 +326,57 @@ async function phaseA(receiver) {
     ratio: fireRate / acRate,
     fireCpuUsPerRequest: fireCpuPerReq,
     autocannonCpuUsPerRequest: acCpuPerReq,
+  };
+}
+
+/** (a) with pipelining: fire and autocannon (distinct bodies) each writing PIPELINING requests ahead per socket. */
+async function pipelined(receiver, mix, bodiesPath) {
+  const connections = Math.ceil(CONNECTIONS / PIPELINING);
+  const { report, cpuUs: fireCpu } = await fire([
+    '--url',
+    receiver.url,
+    '--no-sign',
+    '-c',
+    String(CONNECTIONS),
+    '--pipelining',
+    String(PIPELINING),
+    '--duration',
+    `${SECONDS}s`,
+    '--mix',
+    mix,
+  ]);
+  const r = await run(
+    process.execPath,
+    [
+      join(ROOT, 'bench', 'autocannon-bodies.mjs'),
+      receiver.url,
+      bodiesPath,
+      String(connections),
+      String(SECONDS),
+      String(PIPELINING),
+    ],
+    (SECONDS + 60) * 1000,
+  );
+  let ac = { rate: 0, cpuUsPerRequest: Number.NaN };
+  try {
+    ac = JSON.parse(r.stdout);
+  } catch {
+    out(`  autocannon -p ${PIPELINING} failed: ${r.stderr.slice(0, 200)}`);
+  }
+  const fireCpuPerReq = fireCpu / Math.max(1, report.sent);
+  out(
+    `  fire --pipelining ${PIPELINING} (${connections} sockets)   ${fmt(report.rate)} req/s   ${fireCpuPerReq.toFixed(0)} µs CPU per request`,
+  );
+  out(
+    `  autocannon -p ${PIPELINING} -c ${connections} (distinct bodies)  ${fmt(ac.rate)} req/s   fire/that ${ratio(report.rate, ac.rate)}   ${ac.cpuUsPerRequest.toFixed(0)} µs CPU per request`,
+  );
+  return {
+    pipelining: PIPELINING,
+    connections,
+    fireRate: report.rate,
+    fireCpuUsPerRequest: fireCpuPerReq,
+    autocannonDistinctRate: ac.rate,
+    autocannonDistinctCpuUsPerRequest: ac.cpuUsPerRequest,
   };
 }
 

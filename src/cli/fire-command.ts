@@ -122,7 +122,11 @@ async function startRun(plan: FirePlan, io: CliIO): Promise<RunResources> {
     if (!json) io.stderr.write(`no --url: firing at the embedded receiver ${receiver.url}\n`);
   }
   if (plan.signing.notice && !json) io.stderr.write(`${plan.signing.notice}\n`);
-  const http = new HttpClient({ connections: plan.connections, ...plan.send.transport });
+  const http = new HttpClient({
+    connections: plan.connections,
+    pipelining: plan.pipelining,
+    ...plan.send.transport,
+  });
   const pool = plan.workers > 0 && plan.generate ? buildPool(plan) : undefined;
   const sleeper = plan.load.model.kind === 'open' ? new PreciseSleeper() : undefined;
   const stop = new AbortController();

@@ -146,7 +146,14 @@ function addLoadOptions(fire: Command): void {
       '-c, --concurrency <n>',
       'closed model: this many senders, each as fast as answered (default: 10)',
     )
-    .option('--connections <n>', 'sockets per receiver (default: the concurrency or max in flight)')
+    .option(
+      '--connections <n>',
+      'sockets per receiver (default: the concurrency or max in flight, over --pipelining)',
+    )
+    .option(
+      '--pipelining <n>',
+      'HTTP/1.1 pipelining: write up to N requests ahead on a socket before their answers, as autocannon -p and wrk do (default: 1, none)',
+    )
     .option(
       '--shard <K/N>',
       'send only the K-th (from 0) of N disjoint slices of the seeded run (needs --seed); N shards together send exactly its calls, an open rate split between them',

@@ -53,6 +53,7 @@ export interface FireFlags extends SendFlags, LoadFlags {
   mime?: string[];
   shard?: string;
   processes?: string;
+  pipelining?: string;
 }
 
 /** What the plan needs of the machine it runs on: passed in, so a plan is a pure function of it. */
@@ -93,6 +94,8 @@ export interface FirePlan {
   workers: number;
   /** Sockets per receiver. */
   connections: number;
+  /** Requests written ahead on one socket (HTTP/1.1 pipelining; 1 = none). */
+  pipelining: number;
   /** No URL at all: fire at an embedded receiver. */
   embedded: boolean;
   /** Jobs for worker threads in an open run: ~20 ms of the schedule each, ~100 ms ahead. */
@@ -176,6 +179,7 @@ export function planFire(flags: FireFlags, settings: Settings, machine: FireMach
     disorder,
     workers,
     connections: connections(flags, load),
+    pipelining: flags.pipelining ? positiveInt('--pipelining', flags.pipelining) : 1,
     embedded,
     ...buildJobs(workers, load),
     output: fireOutput(flags, load),
@@ -224,9 +228,12 @@ export function threshold(text: string): Threshold {
   return parsed;
 }
 
+/** --connections, else one socket per request in flight (with --pipelining N, one per N). */
 function connections(flags: FireFlags, load: LoadPlan): number {
   if (flags.connections) return positiveInt('--connections', flags.connections);
-  return load.model.kind === 'closed' ? load.model.concurrency : load.model.maxInFlight;
+  const inFlight = load.model.kind === 'closed' ? load.model.concurrency : load.model.maxInFlight;
+  const pipelining = flags.pipelining ? positiveInt('--pipelining', flags.pipelining) : 1;
+  return Math.ceil(inFlight / pipelining);
 }
 
 function fireOutput(flags: FireFlags, load: LoadPlan): FireOutput {
