@@ -35,19 +35,13 @@ import { warmUpSendPath } from '../run/warm-up.js';
 import { HttpClient } from '../transport/http.js';
 import { fireProcesses, processCount } from './fire-processes.js';
 import { type CliIO, PROCESS_IO } from './io.js';
-import { loadSettings } from './settings.js';
+import { loadFireSettings } from './settings.js';
 
 /** Exit code: 0 all 2xx, 1 otherwise. UsageErrors propagate (exit 2). */
 export async function fireCommand(flags: FireFlags, io: CliIO = PROCESS_IO): Promise<number> {
   const processes = processCount(flags);
   if (processes) return fireProcesses(flags, processes, io);
-  const settings = await loadSettings(flags, {
-    tags: flags.tag,
-    seed: flags.seed,
-    duplicate: flags.duplicate,
-    reorder: flags.reorder,
-    delay: flags.delay,
-  });
+  const settings = await loadFireSettings(flags);
   const plan = planFire(flags, settings, { cores: availableParallelism(), now: systemClock, randomSeed });
   if (plan.output.dryRun) return printDryRun(plan, io);
   const log = plan.output.log ? await openLog(plan.output.log) : undefined;

@@ -11,7 +11,7 @@ import { startLive } from '../report/live.js';
 import { runShardProcesses } from '../run/shard-processes.js';
 import type { CliIO } from './io.js';
 import { reportMerged } from './merge-command.js';
-import { loadSettings } from './settings.js';
+import { loadFireSettings } from './settings.js';
 
 /** Flags a shard process does not get: the parent's own (output, processes) and the shard's (added per process). */
 const PARENT_ONLY = new Set(['processes', 'out', 'json', 'quiet', 'log', 'shard', 'mta', 'dryRun']);
@@ -44,6 +44,17 @@ export function fireArgs(flags: FireFlags): string[] {
   return args;
 }
 
+/** What the shards refuse (--shard's rules), said of --processes, the flag the user gave. */
+function asProcesses<T>(make: () => T): T {
+  try {
+    return make();
+  } catch (err) {
+    if (err instanceof UsageError && err.message.startsWith('--shard:'))
+      throw new UsageError(`--processes:${err.message.slice('--shard:'.length)}`);
+    throw err;
+  }
+}
+
 /**
  * `fire --processes N`: the run checked here (a bad flag is exit 2 before
  * any process starts), then N shard processes of the same seeded run, one
@@ -56,12 +67,14 @@ export async function fireProcesses(flags: FireFlags, processes: number, io: Cli
     seed: flags.seed ?? String(randomSeed()),
     ...(flags.seed === undefined && flags.time === undefined ? { time: 'now' } : {}),
   };
-  const settings = await loadSettings(seeded, { tags: seeded.tag, seed: seeded.seed, delay: seeded.delay });
-  const plan = planFire({ ...seeded, shard: `0/${processes}` }, settings, {
-    cores: availableParallelism(),
-    now: Date.now,
-    randomSeed,
-  });
+  const settings = await loadFireSettings(seeded);
+  const plan = asProcesses(() =>
+    planFire({ ...seeded, shard: `0/${processes}` }, settings, {
+      cores: availableParallelism(),
+      now: Date.now,
+      randomSeed,
+    }),
+  );
   const dir = mkdtempSync(join(tmpdir(), 'smtpeter-sim-shards-'));
   const latest = new Map<number, MetricsState>();
   const started = Date.now();

@@ -107,6 +107,7 @@ test('--shard and --processes refuse what cannot be split, before anything is se
     [['--shard', '0/2', '--seed', '1', '--duplicate', '10%'], /--shard: not with --duplicate/],
     [['--processes', '2', '--shard', '0/2', '--seed', '1'], /--processes: not with --shard/],
     [['--processes', '0'], /--processes/],
+    [['--processes', '2', '--reorder', '5'], /--processes: not with --duplicate or --reorder/],
   ] as const) {
     const r = await runMain(['fire', '--url', 'http://127.0.0.1:9/', '--no-sign', ...args]);
     assert.equal(r.code, 2, args.join(' '));
