@@ -35,6 +35,8 @@ interface MixEntry {
   weight: number;
   type?: CallType;
   scenarios: WeightedTable<Scenario>;
+  /** The same scenarios as a list (what a shard counts over). */
+  list: readonly Scenario[];
 }
 
 /**
@@ -63,7 +65,11 @@ export class EventGenerator {
       ...(options.tags ? { tags: options.tags } : {}),
     };
     for (const e of selectMix(options, candidates))
-      this.mixEntries.push({ ...e, scenarios: WeightedTable.of(e.scenarios, (s) => s.weight) });
+      this.mixEntries.push({
+        ...e,
+        scenarios: WeightedTable.of(e.scenarios, (s) => s.weight),
+        list: e.scenarios,
+      });
     this.mixTable = this.mixEntries.length ? WeightedTable.of(this.mixEntries, (e) => e.weight) : undefined;
   }
 
@@ -78,9 +84,10 @@ export class EventGenerator {
     return shard ? shard.index + index * shard.count : index;
   }
 
-  /** Every instance gives one call (a mix, or one call type each): calls and instances count alike. */
+  /** Every instance gives one call, whatever it picks: calls and instances count alike. */
   get oneCallPerInstance(): boolean {
-    if (this.mixTable) return true;
+    if (this.mixTable)
+      return this.mixEntries.every((e) => e.list.every((s) => mixTake(e, s, s.calls, ofType).length === 1));
     const type = this.options.type;
     return this.candidateList.every((s) => (type ? s.calls.filter((t) => t === type) : s.calls).length === 1);
   }
@@ -90,8 +97,13 @@ export class EventGenerator {
    * it: the scenario it picks (one draw) and the calls that scenario makes.
    */
   callsOfRunInstance(index: number): number {
-    if (this.mixTable) return 1;
     const fake = this.fake.reseed(deriveSeed(this.options.seed, index));
+    if (this.mixTable) {
+      // The same draws as `mixed`, in the same order; the scenario's call types stand in for its calls.
+      const entry = this.mixTable.pick(fake.rng);
+      const picked = entry.scenarios.pick(fake.rng);
+      return mixTake(entry, picked, picked.calls, ofType).length;
+    }
     const scenario = this.candidates.pick(fake.rng);
     const type = this.options.type;
     return type ? scenario.calls.filter((t) => t === type).length : scenario.calls.length;
@@ -137,10 +149,7 @@ export class EventGenerator {
   ): SimCall[] {
     const entry = table.pick(fake.rng);
     const scenario = entry.scenarios.pick(fake.rng);
-    const calls = this.build(scenario, index, fake);
-    const want = mixCallType(entry, scenario);
-    const call = calls.find((c) => c.event.type === want) ?? calls[0];
-    return call ? [call] : [];
+    return mixTake(entry, scenario, this.build(scenario, index, fake), (c) => c.event.type);
   }
 
   /** An endless stream of calls, scenario instance after instance. */
@@ -157,6 +166,25 @@ export class EventGenerator {
     }
     return out;
   }
+}
+
+const ofType = (t: CallType): CallType => t;
+
+/**
+ * What a mix entry keeps of a scenario instance's calls: the one of the
+ * entry's type (else the bounce, else the first). Generic, so that a shard
+ * counts an instance's calls from the scenario's call types with the same
+ * rule that picks them from the built calls.
+ */
+function mixTake<T>(
+  entry: { type?: CallType },
+  scenario: Scenario,
+  calls: readonly T[],
+  typeOf: (call: T) => CallType,
+): T[] {
+  const want = mixCallType(entry, scenario);
+  const call = calls.find((c) => typeOf(c) === want) ?? calls[0];
+  return call === undefined ? [] : [call];
 }
 
 /** Fixed base time for seeded runs, so a seed reproduces every byte. */

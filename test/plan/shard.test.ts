@@ -7,6 +7,7 @@ import { constantPacer, stagesPacer } from '../../src/pace/pacer.js';
 import { callsOfShard, shardPacer } from '../../src/pace/shard-pacer.js';
 import { loadPlan, parseMix } from '../../src/plan/load-plan.js';
 import { parseShard, shardCalls, shardLoad } from '../../src/plan/shard.js';
+import { SCENARIOS } from '../../src/scenarios/catalogue.js';
 
 const clock = eventClock(SEEDED_EPOCH, Date.now);
 const bytes = (c: SimCall): string => encodeCall(c, 'form', 'smtpeter').body.toString('latin1');
@@ -52,6 +53,19 @@ describe('fire --shard K/N', () => {
             assert.equal(bytes(c), want.get(key(c)), `seed ${seed} ${total}/${n}: ${key(c)} differs`);
         }
     });
+
+  test('every scenario of the catalogue, named alone in a mix: shards count its calls as it makes them', () => {
+    for (const scenario of SCENARIOS) {
+      const options = { seed: 3, mix: [{ scenario: scenario.name, weight: 1 }] };
+      const whole = new EventGenerator({ ...options, clock }).take(9);
+      const shards = sharded(options, 9, 2);
+      assert.deepEqual(
+        shards.flat().map(key).sort(),
+        whole.map(key).sort(),
+        `${scenario.name}: the shards are not the run`,
+      );
+    }
+  });
 
   test('a shard holds every N-th instance, in order, with its event time', () => {
     const options = { seed: 9, mix: parseMix('failure=1'), clock };
