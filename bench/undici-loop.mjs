@@ -5,13 +5,16 @@
  * client built on undici (fire included) can reach on this machine at best;
  * bench (a) runs it next to fire and autocannon.
  *
- *   node bench/undici-loop.mjs URL [connections=50] [seconds=5] [bodyBytes=450]
+ *   node bench/undici-loop.mjs URL [connections=50] [seconds=5] [bodyBytes=450] [pipelining=1]
+ *
+ * With pipelining N, each connection has N requests in flight (marked
+ * idempotent: undici pipelines nothing else).
  *
  * Prints JSON: {requests, seconds, rate, errors, cpuUsPerRequest}.
  */
 import { Pool } from 'undici';
 
-const [urlText, connText = '50', secText = '5', sizeText = '450'] = process.argv.slice(2);
+const [urlText, connText = '50', secText = '5', sizeText = '450', pipeText = '1'] = process.argv.slice(2);
 if (!urlText) {
   process.stderr.write('usage: node bench/undici-loop.mjs URL [connections] [seconds] [bodyBytes]\n');
   process.exit(2);
@@ -22,9 +25,10 @@ const seconds = Number(secText);
 const body = Buffer.from(
   `id=${'0'.repeat(32)}&type=failure&recipient=x%40example.com&description=`.padEnd(Number(sizeText), 'x'),
 );
-const pool = new Pool(url.origin, { connections, pipelining: 1 });
+const pipelining = Number(pipeText);
+const pool = new Pool(url.origin, { connections, pipelining });
 const headers = ['content-type', 'application/x-www-form-urlencoded'];
-const opts = { method: 'POST', path: url.pathname, headers, body };
+const opts = { method: 'POST', path: url.pathname, headers, body, idempotent: pipelining > 1 };
 
 let done = 0;
 let errors = 0;
@@ -53,12 +57,12 @@ function send(onEnd) {
   });
 }
 await new Promise((resolve) => {
-  let open = connections;
+  let open = connections * pipelining;
   const loop = () => {
     if (running) send(loop);
     else if (--open === 0) resolve();
   };
-  for (let i = 0; i < connections; i++) send(loop);
+  for (let i = 0; i < connections * pipelining; i++) send(loop);
   setTimeout(() => {
     running = false;
   }, seconds * 1000);

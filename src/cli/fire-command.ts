@@ -23,26 +23,25 @@ import {
 import { startLive } from '../report/live.js';
 import { buildersLimit, scheduleBehind, signingLimit } from '../report/rate-limits.js';
 import { RequestLog } from '../report/request-log.js';
+import { runState } from '../report/run-state.js';
 import { BuildPool } from '../run/build-pool.js';
 import { deliveries } from '../run/disorder.js';
 import { type FireSummary, fire } from '../run/fire.js';
 import { buildRequest, renderRequest } from '../run/request.js';
 import { settle } from '../run/settle.js';
+import { reportProgressToParent } from '../run/shard-processes.js';
 import type { CallInfo } from '../run/source.js';
 import { warmUpSendPath } from '../run/warm-up.js';
 import { HttpClient } from '../transport/http.js';
+import { fireProcesses, processCount } from './fire-processes.js';
 import { type CliIO, PROCESS_IO } from './io.js';
-import { loadSettings } from './settings.js';
+import { loadFireSettings } from './settings.js';
 
 /** Exit code: 0 all 2xx, 1 otherwise. UsageErrors propagate (exit 2). */
 export async function fireCommand(flags: FireFlags, io: CliIO = PROCESS_IO): Promise<number> {
-  const settings = await loadSettings(flags, {
-    tags: flags.tag,
-    seed: flags.seed,
-    duplicate: flags.duplicate,
-    reorder: flags.reorder,
-    delay: flags.delay,
-  });
+  const processes = processCount(flags);
+  if (processes) return fireProcesses(flags, processes, io);
+  const settings = await loadFireSettings(flags);
   const plan = planFire(flags, settings, { cores: availableParallelism(), now: systemClock, randomSeed });
   if (plan.output.dryRun) return printDryRun(plan, io);
   const log = plan.output.log ? await openLog(plan.output.log) : undefined;
@@ -118,7 +117,11 @@ async function startRun(plan: FirePlan, io: CliIO): Promise<RunResources> {
   }
   if (plan.signing.notice && !json) io.stderr.write(`${plan.signing.notice}\n`);
   plan.rotation?.start();
-  const http = new HttpClient({ connections: plan.connections, ...plan.send.transport });
+  const http = new HttpClient({
+    connections: plan.connections,
+    pipelining: plan.pipelining,
+    ...plan.send.transport,
+  });
   const pool = plan.workers > 0 && plan.generate ? buildPool(plan) : undefined;
   const sleeper = plan.load.model.kind === 'open' ? new PreciseSleeper() : undefined;
   const stop = new AbortController();
@@ -185,6 +188,7 @@ async function sendAll(
   const metrics = new RunMetrics(Date.now());
   const now = (): number => performance.timeOrigin + performance.now();
   const live = plan.output.json ? undefined : startLive(run.io.stderr, () => metrics, now, plan.load.planned);
+  const progress = reportProgressToParent(metrics);
   try {
     return await fire(
       {
@@ -221,6 +225,7 @@ async function sendAll(
     );
   } finally {
     live?.stop();
+    progress.stop();
   }
 }
 
@@ -232,12 +237,21 @@ function report(plan: FirePlan, run: RunResources, summary: FireSummary, results
     : undefined;
   const extras = reportExtras(plan, run, summary, evaluated);
   const doc = summaryJson(summary, json && results.length ? results : undefined, extras);
-  if (out) writeFileSync(out, `${JSON.stringify(doc, null, 2)}\n`);
-  if (json) run.io.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
-  else run.io.stdout.write(`${chatty ? '\n' : ''}${summaryText(summary, run.c, extras)}\n`);
   const invalid =
     run.receiver?.calls.filter((r) => r.validation.problems.length || r.signature.result === 'failed')
       .length ?? 0;
+  if (out) {
+    const state = runState(summary, {
+      ...(plan.shard ? { shard: plan.shard } : {}),
+      seed: plan.seed,
+      thresholds: plan.thresholds.map((t) => t.text),
+      ...(extras.targetRate !== undefined ? { targetRate: extras.targetRate } : {}),
+      invalidReceived: invalid,
+    });
+    writeFileSync(out, `${JSON.stringify({ ...doc, state }, null, 2)}\n`);
+  }
+  if (json) run.io.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
+  else run.io.stdout.write(`${chatty ? '\n' : ''}${summaryText(summary, run.c, extras)}\n`);
   return fireExitCode({
     failed: summary.metrics.failed,
     dropped: summary.metrics.dropped,

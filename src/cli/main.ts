@@ -93,6 +93,7 @@ export function buildProgram(io: CliIO = PROCESS_IO, outcome = { exitCode: 0 }):
   ).action(run(async () => (await import('./dns-command.js')).dnsCommand));
   defineGenerate(program, run);
   defineServe(program, run);
+  defineMerge(program, run);
   program
     .command('schema')
     .description('print the JSON Schema of fixture files')
@@ -165,7 +166,22 @@ function addLoadOptions(fire: Command): void {
       '-c, --concurrency <n>',
       'closed model: this many senders, each as fast as answered (default: 10)',
     )
-    .option('--connections <n>', 'sockets per receiver (default: the concurrency or max in flight)')
+    .option(
+      '--connections <n>',
+      'sockets per receiver (default: the concurrency or max in flight, over --pipelining)',
+    )
+    .option(
+      '--pipelining <n>',
+      'HTTP/1.1 pipelining: write up to N requests ahead on a socket before their answers, as autocannon -p and wrk do (default: 1, none)',
+    )
+    .option(
+      '--shard <K/N>',
+      'send only the K-th (from 0) of N disjoint slices of the seeded run (needs --seed); N shards together send exactly its calls, an open rate split between them',
+    )
+    .option(
+      '--processes <n>',
+      'run as N shard processes on this machine (one per core), merged into one report',
+    )
     .option(
       '--mix <list>',
       'weighted mix, e.g. failure=70,bounce=25,ooo=5, delivery=60,open=25,click=8,failure=5,bounce=2, sync-userunknown=3,dsn-userunknown=1, or campaign',
@@ -337,6 +353,23 @@ function defineReplay(program: Command, run: Runner): void {
   addExclusive(replay, REPLAY_EXCLUSIVE).action(
     run(async () => (await import('./replay-command.js')).replayCommand),
   );
+}
+
+function defineMerge(program: Command, run: Runner): void {
+  program
+    .command('merge')
+    .description(
+      'combine shard reports (fire --shard K/N --out FILE) into one: counts added, percentiles from the merged histograms, thresholds on the whole',
+    )
+    .argument('<reports...>', 'the shard reports')
+    .option(
+      '--threshold <expr>',
+      "judge the merged run by this instead of the shards' own thresholds (repeatable)",
+      collect,
+    )
+    .option('--out <file>', 'write the merged report (mergeable again) to this file')
+    .option('--json', 'machine-readable summary on stdout')
+    .action(run(async () => (await import('./merge-command.js')).mergeCommand));
 }
 
 function defineGenerate(program: Command, run: Runner): void {

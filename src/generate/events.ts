@@ -1,6 +1,7 @@
 import type { Audience } from '../mail/audience.js';
 import type { MessageOptions } from '../mail/message.js';
 import type { CallType, SimCall } from '../model/events.js';
+import type { Shard } from '../model/shard.js';
 import { FakeSource } from '../random/fake.js';
 import { deriveSeed, WeightedTable } from '../random/rng.js';
 import { mixCallType, selectMix, selectScenarios, tellsWholeStory } from '../scenarios/select.js';
@@ -24,6 +25,12 @@ export interface GenerateOptions {
   tags?: string[];
   /** Size of an attachment in returned messages (heavy bounces), bytes. */
   attachmentBytes?: number;
+  /**
+   * Only scenario instances `index`, `index + count`, ... of the whole run
+   * (`fire --shard`): this generator's instance m is the run's instance
+   * `index + m * count`, with that instance's seed and event time.
+   */
+  shard?: Shard;
 }
 
 /** One `mix` entry: its weight, the call type it asks for, its scenarios by weight. */
@@ -31,6 +38,8 @@ interface MixEntry {
   weight: number;
   type?: CallType;
   scenarios: WeightedTable<Scenario>;
+  /** The same scenarios as a list (what a shard counts over). */
+  list: readonly Scenario[];
 }
 
 /**
@@ -40,6 +49,7 @@ interface MixEntry {
 export class EventGenerator {
   private readonly fake = new FakeSource();
   private readonly candidates: WeightedTable<Scenario>;
+  private readonly candidateList: readonly Scenario[];
   /** `mix`: per entry, its scenarios and the call type it asks for. */
   private readonly mixEntries: MixEntry[] = [];
   private readonly mixTable: WeightedTable<MixEntry> | undefined;
@@ -51,6 +61,7 @@ export class EventGenerator {
   constructor(private readonly options: GenerateOptions) {
     const candidates = selectScenarios(options);
     this.candidates = WeightedTable.of(candidates, (s) => s.weight);
+    this.candidateList = candidates;
     this.messageOptions = {
       ...(options.recipient ? { recipient: options.recipient } : {}),
       ...(options.domain ? { domain: options.domain } : {}),
@@ -58,12 +69,52 @@ export class EventGenerator {
       ...(options.tags ? { tags: options.tags } : {}),
     };
     for (const e of selectMix(options, candidates))
-      this.mixEntries.push({ ...e, scenarios: WeightedTable.of(e.scenarios, (s) => s.weight) });
+      this.mixEntries.push({
+        ...e,
+        scenarios: WeightedTable.of(e.scenarios, (s) => s.weight),
+        list: e.scenarios,
+      });
     this.mixTable = this.mixEntries.length ? WeightedTable.of(this.mixEntries, (e) => e.weight) : undefined;
   }
 
-  /** The calls of scenario instance `index`, filtered by type. */
+  /** The calls of scenario instance `index` (of this shard), filtered by type. */
   instance(index: number): SimCall[] {
+    return this.runInstance(this.runIndex(index));
+  }
+
+  /** This shard's instance `index` as the whole run's instance number. */
+  private runIndex(index: number): number {
+    const shard = this.options.shard;
+    return shard ? shard.index + index * shard.count : index;
+  }
+
+  /** Every instance gives one call, whatever it picks: calls and instances count alike. */
+  get oneCallPerInstance(): boolean {
+    if (this.mixTable)
+      return this.mixEntries.every((e) => e.list.every((s) => mixTake(e, s, s.calls, ofType).length === 1));
+    const type = this.options.type;
+    return this.candidateList.every((s) => (type ? s.calls.filter((t) => t === type) : s.calls).length === 1);
+  }
+
+  /**
+   * How many calls the whole run's instance `index` gives, without building
+   * it: the scenario it picks (one draw) and the calls that scenario makes.
+   */
+  callsOfRunInstance(index: number): number {
+    const fake = this.fake.reseed(deriveSeed(this.options.seed, index));
+    if (this.mixTable) {
+      // The same draws as `mixed`, in the same order; the scenario's call types stand in for its calls.
+      const entry = this.mixTable.pick(fake.rng);
+      const picked = entry.scenarios.pick(fake.rng);
+      return mixTake(entry, picked, picked.calls, ofType).length;
+    }
+    const scenario = this.candidates.pick(fake.rng);
+    const type = this.options.type;
+    return type ? scenario.calls.filter((t) => t === type).length : scenario.calls.length;
+  }
+
+  /** The whole run's instance `index`. */
+  private runInstance(index: number): SimCall[] {
     const seed = deriveSeed(this.options.seed, index);
     const fake = this.fake.reseed(seed);
     if (this.mixTable) return this.mixed(this.mixTable, index, fake);
@@ -106,11 +157,7 @@ export class EventGenerator {
   ): SimCall[] {
     const entry = table.pick(fake.rng);
     const scenario = entry.scenarios.pick(fake.rng);
-    const calls = this.build(scenario, index, fake);
-    if (tellsWholeStory(entry, scenario)) return calls;
-    const want = mixCallType(entry, scenario);
-    const call = calls.find((c) => c.event.type === want) ?? calls[0];
-    return call ? [call] : [];
+    return mixTake(entry, scenario, this.build(scenario, index, fake), (c) => c.event.type);
   }
 
   /** An endless stream of calls, scenario instance after instance. */
@@ -127,6 +174,27 @@ export class EventGenerator {
     }
     return out;
   }
+}
+
+const ofType = (t: CallType): CallType => t;
+
+/**
+ * What a mix entry keeps of a scenario instance's calls: the one of the
+ * entry's type (else the bounce, else the first). Generic, so that a shard
+ * counts an instance's calls from the scenario's call types with the same
+ * rule that picks them from the built calls.
+ */
+function mixTake<T>(
+  entry: { type?: CallType },
+  scenario: Scenario,
+  calls: readonly T[],
+  typeOf: (call: T) => CallType,
+): T[] {
+  // A story named alone in a mix is told whole; otherwise one call of the instance.
+  if (tellsWholeStory(entry, scenario)) return [...calls];
+  const want = mixCallType(entry, scenario);
+  const call = calls.find((c) => typeOf(c) === want) ?? calls[0];
+  return call === undefined ? [] : [call];
 }
 
 /** Fixed base time for seeded runs, so a seed reproduces every byte. */

@@ -13,10 +13,13 @@ export interface LatencySummary {
   mean: number;
 }
 
+/** From the actual send, from the intended send, schedule lag. */
+export type HistogramName = 'service' | 'corrected' | 'lag';
+
 /** Where a call ended. Every planned call ends in exactly one. */
 export type Bucket = 'ok' | 'failed' | 'dropped' | 'unsent';
 
-function histogram(): Histogram {
+export function histogram(): Histogram {
   // Microseconds, so sub-millisecond loopback latencies keep their resolution.
   // What hdr.build() makes by default: 32-bit counts, resizing if need be.
   const h = new int32Histogram.default(1, 3_600_000_000, 3);
@@ -148,6 +151,11 @@ export class RunMetrics {
     let n = 0;
     for (const count of this.byError.values()) n += count;
     return n;
+  }
+
+  /** The three histograms (µs), for encoding into a report and merging shard reports. */
+  histograms(): Readonly<Record<HistogramName, Histogram>> {
+    return { service: this.service, corrected: this.corrected, lag: this.lag };
   }
 
   /** Latency from the intended send time (what a user of the schedule saw). */

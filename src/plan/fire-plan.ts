@@ -6,6 +6,7 @@ import { EventGenerator, eventClock, type GenerateOptions, SEEDED_EPOCH } from '
 import { parseThreshold, type Threshold } from '../metrics/thresholds.js';
 import { UsageError } from '../model/errors.js';
 import { CALL_TYPES, type CallType, type SimCall } from '../model/events.js';
+import type { Shard } from '../model/shard.js';
 import { seedFromString } from '../random/rng.js';
 import { type DisorderOptions, reshuffles } from '../run/disorder.js';
 import { anyTarget, type RequestOptions, type Targets, targetFor } from '../run/request.js';
@@ -24,6 +25,7 @@ import {
 import { type LoadFlags, type LoadPlan, loadPlan, parseMix } from './load-plan.js';
 import { messageFields } from './message-flags.js';
 import { disorderFrom, type SendFlags, type SendPlan, sendPlan } from './send-plan.js';
+import { parseShard, shardLoad } from './shard.js';
 import type { ResolvedSigning } from './signing.js';
 
 export interface FireFlags extends SendFlags, LoadFlags {
@@ -53,6 +55,9 @@ export interface FireFlags extends SendFlags, LoadFlags {
   delay?: string;
   mime?: string[];
   rotateEvery?: string;
+  shard?: string;
+  processes?: string;
+  pipelining?: string;
 }
 
 /** What the plan needs of the machine it runs on: passed in, so a plan is a pure function of it. */
@@ -76,6 +81,8 @@ export interface FirePlan {
   send: SendPlan;
   load: LoadPlan;
   seed: number;
+  /** `--shard K/N`: this run is the K-th of N slices of the seeded plan. */
+  shard?: Shard;
   /** Event time of the first call (one second per instance after it), or the wall clock. */
   clockBase: number | 'now';
   /** What to generate (worker threads rebuild the same calls from it); absent with --mime. */
@@ -93,6 +100,8 @@ export interface FirePlan {
   workers: number;
   /** Sockets per receiver. */
   connections: number;
+  /** Requests written ahead on one socket (HTTP/1.1 pipelining; 1 = none). */
+  pipelining: number;
   /** No URL at all: fire at an embedded receiver. */
   embedded: boolean;
   /** Jobs for worker threads in an open run: ~20 ms of the schedule each, ~100 ms ahead. */
@@ -124,7 +133,7 @@ export function planFire(flags: FireFlags, settings: Settings, machine: FireMach
   const type = flags.type ? oneOf<CallType>('--type', flags.type, CALL_TYPES) : undefined;
   const mimeFiles = flags.mime ? readMimeFiles(flags) : undefined;
   // Without a count or a time, --mime sends every file once.
-  const load = loadPlan(
+  const runLoad = loadPlan(
     mimeFiles && !flags.count && !flags.duration && !flags.stages
       ? { ...flags, count: String(mimeFiles.length) }
       : flags,
@@ -134,10 +143,10 @@ export function planFire(flags: FireFlags, settings: Settings, machine: FireMach
   const graceMs = flags.grace ? duration('--grace', flags.grace) : 5000;
   const disorder = disorderFrom(settings, true);
   const rotation = keyRotation(flags, send);
-  const workers = buildWorkers(flags, load, send, disorder, mimeFiles !== undefined, machine.cores, rotation);
   const message = messageFields({ ...flags, tags: settings.value<string[]>('tags') });
   const seedText = settings.value<string>('seed');
   const seed = seedText !== undefined ? seedFromString(seedText) : machine.randomSeed();
+  const shard = flags.shard ? checkedShard(flags.shard, seedText, mimeFiles, disorder) : undefined;
   const clockBase = flags.time
     ? eventTime('--time', flags.time)
     : seedText !== undefined
@@ -151,11 +160,13 @@ export function planFire(flags: FireFlags, settings: Settings, machine: FireMach
     ...message,
     ...(mix ? { mix } : {}),
     ...(flags.attachmentSize ? { attachmentBytes: byteSize('--attachment-size', flags.attachmentSize) } : {}),
+    ...(shard ? { shard } : {}),
   };
   const clock = eventClock(clockBase, machine.now);
-  const source = mimeFiles
-    ? mimeStream(mimeFiles, { clock, ...message })
-    : new EventGenerator({ ...generate, clock });
+  const generator = mimeFiles ? undefined : new EventGenerator({ ...generate, clock });
+  const source = generator ?? mimeStream(mimeFiles!, { clock, ...message });
+  const load = shard && generator ? shardLoad(runLoad, shard, generator) : runLoad;
+  const workers = buildWorkers(flags, load, send, disorder, mimeFiles !== undefined, machine.cores, rotation);
   const signing = rotatingSigning(send.signingFor(send.dialect), rotation);
   const kinds = mimeFiles ? (['bounce'] as const) : callTypesOf(generate);
   // A dialect with no field set for a kind refuses it before anything is sent or shown.
@@ -169,6 +180,7 @@ export function planFire(flags: FireFlags, settings: Settings, machine: FireMach
     send,
     load,
     seed,
+    ...(shard ? { shard } : {}),
     clockBase,
     ...(mimeFiles ? {} : { generate }),
     source,
@@ -180,10 +192,31 @@ export function planFire(flags: FireFlags, settings: Settings, machine: FireMach
     disorder,
     workers,
     connections: connections(flags, load),
+    pipelining: flags.pipelining ? positiveInt('--pipelining', flags.pipelining) : 1,
     embedded,
     ...buildJobs(workers, load),
     output: fireOutput(flags, load),
   };
+}
+
+/**
+ * `--shard K/N`: every shard must build the same plan (a --seed), from
+ * generated calls (not --mime files), without duplicates or reordering,
+ * which are drawn over the whole run's sequence.
+ */
+function checkedShard(
+  text: string,
+  seedText: string | undefined,
+  mime: unknown,
+  disorder: DisorderOptions,
+): Shard {
+  const shard = parseShard(text);
+  if (seedText === undefined)
+    throw new UsageError('--shard: give --seed too (every shard must generate the same run)');
+  if (mime) throw new UsageError('--shard: not with --mime (shards slice generated calls)');
+  if (reshuffles(disorder))
+    throw new UsageError('--shard: not with --duplicate or --reorder (they are drawn over the whole run)');
+  return shard;
 }
 
 /** An open run's jobs for worker threads: ~20 ms of its schedule each, ~100 ms ahead. */
@@ -201,15 +234,19 @@ function requestOptions(send: SendPlan, signing: ResolvedSigning): RequestOption
   };
 }
 
-function threshold(text: string): Threshold {
+/** One `--threshold`, or the usage error naming it. */
+export function threshold(text: string): Threshold {
   const parsed = parseThreshold(text);
   if (typeof parsed === 'string') throw new UsageError(`--threshold: ${parsed}`);
   return parsed;
 }
 
+/** --connections, else one socket per request in flight (with --pipelining N, one per N). */
 function connections(flags: FireFlags, load: LoadPlan): number {
   if (flags.connections) return positiveInt('--connections', flags.connections);
-  return load.model.kind === 'closed' ? load.model.concurrency : load.model.maxInFlight;
+  const inFlight = load.model.kind === 'closed' ? load.model.concurrency : load.model.maxInFlight;
+  const pipelining = flags.pipelining ? positiveInt('--pipelining', flags.pipelining) : 1;
+  return Math.ceil(inFlight / pipelining);
 }
 
 function fireOutput(flags: FireFlags, load: LoadPlan): FireOutput {

@@ -139,10 +139,17 @@ export class HttpClient {
   private readonly timeoutMs: number;
   private readonly maxResponseBytes: number;
   private readonly routes = new WeakMap<URL, Route>();
+  /**
+   * undici writes a request ahead only when it is marked idempotent (a POST
+   * is not by default): with --pipelining the calls are, as autocannon and
+   * wrk treat theirs. undici retries nothing either way.
+   */
+  private readonly pipelined: boolean;
 
   constructor(options: HttpOptions = {}) {
     this.timeoutMs = options.timeoutMs ?? 10_000;
     this.maxResponseBytes = options.maxResponseBytes ?? 64 * 1024;
+    this.pipelined = (options.pipelining ?? 1) > 1;
     const ca = options.caFile ? readFileSync(options.caFile) : undefined;
     this.agent = new Agent({
       connections: options.connections ?? 64,
@@ -184,6 +191,7 @@ export class HttpClient {
           body,
           headersTimeout: this.timeoutMs,
           bodyTimeout: this.timeoutMs,
+          idempotent: this.pipelined,
         },
         handler as unknown as Dispatcher.DispatchHandler,
       );

@@ -57,6 +57,29 @@ describe('fire plan: load', () => {
     assert.equal(p.connections, 64);
   });
 
+  test('--pipelining N: N requests ahead per socket, so a socket for every N in flight', () => {
+    const p = plan({ ...URL_FLAGS, concurrency: '50', count: '10', pipelining: '10' });
+    assert.equal(p.pipelining, 10);
+    assert.equal(p.connections, 5);
+    assert.equal(plan({ ...URL_FLAGS, concurrency: '7', pipelining: '2' }).connections, 4);
+    assert.equal(plan(URL_FLAGS).pipelining, 1);
+  });
+
+  test("--shard K/N: the shard's share of the count, an open rate split N ways", () => {
+    const whole = plan({ ...URL_FLAGS, seed: 's', rate: '300/s', count: '100', mix: 'failure=1' });
+    const parts = [0, 1, 2].map((k) =>
+      plan({ ...URL_FLAGS, seed: 's', rate: '300/s', count: '100', mix: 'failure=1', shard: `${k}/3` }),
+    );
+    assert.equal(whole.shard, undefined);
+    assert.deepEqual(
+      parts.map((p) => p.load.planned),
+      [34, 33, 33],
+    );
+    assert.deepEqual(parts[2]!.shard, { index: 2, count: 3 });
+    assert.deepEqual(parts[2]!.generate?.shard, { index: 2, count: 3 });
+    for (const p of parts) assert.equal(p.load.targetRate, 100);
+  });
+
   test('--rate without a count or duration is refused, naming --rate', () => {
     assert.throws(
       () => plan({ ...URL_FLAGS, rate: '10/s' }),
