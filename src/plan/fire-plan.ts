@@ -17,6 +17,7 @@ import {
   oneOf,
   positiveInt,
   readableFile,
+  writableFile,
 } from './flag-values.js';
 import { type LoadFlags, type LoadPlan, loadPlan, parseMix } from './load-plan.js';
 import { messageFields } from './message-flags.js';
@@ -208,8 +209,8 @@ function fireOutput(flags: FireFlags, load: LoadPlan): FireOutput {
     chatty,
     keepResults: chatty || (flags.json === true && small),
     dryRun: flags.dryRun ?? false,
-    ...(flags.out ? { out: flags.out } : {}),
-    ...(flags.log ? { log: flags.log } : {}),
+    ...(flags.out !== undefined ? { out: writableFile('--out', flags.out) } : {}),
+    ...(flags.log !== undefined ? { log: writableFile('--log', flags.log) } : {}),
   };
 }
 

@@ -2,7 +2,7 @@ import { entryFor, FIXTURE_FORMATS, type FixtureFormat, writeFixture } from '../
 import { EventGenerator, type GenerateOptions, SEEDED_EPOCH } from '../generate/events.js';
 import { CALL_TYPES, type CallType } from '../model/events.js';
 import { seedFromString } from '../random/rng.js';
-import { eventTime, oneOf, positiveInt } from './flag-values.js';
+import { eventTime, oneOf, positiveInt, writableFile } from './flag-values.js';
 import { messageFields } from './message-flags.js';
 
 export interface GenerateFlags {
@@ -70,7 +70,7 @@ export function planGenerate(
       ...message,
     },
     description: `smtpeter-sim generate ${args.join(' ')}`,
-    ...(flags.out ? { out: flags.out } : {}),
+    ...(flags.out !== undefined ? { out: writableFile('--out', flags.out) } : {}),
   };
 }
 

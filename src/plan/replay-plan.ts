@@ -1,5 +1,3 @@
-import { existsSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
 import type { Settings } from '../config/settings.js';
 import type { Dialect } from '../encode/dialect.js';
 import type { Problem } from '../fixture-file/format.js';
@@ -9,7 +7,7 @@ import { parseRate } from '../pace/pacer.js';
 import { seedFromString } from '../random/rng.js';
 import { type DisorderOptions, reshuffles } from '../run/disorder.js';
 import type { Pacing } from '../run/replay.js';
-import { oneOf } from './flag-values.js';
+import { oneOf, writableFile } from './flag-values.js';
 import { DRY_RUN_URL, disorderFrom, type SendFlags, type SendPlan, sendPlan } from './send-plan.js';
 
 export interface ReplayFlags extends SendFlags {
@@ -55,8 +53,7 @@ export function planReplay(flags: ReplayFlags, settings: Settings, randomSeed: (
   if (flags.json && reporter === 'junit' && !flags.out)
     throw new UsageError('--json: with --reporter junit, give --out FILE for the XML');
   if (flags.out && reporter !== 'junit') throw new UsageError('--out: only goes with --reporter junit');
-  if (flags.out && !existsSync(dirname(resolve(flags.out))))
-    throw new UsageError(`--out: folder ${dirname(flags.out)} does not exist`);
+  if (flags.out) writableFile('--out', flags.out);
   const pacing = replayPacing(flags);
   const disorder = disorderFrom(settings, false);
   const seedText = settings.value<string>('seed');
