@@ -1,4 +1,5 @@
-import { entryFor, FIXTURE_FORMATS, type FixtureFormat, writeFixture } from '../fixture-file/write.js';
+import type { FixtureEntry } from '../fixture-file/format.js';
+import { entryFor, FIXTURE_FORMATS, type FixtureFormat, fixtureChunks } from '../fixture-file/write.js';
 import { EventGenerator, type GenerateOptions, SEEDED_EPOCH } from '../generate/events.js';
 import { CALL_TYPES, type CallType } from '../model/events.js';
 import { seedFromString } from '../random/rng.js';
@@ -76,9 +77,19 @@ export function planGenerate(
 
 /** The fixture file's text: the plan's calls, every field spelled out, so replaying it sends exactly these. */
 export function fixtureText(plan: GeneratePlan): string {
-  const calls = new EventGenerator(plan.options).take(plan.count);
-  return writeFixture(
-    calls.map((call) => entryFor(call)),
-    { format: plan.format, description: plan.description },
-  );
+  return [...fixtureStream(plan)].join('');
+}
+
+/** The same text a call at a time, as it is generated (any count, flat memory). */
+export function fixtureStream(plan: GeneratePlan): Iterable<string> {
+  return fixtureChunks(planned(plan), { format: plan.format, description: plan.description });
+}
+
+function* planned(plan: GeneratePlan): Generator<FixtureEntry> {
+  let left = plan.count;
+  if (left <= 0) return;
+  for (const call of new EventGenerator(plan.options).calls()) {
+    yield entryFor(call);
+    if (--left === 0) return;
+  }
 }
