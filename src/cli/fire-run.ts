@@ -1,5 +1,4 @@
 import { setMaxListeners } from 'node:events';
-import { writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { RunMetrics } from '../metrics/run-metrics.js';
 import { evaluate } from '../metrics/thresholds.js';
@@ -19,12 +18,14 @@ import {
 import { startLive } from '../report/live.js';
 import { buildersLimit, scheduleBehind, signingLimit } from '../report/rate-limits.js';
 import { RequestLog } from '../report/request-log.js';
+import { writeWhole } from '../report/whole-file.js';
 import { BuildPool } from '../run/build-pool.js';
 import { type FireSummary, fire } from '../run/fire.js';
 import { settle } from '../run/settle.js';
 import type { CallInfo } from '../run/source.js';
 import { warmUpSendPath } from '../run/warm-up.js';
 import { HttpClient } from '../transport/http.js';
+import { onInterrupt } from './interrupt-signals.js';
 import type { CliIO } from './io.js';
 
 /** A real fire run: the log, the resources, every call sent, the report. */
@@ -86,17 +87,9 @@ async function startRun(plan: FirePlan, io: CliIO): Promise<RunResources> {
   const stop = new AbortController();
   // Every call waiting (--delay, a retry) listens for the stop.
   setMaxListeners(0, stop.signal);
-  let signals = 0;
-  const onSignal = (): void => {
-    // First signal: stop starting calls, give in-flight ones the grace period. Second: abort now.
-    if (++signals === 1) stop.abort();
-    else void http.destroy();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const offSignals = onInterrupt(stop, () => http.destroy());
   const close = async (): Promise<void> => {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    offSignals();
     await pool?.close();
     await sleeper?.close();
     await http.close();
@@ -192,7 +185,7 @@ function report(plan: FirePlan, run: RunResources, summary: FireSummary, results
     : undefined;
   const extras = reportExtras(plan, run, summary, evaluated);
   const doc = summaryJson(summary, json && results.length ? results : undefined, extras);
-  if (out) writeFileSync(out, `${JSON.stringify(doc, null, 2)}\n`);
+  if (out) writeWhole(out, `${JSON.stringify(doc, null, 2)}\n`);
   if (json) run.io.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
   else run.io.stdout.write(`${chatty ? '\n' : ''}${summaryText(summary, run.c, extras)}\n`);
   const invalid =

@@ -7,7 +7,7 @@ import { parseRate } from '../pace/pacer.js';
 import { seedFromString } from '../random/rng.js';
 import { type DisorderOptions, reshuffles } from '../run/disorder.js';
 import type { Pacing } from '../run/replay.js';
-import { oneOf, writableFile } from './flag-values.js';
+import { duration, oneOf, writableFile } from './flag-values.js';
 import { DRY_RUN_URL, disorderFrom, type SendFlags, type SendPlan, sendPlan } from './send-plan.js';
 
 export interface ReplayFlags extends SendFlags {
@@ -24,6 +24,7 @@ export interface ReplayFlags extends SendFlags {
   duplicate?: string;
   reorder?: string;
   seed?: string;
+  grace?: string;
 }
 
 /** A replay, every flag checked: how to send, pace and disorder the fixtures' calls, and where output goes. */
@@ -36,6 +37,8 @@ export interface ReplayPlan {
   /** Duplicates or reordering: the summary names the seed. */
   disordered: boolean;
   keepTime: boolean;
+  /** After a stop, how long the call in flight may take (--grace). */
+  graceMs: number;
   dryRun: boolean;
   json: boolean;
   /** stdout carries the JSON or the XML: notices and the summary go to stderr. */
@@ -70,6 +73,7 @@ export function planReplay(flags: ReplayFlags, settings: Settings, randomSeed: (
     seed,
     disordered: reshuffles(disorder),
     keepTime: flags.keepTime ?? false,
+    graceMs: flags.grace ? duration('--grace', flags.grace) : 5000,
     dryRun: flags.dryRun ?? false,
     json: flags.json ?? false,
     machine,

@@ -19,6 +19,7 @@ import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type CaptureServer, startCaptureServer } from '../helpers/capture-server.js';
 import { runMain } from '../helpers/cli.js';
+import { failureEntry } from '../helpers/fixture-entry.js';
 import { rsaKeyPair } from '../helpers/keys.js';
 
 interface Row {
@@ -42,21 +43,7 @@ const KEYS = {
 };
 
 const failureFixture = (patch: Record<string, unknown>) =>
-  JSON.stringify({
-    calls: [
-      {
-        type: 'failure',
-        id: 'c1',
-        recipient: 'els@example.nl',
-        action: 'failed',
-        state: 'rcptto',
-        code: '550',
-        extended: '5.1.1',
-        description: 'user unknown',
-        ...patch,
-      },
-    ],
-  });
+  JSON.stringify({ calls: [failureEntry('c1', patch)] });
 const bounceFixture = (mimeFile: string, extra: Record<string, unknown> = {}) =>
   JSON.stringify({ calls: [{ type: 'bounce', id: 'b1', mimeFile, ...extra }] });
 
