@@ -2,6 +2,7 @@ import { createCheckContext } from '../check/build.js';
 import { CHECKS } from '../check/checks.js';
 import { runChecks, score } from '../check/run.js';
 import { type CheckFlags, planCheck } from '../plan/check-plan.js';
+import { ANSWER_BYTES } from '../plan/fire-plan.js';
 import { checkHeader, checkJson, checkLines, checkSummary } from '../report/check-report.js';
 import { colourFor } from '../report/colour.js';
 import { HttpClient } from '../transport/http.js';
@@ -19,7 +20,8 @@ export async function checkCommand(flags: CheckFlags, io: CliIO = PROCESS_IO): P
     if (plan.notice) io.stderr.write(`${plan.notice}\n`);
     out.write(`${checkHeader(info, c)}\n\n`);
   }
-  const http = new HttpClient({ connections: 2, ...plan.transport });
+  // A failed check shows the receiver's answer: a handful of requests, so every answer is kept.
+  const http = new HttpClient({ connections: 2, ...plan.transport, keepAnswer: ANSWER_BYTES });
   try {
     const ctx = createCheckContext({
       url,

@@ -9,6 +9,7 @@ import { type FirePlan, fireExitCode } from '../plan/fire-plan.js';
 import { type Receiver, startReceiver } from '../receive/server.js';
 import { colourFor } from '../report/colour.js';
 import {
+  answerLines,
   type ReportExtras,
   receivedLine,
   resultLine,
@@ -81,7 +82,11 @@ async function startRun(plan: FirePlan, io: CliIO): Promise<RunResources> {
     if (!json) io.stderr.write(`no --url: firing at the embedded receiver ${receiver.url}\n`);
   }
   if (plan.signing.notice && !json) io.stderr.write(`${plan.signing.notice}\n`);
-  const http = new HttpClient({ connections: plan.connections, ...plan.send.transport });
+  const http = new HttpClient({
+    connections: plan.connections,
+    ...plan.send.transport,
+    ...(plan.output.keepAnswer ? { keepAnswer: plan.output.keepAnswer } : {}),
+  });
   const pool = plan.workers > 0 && plan.generate ? buildPool(plan) : undefined;
   const sleeper = plan.load.model.kind === 'open' ? new PreciseSleeper() : undefined;
   const stop = new AbortController();
@@ -162,7 +167,10 @@ async function sendAll(
         onResult: (r) => {
           log?.result(r);
           if (plan.output.keepResults) results.push(r);
-          if (plan.output.chatty) run.io.stdout.write(`${resultLine(r, run.c)}\n`);
+          if (plan.output.chatty)
+            run.io.stdout.write(
+              `${resultLine(r, run.c)}${plan.output.verbose ? answerLines(r, run.c) : ''}\n`,
+            );
         },
         ...(log
           ? {

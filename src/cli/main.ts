@@ -162,6 +162,10 @@ function addFireOutputOptions(fire: Command): void {
   fire
     .option('--out <file>', 'write the JSON report to this file')
     .option('--log <file>', 'one NDJSON line per request, written as the run goes')
+    .option(
+      '-v, --verbose',
+      "a line per call with the receiver's answer under it: status, headers, the body's first KB",
+    )
     .option('--grace <duration>', 'on SIGINT/SIGTERM wait this long for requests in flight (default: 5s)')
     .option('-q, --quiet', 'no line per call, the summary only')
     .option(

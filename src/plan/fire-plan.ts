@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { type MimeSourceFile, mimeSource } from '../captured/bounce-call.js';
+import { messageText } from '../captured/message-text.js';
 import type { Settings } from '../config/settings.js';
 import { EventGenerator, eventClock, type GenerateOptions, SEEDED_EPOCH } from '../generate/events.js';
 import { parseThreshold, type Threshold } from '../metrics/thresholds.js';
@@ -44,6 +45,7 @@ export interface FireFlags extends SendFlags, LoadFlags {
   log?: string;
   grace?: string;
   quiet?: boolean;
+  verbose?: boolean;
   signWorkers?: string;
   workers?: string;
   duplicate?: string;
@@ -103,9 +105,16 @@ export interface FireOutput {
   /** Keep every call's result (for the JSON report). */
   keepResults: boolean;
   dryRun: boolean;
+  /** A line per call with the receiver's answer under it (status, headers, body's first KB). */
+  verbose: boolean;
+  /** Bytes of each answer's body to keep (with its headers): 0 when no reader shows answers. */
+  keepAnswer: number;
   out?: string;
   log?: string;
 }
+
+/** Bytes of a receiver's answer body kept for --log, --json and --verbose. */
+export const ANSWER_BYTES = 1024;
 
 /** Runs larger than this print no line per call and keep no per-call results. */
 const CHATTY_LIMIT = 1000;
@@ -202,13 +211,17 @@ function connections(flags: FireFlags, load: LoadPlan): number {
 
 function fireOutput(flags: FireFlags, load: LoadPlan): FireOutput {
   const small = load.planned <= CHATTY_LIMIT && !load.timed;
-  const chatty = !flags.json && !flags.quiet && small;
+  const verbose = flags.verbose === true && !flags.json && !flags.quiet;
+  const chatty = !flags.json && !flags.quiet && (small || verbose);
+  const keepAnswer = verbose || flags.log !== undefined || (flags.json === true && small) ? ANSWER_BYTES : 0;
   return {
     json: flags.json ?? false,
     quiet: flags.quiet ?? false,
     chatty,
-    keepResults: chatty || (flags.json === true && small),
+    keepResults: small && (chatty || flags.json === true),
     dryRun: flags.dryRun ?? false,
+    verbose,
+    keepAnswer,
     ...(flags.out !== undefined ? { out: writableFile('--out', flags.out) } : {}),
     ...(flags.log !== undefined ? { log: writableFile('--log', flags.log) } : {}),
   };
@@ -218,10 +231,11 @@ function fireOutput(flags: FireFlags, load: LoadPlan): FireOutput {
 function readMimeFiles(flags: FireFlags): MimeSourceFile[] {
   if (flags.type === 'failure')
     throw new UsageError('--mime: a captured message makes bounce calls, not --type failure');
-  return (flags.mime ?? []).map((path) => ({
-    path,
-    text: readFileSync(readableFile('--mime', path), 'utf8'),
-  }));
+  return (flags.mime ?? []).map((path) => {
+    const read = messageText(readFileSync(readableFile('--mime', path)));
+    if (!read.ok) throw new UsageError(`--mime ${path}: ${read.problem}`);
+    return { path, text: read.text };
+  });
 }
 
 function mimeStream(files: MimeSourceFile[], options: Parameters<typeof mimeSource>[1]): CallStream {

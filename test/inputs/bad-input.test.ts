@@ -28,7 +28,7 @@ interface Row {
   /** `$URL` is the receiver, `$PORT` its port (one in use), `$DIR` the row's own folder (also the cwd). */
   args: string[];
   /** Files to create in the row's folder first. */
-  files?: Record<string, string>;
+  files?: Record<string, string | Buffer>;
   /** The one line must match this: the problem and where it is. */
   says: RegExp;
 }
@@ -48,6 +48,12 @@ const bounceFixture = (mimeFile: string, extra: Record<string, unknown> = {}) =>
   JSON.stringify({ calls: [{ type: 'bounce', id: 'b1', mimeFile, ...extra }] });
 
 const FIRE = ['fire', '--url', '$URL', '--no-sign'];
+
+/** A captured bounce in Latin-1, 8-bit: `jürgen` with the byte 0xFC. */
+const LATIN1_EML = Buffer.from(
+  'From: MAILER-DAEMON@mx.example.de\r\nTo: bounce-abcdef12@bounces.example.com\r\nSubject: Unzustellbar\r\nContent-Type: text/plain; charset=iso-8859-1\r\nContent-Transfer-Encoding: 8bit\r\nX-Failed-Recipients: j\u00fcrgen@example.de\r\n\r\nNicht zustellbar an j\u00fcrgen@example.de\r\n',
+  'latin1',
+);
 
 const ROWS: Row[] = [
   // --- flags ---
@@ -664,6 +670,18 @@ const ROWS: Row[] = [
     says: /--time: must be 1970-01-01 or later/,
   },
   // --- input files and folders ---
+  {
+    name: '--mime a Latin-1 message',
+    args: [...FIRE, '--mime', 'latin1.eml'],
+    files: { 'latin1.eml': LATIN1_EML },
+    says: /^smtpeter-sim: --mime latin1\.eml: line 6: byte 0xFC is not UTF-8 \(8-bit text in another charset\); not carried/,
+  },
+  {
+    name: 'fixture mimeFile a Latin-1 message',
+    args: ['replay', 'f.json', '--url', '$URL'],
+    files: { 'f.json': bounceFixture('latin1.eml'), 'latin1.eml': LATIN1_EML },
+    says: /f\.json:.*mimeFile.*'latin1\.eml': line 6: byte 0xFC is not UTF-8/,
+  },
   { name: '--mime a folder', args: [...FIRE, '--mime', '.'], says: /--mime \.: is a folder, not a file$/ },
   { name: '--key a folder', args: ['fire', '--url', '$URL', '--key', '.'], says: /--key \.: / },
   { name: '--ca a folder', args: [...FIRE, '--ca', '.'], says: /--ca \.: cannot read CA file \(EISDIR\)$/ },
