@@ -10,7 +10,7 @@ const accepted = (r: HttpResult): boolean => isSuccessStatus(r.status);
 
 function answer(r: HttpResult): CheckResult['got'] {
   return r.status !== undefined
-    ? { status: r.status }
+    ? { status: r.status, ...(r.answer ? { answer: r.answer } : {}) }
     : { errorKind: r.errorKind ?? 'other', ...(r.error ? { error: r.error } : {}) };
 }
 

@@ -79,7 +79,7 @@ export interface CheckResult {
   /** Where the judged request went (differs from the URL under test for the plain-HTTP check). */
   url?: string;
   /** The judged answer (absent when skipped or a setup request failed). */
-  got?: Pick<HttpResult, 'status' | 'errorKind' | 'error'>;
+  got?: Pick<HttpResult, 'status' | 'errorKind' | 'error' | 'answer'>;
   /** Why it was skipped, or what went wrong before the judged request. */
   note?: string;
 }

@@ -6,6 +6,7 @@ import type { CheckDns } from '../check/types.js';
 import { startDnsResponder } from '../dns/responder.js';
 import { DnsZone } from '../dns/zone.js';
 import { type CheckFlags, planCheck } from '../plan/check-plan.js';
+import { ANSWER_BYTES } from '../plan/fire-plan.js';
 import { checkHeader, checkJson, checkLines, checkSummary } from '../report/check-report.js';
 import { colourFor } from '../report/colour.js';
 import type { SigningConfig } from '../run/request.js';
@@ -32,7 +33,8 @@ export async function checkCommand(flags: CheckFlags, io: CliIO = PROCESS_IO): P
         ? `DNS for the keyId checks on ${dns.responder.server} (UDP and TCP, TTL 0): point the receiver's resolver there\n`
         : "keyId checks skipped: give --dns-port and point the receiver's resolver at it\n",
     );
-  const http = new HttpClient({ connections: 2, ...plan.transport });
+  // A failed check shows the receiver's answer: a handful of requests, so every answer is kept.
+  const http = new HttpClient({ connections: 2, ...plan.transport, keepAnswer: ANSWER_BYTES });
   try {
     const ctx = createCheckContext({
       url,

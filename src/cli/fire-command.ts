@@ -1,40 +1,12 @@
-import { setMaxListeners } from 'node:events';
-import { writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { RunMetrics } from '../metrics/run-metrics.js';
-import { evaluate } from '../metrics/thresholds.js';
-import { UsageError } from '../model/errors.js';
-import type { CallResult, DroppedCall, UnsentCall } from '../model/results.js';
 import { systemClock } from '../model/time.js';
-import { PreciseSleeper } from '../pace/precise-sleep.js';
-import { type FireFlags, type FirePlan, fireExitCode, planFire, targetOrFail } from '../plan/fire-plan.js';
+import { type FireFlags, type FirePlan, planFire, targetOrFail } from '../plan/fire-plan.js';
 import { DRY_RUN_URL } from '../plan/send-plan.js';
 import { randomSeed } from '../random/rng.js';
-import { type Receiver, startReceiver } from '../receive/server.js';
-import { colourFor } from '../report/colour.js';
-import {
-  type ReportExtras,
-  receivedLine,
-  resultLine,
-  summaryJson,
-  summaryText,
-} from '../report/fire-report.js';
-import { startLive } from '../report/live.js';
-import { buildersLimit, scheduleBehind, signingLimit } from '../report/rate-limits.js';
-import { RequestLog } from '../report/request-log.js';
-import { runState } from '../report/run-state.js';
-import { BuildPool } from '../run/build-pool.js';
 import { deliveries } from '../run/disorder.js';
-import { type FireSummary, fire } from '../run/fire.js';
 import { buildRequest, renderRequest } from '../run/request.js';
-import { settle } from '../run/settle.js';
-import { reportProgressToParent } from '../run/shard-processes.js';
-import type { CallInfo } from '../run/source.js';
-import { warmUpSendPath } from '../run/warm-up.js';
-import { HttpClient } from '../transport/http.js';
 import { fireProcesses, processCount } from './fire-processes.js';
-import { type CliIO, PROCESS_IO } from './io.js';
+import { type CliIO, PROCESS_IO, writeStreamed } from './io.js';
 import { loadFireSettings } from './settings.js';
 
 /** Exit code: 0 all 2xx, 1 otherwise. UsageErrors propagate (exit 2). */
@@ -44,245 +16,30 @@ export async function fireCommand(flags: FireFlags, io: CliIO = PROCESS_IO): Pro
   const settings = await loadFireSettings(flags);
   const plan = planFire(flags, settings, { cores: availableParallelism(), now: systemClock, randomSeed });
   if (plan.output.dryRun) return printDryRun(plan, io);
-  const log = plan.output.log ? await openLog(plan.output.log) : undefined;
-  const run = await startRun(plan, io);
-  try {
-    const results: CallResult[] = [];
-    const summary = await sendAll(plan, run, log, results);
-    await log?.close();
-    return report(plan, run, summary, results);
-  } finally {
-    await run.close();
-  }
+  // The send path (undici, the receiver, workers, metrics) loads only for a real run: a dry run starts at once.
+  return (await import('./fire-run.js')).runFire(plan, io);
 }
 
-/** `--dry-run`: the requests as they would go, nothing sent. */
-function printDryRun(plan: FirePlan, io: CliIO): number {
+/** `--dry-run`: the requests as they would go, nothing sent; written as they are built. */
+async function printDryRun(plan: FirePlan, io: CliIO): Promise<number> {
   const { targets } = plan.send;
   // Host is signed: say which one the requests show, as a real run without a URL picks a free port.
   if (plan.embedded)
     io.stderr.write(`no --url: requests shown as sent to ${DRY_RUN_URL} (listen's default port)\n`);
   const shown = plan.embedded ? { url: new URL(DRY_RUN_URL) } : targets;
   const n = Number.isFinite(plan.load.planned) ? plan.load.planned : 1;
-  for (const { item: call } of deliveries(
-    plan.source.calls(),
-    plan.disorder,
-    plan.seed,
-    n,
-    (c) => c.event.id,
-  )) {
-    const target = targetOrFail(call.event.type, shown);
-    io.stdout.write(`${renderRequest(buildRequest(call, target, plan.request))}\r\n\r\n`);
+  function* rendered(): Generator<string> {
+    for (const { item: call } of deliveries(
+      plan.source.calls(),
+      plan.disorder,
+      plan.seed,
+      n,
+      (c) => c.event.id,
+    )) {
+      const target = targetOrFail(call.event.type, shown);
+      yield `${renderRequest(buildRequest(call, target, plan.request))}\r\n\r\n`;
+    }
   }
+  await writeStreamed(io.stdout, rendered());
   return 0;
-}
-
-async function openLog(path: string): Promise<RequestLog> {
-  const log = new RequestLog(path);
-  await log.opened().catch((e: Error) => {
-    throw new UsageError(`--log: cannot write '${path}': ${e.message}`);
-  });
-  return log;
-}
-
-/** What a run holds open: the receiver (no --url), the HTTP client, build workers, the signal handlers. */
-type Colours = ReturnType<typeof colourFor>;
-
-interface RunResources {
-  io: CliIO;
-  c: Colours;
-  receiver?: Receiver;
-  http: HttpClient;
-  pool?: BuildPool;
-  sleeper?: PreciseSleeper;
-  stop: AbortController;
-  close(): Promise<void>;
-}
-
-async function startRun(plan: FirePlan, io: CliIO): Promise<RunResources> {
-  const c = colourFor(io.stdout);
-  const { json, quiet } = plan.output;
-  let receiver: Receiver | undefined;
-  if (plan.embedded) {
-    receiver = await startReceiver({
-      ...(plan.signing.publicKey ? { publicKey: plan.signing.publicKey } : {}),
-      dialect: plan.send.dialect,
-      onCall: (call) => {
-        if (!json && !quiet) io.stdout.write(`${receivedLine(call, c)}\n`);
-      },
-    });
-    // Its port is known only now: the plan's targets take it.
-    plan.send.targets.url = new URL(receiver.url);
-    if (!json) io.stderr.write(`no --url: firing at the embedded receiver ${receiver.url}\n`);
-  }
-  if (plan.signing.notice && !json) io.stderr.write(`${plan.signing.notice}\n`);
-  plan.rotation?.start();
-  const http = new HttpClient({
-    connections: plan.connections,
-    pipelining: plan.pipelining,
-    ...plan.send.transport,
-  });
-  const pool = plan.workers > 0 && plan.generate ? buildPool(plan) : undefined;
-  const sleeper = plan.load.model.kind === 'open' ? new PreciseSleeper() : undefined;
-  const stop = new AbortController();
-  // Every call waiting (--delay, a retry) listens for the stop.
-  setMaxListeners(0, stop.signal);
-  let signals = 0;
-  const onSignal = (): void => {
-    // First signal: stop starting calls, give in-flight ones the grace period. Second: abort now.
-    if (++signals === 1) stop.abort();
-    else void http.destroy();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  const close = async (): Promise<void> => {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-    plan.rotation?.stop();
-    if (plan.rotation && !json) io.stderr.write(`signed with ${plan.rotation.keyIds.join(', ')}\n`);
-    await pool?.close();
-    await sleeper?.close();
-    await http.close();
-    await receiver?.close();
-  };
-  return {
-    io,
-    c,
-    ...(receiver ? { receiver } : {}),
-    http,
-    ...(pool ? { pool } : {}),
-    ...(sleeper ? { sleeper } : {}),
-    stop,
-    close,
-  };
-}
-
-function buildPool(plan: FirePlan): BuildPool {
-  return new BuildPool(plan.workers, {
-    generate: plan.generate!,
-    clockBase: plan.clockBase,
-    request: plan.request,
-    targets: plan.send.targets,
-    ...plan.jobs,
-  });
-}
-
-/** Warm up, then fire every call; each result to the log, the per-call line and the kept results. */
-async function sendAll(
-  plan: FirePlan,
-  run: RunResources,
-  log: RequestLog | undefined,
-  results: CallResult[],
-): Promise<FireSummary> {
-  const { pool, sleeper, http } = run;
-  // Worker start-up (modules, first calls) is not part of the run.
-  await pool?.ready();
-  if (pool && plan.load.model.kind === 'open') {
-    // Warm the send path, then start the schedule once that compiling has stopped using the cores.
-    // Best effort: a warm-up that cannot run (no loopback listener) only costs the run its first half second.
-    await warmUpSendPath(plan.request, sleeper ? (ms) => sleeper.sleep(ms) : undefined).catch(
-      () => undefined,
-    );
-    await settle();
-  }
-  const metrics = new RunMetrics(Date.now());
-  const now = (): number => performance.timeOrigin + performance.now();
-  const live = plan.output.json ? undefined : startLive(run.io.stderr, () => metrics, now, plan.load.planned);
-  const progress = reportProgressToParent(metrics);
-  try {
-    return await fire(
-      {
-        ...plan.request,
-        calls: pool ?? plan.source.calls(),
-        targets: plan.send.targets,
-        model: plan.load.model,
-        ...(Number.isFinite(plan.load.count) ? { count: plan.load.count } : {}),
-        ...(plan.load.durationMs !== undefined ? { durationMs: plan.load.durationMs } : {}),
-        graceMs: plan.graceMs,
-        retry: plan.send.retry,
-        disorder: plan.disorder,
-        seed: plan.seed,
-      },
-      {
-        http,
-        now,
-        sleep: (ms, signal) => sleep(ms, undefined, signal ? { signal } : undefined).catch(() => undefined),
-        ...(sleeper ? { preciseSleep: (ms: number) => sleeper.sleep(ms) } : {}),
-        signal: run.stop.signal,
-        metrics,
-        onResult: (r) => {
-          log?.result(r);
-          if (plan.output.keepResults) results.push(r);
-          if (plan.output.chatty) run.io.stdout.write(`${resultLine(r, run.c)}\n`);
-        },
-        ...(log
-          ? {
-              onDropped: (d: DroppedCall) => log.dropped(d),
-              onUnsent: (u: UnsentCall, call: CallInfo) => log.unsent(u, call),
-            }
-          : {}),
-      },
-    );
-  } finally {
-    live?.stop();
-    progress.stop();
-  }
-}
-
-/** The summary (text, or JSON and --out), then the exit code by the plan's rule. */
-function report(plan: FirePlan, run: RunResources, summary: FireSummary, results: CallResult[]): number {
-  const { json, chatty, out } = plan.output;
-  const evaluated = plan.thresholds.length
-    ? evaluate(plan.thresholds, summary.metrics, summary.rateWindowMs)
-    : undefined;
-  const extras = reportExtras(plan, run, summary, evaluated);
-  const doc = summaryJson(summary, json && results.length ? results : undefined, extras);
-  const invalid =
-    run.receiver?.calls.filter((r) => r.validation.problems.length || r.signature.result === 'failed')
-      .length ?? 0;
-  if (out) {
-    const state = runState(summary, {
-      ...(plan.shard ? { shard: plan.shard } : {}),
-      seed: plan.seed,
-      thresholds: plan.thresholds.map((t) => t.text),
-      ...(extras.targetRate !== undefined ? { targetRate: extras.targetRate } : {}),
-      invalidReceived: invalid,
-    });
-    writeFileSync(out, `${JSON.stringify({ ...doc, state }, null, 2)}\n`);
-  }
-  if (json) run.io.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
-  else run.io.stdout.write(`${chatty ? '\n' : ''}${summaryText(summary, run.c, extras)}\n`);
-  return fireExitCode({
-    failed: summary.metrics.failed,
-    dropped: summary.metrics.dropped,
-    unsent: summary.unsent,
-    interrupted: summary.interrupted,
-    invalidReceived: invalid,
-    ...(evaluated ? { thresholdsHeld: evaluated.every((t) => t.passed) } : {}),
-  });
-}
-
-/** The target rate, build workers, and what (signing, building, the schedule) held the rate back. */
-function reportExtras(
-  plan: FirePlan,
-  run: RunResources,
-  summary: FireSummary,
-  evaluated: ReportExtras['thresholds'],
-): ReportExtras {
-  const { load } = plan;
-  const signing = plan.request.signing;
-  const extras: ReportExtras = {
-    ...(evaluated ? { thresholds: evaluated } : {}),
-    ...(load.model.kind === 'open' && load.targetRate ? { targetRate: load.targetRate } : {}),
-    ...(run.pool && signing ? { signWorkers: run.pool.size } : {}),
-  };
-  const limited = signing ? signingLimit(summary, run.pool, load.targetRate) : undefined;
-  if (limited) extras.signingLimited = limited;
-  else {
-    const behind =
-      (signing ? undefined : buildersLimit(summary, run.pool, load.targetRate)) ??
-      scheduleBehind(summary, load.targetRate);
-    if (behind) extras.generatorLimited = behind;
-  }
-  return extras;
 }

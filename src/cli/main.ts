@@ -198,6 +198,10 @@ function addFireOutputOptions(fire: Command): void {
   fire
     .option('--out <file>', 'write the JSON report to this file')
     .option('--log <file>', 'one NDJSON line per request, written as the run goes')
+    .option(
+      '-v, --verbose',
+      "a line per call with the receiver's answer under it: status, headers, the body's first KB",
+    )
     .option('--grace <duration>', 'on SIGINT/SIGTERM wait this long for requests in flight (default: 5s)')
     .option('-q, --quiet', 'no line per call, the summary only')
     .option(
@@ -341,7 +345,8 @@ function defineReplay(program: Command, run: Runner): void {
     .option('-q, --quiet', 'no line per call, the summary only')
     .option('--json', 'machine-readable results on stdout')
     .addOption(new Option('--reporter <name>', 'report format (default: text)').choices(['text', 'junit']))
-    .option('--out <file>', 'write the junit report here (default: stdout)');
+    .option('--out <file>', 'write the junit report here (default: stdout)')
+    .option('--grace <duration>', 'on SIGINT/SIGTERM wait this long for the call in flight (default: 5s)');
   addSharedOptions(replay, [...RETRY_OPTIONS, ...DISORDER_OPTIONS, 'seed'], {
     seed: {
       description: 'seeds --duplicate, --reorder and retry jitter (default: random, printed in the summary)',

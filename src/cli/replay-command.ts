@@ -1,4 +1,3 @@
-import { writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Dialect } from '../encode/dialect.js';
 import { loadFixtures } from '../fixture-file/load.js';
@@ -23,9 +22,11 @@ import {
   replaySummaryText,
   summarise,
 } from '../report/replay-report.js';
+import { writeWhole } from '../report/whole-file.js';
 import { disorderedPlan, fileRebaser, prepare, type ReplayOptions, replay } from '../run/replay.js';
 import { renderRequest, type SigningConfig } from '../run/request.js';
 import { HttpClient } from '../transport/http.js';
+import { onInterrupt } from './interrupt-signals.js';
 import { type CliIO, PROCESS_IO } from './io.js';
 import { loadSettings } from './settings.js';
 
@@ -80,6 +81,7 @@ function replayOptions(plan: ReplayPlan, dialects: Set<Dialect>): ReplayOptions 
       return send.signingFor(d).signing;
     },
     retry: send.retry,
+    graceMs: plan.graceMs,
   };
 }
 
@@ -106,15 +108,14 @@ async function sendAll(
   const c = colourFor(out);
   const http = new HttpClient({ connections: 1, ...plan.send.transport });
   const stop = new AbortController();
-  const onSignal = (): void => stop.abort();
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  const offSignals = onInterrupt(stop, () => http.destroy());
   try {
     const run = await replay(calls, options, {
       post: (url, headers, body) => http.post(url, headers, body),
       now: () => Date.now(),
       sleep: (ms, signal) => sleep(ms, undefined, signal ? { signal } : undefined).catch(() => undefined),
       signal: stop.signal,
+      abortInFlight: () => http.destroy(),
       onResult: (r) => {
         if (plan.perCall) out.write(`${replayLine(r, c)}\n`);
       },
@@ -132,7 +133,7 @@ async function sendAll(
     );
     if (plan.reporter === 'junit') {
       const xml = junitXml(files, run.results, new Date());
-      if (plan.out) writeFileSync(plan.out, xml);
+      if (plan.out) writeWhole(plan.out, xml);
       else out.write(xml);
     }
     if (plan.json) out.write(`${JSON.stringify(replayJson(summary, run.results), null, 2)}\n`);
@@ -140,8 +141,7 @@ async function sendAll(
     else out.write(`${plan.perCall ? '\n' : ''}${replaySummaryText(summary, c)}\n`);
     return replayExitCode(summary);
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    offSignals();
     await http.close();
   }
 }

@@ -55,6 +55,17 @@ export interface CallResult {
   error?: string;
   /** From the actual send. */
   latencyMs: number;
+  /** What the receiver answered (its headers and the start of its body), when a reader asked for it. */
+  answer?: ReceiverAnswer;
+}
+
+/** The receiver's answer as seen: headers (lower-case names) and the first KB or so of the body. */
+export interface ReceiverAnswer {
+  headers: Record<string, string>;
+  /** The body's first bytes as UTF-8 text (cut at `bodyLimit`). */
+  body: string;
+  /** The body was longer than what is kept. */
+  truncated?: true;
 }
 
 export const isOk = (r: CallResult): boolean => isSuccessStatus(r.status);

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { type MimeSourceFile, mimeSource } from '../captured/bounce-call.js';
+import { messageText } from '../captured/message-text.js';
 import type { Settings } from '../config/settings.js';
 import { uncarriedKind } from '../encode/dialect.js';
 import { EventGenerator, eventClock, type GenerateOptions, SEEDED_EPOCH } from '../generate/events.js';
@@ -21,6 +22,7 @@ import {
   oneOf,
   positiveInt,
   readableFile,
+  writableFile,
 } from './flag-values.js';
 import { type LoadFlags, type LoadPlan, loadPlan, parseMix } from './load-plan.js';
 import { messageFields } from './message-flags.js';
@@ -48,6 +50,7 @@ export interface FireFlags extends SendFlags, LoadFlags {
   log?: string;
   grace?: string;
   quiet?: boolean;
+  verbose?: boolean;
   signWorkers?: string;
   workers?: string;
   duplicate?: string;
@@ -117,9 +120,16 @@ export interface FireOutput {
   /** Keep every call's result (for the JSON report). */
   keepResults: boolean;
   dryRun: boolean;
+  /** A line per call with the receiver's answer under it (status, headers, body's first KB). */
+  verbose: boolean;
+  /** Bytes of each answer's body to keep (with its headers): 0 when no reader shows answers. */
+  keepAnswer: number;
   out?: string;
   log?: string;
 }
+
+/** Bytes of a receiver's answer body kept for --log, --json and --verbose. */
+export const ANSWER_BYTES = 1024;
 
 /** Runs larger than this print no line per call and keep no per-call results. */
 const CHATTY_LIMIT = 1000;
@@ -251,15 +261,19 @@ function connections(flags: FireFlags, load: LoadPlan): number {
 
 function fireOutput(flags: FireFlags, load: LoadPlan): FireOutput {
   const small = load.planned <= CHATTY_LIMIT && !load.timed;
-  const chatty = !flags.json && !flags.quiet && small;
+  const verbose = flags.verbose === true && !flags.json && !flags.quiet;
+  const chatty = !flags.json && !flags.quiet && (small || verbose);
+  const keepAnswer = verbose || flags.log !== undefined || (flags.json === true && small) ? ANSWER_BYTES : 0;
   return {
     json: flags.json ?? false,
     quiet: flags.quiet ?? false,
     chatty,
-    keepResults: chatty || (flags.json === true && small),
+    keepResults: small && (chatty || flags.json === true),
     dryRun: flags.dryRun ?? false,
-    ...(flags.out ? { out: flags.out } : {}),
-    ...(flags.log ? { log: flags.log } : {}),
+    verbose,
+    keepAnswer,
+    ...(flags.out !== undefined ? { out: writableFile('--out', flags.out) } : {}),
+    ...(flags.log !== undefined ? { log: writableFile('--log', flags.log) } : {}),
   };
 }
 
@@ -267,10 +281,11 @@ function fireOutput(flags: FireFlags, load: LoadPlan): FireOutput {
 function readMimeFiles(flags: FireFlags): MimeSourceFile[] {
   if (flags.type && flags.type !== 'bounce')
     throw new UsageError(`--mime: a captured message makes bounce calls, not --type ${flags.type}`);
-  return (flags.mime ?? []).map((path) => ({
-    path,
-    text: readFileSync(readableFile('--mime', path), 'utf8'),
-  }));
+  return (flags.mime ?? []).map((path) => {
+    const read = messageText(readFileSync(readableFile('--mime', path)));
+    if (!read.ok) throw new UsageError(`--mime ${path}: ${read.problem}`);
+    return { path, text: read.text };
+  });
 }
 
 function mimeStream(files: MimeSourceFile[], options: Parameters<typeof mimeSource>[1]): CallStream {

@@ -1,4 +1,5 @@
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { UsageError } from '../model/errors.js';
 import { parseDuration } from '../model/time.js';
 
@@ -30,17 +31,64 @@ export function httpUrl(flag: string, text: string): URL {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new UsageError(`${flag}: '${text}' is not an http:// or https:// URL`);
   }
+  // Refused, not sent as Basic auth: SMTPeter's webhook settings take no credentials, and a
+  // password in a URL ends up in logs and reports; -H 'Authorization: ...' says it openly.
+  if (url.username || url.password)
+    throw new UsageError(
+      `${flag}: '${url.protocol}//${url.host}${url.pathname}' holds a user name or password; give them as -H 'Authorization: Basic ...' instead`,
+    );
+  if (url.port === '0')
+    throw new UsageError(`${flag}: '${text}': port 0 is not a port a receiver listens on`);
   return url;
 }
 
-/** `Name: value` for `--header`. */
+/**
+ * Headers the tool writes itself: framing (undici sets them from the body)
+ * and the ones SMTPeter's signature covers or names. An extra header with one
+ * of these names would either break the framing or sit beside the signed one
+ * (two Host headers, a Date the signature does not cover), so the receiver
+ * rejects the call: refused rather than silently unsigned.
+ */
+const OWN_HEADERS = [
+  'content-length',
+  'transfer-encoding',
+  'connection',
+  'keep-alive',
+  'upgrade',
+  'te',
+  'trailer',
+  'expect',
+  'content-type',
+  'host',
+  'date',
+  'digest',
+  'signature',
+  'x-copernica-id',
+  'x-nonce',
+];
+
+/** `Name: value` for `--header`: a token name, no CR/LF, none of the headers the tool writes. */
 export function header(flag: string, text: string): [string, string] {
   const i = text.indexOf(':');
   const name = i > 0 ? text.slice(0, i).trim() : '';
   if (!name || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
-    throw new UsageError(`${flag}: expected 'Name: value', got '${text}'`);
+    throw new UsageError(`${flag}: expected 'Name: value', got '${JSON.stringify(text).slice(1, -1)}'`);
   }
-  return [name, text.slice(i + 1).trim()];
+  return headerField(flag, name, text.slice(i + 1).trim());
+}
+
+/** One extra header (a flag's or a config file's), checked as `header` does. */
+export function headerField(label: string, name: string, value: string): [string, string] {
+  if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name))
+    throw new UsageError(`${label}: '${JSON.stringify(name).slice(1, -1)}' is not a header name`);
+  if (/[\r\n\0]/.test(value))
+    throw new UsageError(`${label}: ${name}: a header value cannot hold CR, LF or NUL`);
+  const lower = name.toLowerCase();
+  if (OWN_HEADERS.includes(lower))
+    throw new UsageError(
+      `${label}: ${name} is written by smtpeter-sim itself (framing, or signed: a second one would break the call)`,
+    );
+  return [name, value];
 }
 
 /** `512KB`, `2MB`, `1.5 MB`, `1048576`. */
@@ -66,7 +114,11 @@ export function duration(flag: string, text: string): number {
 /** A duration as `duration` reads it, or undefined (for parsers that word their own errors). */
 export const tryDuration = parseDuration;
 
-/** `--time`: an ISO date (ms since the epoch), or `now`. */
+/**
+ * `--time`: an ISO date (ms since the epoch), or `now`. A date that does not
+ * exist (2026-02-30: Date.parse rolls it over to March) or before 1970 (a
+ * negative Unix timestamp, which no SMTPeter call carries) is refused.
+ */
 export function eventTime(flag: string, text: string): number | 'now' {
   if (text === 'now') return 'now';
   const ms = Date.parse(text);
@@ -74,6 +126,14 @@ export function eventTime(flag: string, text: string): number | 'now' {
     throw new UsageError(
       `${flag}: expected an ISO date such as 2026-11-23T10:00:00Z or 'now', got '${text}'`,
     );
+  const ymd = /^(\d{4})-(\d{2})-(\d{2})/.exec(text);
+  if (ymd) {
+    const [y, m, d] = [Number(ymd[1]), Number(ymd[2]), Number(ymd[3])];
+    const day = new Date(Date.UTC(y, m - 1, d));
+    if (day.getUTCFullYear() !== y || day.getUTCMonth() !== m - 1 || day.getUTCDate() !== d)
+      throw new UsageError(`${flag}: ${ymd[0]} is not a date in the calendar, got '${text}'`);
+  }
+  if (ms < 0) throw new UsageError(`${flag}: must be 1970-01-01 or later (a Unix timestamp), got '${text}'`);
   return ms;
 }
 
@@ -91,7 +151,46 @@ export function readableFile(flag: string, path: string): string {
   } catch (err) {
     throw new UsageError(`${flag} ${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
   }
+  if (statSync(path).isDirectory()) throw new UsageError(`${flag} ${path}: is a folder, not a file`);
   return path;
+}
+
+/**
+ * A file the tool will write (a report, a log, a fixture): checked now, so a
+ * run is never sent and then lost for want of a folder. A file that is there
+ * must be writable and not a folder; else its folder must be there and writable.
+ */
+export function writableFile(flag: string, path: string): string {
+  if (path.trim() === '') throw new UsageError(`${flag}: expected a file name, got an empty one`);
+  const stat = statOrNone(path);
+  if (stat?.isDirectory()) throw new UsageError(`${flag} ${path}: is a folder, not a file`);
+  const target = stat ? path : dirname(resolve(path));
+  if (!stat) {
+    const folder = statOrNone(target);
+    if (!folder)
+      throw new UsageError(`${flag} ${path}: cannot write: folder ${dirname(path)} does not exist`);
+    if (!folder.isDirectory())
+      throw new UsageError(`${flag} ${path}: cannot write: ${dirname(path)} is not a folder`);
+  }
+  try {
+    accessSync(target, constants.W_OK);
+  } catch (err) {
+    const what = stat ? 'the file' : `folder ${dirname(path)}`;
+    throw new UsageError(
+      `${flag} ${path}: cannot write ${what} (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+    );
+  }
+  return path;
+}
+
+/** A path's stat, or undefined when nothing is there (ENOTDIR: a file in the way of the folder). */
+function statOrNone(path: string): ReturnType<typeof statSync> | undefined {
+  try {
+    return statSync(path, { throwIfNoEntry: false });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
+    throw err;
+  }
 }
 
 /** A whole number of 0 or more. */

@@ -1,8 +1,9 @@
-import { entryFor, FIXTURE_FORMATS, type FixtureFormat, writeFixture } from '../fixture-file/write.js';
+import type { FixtureEntry } from '../fixture-file/format.js';
+import { entryFor, FIXTURE_FORMATS, type FixtureFormat, fixtureChunks } from '../fixture-file/write.js';
 import { EventGenerator, type GenerateOptions, SEEDED_EPOCH } from '../generate/events.js';
 import { CALL_TYPES, type CallType } from '../model/events.js';
 import { seedFromString } from '../random/rng.js';
-import { eventTime, oneOf, positiveInt } from './flag-values.js';
+import { eventTime, oneOf, positiveInt, writableFile } from './flag-values.js';
 import { parseMix } from './load-plan.js';
 import { messageFields } from './message-flags.js';
 
@@ -78,15 +79,25 @@ export function planGenerate(
       ...(mix ? { mix } : {}),
     },
     description: `smtpeter-sim generate ${args.join(' ')}`,
-    ...(flags.out ? { out: flags.out } : {}),
+    ...(flags.out !== undefined ? { out: writableFile('--out', flags.out) } : {}),
   };
 }
 
 /** The fixture file's text: the plan's calls, every field spelled out, so replaying it sends exactly these. */
 export function fixtureText(plan: GeneratePlan): string {
-  const calls = new EventGenerator(plan.options).take(plan.count);
-  return writeFixture(
-    calls.map((call) => entryFor(call)),
-    { format: plan.format, description: plan.description },
-  );
+  return [...fixtureStream(plan)].join('');
+}
+
+/** The same text a call at a time, as it is generated (any count, flat memory). */
+export function fixtureStream(plan: GeneratePlan): Iterable<string> {
+  return fixtureChunks(planned(plan), { format: plan.format, description: plan.description });
+}
+
+function* planned(plan: GeneratePlan): Generator<FixtureEntry> {
+  let left = plan.count;
+  if (left <= 0) return;
+  for (const call of new EventGenerator(plan.options).calls()) {
+    yield entryFor(call);
+    if (--left === 0) return;
+  }
 }

@@ -1,5 +1,3 @@
-import { existsSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
 import type { Settings } from '../config/settings.js';
 import { type Dialect, uncarriedKind } from '../encode/dialect.js';
 import type { Problem } from '../fixture-file/format.js';
@@ -10,7 +8,7 @@ import { seedFromString } from '../random/rng.js';
 import { type DisorderOptions, reshuffles } from '../run/disorder.js';
 import type { Pacing } from '../run/replay.js';
 import { anyTarget, KIND_URL } from '../run/request.js';
-import { oneOf } from './flag-values.js';
+import { duration, oneOf, writableFile } from './flag-values.js';
 import { DRY_RUN_URL, disorderFrom, type SendFlags, type SendPlan, sendPlan } from './send-plan.js';
 
 export interface ReplayFlags extends SendFlags {
@@ -27,6 +25,7 @@ export interface ReplayFlags extends SendFlags {
   duplicate?: string;
   reorder?: string;
   seed?: string;
+  grace?: string;
 }
 
 /** A replay, every flag checked: how to send, pace and disorder the fixtures' calls, and where output goes. */
@@ -39,6 +38,8 @@ export interface ReplayPlan {
   /** Duplicates or reordering: the summary names the seed. */
   disordered: boolean;
   keepTime: boolean;
+  /** After a stop, how long the call in flight may take (--grace). */
+  graceMs: number;
   dryRun: boolean;
   json: boolean;
   /** stdout carries the JSON or the XML: notices and the summary go to stderr. */
@@ -56,8 +57,7 @@ export function planReplay(flags: ReplayFlags, settings: Settings, randomSeed: (
   if (flags.json && reporter === 'junit' && !flags.out)
     throw new UsageError('--json: with --reporter junit, give --out FILE for the XML');
   if (flags.out && reporter !== 'junit') throw new UsageError('--out: only goes with --reporter junit');
-  if (flags.out && !existsSync(dirname(resolve(flags.out))))
-    throw new UsageError(`--out: folder ${dirname(flags.out)} does not exist`);
+  if (flags.out) writableFile('--out', flags.out);
   const pacing = replayPacing(flags);
   const disorder = disorderFrom(settings, false);
   const seedText = settings.value<string>('seed');
@@ -73,6 +73,7 @@ export function planReplay(flags: ReplayFlags, settings: Settings, randomSeed: (
     seed,
     disordered: reshuffles(disorder),
     keepTime: flags.keepTime ?? false,
+    graceMs: flags.grace ? duration('--grace', flags.grace) : 5000,
     dryRun: flags.dryRun ?? false,
     json: flags.json ?? false,
     machine,

@@ -1,3 +1,4 @@
+import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { ConfigKey, ConfigValue, LoadedConfig } from '../config/load.js';
 import { Settings } from '../config/settings.js';
@@ -15,7 +16,7 @@ import {
   type RetryPolicy,
 } from '../run/retry-policy.js';
 import type { HttpOptions } from '../transport/http.js';
-import { countFlag, duration, header, httpUrl, oneOf, tryDuration } from './flag-values.js';
+import { countFlag, duration, header, headerField, httpUrl, oneOf, tryDuration } from './flag-values.js';
 import { type ResolvedSigning, resolveSigning } from './signing.js';
 
 /** Where a dry run without a URL shows its requests going (Host is signed): `smtpeter-sim listen` with its defaults. */
@@ -95,15 +96,7 @@ export type Transport = Required<Pick<HttpOptions, 'timeoutMs'>> & HttpOptions;
 export function transportFlags(flags: SendFlags): Transport {
   const timeoutMs = flags.timeout ? duration('--timeout', flags.timeout) : 10_000;
   if (!(timeoutMs > 0)) throw new UsageError(`--timeout: must be more than 0, got '${flags.timeout}'`);
-  if (flags.ca) {
-    try {
-      readFileSync(flags.ca);
-    } catch (err) {
-      throw new UsageError(
-        `--ca ${flags.ca}: cannot read CA file (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
-      );
-    }
-  }
+  if (flags.ca) caCertificate(flags.ca);
   return {
     timeoutMs,
     ...(flags.insecure ? { insecure: true } : {}),
@@ -111,10 +104,32 @@ export function transportFlags(flags: SendFlags): Transport {
   };
 }
 
-/** `--header` flags, then the config's `headers`. */
+/** `--ca FILE`: readable, and a PEM (or DER) certificate, not a key or anything else. */
+function caCertificate(path: string): void {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (err) {
+    throw new UsageError(
+      `--ca ${path}: cannot read CA file (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+    );
+  }
+  try {
+    new X509Certificate(bytes);
+  } catch {
+    throw new UsageError(`--ca ${path}: not a certificate (expected a PEM 'BEGIN CERTIFICATE' block)`);
+  }
+}
+
+/** `--header` flags, then the config's `headers`, each checked (see headerField). */
 export function extraHeadersFrom(flags: SendFlags, settings: Settings): Record<string, string> {
   const extraHeaders = Object.fromEntries((flags.header ?? []).map((h) => header('--header', h)));
-  Object.assign(extraHeaders, settings.value<Record<string, string>>('headers') ?? {});
+  const configured = settings.value<Record<string, string>>('headers') ?? {};
+  const label = settingLabel(settings, 'headers', '--header');
+  for (const [name, value] of Object.entries(configured)) {
+    const [n, v] = headerField(label, name, value);
+    extraHeaders[n] = v;
+  }
   return extraHeaders;
 }
 

@@ -2,6 +2,7 @@ import type { ChalkInstance } from 'chalk';
 import type { Score } from '../check/run.js';
 import type { CheckResult } from '../check/types.js';
 import type { ErrorKind } from '../transport/http.js';
+import { answerText } from './answer.js';
 
 const ERROR_TEXT: Record<ErrorKind, string> = {
   refused: 'connection refused',
@@ -27,8 +28,13 @@ export function checkLines(r: CheckResult, c: ChalkInstance): string {
     r.outcome === 'pass' ? c.green('✔ PASS') : r.outcome === 'fail' ? c.red('✘ FAIL') : c.yellow('- SKIP');
   const outcome = r.outcome === 'skip' ? (r.note ?? 'skipped') : `got ${gotText(r.got)}, ${expectText(r)}`;
   const detail = r.got?.error && r.outcome !== 'skip' ? `\n          ${c.dim(r.got.error)}` : '';
+  // A failed check shows what the receiver answered: the status alone rarely says why.
+  const answer =
+    r.outcome === 'fail' && r.got?.answer
+      ? `\n${answerText(r.got.status, r.got.answer, c, '          ')}`
+      : '';
   const note = r.note && r.outcome !== 'skip' ? `\n          ${c.yellow(r.note)}` : '';
-  return `  ${mark}  ${r.name.padEnd(20)} ${r.level.padEnd(12)} ${outcome}\n          sent: ${r.sends}${detail}${note}`;
+  return `  ${mark}  ${r.name.padEnd(20)} ${r.level.padEnd(12)} ${outcome}\n          sent: ${r.sends}${detail}${note}${answer}`;
 }
 
 interface CheckRunInfo {

@@ -6,6 +6,7 @@ import type { ReceivedCall } from '../receive/types.js';
 import { describeDelay } from '../run/disorder.js';
 import type { FireSummary } from '../run/fire.js';
 import { describePolicy } from '../run/retry-policy.js';
+import { answerText } from './answer.js';
 import { gaveUpNote, outcomeLabel } from './outcome.js';
 import { achievedRate } from './rate-limits.js';
 
@@ -30,6 +31,11 @@ export function resultLine(r: CallResult, c: ChalkInstance): string {
   ].filter(Boolean);
   const tail = notes.length ? `  ${notes.join('  ')}` : '';
   return `${mark} ${latency.padStart(7)}  ${r.type.padEnd(7)}  ${r.scenario} (${r.style})  ${r.recipient}${attempt}${tail}`;
+}
+
+/** `--verbose`: the receiver's answer under a call's line. */
+export function answerLines(r: CallResult, c: ChalkInstance): string {
+  return r.answer ? `\n${answerText(r.status, r.answer, c)}` : '';
 }
 
 /** What the embedded receiver saw of a call. */

@@ -60,6 +60,7 @@ export class RequestLog {
         ...(r.givenUp ? { givenUp: r.givenUp } : {}),
         ...(r.duplicate ? { duplicate: true } : {}),
         ...(r.delayMs !== undefined ? { delayMs: round(r.delayMs) } : {}),
+        ...(r.answer ? { answer: r.answer } : {}),
       })}\n`,
     );
   }

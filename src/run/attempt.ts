@@ -33,6 +33,7 @@ export async function attempt<C extends CallInfo>(
   let sentAt: number;
   let latencyMs = 0;
   let error: string | undefined;
+  let answer: CallResult['answer'];
   try {
     url = maker.target(o.call);
     const built = maker.request(o.call, n, url);
@@ -48,6 +49,7 @@ export async function attempt<C extends CallInfo>(
       error = res.error ?? res.errorKind;
     }
     if (res.retryAfter !== undefined) outcome.retryAfter = res.retryAfter;
+    answer = res.answer;
   } catch (err) {
     sentAt = now();
     outcome = { errorKind: 'other', local: true };
@@ -73,6 +75,7 @@ export async function attempt<C extends CallInfo>(
     record.errorKind = outcome.errorKind;
     record.error = error ?? outcome.errorKind;
   }
+  if (answer) record.answer = answer;
   if (o.duplicate) record.duplicate = true;
   if (n === 1 && o.delayMs > 0) record.delayMs = o.delayMs;
   return { record, outcome };

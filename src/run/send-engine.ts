@@ -42,6 +42,12 @@ export class SendEngine<C extends CallInfo> {
   /** When the last call took its slot (ms since the epoch). */
   lastSlotAt: number;
   readonly retries: RetryQueue;
+  /**
+   * Resolves on the stop (never without a signal). Executors race their
+   * waits for an answer against it, so a stop reaches the drain (and its
+   * grace period) at once rather than after the slowest receiver's answer.
+   */
+  readonly whenStopped: Promise<void>;
   private idle: (() => void) | undefined;
   private readonly met: (call: C, status: number | undefined) => boolean;
 
@@ -52,6 +58,11 @@ export class SendEngine<C extends CallInfo> {
   ) {
     this.lastSlotAt = deps.now();
     this.retries = new RetryQueue(deps.sleep, deps.signal);
+    const { signal } = deps;
+    this.whenStopped = new Promise((resolve) => {
+      if (signal?.aborted) resolve();
+      else signal?.addEventListener('abort', () => resolve(), { once: true });
+    });
     this.met = options.requests.met?.bind(options.requests) ?? ((_, status) => isSuccessStatus(status));
   }
 

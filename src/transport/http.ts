@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Agent, type Dispatcher, errors } from 'undici';
 
 /** What went wrong with a request that got no HTTP status. */
-import type { ErrorKind } from '../model/results.js';
+import type { ErrorKind, ReceiverAnswer } from '../model/results.js';
 
 export type { ErrorKind };
 
@@ -14,6 +14,8 @@ export interface HttpResult {
   retryAfter?: string;
   /** Bytes of response body read. */
   responseBytes: number;
+  /** With `keepAnswer`: the headers and the body's first bytes. */
+  answer?: ReceiverAnswer;
   /** ms from the request being handed to the socket layer to the end of the response. */
   latencyMs: number;
 }
@@ -31,6 +33,11 @@ export interface HttpOptions {
   maxResponseBytes?: number;
   /** Requests written ahead on one connection before its answers (HTTP/1.1 pipelining; default 1 = none). */
   pipelining?: number;
+  /**
+   * Keep each answer's headers and this many bytes of its body (a log or
+   * --verbose shows them). Off by default: the load path keeps nothing.
+   */
+  keepAnswer?: number;
 }
 
 const TLS_CODES =
@@ -77,11 +84,13 @@ class PostHandler {
   private responseBytes = 0;
   private settled = false;
   private abortRequest: ((err?: Error) => void) | undefined = undefined;
+  private answer: { headers: Buffer[]; body: Buffer[]; kept: number } | undefined = undefined;
 
   constructor(
     private readonly started: number,
     private readonly max: number,
     private readonly done: (result: HttpResult) => void,
+    private readonly keep = 0,
   ) {}
 
   onConnect(abort: (err?: Error) => void): void {
@@ -90,6 +99,7 @@ class PostHandler {
 
   onHeaders(statusCode: number, rawHeaders: Buffer[]): boolean {
     this.status = statusCode;
+    if (this.keep > 0) this.answer = { headers: rawHeaders, body: [], kept: 0 };
     for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
       const name = rawHeaders[i]!;
       if (name.length === 11 && name.toString('latin1').toLowerCase() === 'retry-after')
@@ -101,6 +111,10 @@ class PostHandler {
   // Past `max` bytes the body is dropped: the status is what we came for.
   onData(chunk: Buffer): boolean {
     this.responseBytes += chunk.length;
+    if (this.answer && this.answer.kept <= this.keep) {
+      this.answer.body.push(chunk);
+      this.answer.kept += chunk.length;
+    }
     if (this.responseBytes > this.max && !this.settled) {
       this.onComplete();
       this.abortRequest?.(new Error('response body over the limit; dropped'));
@@ -118,6 +132,7 @@ class PostHandler {
     };
     if (this.status !== undefined) result.status = this.status;
     if (this.retryAfter !== undefined) result.retryAfter = this.retryAfter;
+    if (this.answer) result.answer = keptAnswer(this.answer, this.keep);
     this.done(result);
   }
 
@@ -138,6 +153,7 @@ export class HttpClient {
   private readonly agent: Agent;
   private readonly timeoutMs: number;
   private readonly maxResponseBytes: number;
+  private readonly keepAnswer: number;
   private readonly routes = new WeakMap<URL, Route>();
   /**
    * undici writes a request ahead only when it is marked idempotent (a POST
@@ -150,6 +166,7 @@ export class HttpClient {
     this.timeoutMs = options.timeoutMs ?? 10_000;
     this.maxResponseBytes = options.maxResponseBytes ?? 64 * 1024;
     this.pipelined = (options.pipelining ?? 1) > 1;
+    this.keepAnswer = options.keepAnswer ?? 0;
     const ca = options.caFile ? readFileSync(options.caFile) : undefined;
     this.agent = new Agent({
       connections: options.connections ?? 64,
@@ -175,7 +192,7 @@ export class HttpClient {
    * per call matters. `done` is called exactly once.
    */
   send(url: URL, headers: RequestHeaders, body: Buffer, done: (result: HttpResult) => void): void {
-    const handler = new PostHandler(performance.now(), this.maxResponseBytes, done);
+    const handler = new PostHandler(performance.now(), this.maxResponseBytes, done, this.keepAnswer);
     let route = this.routes.get(url);
     if (route === undefined) {
       route = { origin: url.origin, path: url.pathname + url.search };
@@ -214,6 +231,20 @@ export class HttpClient {
     this.ended = true;
     await this.agent.destroy(new errors.RequestAbortedError('run interrupted'));
   }
+}
+
+/** Raw headers and body chunks as an answer: names lower-cased, the body cut at `limit` bytes. */
+function keptAnswer(a: { headers: Buffer[]; body: Buffer[] }, limit: number): ReceiverAnswer {
+  const headers: Record<string, string> = {};
+  for (let i = 0; i + 1 < a.headers.length; i += 2) {
+    const name = a.headers[i]!.toString('latin1').toLowerCase();
+    const value = a.headers[i + 1]!.toString('latin1');
+    headers[name] = headers[name] === undefined ? value : `${headers[name]}, ${value}`;
+  }
+  const body = Buffer.concat(a.body);
+  const answer: ReceiverAnswer = { headers, body: body.subarray(0, limit).toString('utf8') };
+  if (body.length > limit) answer.truncated = true;
+  return answer;
 }
 
 function describeError(err: unknown): string {

@@ -13,12 +13,13 @@
  */
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type CaptureServer, startCaptureServer } from '../helpers/capture-server.js';
 import { runMain } from '../helpers/cli.js';
+import { failureEntry } from '../helpers/fixture-entry.js';
 import { rsaKeyPair } from '../helpers/keys.js';
 
 interface Row {
@@ -27,7 +28,7 @@ interface Row {
   /** `$URL` is the receiver, `$PORT` its port (one in use), `$DIR` the row's own folder (also the cwd). */
   args: string[];
   /** Files to create in the row's folder first. */
-  files?: Record<string, string>;
+  files?: Record<string, string | Buffer>;
   /** The one line must match this: the problem and where it is. */
   says: RegExp;
 }
@@ -42,25 +43,17 @@ const KEYS = {
 };
 
 const failureFixture = (patch: Record<string, unknown>) =>
-  JSON.stringify({
-    calls: [
-      {
-        type: 'failure',
-        id: 'c1',
-        recipient: 'els@example.nl',
-        action: 'failed',
-        state: 'rcptto',
-        code: '550',
-        extended: '5.1.1',
-        description: 'user unknown',
-        ...patch,
-      },
-    ],
-  });
+  JSON.stringify({ calls: [failureEntry('c1', patch)] });
 const bounceFixture = (mimeFile: string, extra: Record<string, unknown> = {}) =>
   JSON.stringify({ calls: [{ type: 'bounce', id: 'b1', mimeFile, ...extra }] });
 
 const FIRE = ['fire', '--url', '$URL', '--no-sign'];
+
+/** A captured bounce in Latin-1, 8-bit: `jürgen` with the byte 0xFC. */
+const LATIN1_EML = Buffer.from(
+  'From: MAILER-DAEMON@mx.example.de\r\nTo: bounce-abcdef12@bounces.example.com\r\nSubject: Unzustellbar\r\nContent-Type: text/plain; charset=iso-8859-1\r\nContent-Transfer-Encoding: 8bit\r\nX-Failed-Recipients: j\u00fcrgen@example.de\r\n\r\nNicht zustellbar an j\u00fcrgen@example.de\r\n',
+  'latin1',
+);
 
 const ROWS: Row[] = [
   // --- flags ---
@@ -478,6 +471,227 @@ const ROWS: Row[] = [
     files: { '.smtpeter-simrc.json': '{ "retries": "many" }' },
     says: /\.smtpeter-simrc\.json: 'retries'|retries.*'many'/,
   },
+  // --- output paths: checked before the first call, so a run is never sent and then lost ---
+  {
+    name: '--out in a folder that does not exist',
+    args: [...FIRE, '--out', 'missing/dir/report.json'],
+    says: /^smtpeter-sim: --out missing\/dir\/report\.json: cannot write: folder missing\/dir does not exist$/,
+  },
+  {
+    name: '--log in a folder that does not exist',
+    args: [...FIRE, '--log', 'missing/run.ndjson'],
+    says: /--log missing\/run\.ndjson: cannot write: folder missing does not exist$/,
+  },
+  { name: '--out is a folder', args: [...FIRE, '--out', '.'], says: /--out \.: is a folder, not a file$/ },
+  {
+    name: '--log is a folder',
+    args: [...FIRE, '--log', 'logs'],
+    files: { 'logs/.keep': '' },
+    says: /--log logs: is a folder, not a file$/,
+  },
+  {
+    name: '--out empty',
+    args: [...FIRE, '--out', ''],
+    says: /--out: expected a file name, got an empty one$/,
+  },
+  {
+    name: '--out under a file',
+    args: [...FIRE, '--out', 'notes.txt/report.json'],
+    files: { 'notes.txt': 'a file\n' },
+    says: /--out notes\.txt\/report\.json: cannot write: notes\.txt is not a folder$/,
+  },
+  {
+    name: 'generate --out in a folder that does not exist',
+    args: ['generate', '--out', 'missing/calls.json'],
+    says: /--out missing\/calls\.json: cannot write: folder missing does not exist$/,
+  },
+  {
+    name: 'dry run --out in a folder that does not exist',
+    args: [...FIRE, '--dry-run', '--out', 'missing/report.json'],
+    says: /--out missing\/report\.json: cannot write: folder missing does not exist$/,
+  },
+  {
+    name: 'replay JUnit --out in a folder that does not exist',
+    args: ['replay', 'f.json', '--url', '$URL', '--reporter', 'junit', '--out', 'missing/junit.xml'],
+    files: { 'f.json': failureFixture({}) },
+    says: /--out missing\/junit\.xml: cannot write: folder missing does not exist$/,
+  },
+  // --- headers: no CR/LF, no framing, none the signature covers ---
+  {
+    name: 'header Host',
+    args: [...FIRE, '-H', 'Host: evil.example'],
+    says: /--header: Host is written by smtpeter-sim itself/,
+  },
+  {
+    name: 'header Date',
+    args: [...FIRE, '-H', 'Date: Mon, 01 Jan 2024 00:00:00 GMT'],
+    says: /--header: Date is written by smtpeter-sim itself/,
+  },
+  { name: 'header Digest', args: [...FIRE, '-H', 'Digest: SHA-256=x'], says: /--header: Digest is written/ },
+  {
+    name: 'header Signature',
+    args: [...FIRE, '-H', 'Signature: keyId="x"'],
+    says: /--header: Signature is written/,
+  },
+  {
+    name: 'header X-Copernica-ID',
+    args: [...FIRE, '-H', 'X-Copernica-ID: 1'],
+    says: /--header: X-Copernica-ID is written/,
+  },
+  {
+    name: 'header Content-Length',
+    args: [...FIRE, '-H', 'Content-Length: 5'],
+    says: /--header: Content-Length is written/,
+  },
+  {
+    name: 'header Transfer-Encoding',
+    args: [...FIRE, '-H', 'Transfer-Encoding: chunked'],
+    says: /--header: Transfer-Encoding is written/,
+  },
+  {
+    name: 'header Connection',
+    args: [...FIRE, '-H', 'connection: close'],
+    says: /--header: connection is written/,
+  },
+  {
+    name: 'header Content-Type',
+    args: [...FIRE, '-H', 'Content-Type: text/plain'],
+    says: /--header: Content-Type is written/,
+  },
+  {
+    name: 'header with CR LF',
+    args: [...FIRE, '-H', 'X-A: a\r\nX-Injected: b'],
+    says: /^smtpeter-sim: --header: X-A: a header value cannot hold CR, LF or NUL$/,
+  },
+  {
+    name: 'header with LF only',
+    args: [...FIRE, '-H', 'X-A: a\nb'],
+    says: /--header: X-A: a header value cannot hold CR, LF or NUL$/,
+  },
+  {
+    name: 'replay header Host',
+    args: ['replay', 'f.json', '--url', '$URL', '-H', 'Host: x'],
+    files: { 'f.json': failureFixture({}) },
+    says: /--header: Host is written/,
+  },
+  {
+    name: 'check header Digest',
+    args: ['check', '--url', '$URL', '-H', 'Digest: x'],
+    says: /--header: Digest is written/,
+  },
+  {
+    name: 'config header Host',
+    args: [...FIRE],
+    files: { '.smtpeter-simrc.json': '{ "headers": { "Host": "evil.example" } }' },
+    says: /\.smtpeter-simrc\.json: headers: Host is written by smtpeter-sim itself/,
+  },
+  {
+    name: 'config header name with a space',
+    args: [...FIRE],
+    files: { '.smtpeter-simrc.json': '{ "headers": { "X Team": "mail" } }' },
+    says: /\.smtpeter-simrc\.json: headers: 'X Team' is not a header name$/,
+  },
+  {
+    name: 'config header value with a newline',
+    args: [...FIRE],
+    files: { '.smtpeter-simrc.json': '{ "headers": { "X-Team": "a\\r\\nHost: b" } }' },
+    says: /\.smtpeter-simrc\.json: headers: X-Team: a header value cannot hold CR, LF or NUL$/,
+  },
+  // --- URL parts ---
+  {
+    name: 'URL with user and password',
+    args: ['fire', '--no-sign', '--url', 'http://hook:s3cret@127.0.0.1:$PORT/'],
+    says: /^smtpeter-sim: --url: 'http:\/\/127\.0\.0\.1:\d+\/' holds a user name or password; give them as -H 'Authorization: Basic \.\.\.' instead$/,
+  },
+  {
+    name: 'bounce URL with a user',
+    args: ['fire', '--no-sign', '--bounce-url', 'http://hook@127.0.0.1:$PORT/'],
+    says: /--bounce-url: .*holds a user name or password/,
+  },
+  {
+    name: 'config URL with credentials',
+    args: ['fire', '--no-sign'],
+    files: { '.smtpeter-simrc.json': '{ "url": "https://a:b@example.com/hook" }' },
+    says: /\.smtpeter-simrc\.json: url: 'https:\/\/example\.com\/hook' holds a user name or password/,
+  },
+  {
+    name: 'replay URL with credentials',
+    args: ['replay', 'f.json', '--url', 'http://a:b@127.0.0.1:$PORT/'],
+    files: { 'f.json': failureFixture({}) },
+    says: /--url: .*holds a user name or password/,
+  },
+  {
+    name: 'URL port 0',
+    args: ['fire', '--no-sign', '--url', 'http://127.0.0.1:0/'],
+    says: /--url: 'http:\/\/127\.0\.0\.1:0\/': port 0 is not a port/,
+  },
+  {
+    name: 'check URL port 0',
+    args: ['check', '--url', 'http://127.0.0.1:0/hook'],
+    says: /--url: .*port 0 is not a port/,
+  },
+  // --- --ca ---
+  {
+    name: '--ca missing',
+    args: [...FIRE, '--ca', 'gone.pem'],
+    says: /--ca gone\.pem: cannot read CA file \(ENOENT\)$/,
+  },
+  {
+    name: '--ca not a certificate',
+    args: [...FIRE, '--ca', 'garbage.pem'],
+    files: KEYS,
+    says: /^smtpeter-sim: --ca garbage\.pem: not a certificate \(expected a PEM 'BEGIN CERTIFICATE' block\)$/,
+  },
+  {
+    name: '--ca a private key',
+    args: [...FIRE, '--ca', 'private.pem'],
+    files: KEYS,
+    says: /--ca private\.pem: not a certificate/,
+  },
+  // --- times ---
+  {
+    name: '--time a day that does not exist',
+    args: [...FIRE, '--time', '2026-02-30T10:00:00Z'],
+    says: /^smtpeter-sim: --time: 2026-02-30 is not a date in the calendar, got '2026-02-30T10:00:00Z'$/,
+  },
+  {
+    name: '--time 29 February of a common year',
+    args: [...FIRE, '--time', '2027-02-29'],
+    says: /--time: 2027-02-29 is not a date in the calendar/,
+  },
+  {
+    name: '--time before 1970',
+    args: [...FIRE, '--time', '1969-12-31T23:59:59Z'],
+    says: /--time: must be 1970-01-01 or later \(a Unix timestamp\)/,
+  },
+  {
+    name: 'generate --time that does not exist',
+    args: ['generate', '--time', '2026-04-31'],
+    says: /--time: 2026-04-31 is not a date in the calendar/,
+  },
+  {
+    name: 'generate --time before 1970',
+    args: ['generate', '--time', '1900-01-01T00:00:00Z'],
+    says: /--time: must be 1970-01-01 or later/,
+  },
+  // --- input files and folders ---
+  {
+    name: '--mime a Latin-1 message',
+    args: [...FIRE, '--mime', 'latin1.eml'],
+    files: { 'latin1.eml': LATIN1_EML },
+    says: /^smtpeter-sim: --mime latin1\.eml: line 6: byte 0xFC is not UTF-8 \(8-bit text in another charset\); not carried/,
+  },
+  {
+    name: 'fixture mimeFile a Latin-1 message',
+    args: ['replay', 'f.json', '--url', '$URL'],
+    files: { 'f.json': bounceFixture('latin1.eml'), 'latin1.eml': LATIN1_EML },
+    says: /f\.json:.*mimeFile.*'latin1\.eml': line 6: byte 0xFC is not UTF-8/,
+  },
+  { name: '--mime a folder', args: [...FIRE, '--mime', '.'], says: /--mime \.: is a folder, not a file$/ },
+  { name: '--key a folder', args: ['fire', '--url', '$URL', '--key', '.'], says: /--key \.: / },
+  { name: '--ca a folder', args: [...FIRE, '--ca', '.'], says: /--ca \.: cannot read CA file \(EISDIR\)$/ },
+  { name: 'connections zero', args: [...FIRE, '--connections', '0'], says: /--connections: .*'0'/ },
+  { name: 'workers not a number', args: [...FIRE, '--workers', 'some'], says: /--workers: .*'some'/ },
 ];
 
 describe('bad input: one line, exit 2, nothing sent', () => {
@@ -492,8 +706,8 @@ describe('bad input: one line, exit 2, nothing sent', () => {
     assert.equal(receiver.requests.length, 0, 'a bad input still sent something');
   });
 
-  test('the catalogue has at least 30 rows, each named once', () => {
-    assert.ok(ROWS.length >= 30, `${ROWS.length} rows`);
+  test('the catalogue has at least 120 rows, each named once', () => {
+    assert.ok(ROWS.length >= 120, `${ROWS.length} rows`);
     assert.equal(new Set(ROWS.map((r) => r.name)).size, ROWS.length);
   });
 
@@ -501,7 +715,11 @@ describe('bad input: one line, exit 2, nothing sent', () => {
     test(row.name, async () => {
       const dir = join(root, String(i));
       mkdirSync(dir, { recursive: true });
-      for (const [name, text] of Object.entries(row.files ?? {})) writeFileSync(join(dir, name), text);
+      for (const [name, text] of Object.entries(row.files ?? {})) {
+        mkdirSync(dirname(join(dir, name)), { recursive: true });
+        writeFileSync(join(dir, name), text);
+      }
+      const before = readdirSync(dir, { recursive: true }).sort();
       const port = new URL(receiver.url).port;
       const args = row.args.map((a) =>
         a.replace('$URL', receiver.url).replace('$PORT', port).replace('$DIR', dir),
@@ -513,6 +731,7 @@ describe('bad input: one line, exit 2, nothing sent', () => {
       assert.match(lines[0] ?? '', /^smtpeter-sim: /);
       assert.match(lines[0] ?? '', row.says);
       assert.equal(r.stdout, '', 'nothing on stdout');
+      assert.deepEqual(readdirSync(dir, { recursive: true }).sort(), before, 'nothing written');
     });
   });
 });

@@ -46,7 +46,23 @@ describe('fire plan: load', () => {
     assert.equal(p.connections, 10);
     assert.equal(p.workers, 0);
     assert.equal(p.embedded, false);
-    assert.deepEqual(p.output, { json: false, quiet: false, chatty: true, keepResults: true, dryRun: false });
+    assert.deepEqual(p.output, {
+      json: false,
+      quiet: false,
+      chatty: true,
+      keepResults: true,
+      dryRun: false,
+      verbose: false,
+      keepAnswer: 0,
+    });
+  });
+
+  test("the receiver's answer is kept only for a reader: --log, --json (small runs), -v", () => {
+    assert.equal(plan({ ...URL_FLAGS, log: 'run.ndjson' }).output.keepAnswer, 1024);
+    assert.equal(plan({ ...URL_FLAGS, json: true }).output.keepAnswer, 1024);
+    assert.equal(plan({ ...URL_FLAGS, json: true, count: '5000' }).output.keepAnswer, 0);
+    const verbose = plan({ ...URL_FLAGS, verbose: true, count: '5000' }).output;
+    assert.deepEqual([verbose.keepAnswer, verbose.chatty, verbose.keepResults], [1024, true, false]);
   });
 
   test('--rate with --count: open model, sockets = max in flight, planned from the count', () => {

@@ -81,6 +81,15 @@ export function callMime(call: ReceivedCall): MimeNode | null {
   return tree;
 }
 
+/**
+ * The SMTP reply code in a Diagnostic-Code: three digits standing alone as
+ * a reply starts (`550 5.1.1`, `550-5.1.1`), never part of an address or a
+ * port (`[10.241.99.219]`, `:25`) or of an enhanced status (`5.1.1`).
+ */
+export function replyCode(diagnostic: string): string | null {
+  return /(?<![\w.[:\]-])([245]\d\d)(?=[ -]|$)/m.exec(diagnostic)?.[1] ?? null;
+}
+
 export function summarize(call: ReceivedCall): CallSummary {
   const f = call.fields ?? {};
   const kind = call.validation.kind ?? null;
@@ -100,7 +109,7 @@ export function summarize(call: ReceivedCall): CallSummary {
     if (ds) {
       state = get(ds, 'Action') ?? null;
       extended = get(ds, 'Status') ?? null;
-      code = /\b([245]\d\d)\b/.exec(get(ds, 'Diagnostic-Code') ?? '')?.[1] ?? null;
+      code = replyCode(get(ds, 'Diagnostic-Code') ?? '');
     }
   } else if (call.fields) {
     hint = str(f['description']) ?? '';

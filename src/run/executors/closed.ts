@@ -14,7 +14,9 @@ export interface ClosedExecution {
 /**
  * The closed model (k6's constant VUs): `concurrency` senders, each sending
  * its next call as soon as the previous one is answered. A sender waits for
- * its call's delay and first answer; retries go to the retry queue.
+ * its call's delay and first answer; retries go to the retry queue. A stop
+ * returns at once: the calls in flight are the drain's (its grace period),
+ * not a wait for the receiver's answer here.
  */
 export async function runClosed<C extends CallInfo>(
   engine: SendEngine<C>,
@@ -34,5 +36,5 @@ export async function runClosed<C extends CallInfo>(
       await engine.start(d.item, index, x.now(), d.duplicate);
     }
   };
-  await Promise.all(Array.from({ length: x.concurrency }, sender));
+  await Promise.race([Promise.all(Array.from({ length: x.concurrency }, sender)), engine.whenStopped]);
 }

@@ -13,7 +13,7 @@ export interface SequencedCall<C> {
  * retries included (replay: a sequence, not a load test). `next(i)` is asked
  * only when call i may go, so its due time can depend on when earlier calls
  * ended (a fixture file's recorded spacing starts when the file does).
- * Returns the calls started.
+ * Returns the calls started (the one in flight at a stop included).
  */
 export async function runSequence<C extends CallInfo>(
   engine: SendEngine<C>,
@@ -32,7 +32,11 @@ export async function runSequence<C extends CallInfo>(
     const wait = dueAt - deps.now();
     if (wait > 0) await deps.sleep(wait, deps.signal);
     if (engine.stopped) break;
-    await engine.start(call, i, dueAt > 0 ? dueAt : deps.now(), duplicate ?? false, true);
+    // A stop ends the wait for this call at once: the call in flight is the drain's.
+    await Promise.race([
+      engine.start(call, i, dueAt > 0 ? dueAt : deps.now(), duplicate ?? false, true),
+      engine.whenStopped,
+    ]);
   }
   return i;
 }

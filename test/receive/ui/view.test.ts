@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { makeCall } from '../../../src/make-call.js';
-import { detail, summarize } from '../../../src/receive/ui/view.js';
+import { detail, replyCode, summarize } from '../../../src/receive/ui/view.js';
 import { receivedCall } from '../../helpers/received-call.js';
 
 describe('list rows and detail', () => {
@@ -14,6 +14,22 @@ describe('list rows and detail', () => {
     assert.equal(s.hint, 'Undelivered Mail Returned to Sender');
     assert.deepEqual([s.state, s.code, s.extended], ['failed', '550', '5.1.1']);
     assert.equal(s.signature, 'unsigned');
+  });
+
+  test('the reply code of a Diagnostic-Code: never digits of an IP address or a port', () => {
+    const cases: [string, string | null][] = [
+      ['smtp; 550 5.1.1 <els@example.nl>: Recipient address rejected', '550'],
+      [
+        'smtp; host mx.example.de[10.241.99.219] said: 550 5.1.1 user unknown (in reply to RCPT TO command)',
+        '550',
+      ],
+      ['smtp; host mx.example.de[10.241.99.219] said: Connection timed out', null],
+      ['smtp;550-5.1.1 The email account that you tried to reach does not exist.', '550'],
+      ['X-Postfix; connect to mx.example.com[192.0.2.245]:25: Connection refused', null],
+      ['smtp; 452 4.2.2 Mailbox full', '452'],
+      ['X-Postfix; delivery temporarily suspended: lost connection with mx[10.250.1.2]', null],
+    ];
+    for (const [diagnostic, code] of cases) assert.equal(replyCode(diagnostic), code, diagnostic);
   });
 
   test('a failure row carries state, code, extended and the description', () => {
