@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { startCaptureServer } from '../helpers/capture-server.js';
 import { cliSpawn } from '../helpers/cli.js';
+import { sqliteUnavailable } from '../helpers/sqlite.js';
 
 const SIM = 'simulator.smtpeter.test';
 
@@ -55,7 +56,9 @@ async function startServeCli(
   return { child, api: /REST API +(http:\/\/[^/\s]+)/.exec(out)![1]!, out: () => out };
 }
 
-test('calls pending at a kill -9 are made after the restart (--data-dir)', async () => {
+test('calls pending at a kill -9 are made after the restart (--data-dir)', {
+  skip: sqliteUnavailable(),
+}, async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'serve-data-'));
   const down = await deadPort();
   const first = await startServeCli([

@@ -7,6 +7,7 @@ import { MemoryStore } from '../../src/serve/store/memory.js';
 import { SqliteStore } from '../../src/serve/store/sqlite.js';
 import type { ServeStore } from '../../src/serve/store/store.js';
 import type { StoredMessage, TimelineEvent } from '../../src/serve/types.js';
+import { sqliteUnavailable } from '../helpers/sqlite.js';
 
 const message = (n: number, tags = ['t']): StoredMessage => ({
   id: n.toString(16).padStart(32, '0'),
@@ -50,8 +51,8 @@ const event = (m: StoredMessage, n: number): TimelineEvent => ({
   attempts: [],
 });
 
-function behaves(name: string, make: () => ServeStore): void {
-  test(`${name}: messages with their timelines, filters, pending calls`, () => {
+function behaves(name: string, make: () => ServeStore, skip: string | false = false): void {
+  test(`${name}: messages with their timelines, filters, pending calls`, { skip }, () => {
     const store = make();
     for (let n = 1; n <= 5; n++) {
       const m = message(n, n === 3 ? ['special'] : ['t']);
@@ -81,7 +82,8 @@ function behaves(name: string, make: () => ServeStore): void {
 
 describe('stores', () => {
   behaves('memory', () => new MemoryStore(100));
-  behaves('sqlite', () => new SqliteStore(mkdtempSync(join(tmpdir(), 'serve-store-')), 100));
+  const noSqlite = sqliteUnavailable();
+  behaves('sqlite', () => new SqliteStore(mkdtempSync(join(tmpdir(), 'serve-store-')), 100), noSqlite);
 
   test('memory: the oldest messages are evicted past --keep, and counted', () => {
     const store = new MemoryStore(3);
@@ -92,7 +94,7 @@ describe('stores', () => {
     assert.equal(store.pending().length, 3);
   });
 
-  test('sqlite: what was stored is there after reopening (the restart)', () => {
+  test('sqlite: what was stored is there after reopening (the restart)', { skip: noSqlite }, () => {
     const dir = mkdtempSync(join(tmpdir(), 'serve-store-'));
     const a = new SqliteStore(dir, 100);
     a.add([message(7)], [event(message(7), 0)]);

@@ -47,8 +47,11 @@ export class SqliteStore implements ServeStore {
       mkdirSync(dir, { recursive: true });
       this.db = new Database(join(dir, 'serve.sqlite'));
     } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
       throw new UsageError(
-        `--data-dir ${dir}: cannot open the store (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+        code === 'ERR_DLOPEN_FAILED'
+          ? `--data-dir ${dir}: better-sqlite3 was built for another Node.js version than ${process.version}; run npm rebuild better-sqlite3`
+          : `--data-dir ${dir}: cannot open the store (${code ?? (err as Error).message})`,
       );
     }
     this.keep = keep;
