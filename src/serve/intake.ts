@@ -7,7 +7,7 @@ import { finishHtml, type Prepared, prepareMessage, recipientName, sentFacts } f
 import { fateOf } from './outcomes/fate.js';
 import type { OutcomeRules } from './outcomes/rules.js';
 import type { ServeStore } from './store/store.js';
-import { planTimeline } from './timeline/plan.js';
+import { deadlineOf, planTimeline } from './timeline/plan.js';
 import type { StoredMessage, Submission, TimelineEvent } from './types.js';
 
 /** The host name in ids and return paths serve makes. */
@@ -50,20 +50,25 @@ export class Intake {
 
   async accept(sub: Submission): Promise<StoredMessage[]> {
     const now = this.now();
-    let prepared: Prepared;
-    try {
-      prepared = await prepareMessage(
-        sub.mime,
-        sub.options,
-        SERVE_HOST,
-        () => createRng(deriveSeed(this.o.seed ^ 0x3d, this.seq)).hex(24),
-        now,
-      );
-    } catch (err) {
-      if (err instanceof MimeProblem) throw new Refused(err.message);
-      throw err;
-    }
-    const copies = await Promise.all(sub.recipients.map((r) => this.copy(sub, prepared, r, now)));
+    const prepare = async (mime: string): Promise<Prepared> => {
+      try {
+        return await prepareMessage(
+          mime,
+          sub.options,
+          SERVE_HOST,
+          () => createRng(deriveSeed(this.o.seed ^ 0x3d, this.seq)).hex(24),
+          now,
+        );
+      } catch (err) {
+        if (err instanceof MimeProblem) throw new Refused(err.message);
+        throw err;
+      }
+    };
+    // A personalised send: each recipient's own message; otherwise one message for all.
+    const own = sub.personal;
+    const shared = own ? undefined : await prepare(sub.mime);
+    const prepared = await Promise.all(sub.recipients.map((r) => shared ?? prepare(own?.[r] ?? sub.mime)));
+    const copies = await Promise.all(sub.recipients.map((r, i) => this.copy(sub, prepared[i]!, r, now)));
     const messages = copies.map((c) => c.message);
     const events = copies.flatMap((c) => c.events);
     this.o.store.add(messages, events);
@@ -131,6 +136,9 @@ export class Intake {
       bouncesReturn: envelope !== '' && options.trackbounces,
       links: tracked.links.map((original, n) => ({ original, url: `${base}/c/${id}/${n}` })),
       trackopens: options.trackopens,
+      ...(options.maxdelivertime
+        ? { deadline: deadlineOf(options.maxdelivertime, now, this.o.timeScale) }
+        : {}),
     });
     const events = plan.map(
       (p, n): TimelineEvent => ({

@@ -13,6 +13,17 @@ export interface SendOptions {
   /** `YYYY-MM-DD hh:mm:ss` UTC: not delivered after it. */
   maxdelivertime?: string;
   dsn?: DsnRequest;
+  /** The template the message was made from (the log files' `templateid`); absent: none. */
+  templateid?: number;
+}
+
+/** A template made with `POST /v1/template`: content fields as a send gives them, `{$variables}` unfilled. */
+export interface StoredTemplate {
+  id: number;
+  name?: string;
+  /** from, to, cc, replyto, subject, text, html, unsubscribe, extra, attachments: checked when created. */
+  content: Record<string, unknown>;
+  createdAt: number;
 }
 
 /** One message handed to serve, by REST or SMTP, before it has ids. */
@@ -22,6 +33,8 @@ export interface Submission {
   recipients: string[];
   /** The message as the client gave it (CRLF). */
   mime: string;
+  /** Personalised sends: each recipient's own message, in place of `mime`. */
+  personal?: Record<string, string>;
   options: SendOptions;
   /** SMTP: each RCPT's own NOTIFY and ORCPT, over `options.dsn` for that recipient. */
   recipientDsn?: Record<string, { notify?: string[]; orcpt?: string }>;

@@ -232,7 +232,13 @@ test('a feedback-loop dialect carries failure and bounce only: the delivery is k
   try {
     const r = await rig.send({ recipient: `bounce@${SIM}`, from: 'a@shop.example', subject: 's', text: 't' });
     const id = Object.keys(JSON.parse(r.text) as object)[0]!;
-    await rig.serve.waitFor(() => rig.receiver.requests.length >= 2, 5000);
+    // The receiver has the calls a moment before serve records their answers: wait for both.
+    await rig.serve.waitFor(
+      () =>
+        rig.receiver.requests.length >= 2 &&
+        rig.serve.store.events(id).every((e) => e.state !== 'scheduled' && e.state !== 'retrying'),
+      5000,
+    );
     const fields = rig.receiver.requests.map((q) => new URLSearchParams(q.body.toString()));
     assert.equal(fields.length, 2);
     assert.ok(fields.every((f) => f.get('id') === id));

@@ -195,10 +195,86 @@ const HTTP_ROWS: HttpRow[] = [
     text: /^extra: 'Subject' is not an x- header name$/,
   },
   {
-    name: 'unknown template',
-    body: json({ ...GOOD, template: 42 }),
+    name: 'maxdelivertime that does not exist',
+    body: json({ ...GOOD, maxdelivertime: '2026-02-30 12:00:00' }),
+    status: 400,
+    text: /^maxdelivertime: '2026-02-30 12:00:00' is not a time that exists$/,
+  },
+  {
+    name: 'unknown template id',
+    body: json({ recipient: GOOD.recipient, template: 42 }),
     status: 404,
-    text: /^unknown template 42$/,
+    text: /^unknown template '42'$/,
+  },
+  {
+    name: 'unknown template name',
+    body: json({ recipient: GOOD.recipient, template: 'no-such-template', data: { name: 'x' } }),
+    status: 404,
+    text: /^unknown template 'no-such-template'$/,
+  },
+  {
+    name: 'template neither id, name nor object',
+    body: json({ recipient: GOOD.recipient, template: [1] }),
+    status: 400,
+    text: /^template: expected a template id, a name or a template object, got \[1\]$/,
+  },
+  {
+    name: 'data not an object',
+    body: json({ ...GOOD, data: ['Anna'] }),
+    status: 400,
+    text: /^data: expected an object of personalisation data, got \["Anna"\]$/,
+  },
+  {
+    name: "a recipient's data not an object",
+    body: json({ ...GOOD, recipient: undefined, recipients: { [GOOD.recipient]: 'Anna' } }),
+    status: 400,
+    text: /^recipients\.delivered@simulator\.smtpeter\.test: expected an object of personalisation data, got "Anna"$/,
+  },
+  {
+    name: 'data with mime',
+    body: json({ recipient: GOOD.recipient, mime: 'From: a@shop.example\r\n\r\nhi', data: { a: 1 } }),
+    status: 400,
+    text: /^data: personalisation needs a template or content fields, not "mime"$/,
+  },
+  {
+    name: 'template patch',
+    body: json({ recipient: GOOD.recipient, template: 1, patch: {} }),
+    status: 400,
+    text: /^patch: template patches are not modelled by serve$/,
+  },
+  {
+    name: 'inline template without From',
+    body: json({ recipient: GOOD.recipient, template: { text: 'Dear {$name}' } }),
+    status: 400,
+    text: /^missing content: give "mime", or "from"/,
+  },
+  {
+    name: 'template create: unknown field',
+    path: '/v1/template',
+    body: json({ name: 't', from: 'a@shop.example', text: 't', body: 'x' }),
+    status: 400,
+    text: /^unknown template field 'body' \(name, from, to/,
+  },
+  {
+    name: 'template create: no text or html',
+    path: '/v1/template',
+    body: json({ name: 't', from: 'a@shop.example', subject: 's' }),
+    status: 400,
+    text: /^missing content: give "text" or "html" \(or "mime"\)$/,
+  },
+  {
+    name: 'template create: a number as name',
+    path: '/v1/template',
+    body: json({ name: '12', from: 'a@shop.example', text: 't' }),
+    status: 400,
+    text: /^name: expected a name that is not a number/,
+  },
+  {
+    name: 'unknown template read',
+    method: 'GET',
+    path: '/v1/template/7',
+    status: 404,
+    text: /^unknown template '7'$/,
   },
   {
     name: 'unsupported Content-Type',
@@ -275,6 +351,7 @@ describe("serve refuses bad input with the protocol's own error and keeps servin
       assert.ok(!text.includes('\n') && !/at .*\.js/.test(text), `${row.name}: one line, no stack`);
     }
     assert.equal(rig.serve.store.count(), before, 'nothing half-stored');
+    assert.equal(rig.serve.store.templates().length, 0, 'no template half-made');
     assert.equal((await rig.send(GOOD)).status, 200, 'still serving');
   });
 

@@ -78,6 +78,23 @@ function behaves(name: string, make: () => ServeStore, skip: string | false = fa
     assert.equal(store.events(message(2).id)[0]!.state, 'delivered');
     store.close();
   });
+
+  test(`${name}: templates under ids 1, 2, ... found by id or by name`, () => {
+    const store = make();
+    const content = { from: 'a@shop.example', text: 'Dear {$name}' };
+    assert.equal(store.addTemplate({ name: 'welcome', content, createdAt: 1 }).id, 1);
+    assert.equal(store.addTemplate({ content: { ...content, subject: 'x' }, createdAt: 2 }).id, 2);
+    assert.deepEqual(store.template('welcome'), { id: 1, name: 'welcome', content, createdAt: 1 });
+    assert.equal(store.template('2')?.content['subject'], 'x');
+    assert.equal(store.template('3'), undefined);
+    assert.equal(store.template('0'), undefined);
+    assert.equal(store.template('nope'), undefined);
+    assert.deepEqual(
+      store.templates().map((t) => t.id),
+      [1, 2],
+    );
+    store.close();
+  });
 }
 
 describe('stores', () => {
@@ -104,5 +121,11 @@ describe('stores', () => {
     assert.equal(b.message(message(7).id)?.recipient, 'odd@x.example');
     assert.equal(b.pending()[0]?.key, `${message(7).id}/0`);
     b.close();
+    const c = new SqliteStore(dir, 100);
+    c.addTemplate({ name: 'kept', content: { from: 'a@shop.example', text: 't' }, createdAt: 3 });
+    c.close();
+    const d = new SqliteStore(dir, 100);
+    assert.equal(d.template('kept')?.id, 1);
+    d.close();
   });
 });

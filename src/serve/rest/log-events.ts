@@ -12,7 +12,7 @@ export interface LogEntry {
 
 /**
  * A timeline event in the log files' words (smtpeter-api.md §5): times
- * `YYYY-MM-DD hh:mm:ss`, tags joined with `;`, templateid 0, webhook
+ * `YYYY-MM-DD hh:mm:ss`, tags joined with `;`, templateid (0 when none), webhook
  * `extended` as `status`, click `original` as `destination`.
  */
 export function logEntry(m: StoredMessage, e: TimelineEvent): LogEntry {
@@ -22,7 +22,7 @@ export function logEntry(m: StoredMessage, e: TimelineEvent): LogEntry {
     time: formatTimestamp(Math.floor(e.dueAt / 1000)),
     recipient: m.recipient,
     tags: m.options.tags.join(';'),
-    templateid: 0,
+    templateid: m.options.templateid ?? 0,
   };
   let data: Record<string, string | number>;
   switch (ev.type) {
@@ -99,7 +99,7 @@ export function attemptEntry(m: StoredMessage): LogEntry {
         trackbounces: m.options.trackbounces,
       }),
       tags: m.options.tags.join(';'),
-      templateid: 0,
+      templateid: m.options.templateid ?? 0,
     },
     webhook: { state: 'no-webhook', attempts: 0 },
   };

@@ -3,16 +3,40 @@ import { isValidTag } from '../../mail/message.js';
 import { ApiError } from '../errors.js';
 import type { ComposeFields } from '../message/compose.js';
 import { DEFAULT_OPTIONS, isAddress } from '../options.js';
+import type { PersonalData } from '../templates/personalise.js';
 import type { SendOptions } from '../types.js';
+
+/** A template by id or name, or given whole (a template JSON, as POST /v1/template takes it). */
+export type TemplateRef = string | Record<string, unknown>;
 
 export interface SendRequest {
   recipients: string[];
   /** Absent: the From address. '' is the null sender. */
   envelope?: string;
-  content: { mime: string } | { compose: ComposeFields };
+  content:
+    | { mime: string }
+    | { compose: ComposeFields }
+    /** `overrides`: content fields the send gives over the template's. */
+    | { template: TemplateRef; overrides: Record<string, unknown> };
+  /** Personalisation: `data` for everyone, each recipient's own (recipients as an object) over it. Absent: none. */
+  personal?: { common: PersonalData; own: Record<string, PersonalData> };
   /** REST options; `x-smtpeter-*` headers in the message override them. */
   options: SendOptions;
 }
+
+/** The fields that make a message's content: a send's, and a template's. */
+export const CONTENT_FIELDS = [
+  'from',
+  'to',
+  'cc',
+  'replyto',
+  'subject',
+  'text',
+  'html',
+  'unsubscribe',
+  'extra',
+  'attachments',
+] as const;
 
 const FIELDS = new Set([
   'recipient',
@@ -97,6 +121,35 @@ function recipientsOf(body: Record<string, unknown>): string[] {
   return [...new Set(out)];
 }
 
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** `data`, and `recipients` as an object address → data; undefined when the send gives neither. */
+function personalOf(body: Record<string, unknown>): SendRequest['personal'] {
+  const data = body['data'];
+  if (data !== undefined && !isObject(data))
+    throw bad(`data: expected an object of personalisation data, got ${JSON.stringify(data)}`);
+  const many = body['recipients'];
+  const own: Record<string, PersonalData> = {};
+  if (isObject(many))
+    for (const [address, v] of Object.entries(many)) {
+      if (v === null || v === true) continue; // an address with no data of its own
+      if (!isObject(v))
+        throw bad(
+          `recipients.${address}: expected an object of personalisation data, got ${JSON.stringify(v)}`,
+        );
+      own[address.trim()] = v;
+    }
+  if (data === undefined && !Object.keys(own).length) return undefined;
+  return { common: data ?? {}, own };
+}
+
+function templateOf(v: unknown): TemplateRef {
+  if (typeof v === 'number' && Number.isInteger(v)) return String(v);
+  if ((typeof v === 'string' && v.trim() !== '') || isObject(v)) return v;
+  throw bad(`template: expected a template id, a name or a template object, got ${JSON.stringify(v)}`);
+}
+
 export function dsnOf(v: unknown): DsnRequest | undefined {
   if (v === undefined || v === null) return undefined;
   if (typeof v !== 'object' || Array.isArray(v))
@@ -141,6 +194,12 @@ export function tagsOf(v: unknown, name = 'tags'): string[] {
   return tags;
 }
 
+/** `YYYY-MM-DD hh:mm:ss` naming a real moment (no 13th month, no 31 April). */
+function isRealTime(t: string): boolean {
+  const ms = Date.parse(`${t.replace(' ', 'T')}Z`);
+  return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 19) === t.replace(' ', 'T');
+}
+
 function optionsOf(body: Record<string, unknown>): SendOptions {
   const images = str(body, 'images');
   if (images !== undefined && images !== 'hosted' && images !== 'default')
@@ -148,6 +207,8 @@ function optionsOf(body: Record<string, unknown>): SendOptions {
   const maxdelivertime = str(body, 'maxdelivertime');
   if (maxdelivertime !== undefined && !/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/.test(maxdelivertime))
     throw bad(`maxdelivertime: expected YYYY-MM-DD hh:mm:ss (UTC), got '${maxdelivertime}'`);
+  if (maxdelivertime !== undefined && !isRealTime(maxdelivertime))
+    throw bad(`maxdelivertime: '${maxdelivertime}' is not a time that exists`);
   const dsn = dsnOf(body['dsn']);
   return {
     trackclicks: flag(body, 'trackclicks', DEFAULT_OPTIONS.trackclicks),
@@ -162,7 +223,8 @@ function optionsOf(body: Record<string, unknown>): SendOptions {
   };
 }
 
-function composeOf(body: Record<string, unknown>): ComposeFields {
+/** Content fields, checked; a message needs From and a text or HTML part. */
+export function composeOf(body: Record<string, unknown>): ComposeFields {
   const from = str(body, 'from');
   if (!from) throw bad('missing content: give "mime", or "from" with "subject" and "text" or "html"');
   const out: ComposeFields = { from };
@@ -225,9 +287,9 @@ function attachmentOf(a: unknown, i: number): { name: string; type?: string; dat
 /** A POST /v1/send body, checked field by field; unknown fields are refused (a typo must not pass). */
 export function parseSendRequest(body: Record<string, unknown>): SendRequest {
   for (const k of Object.keys(body)) if (!FIELDS.has(k)) throw bad(`unknown field '${k}'`);
-  if (body['template'] !== undefined)
-    throw new ApiError(404, `unknown template ${JSON.stringify(body['template'])}`);
+  if (body['patch'] !== undefined) throw bad('patch: template patches are not modelled by serve');
   const recipients = recipientsOf(body);
+  const personal = personalOf(body);
   const envelope = str(body, 'envelope');
   if (envelope !== undefined && envelope !== '' && !isAddress(envelope))
     throw bad(`envelope: '${envelope}' is not an e-mail address`);
@@ -237,12 +299,21 @@ export function parseSendRequest(body: Record<string, unknown>): SendRequest {
     for (const k of ['from', 'to', 'cc', 'replyto', 'subject', 'text', 'html', 'attachments'])
       if (body[k] !== undefined) throw bad(`${k}: give either "mime" or the fields to build one, not both`);
     if (mime.trim() === '') throw bad('mime: empty message');
+    if (body['template'] !== undefined) throw bad('template: give either "mime" or a template, not both');
+    if (body['data'] !== undefined)
+      throw bad('data: personalisation needs a template or content fields, not "mime"');
     return { recipients, ...(envelope !== undefined ? { envelope } : {}), content: { mime }, options };
   }
-  return {
+  const rest = {
     recipients,
     ...(envelope !== undefined ? { envelope } : {}),
-    content: { compose: composeOf(body) },
-    options,
+    ...(personal ? { personal } : {}),
   };
+  if (body['template'] !== undefined) {
+    const overrides = Object.fromEntries(
+      CONTENT_FIELDS.filter((k) => body[k] !== undefined).map((k) => [k, body[k]]),
+    );
+    return { ...rest, content: { template: templateOf(body['template']), overrides }, options };
+  }
+  return { ...rest, content: { compose: composeOf(body) }, options };
 }

@@ -3,15 +3,17 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { WebhookEvent } from '../../model/events.js';
 import { ApiError, Refused } from '../errors.js';
-import { composeMessage } from '../message/compose.js';
+import { type ComposeFields, composeMessage } from '../message/compose.js';
 import { field, parseEntity } from '../message/entity.js';
 import type { ServeStore } from '../store/store.js';
-import type { StoredMessage, Submission } from '../types.js';
+import { personalise } from '../templates/personalise.js';
+import type { SendOptions, StoredMessage, Submission } from '../types.js';
 import { parseRequestBody } from './body.js';
 import { eventsRoute } from './events-route.js';
 import { json, readRequest, text } from './http.js';
 import { messageRoute } from './message-route.js';
-import { parseSendRequest } from './send-request.js';
+import { parseSendRequest, type SendRequest } from './send-request.js';
+import { createTemplate, templateFields, templateRoute } from './template-route.js';
 import { trackingRoute } from './tracking-route.js';
 import type { WebhookConfig } from './webhooks.js';
 
@@ -70,25 +72,53 @@ class Api {
     return parseRequestBody(req.headers['content-type'], await readRequest(req, limit));
   }
 
-  /** POST /v1/send: JSON or form; `mime` as given, or built from the fields by nodemailer's composer. */
+  /**
+   * A send's message: `mime` as given, or built from the fields (a
+   * template's, the send's over them) by nodemailer's composer; personalised
+   * sends get one message per recipient, each with its own data filled in.
+   */
+  private async content(
+    request: SendRequest,
+    at: number,
+  ): Promise<{ mime: string; personal?: Record<string, string>; options: SendOptions }> {
+    const { content, recipients } = request;
+    if ('mime' in content) return { mime: content.mime, options: request.options };
+    const made =
+      'template' in content
+        ? templateFields(this.o.store, content.template, content.overrides)
+        : { fields: content.compose };
+    const options =
+      made.templateid !== undefined ? { ...request.options, templateid: made.templateid } : request.options;
+    const compose = (f: ComposeFields): Promise<string> =>
+      composeMessage(
+        f,
+        `<${at.toString(36)}.${Math.random().toString(36).slice(2)}@simulator.smtpeter.test>`,
+        new Date(at),
+      );
+    if (!request.personal && !('template' in content)) return { mime: await compose(made.fields), options };
+    const { common, own } = request.personal ?? { common: {}, own: {} };
+    const mimes = await Promise.all(
+      recipients.map((r) => compose(personalise(made.fields, { ...common, ...own[r] }))),
+    );
+    return {
+      mime: mimes[0]!,
+      personal: Object.fromEntries(recipients.map((r, i) => [r, mimes[i]!])),
+      options,
+    };
+  }
+
+  /** POST /v1/send: JSON or form; the answer maps each recipient's message id to the recipient. */
   private async send(req: IncomingMessage): Promise<Record<string, string>> {
     const request = parseSendRequest(await this.body(req));
-    const at = this.now();
-    const mime =
-      'mime' in request.content
-        ? request.content.mime
-        : await composeMessage(
-            request.content.compose,
-            `<${at.toString(36)}.${Math.random().toString(36).slice(2)}@simulator.smtpeter.test>`,
-            new Date(at),
-          );
+    const { mime, personal, options } = await this.content(request, this.now());
     const envelope = request.envelope ?? fromAddress(mime);
     return idMap(
       await this.accept({
         envelope,
         recipients: request.recipients,
         mime,
-        options: request.options,
+        ...(personal ? { personal } : {}),
+        options,
         via: 'rest',
       }),
     );
@@ -113,12 +143,16 @@ class Api {
     const bare = arg === undefined || arg === '';
     if (verb === 'POST' && bare && method === 'send') return json(res, 200, await this.send(req));
     if (verb === 'POST' && bare && method === 'resend') return json(res, 200, await this.resend(req));
+    if (verb === 'POST' && bare && method === 'template')
+      return json(res, 200, createTemplate(this.o.store, await this.body(req), this.now()));
     if (verb === 'POST' && bare && (method === 'webhook' || method === 'feedbackloop'))
       return json(res, 200, await this.o.webhooks.configure(await this.body(req, 65536)));
     if (verb === 'GET' && bare && (method === 'webhooks' || method === 'feedbackloops'))
       return json(res, 200, this.o.webhooks.list());
     if (verb !== 'GET') throw new ApiError(405, `${verb} /v1/${method ?? ''} is not an API method here`);
     if (!method) throw new ApiError(404, 'no method: try /v1/send, /v1/events/messageid/ID, ...');
+    if (method === 'template' || method === 'templates')
+      return json(res, 200, templateRoute(this.o.store, method, arg));
     if (method === 'events') return json(res, 200, eventsRoute(this.o.store, arg, rest[0], url, this.now()));
     if (bare) throw new ApiError(404, `${method}: give a message id, /v1/${method}/ID`);
     const m = this.o.store.message(arg);

@@ -1,4 +1,4 @@
-import type { StoredMessage, TimelineEvent } from '../types.js';
+import type { StoredMessage, StoredTemplate, TimelineEvent } from '../types.js';
 import type { ServeStore } from './store.js';
 
 /**
@@ -9,6 +9,7 @@ import type { ServeStore } from './store.js';
 export class MemoryStore implements ServeStore {
   private readonly byId = new Map<string, { message: StoredMessage; events: TimelineEvent[] }>();
   private readonly open = new Set<TimelineEvent>();
+  private readonly kept: StoredTemplate[] = [];
   private total = 0;
   private dropped = 0;
 
@@ -57,6 +58,20 @@ export class MemoryStore implements ServeStore {
 
   pending(): TimelineEvent[] {
     return [...this.open];
+  }
+
+  addTemplate(template: Omit<StoredTemplate, 'id'>): StoredTemplate {
+    const t = { id: this.kept.length + 1, ...template };
+    this.kept.push(t);
+    return t;
+  }
+
+  template(ref: string): StoredTemplate | undefined {
+    return /^\d+$/.test(ref) ? this.kept[Number(ref) - 1] : this.kept.find((t) => t.name === ref);
+  }
+
+  templates(): StoredTemplate[] {
+    return [...this.kept];
   }
 
   count(): number {

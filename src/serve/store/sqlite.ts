@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { UsageError } from '../../model/errors.js';
-import type { StoredMessage, TimelineEvent } from '../types.js';
+import type { StoredMessage, StoredTemplate, TimelineEvent } from '../types.js';
 import type { ServeStore } from './store.js';
 
 const SCHEMA = `
@@ -22,6 +22,12 @@ CREATE TABLE IF NOT EXISTS events (
 );
 CREATE INDEX IF NOT EXISTS events_message ON events(message_id, n);
 CREATE INDEX IF NOT EXISTS events_open ON events(open) WHERE open = 1;
+CREATE TABLE IF NOT EXISTS templates (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  name TEXT,
+  body TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS templates_name ON templates(name);
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
 `;
 
@@ -131,6 +137,28 @@ export class SqliteStore implements ServeStore {
     return (this.db.prepare('SELECT body FROM events WHERE open = 1').all() as { body: string }[]).map(
       (r) => JSON.parse(r.body) as TimelineEvent,
     );
+  }
+
+  addTemplate(template: Omit<StoredTemplate, 'id'>): StoredTemplate {
+    const { lastInsertRowid } = this.db
+      .prepare('INSERT INTO templates (name, body) VALUES (?, ?)')
+      .run(template.name ?? null, JSON.stringify(template));
+    return { id: Number(lastInsertRowid), ...template };
+  }
+
+  template(ref: string): StoredTemplate | undefined {
+    const row = (
+      /^\d+$/.test(ref)
+        ? this.db.prepare('SELECT id, body FROM templates WHERE id = ?').get(Number(ref))
+        : this.db.prepare('SELECT id, body FROM templates WHERE name = ? ORDER BY id LIMIT 1').get(ref)
+    ) as { id: number; body: string } | undefined;
+    return row ? { id: row.id, ...(JSON.parse(row.body) as Omit<StoredTemplate, 'id'>) } : undefined;
+  }
+
+  templates(): StoredTemplate[] {
+    return (
+      this.db.prepare('SELECT id, body FROM templates ORDER BY id').all() as { id: number; body: string }[]
+    ).map((r) => ({ id: r.id, ...(JSON.parse(r.body) as Omit<StoredTemplate, 'id'>) }));
   }
 
   count(): number {

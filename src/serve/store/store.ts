@@ -1,4 +1,4 @@
-import type { StoredMessage, TimelineEvent } from '../types.js';
+import type { StoredMessage, StoredTemplate, TimelineEvent } from '../types.js';
 
 /**
  * Where serve keeps what it accepted and what it caused. Writes are
@@ -18,6 +18,12 @@ export interface ServeStore {
   events(messageId: string): TimelineEvent[];
   /** Calls not yet delivered or given up: what a restart resumes. */
   pending(): TimelineEvent[];
+  /** A new template under the next id (1, 2, ...). */
+  addTemplate(template: Omit<StoredTemplate, 'id'>): StoredTemplate;
+  /** By id ("12") or by name; templates are never evicted. */
+  template(ref: string): StoredTemplate | undefined;
+  /** Oldest first. */
+  templates(): StoredTemplate[];
   /** Messages stored so far (the next message's sequence number). */
   count(): number;
   /** Messages no longer kept (evicted by the keep limit). */

@@ -3,7 +3,7 @@ import { acceptReply, type DeliveryStyle, deliveryEvent } from '../../mail/deliv
 import { buildOriginalMessage, type OriginalMessage, type SentFacts } from '../../mail/message.js';
 import { clickEvent, openEvent } from '../../mail/tracking.js';
 import { clickingClient, clientFetch, openingClient } from '../../mail/user-agents.js';
-import type { SimCall, WebhookEvent } from '../../model/events.js';
+import type { FailureEvent, SimCall, WebhookEvent } from '../../model/events.js';
 import { formatTimestamp } from '../../model/time.js';
 import type { Fake } from '../../random/fake.js';
 import { WeightedTable } from '../../random/rng.js';
@@ -32,6 +32,17 @@ export interface PlanInput {
   /** Tracked links: original URL and serve's click URL. */
   links: { original: string; url: string }[];
   trackopens: boolean;
+  /** `maxdelivertime` on the compressed clock (wall ms): retries due after it are not made. */
+  deadline?: number;
+}
+
+/**
+ * `maxdelivertime` (`YYYY-MM-DD hh:mm:ss`, UTC) on the compressed clock: as
+ * far after acceptance, in wall ms, as it is in mail time divided by the scale.
+ */
+export function deadlineOf(maxdelivertime: string, acceptedAt: number, timeScale: number): number {
+  const until = Date.parse(`${maxdelivertime.replace(' ', 'T')}Z`);
+  return Math.round(acceptedAt + (until - acceptedAt) / timeScale);
 }
 
 /** One planned event: its call, and when (wall clock, ms) it happens. */
@@ -116,6 +127,19 @@ function call(event: WebhookEvent, scenario: string, style: string): SimCall {
 }
 
 /**
+ * SMTPeter gives up when `maxdelivertime` passes: the last temporary failure
+ * becomes final (action `failed`, the same 4xx reply), logged at the deadline.
+ */
+function gaveUp(out: readonly Planned[], deadline: number): Planned | undefined {
+  const last = out.findLast((p) => p.call.event.type === 'failure');
+  if (!last) return undefined;
+  const at = Math.max(deadline, last.at);
+  const event: FailureEvent = { ...(last.call.event as FailureEvent), action: 'failed' };
+  stamp(event, at);
+  return { at, call: { ...last.call, event } };
+}
+
+/**
  * What happens to one recipient's copy, as timed events (pure: the same
  * input, the same plan). Spaced like real mail in mail time: delivery in
  * seconds, a greylisted retry minutes later, DSNs minutes to an hour after,
@@ -130,17 +154,24 @@ export function planTimeline(input: PlanInput): Planned[] {
     sent: input.facts,
   });
   const out: Planned[] = [];
-  const deliver = (min = 1 * SECOND, max = 20 * SECOND): void => {
-    const at = clock.after(min, max);
+  const deliverAt = (at: number): void => {
     const style = deliveryStyle(msg.recipientDomain, fake);
     out.push({ at, call: call(deliveryEvent(msg, at, acceptReply(style, msg, fake.rng, at)), fate, style) });
+  };
+  const deliver = (min = 1 * SECOND, max = 20 * SECOND): void => deliverAt(clock.after(min, max));
+  // After a temporary failure: the retry gets through, unless it would come after maxdelivertime.
+  const retry = (min: number, max: number): void => {
+    const at = clock.after(min, max);
+    const end = input.deadline !== undefined && at > input.deadline ? gaveUp(out, input.deadline) : undefined;
+    if (end) out.push(end);
+    else deliverAt(at);
   };
   if (!isOutcome(fate)) {
     const scenario = findScenario(fate);
     if (scenario.mode === 'sync') {
       out.push(...scenarioCalls(scenario, input, clock.after(1 * SECOND, 10 * SECOND)));
       // A temporary failure is retried, and the retry gets through.
-      if (scenario.action === 'failure') deliver(5 * MINUTE, 20 * MINUTE);
+      if (scenario.action === 'failure') retry(5 * MINUTE, 20 * MINUTE);
       return out;
     }
     deliver();
@@ -169,7 +200,7 @@ export function planTimeline(input: PlanInput): Planned[] {
       break;
     case 'softbounce':
       out.push(...scenarioCalls(findScenario('sync-greylisted'), input, clock.after(1 * SECOND, 5 * SECOND)));
-      deliver(5 * MINUTE, 15 * MINUTE);
+      retry(5 * MINUTE, 15 * MINUTE);
       break;
     case 'ooto':
       deliver();

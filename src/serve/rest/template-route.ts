@@ -1,0 +1,53 @@
+import { ApiError } from '../errors.js';
+import type { ComposeFields } from '../message/compose.js';
+import type { ServeStore } from '../store/store.js';
+import type { StoredTemplate } from '../types.js';
+import { CONTENT_FIELDS, composeOf, type TemplateRef } from './send-request.js';
+
+const bad = (text: string): ApiError => new ApiError(400, text);
+const ALLOWED = new Set<string>(['name', ...CONTENT_FIELDS]);
+
+/**
+ * A template as POST /v1/template (or a send's inline `template`) gives it:
+ * a name and content fields, `{$variables}` left in. Checked as a send's
+ * fields are, so a template that could not make a message is refused now.
+ */
+export function parseTemplate(body: Record<string, unknown>): Pick<StoredTemplate, 'name' | 'content'> {
+  for (const k of Object.keys(body))
+    if (!ALLOWED.has(k)) throw bad(`unknown template field '${k}' (name, ${CONTENT_FIELDS.join(', ')})`);
+  const name = body['name'];
+  if (name !== undefined && (typeof name !== 'string' || name.trim() === '' || /^\d+$/.test(name)))
+    throw bad('name: expected a name that is not a number (numbers are template ids)');
+  const content = Object.fromEntries(
+    CONTENT_FIELDS.filter((k) => body[k] !== undefined).map((k) => [k, body[k]]),
+  );
+  composeOf(content);
+  return { ...(name !== undefined ? { name: name as string } : {}), content };
+}
+
+/** POST /v1/template: stored, answered with its id (as SMTPeter answers: the new template's id). */
+export function createTemplate(store: ServeStore, body: Record<string, unknown>, now: number): number {
+  return store.addTemplate({ ...parseTemplate(body), createdAt: now }).id;
+}
+
+/** GET /v1/template/ID and /v1/templates. */
+export function templateRoute(store: ServeStore, method: string, arg: string | undefined): unknown {
+  if (method === 'templates')
+    return store.templates().map((t) => ({ id: t.id, ...(t.name ? { name: t.name } : {}) }));
+  if (!arg) throw new ApiError(404, 'template: give a template id or name, /v1/template/ID');
+  const t = store.template(arg);
+  if (!t) throw new ApiError(404, `unknown template '${arg}'`);
+  return { id: t.id, ...(t.name ? { name: t.name } : {}), ...t.content };
+}
+
+/** A template send's fields: the template's content, the send's own content fields over it. */
+export function templateFields(
+  store: ServeStore,
+  ref: TemplateRef,
+  overrides: Record<string, unknown>,
+): { fields: ComposeFields; templateid?: number } {
+  if (typeof ref !== 'string') return { fields: composeOf({ ...parseTemplate(ref).content, ...overrides }) };
+  const t = store.template(ref.trim());
+  if (!t) throw new ApiError(404, `unknown template '${ref}'`);
+  return { fields: composeOf({ ...t.content, ...overrides }), templateid: t.id };
+}
