@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { parseMime } from '../helpers/mime.js';
 import { type ServeRig, serveRig, TOKEN } from '../helpers/serve.js';
+import { sqliteUnavailable } from '../helpers/sqlite.js';
 
 const SIM = 'simulator.smtpeter.test';
 const ANNA = `bounce+anna@${SIM}`;
@@ -182,7 +183,7 @@ describe('serve: maxdelivertime ends a soft bounce that would be retried past it
   });
 });
 
-test('serve --data-dir keeps templates over a restart', async () => {
+test('serve --data-dir keeps templates over a restart', { skip: sqliteUnavailable() }, async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'serve-templates-'));
   const first = await serveRig({ dataDir });
   const id = await createTemplate(first, { ...TEMPLATE, name: 'kept' });
