@@ -105,14 +105,11 @@ export function byteSize(flag: string, text: string): number {
  * guessed to be ms or s); only `0` may go without.
  */
 export function duration(flag: string, text: string): number {
-  const ms = tryDuration(text);
+  const ms = parseDuration(text);
   if (ms === undefined)
     throw new UsageError(`${flag}: expected a duration with a unit such as 500ms, 30s or 2m, got '${text}'`);
   return ms;
 }
-
-/** A duration as `duration` reads it, or undefined (for parsers that word their own errors). */
-export const tryDuration = parseDuration;
 
 /**
  * `--time`: an ISO date (ms since the epoch), or `now`. A date that does not

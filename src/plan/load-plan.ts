@@ -2,10 +2,11 @@ import { CAMPAIGN_MIX } from '../generate/campaign-mix.js';
 import type { GenerateOptions } from '../generate/events.js';
 import { UsageError } from '../model/errors.js';
 import { CALL_TYPES, isCallType } from '../model/events.js';
+import { parseDuration } from '../model/time.js';
 import { constantPacer, parseRate, parseStages, stagesPacer } from '../pace/pacer.js';
 import type { LoadModel } from '../run/fire.js';
 import { SCENARIOS } from '../scenarios/catalogue.js';
-import { duration, positiveInt, tryDuration } from './flag-values.js';
+import { duration, positiveInt } from './flag-values.js';
 
 /** The flags that shape a run's load. */
 export interface LoadFlags {
@@ -48,7 +49,7 @@ export function loadPlan(flags: LoadFlags): LoadPlan {
   if (durationMs !== undefined && !(durationMs > 0))
     throw new UsageError(`--duration: expected more than 0, got '${flags.duration}'`);
   if (flags.stages) {
-    const stages = parseStages(flags.stages, tryDuration);
+    const stages = parseStages(flags.stages, parseDuration);
     if (typeof stages === 'string') throw new UsageError(`--stages: ${stages}`);
     const pacer = stagesPacer(stages);
     const planned = Math.min(count ?? Infinity, pacer.countBefore(pacer.endMs));

@@ -5,6 +5,7 @@ import { Settings } from '../config/settings.js';
 import { type BodyFormat, FORMATS } from '../encode/body.js';
 import { DIALECTS, type Dialect } from '../encode/dialect.js';
 import { UsageError } from '../model/errors.js';
+import { parseDuration } from '../model/time.js';
 import { type DisorderOptions, parseDelay, parseProbability } from '../run/disorder.js';
 import type { Targets } from '../run/request.js';
 import {
@@ -16,7 +17,7 @@ import {
   type RetryPolicy,
 } from '../run/retry-policy.js';
 import type { HttpOptions } from '../transport/http.js';
-import { countFlag, duration, header, headerField, httpUrl, oneOf, tryDuration } from './flag-values.js';
+import { countFlag, duration, header, headerField, httpUrl, oneOf } from './flag-values.js';
 import { type ResolvedSigning, resolveSigning } from './signing.js';
 
 /** Where a dry run without a URL shows its requests going (Host is signed): `smtpeter-sim listen` with its defaults. */
@@ -214,7 +215,7 @@ function retryPolicyFrom(settings: Settings): RetryPolicy {
     oneOf<Jitter>(label, text, JITTERS),
   );
   const schedule = parsed(settings, 'retrySchedule', '--retry-schedule', (label, text) => {
-    const s = parseRetrySchedule(text, tryDuration);
+    const s = parseRetrySchedule(text, parseDuration);
     if (typeof s === 'string') throw new UsageError(`${label}: ${s}`);
     return s;
   });
@@ -259,7 +260,7 @@ export function disorderFrom(settings: Settings, withDelay: boolean): DisorderOp
   }
   const delay = withDelay ? settings.value<string>('delay') : undefined;
   if (delay !== undefined) {
-    const d = parseDelay(delay, tryDuration);
+    const d = parseDelay(delay, parseDuration);
     if (typeof d === 'string') throw new UsageError(`${settingLabel(settings, 'delay', '--delay')}: ${d}`);
     out.delay = d;
   }

@@ -1,12 +1,11 @@
 import type { CallResult } from '../model/results.js';
 import type { HttpResult } from '../transport/http.js';
-import type { Outgoing, RequestMaker } from './outgoing.js';
+import type { AttemptRequest, Outgoing, RequestMaker } from './outgoing.js';
 import type { AttemptOutcome } from './retry-policy.js';
 import type { CallInfo } from './source.js';
 
 /** Sends a request; `HttpClient.post` in a run, a fake in unit tests. */
 export type Post = (url: URL, headers: AttemptRequest['headers'], body: Buffer) => Promise<HttpResult>;
-type AttemptRequest = Awaited<ReturnType<RequestMaker<CallInfo>['request']>>;
 
 /** One attempt's record, and what its answer says for retrying. */
 export interface Attempted {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { collect, nonEmpty } from '../../src/cli/flags.js';
+import { parseDuration as tryDuration } from '../../src/model/time.js';
 import {
   byteSize,
   duration,
@@ -13,7 +14,6 @@ import {
   oneOf,
   positiveInt,
   readableFile,
-  tryDuration,
   wholeNumberIn,
 } from '../../src/plan/flag-values.js';
 
