@@ -86,7 +86,7 @@ export function companyDomain(fake: Fake, audience?: Audience, unicode = false):
       return `${fake.rng.pick(['mail', 'corp', 'staff', 'eu', 'nl', 'de'])}.${companyLabel(fake.rng)}.${tld}`;
     default: {
       const name = `${fake.rng.pick(IDN_LABELS)}.${tld}`;
-      return unicode && fake.rng.chance(0.5) ? name : domainToASCII(name);
+      return unicode && fake.rng.chance(0.5) ? name : punycoded(name);
     }
   }
 }
@@ -124,6 +124,17 @@ const IDN_LABELS = [
   'französisch',
   'çelik',
 ];
+
+/** Few labels times few TLDs: each name is converted once, not per generated call (it showed in profiles). */
+const PUNYCODED = new Map<string, string>();
+function punycoded(name: string): string {
+  let ascii = PUNYCODED.get(name);
+  if (ascii === undefined) {
+    ascii = domainToASCII(name);
+    PUNYCODED.set(name, ascii);
+  }
+  return ascii;
+}
 
 /** A TEST-NET-free public-looking IPv4 (never a loopback or private range). */
 export function remoteIp(fake: Fake): string {
