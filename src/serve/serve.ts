@@ -115,8 +115,9 @@ export async function startServe(options: ServeOptions = {}): Promise<ServeHandl
   const timeScale = options.timeScale ?? 600;
   const seed = options.seed ?? randomSeed();
   const { credentials, created } = resolveCredentials(options.credentials ?? {}, options.credentialsFile);
-  const { targets, receiver } = await callTargets(options, host);
+  // The store first: a --data-dir that cannot be opened is refused before anything listens.
   const store = await openStore(options);
+  const { targets, receiver } = await callTargets(options, host);
   const retry = options.retry ?? realRetries(timeScale);
   const request = options.request ?? { format: 'form', dialect: 'smtpeter' };
   // A feedback-loop dialect has field sets for failure and bounce only: other events get no call, as then.
