@@ -24,9 +24,10 @@ async function api(
   rig: ServeRig,
   path: string,
   body?: unknown,
+  method: string = body === undefined ? 'GET' : 'POST',
 ): Promise<{ status: number; text: string; location: string | null }> {
   const res = await fetch(`${rig.serve.apiUrl}${path}?access_token=${TOKEN}`, {
-    method: body === undefined ? 'GET' : 'POST',
+    method,
     redirect: 'manual',
     ...(body !== undefined
       ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }
@@ -133,6 +134,89 @@ describe('serve: templates, personalisation per recipient', () => {
   });
 });
 
+describe('serve: a template changed with PUT, removed with DELETE, its events by template', () => {
+  let rig: ServeRig;
+  before(async () => {
+    rig = await serveRig();
+  });
+  after(() => rig.close());
+
+  test('PUT replaces the content under the same id; sent messages keep what they were', async () => {
+    const id = await createTemplate(rig, {
+      name: 'news',
+      from: 'a@shop.example',
+      subject: 'Old {$n}',
+      text: 'old {$n}',
+    });
+    const before = await sendTemplate(rig, { recipient: `delivered@${SIM}`, template: id, data: { n: 1 } });
+    const put = await api(
+      rig,
+      `/v1/template/${id}`,
+      { subject: 'New {$n}', from: 'b@shop.example', text: 'new {$n}' },
+      'PUT',
+    );
+    assert.equal(put.status, 200, put.text);
+    assert.equal(JSON.parse(put.text), id);
+    const stored = JSON.parse((await api(rig, '/v1/template/news')).text) as Record<string, unknown>;
+    assert.deepEqual(
+      stored,
+      { id, name: 'news', from: 'b@shop.example', subject: 'New {$n}', text: 'new {$n}' },
+      'the name is kept, the content replaced whole',
+    );
+    const after = await sendTemplate(rig, {
+      recipient: `delivered@${SIM}`,
+      template: 'news',
+      data: { n: 2 },
+    });
+    assert.equal((await api(rig, `/v1/text/${after[`delivered@${SIM}`]}`)).text.trimEnd(), 'new 2');
+    assert.equal((await api(rig, `/v1/text/${before[`delivered@${SIM}`]}`)).text.trimEnd(), 'old 1');
+
+    // /v1/events/template/ID: both messages' events, and none of a message made without it.
+    await sendTemplate(rig, { recipient: `delivered@${SIM}`, from: 'c@shop.example', text: 'no template' });
+    await rig.waitCalls(after[`delivered@${SIM}`]!, 1);
+    const events = JSON.parse((await api(rig, `/v1/events/template/${id}`)).text) as {
+      event: string;
+      data: { id: string; templateid: number };
+    }[];
+    assert.deepEqual(
+      [...new Set(events.map((e) => e.data.id))].sort(),
+      [before[`delivered@${SIM}`], after[`delivered@${SIM}`]].sort(),
+    );
+    for (const e of events) assert.equal(e.data.templateid, id);
+    assert.ok(
+      events.some((e) => e.event === 'delivery'),
+      JSON.stringify(events),
+    );
+  });
+
+  test('PUT is checked as POST is, and names an existing template', async () => {
+    const id = await createTemplate(rig, { from: 'a@shop.example', text: 'x' });
+    const unknownField = await api(rig, `/v1/template/${id}`, { text: 'y', colour: 'red' }, 'PUT');
+    assert.equal(unknownField.status, 400);
+    assert.match(unknownField.text, /^unknown template field 'colour'/);
+    assert.equal(JSON.parse((await api(rig, `/v1/template/${id}`)).text).text, 'x', 'nothing half-stored');
+    const missing = await api(rig, '/v1/template/999', { text: 'y' }, 'PUT');
+    assert.deepEqual([missing.status, missing.text], [404, "unknown template '999'\n"]);
+  });
+
+  test('DELETE removes it: sends naming it get a 404, the id is not given again', async () => {
+    const id = await createTemplate(rig, { name: 'gone', from: 'a@shop.example', text: 'x' });
+    const del = await api(rig, '/v1/template/gone', undefined, 'DELETE');
+    assert.deepEqual([del.status, del.text], [200, 'true\n']);
+    const send = await rig.send({ recipient: `delivered@${SIM}`, template: id });
+    assert.deepEqual([send.status, send.text], [404, `unknown template '${id}'\n`]);
+    assert.equal((await api(rig, '/v1/template/gone', undefined, 'DELETE')).status, 404);
+    const listed = JSON.parse((await api(rig, '/v1/templates')).text) as { id: number }[];
+    assert.ok(!listed.some((t) => t.id === id));
+    assert.ok((await createTemplate(rig, { from: 'a@shop.example', text: 'y' })) > id);
+    const bad = await api(rig, '/v1/events/template/gone');
+    assert.deepEqual(
+      [bad.status, bad.text],
+      [400, "template: expected a template id (a number), got 'gone'\n"],
+    );
+  });
+});
+
 describe('serve: maxdelivertime ends a soft bounce that would be retried past it', () => {
   let rig: ServeRig;
   before(async () => {
@@ -187,6 +271,15 @@ test('serve --data-dir keeps templates over a restart', { skip: sqliteUnavailabl
   const dataDir = mkdtempSync(join(tmpdir(), 'serve-templates-'));
   const first = await serveRig({ dataDir });
   const id = await createTemplate(first, { ...TEMPLATE, name: 'kept' });
+  const dropped = await createTemplate(first, { name: 'dropped', from: 'a@shop.example', text: 'x' });
+  assert.equal((await api(first, `/v1/template/${dropped}`, undefined, 'DELETE')).status, 200);
+  const put = await api(
+    first,
+    '/v1/template/kept',
+    { ...TEMPLATE, name: undefined, subject: 'Order {$order.number}' },
+    'PUT',
+  );
+  assert.equal(put.status, 200, put.text);
   await first.close();
   const second = await serveRig({ dataDir });
   try {
@@ -198,6 +291,16 @@ test('serve --data-dir keeps templates over a restart', { skip: sqliteUnavailabl
       data: { shop: 'Webshop' },
     });
     const text = (await api(second, `/v1/text/${ids[`delivered@${SIM}`]}`)).text;
+    const headers = (await api(second, `/v1/headers/${ids[`delivered@${SIM}`]}`)).text;
+    assert.equal(
+      (JSON.parse(headers) as Record<string, string>)['Subject'],
+      'Order 7',
+      'the PUT content survived the restart',
+    );
+    assert.ok(
+      (await createTemplate(second, { from: 'a@shop.example', text: 'z' })) > dropped,
+      'ids are not reused',
+    );
     assert.equal(text.replace(/\r\n/g, '\n'), 'Dear Dana,\n\nThanks for order 7 at Webshop.\n');
   } finally {
     await second.close();

@@ -93,6 +93,29 @@ function behaves(name: string, make: () => ServeStore, skip: string | false = fa
       store.templates().map((t) => t.id),
       [1, 2],
     );
+    const replaced = { name: 'welcome', content: { ...content, text: 'Hello {$name}' }, createdAt: 1 };
+    assert.deepEqual(store.replaceTemplate(1, replaced), { id: 1, ...replaced });
+    assert.equal(store.template('welcome')?.content['text'], 'Hello {$name}');
+    assert.equal(store.replaceTemplate(9, replaced), undefined);
+    assert.equal(store.deleteTemplate(2), true);
+    assert.equal(store.deleteTemplate(2), false);
+    assert.equal(store.template('2'), undefined);
+    assert.equal(store.addTemplate({ content, createdAt: 3 }).id, 3, 'a deleted id is not given again');
+    store.close();
+  });
+
+  test(`${name}: messages made from a template, by template id`, { skip }, () => {
+    const store = make();
+    for (let n = 1; n <= 4; n++) {
+      const m = message(n);
+      if (n % 2 === 0) m.options.templateid = 7;
+      store.add([m], []);
+    }
+    assert.deepEqual(
+      store.messages({ templateid: 7, limit: 10 }).map((m) => m.acceptedAt % 10),
+      [4, 2],
+    );
+    assert.deepEqual(store.messages({ templateid: 8, limit: 10 }), []);
     store.close();
   });
 }

@@ -37,7 +37,7 @@ function entries(store: ServeStore, messages: StoredMessage[], url: URL, now: nu
   return out;
 }
 
-/** GET /v1/events/messageid/ID, /events/email/ADDRESS, /events/tags/T1;T2. */
+/** GET /v1/events/messageid/ID, /events/email/ADDRESS, /events/template/ID, /events/tags/T1;T2. */
 export function eventsRoute(
   store: ServeStore,
   kind: string | undefined,
@@ -52,10 +52,15 @@ export function eventsRoute(
   }
   if (kind === 'email' && arg)
     return entries(store, store.messages({ recipient: arg, limit: 10_000 }), url, now);
+  if (kind === 'template' && arg) {
+    if (!/^\d+$/.test(arg))
+      throw new ApiError(400, `template: expected a template id (a number), got '${arg}'`);
+    return entries(store, store.messages({ templateid: Number(arg), limit: 10_000 }), url, now);
+  }
   if (kind === 'tags' && arg)
     return entries(store, store.messages({ tags: arg.split(';').filter(Boolean), limit: 10_000 }), url, now);
   throw new ApiError(
     404,
-    'events: use /v1/events/messageid/ID, /v1/events/email/ADDRESS or /v1/events/tags/T1;T2',
+    'events: use /v1/events/messageid/ID, /v1/events/email/ADDRESS, /v1/events/template/ID or /v1/events/tags/T1;T2',
   );
 }

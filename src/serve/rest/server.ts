@@ -13,7 +13,13 @@ import { eventsRoute } from './events-route.js';
 import { json, readRequest, text } from './http.js';
 import { messageRoute } from './message-route.js';
 import { parseSendRequest, type SendRequest } from './send-request.js';
-import { createTemplate, templateFields, templateRoute } from './template-route.js';
+import {
+  createTemplate,
+  deleteTemplate,
+  replaceTemplate,
+  templateFields,
+  templateRoute,
+} from './template-route.js';
 import { trackingRoute } from './tracking-route.js';
 import type { WebhookConfig } from './webhooks.js';
 
@@ -145,6 +151,10 @@ class Api {
     if (verb === 'POST' && bare && method === 'resend') return json(res, 200, await this.resend(req));
     if (verb === 'POST' && bare && method === 'template')
       return json(res, 200, createTemplate(this.o.store, await this.body(req), this.now()));
+    if (verb === 'PUT' && !bare && method === 'template')
+      return json(res, 200, replaceTemplate(this.o.store, arg, await this.body(req)));
+    if (verb === 'DELETE' && !bare && method === 'template')
+      return json(res, 200, deleteTemplate(this.o.store, arg));
     if (verb === 'POST' && bare && (method === 'webhook' || method === 'feedbackloop'))
       return json(res, 200, await this.o.webhooks.configure(await this.body(req, 65536)));
     if (verb === 'GET' && bare && (method === 'webhooks' || method === 'feedbackloops'))

@@ -30,13 +30,43 @@ export function createTemplate(store: ServeStore, body: Record<string, unknown>,
   return store.addTemplate({ ...parseTemplate(body), createdAt: now }).id;
 }
 
+/** The template a path names (/v1/template/ID or /NAME), or a 404 that says which. */
+function named(store: ServeStore, arg: string | undefined): StoredTemplate {
+  if (!arg) throw new ApiError(404, 'template: give a template id or name, /v1/template/ID');
+  const t = store.template(arg);
+  if (!t) throw new ApiError(404, `unknown template '${arg}'`);
+  return t;
+}
+
+/**
+ * PUT /v1/template/ID: the template's content replaced as a whole by the
+ * body's (checked as POST checks it), its name kept unless the body gives
+ * one; answered with the id. Messages already sent keep what they were.
+ */
+export function replaceTemplate(
+  store: ServeStore,
+  arg: string | undefined,
+  body: Record<string, unknown>,
+): number {
+  const old = named(store, arg);
+  const parsed = parseTemplate(body);
+  const name = parsed.name ?? old.name;
+  const next = { ...(name !== undefined ? { name } : {}), content: parsed.content, createdAt: old.createdAt };
+  return (store.replaceTemplate(old.id, next) ?? named(store, arg)).id;
+}
+
+/** DELETE /v1/template/ID: answered `true`; later sends naming it get a 404, its id is not given again. */
+export function deleteTemplate(store: ServeStore, arg: string | undefined): true {
+  const t = named(store, arg);
+  store.deleteTemplate(t.id);
+  return true;
+}
+
 /** GET /v1/template/ID and /v1/templates. */
 export function templateRoute(store: ServeStore, method: string, arg: string | undefined): unknown {
   if (method === 'templates')
     return store.templates().map((t) => ({ id: t.id, ...(t.name ? { name: t.name } : {}) }));
-  if (!arg) throw new ApiError(404, 'template: give a template id or name, /v1/template/ID');
-  const t = store.template(arg);
-  if (!t) throw new ApiError(404, `unknown template '${arg}'`);
+  const t = named(store, arg);
   return { id: t.id, ...(t.name ? { name: t.name } : {}), ...t.content };
 }
 

@@ -1,5 +1,5 @@
 import type { StoredMessage, StoredTemplate, TimelineEvent } from '../types.js';
-import type { ServeStore } from './store.js';
+import { type MessageFilter, passes, type ServeStore } from './store.js';
 
 /**
  * In memory, the newest `keep` messages: older ones (and their events) are
@@ -9,7 +9,8 @@ import type { ServeStore } from './store.js';
 export class MemoryStore implements ServeStore {
   private readonly byId = new Map<string, { message: StoredMessage; events: TimelineEvent[] }>();
   private readonly open = new Set<TimelineEvent>();
-  private readonly kept: StoredTemplate[] = [];
+  private readonly kept = new Map<number, StoredTemplate>();
+  private lastTemplateId = 0;
   private total = 0;
   private dropped = 0;
 
@@ -40,13 +41,13 @@ export class MemoryStore implements ServeStore {
     return this.byId.get(id)?.message;
   }
 
-  messages(filter: { recipient?: string; tags?: readonly string[]; limit: number }): StoredMessage[] {
+  messages(filter: MessageFilter): StoredMessage[] {
     const out: StoredMessage[] = [];
     const all = [...this.byId.values()];
     for (let i = all.length - 1; i >= 0 && out.length < filter.limit; i--) {
       const m = all[i]!.message;
       if (filter.recipient && m.recipient.toLowerCase() !== filter.recipient.toLowerCase()) continue;
-      if (filter.tags?.length && !filter.tags.some((t) => m.options.tags.includes(t))) continue;
+      if (!passes(m, filter)) continue;
       out.push(m);
     }
     return out;
@@ -61,17 +62,30 @@ export class MemoryStore implements ServeStore {
   }
 
   addTemplate(template: Omit<StoredTemplate, 'id'>): StoredTemplate {
-    const t = { id: this.kept.length + 1, ...template };
-    this.kept.push(t);
+    const t = { id: ++this.lastTemplateId, ...template };
+    this.kept.set(t.id, t);
     return t;
   }
 
   template(ref: string): StoredTemplate | undefined {
-    return /^\d+$/.test(ref) ? this.kept[Number(ref) - 1] : this.kept.find((t) => t.name === ref);
+    if (/^\d+$/.test(ref)) return this.kept.get(Number(ref));
+    for (const t of this.kept.values()) if (t.name === ref) return t;
+    return undefined;
+  }
+
+  replaceTemplate(id: number, template: Omit<StoredTemplate, 'id'>): StoredTemplate | undefined {
+    if (!this.kept.has(id)) return undefined;
+    const t = { id, ...template };
+    this.kept.set(id, t);
+    return t;
+  }
+
+  deleteTemplate(id: number): boolean {
+    return this.kept.delete(id);
   }
 
   templates(): StoredTemplate[] {
-    return [...this.kept];
+    return [...this.kept.values()];
   }
 
   count(): number {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { UsageError } from '../../model/errors.js';
 import type { StoredMessage, StoredTemplate, TimelineEvent } from '../types.js';
-import type { ServeStore } from './store.js';
+import { type MessageFilter, passes, type ServeStore } from './store.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS messages (
@@ -104,7 +104,7 @@ export class SqliteStore implements ServeStore {
     return row ? (JSON.parse(row.body) as StoredMessage) : undefined;
   }
 
-  messages(filter: { recipient?: string; tags?: readonly string[]; limit: number }): StoredMessage[] {
+  messages(filter: MessageFilter): StoredMessage[] {
     const rows = (
       filter.recipient
         ? this.db
@@ -112,17 +112,17 @@ export class SqliteStore implements ServeStore {
             .all(filter.recipient, this.scanLimit(filter))
         : this.db.prepare('SELECT body FROM messages ORDER BY seq DESC LIMIT ?').all(this.scanLimit(filter))
     ) as { body: string }[];
-    const all = rows.map((r) => JSON.parse(r.body) as StoredMessage);
-    const tags = filter.tags;
-    return (tags?.length ? all.filter((m) => tags.some((t) => m.options.tags.includes(t))) : all).slice(
-      0,
-      filter.limit,
-    );
+    return rows
+      .map((r) => JSON.parse(r.body) as StoredMessage)
+      .filter((m) => passes(m, filter))
+      .slice(0, filter.limit);
   }
 
-  /** Tag filters read further back than the limit (tags are inside the JSON). */
-  private scanLimit(filter: { tags?: readonly string[]; limit: number }): number {
-    return filter.tags?.length ? Math.max(filter.limit, this.keep) : filter.limit;
+  /** Tag and template filters read further back than the limit (both are inside the JSON). */
+  private scanLimit(filter: MessageFilter): number {
+    return filter.tags?.length || filter.templateid !== undefined
+      ? Math.max(filter.limit, this.keep)
+      : filter.limit;
   }
 
   events(messageId: string): TimelineEvent[] {
@@ -153,6 +153,17 @@ export class SqliteStore implements ServeStore {
         : this.db.prepare('SELECT id, body FROM templates WHERE name = ? ORDER BY id LIMIT 1').get(ref)
     ) as { id: number; body: string } | undefined;
     return row ? { id: row.id, ...(JSON.parse(row.body) as Omit<StoredTemplate, 'id'>) } : undefined;
+  }
+
+  replaceTemplate(id: number, template: Omit<StoredTemplate, 'id'>): StoredTemplate | undefined {
+    const { changes } = this.db
+      .prepare('UPDATE templates SET name = ?, body = ? WHERE id = ?')
+      .run(template.name ?? null, JSON.stringify(template), id);
+    return changes === 1 ? { id, ...template } : undefined;
+  }
+
+  deleteTemplate(id: number): boolean {
+    return this.db.prepare('DELETE FROM templates WHERE id = ?').run(id).changes === 1;
   }
 
   templates(): StoredTemplate[] {

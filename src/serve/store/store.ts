@@ -1,5 +1,19 @@
 import type { StoredMessage, StoredTemplate, TimelineEvent } from '../types.js';
 
+/** Which messages a listing wants: any mix of recipient, tags (any of them) and template. */
+export interface MessageFilter {
+  recipient?: string;
+  tags?: readonly string[];
+  templateid?: number;
+  limit: number;
+}
+
+/** Does a message pass the filter's tag and template parts (the recipient part is the store's index)? */
+export function passes(m: StoredMessage, filter: MessageFilter): boolean {
+  if (filter.tags?.length && !filter.tags.some((t) => m.options.tags.includes(t))) return false;
+  return filter.templateid === undefined || m.options.templateid === filter.templateid;
+}
+
 /**
  * Where serve keeps what it accepted and what it caused. Writes are
  * synchronous and a message is stored with its whole timeline in one step:
@@ -14,14 +28,18 @@ export interface ServeStore {
   updateEvent(event: TimelineEvent): void;
   message(id: string): StoredMessage | undefined;
   /** Newest first. */
-  messages(filter: { recipient?: string; tags?: readonly string[]; limit: number }): StoredMessage[];
+  messages(filter: MessageFilter): StoredMessage[];
   events(messageId: string): TimelineEvent[];
   /** Calls not yet delivered or given up: what a restart resumes. */
   pending(): TimelineEvent[];
   /** A new template under the next id (1, 2, ...). */
   addTemplate(template: Omit<StoredTemplate, 'id'>): StoredTemplate;
-  /** By id ("12") or by name; templates are never evicted. */
+  /** By id ("12") or by name; templates are never evicted, only deleted. */
   template(ref: string): StoredTemplate | undefined;
+  /** PUT /v1/template/ID: the same id, new content (and name). Undefined: no such template. */
+  replaceTemplate(id: number, template: Omit<StoredTemplate, 'id'>): StoredTemplate | undefined;
+  /** DELETE /v1/template/ID: gone; its id is never given again. False: no such template. */
+  deleteTemplate(id: number): boolean;
   /** Oldest first. */
   templates(): StoredTemplate[];
   /** Messages stored so far (the next message's sequence number). */
