@@ -99,6 +99,9 @@ export class Intake {
             },
           }
         : {}),
+      ...(options.images === 'hosted'
+        ? { hostedImageUrl: (cid: string) => `${base}/i/${id}/${encodeURIComponent(cid)}` }
+        : {}),
     });
     // Bounce tracking: the return path becomes SMTPeter's VERP address. A null sender stays null (nothing bounces to it).
     const envelope =

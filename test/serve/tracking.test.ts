@@ -86,3 +86,59 @@ test('inlinecss moves <style> rules into style attributes before the links are t
   const untouched = await finishHtml(raw, { inlinecss: false });
   assert.equal(untouched.mime, raw);
 });
+
+describe('hosted images', () => {
+  const related = (first: string, second: string): string =>
+    [
+      'From: a@shop.example',
+      'Content-Type: multipart/related; boundary="b"',
+      '',
+      'preamble',
+      '--b',
+      first,
+      '--b',
+      second,
+      '--b--',
+      'epilogue',
+    ].join('\r\n');
+  const image =
+    'Content-Type: image/gif\r\nContent-ID: <p@x>\r\nContent-Transfer-Encoding: base64\r\n\r\nR0lGODlhAQABAAAAACw=';
+  const html = (src: string): string =>
+    `Content-Type: text/html\r\n\r\n<img src="${src}" width=1><IMG SRC='cid:other@x'>`;
+
+  test('the named image moves out; delimiters and every other byte stay; an unknown cid is left', async () => {
+    // The image first: cutting it must leave the HTML's delimiter in the first delimiter's form.
+    const out = await finishHtml(related(image, html('cid:p%40x')), {
+      inlinecss: false,
+      hostedImageUrl: (cid) => `http://127.0.0.1:1/i/ID/${encodeURIComponent(cid)}`,
+    });
+    // Only the changed tag is written anew (its attributes quoted), as link tracking writes its tags.
+    assert.equal(
+      out.mime,
+      [
+        'From: a@shop.example',
+        'Content-Type: multipart/related; boundary="b"',
+        '',
+        'preamble',
+        '--b',
+        'Content-Type: text/html',
+        '',
+        `<img src="http://127.0.0.1:1/i/ID/p%40x" width="1"><IMG SRC='cid:other@x'>`,
+        '--b--',
+        'epilogue',
+      ].join('\r\n'),
+    );
+    const parsed = await parseMime(out.mime);
+    assert.match(
+      String(parsed.html),
+      /^<img src="http:\/\/127\.0\.0\.1:1\/i\/ID\/p%40x" width="1"><IMG SRC='cid:other@x'>\n?$/,
+    );
+    assert.equal(parsed.attachments.length, 0);
+  });
+
+  test('an HTML that names no embedded image: the message as it came', async () => {
+    const mime = related(html('https://cdn.example/x.gif'), image);
+    const out = await finishHtml(mime, { inlinecss: false, hostedImageUrl: () => 'http://unused' });
+    assert.equal(out.mime, mime);
+  });
+});

@@ -1,5 +1,4 @@
-import { decodeQuotedPrintable } from '../../receive/ui/mime-tree.js';
-import { contentType, field, mapLeaves } from './entity.js';
+import { contentType, field, type Leaf, leafBytes, mapLeaves } from './entity.js';
 
 export interface Attachment {
   name: string;
@@ -16,22 +15,51 @@ function nameIn(value: string | undefined, param: string): string | undefined {
   return params[param];
 }
 
+/** A leaf's Content-ID without its angle brackets, or undefined. */
+export function contentIdOf(leaf: Leaf): string | undefined {
+  const id = field({ fields: leaf.fields, body: '' }, 'Content-ID');
+  return id ? id.replace(/^<|>$/g, '').trim() : undefined;
+}
+
+/** The Content-IDs of the message's embedded parts, without decoding them. */
+export async function embeddedIds(mime: string): Promise<Set<string>> {
+  const ids = new Set<string>();
+  await mapLeaves(mime, (leaf) => {
+    const cid = contentIdOf(leaf);
+    if (cid && !leaf.type.startsWith('text/')) ids.add(cid);
+    return undefined;
+  });
+  return ids;
+}
+
+/** The message's embedded parts (those with a Content-ID), decoded: GET /v1/embeds and hosted images. */
+export async function embedsOf(mime: string): Promise<(Attachment & { cid: string })[]> {
+  const out: (Attachment & { cid: string })[] = [];
+  await mapLeaves(mime, (leaf) => {
+    const cid = contentIdOf(leaf);
+    if (cid && !leaf.type.startsWith('text/'))
+      out.push({ cid, name: nameOf(leaf) ?? cid, type: leaf.type, data: leafBytes(leaf) });
+    return undefined;
+  });
+  return out;
+}
+
+/** A part's file name, from Content-Disposition or Content-Type. */
+function nameOf(leaf: Leaf): string | undefined {
+  const head = { fields: leaf.fields, body: '' };
+  return (
+    nameIn(field(head, 'Content-Disposition'), 'filename') ?? nameIn(field(head, 'Content-Type'), 'name')
+  );
+}
+
 /** The message's attachments in order: parts with a file name or `Content-Disposition: attachment`, decoded. */
 export async function attachmentsOf(mime: string): Promise<Attachment[]> {
   const out: Attachment[] = [];
   await mapLeaves(mime, (leaf) => {
     const disposition = field({ fields: leaf.fields, body: '' }, 'Content-Disposition');
-    const name =
-      nameIn(disposition, 'filename') ??
-      nameIn(field({ fields: leaf.fields, body: '' }, 'Content-Type'), 'name');
+    const name = nameOf(leaf);
     if (!name && !/^\s*attachment/i.test(disposition ?? '')) return undefined;
-    const data =
-      leaf.encoding === 'base64'
-        ? Buffer.from(leaf.body.replace(/[^A-Za-z0-9+/=]/g, ''), 'base64')
-        : leaf.encoding === 'quoted-printable'
-          ? Buffer.from(decodeQuotedPrintable(leaf.body))
-          : Buffer.from(leaf.body, 'utf8');
-    out.push({ name: name ?? `attachment-${out.length + 1}`, type: leaf.type, data });
+    out.push({ name: name ?? `attachment-${out.length + 1}`, type: leaf.type, data: leafBytes(leaf) });
     return undefined;
   });
   return out;

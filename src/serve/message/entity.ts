@@ -4,6 +4,8 @@
  * swapped in place, so every byte not edited goes out as it came.
  */
 
+import { decodeQuotedPrintable } from '../../receive/ui/mime-tree.js';
+
 export interface HeaderField {
   /** As written. */
   name: string;
@@ -155,6 +157,45 @@ export async function mapLeaves(
   const encoding = (field(e, 'Content-Transfer-Encoding') ?? '7bit').toLowerCase();
   const body = await edit({ type: ct.type, params: ct.params, encoding, body: e.body, fields: e.fields });
   return body === undefined ? raw : renderEntity({ fields: e.fields, body });
+}
+
+/**
+ * The message without the leaf parts `drop` picks: each is cut out of its
+ * multipart with its delimiter line, every other byte stays. A multipart
+ * keeps at least one part (RFC 2046): its last part is never dropped.
+ */
+export function dropLeaves(raw: string, drop: (leaf: Leaf) => boolean, where = 'message', depth = 0): string {
+  const e = parseEntity(raw, where);
+  const ct = contentType(field(e, 'Content-Type'));
+  if (!ct.type.startsWith('multipart/') || depth > 20) return raw;
+  const boundary = ct.params['boundary'];
+  if (!boundary) return raw;
+  const m = splitMultipart(e.body, boundary, where);
+  const kept: Multipart = { preamble: m.preamble, parts: [], delimiters: [], tail: m.tail };
+  for (const [i, part] of m.parts.entries()) {
+    const pe = parseEntity(part, `${where} part ${i + 1}`);
+    const pct = contentType(field(pe, 'Content-Type'));
+    const leaf: Leaf = {
+      type: pct.type,
+      params: pct.params,
+      encoding: (field(pe, 'Content-Transfer-Encoding') ?? '7bit').toLowerCase(),
+      body: pe.body,
+      fields: pe.fields,
+    };
+    const last = kept.parts.length === 0 && i === m.parts.length - 1;
+    if (!pct.type.startsWith('multipart/') && drop(leaf) && !last) continue;
+    // The first kept part takes the first delimiter's form (no CRLF before it when it opened the body).
+    kept.delimiters.push(kept.parts.length === 0 ? m.delimiters[0]! : m.delimiters[i]!);
+    kept.parts.push(dropLeaves(part, drop, `${where} part ${i + 1}`, depth + 1));
+  }
+  return renderEntity({ fields: e.fields, body: joinMultipart(kept) });
+}
+
+/** A leaf's body as bytes, its transfer encoding undone. */
+export function leafBytes(leaf: Leaf): Buffer {
+  if (leaf.encoding === 'base64') return Buffer.from(leaf.body.replace(/[^A-Za-z0-9+/=]/g, ''), 'base64');
+  if (leaf.encoding === 'quoted-printable') return Buffer.from(decodeQuotedPrintable(leaf.body));
+  return Buffer.from(leaf.body, 'utf8');
 }
 
 /** Remove every field whose name `drop` picks; give back what was removed. */

@@ -6,9 +6,12 @@ import type { SentFacts } from '../../mail/message.js';
 import { isValidTag } from '../../mail/message.js';
 import { rfc5322Date } from '../../mime/headers.js';
 import { decodeCharset, decodeQuotedPrintable, decodeWords } from '../../receive/ui/mime-tree.js';
+import { hostImages } from '../tracking/hosted-images.js';
 import { type TrackingOptions, trackHtml } from '../tracking/links.js';
 import type { SendOptions } from '../types.js';
+import { contentIdOf, embeddedIds } from './attachments.js';
 import {
+  dropLeaves,
   type Entity,
   field,
   type Leaf,
@@ -154,6 +157,8 @@ export interface HtmlPass {
   inlinecss: boolean;
   /** Click and open tracking; absent: none. */
   tracking?: TrackingOptions;
+  /** `images: hosted`: embedded images referenced by `cid:` move to this URL and out of the message. */
+  hostedImageUrl?: (cid: string) => string;
 }
 
 /**
@@ -164,15 +169,22 @@ export interface HtmlPass {
  */
 export async function finishHtml(mime: string, pass: HtmlPass): Promise<{ mime: string; links: string[] }> {
   const links: string[] = [];
-  const { tracking } = pass;
-  if (!pass.inlinecss && !tracking) return { mime, links };
+  const { tracking, hostedImageUrl } = pass;
+  if (!pass.inlinecss && !tracking && !hostedImageUrl) return { mime, links };
   // juice brings cheerio and postcss: loaded only when a message asks for inlining.
   const juice = pass.inlinecss ? (await import('juice')).default : undefined;
+  const embedded = hostedImageUrl ? await embeddedIds(mime) : new Set<string>();
+  const hosted = new Set<string>();
   const out = await mapLeaves(mime, async (leaf) => {
     if (leaf.type !== 'text/html') return undefined;
     const decoded = htmlText(leaf);
     if (!decoded) return undefined;
     let html = juice ? juice(decoded.text, { preserveMediaQueries: true }) : decoded.text;
+    if (hostedImageUrl && embedded.size) {
+      const moved = await hostImages(html, embedded, hostedImageUrl);
+      for (const cid of moved.hosted) hosted.add(cid);
+      html = moved.html;
+    }
     if (tracking) {
       const base = links.length;
       const tracked = await trackHtml(html, { ...tracking, clickUrl: (n) => tracking.clickUrl(base + n) });
@@ -181,7 +193,9 @@ export async function finishHtml(mime: string, pass: HtmlPass): Promise<{ mime: 
     }
     return encodeBody(html, leaf.encoding, decoded.utf8);
   });
-  return { mime: out, links };
+  // The images now hosted leave the message; embedded parts the HTML did not name stay.
+  const cut = hosted.size ? dropLeaves(out, (leaf) => hosted.has(contentIdOf(leaf) ?? '')) : out;
+  return { mime: cut, links };
 }
 
 /** The display name a To field gives a recipient, or ''. */

@@ -1,12 +1,12 @@
 import type { ServerResponse } from 'node:http';
 import { findPart, mimeTree } from '../../receive/ui/mime-tree.js';
 import { ApiError } from '../errors.js';
-import { attachmentsOf } from '../message/attachments.js';
+import { type Attachment, attachmentsOf, embedsOf } from '../message/attachments.js';
 import { parseEntity } from '../message/entity.js';
 import type { StoredMessage } from '../types.js';
 import { json, text } from './http.js';
 
-/** The message parts as they went out: GET /v1/recipient|envelope|headers|text|html|attachments/ID[/NAME|N]. */
+/** The message parts as they went out: GET /v1/recipient|envelope|headers|text|html|attachments|embeds/ID[/NAME|N]. */
 export async function messageRoute(
   res: ServerResponse,
   method: string,
@@ -30,19 +30,32 @@ export async function messageRoute(
       if (part?.text === undefined) throw new ApiError(404, `message ${m.id} has no ${method} part`);
       return text(res, 200, part.text, `text/${method === 'text' ? 'plain' : 'html'}; charset=utf-8`);
     }
-    case 'attachments': {
-      const all = await attachmentsOf(m.mime);
-      if (rest[0] === undefined)
-        return json(
-          res,
-          200,
-          all.map((a, i) => ({ number: i, name: a.name, type: a.type, size: a.data.length })),
-        );
-      const found = /^\d+$/.test(rest[0]) ? all[Number(rest[0])] : all.find((a) => a.name === rest[0]);
-      if (!found) throw new ApiError(404, `message ${m.id} has no attachment '${rest[0]}'`);
-      return text(res, 200, found.data, found.type);
-    }
+    case 'attachments':
+      return filesRoute(res, m.id, await attachmentsOf(m.mime), rest[0], 'attachment', (a) => a.name);
+    case 'embeds':
+      // The embedded files (parts with a Content-ID), as the message went out.
+      return filesRoute(res, m.id, await embedsOf(m.mime), rest[0], 'embedded file', (a) => a.cid);
     default:
       throw new ApiError(404, `unknown method '${method}'`);
   }
+}
+
+/** A list of files (number, name, type, size, and the cid of embeds), or one file's bytes by number or key. */
+function filesRoute<F extends Attachment>(
+  res: ServerResponse,
+  id: string,
+  all: F[],
+  which: string | undefined,
+  what: string,
+  keyOf: (f: F) => string,
+): void {
+  if (which === undefined)
+    return json(
+      res,
+      200,
+      all.map(({ data, ...rest }, number) => ({ number, ...rest, size: data.length })),
+    );
+  const found = /^\d+$/.test(which) ? all[Number(which)] : all.find((f) => keyOf(f) === which);
+  if (!found) throw new ApiError(404, `message ${id} has no ${what} '${which}'`);
+  return text(res, 200, found.data, found.type);
 }

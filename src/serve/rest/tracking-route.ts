@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Fetch } from '../../mail/user-agents.js';
 import type { WebhookEvent } from '../../model/events.js';
+import { embedsOf } from '../message/attachments.js';
 import type { ServeStore } from '../store/store.js';
 import { clickHit, openHit, PIXEL_GIF } from '../tracking/hits.js';
 import type { StoredMessage } from '../types.js';
@@ -15,9 +16,32 @@ function fetchOf(req: IncomingMessage): Fetch {
 }
 
 /**
+ * /i/ID/CID: an image of an `images: hosted` message, served from what was
+ * submitted, as SMTPeter serves the images it took out of a message. Each
+ * download is an open when the message tracks opens ("open tracking serves
+ * the message's images (or a pixel) and records each download").
+ */
+async function hostedImage(
+  req: IncomingMessage,
+  res: ServerResponse,
+  m: StoredMessage | undefined,
+  cid: string,
+  happened: (m: StoredMessage, event: WebhookEvent) => void,
+  now: number,
+): Promise<void> {
+  const image =
+    m?.options.images === 'hosted'
+      ? (await embedsOf(m.submitted.mime)).find((e) => e.cid === cid)
+      : undefined;
+  if (!m || !image) return text(res, 404, 'unknown hosted image\n');
+  if (m.options.trackopens) happened(m, openHit(m, now, fetchOf(req)));
+  res.writeHead(200, { 'content-type': image.type, 'content-length': image.data.length }).end(image.data);
+}
+
+/**
  * The URLs tracked messages point to: /c/ID/N records the click and
  * redirects (302) to the original link, /o/ID.gif records the open and
- * answers the pixel. False: not a tracking URL.
+ * answers the pixel, /i/ID/CID serves a hosted image. False: not a tracking URL.
  */
 export function trackingRoute(
   req: IncomingMessage,
@@ -39,6 +63,20 @@ export function trackingRoute(
     res
       .writeHead(302, { location: event.original, 'content-type': 'text/plain' })
       .end(`redirecting to ${event.original}\n`);
+    return true;
+  }
+  const image = /^\/i\/([0-9a-f]{32})\/([^/]+)$/.exec(url.pathname);
+  if (image) {
+    let cid: string;
+    try {
+      cid = decodeURIComponent(image[2]!);
+    } catch {
+      text(res, 400, 'hosted image: the content id is not valid percent-encoding\n');
+      return true;
+    }
+    void hostedImage(req, res, store.message(image[1]!), cid, happened, now).catch(() => {
+      if (!res.headersSent) text(res, 500, 'internal error\n');
+    });
     return true;
   }
   const open = /^\/o\/([0-9a-f]{32})\.gif$/.exec(url.pathname);

@@ -1,4 +1,5 @@
 import { RewritingStream } from 'parse5-html-rewriting-stream';
+import { rewrite } from './rewrite.js';
 
 export interface TrackingOptions {
   /** Rewrite links to `clickUrl(n)`. */
@@ -37,7 +38,6 @@ function sameUrl(text: string, url: string): boolean {
  */
 export async function trackHtml(html: string, options: TrackingOptions): Promise<TrackedHtml> {
   const rw = new RewritingStream();
-  const out: string[] = [];
   const links: string[] = [];
   /** A link being read: its start tag, href, and everything after it so far. */
   let held: { tag: StartTag; raw: string; href: string; text: string; after: string[] } | undefined;
@@ -95,15 +95,8 @@ export async function trackHtml(html: string, options: TrackingOptions): Promise
   });
   rw.on('comment', (_c, raw) => emit(raw));
   rw.on('doctype', (_d, raw) => emit(raw));
-  rw.setEncoding('utf8');
-  rw.on('data', (chunk: string) => out.push(chunk));
-  await new Promise<void>((resolve, reject) => {
-    rw.on('end', resolve);
-    rw.on('error', reject);
-    rw.end(html);
-  });
   // An unclosed link, or no </body>: what is held goes out, the pixel last.
-  let result = out.join('');
+  let result = await rewrite(rw, html);
   if (held) {
     const h = held as { raw: string; after: string[] };
     result += h.raw + h.after.join('');
