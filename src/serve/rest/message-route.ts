@@ -49,13 +49,15 @@ function filesRoute<F extends Attachment>(
   what: string,
   keyOf: (f: F) => string,
 ): void {
-  if (which === undefined)
-    return json(
+  if (which === undefined) {
+    json(
       res,
       200,
       all.map(({ data, ...rest }, number) => ({ number, ...rest, size: data.length })),
     );
+    return;
+  }
   const found = /^\d+$/.test(which) ? all[Number(which)] : all.find((f) => keyOf(f) === which);
   if (!found) throw new ApiError(404, `message ${id} has no ${what} '${which}'`);
-  return text(res, 200, found.data, found.type);
+  text(res, 200, found.data, found.type);
 }
