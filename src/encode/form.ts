@@ -124,12 +124,17 @@ function writeField(
  * Field names are ASCII and written as they are.
  */
 export function formEncodeBuffer(payload: Payload): Buffer {
+  // Index loops, not `for (const [name, value] of ...)`: array destructuring
+  // per field was a sixth of the time to encode a failure call.
   // Worst case: a UTF-16 unit is 3 UTF-8 bytes, each written as `%XX`.
   let bound = 0;
-  for (const [name, value] of payload) {
-    if (typeof value === 'string') bound += name.length + 2 + value.length * 9;
-    else if (typeof value === 'number') bound += name.length + 2 + 32;
-    else for (const item of value) bound += name.length + 4 + item.length * 9;
+  for (let f = 0; f < payload.length; f++) {
+    const field = payload[f]!;
+    const value = field[1];
+    const nameLength = field[0].length;
+    if (typeof value === 'string') bound += nameLength + 2 + value.length * 9;
+    else if (typeof value === 'number') bound += nameLength + 2 + 32;
+    else for (let i = 0; i < value.length; i++) bound += nameLength + 4 + value[i]!.length * 9;
   }
   let out: Buffer;
   let start = 0;
@@ -144,10 +149,13 @@ export function formEncodeBuffer(payload: Payload): Buffer {
     out = bound <= ESCAPED.length ? ESCAPED : Buffer.allocUnsafeSlow(bound);
   }
   let pos = start;
-  for (const [name, value] of payload) {
+  for (let f = 0; f < payload.length; f++) {
+    const field = payload[f]!;
+    const name = field[0];
+    const value = field[1];
     if (typeof value === 'string') pos = writeField(out, start, pos, name, false, value);
     else if (typeof value === 'number') pos = writeField(out, start, pos, name, false, String(value));
-    else for (const item of value) pos = writeField(out, start, pos, name, true, item);
+    else for (let i = 0; i < value.length; i++) pos = writeField(out, start, pos, name, true, value[i]!);
   }
   if (out === slab) {
     slabUsed = (pos + 7) & ~7; // the next body starts 8-byte aligned, as in Node's pool
