@@ -123,6 +123,25 @@ function writeField(
 }
 
 /**
+ * `&name=digits` for a number: a safe non-negative integer (`time`) is
+ * written digit by digit, the same digits String() gives, without making the
+ * string; anything else goes through String().
+ */
+function writeNumber(out: Buffer, start: number, pos: number, name: string, value: number): number {
+  if (!Number.isSafeInteger(value) || value < 0)
+    return writeField(out, start, pos, name, false, String(value));
+  pos = writeField(out, start, pos, name, false, '');
+  let digits = 1;
+  for (let rest = value; rest >= 10; rest = Math.floor(rest / 10)) digits++;
+  let rest = value;
+  for (let i = pos + digits - 1; i >= pos; i--) {
+    out[i] = 0x30 + (rest % 10);
+    rest = Math.floor(rest / 10);
+  }
+  return pos + digits;
+}
+
+/**
  * PHP-convention form encoding: arrays one item per `name[]=` key, so
  * `$_POST['tags']` arrives as an array. RFC 3986 unreserved kept, space as
  * `+`, everything else percent-encoded UTF-8 (a lone surrogate as U+FFFD).
@@ -159,7 +178,7 @@ export function formEncodeBuffer(payload: Payload): Buffer {
     const name = field[0];
     const value = field[1];
     if (typeof value === 'string') pos = writeField(out, start, pos, name, false, value);
-    else if (typeof value === 'number') pos = writeField(out, start, pos, name, false, String(value));
+    else if (typeof value === 'number') pos = writeNumber(out, start, pos, name, value);
     else for (let i = 0; i < value.length; i++) pos = writeField(out, start, pos, name, true, value[i]!);
   }
   if (out === slab) {
