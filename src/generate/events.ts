@@ -166,7 +166,11 @@ export class EventGenerator {
 
   /** An endless stream of calls, scenario instance after instance. */
   *calls(): Generator<SimCall> {
-    for (let i = 0; ; i++) yield* this.instance(i);
+    // An index loop, not `yield*`: no array iterator per instance.
+    for (let i = 0; ; i++) {
+      const calls = this.instance(i);
+      for (let c = 0; c < calls.length; c++) yield calls[c]!;
+    }
   }
 
   /** The first `count` calls. */

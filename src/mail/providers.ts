@@ -76,7 +76,10 @@ export function companyDomain(fake: Fake, audience?: Audience, unicode = false):
   const tld = audience ? companyTld(audience, fake) : COMPANY_TLDS.pick(fake.rng);
   const shape = DOMAIN_SHAPES.pick(fake.rng);
   if (shape === 'hyphenated') return `${companyLabel(fake.rng)}.${tld}`;
-  const base = companyLabel(fake.rng).split('-')[0]!;
+  // The label's first word, without the array split('-') would allocate.
+  const label = companyLabel(fake.rng);
+  const dash = label.indexOf('-');
+  const base = dash < 0 ? label : label.slice(0, dash);
   switch (shape) {
     case 'short':
       return `${base}.${tld}`;

@@ -86,8 +86,8 @@ function isTrimmed(c: number): boolean {
 export function foldHeader(name: string, value: string, width = 78, indent = ' '): string {
   const first = `${name}: `;
   // Most headers fit: then no token can break the line.
-  if (first.length + value.length <= width) return (first + value).trimEnd();
-  const lines: string[] = [];
+  if (first.length + value.length <= width) return trimmedEnd(first, value);
+  let out = '';
   let head = first; // what the current line starts with before its part of value
   let from = 0; // where that part starts
   for (let pos = 0; pos < value.length; ) {
@@ -97,16 +97,30 @@ export function foldHeader(name: string, value: string, width = 78, indent = ' '
     while (tokenEnd > pos && isTrimmed(value.charCodeAt(tokenEnd - 1))) tokenEnd--;
     if (head.length + (pos - from) + (tokenEnd - pos) > width) {
       const line = head + value.slice(from, pos);
-      if (line.trim().length > first.length - 1) {
-        lines.push(line.trimEnd());
+      if (trimmedLength(line) > first.length - 1) {
+        out += `${line.trimEnd()}\r\n`;
         head = indent;
         from = pos;
       }
     }
     pos = end;
   }
-  lines.push((head + value.slice(from)).trimEnd());
-  return lines.join('\r\n');
+  return out + trimmedEnd(head, value.slice(from));
+}
+
+/** `(head + tail).trimEnd()`, without the copy when nothing is trimmed (the usual case). */
+function trimmedEnd(head: string, tail: string): string {
+  const last = tail.length > 0 ? tail.charCodeAt(tail.length - 1) : head.charCodeAt(head.length - 1);
+  return isTrimmed(last) ? (head + tail).trimEnd() : head + tail;
+}
+
+/** `line.trim().length`, counted rather than cut out. */
+function trimmedLength(line: string): number {
+  let end = line.length;
+  while (end > 0 && isTrimmed(line.charCodeAt(end - 1))) end--;
+  let start = 0;
+  while (start < end && isTrimmed(line.charCodeAt(start))) start++;
+  return end - start;
 }
 
 export type HeaderList = ReadonlyArray<readonly [string, string]>;

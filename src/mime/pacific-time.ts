@@ -16,7 +16,35 @@ function offsetMinutes(ms: number): number {
   return (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3]));
 }
 
+/** The offset and zone name in force during one UTC hour. */
+interface HourZone {
+  offset: number;
+  name: string;
+}
+
+/**
+ * Per UTC hour: Los Angeles changes offset only on the hour (10:00 and
+ * 09:00 UTC), and formatToParts twice per date was a twentieth of the time
+ * to make a DSN bounce. Bounded: cleared when full.
+ */
+const HOURS = new Map<number, HourZone>();
+const HOUR_MS = 3_600_000;
+
+function hourZone(ms: number): HourZone {
+  const hour = Math.floor(ms / HOUR_MS);
+  let zone = HOURS.get(hour);
+  if (zone === undefined) {
+    // Asked at the hour's own start: the same answer as anywhere in it.
+    const at = hour * HOUR_MS;
+    zone = { offset: offsetMinutes(at), name: zoneName(NAME, at) };
+    if (HOURS.size >= 4096) HOURS.clear();
+    HOURS.set(hour, zone);
+  }
+  return zone;
+}
+
 /** `Wed, 15 Jul 2026 02:30:00 -0700 (PDT)`: how Google stamps its own mail. */
 export function pacificDate(ms: number): string {
-  return `${rfc5322Date(ms, offsetMinutes(ms))} (${zoneName(NAME, ms)})`;
+  const zone = hourZone(ms);
+  return `${rfc5322Date(ms, zone.offset)} (${zone.name})`;
 }

@@ -99,6 +99,22 @@ describe('form encoding against URLSearchParams', () => {
   test('numbers are written as their decimal text', () => {
     assert.equal(formEncode([['time', 1768469400]]), 'time=1768469400');
     assert.equal(formEncode([['n', 0]]), new URLSearchParams([['n', '0']]).toString());
+    // Integers are written digit by digit, anything else through String(): the same text either way.
+    for (const n of [
+      0,
+      7,
+      10,
+      99,
+      100,
+      1_000_000,
+      2 ** 32,
+      Number.MAX_SAFE_INTEGER,
+      -1,
+      1.5,
+      1e21,
+      Number.NaN,
+    ])
+      assert.equal(formEncode([['n', n]]), new URLSearchParams([['n', String(n)]]).toString(), String(n));
   });
 });
 
