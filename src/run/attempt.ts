@@ -50,6 +50,14 @@ export function sendWith(post: Post): Send {
   };
 }
 
+/** One attempt in progress: the call, its attempt number, when it was due, where it goes. */
+interface Try<C extends CallInfo> {
+  o: Outgoing<C>;
+  n: number;
+  intendedAt: number;
+  url: URL | undefined;
+}
+
 /**
  * `attempt` with a callback: `done` is called exactly once, and a request
  * built on this thread goes out in the same turn (no promise on the way).
@@ -63,26 +71,24 @@ export function attemptThen<C extends CallInfo>(
   now: () => number,
   done: (attempted: Attempted) => void,
 ): void {
-  let url: URL | undefined;
+  const t: Try<C> = { o, n, intendedAt, url: undefined };
   try {
-    url = maker.target(o.call);
+    const url = maker.target(o.call);
+    t.url = url;
     const built = maker.request(o.call, n, url);
-    if (built instanceof Promise) {
-      const to = url;
+    if (built instanceof Promise)
       built.then(
-        (req) => sendBuilt(o, n, intendedAt, to, req, send, now, done),
-        (err) => done(notSent(o, n, intendedAt, to, now(), err)),
+        (req) => sendBuilt(t, url, req, send, now, done),
+        (err) => done(notSent(t, now(), err)),
       );
-    } else sendBuilt(o, n, intendedAt, url, built, send, now, done);
+    else sendBuilt(t, url, built, send, now, done);
   } catch (err) {
-    done(notSent(o, n, intendedAt, url, now(), err));
+    done(notSent(t, now(), err));
   }
 }
 
 function sendBuilt<C extends CallInfo>(
-  o: Outgoing<C>,
-  n: number,
-  intendedAt: number,
+  t: Try<C>,
   url: URL,
   req: AttemptRequest,
   send: Send,
@@ -98,27 +104,20 @@ function sendBuilt<C extends CallInfo>(
     (res) => {
       if (settled) return;
       settled = true;
-      done(answered(o, n, intendedAt, url, sentAt, res));
+      done(answered(t, sentAt, res));
     },
     (err) => {
       if (settled) return;
       settled = true;
-      done(notSent(o, n, intendedAt, url, now(), err));
+      done(notSent(t, now(), err));
     },
   );
 }
 
 /** The record of an answered attempt (a status, or a transport error). */
-function answered<C extends CallInfo>(
-  o: Outgoing<C>,
-  n: number,
-  intendedAt: number,
-  url: URL,
-  sentAt: number,
-  res: HttpResult,
-): Attempted {
+function answered<C extends CallInfo>(t: Try<C>, sentAt: number, res: HttpResult): Attempted {
   const outcome: AttemptOutcome = {};
-  const record = baseRecord(o, n, intendedAt, url, sentAt, res.latencyMs);
+  const record = baseRecord(t, sentAt, res.latencyMs);
   if (res.status !== undefined) {
     outcome.status = res.status;
     record.status = res.status;
@@ -130,53 +129,39 @@ function answered<C extends CallInfo>(
   }
   if (res.retryAfter !== undefined) outcome.retryAfter = res.retryAfter;
   if (res.answer) record.answer = res.answer;
-  return { record: tail(o, n, record), outcome };
+  return { record: tail(t, record), outcome };
 }
 
 /** The record of an attempt that could not be built or sent: a local `other` error. */
-function notSent<C extends CallInfo>(
-  o: Outgoing<C>,
-  n: number,
-  intendedAt: number,
-  url: URL | undefined,
-  sentAt: number,
-  err: unknown,
-): Attempted {
-  const record = baseRecord(o, n, intendedAt, url, sentAt, 0);
+function notSent<C extends CallInfo>(t: Try<C>, sentAt: number, err: unknown): Attempted {
+  const record = baseRecord(t, sentAt, 0);
   record.errorKind = 'other';
   record.error = (err as Error).message;
-  return { record: tail(o, n, record), outcome: { errorKind: 'other', local: true } };
+  return { record: tail(t, record), outcome: { errorKind: 'other', local: true } };
 }
 
-function baseRecord<C extends CallInfo>(
-  o: Outgoing<C>,
-  n: number,
-  intendedAt: number,
-  url: URL | undefined,
-  sentAt: number,
-  latencyMs: number,
-): CallResult {
-  const { call } = o;
+function baseRecord<C extends CallInfo>(t: Try<C>, sentAt: number, latencyMs: number): CallResult {
+  const { call } = t.o;
   return {
-    index: o.index,
-    attempt: n,
+    index: t.o.index,
+    attempt: t.n,
     final: true,
     id: call.event.id,
     type: call.event.type,
     scenario: call.scenario,
     style: call.style,
     recipient: call.event.recipient,
-    url: url ? hrefOf(url) : '',
-    intendedAt,
+    url: t.url ? hrefOf(t.url) : '',
+    intendedAt: t.intendedAt,
     sentAt,
     latencyMs,
   };
 }
 
 /** The fields after the answer, in the order records have always had them. */
-function tail<C extends CallInfo>(o: Outgoing<C>, n: number, record: CallResult): CallResult {
-  if (o.duplicate) record.duplicate = true;
-  if (n === 1 && o.delayMs > 0) record.delayMs = o.delayMs;
+function tail<C extends CallInfo>(t: Try<C>, record: CallResult): CallResult {
+  if (t.o.duplicate) record.duplicate = true;
+  if (t.n === 1 && t.o.delayMs > 0) record.delayMs = t.o.delayMs;
   return record;
 }
 
