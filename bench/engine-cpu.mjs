@@ -6,7 +6,7 @@
  * divided by the calls. Compare two builds side by side, interleaved:
  *
  *   node bench/engine-cpu.mjs --url http://127.0.0.1:PORT/ --roots /path/a,/path/b --rounds 5
- *   ... --rate 5000   # the open model at this rate instead of the closed one
+ *   ... --rate 5000   # the open model at this rate instead of the closed one (precise sleeper, as fire)
  *
  * Each root is a checkout with dist/ built; each round runs each root in a
  * fresh process. Prints µs of CPU per call: the minimum and the median.
@@ -30,6 +30,9 @@ if (args.includes('--child')) {
   const { constantPacer } = await load('pace/pacer.js');
   const rate = Number(arg('rate', '0'));
   const { HttpClient } = await load('transport/http.js');
+  // The open model waits for each call's due time as fire's CLI does: with the precise sleeper.
+  const { PreciseSleeper } = await load('pace/precise-sleep.js');
+  const sleeper = rate > 0 ? new PreciseSleeper() : undefined;
   const body = Buffer.from(
     `id=${'a'.repeat(32)}&type=failure&recipient=someone%40example.com&${'x=y&'.repeat(80)}`,
   );
@@ -69,6 +72,7 @@ if (args.includes('--child')) {
         http,
         now: () => performance.timeOrigin + performance.now(),
         sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+        ...(sleeper ? { preciseSleep: (ms) => sleeper.sleep(ms) } : {}),
       },
     );
     await http.close();

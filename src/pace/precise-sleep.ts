@@ -28,27 +28,31 @@ export class PreciseSleeper {
       const p = this.pending;
       if (p && p.seq === seq) {
         this.pending = undefined;
+        // Only a pending sleep keeps the process alive (a newer sleep refs it again).
+        if (!this.closed) this.worker.unref();
         p.resolve();
       }
     });
-    // Only a pending sleep keeps the process alive.
     this.worker.unref();
   }
 
-  /** Resolve after `ms` (fractional is fine); a newer sleep replaces (and resolves) a pending one. */
+  /**
+   * Resolve after `ms` (fractional is fine); a newer sleep replaces (and
+   * resolves) a pending one. One promise per sleep: the open model sleeps
+   * once per call at a few thousand calls a second.
+   */
   sleep(ms: number): Promise<void> {
     if (this.closed || !(ms > 0)) return Promise.resolve();
-    this.pending?.resolve();
+    const replaced = this.pending;
     this.deadline[0] = monotonicMs() + ms;
     const seq = Atomics.add(this.control, 0, 1) + 1;
     const done = new Promise<void>((resolve) => {
       this.pending = { seq, resolve };
     });
-    this.worker.ref();
+    if (replaced) replaced.resolve();
+    else this.worker.ref();
     Atomics.notify(this.control, 0);
-    return done.finally(() => {
-      if (this.pending === undefined && !this.closed) this.worker.unref();
-    });
+    return done;
   }
 
   async close(): Promise<void> {

@@ -7,6 +7,19 @@ import type { CallInfo } from './source.js';
 /** Sends a request; `HttpClient.post` in a run, a fake in unit tests. */
 export type Post = (url: URL, headers: AttemptRequest['headers'], body: Buffer) => Promise<HttpResult>;
 
+/**
+ * Sends a request and calls `done` once with the answer (`HttpClient.send`):
+ * no promise per request, for the load loop. `failed` is for a sender that
+ * can throw instead of answering (a `Post` adapted to this shape).
+ */
+export type Send = (
+  url: URL,
+  headers: AttemptRequest['headers'],
+  body: Buffer,
+  done: (result: HttpResult) => void,
+  failed: (err: unknown) => void,
+) => void;
+
 /** One attempt's record, and what its answer says for retrying. */
 export interface Attempted {
   record: CallResult;
@@ -19,7 +32,7 @@ export interface Attempted {
  * read the record. Never rejects: a request that cannot be built is an
  * `other` error that no retry can fix.
  */
-export async function attempt<C extends CallInfo>(
+export function attempt<C extends CallInfo>(
   o: Outgoing<C>,
   n: number,
   intendedAt: number,
@@ -27,57 +40,129 @@ export async function attempt<C extends CallInfo>(
   post: Post,
   now: () => number,
 ): Promise<Attempted> {
-  let url: URL | undefined;
-  let outcome: AttemptOutcome;
-  let sentAt: number;
-  let latencyMs = 0;
-  let error: string | undefined;
-  let answer: CallResult['answer'];
+  return new Promise((resolve) => attemptThen(o, n, intendedAt, maker, sendWith(post), now, resolve));
+}
+
+/** A `Post` as a `Send`. */
+export function sendWith(post: Post): Send {
+  return (url, headers, body, done, failed) => {
+    post(url, headers, body).then(done, failed);
+  };
+}
+
+/** One attempt in progress: the call, its attempt number, when it was due, where it goes. */
+interface Try<C extends CallInfo> {
+  o: Outgoing<C>;
+  n: number;
+  intendedAt: number;
+  url: URL | undefined;
+}
+
+/**
+ * `attempt` with a callback: `done` is called exactly once, and a request
+ * built on this thread goes out in the same turn (no promise on the way).
+ */
+export function attemptThen<C extends CallInfo>(
+  o: Outgoing<C>,
+  n: number,
+  intendedAt: number,
+  maker: RequestMaker<C>,
+  send: Send,
+  now: () => number,
+  done: (attempted: Attempted) => void,
+): void {
+  const t: Try<C> = { o, n, intendedAt, url: undefined };
   try {
-    url = maker.target(o.call);
+    const url = maker.target(o.call);
+    t.url = url;
     const built = maker.request(o.call, n, url);
-    // A request built on this thread goes out in the same turn (no await, no microtask).
-    const req = built instanceof Promise ? await built : built;
-    sentAt = now();
-    const res = await post(url, req.headers, req.body);
-    latencyMs = res.latencyMs;
-    outcome = {};
-    if (res.status !== undefined) outcome.status = res.status;
-    if (res.errorKind) {
-      outcome.errorKind = res.errorKind;
-      error = res.error ?? res.errorKind;
-    }
-    if (res.retryAfter !== undefined) outcome.retryAfter = res.retryAfter;
-    answer = res.answer;
+    if (built instanceof Promise)
+      built.then(
+        (req) => sendBuilt(t, url, req, send, now, done),
+        (err) => done(notSent(t, now(), err)),
+      );
+    else sendBuilt(t, url, built, send, now, done);
   } catch (err) {
-    sentAt = now();
-    outcome = { errorKind: 'other', local: true };
-    error = (err as Error).message;
+    done(notSent(t, now(), err));
   }
-  const { call } = o;
-  const record: CallResult = {
-    index: o.index,
-    attempt: n,
+}
+
+function sendBuilt<C extends CallInfo>(
+  t: Try<C>,
+  url: URL,
+  req: AttemptRequest,
+  send: Send,
+  now: () => number,
+  done: (attempted: Attempted) => void,
+): void {
+  const sentAt = now();
+  let settled = false;
+  send(
+    url,
+    req.headers,
+    req.body,
+    (res) => {
+      if (settled) return;
+      settled = true;
+      done(answered(t, sentAt, res));
+    },
+    (err) => {
+      if (settled) return;
+      settled = true;
+      done(notSent(t, now(), err));
+    },
+  );
+}
+
+/** The record of an answered attempt (a status, or a transport error). */
+function answered<C extends CallInfo>(t: Try<C>, sentAt: number, res: HttpResult): Attempted {
+  const outcome: AttemptOutcome = {};
+  const record = baseRecord(t, sentAt, res.latencyMs);
+  if (res.status !== undefined) {
+    outcome.status = res.status;
+    record.status = res.status;
+  }
+  if (res.errorKind) {
+    outcome.errorKind = res.errorKind;
+    record.errorKind = res.errorKind;
+    record.error = res.error ?? res.errorKind;
+  }
+  if (res.retryAfter !== undefined) outcome.retryAfter = res.retryAfter;
+  if (res.answer) record.answer = res.answer;
+  return { record: tail(t, record), outcome };
+}
+
+/** The record of an attempt that could not be built or sent: a local `other` error. */
+function notSent<C extends CallInfo>(t: Try<C>, sentAt: number, err: unknown): Attempted {
+  const record = baseRecord(t, sentAt, 0);
+  record.errorKind = 'other';
+  record.error = (err as Error).message;
+  return { record: tail(t, record), outcome: { errorKind: 'other', local: true } };
+}
+
+function baseRecord<C extends CallInfo>(t: Try<C>, sentAt: number, latencyMs: number): CallResult {
+  const { call } = t.o;
+  return {
+    index: t.o.index,
+    attempt: t.n,
     final: true,
     id: call.event.id,
     type: call.event.type,
     scenario: call.scenario,
     style: call.style,
     recipient: call.event.recipient,
-    url: url ? hrefOf(url) : '',
-    intendedAt,
+    url: t.url ? hrefOf(t.url) : '',
+    intendedAt: t.intendedAt,
     sentAt,
     latencyMs,
   };
-  if (outcome.status !== undefined) record.status = outcome.status;
-  if (outcome.errorKind) {
-    record.errorKind = outcome.errorKind;
-    record.error = error ?? outcome.errorKind;
-  }
-  if (answer) record.answer = answer;
-  if (o.duplicate) record.duplicate = true;
-  if (n === 1 && o.delayMs > 0) record.delayMs = o.delayMs;
-  return { record, outcome };
+}
+
+/** The fields after the answer, in the order records have always had them. */
+function tail<C extends CallInfo>(t: Try<C>, record: CallResult): CallResult {
+  if (t.o.duplicate) record.duplicate = true;
+  if (t.n === 1 && t.o.delayMs > 0) record.delayMs = t.o.delayMs;
+  return record;
 }
 
 /** `url.href` builds a string on each read; targets are few, so remember it. */

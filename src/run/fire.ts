@@ -1,7 +1,7 @@
 import { RunMetrics } from '../metrics/run-metrics.js';
 import type { SimCall } from '../model/events.js';
 import type { Pacer } from '../pace/pacer.js';
-import type { HttpClient } from '../transport/http.js';
+import type { HttpClient, HttpResult, RequestHeaders } from '../transport/http.js';
 import { CallFeed } from './call-feed.js';
 import { type Delivery, type DisorderOptions, delayFor, deliveries, reshuffles } from './disorder.js';
 import { drain } from './drain.js';
@@ -119,6 +119,13 @@ export async function fire(options: FireOptions, deps: FireDeps): Promise<FireSu
     },
     {
       post: (url, headers, body) => deps.http.post(url, headers, body),
+      // undici's dispatch with a callback: no promise per request (a unit test's fake client may only post).
+      ...(typeof deps.http.send === 'function'
+        ? {
+            send: (url: URL, headers: RequestHeaders, body: Buffer, done: (r: HttpResult) => void) =>
+              deps.http.send(url, headers, body, done),
+          }
+        : {}),
       now: deps.now,
       sleep: deps.sleep,
       ...(deps.signal ? { signal: deps.signal } : {}),

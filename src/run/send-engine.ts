@@ -1,5 +1,5 @@
 import { type CallResult, isSuccessStatus } from '../model/results.js';
-import { type Attempted, attempt, type Post } from './attempt.js';
+import { type Attempted, attemptThen, type Post, type Send, sendWith } from './attempt.js';
 import type { Outgoing, RequestMaker } from './outgoing.js';
 import type { ResultSink } from './result-sink.js';
 import { decideRetry, type RetryPolicy, retryRng } from './retry-policy.js';
@@ -17,6 +17,8 @@ export interface SendEngineOptions<C extends CallInfo> {
 
 export interface SendEngineDeps {
   post: Post;
+  /** `post` with a callback (`HttpClient.send`), used instead of it when given: no promise per request. */
+  send?: Send;
   /** Wall clock, ms since the epoch (fractional is fine). */
   now: () => number;
   /** Wait `ms`; when `signal` aborts, resolve at once. */
@@ -50,6 +52,7 @@ export class SendEngine<C extends CallInfo> {
   readonly whenStopped: Promise<void>;
   private idle: (() => void) | undefined;
   private readonly met: (call: C, status: number | undefined) => boolean;
+  private readonly sender: Send;
 
   constructor(
     private readonly options: SendEngineOptions<C>,
@@ -63,6 +66,7 @@ export class SendEngine<C extends CallInfo> {
       if (signal?.aborted) resolve();
       else signal?.addEventListener('abort', () => resolve(), { once: true });
     });
+    this.sender = deps.send ?? sendWith(deps.post);
     this.met = options.requests.met?.bind(options.requests) ?? ((_, status) => isSuccessStatus(status));
   }
 
@@ -75,23 +79,29 @@ export class SendEngine<C extends CallInfo> {
    * schedule), the first attempt. Resolves when the first attempt is
    * answered, or with `untilEnd` when the call has ended (retries included).
    */
-  async start(call: C, index: number, slotAt: number, duplicate = false, untilEnd = false): Promise<void> {
+  start(call: C, index: number, slotAt: number, duplicate = false, untilEnd = false): Promise<void> {
     this.open++;
     this.slotted++;
     this.lastSlotAt = this.deps.now();
     const delayMs = this.options.delayFor?.(index) ?? 0;
     const o: Outgoing<C> = { call, index, duplicate, delayMs };
+    if (delayMs > 0 || untilEnd) return this.startLater(o, slotAt + delayMs, untilEnd);
+    // The usual call: one promise, resolved by the first answer.
+    return new Promise((answered) => this.send(o, 1, slotAt, answered));
+  }
+
+  /** `start` for a call with a --delay, or one awaited to its end (a sequence). */
+  private async startLater(o: Outgoing<C>, intendedAt: number, untilEnd: boolean): Promise<void> {
     const ended = untilEnd ? new Promise<void>((r) => (o.ended = r)) : undefined;
-    const intendedAt = slotAt + delayMs;
-    if (delayMs > 0) {
+    if (o.delayMs > 0) {
       const wait = intendedAt - this.deps.now();
       if (wait > 0) await this.deps.sleep(wait, this.deps.signal);
       if (this.stopped) {
-        this.sink.onUnsent({ index, intendedAt, delayMs, reason: 'interrupted' }, call);
+        this.sink.onUnsent({ index: o.index, intendedAt, delayMs: o.delayMs, reason: 'interrupted' }, o.call);
         return this.end(o);
       }
     }
-    await this.send(o, 1, intendedAt);
+    await new Promise<void>((answered) => this.send(o, 1, intendedAt, answered));
     // Only a sequence waits past the first answer (awaiting nothing would still cost a turn per call).
     if (ended) await ended;
   }
@@ -101,12 +111,14 @@ export class SendEngine<C extends CallInfo> {
     return this.open === 0 ? Promise.resolve() : new Promise((r) => (this.idle = r));
   }
 
-  /** One attempt, then its verdict: final, or queued for the next attempt (not awaited). */
-  private async send(o: Outgoing<C>, n: number, intendedAt: number): Promise<void> {
+  /** One attempt, then its verdict: final, or queued for the next attempt; then `answered`. */
+  private send(o: Outgoing<C>, n: number, intendedAt: number, answered?: () => void): void {
     this.inFlight++;
-    const attempted = await attempt(o, n, intendedAt, this.options.requests, this.deps.post, this.deps.now);
-    this.inFlight--;
-    this.decide(o, n, attempted);
+    attemptThen(o, n, intendedAt, this.options.requests, this.sender, this.deps.now, (attempted) => {
+      this.inFlight--;
+      this.decide(o, n, attempted);
+      answered?.();
+    });
   }
 
   private decide(o: Outgoing<C>, n: number, { record, outcome }: Attempted): void {
@@ -140,7 +152,7 @@ export class SendEngine<C extends CallInfo> {
     const dueAt = this.deps.now() + decision.delayMs;
     this.retries.add(
       decision.delayMs,
-      () => void this.send(o, n + 1, dueAt),
+      () => this.send(o, n + 1, dueAt),
       // The queue is not sent after a stop: the call ends failed, with its last answer.
       () => this.finish({ ...record, givenUp: 'interrupted', cancelled: true }, o),
     );
