@@ -1,3 +1,4 @@
+import { domainToUnicode } from 'node:url';
 import { bounceEvent, bounceTimes } from '../../mail/call-events.js';
 import { brandName, buildOriginalMessage } from '../../mail/message.js';
 import { companyDomain } from '../../mail/providers.js';
@@ -54,7 +55,7 @@ export function composeAutoReply(
   const text =
     kind === 'out-of-office'
       ? writeOutOfOffice(fake, lang, back, msg.recipientName, orgDomain)
-      : writeDeparture(fake, lang, now, msg.recipientName, orgDomain, brandName(orgDomain));
+      : writeDeparture(fake, lang, now, msg.recipientName, orgDomain, brandName(domainToUnicode(orgDomain)));
   const replyInput = { fake, ...bounceTimes(fake.rng, now), message: msg, text };
   const mime = style.build(replyInput);
   const event = bounceEvent(msg, now, mime);
