@@ -1,4 +1,5 @@
 import { renderOriginal } from '../../mail/original.js';
+import { remoteIp } from '../../mail/providers.js';
 import { mailbox, rfc5322Date } from '../../mime/headers.js';
 import { multipartBody, renderMessage } from '../../mime/multipart.js';
 import type { NoticeInput, NoticeStyle, WrittenNotice } from '../reply-notice.js';
@@ -82,14 +83,7 @@ export const tmdaChallenge: NoticeStyle = {
     const mime = renderMessage(
       [
         ['Return-Path', '<>'],
-        [
-          'Received',
-          arrivalReceived(
-            input,
-            host,
-            `${rng.int(80, 95)}.${rng.int(0, 255)}.${rng.int(0, 255)}.${rng.int(1, 254)}`,
-          ),
-        ],
+        ['Received', arrivalReceived(input, host, remoteIp(fake))],
         ['Content-Type', `multipart/mixed; boundary="${boundary}"`],
         ['MIME-Version', '1.0'],
         ['Content-Disposition', 'inline'],

@@ -1,14 +1,21 @@
 import { brandName } from '../../mail/message.js';
-import { base64Body, quotedPrintable, wrapText } from '../../mime/body.js';
+import { remoteIp } from '../../mail/providers.js';
+import { wrapText } from '../../mime/body.js';
 import { encodeWords, mailbox, rfc5322Date } from '../../mime/headers.js';
 import { multipartBody, renderMessage } from '../../mime/multipart.js';
 import type { Rng } from '../../random/rng.js';
 import type { NoticeInput, NoticeStyle, WrittenNotice } from '../reply-notice.js';
+import { encodeBody, type TransferEncoding } from './body.js';
 import { arrivalReceived } from './common.js';
 
 /** The shared mailboxes helpdesks receive on. */
 const SUPPORT_LOCALS = ['support', 'help', 'service', 'helpdesk', 'klantenservice', 'kundenservice'] as const;
-const supportLocal = (rng: Rng): string => rng.pick(SUPPORT_LOCALS);
+/** A helpdesk receives on a shared mailbox and sends from it (not the null sender). */
+const HELPDESK = {
+  nullSender: false,
+  recipientLocal: (fake: { rng: Rng }) => fake.rng.pick(SUPPORT_LOCALS),
+  mailFrom: (m: { recipient: string }) => m.recipient,
+} as const;
 
 /**
  * Zendesk's default trigger "Notify requester of received request", as its
@@ -37,9 +44,7 @@ const ZENDESK_BODIES: ReadonlyArray<(id: number) => string> = [
 export const zendeskAcknowledgement: NoticeStyle = {
   name: 'zendesk',
   label: 'Zendesk "Request received" notification',
-  nullSender: false,
-  recipientLocal: (fake) => supportLocal(fake.rng),
-  mailFrom: (m) => m.recipient,
+  ...HELPDESK,
   build(input: NoticeInput): WrittenNotice {
     const { fake, message: msg } = input;
     const { rng } = fake;
@@ -52,22 +57,7 @@ export const zendeskAcknowledgement: NoticeStyle = {
     const html = `<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">\n<html>\n<head>\n  <meta http-equiv="Content-Type" content="text/html; charset=utf-8" />\n</head>\n<body lang='en-us' style="width: 100%!important; margin: 0; padding: 0;">\n  <div style="padding: 10px; line-height: 1.5; font-family: 'Lucida Grande',Verdana,Arial,sans-serif; font-size: 12px; color:#444444;">\n    <div style="color: #b5b5b5;">##- Please type your reply above this line -##</div>\n    <p>${text.split('\n\n').slice(1).join('</p><p>').replace(/\n/g, '<br />')}</p>\n  </div>\n</body>\n</html>\n`;
     const pod = rng.pick(['pod18.euc1', 'pod17.euw1', 'pod23.use1', 'pod13.usw2']);
     const host = `outbyoip${rng.int(1, 14)}.${pod}.zdsys.com`;
-    const body = multipartBody(boundary, [
-      {
-        headers: [
-          ['Content-Type', 'text/plain; charset=utf-8'],
-          ['Content-Transfer-Encoding', 'quoted-printable'],
-        ],
-        body: quotedPrintable(text),
-      },
-      {
-        headers: [
-          ['Content-Type', 'text/html; charset=utf-8'],
-          ['Content-Transfer-Encoding', 'quoted-printable'],
-        ],
-        body: quotedPrintable(html),
-      },
-    ]);
+    const body = textAndHtml(boundary, text, html, 'quoted-printable');
     const mime = renderMessage(
       [
         ['Return-Path', `<${msg.recipient}>`],
@@ -96,6 +86,26 @@ export const zendeskAcknowledgement: NoticeStyle = {
   },
 };
 
+/** The plain text (quoted-printable) and the HTML a helpdesk sends as multipart/alternative. */
+function textAndHtml(boundary: string, text: string, html: string, htmlCte: TransferEncoding): string {
+  return multipartBody(boundary, [
+    {
+      headers: [
+        ['Content-Type', 'text/plain; charset=utf-8'],
+        ['Content-Transfer-Encoding', 'quoted-printable'],
+      ],
+      body: encodeBody(text, 'quoted-printable'),
+    },
+    {
+      headers: [
+        ['Content-Type', 'text/html; charset=utf-8'],
+        ['Content-Transfer-Encoding', htmlCte],
+      ],
+      body: encodeBody(html, htmlCte),
+    },
+  ]);
+}
+
 /** A ULID's 26 Crockford base-32 characters (Zendesk's X-Zendesk-Email-Id). */
 function ulid(rng: Rng): string {
   const alphabet = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
@@ -119,9 +129,7 @@ function ulid(rng: Rng): string {
 export const osTicketAcknowledgement: NoticeStyle = {
   name: 'osticket',
   label: 'osTicket new-ticket auto-response',
-  nullSender: false,
-  recipientLocal: (fake) => supportLocal(fake.rng),
-  mailFrom: (m) => m.recipient,
+  ...HELPDESK,
   build(input: NoticeInput): WrittenNotice {
     const { fake, message: msg } = input;
     const { rng } = fake;
@@ -156,34 +164,12 @@ export const osTicketAcknowledgement: NoticeStyle = {
       '',
     ].join('\n');
     const boundary = `=_${rng.hex(32)}`;
-    const body = multipartBody(boundary, [
-      {
-        headers: [
-          ['Content-Type', 'text/plain; charset=utf-8'],
-          ['Content-Transfer-Encoding', 'quoted-printable'],
-        ],
-        body: quotedPrintable(text),
-      },
-      {
-        headers: [
-          ['Content-Type', 'text/html; charset=utf-8'],
-          ['Content-Transfer-Encoding', 'base64'],
-        ],
-        body: base64Body(html.replace(/\n/g, '\r\n')),
-      },
-    ]);
+    const body = textAndHtml(boundary, text, html, 'base64');
     const host = `${rng.pick(['web', 'helpdesk', 'support', 'www'])}${rng.int(1, 4)}.${msg.recipientDomain}`;
     const mime = renderMessage(
       [
         ['Return-Path', `<${msg.recipient}>`],
-        [
-          'Received',
-          arrivalReceived(
-            input,
-            host,
-            `${rng.int(80, 95)}.${rng.int(0, 255)}.${rng.int(0, 255)}.${rng.int(1, 254)}`,
-          ),
-        ],
+        ['Received', arrivalReceived(input, host, remoteIp(fake))],
         ['Date', rfc5322Date(input.now, rng.pick([0, 60, 120]))],
         ['Message-ID', `<${messageId}>`],
         ['From', mailbox(`${brand} Support`, msg.recipient)],

@@ -1,3 +1,4 @@
+import { remoteIp } from '../../mail/providers.js';
 import { quotedPrintable } from '../../mime/body.js';
 import { rfc5322Date } from '../../mime/headers.js';
 import { renderMessage } from '../../mime/multipart.js';
@@ -115,14 +116,7 @@ export const mailman2Held: NoticeStyle = {
     const mime = renderMessage(
       [
         ['Return-Path', `<${bounces}>`],
-        [
-          'Received',
-          arrivalReceived(
-            input,
-            host,
-            `${rng.int(80, 212)}.${rng.int(0, 255)}.${rng.int(0, 255)}.${rng.int(1, 254)}`,
-          ),
-        ],
+        ['Received', arrivalReceived(input, host, remoteIp(fake))],
         ['MIME-Version', '1.0'],
         ['Content-Type', `text/plain; charset="${words.charset}"`],
         ['Content-Transfer-Encoding', ascii ? '7bit' : 'quoted-printable'],

@@ -1,4 +1,5 @@
 import { originalHeaderBlock } from '../../mail/original.js';
+import { remoteIp } from '../../mail/providers.js';
 import { rfc5322Date } from '../../mime/headers.js';
 import { multipartBody, renderMessage } from '../../mime/multipart.js';
 import type { Rng } from '../../random/rng.js';
@@ -97,14 +98,7 @@ export const sympaHeld: NoticeStyle = {
     const mime = renderMessage(
       [
         ['Return-Path', '<>'],
-        [
-          'Received',
-          arrivalReceived(
-            input,
-            domain,
-            `${rng.int(80, 212)}.${rng.int(0, 255)}.${rng.int(0, 255)}.${rng.int(1, 254)}`,
-          ),
-        ],
+        ['Received', arrivalReceived(input, domain, remoteIp(fake))],
         ['Message-Id', messageId],
         ['Date', date],
         ['To', msg.envelope],
