@@ -180,6 +180,7 @@ const REAL: Record<
     mailfrom: 'own',
   },
   mailman2: { autoSubmitted: null, threads: false, to: 'from', type: 'text/plain', mailfrom: 'own' },
+  mailman3: { autoSubmitted: null, threads: false, to: 'from', type: 'text/plain', mailfrom: 'own' },
   sympa: {
     autoSubmitted: 'auto-replied',
     threads: false,
@@ -241,6 +242,7 @@ describe('non-vacation auto-replies and moderation notices, read by Python email
       const r = reads[i]!;
       const where = `${s.scenario}/${s.style}/seed ${s.seed}`;
       if (s.style === 'zendesk') assert.equal(r.Subject, `[Request received] ${s.original.subject}`, where);
+      if (s.style === 'mailman3') assert.ok(r.text.includes(`    ${s.original.subject}\n`), where);
       if (s.style === 'mailman2') {
         assert.ok(r.text.includes(`    ${s.original.subject.replace(/[^\x00-\x7f]/gu, '?')}\n`), where);
         assert.equal(
@@ -327,7 +329,7 @@ test('`smtpeter-sim scenarios --json` lists the new kinds with their styles', as
     'autoreply-left-company': ['autoreply', ['exchange', 'dovecot', 'cyrus']],
     'autoreply-challenge': ['autoreply', ['tmda']],
     'autoreply-ticket': ['autoreply', ['zendesk', 'osticket']],
-    'moderation-held': ['moderation', ['mailman2', 'sympa']],
+    'moderation-held': ['moderation', ['mailman2', 'mailman3', 'sympa']],
   };
   for (const [name, [kind, styles]] of Object.entries(expect)) {
     const s = listed.find((x) => x.name === name);

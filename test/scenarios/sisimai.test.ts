@@ -50,8 +50,8 @@ const rows = matrix();
  *   the lines `<sender> has not been verified.` and the bare confirm
  *   address make Sisimai's generic RFC 3464 scanner report `onhold` for
  *   those addresses (one result each) before its RFC 3834 check runs.
- * - Mailman 2.1's "awaits moderator approval": no Auto-Submitted, no
- *   DSN, Precedence: bulk; Sisimai finds nothing (no result).
+ * - Mailman 2.1's and 3's "awaits moderator approval": no Auto-Submitted,
+ *   no DSN, Precedence: bulk; Sisimai finds nothing (no result).
  */
 const SISIMAI_MISREADS: Record<string, (got: SisimaiResult[], bounce: BounceEvent) => string | undefined> = {
   'autoreply-challenge/tmda': (got, bounce) =>
@@ -61,6 +61,8 @@ const SISIMAI_MISREADS: Record<string, (got: SisimaiResult[], bounce: BounceEven
       ? undefined
       : `expected onhold/RFC3464 results naming the envelope, got ${JSON.stringify(got)}`,
   'moderation-held/mailman2': (got) =>
+    got.length === 0 ? undefined : `expected no result, got ${JSON.stringify(got)}`,
+  'moderation-held/mailman3': (got) =>
     got.length === 0 ? undefined : `expected no result, got ${JSON.stringify(got)}`,
 };
 const bounceOf = (calls: SimCall[]): BounceEvent =>

@@ -1,12 +1,22 @@
 import { remoteIp } from '../../mail/providers.js';
-import { quotedPrintable } from '../../mime/body.js';
+import { base64Body, quotedPrintable } from '../../mime/body.js';
 import { rfc5322Date } from '../../mime/headers.js';
 import { renderMessage } from '../../mime/multipart.js';
+import { pythonDate } from '../autoreply/challenge.js';
 import { arrivalReceived } from '../autoreply/common.js';
 import type { NoticeInput, NoticeStyle, WrittenNotice } from '../reply-notice.js';
 import { listHost, listLocal, realName } from './list-names.js';
 
 type ListLanguage = 'en' | 'nl';
+
+/** Mailman lives on a list host, answers posts to a list address, and sends from the list's -bounces address. */
+const MAILMAN = {
+  nullSender: false,
+  recipientDomain: listHost,
+  recipientLocal: listLocal,
+  mailFrom: (m: { recipient: string; recipientDomain: string }) =>
+    `${m.recipient.slice(0, m.recipient.indexOf('@'))}-bounces@${m.recipientDomain}`,
+} as const;
 
 /**
  * Mailman 2.1's words (templates/<lang>/postheld.txt, the reasons in
@@ -51,6 +61,17 @@ const WORDS: Record<
 };
 
 /**
+ * Whose address the notice is From: 2.1 releases of 2008 (Hold.py,
+ * copyright 1998-2008) send it from the -bounces address
+ * (`UserNotification(sender, adminaddr, ...)`), later ones from -owner
+ * (`UserNotification(sender, owneraddr, ...)`, as in the 2.1.39 texts).
+ */
+const ERAS: ReadonlyArray<{ from: 'bounces' | 'owner'; versions: readonly string[]; weight: number }> = [
+  { from: 'bounces', versions: ['2.1.9', '2.1.11', '2.1.12'], weight: 1 },
+  { from: 'owner', versions: ['2.1.29', '2.1.34', '2.1.36', '2.1.39'], weight: 4 },
+];
+
+/**
  * Python 2's email.header.Header for a charset other than ASCII: the whole
  * value as `=?charset?q?...?=` words (spaces as `_`), even when it is
  * plain ASCII, folded before a word that would pass 76 columns.
@@ -81,7 +102,7 @@ export function pythonHeaderWords(text: string, charset: string, room = 76 - 'Su
 /**
  * Mailman 2.1's "awaits moderator approval" notice (Handlers/Hold.py
  * hold_for_approval): a Message.UserNotification to the poster from the
- * list's -owner address, sent through the virgin queue with
+ * list's -owner (older 2.1: -bounces) address, sent through the virgin queue with
  * reduced_list_headers (CookHeaders: X-BeenThere, X-Mailman-Version,
  * List-Id, X-List-Administrivia) and SMTPDirect's Errors-To and Sender
  * (the -bounces address, also the envelope sender). It quotes the
@@ -92,10 +113,7 @@ export function pythonHeaderWords(text: string, charset: string, room = 76 - 'Su
 export const mailman2Held: NoticeStyle = {
   name: 'mailman2',
   label: 'GNU Mailman 2.1 "awaits moderator approval"',
-  nullSender: false,
-  recipientDomain: listHost,
-  recipientLocal: listLocal,
-  mailFrom: (m) => `${m.recipient.slice(0, m.recipient.indexOf('@'))}-bounces@${m.recipientDomain}`,
+  ...MAILMAN,
   build(input: NoticeInput): WrittenNotice {
     const { fake, message: msg } = input;
     const { rng } = fake;
@@ -113,6 +131,7 @@ export const mailman2Held: NoticeStyle = {
     const ascii = words.charset === 'us-ascii';
     const epoch = Math.floor(input.now / 1000);
     const bounces = `${local}-bounces@${host}`;
+    const era = rng.weighted(ERAS, (e) => e.weight);
     const mime = renderMessage(
       [
         ['Return-Path', `<${bounces}>`],
@@ -121,19 +140,78 @@ export const mailman2Held: NoticeStyle = {
         ['Content-Type', `text/plain; charset="${words.charset}"`],
         ['Content-Transfer-Encoding', ascii ? '7bit' : 'quoted-printable'],
         ['Subject', ascii ? subject : pythonHeaderWords(subject, words.charset)],
-        ['From', `${local}-owner@${host}`],
+        ['From', era.from === 'owner' ? `${local}-owner@${host}` : bounces],
         ['To', msg.fromAddress],
         ['Message-ID', `<mailman.${rng.int(0, 4000)}.${epoch}.${rng.int(1000, 32000)}.${local}@${host}>`],
         ['Date', rfc5322Date(input.now, rng.pick([60, 120, 0]))],
         ['Precedence', 'bulk'],
         ['X-BeenThere', `${local}@${host}`],
-        ['X-Mailman-Version', rng.pick(['2.1.29', '2.1.34', '2.1.36', '2.1.39'])],
+        ['X-Mailman-Version', rng.pick(era.versions)],
         ['List-Id', `<${local}.${host}>`],
         ['X-List-Administrivia', 'yes'],
         ['Errors-To', bounces],
         ['Sender', `"${list}" <${bounces}>`],
       ],
       ascii ? text.replace(/\n/g, '\r\n') : quotedPrintable(text),
+    );
+    return { mime, subject };
+  },
+};
+
+/**
+ * Mailman 3's hold reasons as posters quote them: "The message is not from
+ * a list member" (op-tee@lists.trustedfirmware.org, quoted on
+ * linux-kernel, 2025-09) and "The message comes from a moderated member"
+ * (fury mailing list, quoted in fury's docs).
+ */
+const MAILMAN3_REASONS: ReadonlyArray<readonly [string, number]> = [
+  ['The message is not from a list member', 75],
+  ['The message comes from a moderated member', 25],
+];
+
+/**
+ * Mailman 3's notice (chains/hold.py: `UserNotification(msg.sender,
+ * mlist.bounces_address, 'Your message to $mlist.fqdn_listname awaits
+ * moderator approval', ...)`; the list:user:notice:hold template as the
+ * notices quoted above read). Python 3's email writes the UTF-8 text
+ * base64, the Message-ID with email.utils.make_msgid and the Date with
+ * formatdate(localtime=True). Like Mailman 2 it answers the From:
+ * (`msg.sender`: from, then the envelope, reply-to, sender) and neither
+ * threads nor returns the message.
+ */
+export const mailman3Held: NoticeStyle = {
+  name: 'mailman3',
+  label: 'GNU Mailman 3 "awaits moderator approval"',
+  ...MAILMAN,
+  build(input: NoticeInput): WrittenNotice {
+    const { fake, message: msg } = input;
+    const { rng } = fake;
+    const host = msg.recipientDomain;
+    const local = msg.recipient.slice(0, msg.recipient.indexOf('@'));
+    const reason = rng.weighted(MAILMAN3_REASONS, ([, w]) => w)[0];
+    const subject = `Your message to ${msg.recipient} awaits moderator approval`;
+    const text = `Your mail to '${msg.recipient}' with the subject\n\n    ${msg.subject}\n\nIs being held until the list moderator can review it for approval.\n\nThe message is being held because:\n\n    ${reason}\n\nEither the message will get posted to the list, or you will receive\nnotification of the moderator's decision.\n`;
+    const server = `${rng.pick(['mail', 'lists', 'mailman'])}${rng.int(1, 3)}.${host.slice(host.indexOf('.') + 1)}`;
+    const centis = Math.floor(input.now / 10);
+    const mime = renderMessage(
+      [
+        ['Return-Path', `<${local}-bounces@${host}>`],
+        ['Received', arrivalReceived(input, server, remoteIp(fake))],
+        ['MIME-Version', '1.0'],
+        ['Content-Type', 'text/plain; charset="utf-8"'],
+        ['Content-Transfer-Encoding', 'base64'],
+        ['Subject', subject],
+        ['From', `${local}-bounces@${host}`],
+        ['To', msg.fromAddress],
+        [
+          'Message-ID',
+          `<${centis}.${rng.int(100, 65000)}.${rng.int(1e9, 9e9)}${rng.int(1e9, 9e9)}@${server}>`,
+        ],
+        ['Date', pythonDate(input.now, rng.pick([0, 60, 120]))],
+        ['Precedence', 'bulk'],
+        ['X-Mailman-Version', rng.pick(['3.3.8', '3.3.9', '3.3.10'])],
+      ],
+      base64Body(Buffer.from(text.replace(/\n/g, '\r\n'))),
     );
     return { mime, subject };
   },

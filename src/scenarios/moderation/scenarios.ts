@@ -1,11 +1,12 @@
 import { composeNotice, type NoticeStyle } from '../reply-notice.js';
 import type { Scenario } from '../types.js';
-import { mailman2Held } from './mailman.js';
+import { mailman2Held, mailman3Held } from './mailman.js';
 import { sympaHeld } from './sympa.js';
 
 /** List managers that hold a post for the moderators and tell the poster. */
 export const MODERATION_STYLES: ReadonlyArray<{ style: NoticeStyle; weight: number }> = [
   { style: mailman2Held, weight: 3 },
+  { style: mailman3Held, weight: 2 },
   { style: sympaHeld, weight: 2 },
 ];
 
