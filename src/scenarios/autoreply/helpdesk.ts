@@ -24,12 +24,20 @@ const HELPDESK = {
  * ticket's comments). Subject `[Request received] <ticket title>`; the
  * ticket title is the mail's Subject.
  */
-const ZENDESK_BODIES: ReadonlyArray<(id: number) => string> = [
+const ZENDESK_BODIES: ReadonlyArray<(id: number, comment: string) => string> = [
   (id) =>
     `Your request (${id}) has been received and is being reviewed by our support staff.\n\nTo add additional comments, reply to this email.`,
-  (id) =>
-    `Your request (${id}) has been received and is being reviewed by our support staff.\n\nTo add additional comments, reply to this email.\n\n----------------------------------------------\n`,
+  (id, comment) =>
+    `Your request (${id}) has been received and is being reviewed by our support staff.\n\nTo add additional comments, reply to this email.${comment}`,
 ];
+
+/** {{ticket.comments_formatted}} as the Travis CI sample shows it: a rule, `Name, Mon D, YYYY, HH:MM UTC`, the text. */
+function formattedComment(name: string, at: number, text: string): string {
+  if (!text.trim()) return '';
+  const d = new Date(at);
+  const when = `${d.toLocaleDateString('en-US', { month: 'short', day: 'numeric', year: 'numeric', timeZone: 'UTC' })}, ${String(d.getUTCHours()).padStart(2, '0')}:${String(d.getUTCMinutes()).padStart(2, '0')} UTC`;
+  return `\n\n----------------------------------------------\n\n${name}, ${when}\n\n${text.trim()}`;
+}
 
 /**
  * Header shapes from real Zendesk mail in public archives (Travis CI
@@ -53,11 +61,14 @@ export const zendeskAcknowledgement: NoticeStyle = {
     const brand = brandName(msg.recipientDomain);
     const subject = `[Request received] ${msg.subject}`;
     const boundary = `--==_mimepart_${rng.hex(13)}_${rng.hex(12)}`;
-    const text = `##- Please type your reply above this line -##\n\n${rng.pick(ZENDESK_BODIES)(ticket)}\n`;
-    const html = `<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">\n<html>\n<head>\n  <meta http-equiv="Content-Type" content="text/html; charset=utf-8" />\n</head>\n<body lang='en-us' style="width: 100%!important; margin: 0; padding: 0;">\n  <div style="padding: 10px; line-height: 1.5; font-family: 'Lucida Grande',Verdana,Arial,sans-serif; font-size: 12px; color:#444444;">\n    <div style="color: #b5b5b5;">##- Please type your reply above this line -##</div>\n    <p>${text.split('\n\n').slice(1).join('</p><p>').replace(/\n/g, '<br />')}</p>\n  </div>\n</body>\n</html>\n`;
+    const request = rng.pick(ZENDESK_BODIES)(ticket, formattedComment(msg.fromName, msg.sentAt, msg.text));
+    // The footer and the [TICKETKEY] marker Zendesk uses to thread replies, as in the Travis CI sample.
+    const text = `##- Please type your reply above this line -##\n\n${request}\n\n--------------------------------\nThis email is a service from ${brand}.\n\n\n\n\n\n\n\n\n\n[${key.slice(0, 6)}-${key.slice(6)}]\n`;
+    const paragraphs = request.split('\n\n').slice(0, 2);
+    const html = `<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">\n<html xmlns="http://www.w3.org/1999/xhtml"><head>\n  <meta http-equiv="Content-Type" content="text/html; charset=utf-8" />\n</head>\n<body lang="en-us" style="width: 100%!important; margin: 0; padding: 0;" xml:lang="en-us">\n  <div style="padding: 10px ; line-height: 18px; font-family: 'Lucida Grande',Verdana,Arial,sans-serif; font-size: 12px; color:#444444;">\n    <div style="color: #b5b5b5;">##- Please type your reply above this line -##</div>\n    ${paragraphs.map((p) => `<p dir="ltr">${p}</p>`).join('')}\n  </div>\n<span style="color:#FFFFFF" aria-hidden="true">[${key.slice(0, 6)}-${key.slice(6)}]</span></body>\n</html>\n`;
     const pod = rng.pick(['pod18.euc1', 'pod17.euw1', 'pod23.use1', 'pod13.usw2']);
     const host = `outbyoip${rng.int(1, 14)}.${pod}.zdsys.com`;
-    const body = textAndHtml(boundary, text, html, 'quoted-printable');
+    const body = textAndHtml(boundary, text, html, 'quoted-printable', '"UTF-8"');
     const mime = renderMessage(
       [
         ['Return-Path', `<${msg.recipient}>`],
@@ -87,18 +98,24 @@ export const zendeskAcknowledgement: NoticeStyle = {
 };
 
 /** The plain text (quoted-printable) and the HTML a helpdesk sends as multipart/alternative. */
-function textAndHtml(boundary: string, text: string, html: string, htmlCte: TransferEncoding): string {
+function textAndHtml(
+  boundary: string,
+  text: string,
+  html: string,
+  htmlCte: TransferEncoding,
+  charset: string,
+): string {
   return multipartBody(boundary, [
     {
       headers: [
-        ['Content-Type', 'text/plain; charset=utf-8'],
+        ['Content-Type', `text/plain; charset=${charset}`],
         ['Content-Transfer-Encoding', 'quoted-printable'],
       ],
       body: encodeBody(text, 'quoted-printable'),
     },
     {
       headers: [
-        ['Content-Type', 'text/html; charset=utf-8'],
+        ['Content-Type', `text/html; charset=${charset}`],
         ['Content-Transfer-Encoding', htmlCte],
       ],
       body: encodeBody(html, htmlCte),
@@ -164,7 +181,7 @@ export const osTicketAcknowledgement: NoticeStyle = {
       '',
     ].join('\n');
     const boundary = `=_${rng.hex(32)}`;
-    const body = textAndHtml(boundary, text, html, 'base64');
+    const body = textAndHtml(boundary, text, html, 'base64', 'utf-8');
     const host = `${rng.pick(['web', 'helpdesk', 'support', 'www'])}${rng.int(1, 4)}.${msg.recipientDomain}`;
     const mime = renderMessage(
       [
