@@ -114,7 +114,7 @@ function localPart(name: PersonName, rng: Rng): string {
 }
 
 /** `green-andsons.com` → `Green and Sons`. */
-function brandName(senderDomain: string): string {
+export function brandName(senderDomain: string): string {
   return companyName(senderDomain.slice(0, senderDomain.indexOf('.')));
 }
 

@@ -2,6 +2,7 @@ import { UsageError } from '../model/errors.js';
 import { AUTOREPLY_SCENARIOS } from './autoreply/scenarios.js';
 import { DSN_SCENARIOS } from './dsn/scenarios.js';
 import { ENGAGEMENT_SCENARIOS } from './engagement/scenarios.js';
+import { MODERATION_SCENARIOS } from './moderation/scenarios.js';
 import { NONSTANDARD_SCENARIOS } from './nonstandard/scenarios.js';
 import { SYNC_SCENARIOS } from './sync/scenarios.js';
 import type { Scenario, ScenarioInfo } from './types.js';
@@ -12,6 +13,7 @@ export const SCENARIOS: readonly Scenario[] = [
   ...DSN_SCENARIOS,
   ...NONSTANDARD_SCENARIOS,
   ...AUTOREPLY_SCENARIOS,
+  ...MODERATION_SCENARIOS,
   ...ENGAGEMENT_SCENARIOS,
 ];
 

@@ -9,7 +9,14 @@ import type { Fake } from '../random/fake.js';
  */
 export type ScenarioMode = 'sync' | 'async' | 'none' | 'delivery' | 'tracking' | 'report';
 /** The catalogue's sections. */
-export type ScenarioKind = 'sync' | 'dsn' | 'nonstandard' | 'autoreply' | 'engagement' | 'complaint';
+export type ScenarioKind =
+  | 'sync'
+  | 'dsn'
+  | 'nonstandard'
+  | 'autoreply'
+  | 'moderation'
+  | 'engagement'
+  | 'complaint';
 
 /** What `scenarios --json` lists; plain data, cheap to import. */
 export interface ScenarioInfo {

@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { EventGenerator, SEEDED_EPOCH } from '../../src/generate/events.js';
 import type { FailureEvent } from '../../src/model/events.js';
 import { REASONS, SMTP_STATES } from '../../src/model/events.js';
 import { SCENARIOS } from '../../src/scenarios/catalogue.js';
+import { ROOT } from '../helpers/cli.js';
 
 describe('scenario catalogue', () => {
   test('names are unique; every field is from the model vocabularies', () => {
@@ -58,5 +61,21 @@ describe('scenario catalogue', () => {
     const first = a.take(12);
     assert.deepEqual(b.take(12), first);
     assert.equal(new Set(first.map((c) => c.event.id)).size, new Set(first.map((c) => c.event.id)).size);
+  });
+
+  test("README's catalogue table counts what the catalogue holds", () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const table = readme.slice(readme.indexOf('### The catalogue in numbers'));
+    const rows = [...table.matchAll(/^\| (\w+) \| (\d+) \| (\d+) \|$/gm)];
+    assert.ok(rows.length > 0, 'no table');
+    for (const [, kind, scenarios, pairs] of rows) {
+      const of = SCENARIOS.filter((s) => s.kind === kind);
+      assert.equal(Number(scenarios), of.length, `${kind}: scenarios`);
+      assert.equal(
+        Number(pairs),
+        of.reduce((n, s) => n + s.styles.length, 0),
+        `${kind}: scenario × style pairs`,
+      );
+    }
   });
 });

@@ -5,7 +5,7 @@ import type { Audience } from '../../src/mail/audience.js';
 import type { BounceEvent, FailureEvent, SimCall } from '../../src/model/events.js';
 import { SCENARIOS } from '../../src/scenarios/catalogue.js';
 import { deliveryStatusFields, hasOnlyCrlf, parseMime } from '../helpers/mime.js';
-import { classify, sisimaiSkipReason } from '../helpers/sisimai.js';
+import { classify, type SisimaiResult, sisimaiSkipReason } from '../helpers/sisimai.js';
 
 const SEEDS = 20;
 
@@ -40,6 +40,31 @@ function matrix(): Array<{ scenario: string; style: string; seed: number; calls:
 }
 
 const rows = matrix();
+
+/**
+ * Real notices Sisimai 4.25 does not read as what they are, and what it
+ * answers for their real bytes instead: the test holds it to that answer,
+ * and test/scenarios/reply-kinds.test.ts checks their structure with
+ * Python's email package.
+ * - TMDA's confirmation request (its default template, word for word):
+ *   the lines `<sender> has not been verified.` and the bare confirm
+ *   address make Sisimai's generic RFC 3464 scanner report `onhold` for
+ *   those addresses (one result each) before its RFC 3834 check runs.
+ * - Mailman 2.1's and 3's "awaits moderator approval": no Auto-Submitted,
+ *   no DSN, Precedence: bulk; Sisimai finds nothing (no result).
+ */
+const SISIMAI_MISREADS: Record<string, (got: SisimaiResult[], bounce: BounceEvent) => string | undefined> = {
+  'autoreply-challenge/tmda': (got, bounce) =>
+    got.length >= 1 &&
+    got.every((r) => r.reason === 'onhold' && r.agent === 'RFC3464') &&
+    got.some((r) => r.recipient === bounce.envelope)
+      ? undefined
+      : `expected onhold/RFC3464 results naming the envelope, got ${JSON.stringify(got)}`,
+  'moderation-held/mailman2': (got) =>
+    got.length === 0 ? undefined : `expected no result, got ${JSON.stringify(got)}`,
+  'moderation-held/mailman3': (got) =>
+    got.length === 0 ? undefined : `expected no result, got ${JSON.stringify(got)}`,
+};
 const bounceOf = (calls: SimCall[]): BounceEvent =>
   calls.find((c) => c.event.type === 'bounce')!.event as BounceEvent;
 
@@ -97,6 +122,12 @@ describe('Sisimai classifies every bounce as its scenario declares', { skip: sis
       const bounce = bounceOf(row.calls);
       const got = results[i]!;
       const where = `${row.scenario}/${row.style}/seed ${row.seed}`;
+      const misread = SISIMAI_MISREADS[`${row.scenario}/${row.style.split(' ')[0]}`];
+      if (misread) {
+        const wrong = misread(got, bounce);
+        if (wrong) misses.push(`${where}: ${wrong}`);
+        return;
+      }
       if (got.length !== 1) {
         misses.push(`${where}: ${got.length} results`);
         return;

@@ -117,7 +117,8 @@ export function decodeWords(value: string): string {
         const bytes =
           enc.toUpperCase() === 'B'
             ? Buffer.from(text, 'base64')
-            : decodeQuotedPrintable(text.replace(/_/g, ' '));
+            : // `_` as =20: a space that ends an encoded word (Python 2's Header splits anywhere) is kept.
+              decodeQuotedPrintable(text.replace(/_/g, '=20'));
         return decodeCharset(bytes, charset);
       } catch {
         return whole;

@@ -2,7 +2,7 @@ import type { Fake } from '../../random/fake.js';
 import { jobTitle, personName } from '../../random/words.js';
 import type { AutoReplyText, OooLanguage } from './types.js';
 
-const LOCALES: Record<OooLanguage, string> = { en: 'en-GB', nl: 'nl-NL', de: 'de-DE', fr: 'fr-FR' };
+export const LOCALES: Record<OooLanguage, string> = { en: 'en-GB', nl: 'nl-NL', de: 'de-DE', fr: 'fr-FR' };
 
 const day = (ms: number, lang: OooLanguage, weekday = false): string =>
   new Date(ms).toLocaleDateString(LOCALES[lang], {
@@ -99,6 +99,9 @@ const PHRASES: Record<OooLanguage, Phrases> = {
   },
 };
 
+/** Exchange/Outlook's own localised prefix for a language. */
+export const exchangePrefix = (lang: OooLanguage): string => PHRASES[lang].exchangePrefix;
+
 /** The recipient's language: the domain's country first, else a wide mix. */
 export function pickLanguage(fake: Fake, domain: string): OooLanguage {
   const tld = domain.slice(domain.lastIndexOf('.') + 1);
@@ -112,6 +115,22 @@ export function pickLanguage(fake: Fake, domain: string): OooLanguage {
     ] as const,
     ([, w]) => w,
   )[0];
+}
+
+/** Where to write instead: the colleague's own address or a shared role mailbox. */
+export function contactAddress(
+  fake: Fake,
+  first: string,
+  last: string,
+  domain: string,
+  roles: readonly string[],
+): string {
+  return fake.rng.chance(0.5)
+    ? `${first}.${last}@${domain}`
+        .normalize('NFKD')
+        .toLowerCase()
+        .replace(/[^a-z0-9.@-]/g, '')
+    : `${fake.rng.pick(roles)}@${domain}`;
 }
 
 /**
@@ -130,12 +149,7 @@ export function writeOutOfOffice(
   const backText = day(back, lang);
   const { first, last } = personName(rng);
   const colleague = `${first} ${last}`;
-  const email = rng.chance(0.5)
-    ? `${first}.${last}@${domain}`
-        .normalize('NFKD')
-        .toLowerCase()
-        .replace(/[^a-z0-9.@-]/g, '')
-    : `${rng.pick(['info', 'office', 'support', 'sales'])}@${domain}`;
+  const email = contactAddress(fake, first, last, domain, ['info', 'office', 'support', 'sales']);
   const greeting = rng.pick(p.greetings);
   let away = rng.pick(p.away)(backText, day(back, lang, true));
   // German letters go on in lower case after the greeting's comma; without one, capitalise.
