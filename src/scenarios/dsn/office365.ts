@@ -52,7 +52,7 @@ const O365_DIAGNOSES: Partial<Record<DsnReason, readonly Diagnose[]>> = {
 };
 
 /** `1/15/2026 7:52:43 AM`: the en-US form the NDR writes dates in (UTC). */
-function usDateTime(ms: number): string {
+export function usDateTime(ms: number): string {
   const d = new Date(ms);
   const h = d.getUTCHours();
   const mm = String(d.getUTCMinutes()).padStart(2, '0');
