@@ -77,8 +77,14 @@ const postfixDelay: DelayWriter = {
 };
 
 /** Exchange's transport texts for a connection that keeps failing (SMTPSEND / QUEUE). */
-const exchangeCause = (history: string, final: string): DelayCause => ({
-  delay: { status: '4.4.7', reply: reply('400', '4.4.7', 'Message delayed'), inReplyTo: 'RCPT TO' },
+const exchangeCause = (c: DiagnosisContext, history: string, final: string): DelayCause => ({
+  delay: {
+    status: '4.4.7',
+    reply: reply('400', '4.4.7', 'Message delayed'),
+    inReplyTo: 'RCPT TO',
+    remoteMta: c.nextHop,
+    remoteIp: c.nextHopIp,
+  },
   final: { status: '4.4.7', reply: reply('550', '4.4.7', final), inReplyTo: 'RCPT TO' },
   history,
 });
@@ -109,16 +115,19 @@ const exchangeDelay: DelayWriter = {
   causes: [
     (c) =>
       exchangeCause(
+        c,
         `441 4.4.1 Error encountered while communicating with primary target IP address: "Failed to connect. Winsock error code: 10060, Win32 error code: 10060." Attempted failover to alternate host, but that did not succeed. Either there are no alternate hosts, or delivery failed to all alternate hosts. The last endpoint attempted was ${c.nextHopIp}:25`,
         'QUEUE.Expired; message expired',
       ),
-    () =>
+    (c) =>
       exchangeCause(
+        c,
         '451 4.4.0 DNS query failed. The error was: DNS query failed with error ErrorRetry',
         'QUEUE.Expired; message expired [Message=451 4.4.0 DNS query failed. The error was: DNS query failed with error ErrorRetry]',
       ),
     (c) =>
       exchangeCause(
+        c,
         `451 4.4.0 Primary target IP address responded with: "421 4.4.1 Connection timed out." Attempted failover to alternate host, but that did not succeed. Either there are no alternate hosts, or delivery failed to all alternate hosts. The last endpoint attempted was ${c.nextHopIp}:25`,
         'QUEUE.Expired; message expired [Message=451 4.4.0 Primary target IP address responded with: "421 4.4.1 Connection timed out." Attempted failover to alternate host, but that did not succeed.]',
       ),
@@ -126,7 +135,8 @@ const exchangeDelay: DelayWriter = {
   build(input, cause, retryUntil) {
     const { fake, message: msg, reportingHost: host } = input;
     const lang = NDR_LANGUAGES.en;
-    const receiving = `${msg.recipientDomain} (${input.diagnosis.remoteIp ?? ''})`.replace(' ()', '');
+    // The host it kept trying (Exchange: "Receiving server: mdb27 (172.24.16.149)").
+    const receiving = `${cause.delay.remoteMta} (${cause.delay.remoteIp})`;
     return exchangeReport({ ...input, diagnosis: cause.delay }, lang, () => {
       const headers = originalHeaderBlock(msg, fake);
       const attempts =
