@@ -78,17 +78,20 @@ const reports = rows.flatMap(reportsOf);
 
 /**
  * Real formats Sisimai 4.25 cannot read, where its reason differs: it has
- * no decoder for Dutch or German Exchange NDRs (its Exchange2007 decoder
- * knows the en, fr and it subjects, the French one only as Q-encoded
- * `Non_remis_`), so it falls back to the RFC 3464 part alone and reads the
- * SMTP history of an expired message ("Connection dropped") as blocked and
- * RecipSizeLimit's 5.2.3 as exceedlimit. Those reports are read by Python's
+ * no decoder for Dutch, German or French Exchange and Exchange Online NDRs
+ * (its Exchange2007 decoder knows the en, fr and it subjects, the French
+ * one only as Q-encoded `Non_remis_`; its Office365 decoder English
+ * headings only), so it falls back to the RFC 3464 part alone and reads
+ * the SMTP history of an expired message ("Connection dropped") as
+ * blocked, RecipSizeLimit's 5.2.3 as exceedlimit and Exchange Online's
+ * 5.1.10 RecipientNotFound as filtered. Those reports are read by Python's
  * email package instead (test/scenarios/dsn/new-kinds.test.ts); recipient
  * and status must still agree with Sisimai.
  */
 const SISIMAI_CANNOT_READ: ReadonlyArray<{ style: RegExp; scenario: string; reads: string }> = [
   { style: /^exchange-(nl|de|fr) /, scenario: 'dsn-expired', reads: 'blocked' },
   { style: /^exchange-(nl|de|fr) /, scenario: 'dsn-mesgtoobig', reads: 'exceedlimit' },
+  { style: /^office365-(nl|de|fr) /, scenario: 'dsn-userunknown', reads: 'filtered' },
 ];
 
 describe('every bounce is a well-formed message', () => {

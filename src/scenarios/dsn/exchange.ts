@@ -1,4 +1,5 @@
 import type { Audience } from '../../mail/audience.js';
+import { mailboxServer, outboundHost } from '../../mail/microsoft.js';
 import { originalHeaderBlock } from '../../mail/original.js';
 import { companyDomain } from '../../mail/providers.js';
 import { reply, replyOneLine } from '../../mail/reply.js';
@@ -14,6 +15,7 @@ import {
   reportRecipients,
 } from './common.js';
 import { NDR_LANGUAGES, type NdrLanguage } from './ndr-languages.js';
+import { O365_DIAGNOSES, O365_REASONS, tenantHeaders } from './office365.js';
 import type { Diagnose, DsnDiagnosis, DsnInput, DsnReason, DsnStyle } from './types.js';
 
 /** Exchange's own component texts (RESOLVER, STOREDRV, QUEUE, ...). */
@@ -158,8 +160,13 @@ export interface ExchangeNotice {
  * delivery-status and the returned message. `write` runs after the
  * boundaries are drawn, as Exchange numbers them first.
  */
-export function exchangeReport(input: DsnInput, lang: NdrLanguage, write: () => ExchangeNotice): string {
-  const { message: msg, reportingHost: host } = input;
+export function exchangeReport(
+  input: DsnInput,
+  lang: NdrLanguage,
+  write: () => ExchangeNotice,
+  online = false,
+): string {
+  const { fake, message: msg, reportingHost: host } = input;
   const [outer, alt] = [guid(input), guid(input)];
   const notice = write();
   // Translated parts carry non-ASCII letters: Exchange labels them utf-8.
@@ -173,10 +180,15 @@ export function exchangeReport(input: DsnInput, lang: NdrLanguage, write: () => 
     { headers: qp('html'), body: `${quotedPrintable(notice.html)}\r\n` },
   ]);
   const body = microsoftReportBody(input, outer, alt, alternative, notice.status);
+  // Exchange Online sends from its outbound pool and stamps the tenant headers.
+  const outbound = online ? outboundHost(host, fake.rng) : undefined;
   return renderMessage(
     [
       ['Return-Path', '<>'],
-      ['Received', bounceReceived(input, host)],
+      [
+        'Received',
+        outbound ? bounceReceived(input, outbound.host, outbound.ip) : bounceReceived(input, host),
+      ],
       ['MIME-Version', '1.0'],
       ['From', `Microsoft Outlook <postmaster@${msg.recipientDomain}>`],
       ['To', `<${msg.envelope}>`],
@@ -187,40 +199,58 @@ export function exchangeReport(input: DsnInput, lang: NdrLanguage, write: () => 
       ['Message-ID', `<${guid(input)}@${host}>`],
       ['In-Reply-To', msg.messageId],
       ['References', msg.messageId],
-      ['Thread-Topic', encodeWords(msg.subject)],
+      ...(online ? [] : ([['Thread-Topic', encodeWords(msg.subject)]] as const)),
       ['Subject', encodeWords(notice.subject)],
       ['Auto-Submitted', 'auto-replied'],
+      ...(online ? tenantHeaders(input.now, host, () => guid(input)) : []),
     ],
     body,
   );
 }
 
 /**
- * Exchange Server 2013-2019 on-premises NDR in one language: `exchange`
- * (en-US) and `exchange-nl`, `exchange-de`, `exchange-fr`. Writes every
- * recipient the report names (one message to several mailboxes there);
- * the catalogue's multi-recipient scenario uses the en-US one.
+ * Exchange's NDR in one language: on premises, `exchange` (en-US) and
+ * `exchange-nl`, `exchange-de`, `exchange-fr`; for an Exchange Online
+ * tenant or mailbox set to that language, `office365-nl`, `-de`, `-fr`
+ * (the same classic layout, Sisimai's Dutch Office365 markers come from
+ * such NDRs, with Exchange Online's hosts, headers and texts; its en-US
+ * NDR has the 2017+ layout, office365.ts). Writes every recipient the
+ * report names (one message to several mailboxes there); the catalogue's
+ * multi-recipient scenario uses the en-US one.
  */
-export function exchangeStyleIn(lang: NdrLanguage): DsnStyle {
+export function exchangeStyleIn(lang: NdrLanguage, online = false): DsnStyle {
   const localised = lang.code !== 'en';
-  return {
-    name: localised ? `exchange-${lang.code}` : 'exchange',
-    label: `Microsoft Exchange 2013-2019 (on-premises)${localised ? `, ${lang.contentLanguage}` : ''}`,
-    ...(localised
-      ? { recipientDomain: (fake: Fake) => companyDomain(fake, LANGUAGE_AUDIENCE[lang.code]) }
-      : {}),
+  const onPremises: Pick<DsnStyle, 'reportingHost' | 'diagnose'> = {
     reportingHost: (domain, fake) =>
       `${fake.rng.pick(['EXCH', 'EX', 'MBX', 'MAIL'])}${fake.rng.int(1, 4).toString().padStart(2, '0')}.${domain}`,
     diagnose: EXCHANGE_DIAGNOSES,
+  };
+  const exchangeOnline: Pick<DsnStyle, 'reportingHost' | 'diagnose' | 'reasons'> = {
+    reportingHost: (_domain, fake) => mailboxServer(fake.rng),
+    diagnose: O365_DIAGNOSES,
+    reasons: O365_REASONS,
+  };
+  return {
+    name: `${online ? 'office365' : 'exchange'}${localised ? `-${lang.code}` : ''}`,
+    label: `${online ? 'Microsoft 365 / Exchange Online' : 'Microsoft Exchange 2013-2019 (on-premises)'}${localised ? `, ${lang.contentLanguage}` : ''}`,
+    ...(localised
+      ? { recipientDomain: (fake: Fake) => companyDomain(fake, LANGUAGE_AUDIENCE[lang.code]) }
+      : {}),
+    ...(online ? exchangeOnline : onPremises),
     // Sisimai 4.25 reads localised NDRs by their RFC 3464 part only, and
     // counts each recipient block of a multi-recipient one twice.
     namesSeveral: !localised,
     build: (input) =>
-      exchangeReport(input, lang, () => ({
-        subject: `${lang.subject}${input.message.subject}`,
-        ...humanParts(input, lang),
-        status: statusPart(input),
-      })),
+      exchangeReport(
+        input,
+        lang,
+        () => ({
+          subject: `${lang.subject}${input.message.subject}`,
+          ...humanParts(input, lang),
+          status: statusPart(input),
+        }),
+        online,
+      ),
   };
 }
 

@@ -58,7 +58,7 @@ const EN: NdrLanguage = {
   generatingServer: 'Generating server: ',
   originalHeaders: 'Original message headers:',
   friendly: (status) => {
-    if (status === '5.1.1')
+    if (status === '5.1.1' || status === '5.1.10')
       return "The email address you entered couldn't be found. Please check the recipient's email address and try to resend the message. If the problem continues, please contact your helpdesk.";
     if (status === '5.2.2')
       return "The recipient's mailbox is full and can't accept messages now. Please try resending this message later, or contact the recipient directly.";
@@ -78,7 +78,7 @@ const NL: NdrLanguage = {
   originalHeaders: 'Oorspronkelijke berichtkoppen:',
   // translated
   friendly: (status) => {
-    if (status === '5.1.1')
+    if (status === '5.1.1' || status === '5.1.10')
       return 'Het e-mailadres dat u hebt ingevoerd, is niet gevonden. Controleer het e-mailadres van de geadresseerde en verzend het bericht opnieuw. Neem contact op met de helpdesk als het probleem zich blijft voordoen.';
     if (status === '5.2.2')
       return 'Het postvak van de geadresseerde is vol en kan op dit moment geen berichten ontvangen. Verzend het bericht later opnieuw of neem rechtstreeks contact op met de geadresseerde.';
@@ -98,7 +98,7 @@ const DE: NdrLanguage = {
   originalHeaders: 'Ursprüngliche Nachrichtenkopfzeilen:',
   // translated
   friendly: (status) => {
-    if (status === '5.1.1')
+    if (status === '5.1.1' || status === '5.1.10')
       return 'Die eingegebene E-Mail-Adresse wurde nicht gefunden. Überprüfen Sie die E-Mail-Adresse des Empfängers, und senden Sie die Nachricht erneut. Wenden Sie sich an Ihr Helpdesk, wenn das Problem weiterhin besteht.';
     if (status === '5.2.2')
       return 'Das Postfach des Empfängers ist voll und kann zurzeit keine Nachrichten annehmen. Senden Sie die Nachricht später erneut, oder wenden Sie sich direkt an den Empfänger.';
@@ -118,7 +118,7 @@ const FR: NdrLanguage = {
   originalHeaders: "En-têtes de message d'origine :",
   friendly: (status) => {
     // The first sentence is a real sample's; the rest translated.
-    if (status === '5.1.1')
+    if (status === '5.1.1' || status === '5.1.10')
       return 'Nous n’avons pas trouvé l’adresse de courrier que vous avez entrée. Vérifiez l’adresse du destinataire et renvoyez le message. Si le problème persiste, contactez votre support technique.';
     if (status === '5.2.2')
       return 'La boîte aux lettres du destinataire est pleine et ne peut pas recevoir de messages pour le moment. Renvoyez le message plus tard ou contactez directement le destinataire.';

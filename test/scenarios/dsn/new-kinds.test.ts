@@ -37,40 +37,54 @@ describe('Exchange NDRs in Dutch, German and French', { skip: noPython }, () => 
   const LOCALISED = ['nl', 'de', 'fr'] as const;
   const DSN = ['dsn-userunknown', 'dsn-mailboxfull', 'dsn-expired', 'dsn-mesgtoobig'];
 
+  const WRITERS = ['exchange', 'office365'] as const;
+
   test(`subject, Content-Language and text in the language; delivery-status as en-US (${SEEDS} seeds)`, () => {
-    for (const code of LOCALISED) {
-      const lang = NDR_LANGUAGES[code];
-      for (const scenario of DSN) {
-        const runs = Array.from({ length: SEEDS }, (_, i) => calls(scenario, `exchange-${code}`, i + 1));
-        const english = Array.from({ length: SEEDS }, (_, i) => calls(scenario, 'exchange', i + 1));
-        const read = readWithPython(runs.map((cs) => bounces(cs)[0]!.mime));
-        const readEn = readWithPython(english.map((cs) => bounces(cs)[0]!.mime));
-        read.forEach((py, i) => {
-          const where = `${scenario}/exchange-${code}/seed ${i + 1}`;
-          const bounce = bounces(runs[i]!)[0]!;
-          const failure = failures(runs[i]!)[0]!;
-          assert.deepEqual(py.defects, [], where);
-          assert.ok(py.subject.startsWith(lang.subject), `${where}: subject ${py.subject}`);
-          assert.equal(py.contentLanguage, lang.contentLanguage, where);
-          assert.equal(py.contentType, 'multipart/report', where);
-          assert.equal(py.reportType, 'delivery-status', where);
-          for (const heading of [
-            lang.failedTo,
-            lang.forAdmins,
-            lang.generatingServer.trim(),
-            lang.originalHeaders,
-          ])
-            assert.ok(py.text.includes(heading), `${where}: no "${heading}"`);
-          assert.ok(py.text.includes(lang.friendly(failure.extended!)), `${where}: friendly text`);
-          // The machine-readable part is the one Exchange writes in every language.
-          assert.deepEqual(Object.keys(py.recipients[0]!), Object.keys(readEn[i]!.recipients[0]!), where);
-          assert.equal(py.recipients[0]!['final-recipient'], `rfc822;${bounce.recipient}`, where);
-          assert.equal(py.recipients[0]!['status'], failure.extended, where);
-          assert.equal(py.recipients[0]!['action'], 'failed', where);
-        });
-      }
-    }
+    for (const code of LOCALISED)
+      for (const writer of WRITERS)
+        for (const scenario of DSN) {
+          const style = `${writer}-${code}`;
+          if (!findScenario(scenario).styles.includes(style)) continue;
+          checkLanguage(scenario, style, code);
+        }
   });
+
+  function checkLanguage(scenario: string, style: string, code: (typeof LOCALISED)[number]): void {
+    const lang = NDR_LANGUAGES[code];
+    const runs = Array.from({ length: SEEDS }, (_, i) => calls(scenario, style, i + 1));
+    const english = Array.from({ length: SEEDS }, (_, i) => calls(scenario, 'exchange', i + 1));
+    const read = readWithPython(runs.map((cs) => bounces(cs)[0]!.mime));
+    const readEn = readWithPython(english.map((cs) => bounces(cs)[0]!.mime));
+    read.forEach((py, i) => {
+      const where = `${scenario}/${style}/seed ${i + 1}`;
+      const bounce = bounces(runs[i]!)[0]!;
+      const failure = failures(runs[i]!)[0]!;
+      assert.deepEqual(py.defects, [], where);
+      assert.ok(py.subject.startsWith(lang.subject), `${where}: subject ${py.subject}`);
+      assert.equal(py.contentLanguage, lang.contentLanguage, where);
+      assert.equal(py.contentType, 'multipart/report', where);
+      assert.equal(py.reportType, 'delivery-status', where);
+      for (const heading of [
+        lang.failedTo,
+        lang.forAdmins,
+        lang.generatingServer.trim(),
+        lang.originalHeaders,
+      ])
+        assert.ok(py.text.includes(heading), `${where}: no "${heading}"`);
+      assert.ok(py.text.includes(lang.friendly(failure.extended!)), `${where}: friendly text`);
+      // The machine-readable part is the one Exchange writes in every language.
+      assert.deepEqual(Object.keys(py.recipients[0]!), Object.keys(readEn[i]!.recipients[0]!), where);
+      assert.equal(py.recipients[0]!['final-recipient'], `rfc822;${bounce.recipient}`, where);
+      assert.equal(py.recipients[0]!['status'], failure.extended, where);
+      assert.equal(py.recipients[0]!['action'], 'failed', where);
+      // Exchange Online stamps its tenant headers; Exchange on premises does not.
+      assert.equal(
+        bounce.mime.includes('X-MS-Exchange-CrossTenant-Id:'),
+        style.startsWith('office365'),
+        where,
+      );
+    });
+  }
 });
 
 describe('delay notifications (dsn-delayed)', () => {
@@ -170,7 +184,7 @@ describe('multi-recipient DSNs (dsn-multi-recipient)', () => {
   });
 });
 
-test("Exchange's language follows the audience: Dutch for nl, none localised for us", () => {
+test("Exchange's and Exchange Online's language follows the audience: Dutch for nl, none localised for us", () => {
   const styleCount = (audience: Audience): Map<string, number> => {
     const gen = new EventGenerator({
       seed: 7,
