@@ -144,7 +144,10 @@ export class EventGenerator {
     let table = this.styleTables.get(scenario);
     if (!table) {
       const audience = this.options.audience ?? 'global';
-      table = WeightedTable.of(scenario.styles, scenario.styleWeight ?? ((s) => styleWeight(s, audience)));
+      const weigh = scenario.styleWeight;
+      table = WeightedTable.of(scenario.styles, (s) =>
+        weigh ? weigh(s, audience) : styleWeight(s, audience),
+      );
       this.styleTables.set(scenario, table);
     }
     return table;
@@ -207,9 +210,10 @@ function mixTake<T>(
 
 /**
  * A story's instances make a varying number of calls (two to four opens, one
- * or two clicks): counting them means building them.
+ * or two clicks), as do reports naming several recipients and delays
+ * followed by their final bounce: counting them means building them.
  */
-const variesInCalls = (scenario: Scenario): boolean => scenario.kind === 'engagement';
+const variesInCalls = (scenario: Scenario): boolean => scenario.kind === 'engagement' || !!scenario.callsVary;
 
 /** Fixed base time for seeded runs, so a seed reproduces every byte. */
 export const SEEDED_EPOCH = Date.UTC(2026, 0, 15, 9, 30, 0);

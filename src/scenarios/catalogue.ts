@@ -37,6 +37,6 @@ export function findScenario(name: string): Scenario {
 }
 
 export function scenarioInfo(s: Scenario): ScenarioInfo {
-  const { build: _build, styleWeight: _weight, ...info } = s;
+  const { build: _build, styleWeight: _weight, callsVary: _vary, ...info } = s;
   return info;
 }

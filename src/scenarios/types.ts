@@ -1,3 +1,4 @@
+import type { Audience } from '../mail/audience.js';
 import type { MessageOptions, OriginalMessage } from '../mail/message.js';
 import type { CallType, Reason, SimCall, SmtpState } from '../model/events.js';
 import type { Fake } from '../random/fake.js';
@@ -48,8 +49,17 @@ export interface ScenarioInput {
 }
 
 export interface Scenario extends ScenarioInfo {
-  /** Share of each style in a realistic mix; default: the provider table in style-weights.ts. */
-  styleWeight?: (style: string) => number;
+  /**
+   * Share of each style in a realistic mix, for the run's audience;
+   * default: the provider table in style-weights.ts.
+   */
+  styleWeight?: (style: string, audience?: Audience) => number;
+  /**
+   * How many calls an instance makes depends on what it draws (a story's
+   * opens, a report's recipients, a delay and its final bounce): counting
+   * them means building them.
+   */
+  callsVary?: boolean;
   /** Pure: the same input gives the same calls. */
   build(input: ScenarioInput): SimCall[];
 }

@@ -85,11 +85,14 @@ describe('fire --type failure at a plain node:http receiver', () => {
       // Sync replies carry both codes in one line. A DSN's code and Status are separate
       // fields, and real expired DSNs disagree (Exchange: 550 4.4.7 QUEUE.Expired).
       if (code && ext && state !== 'bounce') assert.equal(code[0], ext[0], 'code and extended share a class');
-      if (state === 'bounce') assert.equal(f.get('action')![0], 'failed', 'a DSN is final');
+      // A DSN is final, unless it is a delay warning (4.x.x; its final DSN comes later).
+      if (state === 'bounce')
+        assert.ok(f.get('action')![0] === 'failed' || ext?.startsWith('4.'), 'a DSN is final but a delay');
       else if (code?.startsWith('5')) assert.equal(f.get('action')![0], 'failed', '5xx is final');
-      ids.add(f.get('id')![0]!);
+      // One message can make several calls (a delay and its final DSN, a DSN per recipient).
+      ids.add(`${f.get('id')![0]} ${f.get('recipient')![0]} ${f.get('action')![0]}`);
     }
-    assert.equal(ids.size, 50, 'ids are unique');
+    assert.equal(ids.size, 50, 'events are unique');
     assert.match(r.stdout, /50 sent, 50 ok/);
   });
 

@@ -45,6 +45,7 @@ export interface LogLine {
   outcome: 'ok' | 'failed' | 'retry' | 'dropped' | 'unsent';
   id?: string;
   type?: string;
+  scenario?: string;
   intendedAt: string;
   sentAt?: string;
   status?: number | null;

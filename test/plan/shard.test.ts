@@ -11,8 +11,12 @@ import { SCENARIOS } from '../../src/scenarios/catalogue.js';
 
 const clock = eventClock(SEEDED_EPOCH, Date.now);
 const bytes = (c: SimCall): string => encodeCall(c, 'form', 'smtpeter').body.toString('latin1');
-/** A DSN's failure and bounce calls share the message's id: a call is its id and type. */
-const key = (c: SimCall): string => `${c.event.type} ${c.event.id}`;
+/**
+ * A DSN's failure and bounce calls share the message's id, as do a delay
+ * and its final DSN and a report's calls per recipient: a call is its type,
+ * id, recipient and time.
+ */
+const key = (c: SimCall): string => `${c.event.type} ${c.event.id} ${c.event.recipient} ${c.event.time}`;
 
 /** The run's first `total` calls, and the same run cut into `n` shards, each as its own generator. */
 function sharded(options: Omit<GenerateOptions, 'clock'>, total: number, n: number): SimCall[][] {

@@ -42,6 +42,59 @@ function matrix(): Array<{ scenario: string; style: string; seed: number; calls:
 const rows = matrix();
 
 /**
+ * One report as SMTPeter received it: its MIME, the bounce calls that carry
+ * it (one per recipient it names) and the failure calls made with them.
+ * A delay scenario makes two reports, a multi-recipient one several calls.
+ */
+interface Report {
+  where: string;
+  scenario: string;
+  style: string;
+  mime: string;
+  bounces: BounceEvent[];
+  failures: FailureEvent[];
+}
+
+function reportsOf(row: (typeof rows)[number]): Report[] {
+  const all = row.calls.map((c) => c.event);
+  const bs = all.filter((e): e is BounceEvent => e.type === 'bounce');
+  return [...new Set(bs.map((b) => b.mime))].map((mime, k) => {
+    const bounces = bs.filter((b) => b.mime === mime);
+    const failures = all.filter(
+      (e): e is FailureEvent => e.type === 'failure' && e.time === bounces[0]!.time,
+    );
+    return {
+      where: `${row.scenario}/${row.style}/seed ${row.seed}${k ? ` report ${k + 1}` : ''}`,
+      scenario: row.scenario,
+      style: row.style,
+      mime,
+      bounces,
+      failures,
+    };
+  });
+}
+
+const reports = rows.flatMap(reportsOf);
+
+/**
+ * Real formats Sisimai 4.25 cannot read, where its reason differs: it has
+ * no decoder for Dutch, German or French Exchange and Exchange Online NDRs
+ * (its Exchange2007 decoder knows the en, fr and it subjects, the French
+ * one only as Q-encoded `Non_remis_`; its Office365 decoder English
+ * headings only), so it falls back to the RFC 3464 part alone and reads
+ * the SMTP history of an expired message ("Connection dropped") as
+ * blocked, RecipSizeLimit's 5.2.3 as exceedlimit and Exchange Online's
+ * 5.1.10 RecipientNotFound as filtered. Those reports are read by Python's
+ * email package instead (test/scenarios/dsn/new-kinds.test.ts); recipient
+ * and status must still agree with Sisimai.
+ */
+const SISIMAI_CANNOT_READ: ReadonlyArray<{ style: RegExp; scenario: string; reads: string }> = [
+  { style: /^exchange-(nl|de|fr) /, scenario: 'dsn-expired', reads: 'blocked' },
+  { style: /^exchange-(nl|de|fr) /, scenario: 'dsn-mesgtoobig', reads: 'exceedlimit' },
+  { style: /^office365-(nl|de|fr) /, scenario: 'dsn-userunknown', reads: 'filtered' },
+];
+
+/**
  * Real notices Sisimai 4.25 does not read as what they are, and what it
  * answers for their real bytes instead: the test holds it to that answer,
  * and test/scenarios/reply-kinds.test.ts checks their structure with
@@ -65,14 +118,11 @@ const SISIMAI_MISREADS: Record<string, (got: SisimaiResult[], bounce: BounceEven
   'moderation-held/mailman3': (got) =>
     got.length === 0 ? undefined : `expected no result, got ${JSON.stringify(got)}`,
 };
-const bounceOf = (calls: SimCall[]): BounceEvent =>
-  calls.find((c) => c.event.type === 'bounce')!.event as BounceEvent;
 
 describe('every bounce is a well-formed message', () => {
   test('CRLF line ends only, parses with postal-mime, From/Subject/Date present', async () => {
-    for (const row of rows) {
-      const mime = bounceOf(row.calls).mime;
-      const where = `${row.scenario}/${row.style}/seed ${row.seed}`;
+    for (const report of reports) {
+      const { mime, where } = report;
       assert.ok(hasOnlyCrlf(mime), `${where}: bare LF or CR`);
       const email = await parseMime(mime);
       assert.ok(email.from, `${where}: no From`);
@@ -82,65 +132,73 @@ describe('every bounce is a well-formed message', () => {
     }
   });
 
-  test('DSNs are multipart/report with Final-Recipient = recipient, and the failure call agrees', () => {
-    for (const row of rows.filter((r) => r.calls.length === 2)) {
-      const where = `${row.scenario}/${row.style}/seed ${row.seed}`;
-      const bounce = bounceOf(row.calls);
-      const failure = row.calls.find((c) => c.event.type === 'failure')!.event as FailureEvent;
-      assert.match(
-        bounce.mime,
-        /^Content-Type: multipart\/report;[^\r\n]*report-type=delivery-status/im,
-        where,
-      );
-      const blocks = deliveryStatusFields(bounce.mime);
+  test('DSNs are multipart/report with a Final-Recipient per bounce call, and its failure call agrees', () => {
+    for (const report of reports.filter((r) => r.failures.length > 0)) {
+      const { where, mime } = report;
+      assert.match(mime, /^Content-Type: multipart\/report;[^\r\n]*report-type=delivery-status/im, where);
+      const blocks = deliveryStatusFields(mime);
       assert.ok(blocks && blocks.length >= 2, `${where}: no delivery-status blocks`);
-      const rcpt = blocks.slice(1).find((b) => b['final-recipient'])!;
-      assert.equal(rcpt['final-recipient']!.replace(/^rfc822;\s*/i, ''), bounce.recipient, where);
-      assert.equal(failure.id, bounce.id, where);
-      assert.equal(failure.recipient, bounce.recipient, where);
-      assert.deepEqual(failure.tags, bounce.tags, where);
-      assert.equal(failure.state, 'bounce', where);
-      assert.equal(rcpt['status']!.split(' ')[0], failure.extended, `${where}: Status vs extended`);
-      const diag = rcpt['diagnostic-code'] ?? '';
-      if (failure.code)
-        assert.match(diag, new RegExp(`\\b${failure.code}[ -]`), `${where}: code in Diagnostic-Code`);
-      const firstWords = failure.description!.split(/\s+/).slice(0, 4).join(' ');
-      assert.ok(
-        diag.replace(/\s+/g, ' ').includes(firstWords),
-        `${where}: description not in Diagnostic-Code`,
-      );
+      assert.equal(report.failures.length, report.bounces.length, where);
+      for (const bounce of report.bounces) {
+        const failure = report.failures.find((f) => f.recipient === bounce.recipient)!;
+        assert.ok(failure, `${where}: no failure call for ${bounce.recipient}`);
+        const rcpt: Record<string, string> | undefined = blocks
+          .slice(1)
+          .find((b) => b['final-recipient']?.replace(/^rfc822;\s*/i, '') === bounce.recipient)!;
+        assert.ok(rcpt, `${where}: no Final-Recipient ${bounce.recipient}`);
+        assert.equal(failure.id, bounce.id, where);
+        assert.deepEqual(failure.tags, bounce.tags, where);
+        assert.equal(failure.state, 'bounce', where);
+        assert.equal(failure.action, rcpt['action'] === 'delayed' ? 'failure' : 'failed', `${where}: action`);
+        assert.equal(rcpt['status']!.split(' ')[0], failure.extended, `${where}: Status vs extended`);
+        const diag = rcpt['diagnostic-code'] ?? '';
+        if (failure.code)
+          assert.match(diag, new RegExp(`\\b${failure.code}[ -]`), `${where}: code in Diagnostic-Code`);
+        const firstWords = failure.description!.split(/\s+/).slice(0, 4).join(' ');
+        assert.ok(
+          diag.replace(/\s+/g, ' ').includes(firstWords),
+          `${where}: description not in Diagnostic-Code`,
+        );
+      }
     }
   });
 });
 
 describe('Sisimai classifies every bounce as its scenario declares', { skip: sisimaiSkipReason() }, () => {
-  test(`${rows.length} bounces: reason, recipient and (for DSNs) status`, () => {
-    const results = classify(rows.map((r) => bounceOf(r.calls).mime));
+  test(`${reports.length} reports: reason, every recipient and (for DSNs) status`, () => {
+    const results = classify(reports.map((r) => r.mime));
     const misses: string[] = [];
-    rows.forEach((row, i) => {
-      const scenario = SCENARIOS.find((s) => s.name === row.scenario)!;
-      const bounce = bounceOf(row.calls);
+    let unreadable = 0;
+    reports.forEach((report, i) => {
+      const scenario = SCENARIOS.find((s) => s.name === report.scenario)!;
       const got = results[i]!;
-      const where = `${row.scenario}/${row.style}/seed ${row.seed}`;
-      const misread = SISIMAI_MISREADS[`${row.scenario}/${row.style.split(' ')[0]}`];
+      const { where } = report;
+      const misread = SISIMAI_MISREADS[`${report.scenario}/${report.style.split(' ')[0]}`];
       if (misread) {
-        const wrong = misread(got, bounce);
+        const wrong = misread(got, report.bounces[0]!);
         if (wrong) misses.push(`${where}: ${wrong}`);
         return;
       }
-      if (got.length !== 1) {
-        misses.push(`${where}: ${got.length} results`);
+      const want = report.bounces.map((b) => b.recipient).sort();
+      if (got.length !== want.length) {
+        misses.push(`${where}: ${got.length} results, ${want.length} recipients`);
         return;
       }
-      const r = got[0]!;
-      if (r.reason !== scenario.reason)
-        misses.push(`${where}: reason ${r.reason}, declared ${scenario.reason}`);
-      if (r.recipient !== bounce.recipient)
-        misses.push(`${where}: recipient ${r.recipient}, call says ${bounce.recipient}`);
-      const failure = row.calls.find((c) => c.event.type === 'failure')?.event as FailureEvent | undefined;
-      if (failure && r.status !== failure.extended)
-        misses.push(`${where}: status ${r.status}, call says ${failure.extended}`);
+      for (const r of got) {
+        const known = SISIMAI_CANNOT_READ.find(
+          (k) => k.style.test(report.style) && k.scenario === report.scenario && k.reads === r.reason,
+        );
+        if (known) unreadable++;
+        else if (r.reason !== scenario.reason)
+          misses.push(`${where}: reason ${r.reason}, declared ${scenario.reason}`);
+        if (!want.includes(r.recipient)) misses.push(`${where}: recipient ${r.recipient}, calls say ${want}`);
+        const failure = report.failures.find((f) => f.recipient === r.recipient);
+        if (failure && r.status !== failure.extended)
+          misses.push(`${where}: status ${r.status}, call says ${failure.extended}`);
+      }
     });
-    assert.deepEqual(misses, [], `${misses.length} of ${rows.length} disagree`);
+    assert.deepEqual(misses, [], `${misses.length} of ${reports.length} disagree`);
+    // The known gaps stay the localised ones: nothing else hides behind them.
+    assert.ok(unreadable < reports.length / 20, `${unreadable} reports Sisimai cannot read`);
   });
 });

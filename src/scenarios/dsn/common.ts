@@ -2,7 +2,7 @@ import type { OriginalMessage } from '../../mail/message.js';
 import { originalHeaderBlock, renderOriginal } from '../../mail/original.js';
 import { type HeaderList, renderHeaders, rfc5322Date } from '../../mime/headers.js';
 import { multipartBody } from '../../mime/multipart.js';
-import type { DsnInput } from './types.js';
+import type { DsnInput, DsnRecipient } from './types.js';
 
 /**
  * The Received line SMTPeter's bounce MX adds when the DSN arrives, from
@@ -79,4 +79,13 @@ export function envelopeIdField(msg: OriginalMessage): string {
 /** Original-Recipient as the sender's ORCPT gave it, else the recipient (what Postfix and Exchange write). */
 export function originalRecipient(msg: OriginalMessage): string {
   return msg.dsn?.orcpt ?? `rfc822;${msg.recipient}`;
+}
+
+/** Every recipient a report names: the message's own first, then the others at its domain. */
+export function reportRecipients(input: DsnInput): DsnRecipient[] {
+  const { message: msg } = input;
+  return [
+    { address: msg.recipient, name: msg.recipientName, diagnosis: input.diagnosis },
+    ...(input.others ?? []),
+  ];
 }

@@ -127,6 +127,105 @@ const GMAIL_DIAGNOSES: Record<DsnReason, readonly Diagnose[]> = {
 const ICON =
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgYGD4DwABBAEAwS2OUAAAAABJRU5ErkJggg==';
 
+/** What one Gmail notice says; the layout around it is the same for a failure and a delay. */
+export interface GmailNotice {
+  headline: string;
+  why: string;
+  /** A "Learn more here" line under `why`, if any. */
+  learnMore?: string;
+  /** The line before the response: "The response from the remote server was:", ... */
+  responseLead: string;
+  action: 'failed' | 'delayed';
+  /** Further per-recipient fields after Last-Attempt-Date (Will-Retry-Until). */
+  moreFields?: string;
+  subject: string;
+}
+
+/** Gmail / Google Workspace report (multipart/related HTML layout, 2016+) around one notice. */
+export function gmailReport(input: DsnInput, n: GmailNotice): string {
+  const { fake, message: msg, diagnosis: d } = input;
+  const b = (): string => `000000000000${fake.rng.hex(16)}`;
+  const [outer, related, alt] = [b(), b(), b()];
+  const said = d.reply ? replyWire(d.reply).join('\r\n') : d.local!;
+  const text =
+    `\r\n** ${n.headline} **\r\n\r\n${n.why}\r\n\r\n` +
+    (n.learnMore ? `${n.learnMore}\r\n\r\n` : '') +
+    `${n.responseLead}\r\n${said}\r\n`;
+  const html =
+    '\r\n<html>\r\n<head>\r\n<style>\r\n* {\r\nfont-family:Roboto, "Helvetica Neue", Helvetica, Arial, sans-serif;\r\n}\r\n</style>\r\n</head>\r\n<body>\r\n' +
+    `<table cellpadding="0" cellspacing="0" class="email-wrapper" style="padding-top:32px;background-color:#ffffff;"><tbody>\r\n` +
+    `<tr><td><img style="padding:0 24px 16px 0;float:left" width=72 height=72 alt="Error Icon" src="cid:icon.png">\r\n` +
+    `<h2 style="font-size:20px;color:#212121;font-weight:bold;margin:0">\r\n${n.headline}\r\n</h2>\r\n` +
+    `${n.why.replace(msg.recipient, `<b>${msg.recipient}</b>`).replace(/'/g, '&#39;')}\r\n</td></tr>\r\n` +
+    `<tr><td>\r\nThe response was:<br/>\r\n<p style="font-family:monospace">\r\n${said.replace(/'/g, '&#39;').replace(/\r\n/g, '<br/>\r\n')}\r\n</p>\r\n</td></tr>\r\n` +
+    '</tbody></table>\r\n</body>\r\n</html>\r\n';
+  const alternative = multipartBody(alt, [
+    { headers: [['Content-Type', 'text/plain; charset="UTF-8"']], body: text },
+    { headers: [['Content-Type', 'text/html; charset="UTF-8"']], body: html },
+  ]);
+  const relatedBody = multipartBody(related, [
+    { headers: [['Content-Type', `multipart/alternative; boundary="${alt}"`]], body: alternative },
+    {
+      headers: [
+        ['Content-Type', 'image/png; name="icon.png"'],
+        ['Content-Disposition', 'attachment; filename="icon.png"'],
+        ['Content-Transfer-Encoding', 'base64'],
+        ['Content-ID', '<icon.png>'],
+      ],
+      body: `${ICON}\r\n`,
+    },
+  ]);
+  const arrival = pacificDate(msg.sentAt + 1500);
+  const now = pacificDate(input.now);
+  // Continuation lines of the wire reply stay as separate folded lines.
+  const diag = d.reply ? replyWire(d.reply).join('\r\n ') : d.local!;
+  const remote = d.remoteMta
+    ? `Remote-MTA: dns; ${d.remoteMta} (${d.remoteIp}, the server for the domain\r\n ${msg.recipientDomain}.)\r\n`
+    : '';
+  const status =
+    envelopeIdField(msg) +
+    'Reporting-MTA: dns; googlemail.com\r\n' +
+    `Received-From-MTA: dns; ${msg.fromAddress}\r\n` +
+    `Arrival-Date: ${arrival}\r\n` +
+    `X-Original-Message-ID: ${msg.messageId}\r\n\r\n` +
+    `Final-Recipient: rfc822; ${msg.recipient}\r\n` +
+    `Action: ${n.action}\r\n` +
+    `Status: ${d.status}\r\n` +
+    remote +
+    `Diagnostic-Code: smtp; ${diag}\r\n` +
+    `Last-Attempt-Date: ${now}\r\n` +
+    (n.moreFields ?? '');
+  const original = returnedOriginal(input);
+  const body = multipartBody(outer, [
+    { headers: [['Content-Type', `multipart/related; boundary="${related}"`]], body: relatedBody },
+    { headers: [['Content-Type', 'message/delivery-status']], body: status },
+    { headers: [['Content-Type', original.type]], body: original.body },
+  ]);
+  const state = randomBase64(fake.rng, 32).replace(/=+$/, '');
+  return renderReport(
+    [
+      ['Return-Path', '<>'],
+      ['Received', bounceReceived(input, `mail-sor-f${fake.rng.int(41, 73)}.google.com`)],
+      ['X-Gm-Message-State', `AOJu0Y${state}`],
+      ['Content-Type', `multipart/report; boundary="${outer}"; report-type=delivery-status`],
+      ['To', msg.envelope],
+      ['Auto-Submitted', 'auto-replied'],
+      [
+        'Message-ID',
+        `<${fake.rng.hex(8)}.${fake.rng.hex(8)}.${fake.rng.hex(5)}.${fake.rng.hex(4)}.GMR@mx.google.com>`,
+      ],
+      ['Date', now],
+      ['From', 'Mail Delivery Subsystem <mailer-daemon@googlemail.com>'],
+      ['Subject', n.subject],
+      ['References', msg.messageId],
+      ['In-Reply-To', msg.messageId],
+      // A delay names no failed recipient.
+      ...(n.action === 'failed' ? ([['X-Failed-Recipients', msg.recipient]] as const) : []),
+    ],
+    body,
+  );
+}
+
 /** Gmail / Google Workspace DSN (multipart/related HTML layout, 2016+). */
 export const gmailStyle: DsnStyle = {
   name: 'gmail',
@@ -134,89 +233,17 @@ export const gmailStyle: DsnStyle = {
   reportingHost: () => 'googlemail.com',
   diagnose: GMAIL_DIAGNOSES,
   build(input: DsnInput): string {
-    const { fake, message: msg, diagnosis: d } = input;
-    const b = (): string => `000000000000${fake.rng.hex(16)}`;
-    const [outer, related, alt] = [b(), b(), b()];
+    const { message: msg, diagnosis: d } = input;
     const notFound = d.status === '5.1.1';
-    const headline = notFound ? 'Address not found' : 'Message not delivered';
-    const why = notFound
-      ? `Your message wasn't delivered to ${msg.recipient} because the address couldn't be found, or is unable to receive mail.`
-      : `There was a problem delivering your message to ${msg.recipient}. See the technical details below.`;
-    const said = d.reply ? replyWire(d.reply).join('\r\n') : d.local!;
-    const text =
-      `\r\n** ${headline} **\r\n\r\n${why}\r\n\r\n` +
-      (notFound ? 'Learn more here: https://support.google.com/mail/?p=NoSuchUser\r\n\r\n' : '') +
-      `The response ${d.reply ? 'from the remote server ' : ''}was:\r\n${said}\r\n`;
-    const html =
-      '\r\n<html>\r\n<head>\r\n<style>\r\n* {\r\nfont-family:Roboto, "Helvetica Neue", Helvetica, Arial, sans-serif;\r\n}\r\n</style>\r\n</head>\r\n<body>\r\n' +
-      `<table cellpadding="0" cellspacing="0" class="email-wrapper" style="padding-top:32px;background-color:#ffffff;"><tbody>\r\n` +
-      `<tr><td><img style="padding:0 24px 16px 0;float:left" width=72 height=72 alt="Error Icon" src="cid:icon.png">\r\n` +
-      `<h2 style="font-size:20px;color:#212121;font-weight:bold;margin:0">\r\n${headline}\r\n</h2>\r\n` +
-      `${why.replace(msg.recipient, `<b>${msg.recipient}</b>`).replace(/'/g, '&#39;')}\r\n</td></tr>\r\n` +
-      `<tr><td>\r\nThe response was:<br/>\r\n<p style="font-family:monospace">\r\n${said.replace(/'/g, '&#39;').replace(/\r\n/g, '<br/>\r\n')}\r\n</p>\r\n</td></tr>\r\n` +
-      '</tbody></table>\r\n</body>\r\n</html>\r\n';
-    const alternative = multipartBody(alt, [
-      { headers: [['Content-Type', 'text/plain; charset="UTF-8"']], body: text },
-      { headers: [['Content-Type', 'text/html; charset="UTF-8"']], body: html },
-    ]);
-    const relatedBody = multipartBody(related, [
-      { headers: [['Content-Type', `multipart/alternative; boundary="${alt}"`]], body: alternative },
-      {
-        headers: [
-          ['Content-Type', 'image/png; name="icon.png"'],
-          ['Content-Disposition', 'attachment; filename="icon.png"'],
-          ['Content-Transfer-Encoding', 'base64'],
-          ['Content-ID', '<icon.png>'],
-        ],
-        body: `${ICON}\r\n`,
-      },
-    ]);
-    const arrival = pacificDate(msg.sentAt + 1500);
-    const now = pacificDate(input.now);
-    // Continuation lines of the wire reply stay as separate folded lines.
-    const diag = d.reply ? replyWire(d.reply).join('\r\n ') : d.local!;
-    const remote = d.remoteMta
-      ? `Remote-MTA: dns; ${d.remoteMta} (${d.remoteIp}, the server for the domain\r\n ${msg.recipientDomain}.)\r\n`
-      : '';
-    const status =
-      envelopeIdField(msg) +
-      'Reporting-MTA: dns; googlemail.com\r\n' +
-      `Received-From-MTA: dns; ${msg.fromAddress}\r\n` +
-      `Arrival-Date: ${arrival}\r\n` +
-      `X-Original-Message-ID: ${msg.messageId}\r\n\r\n` +
-      `Final-Recipient: rfc822; ${msg.recipient}\r\n` +
-      'Action: failed\r\n' +
-      `Status: ${d.status}\r\n` +
-      remote +
-      `Diagnostic-Code: smtp; ${diag}\r\n` +
-      `Last-Attempt-Date: ${now}\r\n`;
-    const original = returnedOriginal(input);
-    const body = multipartBody(outer, [
-      { headers: [['Content-Type', `multipart/related; boundary="${related}"`]], body: relatedBody },
-      { headers: [['Content-Type', 'message/delivery-status']], body: status },
-      { headers: [['Content-Type', original.type]], body: original.body },
-    ]);
-    const state = randomBase64(fake.rng, 32).replace(/=+$/, '');
-    return renderReport(
-      [
-        ['Return-Path', '<>'],
-        ['Received', bounceReceived(input, `mail-sor-f${fake.rng.int(41, 73)}.google.com`)],
-        ['X-Gm-Message-State', `AOJu0Y${state}`],
-        ['Content-Type', `multipart/report; boundary="${outer}"; report-type=delivery-status`],
-        ['To', msg.envelope],
-        ['Auto-Submitted', 'auto-replied'],
-        [
-          'Message-ID',
-          `<${fake.rng.hex(8)}.${fake.rng.hex(8)}.${fake.rng.hex(5)}.${fake.rng.hex(4)}.GMR@mx.google.com>`,
-        ],
-        ['Date', now],
-        ['From', 'Mail Delivery Subsystem <mailer-daemon@googlemail.com>'],
-        ['Subject', 'Delivery Status Notification (Failure)'],
-        ['References', msg.messageId],
-        ['In-Reply-To', msg.messageId],
-        ['X-Failed-Recipients', msg.recipient],
-      ],
-      body,
-    );
+    return gmailReport(input, {
+      headline: notFound ? 'Address not found' : 'Message not delivered',
+      why: notFound
+        ? `Your message wasn't delivered to ${msg.recipient} because the address couldn't be found, or is unable to receive mail.`
+        : `There was a problem delivering your message to ${msg.recipient}. See the technical details below.`,
+      ...(notFound ? { learnMore: 'Learn more here: https://support.google.com/mail/?p=NoSuchUser' } : {}),
+      responseLead: `The response ${d.reply ? 'from the remote server ' : ''}was:`,
+      action: 'failed',
+      subject: 'Delivery Status Notification (Failure)',
+    });
   },
 };

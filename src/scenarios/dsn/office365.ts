@@ -2,7 +2,7 @@ import { mailboxServer, outboundHost } from '../../mail/microsoft.js';
 import { originalHeaderBlock } from '../../mail/original.js';
 import { reply, replyOneLine } from '../../mail/reply.js';
 import { quotedPrintable } from '../../mime/body.js';
-import { encodeWords, rfc5322Date } from '../../mime/headers.js';
+import { encodeWords, type HeaderList, rfc5322Date } from '../../mime/headers.js';
 import { multipartBody, renderMessage } from '../../mime/multipart.js';
 import { bounceReceived, envelopeIdField, microsoftReportBody } from './common.js';
 import type { Diagnose, DsnDiagnosis, DsnInput, DsnReason, DsnStyle } from './types.js';
@@ -13,13 +13,22 @@ const own = (code: string, status: string, text: string): DsnDiagnosis => ({
   inReplyTo: 'RCPT TO',
 });
 
-/** Exchange Online's status codes and texts. */
+/** The reasons Exchange Online's NDRs are written for here (see office365Style). */
+export const O365_REASONS: readonly DsnReason[] = [
+  'userunknown',
+  'mailboxfull',
+  'expired',
+  'spamdetected',
+  'suspend',
+  'mesgtoobig',
+];
+
 /*
  * Exchange Online's status codes and texts. Sources: Microsoft's "NDRs in
  * Exchange Online" pages (learn.microsoft.com/exchange/troubleshoot/email-delivery-ndr),
  * corpus office365-*.eml.
  */
-const O365_DIAGNOSES: Partial<Record<DsnReason, readonly Diagnose[]>> = {
+export const O365_DIAGNOSES: Partial<Record<DsnReason, readonly Diagnose[]>> = {
   userunknown: [
     () => own('550', '5.1.10', 'RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address lookup'),
     () => own('550', '5.1.1', 'RESOLVER.ADR.RecipNotFound; not found'),
@@ -52,12 +61,34 @@ const O365_DIAGNOSES: Partial<Record<DsnReason, readonly Diagnose[]>> = {
 };
 
 /** `1/15/2026 7:52:43 AM`: the en-US form the NDR writes dates in (UTC). */
-function usDateTime(ms: number): string {
+export function usDateTime(ms: number): string {
   const d = new Date(ms);
   const h = d.getUTCHours();
   const mm = String(d.getUTCMinutes()).padStart(2, '0');
   const ss = String(d.getUTCSeconds()).padStart(2, '0');
   return `${d.getUTCMonth() + 1}/${d.getUTCDate()}/${d.getUTCFullYear()} ${h % 12 || 12}:${mm}:${ss} ${h < 12 ? 'AM' : 'PM'}`;
+}
+
+/**
+ * The headers Exchange Online adds to an NDR it sends out of a tenant (the
+ * ones Sisimai's Office365 decoder recognises it by); `id` draws the
+ * tenant's GUID.
+ */
+export function tenantHeaders(now: number, host: string, id: () => string): HeaderList {
+  const arrival = new Date(now).toISOString().replace('T', ' ').replace('Z', '');
+  const [y, mo, da] = arrival.slice(0, 10).split('-');
+  const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+  return [
+    ['X-MS-PublicTrafficType', 'Email'],
+    ['X-MS-Exchange-Organization-SCL', '-1'],
+    [
+      'X-MS-Exchange-CrossTenant-OriginalArrivalTime',
+      `${Number(da)} ${months[Number(mo) - 1]} ${y} ${arrival.slice(11, 23)}0 (UTC)`,
+    ],
+    ['X-MS-Exchange-CrossTenant-FromEntityHeader', 'Hosted'],
+    ['X-MS-Exchange-CrossTenant-Id', id()],
+    ['X-MS-Exchange-Transport-CrossTenantHeadersStamped', host.split('.')[0]!],
+  ];
 }
 
 /** Exchange Online (Microsoft 365) NDR, the 2017+ layout. */
@@ -72,7 +103,7 @@ export const office365Style: DsnStyle = {
    * outlook.com host rules turn into securityerror / norelaying /
    * networkerror. Generic texts would not be Microsoft's words.
    */
-  reasons: ['userunknown', 'mailboxfull', 'expired', 'spamdetected', 'suspend', 'mesgtoobig'],
+  reasons: O365_REASONS,
   diagnose: O365_DIAGNOSES,
   build(input: DsnInput): string {
     const { fake, message: msg, diagnosis: d, reportingHost: host } = input;
@@ -122,9 +153,6 @@ export const office365Style: DsnStyle = {
       `Diagnostic-Code: smtp;${reported}\r\n`;
     const body = microsoftReportBody(input, outer, alt, alternative, status);
     const outbound = outboundHost(host, fake.rng);
-    const arrival = new Date(input.now).toISOString().replace('T', ' ').replace('Z', '');
-    const [y, mo, da] = arrival.slice(0, 10).split('-');
-    const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
     return renderMessage(
       [
         ['Return-Path', '<>'],
@@ -141,15 +169,7 @@ export const office365Style: DsnStyle = {
         ['References', msg.messageId],
         ['Subject', encodeWords(`Undeliverable: ${msg.subject}`)],
         ['Auto-Submitted', 'auto-replied'],
-        ['X-MS-PublicTrafficType', 'Email'],
-        ['X-MS-Exchange-Organization-SCL', '-1'],
-        [
-          'X-MS-Exchange-CrossTenant-OriginalArrivalTime',
-          `${Number(da)} ${months[Number(mo) - 1]} ${y} ${arrival.slice(11, 23)}0 (UTC)`,
-        ],
-        ['X-MS-Exchange-CrossTenant-FromEntityHeader', 'Hosted'],
-        ['X-MS-Exchange-CrossTenant-Id', hex()],
-        ['X-MS-Exchange-Transport-CrossTenantHeadersStamped', host.split('.')[0]!],
+        ...tenantHeaders(input.now, host, hex),
       ],
       body,
     );

@@ -30,6 +30,19 @@ export interface DsnInput {
   returned: 'full' | 'headers';
   /** Host name of the MTA writing the bounce. */
   reportingHost: string;
+  /**
+   * Further recipients of the same message at the same domain that this
+   * one report names (a multi-recipient DSN), after `message.recipient`.
+   */
+  others?: readonly DsnRecipient[];
+}
+
+/** One recipient a report names, and why its delivery failed. */
+export interface DsnRecipient {
+  address: string;
+  /** Display name (Exchange's X-Display-Name). */
+  name: string;
+  diagnosis: DsnDiagnosis;
 }
 
 export interface DsnStyle {
@@ -47,6 +60,8 @@ export interface DsnStyle {
    * that the real server words this reason several ways.
    */
   diagnose?: Partial<Record<DsnReason, readonly Diagnose[]>>;
+  /** Writes every recipient of `DsnInput.others` too (one report for several recipients). */
+  namesSeveral?: boolean;
   build(input: DsnInput): string;
 }
 
