@@ -39,6 +39,9 @@ export interface FireFlags extends SendFlags, LoadFlags {
   tag?: string[];
   recipient?: string;
   domain?: string;
+  audience?: string;
+  /** `--defects`: the share of bounces given a real-world defect. */
+  defects?: string;
   sign: boolean;
   attachmentSize?: string;
   dryRun?: boolean;

@@ -74,6 +74,7 @@ export async function attempt<C extends CallInfo>(
     record.errorKind = outcome.errorKind;
     record.error = error ?? outcome.errorKind;
   }
+  if (call.defects) record.defects = call.defects.kinds;
   if (answer) record.answer = answer;
   if (o.duplicate) record.duplicate = true;
   if (n === 1 && o.delayMs > 0) record.delayMs = o.delayMs;

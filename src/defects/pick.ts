@@ -1,0 +1,47 @@
+import { createRng, deriveSeed } from '../random/rng.js';
+import { applicableDefects, applyDefects } from './apply.js';
+import { DEFECTS, type DefectKind } from './kinds.js';
+
+/**
+ * `--defects P`: a percentage (`5%`, `100%`) or a fraction (`0.05`, `1`) of
+ * bounces; undefined when the text is neither or lies outside 0..100%.
+ */
+export function parseDefectShare(text: string): number | undefined {
+  const m = /^(\d+(?:\.\d+)?|\.\d+)(%?)$/.exec(text.trim());
+  if (!m) return undefined;
+  const share = Number(m[1]) / (m[2] ? 100 : 1);
+  return share >= 0 && share <= 1 ? share : undefined;
+}
+
+/** Apart from the scenario's own draws, so a run with defects keeps every other byte of its bounces. */
+const DEFECT_STREAM = 0xdefec7;
+
+const WEIGHT = new Map(DEFECTS.map((d) => [d.kind, d.weight]));
+
+/** A bounce's message with its defects, and the message before them. */
+export interface DefectiveMessage {
+  kinds: DefectKind[];
+  mime: string;
+}
+
+/**
+ * The defects of one bounce: a pure function of the run seed, the scenario
+ * instance and the call's place in it. With probability `share` the message
+ * gets one kind, drawn by the reference set's weights among the kinds it
+ * has something for; otherwise (or when none applies) none.
+ */
+export function pickDefects(
+  mime: string,
+  share: number,
+  seed: number,
+  instance: number,
+  position: number,
+): DefectiveMessage | undefined {
+  const rng = createRng(deriveSeed(deriveSeed(seed, instance) ^ DEFECT_STREAM, position));
+  if (!(rng.next() < share)) return undefined;
+  const candidates = applicableDefects(mime);
+  if (!candidates.length) return undefined;
+  const kind = rng.weighted(candidates, (k) => WEIGHT.get(k)!);
+  const applied = applyDefects(mime, [kind]);
+  return applied.ok ? { kinds: [kind], mime: applied.mime } : undefined;
+}
