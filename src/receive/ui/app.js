@@ -113,7 +113,12 @@ function row(c, extraClass) {
     el('td', { class: 'num' }, String(c.seq)),
     el('td', { class: 'time', title: c.receivedAt }, time(c.receivedAt)),
     el('td', { class: 'type' }, el('span', { class: 'badge t-' + kindOf(c) }, c.kind || '?')),
-    el('td', { class: 'about', title: c.hint }, c.hint),
+    el(
+      'td',
+      { class: 'about', title: c.hint },
+      c.hint,
+      c.defects.length ? el('span', { class: 'defects' }, ' ⚑ ' + c.defects.join(', ')) : null,
+    ),
     el('td', { class: 'id mono', title: c.id || '' }, c.id || '—'),
     el('td', { class: 'recipient', title: c.recipient || '' }, c.recipient || '—'),
     el('td', { class: 'state mono' }, stateText(c) || '—'),
@@ -315,6 +320,15 @@ function renderDetail(d) {
           'ul',
           { class: 'problems' },
           d.problems.map((p) => el('li', {}, p)),
+        ),
+      );
+    if (d.defects.length)
+      content.append(
+        el('h4', { class: 'defects' }, 'Defects in the message'),
+        el(
+          'ul',
+          { class: 'defects' },
+          d.defects.map((k) => el('li', {}, k)),
         ),
       );
     content.append(
