@@ -157,6 +157,8 @@ export function planFire(flags: FireFlags, settings: Settings, machine: FireMach
   const disorder = disorderFrom(settings, true);
   const rotation = keyRotation(flags, send);
   const message = messageFields({ ...flags, tags: settings.value<string[]>('tags') });
+  if (mimeFiles && message.defects !== undefined)
+    throw new UsageError('--defects: not with --mime (a captured message is sent as it was captured)');
   const seedText = settings.value<string>('seed');
   const seed = seedText !== undefined ? seedFromString(seedText) : machine.randomSeed();
   const shard = flags.shard ? checkedShard(flags.shard, seedText, mimeFiles, disorder) : undefined;
