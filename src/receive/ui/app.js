@@ -137,6 +137,23 @@ function row(c, extraClass) {
   return tr;
 }
 
+/**
+ * A titled list of short texts (problems, defects).
+ * @param {string} cls
+ * @param {string} title
+ * @param {string[]} items
+ */
+function listed(cls, title, items) {
+  return [
+    el('h4', { class: cls }, title),
+    el(
+      'ul',
+      { class: cls },
+      items.map((p) => el('li', {}, p)),
+    ),
+  ];
+}
+
 function render() {
   renderQueued = false;
   const f = filters();
@@ -313,24 +330,8 @@ function renderDetail(d) {
   const chosen = tabs.some(([k]) => k === tab) ? tab : 'fields';
   const content = el('div', { class: 'tab-content', 'data-tab': chosen });
   if (chosen === 'fields') {
-    if (d.problems.length)
-      content.append(
-        el('h4', { class: 'problems' }, 'Problems'),
-        el(
-          'ul',
-          { class: 'problems' },
-          d.problems.map((p) => el('li', {}, p)),
-        ),
-      );
-    if (d.defects.length)
-      content.append(
-        el('h4', { class: 'defects' }, 'Defects in the message'),
-        el(
-          'ul',
-          { class: 'defects' },
-          d.defects.map((k) => el('li', {}, k)),
-        ),
-      );
+    if (d.problems.length) content.append(...listed('problems', 'Problems', d.problems));
+    if (d.defects.length) content.append(...listed('defects', 'Defects in the message', d.defects));
     content.append(
       kv([
         ['type', d.kind || 'not recognised'],
