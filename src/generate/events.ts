@@ -1,3 +1,4 @@
+import { defectiveCall } from '../defects/call.js';
 import { pickDefects } from '../defects/pick.js';
 import type { Audience } from '../mail/audience.js';
 import type { MessageOptions } from '../mail/message.js';
@@ -147,12 +148,7 @@ export class EventGenerator {
       const e = call.event;
       if (e.type !== 'bounce') return call;
       const picked = pickDefects(e.mime, share, this.options.seed, index, bounces++);
-      if (!picked) return call;
-      return {
-        ...call,
-        event: { ...e, mime: picked.mime },
-        defects: { kinds: picked.kinds, cleanMime: e.mime },
-      };
+      return picked ? defectiveCall(call, picked.kinds, picked.mime) : call;
     });
   }
 

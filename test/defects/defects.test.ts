@@ -8,6 +8,8 @@ import { applicableDefects, applyDefects } from '../../src/defects/apply.js';
 import { DEFECT_KINDS, DEFECTS } from '../../src/defects/kinds.js';
 import { parseDefectShare } from '../../src/defects/pick.js';
 import { EventGenerator, SEEDED_EPOCH } from '../../src/generate/events.js';
+import { makeCall } from '../../src/make-call.js';
+import { UsageError } from '../../src/model/errors.js';
 import type { BounceEvent, SimCall } from '../../src/model/events.js';
 import { detectDefects } from '../../src/receive/defects.js';
 import { mimeTree } from '../../src/receive/ui/mime-tree.js';
@@ -116,6 +118,22 @@ describe('defects in generated bounces', () => {
       ok: false,
       kind: 'truncated-multipart',
     });
+  });
+
+  test('makeCall gives a bounce named defects, and refuses them for other calls', () => {
+    const made = makeCall({
+      scenario: 'dsn-userunknown',
+      type: 'bounce',
+      style: 'postfix',
+      defects: ['bare-lf'],
+    });
+    assert.ok(!String(made.fields['mime']).includes('\r\n'));
+    assert.deepEqual(made.call.defects?.kinds, ['bare-lf']);
+    assert.ok(made.body.includes('%0A') && !made.body.includes('%0D%0A'));
+    assert.throws(
+      () => makeCall({ scenario: 'dsn-userunknown', type: 'failure', defects: ['bare-lf'] }),
+      (err: unknown) => err instanceof UsageError && /got a failure call/.test((err as Error).message),
+    );
   });
 
   test('every kind names a reference and what it needs', () => {
