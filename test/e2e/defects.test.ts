@@ -40,6 +40,9 @@ describe('fire --defects at listen', () => {
         '--no-sign',
         '--log',
         log,
+        // Built on a worker thread: the defects' names travel with the prepared call.
+        '--workers',
+        '1',
         '-q',
       ]);
       assert.equal(r.code, 0, r.stderr);
