@@ -1,6 +1,6 @@
 import { createRng, deriveSeed } from '../random/rng.js';
-import { applicableDefects, applyDefects } from './apply.js';
-import { DEFECTS, type DefectKind } from './kinds.js';
+import { applyDefects } from './apply.js';
+import { DEFECT_KINDS, DEFECTS, type DefectKind } from './kinds.js';
 
 /**
  * `--defects P`: a percentage (`5%`, `100%`) or a fraction (`0.05`, `1`) of
@@ -39,9 +39,14 @@ export function pickDefects(
 ): DefectiveMessage | undefined {
   const rng = createRng(deriveSeed(deriveSeed(seed, instance) ^ DEFECT_STREAM, position));
   if (!(rng.next() < share)) return undefined;
-  const candidates = applicableDefects(mime);
-  if (!candidates.length) return undefined;
-  const kind = rng.weighted(candidates, (k) => WEIGHT.get(k)!);
-  const applied = applyDefects(mime, [kind]);
-  return applied.ok ? { kinds: [kind], mime: applied.mime } : undefined;
+  // Weighted draws, each kind the message has nothing for set aside: the same odds as one
+  // draw among the kinds that apply, at one edit in most cases instead of all of them.
+  let pool: readonly DefectKind[] = DEFECT_KINDS;
+  while (pool.length) {
+    const kind = rng.weighted(pool, (k) => WEIGHT.get(k)!);
+    const applied = applyDefects(mime, [kind]);
+    if (applied.ok) return { kinds: [kind], mime: applied.mime };
+    pool = pool.filter((k) => k !== kind);
+  }
+  return undefined;
 }
