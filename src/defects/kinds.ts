@@ -3,11 +3,16 @@
  * message and the real message it copies. `--defects P` gives that share of
  * bounces one of them, picked by `weight`: how often the defect occurs in
  * the 629 bounces of sisimai/set-of-emails (maildir/bsd, commit 18e585c)
- * plus the 64 of the project's corpus (../shared/corpus/bounces), counted by
- * the checks in test/defects/python-detects.test.ts. Bare LF is the
- * exception: nearly every stored sample has LF line ends because that is how
- * a mailbox file stores them, so its count says nothing about the wire; its
- * weight (20) is a stated guess, not a measurement.
+ * plus the 64 of the project's corpus (../shared/corpus/bounces), counted
+ * with the rules of test/helpers/defects-detect.py: truncated multipart 57,
+ * anonymous sender 52, Final-Recipient without local part 3. Three kinds
+ * are rarer in exactly the form made here and are counted by their nearest
+ * form: an address-type missing from Original-Recipient (McAfee: 5 in
+ * maildir/bsd, 1 in maildir/dos), `charset=UFT-8` on any part (4), raw
+ * 8-bit Subjects in maildir/bsd and maildir/dos (5). Bare LF is the
+ * exception: nearly every stored sample has LF line ends because that is
+ * how a mailbox file stores them, so its count says nothing about the
+ * wire; its weight (20) is a stated guess, not a measurement.
  *
  * References (corpus files are in ../shared/corpus/bounces; "sisimai" is
  * github.com/sisimai/set-of-emails at 18e585c, maildir/bsd/):
