@@ -3,6 +3,9 @@
  * and sign them, or run a receiver, from a receiver's own test suite.
  */
 
+export { applicableDefects, applyDefects } from './defects/apply.js';
+export { DEFECT_KINDS, DEFECTS, type DefectInfo, type DefectKind } from './defects/kinds.js';
+export { parseDefectShare } from './defects/pick.js';
 export { dkimPublicKey, dnsKeyResolver, type KeyResolver } from './dns/key-resolver.js';
 export {
   type DnsResponder,

@@ -1,6 +1,9 @@
+import { giveDefects } from './defects/call.js';
+import type { DefectKind } from './defects/kinds.js';
 import { type BodyFormat, encodeCall } from './encode/body.js';
 import { type Dialect, type Payload, toPayload } from './encode/dialect.js';
 import { EventGenerator, SEEDED_EPOCH } from './generate/events.js';
+import { UsageError } from './model/errors.js';
 import type { CallType, SimCall } from './model/events.js';
 
 export interface MakeCallOptions {
@@ -14,6 +17,8 @@ export interface MakeCallOptions {
   time?: number;
   recipient?: string;
   tags?: string[];
+  /** Real-world defects to give a bounce's message, by name (README "Defects"). */
+  defects?: readonly DefectKind[];
 }
 
 export interface MadeCall {
@@ -40,9 +45,17 @@ export function makeCall(options: MakeCallOptions = {}): MadeCall {
     ...(options.recipient ? { recipient: options.recipient } : {}),
     ...(options.tags ? { tags: options.tags } : {}),
   });
-  const [call] = generator.take(1);
+  const [generated] = generator.take(1);
+  const call = options.defects?.length ? withDefects(generated!, options.defects) : generated!;
   const dialect = options.dialect ?? 'smtpeter';
   const payload = toPayload(call!, dialect);
   const { contentType, body } = encodeCall(call!, options.format ?? 'form', dialect);
   return { call: call!, payload, fields: Object.fromEntries(payload), contentType, body };
+}
+
+/** The bounce with the named defects; a UsageError for any other call or a kind its message cannot take. */
+function withDefects(call: SimCall, kinds: readonly DefectKind[]): SimCall {
+  const given = giveDefects(call, kinds);
+  if (!given.ok) throw new UsageError(`defects: ${given.problem}`);
+  return given.call;
 }

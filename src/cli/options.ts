@@ -48,6 +48,12 @@ const SHARED_OPTIONS = {
       'whose list the recipients are on: consumer and company domains weighted as there (default: global)',
     choices: ['global', 'nl', 'de', 'us'],
   },
+  defects: {
+    flags: '--defects <share>',
+    description:
+      'give this share of bounces a real-world defect (truncated multipart, malformed Final-Recipient, bare LF, ...): 5%, 0.05, 100%',
+    nonEmpty: true,
+  },
   // --- how fire, replay and check send ---
   url: { flags: '--url <url>', description: 'receiver URL for every call' },
   'failure-url': { flags: '--failure-url <url>', description: 'receiver URL for failure calls' },
@@ -157,6 +163,7 @@ export const GENERATE_OPTIONS: readonly SharedOption[] = [
   'recipient',
   'domain',
   'audience',
+  'defects',
 ];
 
 /** Where calls go: one URL for all, or one per kind (SMTPeter configures one per webhook). */

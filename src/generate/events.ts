@@ -1,3 +1,5 @@
+import { defectiveCall } from '../defects/call.js';
+import { pickDefects } from '../defects/pick.js';
 import type { Audience } from '../mail/audience.js';
 import type { MessageOptions } from '../mail/message.js';
 import type { CallType, SimCall } from '../model/events.js';
@@ -23,6 +25,8 @@ export interface GenerateOptions {
   /** Whose list the recipients are on (mail/audience.ts). */
   audience?: Audience;
   tags?: string[];
+  /** Share of bounces (0..1) given one real-world defect (defects/kinds.ts); absent: none, no draw. */
+  defects?: number;
   /** Size of an attachment in returned messages (heavy bounces), bytes. */
   attachmentBytes?: number;
   /**
@@ -119,6 +123,11 @@ export class EventGenerator {
 
   /** The whole run's instance `index`. */
   private runInstance(index: number): SimCall[] {
+    const calls = this.cleanInstance(index);
+    return this.options.defects === undefined ? calls : this.withDefects(calls, index, this.options.defects);
+  }
+
+  private cleanInstance(index: number): SimCall[] {
     const seed = deriveSeed(this.options.seed, index);
     const fake = this.fake.reseed(seed);
     if (this.mixTable) return this.mixed(this.mixTable, index, fake);
@@ -126,6 +135,21 @@ export class EventGenerator {
     const calls = this.build(scenario, index, fake);
     const type = this.options.type;
     return type ? calls.filter((c) => c.event.type === type) : calls;
+  }
+
+  /**
+   * Each bounce of the instance, by its own draw (seed, instance, its place
+   * among the instance's bounces, so `--type` does not change it), with or
+   * without a defect.
+   */
+  private withDefects(calls: SimCall[], index: number, share: number): SimCall[] {
+    let bounces = 0;
+    return calls.map((call) => {
+      const e = call.event;
+      if (e.type !== 'bounce') return call;
+      const picked = pickDefects(e.mime, share, this.options.seed, index, bounces++);
+      return picked ? defectiveCall(call, picked.kinds, picked.mime) : call;
+    });
   }
 
   /** One scenario instance: the style (the scenario's own weights first), then its calls. */

@@ -182,4 +182,15 @@ export interface SimCall {
   scenario: string;
   style: string;
   mailfrom?: string;
+  /**
+   * A bounce given real-world defects (`--defects`, a fixture's `defects`):
+   * their names (defects/kinds.ts), and the message before them, which a
+   * fixture stores so that replaying applies the same defects again.
+   */
+  defects?: AppliedDefects;
+}
+
+export interface AppliedDefects {
+  kinds: readonly string[];
+  cleanMime: string;
 }

@@ -45,6 +45,8 @@ export interface CallResult {
   type: CallType;
   scenario: string;
   style: string;
+  /** Real-world defects the bounce's message was given (defects/kinds.ts). */
+  defects?: readonly string[];
   recipient: string;
   url: string;
   /** When it should have gone out / did go out, ms since the epoch. */

@@ -39,6 +39,9 @@ export interface FireFlags extends SendFlags, LoadFlags {
   tag?: string[];
   recipient?: string;
   domain?: string;
+  audience?: string;
+  /** `--defects`: the share of bounces given a real-world defect. */
+  defects?: string;
   sign: boolean;
   attachmentSize?: string;
   dryRun?: boolean;
@@ -154,6 +157,8 @@ export function planFire(flags: FireFlags, settings: Settings, machine: FireMach
   const disorder = disorderFrom(settings, true);
   const rotation = keyRotation(flags, send);
   const message = messageFields({ ...flags, tags: settings.value<string[]>('tags') });
+  if (mimeFiles && message.defects !== undefined)
+    throw new UsageError('--defects: not with --mime (a captured message is sent as it was captured)');
   const seedText = settings.value<string>('seed');
   const seed = seedText !== undefined ? seedFromString(seedText) : machine.randomSeed();
   const shard = flags.shard ? checkedShard(flags.shard, seedText, mimeFiles, disorder) : undefined;

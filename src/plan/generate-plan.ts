@@ -19,6 +19,8 @@ export interface GenerateFlags {
   recipient?: string;
   domain?: string;
   audience?: string;
+  /** `--defects`: the share of bounces given a real-world defect. */
+  defects?: string;
   tag?: string[];
   /** `--mix`: weighted kinds or scenarios, as fire's (e.g. campaign). */
   mix?: string;
@@ -65,6 +67,7 @@ export function planGenerate(
     ...(flags.style ? [`--style ${flags.style}`] : []),
     ...(flags.mix ? [`--mix ${flags.mix}`] : []),
     ...(flags.audience ? [`--audience ${flags.audience}`] : []),
+    ...(flags.defects !== undefined ? [`--defects ${flags.defects}`] : []),
   ];
   return {
     count,

@@ -1,13 +1,15 @@
+import { parseDefectShare } from '../defects/pick.js';
 import { AUDIENCES, type Audience } from '../mail/audience.js';
 import { isValidTag } from '../mail/message.js';
 import { UsageError } from '../model/errors.js';
 
-/** The message fields fire and generate take: --tag, --recipient, --domain, --audience. */
+/** The message fields fire and generate take: --tag, --recipient, --domain, --audience, --defects. */
 interface MessageFlags {
   tags?: string[] | undefined;
   recipient?: string | undefined;
   domain?: string | undefined;
   audience?: string | undefined;
+  defects?: string | undefined;
 }
 
 /** The message fields, each checked (a UsageError naming the flag); only those given. */
@@ -16,6 +18,7 @@ export function messageFields(flags: MessageFlags): {
   recipient?: string;
   domain?: string;
   audience?: Audience;
+  defects?: number;
 } {
   for (const t of flags.tags ?? [])
     if (!isValidTag(t))
@@ -26,7 +29,13 @@ export function messageFields(flags: MessageFlags): {
     throw new UsageError(`--domain: '${flags.domain}' is not a domain name`);
   if (flags.audience && !(AUDIENCES as readonly string[]).includes(flags.audience))
     throw new UsageError(`--audience: '${flags.audience}' is not one of ${AUDIENCES.join(', ')}`);
+  const defects = flags.defects === undefined ? undefined : parseDefectShare(flags.defects);
+  if (flags.defects !== undefined && defects === undefined)
+    throw new UsageError(
+      `--defects: '${flags.defects}' is not a share of bounces (a percentage such as 5% or a fraction such as 0.05, at most 100%)`,
+    );
   return {
+    ...(defects !== undefined ? { defects } : {}),
     ...(flags.audience ? { audience: flags.audience as Audience } : {}),
     ...(flags.recipient ? { recipient: flags.recipient } : {}),
     ...(flags.domain ? { domain: flags.domain } : {}),

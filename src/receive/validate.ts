@@ -128,10 +128,10 @@ function checkValues(f: Fields, problems: string[]): void {
     if (name in f && (!v || !/^[^@\s]+@[^@\s]+$/.test(v)))
       problems.push(`${name} '${String(f[name])}' is not an e-mail address`);
   }
+  // Bare LF line ends are a defect real bounces have (the page names it), not a malformed call.
   const mime = str('mime');
-  if ('mime' in f && !mime?.includes('\r\n\r\n'))
-    problems.push('mime is not a message (no CRLF header/body separator)');
-  else if (mime && /[^\r]\n/.test(mime)) problems.push('mime has bare LF line ends (SMTP mail is CRLF)');
+  if ('mime' in f && !/\r?\n\r?\n/.test(mime ?? ''))
+    problems.push('mime is not a message (no header/body separator)');
 }
 
 /** The values only the later kinds have. */

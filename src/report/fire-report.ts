@@ -28,6 +28,7 @@ export function resultLine(r: CallResult, c: ChalkInstance): string {
     r.cancelled ? c.red('retry not sent: interrupted') : '',
     gaveUp ? c.red(gaveUp) : '',
     r.duplicate ? c.cyan('duplicate') : '',
+    r.defects ? c.magenta(`defects: ${r.defects.join(', ')}`) : '',
   ].filter(Boolean);
   const tail = notes.length ? `  ${notes.join('  ')}` : '';
   return `${mark} ${latency.padStart(7)}  ${r.type.padEnd(7)}  ${r.scenario} (${r.style})  ${r.recipient}${attempt}${tail}`;

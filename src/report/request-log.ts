@@ -49,6 +49,7 @@ export class RequestLog {
         type: r.type,
         scenario: r.scenario,
         style: r.style,
+        ...(r.defects ? { defects: r.defects } : {}),
         url: r.url,
         ...request,
         status: r.status ?? null,

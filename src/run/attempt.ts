@@ -160,6 +160,7 @@ function baseRecord<C extends CallInfo>(t: Try<C>, sentAt: number, latencyMs: nu
 
 /** The fields after the answer, in the order records have always had them. */
 function tail<C extends CallInfo>(t: Try<C>, record: CallResult): CallResult {
+  if (t.o.call.defects) record.defects = t.o.call.defects.kinds;
   if (t.o.duplicate) record.duplicate = true;
   if (t.n === 1 && t.o.delayMs > 0) record.delayMs = t.o.delayMs;
   return record;

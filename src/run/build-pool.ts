@@ -30,7 +30,8 @@ export interface JobMessage {
 
 /**
  * Worker → main: `count` calls. Per call, `strings` holds id, type,
- * recipient, scenario, style, then one value per header name; bodies lie
+ * recipient, scenario, style, defects (comma-separated, '' for none), then
+ * one value per header name; bodies lie
  * end to end in `bytes`, call k ending at `ends[k]`.
  */
 export interface BatchMessage {
@@ -74,7 +75,7 @@ const JOB_MS = 10;
 /** Body bytes per batch at most, roughly (a batch is one allocation, alive until read). */
 const BATCH_BYTES = 4 << 20;
 const FIRST_JOB_SIZE = 8;
-const CALL_FIELDS = 5;
+const CALL_FIELDS = 6;
 
 /**
  * Worker threads that generate, encode and sign calls by ranges of
@@ -327,6 +328,7 @@ function prepared(batch: BatchMessage, k: number): PreparedCall {
     event: { id: s[at]!, type: s[at + 1] as CallType, recipient: s[at + 2]! },
     scenario: s[at + 3]!,
     style: s[at + 4]!,
+    ...(s[at + 5] ? { defects: { kinds: s[at + 5]!.split(',') } } : {}),
     request: { headers, body: Buffer.from(batch.bytes, start, batch.ends[k]! - start) },
   };
 }

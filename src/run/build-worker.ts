@@ -50,7 +50,14 @@ parentPort!.on('message', (job: JobMessage) => {
       const req = buildRequest(call, targetFor(call, targets), options);
       // Every call of a run has the same header names in the same order (the options decide them).
       headerNames ??= Object.keys(req.headers);
-      strings.push(call.event.id, call.event.type, call.event.recipient, call.scenario, call.style);
+      strings.push(
+        call.event.id,
+        call.event.type,
+        call.event.recipient,
+        call.scenario,
+        call.style,
+        call.defects?.kinds.join(',') ?? '',
+      );
       for (const name of headerNames) {
         const value = req.headers[name];
         if (value === undefined) throw new Error(`a call without the ${name} header`);

@@ -1,10 +1,12 @@
-import type { SimCall, WebhookEvent } from '../model/events.js';
+import type { AppliedDefects, SimCall, WebhookEvent } from '../model/events.js';
 
 /** What the load engine reads of a call: where it goes, and what the report and log say of it. */
 export interface CallInfo {
   event: Pick<WebhookEvent, 'id' | 'type' | 'recipient'>;
   scenario: string;
   style: string;
+  /** Defects the bounce's message was given (only their names travel with a prepared call). */
+  defects?: Pick<AppliedDefects, 'kinds'>;
 }
 
 /** A call built elsewhere (a worker thread): its request is ready to send. */

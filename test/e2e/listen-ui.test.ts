@@ -310,6 +310,41 @@ describe('listen web page', () => {
     assert.ok(Array.isArray(bounce['tags']));
     assert.equal(await page.locator('#export').getAttribute('href'), '/api/export.ndjson');
   });
+
+  test('names the defects of a defective bounce, in the list and in its detail', { skip }, async () => {
+    const r = await cli([
+      'fire',
+      '--type',
+      'bounce',
+      '--defects',
+      '100%',
+      '-n',
+      '3',
+      '--seed',
+      '4',
+      '--url',
+      listen.url,
+      '--key',
+      join(keys, 'smtpeter-sim.key'),
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    await page.waitForFunction(() => window.document.querySelectorAll('#rows .defects').length === 3, null, {
+      timeout: 15_000,
+    });
+    const marked = page.locator('#rows tr.call').filter({ has: page.locator('.defects') });
+    const named = ((await marked.first().locator('.defects').textContent()) ?? '').replace(/^\s*⚑\s*/, '');
+    assert.match(named, /^[a-z0-9-]+(, [a-z0-9-]+)*$/);
+    await marked.first().click();
+    await page.click('#detail .tabs button[data-tab="fields"]');
+    await page.waitForSelector('#detail ul.defects');
+    assert.equal(
+      await page
+        .locator('#detail ul.defects li')
+        .allTextContents()
+        .then((l) => l.join(', ')),
+      named,
+    );
+  });
 });
 
 describe('listen --no-ui', () => {

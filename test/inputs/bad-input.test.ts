@@ -135,6 +135,36 @@ const ROWS: Row[] = [
     says: /--recipient: .*'not-an-address'/,
   },
   { name: 'generate count', args: ['generate', '--count', 'many'], says: /--count: .*'many'/ },
+  {
+    name: 'defects not a share',
+    args: [...FIRE, '--defects', 'some'],
+    says: /--defects: 'some' is not a share/,
+  },
+  {
+    name: 'defects over 100%',
+    args: [...FIRE, '--defects', '150%'],
+    says: /--defects: '150%' is not a share/,
+  },
+  {
+    name: 'defects fraction over 1',
+    args: ['generate', '--defects', '1.5'],
+    says: /--defects: '1\.5' is not a share/,
+  },
+  {
+    name: 'defects negative',
+    args: ['generate', '--defects', '-5%'],
+    says: /--defects: '-5%' is not a share/,
+  },
+  {
+    name: 'defects with captured messages',
+    args: [...FIRE, '--mime', 'b.eml', '--defects', '5%'],
+    files: {
+      'b.eml':
+        'From: MAILER-DAEMON@example.com\r\nTo: bounce-1@example.com\r\nSubject: x\r\n\r\nFinal-Recipient: rfc822; a@example.nl\r\n',
+    },
+    says: /--defects: not with --mime/,
+  },
+  { name: 'defects empty', args: ['generate', '--defects', ''], says: /--defects: expected a value/ },
   { name: 'listen port', args: ['listen', '--port', '99999'], says: /--port: .*99999/ },
   {
     name: 'listen port not a number',
@@ -332,6 +362,21 @@ const ROWS: Row[] = [
     args: ['replay', 'f.json', '--url', '$URL'],
     files: { 'f.json': failureFixture({ state: 'greeting' }) },
     says: /f\.json:.*state/,
+  },
+  {
+    name: 'fixture unknown defect kind',
+    args: ['replay', 'f.ndjson', '--url', '$URL'],
+    files: { 'f.ndjson': '{"scenario": "dsn-userunknown", "type": "bounce", "defects": ["mangled"]}\n' },
+    says: /f\.ndjson:1: \$\.defects\[0\]: .*'mangled'/,
+  },
+  {
+    name: 'fixture defect the message has nothing for',
+    args: ['replay', 'f.ndjson', '--url', '$URL'],
+    files: {
+      'f.ndjson':
+        '{"scenario": "autoreply-out-of-office", "style": "gmail", "defects": ["final-recipient-no-type"]}\n',
+    },
+    says: /f\.ndjson:1: \$\.defects: 'final-recipient-no-type' needs a message\/delivery-status part/,
   },
   {
     name: 'NDJSON line not an object',

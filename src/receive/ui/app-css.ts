@@ -53,6 +53,7 @@ tr.in-group td:first-child { border-left: 3px solid #c3cad2; }
 .s-unsigned { color: var(--warn); }
 .s-not-checked { color: var(--muted); }
 .problems { color: var(--bad); }
+.defects { color: var(--warn); }
 .empty { color: var(--muted); padding: 24px 14px; }
 .detail h2 { font-size: 15px; margin: 0 0 4px; word-break: break-word; }
 .detail .sub { color: var(--muted); margin-bottom: 10px; }

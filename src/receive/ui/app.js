@@ -113,7 +113,12 @@ function row(c, extraClass) {
     el('td', { class: 'num' }, String(c.seq)),
     el('td', { class: 'time', title: c.receivedAt }, time(c.receivedAt)),
     el('td', { class: 'type' }, el('span', { class: 'badge t-' + kindOf(c) }, c.kind || '?')),
-    el('td', { class: 'about', title: c.hint }, c.hint),
+    el(
+      'td',
+      { class: 'about', title: c.hint },
+      c.hint,
+      c.defects.length ? el('span', { class: 'defects' }, ' ⚑ ' + c.defects.join(', ')) : null,
+    ),
     el('td', { class: 'id mono', title: c.id || '' }, c.id || '—'),
     el('td', { class: 'recipient', title: c.recipient || '' }, c.recipient || '—'),
     el('td', { class: 'state mono' }, stateText(c) || '—'),
@@ -130,6 +135,23 @@ function row(c, extraClass) {
     ),
   );
   return tr;
+}
+
+/**
+ * A titled list of short texts (problems, defects).
+ * @param {string} cls
+ * @param {string} title
+ * @param {string[]} items
+ */
+function listed(cls, title, items) {
+  return [
+    el('h4', { class: cls }, title),
+    el(
+      'ul',
+      { class: cls },
+      items.map((p) => el('li', {}, p)),
+    ),
+  ];
 }
 
 function render() {
@@ -308,15 +330,8 @@ function renderDetail(d) {
   const chosen = tabs.some(([k]) => k === tab) ? tab : 'fields';
   const content = el('div', { class: 'tab-content', 'data-tab': chosen });
   if (chosen === 'fields') {
-    if (d.problems.length)
-      content.append(
-        el('h4', { class: 'problems' }, 'Problems'),
-        el(
-          'ul',
-          { class: 'problems' },
-          d.problems.map((p) => el('li', {}, p)),
-        ),
-      );
+    if (d.problems.length) content.append(...listed('problems', 'Problems', d.problems));
+    if (d.defects.length) content.append(...listed('defects', 'Defects in the message', d.defects));
     content.append(
       kv([
         ['type', d.kind || 'not recognised'],

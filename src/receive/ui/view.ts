@@ -1,5 +1,6 @@
 import { feedbackReportFields } from '../../captured/infer.js';
 import type { CallType } from '../../model/events.js';
+import { detectDefects } from '../defects.js';
 import { clientName, complaintLine } from '../describe.js';
 import type { ReceivedCall } from '../types.js';
 import { findPart, type HeaderPair, type MimeNode, mimeTree } from './mime-tree.js';
@@ -29,6 +30,8 @@ export interface CallSummary {
   signature: string;
   signatureText: string;
   problems: string[];
+  /** Bounce: the real-world defects its message has, as read from the wire (receive/defects.ts). */
+  defects: string[];
   answered: number;
   size: number;
 }
@@ -134,6 +137,7 @@ export function summarize(call: ReceivedCall): CallSummary {
       ...call.validation.problems,
       ...(call.signature.result === 'failed' ? [`signature: ${call.signature.problem}`] : []),
     ],
+    defects: tree && typeof f['mime'] === 'string' ? detectDefects(f['mime'], tree) : [],
     answered: call.answered,
     size: call.body.length,
   };

@@ -1,0 +1,32 @@
+import type { SimCall } from '../model/events.js';
+import { applyDefects } from './apply.js';
+import { DEFECTS, type DefectKind } from './kinds.js';
+
+export type DefectiveCall = { ok: true; call: SimCall } | { ok: false; problem: string };
+
+/** A bounce call whose message was edited: the edited message sent, the clean one and the kinds kept. */
+export function defectiveCall(call: SimCall, kinds: readonly DefectKind[], mime: string): SimCall {
+  const e = call.event;
+  if (e.type !== 'bounce') throw new Error(`a ${e.type} call has no message to give defects`);
+  return { ...call, event: { ...e, mime }, defects: { kinds, cleanMime: e.mime } };
+}
+
+/**
+ * The call with the named defects given to its message (a fixture entry's
+ * `defects`, makeCall's); a problem, in words, for any call but a bounce
+ * or a kind its message has nothing for.
+ */
+export function giveDefects(call: SimCall, kinds: readonly DefectKind[]): DefectiveCall {
+  const e = call.event;
+  if (e.type !== 'bounce')
+    return {
+      ok: false,
+      problem: `expected a bounce call (defects break a bounce's message), got a ${e.type} call`,
+    };
+  const applied = applyDefects(e.mime, kinds);
+  if (!applied.ok) {
+    const needs = DEFECTS.find((d) => d.kind === applied.kind)!.needs;
+    return { ok: false, problem: `'${applied.kind}' needs ${needs}; this message has none` };
+  }
+  return { ok: true, call: defectiveCall(call, kinds, applied.mime) };
+}
