@@ -96,11 +96,17 @@ describe('defects in generated bounces', () => {
   });
 
   test('deterministic: a pure function of seed and call index (any instance rebuilt alone)', () => {
-    const gen = new EventGenerator({ seed: 17, clock: () => SEEDED_EPOCH, type: 'bounce', defects: 1 });
-    for (const i of [0, 5, 99, 311]) {
-      const alone = gen.instance(i)[0]!;
-      assert.deepEqual(alone, ALL[i]);
-    }
+    const make = (): EventGenerator =>
+      new EventGenerator({ seed: 17, clock: () => SEEDED_EPOCH, type: 'bounce', defects: 1 });
+    // A scenario instance may make several bounces (a delay and its final DSN, one per recipient):
+    // the run is its instances one after another.
+    const gen = make();
+    const flat: SimCall[] = [];
+    for (let i = 0; flat.length < ALL.length; i++) flat.push(...gen.instance(i));
+    assert.deepEqual(flat.slice(0, ALL.length), ALL);
+    const fresh = make();
+    for (const i of [311, 99, 5, 0])
+      assert.deepEqual(fresh.instance(i), gen.instance(i), `instance ${i} alone`);
   });
 
   test('applying a stored clean message and its kinds gives the same bytes again', () => {
@@ -196,11 +202,17 @@ describe('an independent parser finds each defect as the one it claims to be', (
 describe('Sisimai on defective bounces', { skip: sisimaiSkipReason() }, () => {
   test('reads every clean message as its scenario declares; counts how many defective ones it still reads', (t) => {
     const reasonOf = (call: SimCall): string => SCENARIOS.find((s) => s.name === call.scenario)!.reason;
+    // One result per recipient the report names (a multi-recipient DSN names several), each with the reason.
     const agrees = (results: ReturnType<typeof classify>, i: number): boolean =>
-      results[i]!.length === 1 && results[i]![0]!.reason === reasonOf(ALL[i]!);
+      results[i]!.length >= 1 && results[i]!.every((r) => r.reason === reasonOf(ALL[i]!));
     const clean = classify(ALL.map((c) => c.defects!.cleanMime));
     const broken = classify(ALL.map(mimeOf));
-    const cleanMisses = ALL.filter((_, i) => !agrees(clean, i)).map((c) => `${c.scenario} (${c.style})`);
+    // Formats Sisimai 4.25 does not read as what they are even clean, held to its own answers in
+    // sisimai.test.ts: TMDA's challenge, Mailman's notices, some localised Exchange NDRs.
+    const unreadable = (c: SimCall): boolean => /^(tmda|mailman\d)$|-(nl|de|fr)$/.test(c.style ?? '');
+    const cleanMisses = ALL.filter((c, i) => !agrees(clean, i) && !unreadable(c)).map(
+      (c) => `${c.scenario} (${c.style})`,
+    );
     assert.deepEqual(cleanMisses, []);
     const perKind = new Map<string, [number, number]>();
     ALL.forEach((call, i) => {
