@@ -47,7 +47,7 @@ let slab = Buffer.allocUnsafeSlow(SLAB_SIZE);
 let slabUsed = 0;
 
 /** `bytes[0, n)` form-escaped into `out` from `pos`; returns the new position. */
-function escapeInto(bytes: Buffer, n: number, out: Buffer, pos: number): number {
+function escapeInto(bytes: Uint8Array, n: number, out: Buffer, pos: number): number {
   for (let i = 0; i < n; i++) {
     const b = bytes[i]!;
     if (KEEP[b] === 1) {
@@ -99,7 +99,7 @@ function writeField(
   pos: number,
   name: string,
   item: boolean,
-  text: string,
+  text: string | Uint8Array,
 ): number {
   if (pos > start) out[pos++] = AMPERSAND;
   for (let i = 0; i < name.length; i++) out[pos++] = name.charCodeAt(i);
@@ -108,6 +108,9 @@ function writeField(
     out[pos++] = BRACKETS[1]!;
   }
   out[pos++] = EQUALS;
+  // A captured message that is not UTF-8: its bytes, each escaped as it is (what PHP's
+  // http_build_query makes of a binary string), so $_POST['mime'] holds the original bytes.
+  if (typeof text !== 'string') return escapeInto(text, text.length, out, pos);
   if (text.length < SHORT) {
     const end = escapeAscii(text, out, pos);
     if (end >= 0) return end;
@@ -120,7 +123,9 @@ function writeField(
 /**
  * PHP-convention form encoding: arrays one item per `name[]=` key, so
  * `$_POST['tags']` arrives as an array. RFC 3986 unreserved kept, space as
- * `+`, everything else percent-encoded UTF-8 (a lone surrogate as U+FFFD).
+ * `+`, everything else percent-encoded UTF-8 (a lone surrogate as U+FFFD);
+ * a bytes value (a captured message that is not UTF-8) percent-encoded byte
+ * for byte.
  * Field names are ASCII and written as they are.
  */
 export function formEncodeBuffer(payload: Payload): Buffer {
@@ -129,6 +134,7 @@ export function formEncodeBuffer(payload: Payload): Buffer {
   for (const [name, value] of payload) {
     if (typeof value === 'string') bound += name.length + 2 + value.length * 9;
     else if (typeof value === 'number') bound += name.length + 2 + 32;
+    else if (value instanceof Uint8Array) bound += name.length + 2 + value.length * 3;
     else for (const item of value) bound += name.length + 4 + item.length * 9;
   }
   let out: Buffer;
@@ -147,6 +153,7 @@ export function formEncodeBuffer(payload: Payload): Buffer {
   for (const [name, value] of payload) {
     if (typeof value === 'string') pos = writeField(out, start, pos, name, false, value);
     else if (typeof value === 'number') pos = writeField(out, start, pos, name, false, String(value));
+    else if (value instanceof Uint8Array) pos = writeField(out, start, pos, name, false, value);
     else for (const item of value) pos = writeField(out, start, pos, name, true, item);
   }
   if (out === slab) {
