@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import iconv from 'iconv-lite';
+import { createRequire } from 'node:module';
 import { hexByte } from './message-text.js';
 
 /**
@@ -17,15 +17,20 @@ export type Decoded = { ok: true; text: string } | { ok: false; problem: string 
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
+/** iconv-lite, loaded when a message in another charset is read (not on every start: ~25 ms). */
+let iconvLite: typeof import('iconv-lite') | undefined;
+const iconv = () =>
+  (iconvLite ??= createRequire(import.meta.url)('iconv-lite') as typeof import('iconv-lite'));
+
 function decodeBytes(bytes: Uint8Array, charset: string, what: string): Decoded {
   const label = charset.trim();
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (/^utf-?8$/i.test(label)) {
     if (isUtf8(buffer)) return { ok: true, text: UTF8.decode(buffer) };
-  } else if (!iconv.encodingExists(label)) {
+  } else if (!iconv().encodingExists(label)) {
     return { ok: false, problem: `${what}: charset '${label}' is not one iconv-lite knows` };
   } else {
-    const text = iconv.decode(buffer, label);
+    const text = iconv().decode(buffer, label);
     // iconv-lite replaces what the charset cannot map: the replacement is the refusal.
     if (!text.includes('\uFFFD')) return { ok: true, text };
   }
