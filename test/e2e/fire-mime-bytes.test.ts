@@ -94,6 +94,46 @@ const ENCODED_WORDS = Buffer.from(
   'latin1',
 );
 
+/** An ARF report (RFC 5965) whose returned message is 8-bit Latin-1; the report's fields are ASCII. */
+const ARF_LATIN1 = Buffer.from(
+  [
+    'From: Abuse Desk <abuse@mail.example.de>',
+    'To: fbl@example-shop.com',
+    'Subject: FW: Ihre Bestellung',
+    'MIME-Version: 1.0',
+    'Content-Type: multipart/report; report-type=feedback-report; boundary="arf"',
+    '',
+    '--arf',
+    'Content-Type: text/plain; charset=us-ascii',
+    '',
+    'This is an email abuse report for an email message received from IP 192.0.2.10.',
+    '',
+    '--arf',
+    'Content-Type: message/feedback-report',
+    '',
+    'Feedback-Type: abuse',
+    'User-Agent: ExampleFBL/1.0',
+    'Version: 1',
+    `Original-Mail-From: <${VERP}>`,
+    'Original-Rcpt-To: <kunde@example.de>',
+    '',
+    '--arf',
+    'Content-Type: message/rfc822',
+    '',
+    'From: news@example-shop.com',
+    'To: kunde@example.de',
+    'Subject: Ihre Bestellung',
+    'Content-Type: text/plain; charset=ISO-8859-1',
+    'Content-Transfer-Encoding: 8bit',
+    '',
+    'Grüße aus München',
+    '',
+    '--arf--',
+    '',
+  ].join('\r\n'),
+  'latin1',
+);
+
 /** A form field's value percent-decoded as bytes (not as UTF-8 text, which would replace them). */
 function formBytes(body: Buffer, name: string): Buffer | undefined {
   for (const pair of body.toString('latin1').split('&')) {
@@ -212,6 +252,22 @@ describe('fire --mime: a captured message that is not UTF-8 is carried byte for 
     const req = receiver.requests[before]!;
     assert.deepEqual(formBytes(req.body, 'mime'), LATIN1);
     assert.equal(formFields(req.body).get('recipient')?.[0], 'jürgen@example.de');
+    assert.ok(independentVerify('POST', req.url, req.headers, req.body, keys.publicKey).ok);
+  });
+
+  test('replay: an abuse report in Latin-1 sends its bytes; emailfrom and recipient read from the report', async () => {
+    writeFileSync(join(DIR, 'arf.eml'), ARF_LATIN1);
+    writeFileSync(
+      join(DIR, 'arf.json'),
+      JSON.stringify({ calls: [{ type: 'abuse', id: 'a1', mimeFile: 'arf.eml' }] }),
+    );
+    const before = receiver.requests.length;
+    const r = await cli(['replay', join(DIR, 'arf.json'), '--url', receiver.url, '--key', keys.keyFile]);
+    assert.equal(r.code, 0, r.stderr);
+    const req = receiver.requests[before]!;
+    assert.deepEqual(formBytes(req.body, 'mime'), ARF_LATIN1);
+    assert.equal(formFields(req.body).get('emailfrom')?.[0], 'abuse@mail.example.de');
+    assert.equal(formFields(req.body).get('type')?.[0], 'abuse');
     assert.ok(independentVerify('POST', req.url, req.headers, req.body, keys.publicKey).ok);
   });
 });
