@@ -21,11 +21,13 @@ export interface MakeCallOptions {
   defects?: readonly DefectKind[];
 }
 
+type MadeCallFields = Record<string, string | number | readonly string[]>;
+
 export interface MadeCall {
   call: SimCall;
   /** The fields in the dialect, in order. */
   payload: Payload;
-  fields: Record<string, string | number | readonly string[]>;
+  fields: MadeCallFields;
   contentType: string;
   body: Buffer;
 }
@@ -50,7 +52,9 @@ export function makeCall(options: MakeCallOptions = {}): MadeCall {
   const dialect = options.dialect ?? 'smtpeter';
   const payload = toPayload(call!, dialect);
   const { contentType, body } = encodeCall(call!, options.format ?? 'form', dialect);
-  return { call: call!, payload, fields: Object.fromEntries(payload), contentType, body };
+  // A generated call is text throughout: bytes come only from a captured message.
+  const fields = Object.fromEntries(payload) as MadeCallFields;
+  return { call: call!, payload, fields, contentType, body };
 }
 
 /** The bounce with the named defects; a UsageError for any other call or a kind its message cannot take. */

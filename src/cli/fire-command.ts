@@ -5,14 +5,17 @@ import { DRY_RUN_URL } from '../plan/send-plan.js';
 import { randomSeed } from '../random/rng.js';
 import { deliveries } from '../run/disorder.js';
 import { buildRequest, renderRequest } from '../run/request.js';
-import { fireProcesses, processCount } from './fire-processes.js';
 import { type CliIO, PROCESS_IO, writeStreamed } from './io.js';
 import { loadFireSettings } from './settings.js';
 
 /** Exit code: 0 all 2xx, 1 otherwise. UsageErrors propagate (exit 2). */
 export async function fireCommand(flags: FireFlags, io: CliIO = PROCESS_IO): Promise<number> {
-  const processes = processCount(flags);
-  if (processes) return fireProcesses(flags, processes, io);
+  // Shard processes (metrics merging, the live line) load only with --processes: a dry run's first line is not kept waiting.
+  if (flags.processes !== undefined) {
+    const { fireProcesses, processCount } = await import('./fire-processes.js');
+    const processes = processCount(flags);
+    if (processes) return fireProcesses(flags, processes, io);
+  }
   const settings = await loadFireSettings(flags);
   const plan = planFire(flags, settings, { cores: availableParallelism(), now: systemClock, randomSeed });
   if (plan.output.dryRun) return printDryRun(plan, io);

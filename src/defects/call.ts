@@ -23,10 +23,21 @@ export function giveDefects(call: SimCall, kinds: readonly DefectKind[]): Defect
       ok: false,
       problem: `expected a bounce call (defects break a bounce's message), got a ${e.type} call`,
     };
+  // A captured message that is not UTF-8 is carried as bytes, `mime` holding one character per
+  // byte: the edits touch its ASCII structure alike, but an 8-bit header written as UTF-8 text
+  // would not survive that form (and such a message has 8-bit bytes of its own already).
+  if (e.mimeBytes && kinds.includes('8bit-header'))
+    return {
+      ok: false,
+      problem: `'8bit-header' writes UTF-8 into the message, but this one is carried as bytes in another charset`,
+    };
   const applied = applyDefects(e.mime, kinds);
   if (!applied.ok) {
     const needs = DEFECTS.find((d) => d.kind === applied.kind)!.needs;
     return { ok: false, problem: `'${applied.kind}' needs ${needs}; this message has none` };
   }
-  return { ok: true, call: defectiveCall(call, kinds, applied.mime) };
+  const given = defectiveCall(call, kinds, applied.mime);
+  if (e.mimeBytes && given.event.type === 'bounce')
+    given.event = { ...given.event, mimeBytes: Buffer.from(applied.mime, 'latin1') };
+  return { ok: true, call: given };
 }

@@ -18,7 +18,15 @@ export function formEncode(payload: Payload): string {
   return formEncodeBuffer(payload).toString('latin1');
 }
 
+/**
+ * JSON is Unicode text: it cannot carry bytes that are not UTF-8 (a captured
+ * message in Latin-1...) without changing them. The plan refuses such a run
+ * before the first call (captured/message-text.ts jsonCannotCarry); reaching
+ * here with bytes is a bug, not something to paper over.
+ */
 export function jsonEncode(payload: Payload): string {
+  for (const [name, value] of payload)
+    if (value instanceof Uint8Array) throw new Error(`json: field '${name}' is bytes that are not UTF-8`);
   return JSON.stringify(Object.fromEntries(payload));
 }
 

@@ -137,7 +137,8 @@ export function isOptionalField(dialect: Dialect, type: CallType, name: string):
 }
 
 /** One field of a payload: a string, the integer `time`, or the tags array. */
-export type FieldValue = string | number | readonly string[];
+/** A field's value; bytes for a captured message that is not UTF-8 (carried as they are). */
+export type FieldValue = string | number | readonly string[] | Uint8Array;
 export type Payload = Array<readonly [string, FieldValue]>;
 
 /** Every field either event type has, for reading one by name. */
@@ -170,7 +171,7 @@ const READERS: Record<string, Reader> = {
   extended: (c) => fields(c).extended,
   description: (c) => fields(c).description,
   envelope: (c) => fields(c).envelope,
-  mime: (c) => fields(c).mime,
+  mime: (c) => fields(c).mimeBytes ?? fields(c).mime,
   rcptto: (c) => fields(c).envelope,
   mailfrom: (c) => c.mailfrom ?? '',
   ip: (c) => fields(c).ip,

@@ -1,17 +1,25 @@
 import { rfc5322Date } from './headers.js';
 
 const ZONE = 'America/Los_Angeles';
-/** `GMT-07:00`: the offset in force at an instant. */
-const OFFSET = new Intl.DateTimeFormat('en-US', { timeZone: ZONE, timeZoneName: 'longOffset' });
-/** `PDT` or `PST`. */
-const NAME = new Intl.DateTimeFormat('en-US', { timeZone: ZONE, timeZoneName: 'short' });
+/**
+ * The formatters are made on first use: making them loads the zone's data
+ * (tens of ms), which a run that makes no Gmail message need not wait for.
+ */
+let formats: { offset: Intl.DateTimeFormat; name: Intl.DateTimeFormat } | undefined;
+const zoneFormats = () =>
+  (formats ??= {
+    /** `GMT-07:00`: the offset in force at an instant. */
+    offset: new Intl.DateTimeFormat('en-US', { timeZone: ZONE, timeZoneName: 'longOffset' }),
+    /** `PDT` or `PST`. */
+    name: new Intl.DateTimeFormat('en-US', { timeZone: ZONE, timeZoneName: 'short' }),
+  });
 
 const zoneName = (format: Intl.DateTimeFormat, ms: number): string =>
   format.formatToParts(ms).find((p) => p.type === 'timeZoneName')?.value ?? '';
 
 /** Minutes east of UTC from `GMT-07:00` (plain `GMT` is 0). */
 function offsetMinutes(ms: number): number {
-  const m = /^GMT([+-])(\d{2}):(\d{2})$/.exec(zoneName(OFFSET, ms));
+  const m = /^GMT([+-])(\d{2}):(\d{2})$/.exec(zoneName(zoneFormats().offset, ms));
   if (!m) return 0;
   return (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3]));
 }
@@ -36,7 +44,7 @@ function hourZone(ms: number): HourZone {
   if (zone === undefined) {
     // Asked at the hour's own start: the same answer as anywhere in it.
     const at = hour * HOUR_MS;
-    zone = { offset: offsetMinutes(at), name: zoneName(NAME, at) };
+    zone = { offset: offsetMinutes(at), name: zoneName(zoneFormats().name, at) };
     if (HOURS.size >= 4096) HOURS.clear();
     HOURS.set(hour, zone);
   }

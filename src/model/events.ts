@@ -101,6 +101,12 @@ export interface BounceEvent {
   envelope: string;
   /** The complete bounce message, CRLF line ends. */
   mime: string;
+  /**
+   * The message's exact bytes, when it is a captured one that is not UTF-8
+   * (8-bit text in Latin-1, Windows-1252...): they are what the `mime` field
+   * carries, and `mime` holds them read one character per byte.
+   */
+  mimeBytes?: Uint8Array;
   tags: string[];
 }
 
@@ -167,6 +173,8 @@ export interface AbuseEvent {
   emailfrom: string;
   /** The report as received: ARF (RFC 5965), CRLF line ends. */
   mime: string;
+  /** As a bounce's `mimeBytes`: the exact bytes of a captured report that is not UTF-8. */
+  mimeBytes?: Uint8Array;
   tags: string[];
 }
 

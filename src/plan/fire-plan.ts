@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { type MimeSourceFile, mimeSource } from '../captured/bounce-call.js';
-import { messageText } from '../captured/message-text.js';
+import { capturedMessage, jsonCannotCarry } from '../captured/message-text.js';
 import type { Settings } from '../config/settings.js';
+import type { BodyFormat } from '../encode/body.js';
 import { uncarriedKind } from '../encode/dialect.js';
 import { EventGenerator, eventClock, type GenerateOptions, SEEDED_EPOCH } from '../generate/events.js';
 import { parseThreshold, type Threshold } from '../metrics/thresholds.js';
@@ -144,7 +145,7 @@ const CHATTY_LIMIT = 1000;
 export function planFire(flags: FireFlags, settings: Settings, machine: FireMachine): FirePlan {
   const send = sendPlan(flags, settings);
   const type = flags.type ? oneOf<CallType>('--type', flags.type, CALL_TYPES) : undefined;
-  const mimeFiles = flags.mime ? readMimeFiles(flags) : undefined;
+  const mimeFiles = flags.mime ? readMimeFiles(flags, send.format) : undefined;
   // Without a count or a time, --mime sends every file once.
   const runLoad = loadPlan(
     mimeFiles && !flags.count && !flags.duration && !flags.stages
@@ -283,13 +284,14 @@ function fireOutput(flags: FireFlags, load: LoadPlan): FireOutput {
 }
 
 /** `--mime FILE...`: the files, read and checked before anything is sent. */
-function readMimeFiles(flags: FireFlags): MimeSourceFile[] {
+function readMimeFiles(flags: FireFlags, format: BodyFormat): MimeSourceFile[] {
   if (flags.type && flags.type !== 'bounce')
     throw new UsageError(`--mime: a captured message makes bounce calls, not --type ${flags.type}`);
   return (flags.mime ?? []).map((path) => {
-    const read = messageText(readFileSync(readableFile('--mime', path)));
-    if (!read.ok) throw new UsageError(`--mime ${path}: ${read.problem}`);
-    return { path, text: read.text };
+    const message = capturedMessage(readFileSync(readableFile('--mime', path)));
+    if (message.bytes && format === 'json')
+      throw new UsageError(`--mime ${path}: ${jsonCannotCarry(message.bytes)}`);
+    return { path, message };
   });
 }
 

@@ -7,7 +7,8 @@ import { parseDuration } from '../model/time.js';
 
 export function positiveInt(flag: string, text: string): number {
   const n = Number(text);
-  if (!/^\d+$/.test(text) || !Number.isSafeInteger(n) || n < 1) {
+  // `1e7` too: big counts are written so (`fire --dry-run -n 1e7`), and it is a whole number.
+  if (!/^\d+(?:e\d+)?$/i.test(text) || !Number.isSafeInteger(n) || n < 1) {
     throw new UsageError(`${flag}: expected a whole number of 1 or more, got '${text}'`);
   }
   return n;

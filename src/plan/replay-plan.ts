@@ -1,3 +1,4 @@
+import { jsonCannotCarry } from '../captured/message-text.js';
 import type { Settings } from '../config/settings.js';
 import { type Dialect, uncarriedKind } from '../encode/dialect.js';
 import type { Problem } from '../fixture-file/format.js';
@@ -111,10 +112,23 @@ export function missingUrl(calls: readonly PlannedCall[], plan: ReplayPlan): Pro
   return undefined;
 }
 
-/** Calls of a kind their dialect (the fixture's, else the run's) has no field set for: a problem each, at its type. */
+/**
+ * Calls the run cannot carry as they are: a kind their dialect (the
+ * fixture's, else the run's) has no field set for, or a captured message
+ * that is not UTF-8 in a JSON body. A problem each, at the field.
+ */
 export function uncarriedCalls(calls: readonly PlannedCall[], plan: ReplayPlan): Problem[] {
   const problems: Problem[] = [];
   for (const p of calls) {
+    const { event } = p.call;
+    const bytes = event.type === 'bounce' || event.type === 'abuse' ? event.mimeBytes : undefined;
+    if (bytes && plan.send.format === 'json')
+      problems.push({
+        file: p.location.file,
+        ...(p.location.line !== undefined ? { line: p.location.line } : {}),
+        path: `${p.location.path}.mimeFile`,
+        message: jsonCannotCarry(bytes),
+      });
     const refusal = uncarriedKind(p.dialect ?? plan.send.dialect, p.call.event.type, 'dialect');
     if (refusal)
       problems.push({

@@ -52,7 +52,22 @@ describe('numbers', () => {
   test('positiveInt: whole numbers from 1', () => {
     assert.equal(positiveInt('--count', '1'), 1);
     assert.equal(positiveInt('--count', '9007199254740991'), Number.MAX_SAFE_INTEGER);
-    for (const text of ['0', '-1', '1.5', '1e3', ' 2', '0x10', '', '9007199254740993'])
+    // As the issue writes a big run: `fire --dry-run -n 1e7`.
+    assert.equal(positiveInt('--count', '1e7'), 10_000_000);
+    assert.equal(positiveInt('--count', '2E3'), 2000);
+    for (const text of [
+      '0',
+      '-1',
+      '1.5',
+      '1.5e3',
+      '1e-3',
+      '0e5',
+      '1e400',
+      ' 2',
+      '0x10',
+      '',
+      '9007199254740993',
+    ])
       refuses(
         () => positiveInt('--count', text),
         `--count: expected a whole number of 1 or more, got '${text}'`,

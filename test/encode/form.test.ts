@@ -169,3 +169,33 @@ describe('form encoding: buffers', () => {
     assert.equal(encodeCall(call).contentType, 'application/x-www-form-urlencoded');
   });
 });
+
+describe('form encoding: a bytes value (a captured message that is not UTF-8)', () => {
+  test('each byte as it is: unreserved kept, space `+`, every other byte %XX, as PHP http_build_query does', () => {
+    const all = Buffer.from(Array.from({ length: 256 }, (_, b) => b));
+    const body = formEncodeBuffer([['mime', all]]).toString('latin1');
+    let expected = 'mime=';
+    for (const b of all)
+      expected += /[A-Za-z0-9\-._~]/.test(String.fromCharCode(b))
+        ? String.fromCharCode(b)
+        : b === 0x20
+          ? '+'
+          : `%${b.toString(16).toUpperCase().padStart(2, '0')}`;
+    assert.equal(body, expected);
+  });
+
+  test('a big one (past the slab) and text fields around it keep their own encoding', () => {
+    const big = Buffer.alloc(100_000, 0xfc);
+    const body = formEncodeBuffer([
+      ['recipient', 'jürgen@example.de'],
+      ['mime', big],
+      ['tags', ['a b']],
+    ]).toString('latin1');
+    assert.ok(body.startsWith('recipient=j%C3%BCrgen%40example.de&mime=%FC%FC'));
+    assert.ok(body.endsWith('%FC&tags[]=a+b'));
+    assert.equal(
+      body.length,
+      'recipient=j%C3%BCrgen%40example.de&mime='.length + 300_000 + '&tags[]=a+b'.length,
+    );
+  });
+});

@@ -55,6 +55,26 @@ const LATIN1_EML = Buffer.from(
   'latin1',
 );
 
+/** A bounce whose header `lines` are 8-bit Latin-1, declaring `charset` (none: no Content-Type). */
+const eml8bit = (charset: string, ...lines: string[]) => {
+  const to = lines.find((l) => l.startsWith('To:')) ?? 'To: bounce-abcdef12@bounces.example.com';
+  const own = lines.filter((l) => l !== to);
+  const type = charset ? [`Content-Type: text/plain; charset=${charset}`] : [];
+  return Buffer.from(
+    [
+      'From: MAILER-DAEMON@mx.example.de',
+      to,
+      'Subject: Unzustellbar',
+      ...own,
+      ...type,
+      '',
+      'Nicht zustellbar an j\u00fcrgen@example.de',
+      '',
+    ].join('\r\n'),
+    'latin1',
+  );
+};
+
 const ROWS: Row[] = [
   // --- flags ---
   { name: 'unknown flag', args: [...FIRE, '--bogus'], says: /unknown option '--bogus'/ },
@@ -721,16 +741,67 @@ const ROWS: Row[] = [
   },
   // --- input files and folders ---
   {
-    name: '--mime a Latin-1 message',
-    args: [...FIRE, '--mime', 'latin1.eml'],
+    name: '--mime a Latin-1 message in a JSON body',
+    args: [...FIRE, '--format', 'json', '--mime', 'latin1.eml'],
     files: { 'latin1.eml': LATIN1_EML },
-    says: /^smtpeter-sim: --mime latin1\.eml: line 6: byte 0xFC is not UTF-8 \(8-bit text in another charset\); not carried/,
+    says: /^smtpeter-sim: --mime latin1\.eml: line 6: byte 0xFC is not UTF-8 \(8-bit text in another charset\), and a JSON body cannot carry it byte for byte: send it with --format form/,
   },
   {
-    name: 'fixture mimeFile a Latin-1 message',
-    args: ['replay', 'f.json', '--url', '$URL'],
+    name: 'fixture mimeFile a Latin-1 message in a JSON body',
+    args: ['replay', 'f.json', '--url', '$URL', '--format', 'json'],
     files: { 'f.json': bounceFixture('latin1.eml'), 'latin1.eml': LATIN1_EML },
-    says: /f\.json:.*mimeFile.*'latin1\.eml': line 6: byte 0xFC is not UTF-8/,
+    says: /f\.json:.*mimeFile.*line 6: byte 0xFC is not UTF-8 .*a JSON body cannot carry it/,
+  },
+  {
+    name: '--mime an 8-bit recipient in no declared charset',
+    args: [...FIRE, '--mime', 'nocharset.eml'],
+    files: { 'nocharset.eml': eml8bit('', 'X-Failed-Recipients: j\u00fcrgen@example.de') },
+    says: /^smtpeter-sim: --mime nocharset\.eml: recipient: line 4: X-Failed-Recipients: byte 0xFC is not UTF-8 and the message declares no charset for this header/,
+  },
+  {
+    name: 'fixture mimeFile an 8-bit recipient in no declared charset',
+    args: ['replay', 'f.json', '--url', '$URL'],
+    files: {
+      'f.json': bounceFixture('nocharset.eml'),
+      'nocharset.eml': eml8bit('', 'X-Failed-Recipients: j\u00fcrgen@example.de'),
+    },
+    says: /f\.json:.*mimeFile.*'nocharset\.eml': line 4: X-Failed-Recipients: byte 0xFC is not UTF-8 and the message declares no charset/,
+  },
+  {
+    name: '--mime an 8-bit envelope in no declared charset',
+    args: [...FIRE, '--mime', 'to.eml', '--recipient', 'a@example.de'],
+    files: { 'to.eml': eml8bit('', 'X-Failed-Recipients: a@example.de', 'To: b\u00e4nde@example.com') },
+    says: /^smtpeter-sim: --mime to\.eml: envelope: line 2: To: byte 0xE4 is not UTF-8 and the message declares no charset/,
+  },
+  {
+    name: '--mime an address not valid in its declared charset',
+    args: [...FIRE, '--mime', 'utf8.eml'],
+    files: { 'utf8.eml': eml8bit('utf-8', 'X-Failed-Recipients: j\u00fcrgen@example.de') },
+    says: /--mime utf8\.eml: recipient: line 4: X-Failed-Recipients: charset=utf-8: the bytes are not valid utf-8$/,
+  },
+  {
+    name: '--mime a charset no decoder knows',
+    args: [...FIRE, '--mime', 'klingon.eml'],
+    files: { 'klingon.eml': eml8bit('x-klingon', 'X-Failed-Recipients: j\u00fcrgen@example.de') },
+    says: /--mime klingon\.eml: recipient: line 4: X-Failed-Recipients: charset=x-klingon: charset 'x-klingon' is not one iconv-lite knows$/,
+  },
+  {
+    name: '--mime an encoded-word in an unknown charset',
+    args: [...FIRE, '--mime', 'word.eml'],
+    files: {
+      'word.eml':
+        'From: MAILER-DAEMON@mx.example.de\r\nTo: bounce-abcdef12@bounces.example.com\r\nX-Failed-Recipients: =?x-klingon?Q?j=FCrgen?=@example.de\r\n\r\nundeliverable\r\n',
+    },
+    says: /--mime word\.eml: recipient: line 3: X-Failed-Recipients: encoded-word =\?x-klingon\?Q\?j=FCrgen\?=: charset 'x-klingon' is not one iconv-lite knows$/,
+  },
+  {
+    name: '--mime a utf-8 Final-Recipient escape that is no code point',
+    args: [...FIRE, '--mime', 'dsn.eml'],
+    files: {
+      'dsn.eml':
+        'From: MAILER-DAEMON@mx.example.de\r\nTo: bounce-abcdef12@bounces.example.com\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.example.de\r\n\r\nFinal-Recipient: utf-8; j\\x{D800}rgen@example.de\r\nAction: failed\r\nStatus: 5.1.1\r\n',
+    },
+    says: /--mime dsn\.eml: recipient: line 7: Final-Recipient: \\x\{D800\} is not a Unicode code point$/,
   },
   { name: '--mime a folder', args: [...FIRE, '--mime', '.'], says: /--mime \.: is a folder, not a file$/ },
   { name: '--key a folder', args: ['fire', '--url', '$URL', '--key', '.'], says: /--key \.: / },
