@@ -69,10 +69,12 @@ function assertLogMatches(log: LogLine[], r: FireReport): Map<number, LogLine[]>
 /** Attempts the receiver has seen per event id (the call's `id` field). */
 function attemptsSoFar(): (req: Captured) => number {
   const seen = new Map<string, number>();
+  // By the whole body, not the message id: a delay warning and its final DSN, or the calls of a
+  // multi-recipient report, share an id; a retry sends the same body again.
   return (req) => {
-    const id = formFields(req.body).get('id')?.[0] ?? '?';
-    const n = (seen.get(id) ?? 0) + 1;
-    seen.set(id, n);
+    const key = req.body.toString('latin1');
+    const n = (seen.get(key) ?? 0) + 1;
+    seen.set(key, n);
     return n;
   };
 }
