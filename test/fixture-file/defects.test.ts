@@ -87,3 +87,41 @@ describe("a fixture entry's defects", () => {
     );
   });
 });
+
+describe('defects on a captured message carried as bytes', () => {
+  // A Latin-1 bounce (not UTF-8): carried as its bytes, so defects edit the bytes.
+  const eml = Buffer.from(
+    'From: MAILER-DAEMON@mx.example.de\r\nTo: bounce-m-2@example.com\r\nSubject: Unzustellbar\r\n\r\nJ\xfcrgen ist unbekannt.\r\n',
+    'latin1',
+  );
+  writeFileSync(join(dir, 'latin1.eml'), eml);
+  const entry = (defects: string[]): string =>
+    JSON.stringify({
+      type: 'bounce',
+      recipient: 'juergen@example.de',
+      id: 'm-2',
+      envelope: 'bounce-m-2@example.com',
+      mimeFile: 'latin1.eml',
+      defects,
+    });
+
+  test('bare-lf: the same bytes with LF line ends, the 8-bit byte kept', () => {
+    const { calls, problems } = load('bytes.ndjson', entry(['bare-lf']));
+    assert.deepEqual(problems, []);
+    const event = calls[0]!.call.event as BounceEvent;
+    assert.deepEqual(
+      Buffer.from(event.mimeBytes!),
+      Buffer.from(eml.toString('latin1').replace(/\r\n/g, '\n'), 'latin1'),
+    );
+  });
+
+  test('8bit-header is refused for it, with the entry named', () => {
+    const { calls, problems } = load('bytes-8bit.ndjson', entry(['8bit-header']));
+    assert.equal(calls.length, 0);
+    assert.equal(problems.length, 1);
+    assert.match(
+      problems[0]!,
+      /bytes-8bit\.ndjson:1: .*defects.*'8bit-header' writes UTF-8 into the message/,
+    );
+  });
+});
