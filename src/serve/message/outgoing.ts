@@ -104,7 +104,7 @@ export async function prepareMessage(
 
 /** What a bounce about one recipient's copy quotes. */
 export function sentFacts(
-  p: Prepared,
+  p: Omit<Prepared, 'mime'>,
   id: string,
   mime: string,
   envelope: string,

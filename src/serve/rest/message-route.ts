@@ -2,6 +2,7 @@ import type { ServerResponse } from 'node:http';
 import { findPart, mimeTree } from '../../receive/ui/mime-tree.js';
 import { ApiError } from '../errors.js';
 import { attachmentsOf } from '../message/attachments.js';
+import { mimeOf } from '../message/draft.js';
 import { parseEntity } from '../message/entity.js';
 import type { StoredMessage } from '../types.js';
 import { json, text } from './http.js';
@@ -13,25 +14,24 @@ export async function messageRoute(
   m: StoredMessage,
   rest: string[],
 ): Promise<void> {
+  if (method === 'recipient') return text(res, 200, m.recipient);
+  if (method === 'envelope') return text(res, 200, m.envelope);
+  const mime = await mimeOf(m);
   switch (method) {
-    case 'recipient':
-      return text(res, 200, m.recipient);
-    case 'envelope':
-      return text(res, 200, m.envelope);
     case 'headers':
     case 'header':
-      return json(res, 200, Object.fromEntries(parseEntity(m.mime).fields.map((f) => [f.name, f.value])));
+      return json(res, 200, Object.fromEntries(parseEntity(mime).fields.map((f) => [f.name, f.value])));
     case 'text':
     case 'html': {
       const part = findPart(
-        mimeTree(m.mime, { maxText: m.mime.length }),
+        mimeTree(mime, { maxText: mime.length }),
         method === 'text' ? 'text/plain' : 'text/html',
       );
       if (part?.text === undefined) throw new ApiError(404, `message ${m.id} has no ${method} part`);
       return text(res, 200, part.text, `text/${method === 'text' ? 'plain' : 'html'}; charset=utf-8`);
     }
     case 'attachments': {
-      const all = await attachmentsOf(m.mime);
+      const all = await attachmentsOf(mime);
       if (rest[0] === undefined)
         return json(
           res,
