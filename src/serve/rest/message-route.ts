@@ -4,8 +4,25 @@ import { ApiError } from '../errors.js';
 import { attachmentsOf } from '../message/attachments.js';
 import { mimeOf } from '../message/draft.js';
 import { parseEntity } from '../message/entity.js';
+import type { ServeStore } from '../store/store.js';
 import type { StoredMessage } from '../types.js';
 import { json, text } from './http.js';
+
+/**
+ * A stored message by id, or 404. Past `--keep` the oldest messages are
+ * evicted, and the answer says so: the id may be one of them.
+ */
+export function findMessage(store: ServeStore, id: string): StoredMessage {
+  const m = store.message(id);
+  if (m) return m;
+  const evicted = store.evicted();
+  throw new ApiError(
+    404,
+    evicted
+      ? `unknown message id '${id}': not among the messages kept (the oldest ${evicted} were evicted by --keep)`
+      : `unknown message id '${id}'`,
+  );
+}
 
 /** The message parts as they went out: GET /v1/recipient|envelope|headers|text|html|attachments/ID[/NAME|N]. */
 export async function messageRoute(

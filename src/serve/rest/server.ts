@@ -12,7 +12,7 @@ import type { StoredMessage, Submission } from '../types.js';
 import { parseRequestBody } from './body.js';
 import { eventsRoute } from './events-route.js';
 import { json, readRequest, text } from './http.js';
-import { messageRoute } from './message-route.js';
+import { findMessage, messageRoute } from './message-route.js';
 import { parseSendRequest, type SendRequest } from './send-request.js';
 import { createTemplate, templateFields, templateRoute } from './template-route.js';
 import { trackingRoute } from './tracking-route.js';
@@ -123,8 +123,7 @@ class Api {
   private async resend(req: IncomingMessage): Promise<Record<string, string>> {
     const id = (await this.body(req, 65536))['message'];
     if (typeof id !== 'string') throw new ApiError(400, 'message: give the id of the message to send again');
-    const m = this.o.store.message(id);
-    if (!m) throw new ApiError(404, `unknown message id '${id}'`);
+    const m = findMessage(this.o.store, id);
     return idMap(
       await this.accept({ ...m.submitted, recipients: [m.recipient], options: m.options, via: m.via }),
     );
@@ -150,9 +149,7 @@ class Api {
       return json(res, 200, templateRoute(this.o.store, method, arg));
     if (method === 'events') return json(res, 200, eventsRoute(this.o.store, arg, rest[0], url, this.now()));
     if (bare) throw new ApiError(404, `${method}: give a message id, /v1/${method}/ID`);
-    const m = this.o.store.message(arg);
-    if (!m) throw new ApiError(404, `unknown message id '${arg}'`);
-    return messageRoute(res, method, m, rest);
+    return messageRoute(res, method, findMessage(this.o.store, arg), rest);
   }
 }
 
