@@ -44,7 +44,7 @@ export function draftFacts(d: Draft, options: SendOptions): Omit<Prepared, 'mime
     return undefined;
   const rewrites = options.inlinecss || options.trackclicks || options.trackopens;
   if (d.fields.html !== undefined && rewrites) return undefined;
-  const [sender] = addressparser(d.fields.from, { flatten: true });
+  const sender = senderOf(d.fields);
   if (!sender?.address?.includes('@')) throw new MimeProblem(`From: '${d.fields.from}' holds no address`);
   return {
     options,
@@ -57,7 +57,14 @@ export function draftFacts(d: Draft, options: SendOptions): Omit<Prepared, 'mime
 
 /** The From address of the fields ('' when it holds none): the envelope sender a send defaults to. */
 export function draftSender(f: ComposeFields): string {
-  return addressparser(f.from, { flatten: true })[0]?.address ?? '';
+  return senderOf(f)?.address ?? '';
+}
+
+/** The From of a send's fields, parsed once: the send reads it for the envelope, the intake for the facts. */
+const senders = new WeakMap<ComposeFields, { name: string; address: string } | undefined>();
+function senderOf(f: ComposeFields): { name: string; address: string } | undefined {
+  if (!senders.has(f)) senders.set(f, addressparser(f.from, { flatten: true })[0]);
+  return senders.get(f);
 }
 
 /** The display name the draft's To gives a recipient, or ''. */
