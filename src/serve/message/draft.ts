@@ -2,7 +2,7 @@ import addressparser from 'nodemailer/lib/addressparser';
 import type { SendOptions } from '../types.js';
 import { type ComposeFields, composeMessage } from './compose.js';
 import { MimeProblem } from './entity.js';
-import type { Prepared } from './outgoing.js';
+import { nameIn, type Prepared } from './outgoing.js';
 
 /**
  * A message kept as the fields it is composed from (URL attachments already
@@ -69,9 +69,5 @@ function senderOf(f: ComposeFields): { name: string; address: string } | undefin
 
 /** The display name the draft's To gives a recipient, or ''. */
 export function draftRecipientName(d: Draft, recipient: string): string {
-  if (!d.fields.to) return '';
-  const found = addressparser(d.fields.to, { flatten: true }).find(
-    (a) => a.address.toLowerCase() === recipient.toLowerCase(),
-  );
-  return found?.name ?? '';
+  return d.fields.to ? nameIn(d.fields.to, recipient) : '';
 }
