@@ -106,7 +106,18 @@ async function startServe(root, receiverUrl, extra) {
     [
       join(root, 'bin', 'smtpeter-sim.js'),
       'serve',
-      ...['--api-port', '0', '--smtp-port', '0', '--token', 'bench', '--url', receiverUrl, '--format', 'json'],
+      ...[
+        '--api-port',
+        '0',
+        '--smtp-port',
+        '0',
+        '--token',
+        'bench',
+        '--url',
+        receiverUrl,
+        '--format',
+        'json',
+      ],
       ...extra,
     ],
     { env: { ...process.env, XDG_CONFIG_HOME: home }, stdio: ['ignore', 'pipe', 'inherit'] },
@@ -222,18 +233,22 @@ async function latency(root, { rate, seconds, timeScale }) {
   const sendOne = () =>
     new Promise((done) => {
       const t0 = now();
-      const req = request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json' } }, (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (c) => (text += c));
-        res.on('end', () => {
-          if (res.statusCode === 200) {
-            sentAt.set(Object.keys(JSON.parse(text))[0], t0);
-            answers.push(now() - t0);
-          } else failed++;
-          done();
-        });
-      });
+      const req = request(
+        url,
+        { method: 'POST', agent, headers: { 'content-type': 'application/json' } },
+        (res) => {
+          let text = '';
+          res.setEncoding('utf8');
+          res.on('data', (c) => (text += c));
+          res.on('end', () => {
+            if (res.statusCode === 200) {
+              sentAt.set(Object.keys(JSON.parse(text))[0], t0);
+              answers.push(now() - t0);
+            } else failed++;
+            done();
+          });
+        },
+      );
       req.on('error', () => {
         failed++;
         done();
@@ -274,7 +289,8 @@ async function latency(root, { rate, seconds, timeScale }) {
     }
     lat.sort((a, b) => a - b);
     answers.sort((a, b) => a - b);
-    const q = (xs, p) => Number((xs[Math.min(xs.length - 1, Math.floor(p * xs.length))] ?? Number.NaN).toFixed(1));
+    const q = (xs, p) =>
+      Number((xs[Math.min(xs.length - 1, Math.floor(p * xs.length))] ?? Number.NaN).toFixed(1));
     return {
       sendsPerSecond: Math.round(issued / elapsed),
       sent: sentAt.size,
@@ -350,8 +366,15 @@ async function main() {
               seconds: Number(arg('latency-seconds', '30')),
               timeScale: Number(arg('time-scale', '600')),
             })
-          : rss(root, { timeScale: Number(arg('rss-time-scale', '36000')), total: Number(arg('total', '1000000')) });
-  console.log(`cores ${availableParallelism()}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+          : rss(root, {
+              timeScale: Number(arg('rss-time-scale', '36000')),
+              total: Number(arg('total', '1000000')),
+            });
+  console.log(
+    `cores ${availableParallelism()}, load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`,
+  );
   for (const p of phases) {
     const results = new Map(roots.map((r) => [r, []]));
     for (let i = 0; i < rounds; i++) {
