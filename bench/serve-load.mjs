@@ -315,7 +315,7 @@ async function latency(root, { rate, seconds, timeScale }) {
 }
 
 /**
- * (iv): serve's RSS (VmRSS now, VmHWM peak) at 10^5 and 10^6 REST sends in
+ * (iv): serve's RSS (VmRSS now, VmHWM peak) at 10^5, 2×10^5, 5×10^5 and 10^6 REST sends in
  * memory mode, default --keep. Sent in chunks of `chunk`, each one's
  * delivery calls made before the next: what stays is what serve keeps, not a
  * backlog of calls a saturated machine has not made yet (unpaced, that
@@ -329,7 +329,8 @@ async function rss(root, { timeScale, total, chunk }) {
   let sent = 0;
   let non2xx = 0;
   try {
-    for (const upTo of [100_000, total]) {
+    // 10^5 (the store just full), on to `total` (10^6), with marks between: where RSS stops growing.
+    for (const upTo of [...new Set([100_000, 200_000, 500_000, total])].filter((m) => m <= total)) {
       while (sent < upTo) {
         const r = await cannon(serve.api, { amount: chunk > 0 ? Math.min(chunk, upTo - sent) : upTo - sent });
         sent += r.requests.total;
@@ -348,7 +349,7 @@ async function rss(root, { timeScale, total, chunk }) {
     return {
       marks,
       non2xx,
-      peakGrowth: Number((marks[1].peak / marks[0].peak).toFixed(2)),
+      peakGrowth: Number((marks.at(-1).peak / marks[0].peak).toFixed(2)),
       page: said,
       deliveryCalls: await receiver.calls(),
     };
