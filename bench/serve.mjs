@@ -8,6 +8,10 @@
  *   node bench/serve.mjs                    # REST 20 s, then SMTP 10 s
  *   node bench/serve.mjs --seconds 60       # the issue's 60-second REST run
  *   node bench/serve.mjs --sign             # signed delivery calls
+ *
+ * bench/serve-load.mjs measures the issue's targets one by one (60 s with
+ * every delivery call counted, signed vs RSA, latency, RSS) with each
+ * process's CPU; this one is the quick look at REST and SMTP together.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';

@@ -1,7 +1,8 @@
 import type { CallType } from '../model/events.js';
-import { FakeSource } from '../random/fake.js';
+import { type Fake, FakeSource } from '../random/fake.js';
 import { createRng, deriveSeed } from '../random/rng.js';
 import { Refused } from './errors.js';
+import { composeDraft, type Draft, draftFacts, draftRecipientName } from './message/draft.js';
 import { MimeProblem } from './message/entity.js';
 import { finishHtml, type Prepared, prepareMessage, recipientName, sentFacts } from './message/outgoing.js';
 import { fateOf } from './outcomes/fate.js';
@@ -9,6 +10,9 @@ import type { OutcomeRules } from './outcomes/rules.js';
 import type { ServeStore } from './store/store.js';
 import { deadlineOf, planTimeline } from './timeline/plan.js';
 import type { StoredMessage, Submission, TimelineEvent } from './types.js';
+
+/** Fates whose calls (delivery, open, click) quote nothing of the message: a draft stays uncomposed. */
+const QUIET_FATES = new Set(['delivered', 'opened', 'clicked']);
 
 /** The host name in ids and return paths serve makes. */
 export const SERVE_HOST = 'simulator.smtpeter.test';
@@ -48,6 +52,17 @@ export class Intake {
     return { id: createRng(deriveSeed(this.o.seed, seq)).hex(32), seq };
   }
 
+  /** A draft with its Message-ID, Date and boundary fixed (from the seed and this message's number, as ids are). */
+  private stamp(d: NonNullable<Submission['draft']>, now: number): Draft {
+    const rng = createRng(deriveSeed(this.o.seed ^ 0x3d, this.seq));
+    return {
+      fields: d.fields,
+      messageId: d.messageId ?? `<${rng.hex(24)}@${SERVE_HOST}>`,
+      date: d.date ?? now,
+      boundary: d.boundary ?? rng.hex(16),
+    };
+  }
+
   async accept(sub: Submission): Promise<StoredMessage[]> {
     const now = this.now();
     const prepare = async (mime: string): Promise<Prepared> => {
@@ -64,11 +79,28 @@ export class Intake {
         throw err;
       }
     };
-    // A personalised send: each recipient's own message; otherwise one message for all.
+    const draft = sub.draft && this.stamp(sub.draft, now);
+    let light: Omit<Prepared, 'mime'> | undefined;
+    try {
+      light = draft && draftFacts(draft, sub.options);
+    } catch (err) {
+      throw err instanceof MimeProblem ? new Refused(err.message) : err;
+    }
+    // The message composed and read once, when first needed; a message that cannot wait is read now, so its problems are answered now.
+    let full: Promise<Prepared> | undefined;
+    const read = (): Promise<Prepared> =>
+      (full ??= draft ? composeDraft(draft).then(prepare) : prepare(sub.mime!));
     const own = sub.personal;
-    const shared = own ? undefined : await prepare(sub.mime);
-    const prepared = await Promise.all(sub.recipients.map((r) => shared ?? prepare(own?.[r] ?? sub.mime)));
-    const copies = await Promise.all(sub.recipients.map((r, i) => this.copy(sub, prepared[i]!, r, now)));
+    if (!own && !light) await read();
+    const personal = own && (await Promise.all(sub.recipients.map((r) => prepare(own[r] ?? sub.mime!))));
+    const copies = await Promise.all(
+      sub.recipients.map((r, i) =>
+        this.copy(sub, r, now, {
+          read: personal ? () => Promise.resolve(personal[i]!) : read,
+          ...(light && draft ? { light: { ...light, draft } } : {}),
+        }),
+      ),
+    );
     const messages = copies.map((c) => c.message);
     const events = copies.flatMap((c) => c.events);
     this.o.store.add(messages, events);
@@ -76,57 +108,70 @@ export class Intake {
     return messages;
   }
 
+  /** The fate a copy's seeded stream draws first; the planner goes on drawing from the same stream. */
+  private fateOf(recipient: string, seq: number): { fake: Fake; fate: string } {
+    const fake = this.fake.reseed(deriveSeed(this.o.seed ^ 0x7a11, seq));
+    return { fake, fate: fateOf(recipient, this.o.rules, fake.rng) };
+  }
+
   private async copy(
     sub: Submission,
-    p: Prepared,
     recipient: string,
     now: number,
+    source: { read: () => Promise<Prepared>; light?: Omit<Prepared, 'mime'> & { draft: Draft } },
   ): Promise<{ message: StoredMessage; events: TimelineEvent[] }> {
     const { id, seq } = this.nextId();
+    // Delivery, opens and clicks quote nothing of the message: those fates leave a draft uncomposed.
+    const { light } = source;
+    const p = light && QUIET_FATES.has(this.fateOf(recipient, seq).fate) ? light : await source.read();
     const own = sub.recipientDsn?.[recipient];
     const options = own ? { ...p.options, dsn: { ...p.options.dsn, ...own } } : p.options;
     const base = this.o.trackingBase();
-    const tracked = await finishHtml(p.mime, {
-      inlinecss: options.inlinecss,
-      ...(options.trackclicks || options.trackopens
-        ? {
-            tracking: {
-              clicks: options.trackclicks,
-              opens: options.trackopens,
-              preventscam: options.preventscam,
-              clickUrl: (n: number) => `${base}/c/${id}/${n}`,
-              pixelUrl: `${base}/o/${id}.gif`,
-            },
-          }
-        : {}),
-      ...(options.images === 'hosted'
-        ? { hostedImageUrl: (cid: string) => `${base}/i/${id}/${encodeURIComponent(cid)}` }
-        : {}),
-    });
-    // Bounce tracking: the return path becomes SMTPeter's VERP address. A null sender stays null (nothing bounces to it).
+    const tracked: { mime?: string; links: string[] } =
+      'mime' in p
+        ? await finishHtml(p.mime, {
+            inlinecss: options.inlinecss,
+            ...(options.trackclicks || options.trackopens
+              ? {
+                  tracking: {
+                    clicks: options.trackclicks,
+                    opens: options.trackopens,
+                    preventscam: options.preventscam,
+                    clickUrl: (n: number) => `${base}/c/${id}/${n}`,
+                    pixelUrl: `${base}/o/${id}.gif`,
+                  },
+                }
+              : {}),
+          })
+        : { links: [] };
     const envelope =
       sub.envelope === '' ? '' : options.trackbounces ? `${id}@bounces.${SERVE_HOST}` : sub.envelope;
-    const fake = this.fake.reseed(deriveSeed(this.o.seed ^ 0x7a11, seq));
-    const fate = fateOf(recipient, this.o.rules, fake.rng);
+    const { fake, fate } = this.fateOf(recipient, seq);
+    const composed =
+      'mime' in p && tracked.mime !== undefined ? { mime: tracked.mime, submitted: p.mime } : undefined;
     const message: StoredMessage = {
       id,
       recipient,
       envelope,
-      mime: tracked.mime,
+      ...(composed ? { mime: composed.mime } : { draft: light!.draft }),
       options,
       acceptedAt: now,
       fate,
       links: tracked.links,
       via: sub.via,
-      submitted: { envelope: sub.envelope, mime: p.mime },
+      submitted: {
+        envelope: sub.envelope,
+        ...(composed ? { mime: composed.submitted } : { draft: light!.draft }),
+      },
     };
     const facts = sentFacts(
       { ...p, options },
       id,
-      tracked.mime,
+      // Uncomposed only for fates whose calls quote nothing of the message (QUIET_FATES).
+      composed?.mime ?? '',
       envelope,
       now,
-      recipientName(p.mime, recipient),
+      composed ? recipientName(composed.submitted, recipient) : draftRecipientName(light!.draft, recipient),
     );
     const plan = planTimeline({
       fake,

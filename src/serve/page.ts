@@ -6,6 +6,7 @@ const esc = (s: string): string =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 function subjectOf(m: StoredMessage): string {
+  if (m.mime === undefined) return m.draft?.fields.subject ?? '';
   return /^Subject:[ \t]*(.*(?:\r\n[ \t].*)*)/im.exec(m.mime)?.[1]?.replace(/\r\n[ \t]+/g, ' ') ?? '';
 }
 

@@ -1,5 +1,7 @@
 import type { DsnRequest } from '../mail/message.js';
 import type { CallType, SimCall } from '../model/events.js';
+import type { ComposeFields } from './message/compose.js';
+import type { Draft } from './message/draft.js';
 
 /** Per-message options, from REST fields or `x-smtpeter-*` headers (headers win). */
 export interface SendOptions {
@@ -31,8 +33,13 @@ export interface Submission {
   /** Envelope sender; '' is the null sender (`MAIL FROM:<>`). */
   envelope: string;
   recipients: string[];
-  /** The message as the client gave it (CRLF). */
-  mime: string;
+  /** The message as the client gave it (CRLF); absent: `draft` gives it. */
+  mime?: string;
+  /**
+   * Fields to compose the message from, when it was not given as MIME; the
+   * Message-ID, Date and boundary serve fixes when absent (a resend keeps them).
+   */
+  draft?: { fields: ComposeFields } & Partial<Omit<Draft, 'fields'>>;
   /** Personalised sends: each recipient's own message, in place of `mime`. */
   personal?: Record<string, string>;
   options: SendOptions;
@@ -47,8 +54,13 @@ export interface StoredMessage {
   recipient: string;
   /** The return path it went out with (SMTPeter's VERP address with bounce tracking). */
   envelope: string;
-  /** The message as it went out: tracking applied, `x-smtpeter-*` removed, CRLF. */
-  mime: string;
+  /**
+   * The message as it went out: tracking applied, `x-smtpeter-*` removed,
+   * CRLF. Absent: nothing had to read it yet, and `draft` composes it (the
+   * same bytes each time: read it with mimeOf).
+   */
+  mime?: string;
+  draft?: Draft;
   options: SendOptions;
   acceptedAt: number;
   /** What happens to it: an outcome name or a scenario name. */
@@ -57,7 +69,7 @@ export interface StoredMessage {
   links: string[];
   via: 'rest' | 'smtp';
   /** What was submitted (before tracking), for POST /v1/resend: the same string for every recipient of a submission. */
-  submitted: { envelope: string; mime: string };
+  submitted: { envelope: string; mime?: string; draft?: Draft };
 }
 
 /** Where an event's webhook call stands. */

@@ -49,10 +49,10 @@ async function assertHosted(rig: ServeRig, id: string): Promise<string> {
     [],
     'no embedded part left',
   );
-  const sent = await parseMime(rig.serve.store.message(id)!.mime);
+  const sent = await parseMime(rig.serve.store.message(id)!.mime!);
   assert.equal(sent.attachments.length, 0, 'the image part left the message');
   assert.equal(sent.text?.trim(), 'Hi', 'the rest of the message is intact');
-  assert.ok(!rig.serve.store.message(id)!.mime.includes(PNG.toString('base64')));
+  assert.ok(!rig.serve.store.message(id)!.mime!.includes(PNG.toString('base64')));
   return src!;
 }
 

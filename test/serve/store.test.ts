@@ -134,6 +134,18 @@ describe('stores', () => {
     assert.equal(store.pending().length, 3);
   });
 
+  test('memory: past many evictions (the id list compacted) the newest are kept, listed newest first', () => {
+    const store = new MemoryStore(3);
+    for (let n = 1; n <= 10_000; n++) store.add([message(n)], [event(message(n), 0)]);
+    assert.equal(store.evicted(), 9_997);
+    assert.deepEqual(
+      store.messages({ limit: 10 }).map((m) => m.id),
+      [10_000, 9_999, 9_998].map((n) => message(n).id),
+    );
+    assert.equal(store.message(message(9_997).id), undefined);
+    assert.equal(store.pending().length, 3);
+  });
+
   test('sqlite: what was stored is there after reopening (the restart)', { skip: noSqlite }, () => {
     const dir = mkdtempSync(join(tmpdir(), 'serve-store-'));
     const a = new SqliteStore(dir, 100);

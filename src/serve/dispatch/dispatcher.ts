@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { RunMetrics } from '../../metrics/run-metrics.js';
 import type { SimCall } from '../../model/events.js';
@@ -33,6 +34,8 @@ export class Dispatcher {
   private readonly done: Promise<FireSummary>;
 
   constructor(options: DispatcherOptions) {
+    // Every retry waiting for its time listens on the stop signal: thousands at once is normal, not a leak.
+    setMaxListeners(0, this.abort.signal);
     this.done = fire(
       {
         ...options.request,

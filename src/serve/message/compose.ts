@@ -40,22 +40,38 @@ async function fetchAttachment(url: string, where: string): Promise<Buffer> {
   }
 }
 
+/** The fields with every attachment given by URL fetched into `data` (base64): content that needs nothing outside itself. */
+export async function resolveAttachments(f: ComposeFields): Promise<ComposeFields> {
+  if (!f.attachments?.some((a) => a.url !== undefined)) return f;
+  const attachments = await Promise.all(
+    f.attachments.map(async (a, i) => {
+      if (a.url === undefined) return a;
+      const { url: _url, ...rest } = a;
+      return { ...rest, data: (await fetchAttachment(a.url, `attachments[${i}]`)).toString('base64') };
+    }),
+  );
+  return { ...f, attachments };
+}
+
 /**
  * The message the fields describe, built by nodemailer's composer (headers
  * encoded and folded, parts and transfer encodings chosen as a mail client
  * would). File and URL access are off: content comes only from the request.
+ * With `boundary` (nodemailer's base boundary) fixed, the same fields, id and
+ * date give the same bytes every time.
  */
-export async function composeMessage(f: ComposeFields, messageId: string, date: Date): Promise<string> {
-  const attachments = await Promise.all(
-    (f.attachments ?? []).map(async (a, i) => ({
-      filename: a.name,
-      ...(a.type ? { contentType: a.type } : {}),
-      content:
-        a.url !== undefined
-          ? await fetchAttachment(a.url, `attachments[${i}]`)
-          : Buffer.from(a.data!, 'base64'),
-    })),
-  );
+export async function composeMessage(
+  fields: ComposeFields,
+  messageId: string,
+  date: Date,
+  boundary?: string,
+): Promise<string> {
+  const f = await resolveAttachments(fields);
+  const attachments = (f.attachments ?? []).map((a) => ({
+    filename: a.name,
+    ...(a.type ? { contentType: a.type } : {}),
+    content: Buffer.from(a.data!, 'base64'),
+  }));
   const headers: Record<string, string> = { ...(f.extra ?? {}) };
   const unsub = f.unsubscribe;
   // RFC 2369 (and RFC 8058 for one click): the URL first, then the mailto.
@@ -74,6 +90,7 @@ export async function composeMessage(f: ComposeFields, messageId: string, date: 
     headers,
     messageId,
     date,
+    ...(boundary ? { baseBoundary: boundary } : {}),
     disableFileAccess: true,
     disableUrlAccess: true,
   });

@@ -107,7 +107,7 @@ export async function prepareMessage(
 
 /** What a bounce about one recipient's copy quotes. */
 export function sentFacts(
-  p: Prepared,
+  p: Omit<Prepared, 'mime'>,
   id: string,
   mime: string,
   envelope: string,
@@ -201,8 +201,12 @@ export async function finishHtml(mime: string, pass: HtmlPass): Promise<{ mime: 
 /** The display name a To field gives a recipient, or ''. */
 export function recipientName(mime: string, recipient: string): string {
   const to = field(parseEntity(mime), 'To');
-  if (!to) return '';
-  const found = addressparser(decodeWords(to), { flatten: true }).find(
+  return to ? nameIn(decodeWords(to), recipient) : '';
+}
+
+/** The display name an address list (decoded) gives a recipient, or ''. */
+export function nameIn(list: string, recipient: string): string {
+  const found = addressparser(list, { flatten: true }).find(
     (a) => a.address.toLowerCase() === recipient.toLowerCase(),
   );
   return found?.name ?? '';

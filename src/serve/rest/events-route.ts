@@ -2,6 +2,7 @@ import { ApiError } from '../errors.js';
 import type { ServeStore } from '../store/store.js';
 import type { StoredMessage } from '../types.js';
 import { attemptEntry, type LogEntry, logEntry } from './log-events.js';
+import { findMessage } from './message-route.js';
 
 const DAY = 86_400_000;
 
@@ -46,9 +47,7 @@ export function eventsRoute(
   now: number,
 ): LogEntry[] {
   if (kind === 'messageid' && arg) {
-    const m = store.message(arg);
-    if (!m) throw new ApiError(404, `unknown message id '${arg}'`);
-    return entries(store, [m], url, now);
+    return entries(store, [findMessage(store, arg)], url, now);
   }
   if (kind === 'email' && arg)
     return entries(store, store.messages({ recipient: arg, limit: 10_000 }), url, now);

@@ -3,15 +3,16 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { WebhookEvent } from '../../model/events.js';
 import { ApiError, Refused } from '../errors.js';
-import { type ComposeFields, composeMessage } from '../message/compose.js';
+import { type ComposeFields, composeMessage, resolveAttachments } from '../message/compose.js';
+import { draftSender } from '../message/draft.js';
 import { field, parseEntity } from '../message/entity.js';
 import type { ServeStore } from '../store/store.js';
 import { personalise } from '../templates/personalise.js';
-import type { SendOptions, StoredMessage, Submission } from '../types.js';
+import type { StoredMessage, Submission } from '../types.js';
 import { parseRequestBody } from './body.js';
 import { eventsRoute } from './events-route.js';
 import { json, readRequest, text } from './http.js';
-import { messageRoute } from './message-route.js';
+import { findMessage, messageRoute } from './message-route.js';
 import { parseSendRequest, type SendRequest } from './send-request.js';
 import {
   createTemplate,
@@ -79,16 +80,19 @@ class Api {
   }
 
   /**
-   * A send's message: `mime` as given, or built from the fields (a
-   * template's, the send's over them) by nodemailer's composer; personalised
-   * sends get one message per recipient, each with its own data filled in.
+   * A send's message: `mime` as given, or the fields to build it from with
+   * nodemailer's composer (composed when something first needs the MIME: a
+   * delivery call does not); templates and personalised sends are composed
+   * now, one message per recipient, each with its own data filled in.
    */
   private async content(
     request: SendRequest,
     at: number,
-  ): Promise<{ mime: string; personal?: Record<string, string>; options: SendOptions }> {
+  ): Promise<Pick<Submission, 'mime' | 'draft' | 'personal' | 'options'>> {
     const { content, recipients } = request;
     if ('mime' in content) return { mime: content.mime, options: request.options };
+    if (!request.personal && !('template' in content))
+      return { draft: { fields: await resolveAttachments(content.compose) }, options: request.options };
     const made =
       'template' in content
         ? templateFields(this.o.store, content.template, content.overrides)
@@ -101,7 +105,6 @@ class Api {
         `<${at.toString(36)}.${Math.random().toString(36).slice(2)}@simulator.smtpeter.test>`,
         new Date(at),
       );
-    if (!request.personal && !('template' in content)) return { mime: await compose(made.fields), options };
     const { common, own } = request.personal ?? { common: {}, own: {} };
     const mimes = await Promise.all(
       recipients.map((r) => compose(personalise(made.fields, { ...common, ...own[r] }))),
@@ -116,26 +119,17 @@ class Api {
   /** POST /v1/send: JSON or form; the answer maps each recipient's message id to the recipient. */
   private async send(req: IncomingMessage): Promise<Record<string, string>> {
     const request = parseSendRequest(await this.body(req));
-    const { mime, personal, options } = await this.content(request, this.now());
-    const envelope = request.envelope ?? fromAddress(mime);
-    return idMap(
-      await this.accept({
-        envelope,
-        recipients: request.recipients,
-        mime,
-        ...(personal ? { personal } : {}),
-        options,
-        via: 'rest',
-      }),
-    );
+    const made = await this.content(request, this.now());
+    const envelope =
+      request.envelope ?? (made.draft ? draftSender(made.draft.fields) : fromAddress(made.mime ?? ''));
+    return idMap(await this.accept({ envelope, recipients: request.recipients, ...made, via: 'rest' }));
   }
 
   /** POST /v1/resend {"message": ID}: the message as submitted, to the same recipient, under a new id. */
   private async resend(req: IncomingMessage): Promise<Record<string, string>> {
     const id = (await this.body(req, 65536))['message'];
     if (typeof id !== 'string') throw new ApiError(400, 'message: give the id of the message to send again');
-    const m = this.o.store.message(id);
-    if (!m) throw new ApiError(404, `unknown message id '${id}'`);
+    const m = findMessage(this.o.store, id);
     return idMap(
       await this.accept({ ...m.submitted, recipients: [m.recipient], options: m.options, via: m.via }),
     );
@@ -165,9 +159,7 @@ class Api {
       return json(res, 200, templateRoute(this.o.store, method, arg));
     if (method === 'events') return json(res, 200, eventsRoute(this.o.store, arg, rest[0], url, this.now()));
     if (bare) throw new ApiError(404, `${method}: give a message id, /v1/${method}/ID`);
-    const m = this.o.store.message(arg);
-    if (!m) throw new ApiError(404, `unknown message id '${arg}'`);
-    return messageRoute(res, method, m, rest);
+    return messageRoute(res, method, findMessage(this.o.store, arg), rest);
   }
 }
 

@@ -29,10 +29,9 @@ async function hostedImage(
   happened: (m: StoredMessage, event: WebhookEvent) => void,
   now: number,
 ): Promise<void> {
-  const image =
-    m?.options.images === 'hosted'
-      ? (await embedsOf(m.submitted.mime)).find((e) => e.cid === cid)
-      : undefined;
+  // A message composed from fields has no embedded parts: only a submitted MIME can have them.
+  const submitted = m?.options.images === 'hosted' ? m.submitted.mime : undefined;
+  const image = submitted ? (await embedsOf(submitted)).find((e) => e.cid === cid) : undefined;
   if (!m || !image) return text(res, 404, 'unknown hosted image\n');
   if (m.options.trackopens) happened(m, openHit(m, now, fetchOf(req)));
   res.writeHead(200, { 'content-type': image.type, 'content-length': image.data.length }).end(image.data);

@@ -19,7 +19,8 @@ function originalOf(m: StoredMessage): OriginalMessage {
       messageId: '',
       sentAt: m.acceptedAt,
       envelope: m.envelope,
-      raw: m.mime,
+      // Open and click calls quote nothing of the message (an uncomposed draft has no MIME yet).
+      raw: m.mime ?? '',
     },
   });
 }

@@ -1,0 +1,415 @@
+#!/usr/bin/env node
+/**
+ * serve against issue #16's performance targets, loopback only, bounded in
+ * time. Three processes: serve (the CLI, `bin/smtpeter-sim.js serve`), the
+ * receiver (a node:http server answering 204, forked from this file: its own
+ * process, so its CPU is its own) and this one (the load: autocannon, or a
+ * paced sender for the latency run). Needs `npm run build` first.
+ *
+ * The machine is shared, so every figure comes with the load average and the
+ * CPU time each process spent (from /proc/<pid>/stat): serve's CPU per send
+ * (its delivery calls included) is the load-independent figure.
+ *
+ *   node bench/serve-load.mjs                         # all phases, this build
+ *   node bench/serve-load.mjs --phase sustained       # (i) 60 s REST, unsigned, every delivery call counted
+ *   node bench/serve-load.mjs --phase signed          # (ii) the same signed, against 0.8 × cores × RSA-2048 signs/s
+ *   node bench/serve-load.mjs --phase latency         # (iii) send -> delivery call p99 at 1,000 sends/s, --time-scale 600
+ *   node bench/serve-load.mjs --phase rss             # (iv) serve's peak RSS at 10^5 and 10^6 messages, default --keep
+ *   node bench/serve-load.mjs --phase sustained --seconds 20 --compare ../wt-base --rounds 3
+ *       # interleaved rounds against another checkout's build; medians
+ */
+import { fork, spawn } from 'node:child_process';
+import { createSign, generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { Agent, createServer, request } from 'node:http';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+
+const HERE = fileURLToPath(import.meta.url);
+const ROOT = join(dirname(HERE), '..');
+const args = process.argv.slice(2);
+const arg = (name, fallback) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : fallback;
+};
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const now = () => performance.timeOrigin + performance.now();
+
+// ---- the receiver (forked: `--receiver`) ----
+if (args[0] === '--receiver') {
+  let calls = 0;
+  const arrivals = [];
+  const keepArrivals = args.includes('--arrivals');
+  const server = createServer((req, res) => {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => {
+      calls++;
+      if (keepArrivals) {
+        const at = now();
+        const body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+        if (body.type === 'delivery') arrivals.push([body.id, at]);
+      }
+      res.writeHead(204).end();
+    });
+  });
+  server.listen(0, '127.0.0.1', () => process.send({ port: server.address().port }));
+  process.on('message', (m) => {
+    if (m === 'count') process.send({ calls });
+    if (m === 'arrivals') process.send({ arrivals });
+    if (m === 'exit') process.exit(0);
+  });
+}
+
+/** CPU time (user + system) of a process, ms, from /proc/<pid>/stat (clock ticks of 10 ms). */
+function cpuMs(pid) {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(f[11]) + Number(f[12])) * 10;
+}
+
+/** VmRSS and VmHWM (peak) of a process, MiB. */
+function rssMiB(pid) {
+  const s = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (k) => Number(new RegExp(`^${k}:\\s+(\\d+)`, 'm').exec(s)[1]);
+  return { rss: Math.round(kb('VmRSS') / 1024), peak: Math.round(kb('VmHWM') / 1024) };
+}
+
+const load1 = () => Number(loadavg()[0].toFixed(1));
+const selfCpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+
+async function startReceiver(withArrivals) {
+  const child = fork(HERE, ['--receiver', ...(withArrivals ? ['--arrivals'] : [])]);
+  const { port } = await new Promise((r) => child.once('message', r));
+  const ask = (what) =>
+    new Promise((r) => {
+      child.once('message', r);
+      child.send(what);
+    });
+  return {
+    pid: child.pid,
+    url: `http://127.0.0.1:${port}/hook`,
+    calls: async () => (await ask('count')).calls,
+    arrivals: async () => (await ask('arrivals')).arrivals,
+    stop: () => child.send('exit'),
+  };
+}
+
+async function startServe(root, receiverUrl, extra) {
+  const home = mkdtempSync(join(tmpdir(), 'serve-load-'));
+  const child = spawn(
+    process.execPath,
+    [
+      join(root, 'bin', 'smtpeter-sim.js'),
+      'serve',
+      ...[
+        '--api-port',
+        '0',
+        '--smtp-port',
+        '0',
+        '--token',
+        'bench',
+        '--url',
+        receiverUrl,
+        '--format',
+        'json',
+      ],
+      ...extra,
+    ],
+    { env: { ...process.env, XDG_CONFIG_HOME: home }, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  let out = '';
+  child.stdout.on('data', (c) => (out += c));
+  while (!/REST API +(http:\/\/[^/\s]+)/.test(out)) {
+    if (child.exitCode !== null) throw new Error(`serve did not start: ${out}`);
+    await sleep(50);
+  }
+  return {
+    pid: child.pid,
+    api: /REST API +(http:\/\/[^/\s]+)/.exec(out)[1],
+    stop: () => {
+      child.kill('SIGTERM');
+      return new Promise((r) => child.once('exit', r));
+    },
+  };
+}
+
+const BODY = JSON.stringify({
+  recipient: 'delivered@simulator.smtpeter.test',
+  from: 'a@shop.example',
+  subject: 'bench',
+  text: 'hello',
+});
+
+const cannon = (api, extra) =>
+  autocannon({
+    url: `${api}/v1/send?access_token=bench`,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: BODY,
+    connections: 50,
+    ...extra,
+  });
+
+/** Wait until the receiver has `n` calls (at most `ms`); how long it took. */
+async function drain(receiver, n, ms = 60_000) {
+  const t = Date.now();
+  while ((await receiver.calls()) < n && Date.now() - t < ms) await sleep(50);
+  return Date.now() - t;
+}
+
+/** RSA-2048 signatures per second on one thread, over a delivery call's size of input: per wall second and per CPU second. */
+function rsaSignsPerSecond(ms = 2000) {
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const data = Buffer.alloc(600, 'x');
+  let n = 0;
+  const start = performance.now();
+  const cpu0 = selfCpuMs();
+  while (performance.now() - start < ms) {
+    createSign('sha256').update(data).sign(privateKey);
+    n++;
+  }
+  return { wall: n / ((performance.now() - start) / 1000), cpu: n / ((selfCpuMs() - cpu0) / 1000) };
+}
+
+/** (i)/(ii): REST sends at 50 connections for `seconds`, every delivery call counted at the receiver. */
+async function sustained(root, { seconds, sign }) {
+  const receiver = await startReceiver(false);
+  const serve = await startServe(root, receiver.url, sign ? [] : ['--no-sign']);
+  try {
+    const warm = await cannon(serve.api, { duration: 3 });
+    await drain(receiver, warm.requests.total);
+    const before = await receiver.calls();
+    const cpu0 = { serve: cpuMs(serve.pid), receiver: cpuMs(receiver.pid), load: selfCpuMs() };
+    const loadStart = load1();
+    const run = await cannon(serve.api, { duration: seconds });
+    const sent = run.requests.total;
+    const inWindow = (await receiver.calls()) - before;
+    const drainMs = await drain(receiver, before + sent);
+    const made = (await receiver.calls()) - before;
+    const cpu = {
+      serve: cpuMs(serve.pid) - cpu0.serve,
+      receiver: cpuMs(receiver.pid) - cpu0.receiver,
+      load: selfCpuMs() - cpu0.load,
+    };
+    const signsPerSecond = sign ? rsaSignsPerSecond() : undefined;
+    return {
+      sendsPerSecond: Math.round(sent / seconds),
+      sent,
+      non2xx: run.non2xx,
+      answerP99Ms: run.latency.p99,
+      deliveryCalls: made,
+      callsInWindowPerSecond: Math.round(inWindow / seconds),
+      drainMs,
+      serveMsPerSend: Number((cpu.serve / sent).toFixed(3)),
+      sendsPerServeCpuSecond: Math.round(sent / (cpu.serve / 1000)),
+      cpuSplitMs: cpu,
+      load1: [loadStart, load1()],
+      ...(signsPerSecond
+        ? {
+            rsa2048SignsPerSecondOneCore: Math.round(signsPerSecond.wall),
+            rsa2048SignsPerCpuSecond: Math.round(signsPerSecond.cpu),
+            // The target, 0.8 × cores × signs/s: as a wall rate now, and per CPU second (load-independent, against sendsPerServeCpuSecond × cores).
+            signedTarget: Math.round(0.8 * availableParallelism() * signsPerSecond.wall),
+            signedTargetPerCpuSecond: Math.round(0.8 * signsPerSecond.cpu),
+          }
+        : {}),
+    };
+  } finally {
+    await serve.stop();
+    receiver.stop();
+  }
+}
+
+/** (iii): paced sends at `rate`/s for `seconds`; send start (client) to delivery call arrival (receiver), by message id. */
+async function latency(root, { rate, seconds, timeScale }) {
+  const receiver = await startReceiver(true);
+  const serve = await startServe(root, receiver.url, ['--no-sign', '--time-scale', String(timeScale)]);
+  const agent = new Agent({ keepAlive: true, maxSockets: 50 });
+  const url = new URL(`${serve.api}/v1/send?access_token=bench`);
+  const sentAt = new Map();
+  const answers = [];
+  let failed = 0;
+  const sendOne = () =>
+    new Promise((done) => {
+      const t0 = now();
+      const req = request(
+        url,
+        { method: 'POST', agent, headers: { 'content-type': 'application/json' } },
+        (res) => {
+          let text = '';
+          res.setEncoding('utf8');
+          res.on('data', (c) => (text += c));
+          res.on('end', () => {
+            if (res.statusCode === 200) {
+              sentAt.set(Object.keys(JSON.parse(text))[0], t0);
+              answers.push(now() - t0);
+            } else failed++;
+            done();
+          });
+        },
+      );
+      req.on('error', () => {
+        failed++;
+        done();
+      });
+      req.end(BODY);
+    });
+  try {
+    // Warm serve's send path first (the JIT), as a real service is warm.
+    await Promise.all(Array.from({ length: 2000 }, sendOne));
+    sentAt.clear();
+    answers.length = 0;
+    await sleep(1000);
+    const loadStart = load1();
+    const cpu0 = cpuMs(serve.pid);
+    const start = performance.now();
+    const total = rate * seconds;
+    const inFlight = [];
+    let issued = 0;
+    while (issued < total) {
+      const due = Math.min(total, Math.floor(((performance.now() - start) * rate) / 1000));
+      while (issued < due) {
+        inFlight.push(sendOne());
+        issued++;
+      }
+      await sleep(1);
+    }
+    const elapsed = (performance.now() - start) / 1000;
+    await Promise.all(inFlight);
+    // Every delivery call: the warm-up's 2,000 and this run's.
+    await drain(receiver, 2000 + issued);
+    const serveCpu = cpuMs(serve.pid) - cpu0;
+    const arrived = new Map((await receiver.arrivals()).map(([id, at]) => [id, at]));
+    const lat = [];
+    let missing = 0;
+    for (const [id, t0] of sentAt) {
+      const at = arrived.get(id);
+      if (at === undefined) missing++;
+      else lat.push(at - t0);
+    }
+    lat.sort((a, b) => a - b);
+    answers.sort((a, b) => a - b);
+    const q = (xs, p) =>
+      Number((xs[Math.min(xs.length - 1, Math.floor(p * xs.length))] ?? Number.NaN).toFixed(1));
+    return {
+      sendsPerSecond: Math.round(issued / elapsed),
+      sent: sentAt.size,
+      failed,
+      missingDeliveryCalls: missing,
+      sendToDeliveryMs: { p50: q(lat, 0.5), p90: q(lat, 0.9), p99: q(lat, 0.99), max: q(lat, 1) },
+      answerMs: { p50: q(answers, 0.5), p99: q(answers, 0.99) },
+      dueDelayMs: `1-20 s of mail time at --time-scale ${timeScale}: ${(1000 / timeScale).toFixed(1)}-${(20000 / timeScale).toFixed(1)} ms of the latency is the planned delivery delay`,
+      serveMsPerSend: Number((serveCpu / issued).toFixed(3)),
+      load1: [loadStart, load1()],
+    };
+  } finally {
+    agent.destroy();
+    await serve.stop();
+    receiver.stop();
+  }
+}
+
+/**
+ * (iv): serve's RSS (VmRSS now, VmHWM peak) at 10^5, 2×10^5, 5×10^5 and 10^6 REST sends in
+ * memory mode, default --keep. Sent in chunks of `chunk`, each one's
+ * delivery calls made before the next: what stays is what serve keeps, not a
+ * backlog of calls a saturated machine has not made yet (unpaced, that
+ * backlog grows with the run; `--chunk 0` sends without pausing).
+ */
+async function rss(root, { timeScale, total, chunk }) {
+  const receiver = await startReceiver(false);
+  const serve = await startServe(root, receiver.url, ['--no-sign', '--time-scale', String(timeScale)]);
+  const start = Date.now();
+  const marks = [];
+  let sent = 0;
+  let non2xx = 0;
+  try {
+    // 10^5 (the store just full), on to `total` (10^6), with marks between: where RSS stops growing.
+    for (const upTo of [...new Set([100_000, 200_000, 500_000, total])].filter((m) => m <= total)) {
+      while (sent < upTo) {
+        const r = await cannon(serve.api, { amount: chunk > 0 ? Math.min(chunk, upTo - sent) : upTo - sent });
+        sent += r.requests.total;
+        non2xx += r.non2xx;
+        await drain(receiver, sent, 120_000);
+      }
+      marks.push({
+        messages: sent,
+        ...rssMiB(serve.pid),
+        seconds: Math.round((Date.now() - start) / 1000),
+        load1: load1(),
+      });
+    }
+    const page = await (await fetch(`${serve.api}/`)).text();
+    const said = /<p>(\d+ message\(s\) accepted[^<]*)<\/p>/.exec(page)?.[1];
+    return {
+      marks,
+      non2xx,
+      peakGrowth: Number((marks.at(-1).peak / marks[0].peak).toFixed(2)),
+      page: said,
+      deliveryCalls: await receiver.calls(),
+    };
+  } finally {
+    await serve.stop();
+    receiver.stop();
+  }
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+async function main() {
+  const phase = arg('phase', 'all');
+  const seconds = Number(arg('seconds', '60'));
+  const rounds = Number(arg('rounds', '1'));
+  const compare = arg('compare');
+  const roots = compare ? [resolve(compare), ROOT] : [ROOT];
+  const phases = phase === 'all' ? ['sustained', 'signed', 'latency', 'rss'] : [phase];
+  const run = (p, root) =>
+    p === 'sustained'
+      ? sustained(root, { seconds, sign: false })
+      : p === 'signed'
+        ? sustained(root, { seconds, sign: true })
+        : p === 'latency'
+          ? latency(root, {
+              rate: Number(arg('rate', '1000')),
+              seconds: Number(arg('latency-seconds', '30')),
+              timeScale: Number(arg('time-scale', '600')),
+            })
+          : rss(root, {
+              timeScale: Number(arg('rss-time-scale', '36000')),
+              total: Number(arg('total', '1000000')),
+              chunk: Number(arg('chunk', '10000')),
+            });
+  console.log(
+    `cores ${availableParallelism()}, load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`,
+  );
+  for (const p of phases) {
+    const results = new Map(roots.map((r) => [r, []]));
+    for (let i = 0; i < rounds; i++) {
+      // Interleaved, the order alternating: the machine's load drifts.
+      for (const root of i % 2 ? [...roots].reverse() : roots) {
+        const r = await run(p, root);
+        results.get(root).push(r);
+        console.log(JSON.stringify({ phase: p, root, round: i + 1, ...r }));
+      }
+    }
+    if (rounds > 1 && (p === 'sustained' || p === 'signed'))
+      for (const [root, rs] of results)
+        console.log(
+          `${p} ${root}: medians of ${rs.length}: ${median(rs.map((r) => r.sendsPerSecond))} sends/s, ` +
+            `${median(rs.map((r) => r.serveMsPerSend))} ms serve CPU/send = ${median(rs.map((r) => r.sendsPerServeCpuSecond))} sends per serve CPU-second, ` +
+            `load ${rs.map((r) => r.load1[0]).join('/')}`,
+        );
+  }
+}
+
+if (args[0] !== '--receiver') await main();
