@@ -142,6 +142,9 @@ export class Intake {
                   },
                 }
               : {}),
+            ...(options.images === 'hosted'
+              ? { hostedImageUrl: (cid: string) => `${base}/i/${id}/${encodeURIComponent(cid)}` }
+              : {}),
           })
         : { links: [] };
     const envelope =
