@@ -138,16 +138,20 @@ export class EventGenerator {
   }
 
   /**
-   * Each bounce of the instance, by its own draw (seed, instance, its place
-   * among the instance's bounces, so `--type` does not change it), with or
-   * without a defect.
+   * Each message the instance's bounces carry, by its own draw (seed,
+   * instance, its place among the instance's messages, so `--type` does not
+   * change it), with or without a defect. One draw per message, not per
+   * call: the calls of a multi-recipient report carry the same bytes, defects
+   * and all.
    */
   private withDefects(calls: SimCall[], index: number, share: number): SimCall[] {
-    let bounces = 0;
+    const drawn = new Map<string, ReturnType<typeof pickDefects>>();
     return calls.map((call) => {
       const e = call.event;
       if (e.type !== 'bounce') return call;
-      const picked = pickDefects(e.mime, share, this.options.seed, index, bounces++);
+      if (!drawn.has(e.mime))
+        drawn.set(e.mime, pickDefects(e.mime, share, this.options.seed, index, drawn.size));
+      const picked = drawn.get(e.mime);
       return picked ? defectiveCall(call, picked.kinds, picked.mime) : call;
     });
   }

@@ -1,10 +1,40 @@
 /** A received call's fields: strings, and arrays for `name[]` keys. */
 export type Fields = Record<string, string | string[] | number>;
 
+import { isUtf8 } from 'node:buffer';
+
+const HEX = /^[0-9A-Fa-f]{2}$/;
+
+/**
+ * One form-encoded key or value: `+` a space, `%XX` a byte. The bytes are
+ * UTF-8 text when they are UTF-8; otherwise (a captured message carried as
+ * its own bytes, Latin-1 say) one character per byte, never U+FFFD, as PHP's
+ * `$_POST` keeps them and as the MIME reader reads 8-bit text.
+ */
+function formComponent(raw: string): string {
+  const plus = raw.replace(/\+/g, ' ');
+  if (!plus.includes('%')) return plus;
+  const bytes = Buffer.allocUnsafe(plus.length);
+  let n = 0;
+  for (let i = 0; i < plus.length; i++) {
+    const hex = plus.slice(i + 1, i + 3);
+    if (plus[i] === '%' && HEX.test(hex)) {
+      bytes[n++] = Number.parseInt(hex, 16);
+      i += 2;
+    } else n += bytes.write(plus[i]!, n, 'utf8');
+  }
+  const out = bytes.subarray(0, n);
+  return isUtf8(out) ? out.toString('utf8') : out.toString('latin1');
+}
+
 /** PHP-style form decoding: `tags[]=a&tags[]=b` -> { tags: ['a','b'] }. */
 export function parseForm(body: string): Fields {
   const out: Fields = {};
-  for (const [key, value] of new URLSearchParams(body)) {
+  for (const pair of body.split('&')) {
+    if (pair === '') continue;
+    const eq = pair.indexOf('=');
+    const key = formComponent(eq < 0 ? pair : pair.slice(0, eq));
+    const value = eq < 0 ? '' : formComponent(pair.slice(eq + 1));
     if (key.endsWith('[]')) {
       const name = key.slice(0, -2);
       const prev = out[name];

@@ -72,19 +72,46 @@ export function attemptThen<C extends CallInfo>(
   done: (attempted: Attempted) => void,
 ): void {
   const t: Try<C> = { o, n, intendedAt, url: undefined };
+  // One settled flag for the whole attempt: a build that throws, a send that throws, and an answer
+  // arriving anyway still make one record.
+  let settled = false;
+  let doneThrew = false;
+  const finish = (attempted: Attempted): void => {
+    if (settled) return;
+    settled = true;
+    try {
+      done(attempted);
+    } catch (err) {
+      doneThrew = true;
+      throw err;
+    }
+  };
+  const go = (url: URL, req: AttemptRequest): void => {
+    try {
+      sendBuilt(t, url, req, send, now, finish);
+    } catch (err) {
+      // Thrown by `done` itself: the caller's error, not this attempt's; otherwise a local error
+      // (nothing if the attempt was already answered).
+      if (doneThrew) throw err;
+      finish(notSent(t, now(), err));
+    }
+  };
+  let url: URL;
+  let built: AttemptRequest | Promise<AttemptRequest>;
   try {
-    const url = maker.target(o.call);
+    url = maker.target(o.call);
     t.url = url;
-    const built = maker.request(o.call, n, url);
-    if (built instanceof Promise)
-      built.then(
-        (req) => sendBuilt(t, url, req, send, now, done),
-        (err) => done(notSent(t, now(), err)),
-      );
-    else sendBuilt(t, url, built, send, now, done);
+    built = maker.request(o.call, n, url);
   } catch (err) {
-    done(notSent(t, now(), err));
+    finish(notSent(t, now(), err));
+    return;
   }
+  if (built instanceof Promise)
+    built.then(
+      (req) => go(url, req),
+      (err) => finish(notSent(t, now(), err)),
+    );
+  else go(url, built);
 }
 
 function sendBuilt<C extends CallInfo>(

@@ -160,6 +160,7 @@ export async function startServe(options: ServeOptions = {}): Promise<ServeHandl
     webhooks: new WebhookConfig(targets, options.verifyWebhooks !== false),
     page: pageRoutes(store, now),
     now,
+    seed,
   });
   apiUrl = `http://${host}:${rest.port}`;
   const smtp = await startSmtpFront({

@@ -88,6 +88,25 @@ describe('defects in generated bounces', () => {
     assert.deepEqual(ranked.slice(0, 2).sort(), ['anonymous-sender', 'truncated-multipart']);
   });
 
+  test('one multi-recipient report: every call carries the same bytes, defects and all', () => {
+    const gen = new EventGenerator({
+      seed: 7,
+      clock: () => SEEDED_EPOCH,
+      scenario: 'dsn-multi-recipient',
+      type: 'bounce',
+      defects: 0.5,
+    });
+    let defective = 0;
+    for (let i = 0; i < 60; i++) {
+      const calls = gen.instance(i);
+      assert.ok(calls.length >= 2, `instance ${i}: ${calls.length} bounce calls`);
+      assert.equal(new Set(calls.map(mimeOf)).size, 1, `instance ${i}: one report, one message`);
+      assert.equal(new Set(calls.map((c) => String(c.defects?.kinds))).size, 1, `instance ${i}: one draw`);
+      if (calls[0]!.defects) defective++;
+    }
+    assert.ok(defective > 10 && defective < 50, `${defective} of 60 reports defective at 50%`);
+  });
+
   test('a share of 5% gives about 5% of bounces a defect', () => {
     const calls = bounces(3, 2000, 0.05);
     const defective = calls.filter((c) => c.defects).length;

@@ -306,3 +306,24 @@ test('serve --data-dir keeps templates over a restart', { skip: sqliteUnavailabl
     await second.close();
   }
 });
+
+test('a seeded serve repeats a template send byte for byte (Message-ID and boundary from the seed)', async () => {
+  const heads: string[] = [];
+  for (let run = 0; run < 2; run++) {
+    const rig = await serveRig();
+    try {
+      const id = await createTemplate(rig, TEMPLATE);
+      const ids = await sendTemplate(rig, {
+        template: id,
+        recipients: { [ANNA]: { name: 'Anna', order: { number: 1 } } },
+        data: { shop: 'Webshop' },
+      });
+      const headers = JSON.parse((await api(rig, `/v1/headers/${ids[ANNA]}`)).text) as Record<string, string>;
+      heads.push(`${headers['Message-ID']} ${headers['Content-Type']}`);
+    } finally {
+      await rig.close();
+    }
+  }
+  assert.match(heads[0]!, /^<[0-9a-f]{24}@simulator\.smtpeter\.test> multipart\/alternative/);
+  assert.equal(heads[1], heads[0]);
+});

@@ -184,6 +184,14 @@ describe('form encoding: a bytes value (a captured message that is not UTF-8)', 
     assert.equal(body, expected);
   });
 
+  test('an empty bytes value is still a field: `mime=`', () => {
+    const body = formEncodeBuffer([
+      ['mime', new Uint8Array(0)],
+      ['id', 'z'],
+    ]).toString('latin1');
+    assert.equal(body, 'mime=&id=z');
+  });
+
   test('a big one (past the slab) and text fields around it keep their own encoding', () => {
     const big = Buffer.alloc(100_000, 0xfc);
     const body = formEncodeBuffer([

@@ -80,4 +80,19 @@ describe('parseForm', () => {
       b: 'é',
     });
   });
+
+  test('a value whose bytes are not UTF-8 keeps them, one character per byte (no U+FFFD); stray % stays', () => {
+    const fields = parseForm('mime=Subject%3A+J%FCrgen%0D%0A&odd=100%+sure&empty=&flag');
+    assert.equal(fields['mime'], 'Subject: J\u00fcrgen\r\n');
+    assert.equal(
+      Buffer.from(String(fields['mime']), 'latin1').toString('hex'),
+      Buffer.from('Subject: J\xfcrgen\r\n', 'latin1').toString('hex'),
+    );
+    assert.equal(fields['odd'], '100% sure');
+    assert.equal(fields['empty'], '');
+    assert.equal(fields['flag'], '');
+    // What URLSearchParams gives for the same form: the reference for everything but the bytes case.
+    const ref = Object.fromEntries(new URLSearchParams('odd=100%+sure&empty=&flag'));
+    assert.deepEqual({ odd: fields['odd'], empty: fields['empty'], flag: fields['flag'] }, ref);
+  });
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { CallResult } from '../../src/model/results.js';
-import { attempt } from '../../src/run/attempt.js';
+import { attempt, attemptThen, type Send } from '../../src/run/attempt.js';
 import { drain } from '../../src/run/drain.js';
 import { runSequence } from '../../src/run/executors/sequence.js';
 import type { RequestMaker } from '../../src/run/outgoing.js';
@@ -304,5 +304,76 @@ describe('RetryQueue and drain', () => {
     assert.equal(aborted, 1);
     assert.equal(records.length, 1);
     assert.equal(engine.open, 0);
+  });
+});
+
+describe('attemptThen: one record per attempt, whatever throws', () => {
+  const out = { call: call('t1'), index: 0, duplicate: false, delayMs: 0 };
+  const asyncMaker: RequestMaker<TestCall> = {
+    target: () => URL_A,
+    request: async () => ({ headers: {}, body: Buffer.from('x') }),
+  };
+
+  test('a send that throws after an async build: one local error record, no unhandled rejection', async () => {
+    const records: CallResult[] = [];
+    const throwing: Send = () => {
+      throw new Error('dispatch refused');
+    };
+    attemptThen(
+      out,
+      1,
+      0,
+      asyncMaker,
+      throwing,
+      () => 5,
+      (a) => records.push(a.record),
+    );
+    await new Promise((r) => setImmediate(r));
+    assert.equal(records.length, 1);
+    assert.equal(records[0]!.errorKind, 'other');
+    assert.equal(records[0]!.error, 'dispatch refused');
+  });
+
+  test('a send that answers and then throws: still one record', () => {
+    const records: CallResult[] = [];
+    const answersThenThrows: Send = (_u, _h, _b, done) => {
+      done({ status: 204, latencyMs: 1, responseBytes: 0 });
+      throw new Error('late');
+    };
+    attemptThen(
+      out,
+      1,
+      0,
+      maker(),
+      answersThenThrows,
+      () => 5,
+      (a) => records.push(a.record),
+    );
+    assert.deepEqual(
+      records.map((r) => r.status),
+      [204],
+    );
+  });
+
+  test('a caller whose done throws hears its own error once, with no second record', () => {
+    let calls = 0;
+    const answers: Send = (_u, _h, _b, done) => done({ status: 204, latencyMs: 1, responseBytes: 0 });
+    assert.throws(
+      () =>
+        attemptThen(
+          out,
+          1,
+          0,
+          maker(),
+          answers,
+          () => 5,
+          () => {
+            calls++;
+            throw new Error('sink failed');
+          },
+        ),
+      /sink failed/,
+    );
+    assert.equal(calls, 1);
   });
 });

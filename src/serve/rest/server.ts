@@ -2,6 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { WebhookEvent } from '../../model/events.js';
+import { createRng, deriveSeed } from '../../random/rng.js';
 import { ApiError, Refused } from '../errors.js';
 import { type ComposeFields, composeMessage, resolveAttachments } from '../message/compose.js';
 import { draftSender } from '../message/draft.js';
@@ -37,6 +38,8 @@ export interface RestOptions {
   /** GET / and /api/...: the page. True when handled. */
   page: (req: IncomingMessage, res: ServerResponse, url: URL) => boolean;
   now?: () => number;
+  /** Template and personalised sends' Message-IDs and boundaries come from it, as drafts' do. */
+  seed?: number;
 }
 
 function sameToken(given: string | null, token: string): boolean {
@@ -99,15 +102,15 @@ class Api {
         : { fields: content.compose };
     const options =
       made.templateid !== undefined ? { ...request.options, templateid: made.templateid } : request.options;
-    const compose = (f: ComposeFields): Promise<string> =>
-      composeMessage(
-        f,
-        `<${at.toString(36)}.${Math.random().toString(36).slice(2)}@simulator.smtpeter.test>`,
-        new Date(at),
-      );
+    // Seeded by the messages stored so far and the recipient's place, so `--seed` repeats these too.
+    const first = this.o.store.count();
+    const compose = (f: ComposeFields, i: number): Promise<string> => {
+      const rng = createRng(deriveSeed((this.o.seed ?? 0) ^ 0x7e, first + i));
+      return composeMessage(f, `<${rng.hex(24)}@simulator.smtpeter.test>`, new Date(at), rng.hex(16));
+    };
     const { common, own } = request.personal ?? { common: {}, own: {} };
     const mimes = await Promise.all(
-      recipients.map((r) => compose(personalise(made.fields, { ...common, ...own[r] }))),
+      recipients.map((r, i) => compose(personalise(made.fields, { ...common, ...own[r] }), i)),
     );
     return {
       mime: mimes[0]!,
