@@ -179,7 +179,10 @@ function rsaSignsPerSecond(ms = 2000) {
 /** (i)/(ii): REST sends at 50 connections for `seconds`, every delivery call counted at the receiver. */
 async function sustained(root, { seconds, sign }) {
   const receiver = await startReceiver(false);
-  const serve = await startServe(root, receiver.url, sign ? [] : ['--no-sign']);
+  // --sign-workers N: how many threads sign (serve's default: one per core); 0 signs on the event loop.
+  const signWorkers = arg('sign-workers');
+  const signing = signWorkers === undefined ? [] : ['--sign-workers', signWorkers];
+  const serve = await startServe(root, receiver.url, sign ? signing : ['--no-sign']);
   try {
     const warm = await cannon(serve.api, { duration: 3 });
     await drain(receiver, warm.requests.total);

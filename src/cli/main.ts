@@ -471,6 +471,10 @@ function defineServe(program: Command, run: Runner): void {
     .option('--max-size <size>', 'largest message or request, e.g. 10MB (default: 10MB)')
     .option('--keep <n>', 'messages kept in memory, the oldest evicted (default: 100000)')
     .option(
+      '--sign-workers <n>',
+      'threads that sign webhook calls (default: one per core; 0: the event loop)',
+    )
+    .option(
       '--data-dir <dir>',
       'keep messages, events and pending calls in SQLite here; a restart resumes them',
     )

@@ -22,6 +22,7 @@ export interface ServeFlags extends SendFlags {
   verifyWebhooks?: boolean;
   maxSize?: string;
   keep?: string;
+  signWorkers?: string;
   dataDir?: string;
   log?: string;
 }
@@ -91,6 +92,17 @@ export function planServe(flags: ServeFlags, settings: Settings): ServePlan {
     ...(flags.maxSize ? { maxSize: byteSize('--max-size', flags.maxSize) } : {}),
     ...(flags.keep
       ? { keep: wholeNumberIn('--keep', flags.keep, 1, 100_000_000, 'a number of messages, 1 or more') }
+      : {}),
+    ...(flags.signWorkers
+      ? {
+          signWorkers: wholeNumberIn(
+            '--sign-workers',
+            flags.signWorkers,
+            0,
+            64,
+            'a number of threads, 0-64 (0 = sign on the event loop)',
+          ),
+        }
       : {}),
     ...(flags.dataDir ? { dataDir: flags.dataDir } : {}),
   };

@@ -2,21 +2,14 @@ import type { Worker } from 'node:worker_threads';
 import type { GenerateOptions } from '../generate/events.js';
 import type { CallType } from '../model/events.js';
 import { startWorker } from '../pace/precise-sleep.js';
+import { type PortableRequest, portableRequest } from './portable-request.js';
 import type { RequestOptions, Targets } from './request.js';
 import type { CallSource, PreparedCall } from './source.js';
 
 /** What a build worker needs to rebuild the run's generator and request options (all cloneable). */
 export interface BuildWorkerInit {
   generate: Omit<GenerateOptions, 'clock'> & { clockBase: number | 'now' };
-  request: Omit<RequestOptions, 'signing'> & {
-    signing?: {
-      keyPem: string;
-      keyId: string;
-      copernicaId: string;
-      headers?: string[];
-      digestCase?: 'lower' | 'upper';
-    };
-  };
+  request: PortableRequest;
   /** Targets as hrefs (a URL does not cross threads). */
   targets: Partial<Record<keyof Targets, string>>;
 }
@@ -289,26 +282,12 @@ export class BuildPool implements CallSource {
 }
 
 function workerInit(options: BuildPoolOptions): BuildWorkerInit {
-  const { signing, ...request } = options.request;
   const targets: BuildWorkerInit['targets'] = {};
   for (const [key, url] of Object.entries(options.targets) as Array<[keyof Targets, URL | undefined]>)
     if (url) targets[key] = url.href;
   return {
     generate: { ...options.generate, clockBase: options.clockBase },
-    request: {
-      ...request,
-      ...(signing
-        ? {
-            signing: {
-              keyPem: signing.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string,
-              keyId: signing.keyId,
-              copernicaId: signing.copernicaId,
-              ...(signing.headers ? { headers: [...signing.headers] } : {}),
-              ...(signing.digestCase ? { digestCase: signing.digestCase } : {}),
-            },
-          }
-        : {}),
-    },
+    request: portableRequest(options.request),
     targets,
   };
 }

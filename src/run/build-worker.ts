@@ -1,8 +1,8 @@
-import { createPrivateKey } from 'node:crypto';
 import { parentPort, workerData } from 'node:worker_threads';
 import { EventGenerator, eventClock } from '../generate/events.js';
 import { systemClock } from '../model/time.js';
 import type { BatchMessage, BuildWorkerInit, JobMessage } from './build-pool.js';
+import { requestFromPortable } from './portable-request.js';
 import { buildRequest, type RequestOptions, type Targets, targetFor } from './request.js';
 
 /**
@@ -16,21 +16,7 @@ const generator = new EventGenerator({ ...generate, clock: eventClock(clockBase,
 const targets: Targets = {};
 for (const [key, href] of Object.entries(init.targets) as Array<[keyof Targets, string | undefined]>)
   if (href) targets[key] = new URL(href);
-const { signing, ...request } = init.request;
-const options: RequestOptions = {
-  ...request,
-  ...(signing
-    ? {
-        signing: {
-          privateKey: createPrivateKey(signing.keyPem),
-          keyId: signing.keyId,
-          copernicaId: signing.copernicaId,
-          ...(signing.headers ? { headers: signing.headers } : {}),
-          ...(signing.digestCase ? { digestCase: signing.digestCase } : {}),
-        },
-      }
-    : {}),
-};
+const options: RequestOptions = requestFromPortable(init.request);
 
 const WARM_UP_INSTANCES = 2000;
 const WARM_UP_MS = 500;

@@ -1,4 +1,5 @@
 import type { KeyObject } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { dialectCarries } from '../encode/dialect.js';
 import type { CallType } from '../model/events.js';
 import type { CallResult } from '../model/results.js';
@@ -51,6 +52,8 @@ export interface ServeOptions {
   maxSize?: number;
   /** Messages kept in memory (default 100,000). */
   keep?: number;
+  /** Signed webhooks: worker threads that sign (default: one per core; 0: sign on the event loop). */
+  signWorkers?: number;
   /** Keep messages, events and pending calls here (SQLite): a restart resumes them. */
   dataDir?: string;
   /** Webhook calls in flight at most (default 64). */
@@ -130,6 +133,8 @@ export async function startServe(options: ServeOptions = {}): Promise<ServeHandl
     retry,
     http,
     concurrency: options.concurrency ?? 64,
+    // RSA signing is what bounds a signed serve: on every core, not only the event loop's.
+    signWorkers: options.signWorkers ?? availableParallelism(),
     seed,
     onResult: (call, result) => book?.result(call, result),
   });

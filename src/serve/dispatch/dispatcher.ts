@@ -6,6 +6,7 @@ import type { CallResult } from '../../model/results.js';
 import { type FireSummary, fire } from '../../run/fire.js';
 import type { RequestOptions, Targets } from '../../run/request.js';
 import type { RetryPolicy } from '../../run/retry-policy.js';
+import { SignPool } from '../../run/sign-pool.js';
 import type { HttpClient } from '../../transport/http.js';
 import { DueQueue } from './due-queue.js';
 
@@ -17,6 +18,8 @@ export interface DispatcherOptions {
   http: HttpClient;
   /** Calls in flight at most (the engine's closed model). */
   concurrency: number;
+  /** Signed calls: sign on this many worker threads (0 or absent: on the event loop). */
+  signWorkers?: number;
   seed: number;
   /** Every attempt, and every call's final result. */
   onResult: (call: SimCall, result: CallResult) => void;
@@ -32,10 +35,16 @@ export class Dispatcher {
   private readonly abort = new AbortController();
   readonly metrics = new RunMetrics(Date.now());
   private readonly done: Promise<FireSummary>;
+  private readonly signPool: SignPool | undefined;
 
   constructor(options: DispatcherOptions) {
     // Every retry waiting for its time listens on the stop signal: thousands at once is normal, not a leak.
     setMaxListeners(0, this.abort.signal);
+    const pool =
+      options.request.signing && options.signWorkers
+        ? new SignPool(options.request, options.signWorkers)
+        : undefined;
+    this.signPool = pool;
     this.done = fire(
       {
         ...options.request,
@@ -53,6 +62,7 @@ export class Dispatcher {
         signal: this.abort.signal,
         metrics: this.metrics,
         onResult: (result, call) => options.onResult(call as SimCall, result),
+        ...(pool ? { build: (call: SimCall, url: URL) => pool.build(call, url) } : {}),
       },
     );
   }
@@ -70,6 +80,8 @@ export class Dispatcher {
   async stop(): Promise<FireSummary> {
     this.queue.close();
     this.abort.abort();
-    return this.done;
+    const summary = await this.done;
+    await this.signPool?.close();
+    return summary;
   }
 }
