@@ -78,6 +78,32 @@ const eml8bit = (charset: string, ...lines: string[]) => {
 const ROWS: Row[] = [
   // --- flags ---
   { name: 'unknown flag', args: [...FIRE, '--bogus'], says: /unknown option '--bogus'/ },
+  // serve refuses its flags before anything listens.
+  {
+    name: 'serve: port not a number',
+    args: ['serve', '--api-port', 'abc'],
+    says: /--api-port: expected a port 0-65535/,
+  },
+  {
+    name: 'serve: time scale 0',
+    args: ['serve', '--time-scale', '0'],
+    says: /--time-scale: expected a factor above 0/,
+  },
+  {
+    name: 'serve: keep 0',
+    args: ['serve', '--keep', '0'],
+    says: /--keep: expected a number of messages, 1 or more/,
+  },
+  {
+    name: 'serve: sign workers not a number',
+    args: ['serve', '--sign-workers', 'x'],
+    says: /--sign-workers: expected a number of threads, 0-64/,
+  },
+  {
+    name: 'serve: outcomes file missing',
+    args: ['serve', '--outcomes', 'missing.json'],
+    says: /--outcomes missing\.json: cannot read/,
+  },
   {
     name: 'unknown flag with a suggestion',
     args: [...FIRE, '--sedd', '1'],
