@@ -3,7 +3,8 @@
  * message and the real message it copies. `--defects P` gives that share of
  * bounces one of them, picked by `weight`: how often the defect occurs in
  * the 629 bounces of sisimai/set-of-emails (maildir/bsd, commit 18e585c)
- * plus the 64 of the project's corpus (../shared/corpus/bounces), counted
+ * plus the 64 real bounces of the team's reference corpus (kept outside
+ * the project, not shipped: "corpus" below names its files), counted
  * with the rules of test/helpers/defects-detect.py: truncated multipart 57,
  * anonymous sender 52, Final-Recipient without local part 3. Three kinds
  * are rarer in exactly the form made here and are counted by their nearest
@@ -14,7 +15,7 @@
  * how a mailbox file stores them, so its count says nothing about the
  * wire; its weight (20) is a stated guess, not a measurement.
  *
- * References (corpus files are in ../shared/corpus/bounces; "sisimai" is
+ * References ("corpus" is that reference set of real bounces; "sisimai" is
  * github.com/sisimai/set-of-emails at 18e585c, maildir/bsd/):
  * - truncated-multipart: corpus exchange2007-mesgtoobig-01.eml,
  *   gmail-spamdetected-01.eml, domino-userunknown-02.eml,

@@ -28,7 +28,8 @@ const domainOf = (address: string): string => address.split('@')[1]!;
  * that writes the DSN; one is picked per call. Styles override where their
  * own words differ. Status and reply code follow the wording: a reply with
  * no enhanced code gets the status Postfix derives from the code (5.0.0).
- * Sources, per line: corpus = /work/shared/corpus/bounces/<file>.
+ * Sources, per line: corpus = a file of the team's reference set of real
+ * bounces (kept outside the project, not shipped), by its name.
  */
 export const GENERIC_DIAGNOSES: Record<DsnReason, readonly Diagnose[]> = {
   userunknown: [

@@ -152,7 +152,8 @@ function buildMultiRecipient(input: ScenarioInput): SimCall[] {
  * SMTPeter's documentation: every message that comes back to the envelope
  * reaches the bounce webhook, and a standard DSN it recognises also makes a
  * failure call, `action` `failure` while delivery is still retried, `failed`
- * when final (/work/shared/docs/smtpeter-webhooks.md §1; README
+ * when final (SMTPeter/en/feedback-failures.md and feedback-bounces.md in
+ * CopernicaMarketingSoftware/Documentation; README
  * "Delay notifications"). So a delay is a bounce call (the warning's MIME)
  * and a failure call with action `failure`, state `bounce` and the
  * warning's 4.x.x status; days later the final DSN gives a bounce call and
