@@ -27,14 +27,28 @@ function formComponent(raw: string): string {
   return isUtf8(out) ? out.toString('utf8') : out.toString('latin1');
 }
 
-/** PHP-style form decoding: `tags[]=a&tags[]=b` -> { tags: ['a','b'] }. */
-export function parseForm(body: string): Fields {
-  const out: Fields = {};
+/**
+ * A form body's name/value pairs in order, as URLSearchParams gives them but
+ * for bytes that are not UTF-8 (kept, one character per byte). The one form
+ * decoder: listen's calls and serve's REST bodies both read with it.
+ */
+export function formPairs(body: string): [string, string][] {
+  const pairs: [string, string][] = [];
   for (const pair of body.split('&')) {
     if (pair === '') continue;
     const eq = pair.indexOf('=');
-    const key = formComponent(eq < 0 ? pair : pair.slice(0, eq));
-    const value = eq < 0 ? '' : formComponent(pair.slice(eq + 1));
+    pairs.push([
+      formComponent(eq < 0 ? pair : pair.slice(0, eq)),
+      eq < 0 ? '' : formComponent(pair.slice(eq + 1)),
+    ]);
+  }
+  return pairs;
+}
+
+/** PHP-style form decoding: `tags[]=a&tags[]=b` -> { tags: ['a','b'] }. */
+export function parseForm(body: string): Fields {
+  const out: Fields = {};
+  for (const [key, value] of formPairs(body)) {
     if (key.endsWith('[]')) {
       const name = key.slice(0, -2);
       const prev = out[name];

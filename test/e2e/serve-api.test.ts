@@ -54,6 +54,25 @@ describe('serve: the rest of the REST API', () => {
     assert.deepEqual(JSON.parse(req.body.toString()).tags, ['form']);
   });
 
+  test('a form body whose mime is Latin-1 bytes: read as those bytes, never U+FFFD', async () => {
+    // What PHP's http_build_query makes of a binary string: each byte %XX.
+    const mime = Buffer.from(
+      'From: a@shop.example\r\nSubject: J\xfcrgen\r\n\r\nHallo J\xfcrgen\r\n',
+      'latin1',
+    );
+    let body = `recipient=${encodeURIComponent(`delivered@${SIM}`)}&mime=`;
+    for (const b of mime) body += `%${b.toString(16).padStart(2, '0').toUpperCase()}`;
+    const res = await fetch(api('send'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body,
+    });
+    assert.equal(res.status, 200, await res.clone().text());
+    const [id] = Object.keys((await res.json()) as Record<string, string>);
+    const headers = (await (await fetch(api(`headers/${id}`))).json()) as Record<string, string>;
+    assert.equal(headers['Subject'], 'J\u00fcrgen');
+  });
+
   test('attachments (data), unsubscribe and extra headers end up in a proper message', async () => {
     const pdf = Buffer.from('%PDF-1.4 tiny');
     const r = await rig.send({

@@ -1,4 +1,5 @@
 import { JsonSyntaxError, parseJsonWithLines } from '../../fixture-file/json-positions.js';
+import { formPairs } from '../../receive/parse.js';
 import { ApiError } from '../errors.js';
 
 /** A request body as data: JSON, or form fields with PHP-style brackets (`recipients[]`, `dsn[envid]`). */
@@ -32,7 +33,7 @@ export function parseRequestBody(contentType: string | undefined, body: Buffer):
 /** `a[]=1&a[]=2&d[x]=y&n[0][k]=v` → `{a: ['1','2'], d: {x: 'y'}, n: [{k: 'v'}]}`. */
 export function parseForm(text: string): Record<string, unknown> {
   const root: Record<string, unknown> = {};
-  for (const [key, value] of new URLSearchParams(text)) {
+  for (const [key, value] of formPairs(text)) {
     const m = /^([^[\]]+)((?:\[[^\]]*\])*)$/.exec(key);
     if (!m) throw new ApiError(400, `invalid form field name '${key}'`);
     const path = [m[1]!, ...[...m[2]!.matchAll(/\[([^\]]*)\]/g)].map((x) => x[1]!)];
