@@ -21,12 +21,18 @@ export function contentIdOf(leaf: Leaf): string | undefined {
   return id ? id.replace(/^<|>$/g, '').trim() : undefined;
 }
 
+/** An embedded file's Content-ID: a part that has one and is not text (an HTML part may carry one too). */
+function embeddedId(leaf: Leaf): string | undefined {
+  const cid = contentIdOf(leaf);
+  return cid && !leaf.type.startsWith('text/') ? cid : undefined;
+}
+
 /** The Content-IDs of the message's embedded parts, without decoding them. */
 export async function embeddedIds(mime: string): Promise<Set<string>> {
   const ids = new Set<string>();
   await mapLeaves(mime, (leaf) => {
-    const cid = contentIdOf(leaf);
-    if (cid && !leaf.type.startsWith('text/')) ids.add(cid);
+    const cid = embeddedId(leaf);
+    if (cid) ids.add(cid);
     return undefined;
   });
   return ids;
@@ -36,9 +42,8 @@ export async function embeddedIds(mime: string): Promise<Set<string>> {
 export async function embedsOf(mime: string): Promise<(Attachment & { cid: string })[]> {
   const out: (Attachment & { cid: string })[] = [];
   await mapLeaves(mime, (leaf) => {
-    const cid = contentIdOf(leaf);
-    if (cid && !leaf.type.startsWith('text/'))
-      out.push({ cid, name: nameOf(leaf) ?? cid, type: leaf.type, data: leafBytes(leaf) });
+    const cid = embeddedId(leaf);
+    if (cid) out.push({ cid, name: nameOf(leaf) ?? cid, type: leaf.type, data: leafBytes(leaf) });
     return undefined;
   });
   return out;
