@@ -122,6 +122,11 @@ describe('serve: images hosted', () => {
     // Not hosted: no image under /i/ for that message, and an unknown content id is a 404.
     assert.equal((await fetch(`${rig.serve.apiUrl}/i/${kept}/logo%40shop.example`)).status, 404);
     assert.equal((await fetch(`${rig.serve.apiUrl}/i/${id}/nope`)).status, 404);
+    const broken = await fetch(`${rig.serve.apiUrl}/i/${id}/%E0%A4%A`);
+    assert.deepEqual(
+      [broken.status, await broken.text()],
+      [400, 'hosted image: the content id is not valid percent-encoding\n'],
+    );
     await rig.waitCalls(id!, 1);
     assert.deepEqual(
       rig.about(id!).map((h) => h.fields['type']),

@@ -9,6 +9,7 @@ import { fixtureText, planGenerate } from '../../src/plan/generate-plan.js';
 import { planListen } from '../../src/plan/listen-plan.js';
 import { planReplay, type ReplayFlags, replayExitCode } from '../../src/plan/replay-plan.js';
 import { settingsFrom } from '../../src/plan/send-plan.js';
+import { planServe } from '../../src/plan/serve-plan.js';
 
 const NO_CONFIG = { values: {} };
 const replayPlan = (flags: Partial<ReplayFlags>) => {
@@ -120,6 +121,22 @@ describe('listen plan', () => {
     assert.throws(
       () => planListen({ copernicaId: 'x' }),
       /^UsageError: --copernica-id: is checked on verified calls only/,
+    );
+  });
+});
+
+describe('planServe', () => {
+  const plan = (flags: Record<string, unknown>) => {
+    const all = { sign: false, ...flags };
+    return planServe(all as never, settingsFrom(all as never, NO_CONFIG)).options;
+  };
+  test('--sign-workers: 0 signs on the event loop, N threads, absent leaves serve its default', () => {
+    assert.equal(plan({ signWorkers: '0' }).signWorkers, 0);
+    assert.equal(plan({ signWorkers: '3' }).signWorkers, 3);
+    assert.equal('signWorkers' in plan({}), false);
+    assert.throws(
+      () => plan({ signWorkers: '65' }),
+      /^UsageError: --sign-workers: expected a number of threads, 0-64/,
     );
   });
 });
