@@ -1,4 +1,4 @@
-import type { BounceEvent } from '../model/events.js';
+import type { BounceEvent, FailureAction, FailureEvent, SmtpState } from '../model/events.js';
 import { formatTimestamp } from '../model/time.js';
 import type { Rng } from '../random/rng.js';
 import type { OriginalMessage } from './message.js';
@@ -10,6 +10,32 @@ export function callBase(
 ): Pick<BounceEvent, 'id' | 'timestamp' | 'time' | 'recipient' | 'tags'> {
   const time = Math.floor(now / 1000);
   return { id: msg.id, timestamp: formatTimestamp(time), time, recipient: msg.recipient, tags: msg.tags };
+}
+
+/**
+ * A failure call about `msg` at `now`, before its code, extended code and
+ * description: callBase's fields written out, in its order, with the
+ * failure's own. Not spread from callBase: the spread was a tenth of
+ * building a failure call, and this runs once per call at full load.
+ */
+export function failureEvent(
+  msg: OriginalMessage,
+  now: number,
+  recipient: string,
+  action: FailureAction,
+  state: SmtpState,
+): FailureEvent {
+  const time = Math.floor(now / 1000);
+  return {
+    id: msg.id,
+    timestamp: formatTimestamp(time),
+    time,
+    recipient,
+    tags: msg.tags,
+    type: 'failure',
+    action,
+    state,
+  };
 }
 
 /** The times a bounce writer is given (ms), named as its input names them. */

@@ -229,16 +229,36 @@ class SentMessage implements OriginalMessage {
   }
 }
 
-export function buildOriginalMessage(fake: Fake, now: number, options: MessageOptions = {}): OriginalMessage {
+/** What a scenario sets per message on top of the run's MessageOptions (undefined: the run's, else drawn). */
+export interface MessageOverrides {
+  domain?: string | undefined;
+  sentBefore?: number | undefined;
+  attachmentBytes?: number | undefined;
+}
+
+const NO_OVERRIDES: MessageOverrides = {};
+
+/**
+ * The message a call is about: the run's `options`, with `overrides` on top
+ * (passed apart, not spread into a copy of `options`: that copy was a fifth
+ * of building a sync failure call).
+ */
+export function buildOriginalMessage(
+  fake: Fake,
+  now: number,
+  options: MessageOptions = {},
+  overrides: MessageOverrides = NO_OVERRIDES,
+): OriginalMessage {
   if (options.sent) return sentOriginal(fake, options.sent, options);
   const { rng } = fake;
   const id = rng.hex(32);
   const senderDomain = companyDomain(fake);
   const name = personName(rng);
+  const domain = overrides.domain ?? options.domain;
   const recipient =
-    options.recipient ?? `${localPart(name, rng)}@${options.domain ?? companyDomain(fake, options.audience)}`;
+    options.recipient ?? `${localPart(name, rng)}@${domain ?? companyDomain(fake, options.audience)}`;
   const recipientDomain = recipient.slice(recipient.lastIndexOf('@') + 1);
-  const sentAt = now - (options.sentBefore ?? rng.int(2, 30) * 1000);
+  const sentAt = now - (overrides.sentBefore ?? options.sentBefore ?? rng.int(2, 30) * 1000);
   const tags = options.tags ?? pickTags(rng);
   return new SentMessage(
     id,
@@ -247,7 +267,7 @@ export function buildOriginalMessage(fake: Fake, now: number, options: MessageOp
     recipientDomain,
     sentAt,
     tags,
-    options.attachmentBytes ?? 0,
+    overrides.attachmentBytes ?? options.attachmentBytes ?? 0,
     name,
     rng.int(0, 0xffffffff),
   );

@@ -1,4 +1,4 @@
-import { bounceEvent, bounceTimes, callBase } from '../../mail/call-events.js';
+import { bounceEvent, bounceTimes, failureEvent } from '../../mail/call-events.js';
 import { buildOriginalMessage, type OriginalMessage } from '../../mail/message.js';
 import { companyDomain } from '../../mail/providers.js';
 import { replyDescription } from '../../mail/reply.js';
@@ -38,8 +38,7 @@ function reportCase(
   const { fake, now } = input;
   const domain =
     input.message.domain ?? style.recipientDomain?.(fake) ?? companyDomain(fake, input.message.audience);
-  const msg = buildOriginalMessage(fake, now, {
-    ...input.message,
+  const msg = buildOriginalMessage(fake, now, input.message, {
     domain,
     sentBefore: before,
     attachmentBytes: input.attachmentBytes,
@@ -64,7 +63,7 @@ function failureCall(
   action: FailureAction,
   recipient = msg.recipient,
 ): FailureEvent {
-  const failure: FailureEvent = { ...callBase(msg, at), recipient, type: 'failure', action, state: 'bounce' };
+  const failure = failureEvent(msg, at, recipient, action, 'bounce');
   if (d.reply) failure.code = d.reply.code;
   failure.extended = d.status;
   failure.description = d.reply ? replyDescription(d.reply) : d.local!;

@@ -1,9 +1,9 @@
+import { failureEvent } from '../../mail/call-events.js';
 import { buildOriginalMessage, type OriginalMessage } from '../../mail/message.js';
 import { frontendServer } from '../../mail/microsoft.js';
 import { PROVIDERS, type Provider, providerDomain } from '../../mail/providers.js';
 import { replyDescription } from '../../mail/reply.js';
-import type { FailureEvent, SimCall } from '../../model/events.js';
-import { formatTimestamp } from '../../model/time.js';
+import type { SimCall } from '../../model/events.js';
 import type { Fake } from '../../random/fake.js';
 import type { ScenarioInput } from '../types.js';
 import type { ReplyContext, SyncSpec, Wording } from './types.js';
@@ -64,22 +64,11 @@ export function buildSync(
   const provider = PROVIDERS[style];
   const options = input.message;
   const domain = options.domain ?? (provider ? providerDomain(provider, fake, options.audience) : undefined);
-  const msg = buildOriginalMessage(fake, now, domain === options.domain ? options : { ...options, domain });
+  const msg = buildOriginalMessage(fake, now, options, { domain });
   const wording = wordings.get(style)!(
     new LazyReplyContext(fake, msg, provider ?? PROVIDERS.postfix!, style),
   );
-  const time = Math.floor(now / 1000);
-  // Written out rather than spread from callBase: this runs once per call at full load.
-  const event: FailureEvent = {
-    id: msg.id,
-    timestamp: formatTimestamp(time),
-    time,
-    recipient: msg.recipient,
-    tags: msg.tags,
-    type: 'failure',
-    action: spec.action,
-    state: spec.state,
-  };
+  const event = failureEvent(msg, now, msg.recipient, spec.action, spec.state);
   if ('local' in wording) {
     event.description = wording.local;
   } else {
