@@ -1,6 +1,6 @@
 import type { SimCall } from '../model/events.js';
-import { type Dialect, type Payload, toPayload } from './dialect.js';
-import { formEncodeBuffer } from './form.js';
+import { type Dialect, type FieldValue, type Payload, readFields, toPayload } from './dialect.js';
+import { formEncodeBuffer, formEncodeFields } from './form.js';
 
 export const FORMATS = ['form', 'json'] as const;
 export type BodyFormat = (typeof FORMATS)[number];
@@ -30,12 +30,18 @@ export function jsonEncode(payload: Payload): string {
   return JSON.stringify(Object.fromEntries(payload));
 }
 
+/** A call's field values, reused by every form encoding (filled and read in one go: no payload per call). */
+const VALUES: Array<FieldValue | undefined> = [];
+
 export function encodeCall(
   call: SimCall,
   format: BodyFormat = 'form',
   dialect: Dialect = 'smtpeter',
 ): EncodedBody {
-  const payload = toPayload(call, dialect);
-  if (format === 'json') return { contentType: 'application/json', body: Buffer.from(jsonEncode(payload)) };
-  return { contentType: 'application/x-www-form-urlencoded', body: formEncodeBuffer(payload) };
+  if (format === 'json')
+    return { contentType: 'application/json', body: Buffer.from(jsonEncode(toPayload(call, dialect))) };
+  const names = readFields(call, dialect, VALUES);
+  const body = formEncodeFields(names, VALUES, names.length);
+  VALUES.fill(undefined); // hold no call's strings past its encoding
+  return { contentType: 'application/x-www-form-urlencoded', body };
 }

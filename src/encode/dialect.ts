@@ -211,11 +211,32 @@ const FIELD_TABLES = new Map<string, ReadonlyMap<string, FieldTable | undefined>
   DIALECTS.map((d) => [d, new Map(CALL_TYPES.map((t) => [t, fieldTable(d, t)]))]),
 );
 
-/** The fields of a call in a dialect, in its documented order; absent optionals omitted. */
-export function toPayload(call: SimCall, dialect: Dialect = 'smtpeter'): Payload {
+function tableOf(call: SimCall, dialect: Dialect): FieldTable {
   const table = FIELD_TABLES.get(dialect)?.get(call.event.type);
   if (table === undefined) throw new Error(uncarriedKind(dialect, call.event.type, 'encode'));
-  const { names, read } = table;
+  return table;
+}
+
+/**
+ * The fields of a call in a dialect without a payload made of them: the
+ * wire names in their documented order (the dialect's own array, the same
+ * for every call of the kind), each one's value written into `values` at its
+ * index (undefined: an absent optional). What the form encoder reads: a
+ * payload's pair per field was a tenth of encoding a failure call.
+ */
+export function readFields(
+  call: SimCall,
+  dialect: Dialect,
+  values: Array<FieldValue | undefined>,
+): readonly string[] {
+  const { names, read } = tableOf(call, dialect);
+  for (let i = 0; i < read.length; i++) values[i] = read[i]!(call);
+  return names;
+}
+
+/** The fields of a call in a dialect, in its documented order; absent optionals omitted. */
+export function toPayload(call: SimCall, dialect: Dialect = 'smtpeter'): Payload {
+  const { names, read } = tableOf(call, dialect);
   const out: Payload = [];
   for (let i = 0; i < read.length; i++) {
     const value = read[i]!(call);
