@@ -3,7 +3,9 @@
 const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
-const pad2 = (n: number): string => String(n).padStart(2, '0');
+/** `00`..`99` by table: String() and padStart per field were a third of writing a date. */
+const TWO_DIGITS = Array.from({ length: 100 }, (_, n) => String(n).padStart(2, '0'));
+const pad2 = (n: number): string => TWO_DIGITS[n] ?? String(n).padStart(2, '0');
 
 /** `Mon, 23 Nov 2026 11:01:32 +0100` in the given UTC offset (minutes). */
 export function rfc5322Date(ms: number, offsetMinutes = 0): string {
