@@ -7,8 +7,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { encodeCall, formEncode } from '../../src/encode/body.js';
-import { toPayload } from '../../src/encode/dialect.js';
-import { formEncodeBuffer } from '../../src/encode/form.js';
+import { DIALECTS, dialectCarries, toPayload } from '../../src/encode/dialect.js';
+import { formEncodeBuffer, formEncodeFields } from '../../src/encode/form.js';
+import { EventGenerator, SEEDED_EPOCH } from '../../src/generate/events.js';
 import { SAMPLE_BOUNCE as call } from '../helpers/sample-call.js';
 
 let ASCII = '';
@@ -205,5 +206,35 @@ describe('form encoding: a bytes value (a captured message that is not UTF-8)', 
       body.length,
       'recipient=j%C3%BCrgen%40example.de&mime='.length + 300_000 + '&tags[]=a+b'.length,
     );
+  });
+});
+
+describe('form encoding of a call: fields read straight from the dialect table', () => {
+  const generated = new EventGenerator({ seed: 11, clock: (i) => SEEDED_EPOCH + i * 1000 }).take(400);
+  test('encodeCall writes the bytes formEncodeBuffer writes of the call payload, every kind and dialect', () => {
+    let compared = 0;
+    for (const c of [call, ...generated])
+      for (const dialect of DIALECTS) {
+        if (!dialectCarries(dialect, c.event.type)) continue;
+        const expected = formEncodeBuffer(toPayload(c, dialect));
+        assert.deepEqual(encodeCall(c, 'form', dialect).body, expected, `${c.scenario} ${dialect}`);
+        compared++;
+      }
+    assert.ok(compared > 400);
+  });
+  test('an undefined value is left out, the fields around it keep their order', () => {
+    const body = formEncodeFields(['a', 'b', 'c', 'd'], ['1', undefined, 2, ['x', 'y']], 4);
+    assert.equal(body.toString('latin1'), 'a=1&c=2&d[]=x&d[]=y');
+    assert.equal(formEncodeFields(['a', 'b'], [undefined, 'z'], 2).toString('latin1'), 'b=z');
+    assert.equal(
+      formEncodeFields(['a', 'b'], ['1', '2'], 1).toString('latin1'),
+      'a=1',
+      'only `count` fields',
+    );
+  });
+  test('a bytes value among them takes the bytes path with the same field rules', () => {
+    const mime = Uint8Array.from([0x41, 0x20, 0xe9, 0x7e]);
+    const body = formEncodeFields(['id', 'x', 'mime', 'tags'], ['i d', undefined, mime, ['t']], 4);
+    assert.equal(body.toString('latin1'), 'id=i+d&mime=A+%E9~&tags[]=t');
   });
 });

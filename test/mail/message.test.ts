@@ -93,3 +93,39 @@ describe('virus replies', () => {
     assert.ok(names.size > 30, `${names.size} names`);
   });
 });
+
+describe('buildOriginalMessage: per-call overrides', () => {
+  const fields = (m: ReturnType<typeof buildOriginalMessage>) => JSON.stringify(m);
+  test('overrides passed apart make the message a spread of them into the options makes', () => {
+    const cases = [
+      { options: {}, overrides: { domain: 'acme.example' } },
+      {
+        options: { domain: 'run.example', tags: ['a'] },
+        overrides: { domain: 'call.example', sentBefore: 5000 },
+      },
+      { options: { sentBefore: 1000, attachmentBytes: 10 }, overrides: { attachmentBytes: 2048 } },
+      { options: { domain: 'run.example' }, overrides: { domain: undefined } },
+      { options: { recipient: 'x@y.example' }, overrides: { domain: 'ignored.example', sentBefore: 7 } },
+    ];
+    for (const { options, overrides } of cases)
+      for (let seed = 1; seed <= 20; seed++) {
+        const spread = { ...options } as Record<string, unknown>;
+        for (const [k, v] of Object.entries(overrides)) if (v !== undefined) spread[k] = v;
+        const a = buildOriginalMessage(fake.reseed(seed), SEEDED_EPOCH, options, overrides);
+        const b = buildOriginalMessage(fake.reseed(seed), SEEDED_EPOCH, spread);
+        assert.equal(fields(a), fields(b), JSON.stringify({ options, overrides, seed }));
+        assert.equal(a.attachmentBytes, b.attachmentBytes);
+      }
+  });
+  test('a drawn campaign tag is campaign-1000..9999, the same string each time it is drawn', () => {
+    const seen = new Map<string, string>();
+    for (const msg of messages(3000)) {
+      const tag = msg.tags.at(-1)!;
+      assert.match(tag, /^campaign-[1-9]\d{3}$/);
+      const before = seen.get(tag);
+      if (before !== undefined) assert.equal(tag, before);
+      seen.set(tag, tag);
+    }
+    assert.ok(seen.size > 1000, 'the numbers spread over the range');
+  });
+});

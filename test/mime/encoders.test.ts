@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { quotedPrintable, wrapText } from '../../src/mime/body.js';
-import { foldHeader } from '../../src/mime/headers.js';
+import { foldHeader, rfc5322Date } from '../../src/mime/headers.js';
 import { createRng } from '../../src/random/rng.js';
 
 /*
@@ -148,5 +148,30 @@ describe('MIME encoders match their reference versions', () => {
         assert.equal(wrapText(text, width, indent), referenceWrap(text, width, indent), JSON.stringify(text));
       }
     }
+  });
+});
+
+describe('rfc5322Date', () => {
+  /** The plain first version: every field through String() and padStart. */
+  function referenceDate(ms: number, offsetMinutes = 0): string {
+    const days = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+    const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+    const p = (n: number): string => String(n).padStart(2, '0');
+    const d = new Date(ms + offsetMinutes * 60_000);
+    const abs = Math.abs(offsetMinutes);
+    return (
+      `${days[d.getUTCDay()]}, ${d.getUTCDate()} ${months[d.getUTCMonth()]} ${d.getUTCFullYear()} ` +
+      `${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())} ` +
+      `${offsetMinutes < 0 ? '-' : '+'}${p(Math.floor(abs / 60))}${p(abs % 60)}`
+    );
+  }
+  test('the same text as the reference for times and zone offsets across years', () => {
+    const rng = createRng(5);
+    for (let i = 0; i < 5000; i++) {
+      const ms = rng.int(0, 4_102_444_800) * 1000 + rng.int(0, 999);
+      const offset = rng.pick([0, 60, -300, -420, 330, 545, -720, 840, 6000, -6000]);
+      assert.equal(rfc5322Date(ms, offset), referenceDate(ms, offset));
+    }
+    assert.equal(rfc5322Date(Date.UTC(2026, 10, 23, 10, 1, 32), 60), 'Mon, 23 Nov 2026 11:01:32 +0100');
   });
 });
