@@ -221,8 +221,8 @@ function tableOf(call: SimCall, dialect: Dialect): FieldTable {
  * The fields of a call in a dialect without a payload made of them: the
  * wire names in their documented order (the dialect's own array, the same
  * for every call of the kind), each one's value written into `values` at its
- * index (undefined: an absent optional). What the form encoder reads: a
- * payload's pair per field was a tenth of encoding a failure call.
+ * index (undefined: an absent optional). What the form encoder reads: no
+ * `[name, value]` pair per field per call.
  */
 export function readFields(
   call: SimCall,

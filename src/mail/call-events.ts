@@ -15,8 +15,8 @@ export function callBase(
 /**
  * A failure call about `msg` at `now`, before its code, extended code and
  * description: callBase's fields written out, in its order, with the
- * failure's own. Not spread from callBase: the spread was a tenth of
- * building a failure call, and this runs once per call at full load.
+ * failure's own. Not spread from callBase: in a DSN scenario the spread
+ * was ~5% of a call's CPU profile, and this runs once per call at full load.
  */
 export function failureEvent(
   msg: OriginalMessage,

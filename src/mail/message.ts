@@ -240,8 +240,8 @@ const NO_OVERRIDES: MessageOverrides = {};
 
 /**
  * The message a call is about: the run's `options`, with `overrides` on top
- * (passed apart, not spread into a copy of `options`: that copy was a fifth
- * of building a sync failure call).
+ * (passed apart, not spread into a copy of `options`: that copy was a third
+ * of the sync builder's own time in a CPU profile).
  */
 export function buildOriginalMessage(
   fake: Fake,

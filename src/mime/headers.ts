@@ -3,7 +3,7 @@
 const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
-/** `00`..`99` by table: String() and padStart per field were a third of writing a date. */
+/** `00`..`99` by table: String() and padStart per field were a quarter of writing a date. */
 const TWO_DIGITS = Array.from({ length: 100 }, (_, n) => String(n).padStart(2, '0'));
 const pad2 = (n: number): string => TWO_DIGITS[n] ?? String(n).padStart(2, '0');
 
