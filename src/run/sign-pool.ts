@@ -22,17 +22,9 @@ export type SignedMessage =
  * RSA signing uses every core instead of the one the event loop runs on.
  * fire's own runs use the build pool instead: there the workers generate
  * the calls too. Same bytes as `buildRequest` on the main thread.
- *
- * Jobs cross in batches: those asked for in one turn of the event loop go to
- * each worker as one message, and a worker answers a batch with one message.
- * A message costs a wake-up of the thread it goes to and a dispatch on it;
- * under load (the only time it matters) a turn asks for several calls.
  */
 export class SignPool {
   private readonly workers: Worker[];
-  /** Jobs asked for in this turn of the event loop, per worker, sent at its end. */
-  private readonly pending: SignJob[][];
-  private flushing = false;
   private readonly waiting = new Map<
     number,
     { url: URL; resolve: (b: BuiltRequest) => void; reject: (e: Error) => void }
@@ -44,38 +36,23 @@ export class SignPool {
     const init = portableRequest(request);
     this.workers = Array.from({ length: Math.max(1, size) }, () => {
       const worker = startWorker(new URL('./sign-worker.js', import.meta.url), { workerData: init });
-      worker.on('message', (batch: SignedMessage[]) => {
-        for (const m of batch) this.settle(m);
-      });
+      worker.on('message', (m: SignedMessage) => this.settle(m));
       worker.on('error', (err) => this.failAll(err));
       // Only calls waiting for a worker keep the process alive (see build()).
       worker.unref();
       return worker;
     });
-    this.pending = this.workers.map(() => []);
   }
 
   build(call: SimCall, url: URL): Promise<BuiltRequest> {
     if (this.closed) return Promise.reject(new Error('sign pool closed'));
     const id = this.next++;
+    const worker = this.workers[id % this.workers.length]!;
     return new Promise((resolve, reject) => {
       if (this.waiting.size === 0) for (const w of this.workers) w.ref();
       this.waiting.set(id, { url, resolve, reject });
-      this.pending[id % this.workers.length]!.push({ id, call, href: url.href });
-      if (!this.flushing) {
-        this.flushing = true;
-        setImmediate(() => this.flush());
-      }
-    });
-  }
-
-  private flush(): void {
-    this.flushing = false;
-    if (this.closed) return;
-    this.pending.forEach((jobs, i) => {
-      if (jobs.length === 0) return;
-      this.workers[i]!.postMessage(jobs);
-      this.pending[i] = [];
+      const job: SignJob = { id, call, href: url.href };
+      worker.postMessage(job);
     });
   }
 
