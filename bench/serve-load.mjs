@@ -1,14 +1,19 @@
 #!/usr/bin/env node
 /**
  * serve against issue #16's performance targets, loopback only, bounded in
- * time. Three processes: serve (the CLI, `bin/smtpeter-sim.js serve`), the
- * receiver (a node:http server answering 204, forked from this file: its own
- * process, so its CPU is its own) and this one (the load: autocannon, or a
- * paced sender for the latency run). Needs `npm run build` first.
+ * time. Three processes on the same cores: serve (the CLI,
+ * `bin/smtpeter-sim.js serve`), the receiver (nginx answering 204 when
+ * installed, else a node:http server forked from this file; `--hook-server
+ * node` to choose it; the latency run always uses the node one, which reads
+ * each call's id) and the load (wrk, one thread, 50 connections, when
+ * installed, else autocannon in this process; `--load autocannon`; the
+ * latency run paces its own sends). Needs `npm run build` first.
  *
  * The machine is shared, so every figure comes with the load average and the
  * CPU time each process spent (from /proc/<pid>/stat): serve's CPU per send
- * (its delivery calls included) is the load-independent figure.
+ * (its delivery calls included, split by thread: main, sign workers, V8's
+ * helpers) is the load-independent figure. SERVE_NODE_ARGS passes flags to
+ * serve's node (`--cpu-prof --cpu-prof-dir=DIR`, `--perf-basic-prof`).
  *
  *   node bench/serve-load.mjs                         # all phases, this build
  *   node bench/serve-load.mjs --phase sustained       # (i) 60 s REST, unsigned, every delivery call counted
@@ -387,6 +392,10 @@ async function sustained(root, { seconds, sign }) {
             // The target, 0.8 × cores × signs/s: as a wall rate now, and per CPU second (load-independent, against sendsPerServeCpuSecond × cores).
             signedTarget: Math.round(0.8 * availableParallelism() * signsPerSecond.wall),
             signedTargetPerCpuSecond: Math.round(0.8 * signsPerSecond.cpu),
+            // Load-independent: the calls/s all three processes' CPU per send allows on these cores, against the target per CPU second.
+            ofSignedTargetByCpu: Number(
+              (1000 / (((cpu.serve + cpu.receiver + cpu.load) / sent) * 0.8 * signsPerSecond.cpu)).toFixed(2),
+            ),
             ofSignedTarget: Number(
               (
                 made /
@@ -585,7 +594,9 @@ async function main() {
         console.log(
           `${p} ${root}: medians of ${rs.length}: ${median(rs.map((r) => r.sendsPerSecond))} sends/s, ` +
             `${median(rs.map((r) => r.callsPerSecondOverRun))} calls/s over the run` +
-            (p === 'signed' ? ` (${median(rs.map((r) => r.ofSignedTarget))}× the target), ` : ', ') +
+            (p === 'signed'
+              ? ` (${median(rs.map((r) => r.ofSignedTarget))}× the target; by CPU ${median(rs.map((r) => r.ofSignedTargetByCpu))}×), `
+              : ', ') +
             `${median(rs.map((r) => r.allMsPerSend))} ms CPU/send all three processes, ` +
             `${median(rs.map((r) => r.serveMsPerSend))} ms serve CPU/send = ${median(rs.map((r) => r.sendsPerServeCpuSecond))} sends per serve CPU-second, ` +
             `load ${rs.map((r) => r.load1[0]).join('/')}`,
