@@ -1,14 +1,19 @@
 #!/usr/bin/env node
 /**
  * serve against issue #16's performance targets, loopback only, bounded in
- * time. Three processes: serve (the CLI, `bin/smtpeter-sim.js serve`), the
- * receiver (a node:http server answering 204, forked from this file: its own
- * process, so its CPU is its own) and this one (the load: autocannon, or a
- * paced sender for the latency run). Needs `npm run build` first.
+ * time. Three processes on the same cores: serve (the CLI,
+ * `bin/smtpeter-sim.js serve`), the receiver (nginx answering 204 when
+ * installed, else a node:http server forked from this file; `--hook-server
+ * node` to choose it; the latency run always uses the node one, which reads
+ * each call's id) and the load (wrk, one thread, 50 connections, when
+ * installed, else autocannon in this process; `--load autocannon`; the
+ * latency run paces its own sends). Needs `npm run build` first.
  *
  * The machine is shared, so every figure comes with the load average and the
  * CPU time each process spent (from /proc/<pid>/stat): serve's CPU per send
- * (its delivery calls included) is the load-independent figure.
+ * (its delivery calls included, split by thread: main, sign workers, V8's
+ * helpers) is the load-independent figure. SERVE_NODE_ARGS passes flags to
+ * serve's node (`--cpu-prof --cpu-prof-dir=DIR`, `--perf-basic-prof`).
  *
  *   node bench/serve-load.mjs                         # all phases, this build
  *   node bench/serve-load.mjs --phase sustained       # (i) 60 s REST, unsigned, every delivery call counted
@@ -18,9 +23,9 @@
  *   node bench/serve-load.mjs --phase sustained --seconds 20 --compare ../wt-base --rounds 3
  *       # interleaved rounds against another checkout's build; medians
  */
-import { fork, spawn } from 'node:child_process';
+import { fork, spawn, spawnSync } from 'node:child_process';
 import { createSign, generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Agent, createServer, request } from 'node:http';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -69,6 +74,39 @@ function cpuMs(pid) {
   return (Number(f[11]) + Number(f[12])) * 10;
 }
 
+/** The system (kernel) part of cpuMs: loopback TCP is paid in the writer's and reader's syscalls. */
+function sysMs(pid) {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return Number(f[12]) * 10;
+}
+
+/**
+ * CPU time of each of a process's threads, ms, by thread id. Node names every
+ * thread "node", so the main thread is told by its id (the pid) and the sign
+ * workers by their CPU; V8's GC helpers and libuv's pool make up the rest.
+ */
+function threadCpuMs(pid) {
+  const out = new Map();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      out.set(tid, cpuMs(`${pid}/task/${tid}`));
+    } catch {
+      // The thread ended between the listing and the read.
+    }
+  }
+  return out;
+}
+
+/** serve's CPU per thread over a run: the main thread, the others busiest first (a thread started in the run counts from zero). */
+function threadSplit(pid, before, after) {
+  const main = (after.get(String(pid)) ?? 0) - (before.get(String(pid)) ?? 0);
+  const others = [...after]
+    .filter(([tid]) => tid !== String(pid))
+    .map(([tid, ms]) => ms - (before.get(tid) ?? 0))
+    .sort((a, b) => b - a);
+  return { main, busiestOthers: others.slice(0, 4), restOthers: others.slice(4).reduce((a, b) => a + b, 0) };
+}
+
 /** VmRSS and VmHWM (peak) of a process, MiB. */
 function rssMiB(pid) {
   const s = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -82,7 +120,73 @@ const selfCpuMs = () => {
   return (u.user + u.system) / 1000;
 };
 
+/** CPU time of this process's children that have ended (cutime + cstime), ms: a wrk run's CPU once it exits. */
+function endedChildrenCpuMs() {
+  const f = readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ');
+  return (Number(f[13]) + Number(f[14])) * 10;
+}
+
+const NGINX = ['/usr/sbin/nginx', '/usr/bin/nginx'].find((p) => spawnSync(p, ['-v']).status === 0);
+const WRK = ['/usr/bin/wrk', '/usr/local/bin/wrk'].find(
+  (p) => spawnSync(p, ['--version']).error === undefined,
+);
+/**
+ * The receiver and the load generator share serve's two cores, so the bench
+ * uses the cheapest real ones present: nginx answering 204 (as a real
+ * receiver's front would) and wrk (C, one thread), falling back to the
+ * node:http receiver and autocannon (`--hook-server node`, `--load autocannon`).
+ */
+const HOOK_SERVER = arg('hook-server', NGINX ? 'nginx' : 'node');
+const LOAD = arg('load', WRK ? 'wrk' : 'autocannon');
+
+/** nginx answering 204, one process; calls counted by its stub_status (less the status requests themselves). */
+async function startNginxReceiver() {
+  const dir = mkdtempSync(join(tmpdir(), 'serve-load-nginx-'));
+  const port = await new Promise((r) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const p = s.address().port;
+      s.close(() => r(p));
+    });
+  });
+  writeFileSync(
+    join(dir, 'nginx.conf'),
+    `daemon off; master_process off; worker_processes 1; pid ${dir}/nginx.pid; error_log ${dir}/error.log;
+events { worker_connections 4096; }
+http {
+  access_log off; client_body_temp_path ${dir}/body; proxy_temp_path ${dir}/proxy;
+  fastcgi_temp_path ${dir}/fcgi; uwsgi_temp_path ${dir}/uwsgi; scgi_temp_path ${dir}/scgi;
+  keepalive_requests 10000000; client_body_buffer_size 64k;
+  server { listen 127.0.0.1:${port}; location = /count { stub_status; } location / { return 204; } }
+}
+`,
+  );
+  const child = spawn(NGINX, ['-c', join(dir, 'nginx.conf'), '-p', dir], { stdio: 'ignore' });
+  let asked = 0;
+  const count = async () => {
+    asked++;
+    const text = await (await fetch(`http://127.0.0.1:${port}/count`)).text();
+    return Number(/\n\s*\d+\s+\d+\s+(\d+)/.exec(text)[1]) - asked;
+  };
+  for (let i = 0; ; i++) {
+    try {
+      await count();
+      break;
+    } catch (err) {
+      if (i > 100) throw err;
+      asked--;
+      await sleep(50);
+    }
+  }
+  return {
+    pid: child.pid,
+    url: `http://127.0.0.1:${port}/hook`,
+    calls: count,
+    stop: () => child.kill('SIGTERM'),
+  };
+}
+
 async function startReceiver(withArrivals) {
+  if (!withArrivals && HOOK_SERVER === 'nginx') return startNginxReceiver();
   const child = fork(HERE, ['--receiver', ...(withArrivals ? ['--arrivals'] : [])]);
   const { port } = await new Promise((r) => child.once('message', r));
   const ask = (what) =>
@@ -104,6 +208,8 @@ async function startServe(root, receiverUrl, extra) {
   const child = spawn(
     process.execPath,
     [
+      // SERVE_NODE_ARGS: flags for serve's node only (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`: a profile of serve alone).
+      ...(process.env.SERVE_NODE_ARGS ? process.env.SERVE_NODE_ARGS.split(' ') : []),
       join(root, 'bin', 'smtpeter-sim.js'),
       'serve',
       ...[
@@ -155,6 +261,62 @@ const cannon = (api, extra) =>
     ...extra,
   });
 
+let wrkScript;
+/** wrk's script: the same POST as autocannon's. */
+function wrkScriptPath() {
+  if (!wrkScript) {
+    wrkScript = join(mkdtempSync(join(tmpdir(), 'serve-load-wrk-')), 'send.lua');
+    writeFileSync(
+      wrkScript,
+      `wrk.method = "POST"\nwrk.body = ${JSON.stringify(BODY)}\nwrk.headers["Content-Type"] = "application/json"\n`,
+    );
+  }
+  return wrkScript;
+}
+
+/** wrk's figures as autocannon gives them (requests, non-2xx, p99 in ms), and its CPU. */
+function wrkRun(api, seconds) {
+  return new Promise((resolve, reject) => {
+    const cpu0 = endedChildrenCpuMs();
+    const child = spawn(
+      WRK,
+      [
+        '-t1',
+        '-c50',
+        `-d${seconds}s`,
+        '--latency',
+        '-s',
+        wrkScriptPath(),
+        `${api}/v1/send?access_token=bench`,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    let out = '';
+    child.stdout.on('data', (c) => (out += c));
+    child.on('error', reject);
+    child.on('exit', () => {
+      const total = /(\d+) requests in/.exec(out);
+      if (!total) return reject(new Error(`wrk said: ${out}`));
+      const p99 = /99%\s+([\d.]+)(us|ms|s)/.exec(out);
+      const scale = { us: 0.001, ms: 1, s: 1000 };
+      resolve({
+        requests: { total: Number(total[1]) },
+        non2xx: Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0),
+        latency: { p99: p99 ? Number((Number(p99[1]) * scale[p99[2]]).toFixed(1)) : Number.NaN },
+        cpuMs: endedChildrenCpuMs() - cpu0,
+      });
+    });
+  });
+}
+
+/** A timed run of the load: wrk or autocannon, the load's CPU included (`cpuMs`: wrk's, or this process's for autocannon). */
+async function load(api, seconds) {
+  if (LOAD === 'wrk') return wrkRun(api, seconds);
+  const cpu0 = selfCpuMs();
+  const run = await cannon(api, { duration: seconds });
+  return { ...run, cpuMs: selfCpuMs() - cpu0 };
+}
+
 /** Wait until the receiver has `n` calls (at most `ms`); how long it took. */
 async function drain(receiver, n, ms = 60_000) {
   const t = Date.now();
@@ -184,12 +346,14 @@ async function sustained(root, { seconds, sign }) {
   const signing = signWorkers === undefined ? [] : ['--sign-workers', signWorkers];
   const serve = await startServe(root, receiver.url, sign ? signing : ['--no-sign']);
   try {
-    const warm = await cannon(serve.api, { duration: 3 });
+    const warm = await load(serve.api, 3);
     await drain(receiver, warm.requests.total);
     const before = await receiver.calls();
-    const cpu0 = { serve: cpuMs(serve.pid), receiver: cpuMs(receiver.pid), load: selfCpuMs() };
+    const cpu0 = { serve: cpuMs(serve.pid), receiver: cpuMs(receiver.pid) };
+    const threads0 = threadCpuMs(serve.pid);
+    const sys0 = sysMs(serve.pid);
     const loadStart = load1();
-    const run = await cannon(serve.api, { duration: seconds });
+    const run = await load(serve.api, seconds);
     const sent = run.requests.total;
     const inWindow = (await receiver.calls()) - before;
     const drainMs = await drain(receiver, before + sent);
@@ -197,10 +361,13 @@ async function sustained(root, { seconds, sign }) {
     const cpu = {
       serve: cpuMs(serve.pid) - cpu0.serve,
       receiver: cpuMs(receiver.pid) - cpu0.receiver,
-      load: selfCpuMs() - cpu0.load,
+      load: run.cpuMs,
     };
+    const serveThreadsMs = threadSplit(serve.pid, threads0, threadCpuMs(serve.pid));
     const signsPerSecond = sign ? rsaSignsPerSecond() : undefined;
     return {
+      load: LOAD,
+      hookServer: HOOK_SERVER,
       sendsPerSecond: Math.round(sent / seconds),
       sent,
       non2xx: run.non2xx,
@@ -208,9 +375,15 @@ async function sustained(root, { seconds, sign }) {
       deliveryCalls: made,
       callsInWindowPerSecond: Math.round(inWindow / seconds),
       drainMs,
+      // Delivery calls made per second over the run: the window and the drain after it (what the signed target is about).
+      callsPerSecondOverRun: Math.round(made / (seconds + drainMs / 1000)),
       serveMsPerSend: Number((cpu.serve / sent).toFixed(3)),
       sendsPerServeCpuSecond: Math.round(sent / (cpu.serve / 1000)),
       cpuSplitMs: cpu,
+      serveThreadsMs,
+      serveSysMs: sysMs(serve.pid) - sys0,
+      // Every process's CPU per send: serve, the receiver and the load generator together.
+      allMsPerSend: Number(((cpu.serve + cpu.receiver + cpu.load) / sent).toFixed(3)),
       load1: [loadStart, load1()],
       ...(signsPerSecond
         ? {
@@ -219,6 +392,17 @@ async function sustained(root, { seconds, sign }) {
             // The target, 0.8 × cores × signs/s: as a wall rate now, and per CPU second (load-independent, against sendsPerServeCpuSecond × cores).
             signedTarget: Math.round(0.8 * availableParallelism() * signsPerSecond.wall),
             signedTargetPerCpuSecond: Math.round(0.8 * signsPerSecond.cpu),
+            // Load-independent: the calls/s all three processes' CPU per send allows on these cores, against the target per CPU second.
+            ofSignedTargetByCpu: Number(
+              (1000 / (((cpu.serve + cpu.receiver + cpu.load) / sent) * 0.8 * signsPerSecond.cpu)).toFixed(2),
+            ),
+            ofSignedTarget: Number(
+              (
+                made /
+                (seconds + drainMs / 1000) /
+                (0.8 * availableParallelism() * signsPerSecond.wall)
+              ).toFixed(2),
+            ),
           }
         : {}),
     };
@@ -409,6 +593,11 @@ async function main() {
       for (const [root, rs] of results)
         console.log(
           `${p} ${root}: medians of ${rs.length}: ${median(rs.map((r) => r.sendsPerSecond))} sends/s, ` +
+            `${median(rs.map((r) => r.callsPerSecondOverRun))} calls/s over the run` +
+            (p === 'signed'
+              ? ` (${median(rs.map((r) => r.ofSignedTarget))}× the target; by CPU ${median(rs.map((r) => r.ofSignedTargetByCpu))}×), `
+              : ', ') +
+            `${median(rs.map((r) => r.allMsPerSend))} ms CPU/send all three processes, ` +
             `${median(rs.map((r) => r.serveMsPerSend))} ms serve CPU/send = ${median(rs.map((r) => r.sendsPerServeCpuSecond))} sends per serve CPU-second, ` +
             `load ${rs.map((r) => r.load1[0]).join('/')}`,
         );
