@@ -21,7 +21,9 @@ const { HTTPParser } = createRequire(import.meta.url)('http-parser-js');
 
 const [urlText, connText = '50', secText = '5', sizeText = '450', pipeText = '1'] = process.argv.slice(2);
 if (!urlText) {
-  process.stderr.write('usage: node bench/net-loop.mjs URL [connections] [seconds] [bodyBytes] [pipelining]\n');
+  process.stderr.write(
+    'usage: node bench/net-loop.mjs URL [connections] [seconds] [bodyBytes] [pipelining]\n',
+  );
   process.exit(2);
 }
 const url = new URL(urlText);
