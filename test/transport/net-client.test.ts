@@ -263,7 +263,7 @@ describe('net transport: sockets', () => {
 
   it('sends once more on a fresh socket a request a reused socket dropped unanswered, never a first one', async () => {
     // Socket 0: answers the first request, drops the second unanswered (a keep-alive timeout racing it).
-    const server = await startRawHttpServer((socket, req, n) => {
+    const server = await startRawHttpServer((socket, _req, n) => {
       if (n === 2) socket.destroy();
       else socket.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok');
     });
