@@ -16,35 +16,18 @@
  */
 import { createRequire } from 'node:module';
 import { connect } from 'node:net';
+import { cpuClock, loopArgs } from './loop-common.mjs';
 
 const { HTTPParser } = createRequire(import.meta.url)('http-parser-js');
 
-const [urlText, connText = '50', secText = '5', sizeText = '450', pipeText = '1'] = process.argv.slice(2);
-if (!urlText) {
-  process.stderr.write(
-    'usage: node bench/net-loop.mjs URL [connections] [seconds] [bodyBytes] [pipelining]\n',
-  );
-  process.exit(2);
-}
-const url = new URL(urlText);
-const connections = Number(connText);
-const seconds = Number(secText);
-const body = Buffer.from(
-  `id=${'0'.repeat(32)}&type=failure&recipient=x%40example.com&description=`.padEnd(Number(sizeText), 'x'),
-);
-const pipelining = Number(pipeText);
+const { url, connections, seconds, body, pipelining } = loopArgs('net-loop.mjs');
 const headers = ['content-type', 'application/x-www-form-urlencoded'];
 const requestLine = `POST ${url.pathname} HTTP/1.1\r\nhost: ${url.host}\r\nconnection: keep-alive\r\n`;
 
 let done = 0;
 let errors = 0;
 let running = true;
-const cpu0 = process.cpuUsage();
-const t0 = performance.now();
-let warm;
-setTimeout(() => {
-  warm = { cpu: process.cpuUsage(), done };
-}, 1000);
+const stop = cpuClock(() => done);
 
 /** The head undici writes for a POST with a known-length body. */
 function head(names, length) {
@@ -93,16 +76,5 @@ await new Promise((resolve) => {
     running = false;
   }, seconds * 1000);
 });
-const elapsed = (performance.now() - t0) / 1000;
-const cpu = process.cpuUsage(cpu0);
-const warmCpu = warm ? process.cpuUsage(warm.cpu) : undefined;
-process.stdout.write(
-  `${JSON.stringify({
-    requests: done,
-    seconds: elapsed,
-    rate: done / elapsed,
-    errors,
-    cpuUsPerRequest: (cpu.user + cpu.system) / Math.max(1, done),
-    warmCpuUsPerRequest: warmCpu ? (warmCpu.user + warmCpu.system) / Math.max(1, done - warm.done) : null,
-  })}\n`,
-);
+const figures = stop();
+process.stdout.write(`${JSON.stringify({ ...figures, errors })}\n`);

@@ -1,7 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { Agent, type Dispatcher, errors } from 'undici';
-
-import { type ErrorKind, failed, type HttpResult, keptAnswer, type RequestHeaders } from './outcome.js';
+import {
+  answered,
+  type ErrorKind,
+  failed,
+  type HttpResult,
+  keptAnswer,
+  type RequestHeaders,
+} from './outcome.js';
 import type { Transport } from './transport.js';
 
 export type { ErrorKind, HttpResult, RequestHeaders };
@@ -84,19 +90,14 @@ class PostHandler {
   onComplete(): void {
     if (this.settled) return;
     this.settled = true;
-    const result: HttpResult = {
-      responseBytes: Math.min(this.responseBytes, this.max),
-      latencyMs: performance.now() - this.started,
-    };
-    if (this.status !== undefined) result.status = this.status;
-    if (this.retryAfter !== undefined) result.retryAfter = this.retryAfter;
-    if (this.answer)
-      result.answer = keptAnswer(
-        this.answer.headers.map((b) => b.toString('latin1')),
-        this.answer.body,
-        this.keep,
-      );
-    this.done(result);
+    const kept = this.answer
+      ? keptAnswer(
+          this.answer.headers.map((b) => b.toString('latin1')),
+          this.answer.body,
+          this.keep,
+        )
+      : undefined;
+    this.done(answered(this.started, this.status, this.retryAfter, this.responseBytes, this.max, kept));
   }
 
   onError(err: unknown): void {

@@ -64,9 +64,11 @@ class OriginPool implements ConnectionOwner {
 
   /**
    * A socket went. A request on it that had no byte of its answer goes once
-   * more on a fresh socket when the socket had been reused (a server closing
-   * an idle keep-alive socket as the request went out: undici's rule);
-   * otherwise it fails with the socket's error.
+   * more on a fresh socket when the socket had been reused: a server closing
+   * an idle keep-alive socket as the request went out never saw it. Anything
+   * else fails with the socket's error. (undici 7 narrows that race instead:
+   * it waits one setImmediate before reusing an idle socket, then fails the
+   * request at the head of the pipeline and sends those behind it again.)
    */
   closed(conn: NetConnection, orphans: NetRequest[], err: Error | undefined): void {
     this.all.delete(conn);

@@ -1,4 +1,4 @@
-import { failed, type HttpResult, keptAnswer } from './outcome.js';
+import { answered, failed, type HttpResult, keptAnswer } from './outcome.js';
 
 /**
  * One request on the `node:net` transport: its bytes, and what its answer
@@ -55,15 +55,11 @@ export class NetRequest {
   complete(): void {
     if (this.settled) return;
     this.settled = true;
-    const result: HttpResult = {
-      responseBytes: Math.min(this.responseBytes, this.max),
-      latencyMs: performance.now() - this.started,
-    };
-    if (this.status !== undefined) result.status = this.status;
-    if (this.retryAfter !== undefined) result.retryAfter = this.retryAfter;
-    if (this.answerHeaders && this.answerBody)
-      result.answer = keptAnswer(this.answerHeaders, this.answerBody, this.keep);
-    this.done(result);
+    const kept =
+      this.answerHeaders && this.answerBody
+        ? keptAnswer(this.answerHeaders, this.answerBody, this.keep)
+        : undefined;
+    this.done(answered(this.started, this.status, this.retryAfter, this.responseBytes, this.max, kept));
   }
 
   fail(err: unknown): void {

@@ -52,6 +52,28 @@ export function describeError(err: unknown): string {
   return code && !message.includes(code) ? `${code}: ${message}` : message;
 }
 
+/**
+ * A result for an answer: its status and Retry-After (when read), the body
+ * bytes counted up to `max`, the kept answer (with `keepAnswer`).
+ */
+export function answered(
+  started: number,
+  status: number | undefined,
+  retryAfter: string | undefined,
+  responseBytes: number,
+  max: number,
+  answer: ReceiverAnswer | undefined,
+): HttpResult {
+  const result: HttpResult = {
+    responseBytes: Math.min(responseBytes, max),
+    latencyMs: performance.now() - started,
+  };
+  if (status !== undefined) result.status = status;
+  if (retryAfter !== undefined) result.retryAfter = retryAfter;
+  if (answer) result.answer = answer;
+  return result;
+}
+
 /** A result for a request that got no HTTP status. */
 export function failed(err: unknown, started: number): HttpResult {
   return {
