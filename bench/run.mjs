@@ -289,7 +289,7 @@ async function phaseA(receiver) {
     if (m) wrkRate = Number(m[1]);
   }
   out(
-    `  fire (unique bodies, mean ${size} B)   ${fmt(fireRate)} req/s   p99 ${report.serviceLatencyMs.p99} ms`,
+    `  fire --transport undici (unique bodies, mean ${size} B)   ${fmt(fireRate)} req/s   p99 ${report.serviceLatencyMs.p99} ms`,
   );
   out(
     `  autocannon (${BODIES} distinct bodies, mean ${bodiesFile.meanBytes} B)  ${fmt(acdRate)} req/s   fire/that ${ratio(fireRate, acdRate)}  target ≥1.0× ${verdict(fireRate >= acdRate)}   (${acdCpuPerReq.toFixed(0)} µs CPU per request)`,
