@@ -8,10 +8,13 @@
  *   node bench/engine-cpu.mjs --url http://127.0.0.1:PORT/ --roots /path/a,/path/b --rounds 5
  *   ... --rate 5000   # the open model at this rate instead of the closed one (precise sleeper, as fire)
  *
+ *   ... --transports undici,net   # each root with each transport (--transport of fire; default undici)
+ *
  * Each root is a checkout with dist/ built; each round runs each root in a
  * fresh process. Prints µs of CPU per call: the minimum and the median.
  */
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -29,7 +32,12 @@ if (args.includes('--child')) {
   const { fire } = await load('run/fire.js');
   const { constantPacer } = await load('pace/pacer.js');
   const rate = Number(arg('rate', '0'));
+  const transport = arg('transport', 'undici');
   const { HttpClient } = await load('transport/http.js');
+  const client =
+    transport === 'undici'
+      ? (options) => new HttpClient(options)
+      : (options) => load('transport/create.js').then((m) => m.createTransport(transport, options));
   // The open model waits for each call's due time as fire's CLI does: with the precise sleeper.
   const { PreciseSleeper } = await load('pace/precise-sleep.js');
   const sleeper = rate > 0 ? new PreciseSleeper() : undefined;
@@ -44,7 +52,7 @@ if (args.includes('--child')) {
   ];
   const run = async (n) => {
     let i = 0;
-    const http = new HttpClient({ connections: 50 });
+    const http = await client({ connections: 50 });
     const source = {
       next: () =>
         i++ < n
@@ -87,9 +95,16 @@ if (args.includes('--child')) {
 
 const roots = arg('roots').split(',');
 const rounds = Number(arg('rounds', '5'));
-const seen = new Map(roots.map((r) => [r, []]));
+const transports = arg('transports', 'undici').split(',');
+// A root built before the net transport runs with undici only.
+const runs = roots.flatMap((root) =>
+  transports
+    .filter((t) => t === 'undici' || existsSync(join(root, 'dist', 'src', 'transport', 'create.js')))
+    .map((transport) => ({ root, transport })),
+);
+const seen = new Map(runs.map((r) => [`${r.root} ${r.transport}`, []]));
 for (let k = 0; k < rounds; k++)
-  for (const root of roots) {
+  for (const { root, transport } of runs) {
     const r = spawnSync(
       process.execPath,
       [
@@ -102,11 +117,13 @@ for (let k = 0; k < rounds; k++)
         arg('calls', '100000'),
         '--rate',
         arg('rate', '0'),
+        '--transport',
+        transport,
       ],
       { encoding: 'utf8' },
     );
     if (r.status !== 0) throw new Error(r.stderr);
-    seen.get(root).push(Number(r.stdout.trim()));
+    seen.get(`${root} ${transport}`).push(Number(r.stdout.trim()));
   }
 for (const [root, us] of seen) {
   const sorted = [...us].sort((a, b) => a - b);

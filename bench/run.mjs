@@ -176,20 +176,28 @@ async function failureMix() {
 async function phaseA(receiver) {
   out(`(a) max req/s, unsigned, ${CONNECTIONS} connections, ${SECONDS}s each`);
   const mix = await failureMix();
-  const { report, cpuUs: fireCpu } = await fire([
-    '--url',
-    receiver.url,
-    '--no-sign',
-    '-c',
-    String(CONNECTIONS),
-    '--duration',
-    `${SECONDS}s`,
-    '--mix',
-    mix,
-  ]);
+  // The same unsigned closed run with each transport (--transport undici, the default, and net).
+  const closedRun = (transport) =>
+    fire([
+      '--url',
+      receiver.url,
+      '--no-sign',
+      '-c',
+      String(CONNECTIONS),
+      '--duration',
+      `${SECONDS}s`,
+      '--mix',
+      mix,
+      '--transport',
+      transport,
+    ]);
+  const { report, cpuUs: fireCpu } = await closedRun('undici');
   const fireRate = report.rate;
   // CPU per request (whole process, start-up included): robust to other load on the machine.
   const fireCpuPerReq = fireCpu / Math.max(1, report.sent);
+  const net = await closedRun('net');
+  const netRate = net.report.rate;
+  const netCpuPerReq = net.cpuUs / Math.max(1, net.report.sent);
   // One fixed body of the mean size fire sent.
   const sample = spawnSync(
     process.execPath,
@@ -254,27 +262,17 @@ async function phaseA(receiver) {
   } catch {
     out(`  autocannon (distinct bodies) failed: ${acd.stderr.slice(0, 200)}`);
   }
-  // The required transport's own ceiling: a bare undici dispatch loop, same body and connections.
-  const loop = await run(
-    process.execPath,
-    [
-      join(ROOT, 'bench', 'undici-loop.mjs'),
-      receiver.url,
-      String(CONNECTIONS),
-      String(SECONDS),
-      String(size),
-    ],
-    (SECONDS + 30) * 1000,
+  // The transports' own ceilings: bare undici and node:net loops, same body and connections.
+  const { rate: undiciRate, cpuUsPerRequest: undiciCpuPerReq } = await loopFigures(
+    'undici-loop.mjs',
+    receiver,
+    size,
   );
-  let undiciRate;
-  let undiciCpuPerReq;
-  try {
-    const j = JSON.parse(loop.stdout);
-    undiciRate = j.rate;
-    undiciCpuPerReq = j.cpuUsPerRequest;
-  } catch {
-    out(`  undici loop failed: ${loop.stderr.slice(0, 200)}`);
-  }
+  const { rate: netLoopRate, cpuUsPerRequest: netLoopCpuPerReq } = await loopFigures(
+    'net-loop.mjs',
+    receiver,
+    size,
+  );
   let wrkRate;
   if (spawnSync('wrk', ['--version']).error === undefined) {
     const lua = join(TMP, 'post.lua');
@@ -291,7 +289,7 @@ async function phaseA(receiver) {
     if (m) wrkRate = Number(m[1]);
   }
   out(
-    `  fire (unique bodies, mean ${size} B)   ${fmt(fireRate)} req/s   p99 ${report.serviceLatencyMs.p99} ms`,
+    `  fire --transport undici (unique bodies, mean ${size} B)   ${fmt(fireRate)} req/s   p99 ${report.serviceLatencyMs.p99} ms`,
   );
   out(
     `  autocannon (${BODIES} distinct bodies, mean ${bodiesFile.meanBytes} B)  ${fmt(acdRate)} req/s   fire/that ${ratio(fireRate, acdRate)}  target ≥1.0× ${verdict(fireRate >= acdRate)}   (${acdCpuPerReq.toFixed(0)} µs CPU per request)`,
@@ -300,12 +298,19 @@ async function phaseA(receiver) {
     `  autocannon (one fixed ${body.length} B body)  ${fmt(acRate)} req/s   fire/autocannon ${ratio(fireRate, acRate)}  target ≥0.6× ${verdict(fireRate >= 0.6 * acRate)}`,
   );
   out(
-    `  CPU per request: fire ${fireCpuPerReq.toFixed(0)} µs, autocannon ${acCpuPerReq.toFixed(0)} µs (autocannon/fire ${ratio(acCpuPerReq, fireCpuPerReq)})`,
+    `  fire --transport net                 ${fmt(netRate)} req/s   p99 ${net.report.serviceLatencyMs.p99} ms   net/autocannon-distinct ${ratio(netRate, acdRate)} ${verdict(netRate >= acdRate)}   net/autocannon-fixed ${ratio(netRate, acRate)} ${verdict(netRate >= 0.6 * acRate)}`,
+  );
+  out(
+    `  CPU per request: fire ${fireCpuPerReq.toFixed(0)} µs, fire --transport net ${netCpuPerReq.toFixed(0)} µs, autocannon ${acCpuPerReq.toFixed(0)} µs (autocannon/fire ${ratio(acCpuPerReq, fireCpuPerReq)}, autocannon/net ${ratio(acCpuPerReq, netCpuPerReq)})`,
   );
   if (PIPELINING > 1) figures.phases.aPipelined = await pipelined(receiver, mix, bodiesFile.path);
   if (undiciRate)
     out(
       `  bare undici dispatch loop (same body)  ${fmt(undiciRate)} req/s   fire/undici ${ratio(fireRate, undiciRate)}  undici/autocannon ${ratio(undiciRate, acRate)} (the required transport's ceiling; ${undiciCpuPerReq.toFixed(0)} µs CPU per request)`,
+    );
+  if (netLoopRate)
+    out(
+      `  bare node:net + http-parser-js loop (same body)  ${fmt(netLoopRate)} req/s   (the net transport's ceiling; ${netLoopCpuPerReq.toFixed(0)} µs CPU per request)`,
     );
   if (wrkRate)
     out(
@@ -326,7 +331,28 @@ async function phaseA(receiver) {
     ratio: fireRate / acRate,
     fireCpuUsPerRequest: fireCpuPerReq,
     autocannonCpuUsPerRequest: acCpuPerReq,
+    fireNetRate: netRate,
+    fireNetCpuUsPerRequest: netCpuPerReq,
+    ratioNetDistinct: netRate / acdRate,
+    ratioNet: netRate / acRate,
+    netLoopRate,
+    netLoopCpuUsPerRequest: netLoopCpuPerReq,
   };
+}
+
+/** A bench loop script (bench/undici-loop.mjs, bench/net-loop.mjs): its rate and CPU per request, or nothing. */
+async function loopFigures(script, receiver, size) {
+  const loop = await run(
+    process.execPath,
+    [join(ROOT, 'bench', script), receiver.url, String(CONNECTIONS), String(SECONDS), String(size)],
+    (SECONDS + 30) * 1000,
+  );
+  try {
+    return JSON.parse(loop.stdout);
+  } catch {
+    out(`  ${script} failed: ${loop.stderr.slice(0, 200)}`);
+    return {};
+  }
 }
 
 /** (a) with pipelining: fire and autocannon (distinct bodies) each writing PIPELINING requests ahead per socket. */

@@ -10,22 +10,14 @@
  * With pipelining N, each connection has N requests in flight (marked
  * idempotent: undici pipelines nothing else).
  *
- * Prints JSON: {requests, seconds, rate, errors, cpuUsPerRequest}.
+ * Prints JSON: {requests, seconds, rate, errors, cpuUsPerRequest, warmCpuUsPerRequest}
+ * (the second leaves out the first second: start-up, module and parser
+ * compilation, connecting).
  */
 import { Pool } from 'undici';
+import { cpuClock, loopArgs } from './loop-common.mjs';
 
-const [urlText, connText = '50', secText = '5', sizeText = '450', pipeText = '1'] = process.argv.slice(2);
-if (!urlText) {
-  process.stderr.write('usage: node bench/undici-loop.mjs URL [connections] [seconds] [bodyBytes]\n');
-  process.exit(2);
-}
-const url = new URL(urlText);
-const connections = Number(connText);
-const seconds = Number(secText);
-const body = Buffer.from(
-  `id=${'0'.repeat(32)}&type=failure&recipient=x%40example.com&description=`.padEnd(Number(sizeText), 'x'),
-);
-const pipelining = Number(pipeText);
+const { url, connections, seconds, body, pipelining } = loopArgs('undici-loop.mjs');
 const pool = new Pool(url.origin, { connections, pipelining });
 const headers = ['content-type', 'application/x-www-form-urlencoded'];
 const opts = { method: 'POST', path: url.pathname, headers, body, idempotent: pipelining > 1 };
@@ -33,8 +25,7 @@ const opts = { method: 'POST', path: url.pathname, headers, body, idempotent: pi
 let done = 0;
 let errors = 0;
 let running = true;
-const cpu0 = process.cpuUsage();
-const t0 = performance.now();
+const stop = cpuClock(() => done);
 
 /** One request through undici's lowest public API; the handler ignores what comes back. */
 function send(onEnd) {
@@ -67,15 +58,6 @@ await new Promise((resolve) => {
     running = false;
   }, seconds * 1000);
 });
-const elapsed = (performance.now() - t0) / 1000;
-const cpu = process.cpuUsage(cpu0);
+const figures = stop();
 await pool.close();
-process.stdout.write(
-  `${JSON.stringify({
-    requests: done,
-    seconds: elapsed,
-    rate: done / elapsed,
-    errors,
-    cpuUsPerRequest: (cpu.user + cpu.system) / Math.max(1, done),
-  })}\n`,
-);
+process.stdout.write(`${JSON.stringify({ ...figures, errors })}\n`);

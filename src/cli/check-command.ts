@@ -10,7 +10,7 @@ import { ANSWER_BYTES } from '../plan/fire-plan.js';
 import { checkHeader, checkJson, checkLines, checkSummary } from '../report/check-report.js';
 import { colourFor } from '../report/colour.js';
 import type { SigningConfig } from '../run/request.js';
-import { HttpClient } from '../transport/http.js';
+import { createTransport } from '../transport/create.js';
 import { type CliIO, PROCESS_IO } from './io.js';
 import { portError } from './listen-command.js';
 import { loadSettings } from './settings.js';
@@ -34,7 +34,11 @@ export async function checkCommand(flags: CheckFlags, io: CliIO = PROCESS_IO): P
         : "keyId checks skipped: give --dns-port and point the receiver's resolver at it\n",
     );
   // A failed check shows the receiver's answer: a handful of requests, so every answer is kept.
-  const http = new HttpClient({ connections: 2, ...plan.transport, keepAnswer: ANSWER_BYTES });
+  const http = createTransport(plan.transport.kind, {
+    connections: 2,
+    ...plan.transport,
+    keepAnswer: ANSWER_BYTES,
+  });
   try {
     const ctx = createCheckContext({
       url,

@@ -27,7 +27,8 @@ import { settle } from '../run/settle.js';
 import { reportProgressToParent } from '../run/shard-processes.js';
 import type { CallInfo } from '../run/source.js';
 import { warmUpSendPath } from '../run/warm-up.js';
-import { HttpClient } from '../transport/http.js';
+import { createTransport } from '../transport/create.js';
+import type { Transport } from '../transport/transport.js';
 import { onInterrupt } from './interrupt-signals.js';
 import type { CliIO } from './io.js';
 
@@ -60,7 +61,7 @@ interface RunResources {
   io: CliIO;
   c: Colours;
   receiver?: Receiver;
-  http: HttpClient;
+  http: Transport;
   pool?: BuildPool;
   sleeper?: PreciseSleeper;
   stop: AbortController;
@@ -85,7 +86,7 @@ async function startRun(plan: FirePlan, io: CliIO): Promise<RunResources> {
   }
   if (plan.signing.notice && !json) io.stderr.write(`${plan.signing.notice}\n`);
   plan.rotation?.start();
-  const http = new HttpClient({
+  const http = createTransport(plan.send.transport.kind, {
     connections: plan.connections,
     pipelining: plan.pipelining,
     ...plan.send.transport,
@@ -141,9 +142,11 @@ async function sendAll(
   if (pool && plan.load.model.kind === 'open') {
     // Warm the send path, then start the schedule once that compiling has stopped using the cores.
     // Best effort: a warm-up that cannot run (no loopback listener) only costs the run its first half second.
-    await warmUpSendPath(plan.request, sleeper ? (ms) => sleeper.sleep(ms) : undefined).catch(
-      () => undefined,
-    );
+    await warmUpSendPath(
+      plan.request,
+      sleeper ? (ms) => sleeper.sleep(ms) : undefined,
+      plan.send.transport.kind,
+    ).catch(() => undefined);
     await settle();
   }
   const metrics = new RunMetrics(Date.now());

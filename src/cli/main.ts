@@ -36,6 +36,7 @@ const SEND_FLAGS: readonly SharedOption[] = [
   'digest-case',
   'timeout',
   'insecure',
+  'transport',
   'ca',
   'config',
 ];
@@ -269,6 +270,7 @@ function defineCheck(program: Command, run: Runner): void {
       'header',
       'timeout',
       'insecure',
+      'transport',
       'ca',
       'config',
       'dns-port',

@@ -25,7 +25,7 @@ import {
 import { writeWhole } from '../report/whole-file.js';
 import { disorderedPlan, fileRebaser, prepare, type ReplayOptions, replay } from '../run/replay.js';
 import { renderRequest, type SigningConfig } from '../run/request.js';
-import { HttpClient } from '../transport/http.js';
+import { createTransport } from '../transport/create.js';
 import { onInterrupt } from './interrupt-signals.js';
 import { type CliIO, PROCESS_IO } from './io.js';
 import { loadSettings } from './settings.js';
@@ -106,7 +106,7 @@ async function sendAll(
 ): Promise<number> {
   const out = io.stdout;
   const c = colourFor(out);
-  const http = new HttpClient({ connections: 1, ...plan.send.transport });
+  const http = createTransport(plan.send.transport.kind, { connections: 1, ...plan.send.transport });
   const stop = new AbortController();
   const offSignals = onInterrupt(stop, () => http.destroy());
   try {

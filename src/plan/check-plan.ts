@@ -13,7 +13,7 @@ import {
   extraHeadersFrom,
   type SendFlags,
   settingLabel,
-  type Transport,
+  type TransportSettings,
   transportFlags,
 } from './send-plan.js';
 import { resolveSigning } from './signing.js';
@@ -48,7 +48,7 @@ interface CheckPlan {
   dialect: Dialect;
   /** The kinds whose calls are checked besides failure and bounce (`--kinds`). */
   kinds: CallType[];
-  transport: Transport;
+  transport: TransportSettings;
   extraHeaders: Record<string, string>;
   /** The baseline every check starts from: what live calls carry. */
   signing: SigningConfig;

@@ -17,6 +17,7 @@ import {
   type RetryPolicy,
 } from '../run/retry-policy.js';
 import type { HttpOptions } from '../transport/http.js';
+import type { TransportKind } from '../transport/transport.js';
 import { countFlag, duration, header, headerField, httpUrl, oneOf } from './flag-values.js';
 import { type ResolvedSigning, resolveSigning } from './signing.js';
 
@@ -44,6 +45,8 @@ export interface SendFlags {
   header?: string[];
   timeout?: string;
   insecure?: boolean;
+  /** `--transport undici|net`. */
+  transport?: string;
   ca?: string;
   config?: string;
   retries?: string;
@@ -91,16 +94,19 @@ export function settingLabel(settings: Settings, key: ConfigKey, flag: string): 
   return source === undefined || source === 'flag' ? flag : `${source}: ${key}`;
 }
 
-export type Transport = Required<Pick<HttpOptions, 'timeoutMs'>> & HttpOptions;
+/** The HTTP client's options, and which client sends http:// calls. */
+export type TransportSettings = Required<Pick<HttpOptions, 'timeoutMs'>> &
+  HttpOptions & { kind?: TransportKind };
 
-/** `--timeout`, `--insecure`, `--ca`: checked now (a bad --ca is exit 2, nothing sent). */
-export function transportFlags(flags: SendFlags): Transport {
+/** `--timeout`, `--insecure`, `--ca`, `--transport`: checked now (a bad --ca is exit 2, nothing sent). */
+export function transportFlags(flags: SendFlags): TransportSettings {
   const timeoutMs = flags.timeout ? duration('--timeout', flags.timeout) : 10_000;
   if (!(timeoutMs > 0)) throw new UsageError(`--timeout: must be more than 0, got '${flags.timeout}'`);
   if (flags.ca) caCertificate(flags.ca);
   return {
     timeoutMs,
     ...(flags.insecure ? { insecure: true } : {}),
+    ...(flags.transport ? { kind: flags.transport as TransportKind } : {}),
     ...(flags.ca ? { caFile: flags.ca } : {}),
   };
 }
@@ -142,7 +148,7 @@ export interface SendPlan {
   extraHeaders: Record<string, string>;
   /** `--url` and the per-kind `--failure-url`, `--bounce-url`, ... (or config); may be empty. */
   targets: Targets;
-  transport: Transport;
+  transport: TransportSettings;
   retry: RetryPolicy;
   /** Signing for one dialect, resolved once per dialect (a bad key is a UsageError). */
   signingFor(dialect: Dialect): ResolvedSigning;

@@ -1,7 +1,8 @@
 import { RunMetrics } from '../metrics/run-metrics.js';
 import type { SimCall } from '../model/events.js';
 import type { Pacer } from '../pace/pacer.js';
-import type { HttpClient, HttpResult, RequestHeaders } from '../transport/http.js';
+import type { HttpResult, RequestHeaders } from '../transport/http.js';
+import type { Transport } from '../transport/transport.js';
 import { CallFeed } from './call-feed.js';
 import { type Delivery, type DisorderOptions, delayFor, deliveries, reshuffles } from './disorder.js';
 import { drain } from './drain.js';
@@ -50,7 +51,7 @@ export interface FireOptions extends RequestOptions {
 
 /** The engine's dependencies; its callbacks make it one more reader of the records. */
 export interface FireDeps extends ResultSink {
-  http: HttpClient;
+  http: Transport;
   /** Wall clock, ms since the epoch (fractional is fine). */
   now: () => number;
   /** Wait `ms`; when `signal` aborts, resolve at once (and drop the timer). */

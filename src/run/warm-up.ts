@@ -1,13 +1,14 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { constantPacer } from '../pace/pacer.js';
-import { HttpClient } from '../transport/http.js';
+import { createTransport } from '../transport/create.js';
+import type { TransportKind } from '../transport/transport.js';
 import { fire } from './fire.js';
 import type { RequestOptions } from './request.js';
 import type { PreparedCall } from './source.js';
 
 /**
- * Run the send path (the open-model loop, undici, results and metrics) a
+ * Run the send path (the open-model loop, the run's transport, results and metrics) a
  * couple of thousand times against a throwaway receiver inside this process,
  * on 127.0.0.1, before an open run starts. Until the JIT has seen that code,
  * a call costs several times its later CPU: the first half second of a run
@@ -17,6 +18,7 @@ import type { PreparedCall } from './source.js';
 export async function warmUpSendPath(
   request: RequestOptions,
   preciseSleep: ((ms: number) => Promise<void>) | undefined,
+  transport: TransportKind | undefined = undefined,
   calls = 5000,
   maxMs = 1000,
 ): Promise<void> {
@@ -29,7 +31,7 @@ export async function warmUpSendPath(
     server.listen(0, '127.0.0.1', resolve);
   });
   const url = new URL(`http://127.0.0.1:${(server.address() as AddressInfo).port}/warm-up`);
-  const http = new HttpClient({ connections: 8, timeoutMs: 2000 });
+  const http = createTransport(transport, { connections: 8, timeoutMs: 2000 });
   const body = Buffer.from(`id=${'0'.repeat(32)}&type=failure&recipient=warm-up%40example.com`);
   const headers = ['Content-Type', 'application/x-www-form-urlencoded', 'User-Agent', 'smtpeter-sim warm-up'];
   let n = 0;

@@ -1,24 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { Agent, type Dispatcher, errors } from 'undici';
+import {
+  answered,
+  type ErrorKind,
+  failed,
+  type HttpResult,
+  keptAnswer,
+  type RequestHeaders,
+} from './outcome.js';
+import type { Transport } from './transport.js';
 
-/** What went wrong with a request that got no HTTP status. */
-import type { ErrorKind, ReceiverAnswer } from '../model/results.js';
-
-export type { ErrorKind };
-
-export interface HttpResult {
-  status?: number;
-  errorKind?: ErrorKind;
-  error?: string;
-  /** Response headers we act on (retry-after), lower-case names. */
-  retryAfter?: string;
-  /** Bytes of response body read. */
-  responseBytes: number;
-  /** With `keepAnswer`: the headers and the body's first bytes. */
-  answer?: ReceiverAnswer;
-  /** ms from the request being handed to the socket layer to the end of the response. */
-  latencyMs: number;
-}
+export type { ErrorKind, HttpResult, RequestHeaders };
 
 export interface HttpOptions {
   /** Connections per origin. */
@@ -39,34 +31,6 @@ export interface HttpOptions {
    */
   keepAnswer?: number;
 }
-
-const TLS_CODES =
-  /^(ERR_TLS_|ERR_SSL_|CERT_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT)/;
-
-/** Map an undici/node error to one of the report's error kinds. */
-function classifyError(err: unknown): ErrorKind {
-  let e = err as { code?: string; cause?: unknown; message?: string } | undefined;
-  for (let depth = 0; e && depth < 4; depth++) {
-    const code = e.code ?? '';
-    if (code === 'ECONNREFUSED') return 'refused';
-    if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'UND_ERR_SOCKET' || code === 'UND_ERR_CLOSED')
-      return 'reset';
-    if (
-      code === 'UND_ERR_CONNECT_TIMEOUT' ||
-      code === 'UND_ERR_HEADERS_TIMEOUT' ||
-      code === 'UND_ERR_BODY_TIMEOUT' ||
-      code === 'ETIMEDOUT' ||
-      code === 'UND_ERR_ABORTED'
-    )
-      return 'timeout';
-    if (TLS_CODES.test(code) || /certificate|TLS|SSL/i.test(e.message ?? '')) return 'tls';
-    e = e.cause as typeof e;
-  }
-  return 'other';
-}
-
-/** Headers as a name → value record, or flat `[name, value, name, value, …]` (undici takes both). */
-export type RequestHeaders = Record<string, string> | readonly string[];
 
 /** What undici needs of a URL, worked out once per URL object (targets are few, calls many). */
 interface Route {
@@ -126,30 +90,25 @@ class PostHandler {
   onComplete(): void {
     if (this.settled) return;
     this.settled = true;
-    const result: HttpResult = {
-      responseBytes: Math.min(this.responseBytes, this.max),
-      latencyMs: performance.now() - this.started,
-    };
-    if (this.status !== undefined) result.status = this.status;
-    if (this.retryAfter !== undefined) result.retryAfter = this.retryAfter;
-    if (this.answer) result.answer = keptAnswer(this.answer, this.keep);
-    this.done(result);
+    const kept = this.answer
+      ? keptAnswer(
+          this.answer.headers.map((b) => b.toString('latin1')),
+          this.answer.body,
+          this.keep,
+        )
+      : undefined;
+    this.done(answered(this.started, this.status, this.retryAfter, this.responseBytes, this.max, kept));
   }
 
   onError(err: unknown): void {
     if (this.settled) return;
     this.settled = true;
-    this.done({
-      errorKind: classifyError(err),
-      error: describeError(err),
-      responseBytes: 0,
-      latencyMs: performance.now() - this.started,
-    });
+    this.done(failed(err, this.started));
   }
 }
 
 /** One undici Agent for a run: keep-alive pools per origin. Knows nothing of SMTPeter. */
-export class HttpClient {
+export class HttpClient implements Transport {
   private readonly agent: Agent;
   private readonly timeoutMs: number;
   private readonly maxResponseBytes: number;
@@ -231,25 +190,4 @@ export class HttpClient {
     this.ended = true;
     await this.agent.destroy(new errors.RequestAbortedError('run interrupted'));
   }
-}
-
-/** Raw headers and body chunks as an answer: names lower-cased, the body cut at `limit` bytes. */
-function keptAnswer(a: { headers: Buffer[]; body: Buffer[] }, limit: number): ReceiverAnswer {
-  const headers: Record<string, string> = {};
-  for (let i = 0; i + 1 < a.headers.length; i += 2) {
-    const name = a.headers[i]!.toString('latin1').toLowerCase();
-    const value = a.headers[i + 1]!.toString('latin1');
-    headers[name] = headers[name] === undefined ? value : `${headers[name]}, ${value}`;
-  }
-  const body = Buffer.concat(a.body);
-  const answer: ReceiverAnswer = { headers, body: body.subarray(0, limit).toString('utf8') };
-  if (body.length > limit) answer.truncated = true;
-  return answer;
-}
-
-function describeError(err: unknown): string {
-  const e = err as { code?: string; message?: string; cause?: { code?: string; message?: string } };
-  const code = e.code ?? e.cause?.code;
-  const message = e.cause?.message ?? e.message ?? String(err);
-  return code && !message.includes(code) ? `${code}: ${message}` : message;
 }

@@ -1,0 +1,178 @@
+import { connect, type Socket } from 'node:net';
+import { HTTPParser } from 'http-parser-js';
+import type { NetRequest } from './net-request.js';
+
+/** An error with undici's code and wording, so a report reads the same whichever transport sent. */
+export class TransportError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** What a connection tells the pool that owns it. */
+export interface ConnectionOwner {
+  /** An answer ended and the socket stays: room for another request. */
+  free(conn: NetConnection): void;
+  /** The socket is gone; `orphans` were written on it and their answers did not end. */
+  closed(conn: NetConnection, orphans: NetRequest[], err: Error | undefined): void;
+}
+
+/** Answers without a body whatever their headers say (RFC 9112 §6.3). */
+const bodyless = (status: number): boolean => status === 204 || status === 304 || status < 200;
+
+/**
+ * One keep-alive socket: requests written in order (several ahead with
+ * pipelining), answers read with http-parser-js and matched to them first
+ * in, first out, as autocannon's client does.
+ */
+export class NetConnection {
+  /** Written and not yet answered in full, oldest first. */
+  readonly inFlight: NetRequest[] = [];
+  /** Answers that ended on this socket (above 0: it is being reused). */
+  answered = 0;
+  /** Sweeps without progress while requests are in flight / while idle. */
+  stalled = 0;
+  idle = 0;
+  /** Takes no more requests (an answer or the caller said close, or it is going). */
+  closing = false;
+  /** In the pool's stack of sockets with room. */
+  ready = false;
+  private readonly socket: Socket;
+  private readonly parser = new HTTPParser(HTTPParser.RESPONSE);
+  private error: Error | undefined = undefined;
+  /** The answer being read is a 1xx: skipped, the real one follows. */
+  private interim = false;
+  private keepAlive = true;
+
+  constructor(
+    port: number,
+    host: string,
+    private readonly owner: ConnectionOwner,
+  ) {
+    const parser = this.parser;
+    parser[HTTPParser.kOnHeadersComplete] = (info) => this.onHeaders(info);
+    parser[HTTPParser.kOnBody] = (chunk, start, length) => this.onBody(chunk, start, length);
+    parser[HTTPParser.kOnMessageComplete] = () => this.onAnswerEnd();
+    // As undici connects: no Nagle delay, TCP keep-alive probes after 60 s.
+    this.socket = connect({ port, host, noDelay: true, keepAlive: true, keepAliveInitialDelay: 60_000 });
+    this.socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    this.socket.on('end', () => this.onEnd());
+    this.socket.on('error', (err) => {
+      this.error ??= err;
+    });
+    this.socket.on('close', () => this.onClose());
+  }
+
+  get busy(): number {
+    return this.inFlight.length;
+  }
+
+  /** Head and body in one write (corked), as undici writes a buffer body. */
+  write(req: NetRequest): void {
+    this.inFlight.push(req);
+    this.stalled = 0;
+    this.idle = 0;
+    if (req.closeAfter) this.closing = true;
+    const socket = this.socket;
+    socket.cork();
+    socket.write(req.head, 'latin1');
+    socket.write(req.body);
+    socket.uncork();
+  }
+
+  /** Drop the socket; what is in flight fails with `err` (a timeout, an interrupt). */
+  drop(err?: Error): void {
+    this.closing = true;
+    if (err) this.error ??= err;
+    this.socket.destroy();
+  }
+
+  /** No progress for the timeout: undici's connect, headers or body timeout. */
+  timedOut(): void {
+    const first = this.inFlight[0];
+    if (this.socket.connecting)
+      this.drop(new TransportError('UND_ERR_CONNECT_TIMEOUT', 'Connect Timeout Error'));
+    else if (first?.status !== undefined)
+      this.drop(new TransportError('UND_ERR_BODY_TIMEOUT', 'Body Timeout Error'));
+    else this.drop(new TransportError('UND_ERR_HEADERS_TIMEOUT', 'Headers Timeout Error'));
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.closing && this.inFlight.length === 0) return;
+    this.stalled = 0;
+    const parsed = this.parser.execute(chunk);
+    if (parsed instanceof Error) this.drop(parsed);
+  }
+
+  private onHeaders(info: {
+    statusCode: number;
+    headers: string[];
+    versionMinor: number;
+    shouldKeepAlive: boolean;
+  }): number {
+    const req = this.inFlight[0];
+    const status = info.statusCode;
+    if (req === undefined) {
+      this.drop(new TransportError('UND_ERR_SOCKET', 'answer to no request'));
+      return 1;
+    }
+    if (status < 200 && status !== 101) {
+      this.interim = true;
+      return 1;
+    }
+    req.answered = true;
+    req.onHeaders(status, info.headers);
+    if (!bodyless(status)) {
+      // Neither a length nor chunked: the body runs to the socket's end, which then cannot be reused.
+      this.keepAlive = info.shouldKeepAlive;
+      return 0;
+    }
+    this.keepAlive = keptAlive(info.headers, info.versionMinor);
+    return 1;
+  }
+
+  private onBody(chunk: Buffer, start: number, length: number): void {
+    const req = this.inFlight[0];
+    // Past the limit the request has its result: drop the socket and the rest of the body.
+    if (req && !req.onBody(chunk, start, length)) this.drop();
+  }
+
+  private onAnswerEnd(): void {
+    if (this.interim) {
+      this.interim = false;
+      return;
+    }
+    const req = this.inFlight.shift();
+    if (req === undefined) return;
+    this.answered++;
+    // The socket's fate first: the caller's next request (sent from `complete`) finds it ready.
+    if (!this.keepAlive || req.closeAfter) this.drop();
+    else if (!this.closing) this.owner.free(this);
+    req.complete();
+  }
+
+  /** The server closed its side: an answer read to the socket's end ends here. */
+  private onEnd(): void {
+    this.closing = true;
+    if (this.inFlight.length > 0) this.parser.finish();
+  }
+
+  private onClose(): void {
+    this.closing = true;
+    const orphans = this.inFlight.filter((r) => !r.settled);
+    this.inFlight.length = 0;
+    this.owner.closed(this, orphans, this.error);
+  }
+}
+
+/** Keep-alive for an answer without a body: HTTP/1.1 unless `Connection: close`, HTTP/1.0 only with keep-alive. */
+function keptAlive(headers: string[], versionMinor: number): boolean {
+  let connection = '';
+  for (let i = 0; i < headers.length; i += 2)
+    if (headers[i]!.length === 10 && headers[i]!.toLowerCase() === 'connection')
+      connection += headers[i + 1]!.toLowerCase();
+  return versionMinor >= 1 ? !connection.includes('close') : connection.includes('keep-alive');
+}
