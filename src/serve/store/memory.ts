@@ -1,5 +1,6 @@
 import { deserialize, serialize } from 'node:v8';
 import type { StoredMessage, StoredTemplate, TimelineEvent } from '../types.js';
+import { PackedRing, type PackedSlot } from './packed-ring.js';
 import { type MessageFilter, passes, type ServeStore } from './store.js';
 
 /** A message with its timeline, as objects: the dispatcher updates its events in place. */
@@ -12,21 +13,19 @@ interface Live {
  * One kept message. While a call of it is pending it is `live` (the
  * dispatcher holds its events); once every call is settled it is `packed`:
  * the message and its timeline serialised (node:v8, which keeps Buffers,
- * undefined and shared references) into one string of one byte per byte.
- * A settled message is ~25 objects that live as long as the message (10^5
- * by default); packed, it is one string that the GC never traces, and the
- * objects die young, before a scavenge promotes them. The recipient and
- * filter options stay outside, so listings filter without unpacking.
+ * undefined and shared references) into the store's PackedRing. A settled
+ * message as objects is ~25 of them in V8's old generation for as long as
+ * it is kept (10^5 by default), 2.2 KB; packed, its objects die young and
+ * what stays on V8's heap is this record. The recipient and filter options
+ * stay here, so listings filter without unpacking.
  */
 interface Kept {
   live: Live | undefined;
-  packed: string | undefined;
+  packed: PackedSlot | undefined;
   recipient: string;
   options: Pick<StoredMessage['options'], 'tags' | 'templateid'>;
 }
 
-const pack = (live: Live): string => serialize(live).toString('latin1');
-const unpack = (packed: string): Live => deserialize(Buffer.from(packed, 'latin1')) as Live;
 /** The filter options of a message without tags or template (most of them): one shared object, not one each. */
 const PLAIN: Kept['options'] = Object.freeze({ tags: Object.freeze([]) as unknown as string[] });
 
@@ -37,6 +36,7 @@ const PLAIN: Kept['options'] = Object.freeze({ tags: Object.freeze([]) as unknow
  */
 export class MemoryStore implements ServeStore {
   private readonly byId = new Map<string, Kept>();
+  private readonly ring = new PackedRing();
   /**
    * Kept ids, oldest first from `head`: eviction and newest-first listing
    * read this, not the Map's order (a Map's first entry sits behind every
@@ -69,7 +69,9 @@ export class MemoryStore implements ServeStore {
     this.total += messages.length;
     while (this.byId.size > this.keep) {
       const id = this.order[this.head++]!;
-      for (const e of this.byId.get(id)?.live?.events ?? []) this.open.delete(e);
+      const gone = this.byId.get(id)!;
+      for (const e of gone.live?.events ?? []) this.open.delete(e);
+      if (gone.packed) this.ring.free(gone.packed);
       this.byId.delete(id);
       this.dropped++;
     }
@@ -122,10 +124,14 @@ export class MemoryStore implements ServeStore {
   private append(event: TimelineEvent): void {
     const kept = this.byId.get(event.messageId);
     if (kept) {
-      kept.live ??= unpack(kept.packed!);
-      kept.packed = undefined;
+      if (kept.packed) {
+        kept.live = this.unpack(kept.packed);
+        this.ring.free(kept.packed);
+        kept.packed = undefined;
+      }
       // A new array of the exact length (concat; push() and spread grow it to 17 slots).
-      kept.live.events = kept.live.events.concat(event);
+      const live = kept.live!;
+      live.events = live.events.concat(event);
     }
     if (isOpen(event)) this.open.add(event);
   }
@@ -133,13 +139,17 @@ export class MemoryStore implements ServeStore {
   /** Packed once no call of the message is pending. */
   private settle(kept: Kept): void {
     if (!kept.live || kept.live.events.some(isOpen)) return;
-    kept.packed = pack(kept.live);
+    kept.packed = this.ring.write(serialize(kept.live));
     kept.live = undefined;
+  }
+
+  private unpack(slot: PackedSlot): Live {
+    return deserialize(this.ring.read(slot)) as Live;
   }
 
   /** The message and timeline as objects: its own while live, a fresh copy of the packed ones once settled. */
   private liveOf(kept: Kept): Live {
-    return kept.live ?? unpack(kept.packed!);
+    return kept.live ?? this.unpack(kept.packed!);
   }
 
   addTemplate(template: Omit<StoredTemplate, 'id'>): StoredTemplate {
