@@ -149,7 +149,11 @@ export class Intake {
           })
         : { links: [] };
     const envelope =
-      sub.envelope === '' ? '' : options.trackbounces ? flatString(id, '@bounces.', SERVE_HOST) : sub.envelope;
+      sub.envelope === ''
+        ? ''
+        : options.trackbounces
+          ? flatString(id, '@bounces.', SERVE_HOST)
+          : sub.envelope;
     const { fake, fate } = this.fateOf(recipient, seq);
     const composed =
       'mime' in p && tracked.mime !== undefined ? { mime: tracked.mime, submitted: p.mime } : undefined;

@@ -148,12 +148,20 @@ describe('stores', () => {
 
   test('memory: a settled message reads back as it was stored (Buffers, shared drafts, attempts), and a later event unpacks it', () => {
     const store = new MemoryStore(100);
-    const draft = { fields: { from: 'a@shop.example', text: 'hi' }, messageId: '<x@y>', date: 1, boundary: 'b' };
+    const draft = {
+      fields: { from: 'a@shop.example', text: 'hi' },
+      messageId: '<x@y>',
+      date: 1,
+      boundary: 'b',
+    };
     const m: StoredMessage = { ...message(1), mime: undefined, draft, submitted: { envelope: '', draft } };
     delete m.mime;
     const bounce = event(m, 1);
     bounce.kind = 'bounce';
-    bounce.call = { ...bounce.call, event: { ...bounce.call.event, type: 'bounce', mime: 'x', mimeBytes: Buffer.from([0xe9]) } as never };
+    bounce.call = {
+      ...bounce.call,
+      event: { ...bounce.call.event, type: 'bounce', mime: 'x', mimeBytes: Buffer.from([0xe9]) } as never,
+    };
     store.add([m], [event(m, 0), bounce]);
     const [d, b] = store.events(m.id);
     for (const e of [d!, b!]) {
