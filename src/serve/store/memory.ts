@@ -3,21 +3,25 @@ import type { StoredMessage, StoredTemplate, TimelineEvent } from '../types.js';
 import { PackedRing, type PackedSlot } from './packed-ring.js';
 import { type MessageFilter, passes, type ServeStore } from './store.js';
 
+/** A message with its timeline, as objects: the dispatcher updates its events in place. */
+interface Live {
+  message: StoredMessage;
+  events: TimelineEvent[];
+}
+
 /**
- * One kept message. The message itself is packed as it is stored (nothing
- * changes it after): serialised with node:v8 (which keeps Buffers,
- * undefined and shared references) into the store's PackedRing, outside
- * V8's heap. Its timeline stays objects while a call of it is pending (the
- * dispatcher updates them in place) and is packed too once every call is
- * settled. As objects a settled message was ~25 of them in V8's old
- * generation for as long as it is kept (10^5 by default), 2.2 KB; packed,
- * its objects die young and what stays on V8's heap is this record. The
- * recipient and filter options stay here, so listings filter without
- * unpacking.
+ * One kept message. While a call of it is pending it is `live` (the
+ * dispatcher holds its events); once every call is settled it is `packed`:
+ * the message and its timeline serialised (node:v8, which keeps Buffers,
+ * undefined and shared references) into the store's PackedRing. A settled
+ * message as objects is ~25 of them in V8's old generation for as long as
+ * it is kept (10^5 by default), 2.2 KB; packed, its objects die young and
+ * what stays on V8's heap is this record. The recipient and filter options
+ * stay here, so listings filter without unpacking.
  */
 interface Kept {
-  message: PackedSlot;
-  events: TimelineEvent[] | PackedSlot;
+  live: Live | undefined;
+  packed: PackedSlot | undefined;
   recipient: string;
   options: Pick<StoredMessage['options'], 'tags' | 'templateid'>;
 }
@@ -53,8 +57,8 @@ export class MemoryStore implements ServeStore {
     for (const message of messages) {
       const { tags, templateid } = message.options;
       this.byId.set(message.id, {
-        message: this.ring.write(serialize(message)),
-        events: [],
+        live: { message, events: [] },
+        packed: undefined,
         recipient: message.recipient,
         options: tags.length || templateid !== undefined ? { tags, templateid } : PLAIN,
       });
@@ -66,9 +70,8 @@ export class MemoryStore implements ServeStore {
     while (this.byId.size > this.keep) {
       const id = this.order[this.head++]!;
       const gone = this.byId.get(id)!;
-      if (Array.isArray(gone.events)) for (const e of gone.events) this.open.delete(e);
-      else this.ring.free(gone.events);
-      this.ring.free(gone.message);
+      for (const e of gone.live?.events ?? []) this.open.delete(e);
+      if (gone.packed) this.ring.free(gone.packed);
       this.byId.delete(id);
       this.dropped++;
     }
@@ -93,7 +96,7 @@ export class MemoryStore implements ServeStore {
 
   message(id: string): StoredMessage | undefined {
     const kept = this.byId.get(id);
-    return kept && (this.unpack(kept.message) as StoredMessage);
+    return kept && this.liveOf(kept).message;
   }
 
   messages(filter: MessageFilter): StoredMessage[] {
@@ -103,15 +106,14 @@ export class MemoryStore implements ServeStore {
       const kept = this.byId.get(this.order[i]!)!;
       if (recipient && kept.recipient.toLowerCase() !== recipient) continue;
       if (!passes(kept.options, filter)) continue;
-      out.push(this.unpack(kept.message) as StoredMessage);
+      out.push(this.liveOf(kept).message);
     }
     return out;
   }
 
   events(messageId: string): TimelineEvent[] {
     const kept = this.byId.get(messageId);
-    if (!kept) return [];
-    return Array.isArray(kept.events) ? kept.events : (this.unpack(kept.events) as TimelineEvent[]);
+    return kept ? this.liveOf(kept).events : [];
   }
 
   pending(): TimelineEvent[] {
@@ -122,23 +124,32 @@ export class MemoryStore implements ServeStore {
   private append(event: TimelineEvent): void {
     const kept = this.byId.get(event.messageId);
     if (kept) {
-      const events = Array.isArray(kept.events) ? kept.events : (this.unpack(kept.events) as TimelineEvent[]);
-      if (!Array.isArray(kept.events)) this.ring.free(kept.events);
+      if (kept.packed) {
+        kept.live = this.unpack(kept.packed);
+        this.ring.free(kept.packed);
+        kept.packed = undefined;
+      }
       // A new array of the exact length (concat; push() and spread grow it to 17 slots).
-      kept.events = events.concat(event);
+      const live = kept.live!;
+      live.events = live.events.concat(event);
     }
     if (isOpen(event)) this.open.add(event);
   }
 
-  /** The timeline packed once no call of it is pending. */
+  /** Packed once no call of the message is pending. */
   private settle(kept: Kept): void {
-    if (Array.isArray(kept.events) && !kept.events.some(isOpen))
-      kept.events = this.ring.write(serialize(kept.events));
+    if (!kept.live || kept.live.events.some(isOpen)) return;
+    kept.packed = this.ring.write(serialize(kept.live));
+    kept.live = undefined;
   }
 
-  /** A fresh copy of what was packed. */
-  private unpack(slot: PackedSlot): unknown {
-    return deserialize(this.ring.read(slot));
+  private unpack(slot: PackedSlot): Live {
+    return deserialize(this.ring.read(slot)) as Live;
+  }
+
+  /** The message and timeline as objects: its own while live, a fresh copy of the packed ones once settled. */
+  private liveOf(kept: Kept): Live {
+    return kept.live ?? this.unpack(kept.packed!);
   }
 
   addTemplate(template: Omit<StoredTemplate, 'id'>): StoredTemplate {
