@@ -1,16 +1,29 @@
 /**
- * Does serve keep what it should let go? Sends through the REST API with
- * `--keep 10000` (in-process startServe, a local 204 receiver, every delivery
- * call made) and prints V8's heap in use after a full GC and the RSS at
- * 10^4, 5·10^4, 10^5 and 2·10^5 messages. A flat heap with a growing RSS
- * means nothing is retained: the growth is V8's heap and the allocator
- * sizing up, not messages or calls held.
+ * What serve keeps on V8's heap. In-process startServe, a local 204
+ * receiver, REST sends with every delivery call made; after each mark, a
+ * full GC, then V8's heap in use, the ArrayBuffers' bytes and the RSS.
  *
  *   npm run build && node --expose-gc bench/serve-heap.mjs
+ *     --keep 10000: 10^4, 5·10^4, 10^5 and 2·10^5 messages. A flat heap
+ *     with a growing RSS means nothing is retained: the growth is V8's
+ *     heap and the allocator sizing up, not messages or calls held.
+ *   node --expose-gc bench/serve-heap.mjs --kept-bytes [ROOT] [N] [SNAPSHOT]
+ *     what one kept message costs: default --keep, the difference between
+ *     2,000 and 2,000 + N (20000) sends, over N; ROOT: a checkout whose
+ *     build to measure (default this one); SNAPSHOT: also a heap snapshot
+ *     (Chrome DevTools, Memory tab: which objects make up a message).
  */
 import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { writeHeapSnapshot } from 'node:v8';
 import { Pool } from 'undici';
-import { startServe } from '../dist/src/serve/serve.js';
+
+const keptBytes = process.argv[2] === '--kept-bytes';
+const [rootArg, nArg, snapshot] = keptBytes ? process.argv.slice(3) : [];
+const root = resolve(rootArg ?? join(dirname(fileURLToPath(import.meta.url)), '..'));
+const { startServe } = await import(join(root, 'dist/src/serve/serve.js'));
 
 const recv = createServer((req, res) => {
   req.resume();
@@ -22,9 +35,9 @@ const serve = await startServe({
   smtpPort: 0,
   timeScale: 36000,
   seed: 1,
-  keep: 10000,
+  ...(keptBytes ? {} : { keep: 10000 }),
   credentials: { token: 'tok-0123456789abcdef', smtpUser: 'u', smtpPass: 'p' },
-  credentialsFile: '/tmp/leak-serve.json',
+  credentialsFile: join(tmpdir(), 'serve-heap-credentials.json'),
   targets: { url: new URL(`http://127.0.0.1:${recv.address().port}/`) },
   request: { format: 'json', dialect: 'smtpeter' },
 });
@@ -48,16 +61,31 @@ async function worker(n) {
     sent++;
   }
 }
-for (const target of [10000, 50000, 100000, 200000]) {
+/** Send up to `target`, let the delivery calls finish, full GC: what is left. */
+async function upTo(target) {
   const per = Math.ceil((target - sent) / 20);
   await Promise.all(Array.from({ length: 20 }, () => worker(per)));
   await new Promise((r) => setTimeout(r, 1500));
   global.gc?.();
   global.gc?.();
-  const m = process.memoryUsage();
+  return process.memoryUsage();
+}
+if (keptBytes) {
+  const n = Number(nArg ?? 20000);
+  const before = await upTo(2000);
+  const after = await upTo(2000 + n);
   console.log(
-    `${sent} sent: heapUsed ${(m.heapUsed / 1e6).toFixed(0)} MB rss ${(m.rss / 1e6).toFixed(0)} MB`,
+    `${root}: ${((after.heapUsed - before.heapUsed) / n).toFixed(0)} bytes of V8 heap per kept message, ` +
+      `${((after.arrayBuffers - before.arrayBuffers) / n).toFixed(0)} bytes outside it (ArrayBuffers), over ${n} sends`,
   );
+  if (snapshot) console.log(`heap snapshot: ${writeHeapSnapshot(snapshot)}`);
+} else {
+  for (const target of [10000, 50000, 100000, 200000]) {
+    const m = await upTo(target);
+    console.log(
+      `${sent} sent: heapUsed ${(m.heapUsed / 1e6).toFixed(0)} MB rss ${(m.rss / 1e6).toFixed(0)} MB`,
+    );
+  }
 }
 await pool.close();
 await serve.close();

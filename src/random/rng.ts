@@ -20,6 +20,11 @@ const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 /** Two hex digits per byte value: hex() builds 8 digits from 4 lookups, not toString(16) + padStart. */
 const HEX2 = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
+/** V8 copies a concatenation shorter than 13 characters into a flat string; from 13 on it makes a rope. */
+const FLAT_HEX_FROM = 13;
+/** hex()'s bytes for long strings, reused (hex() runs to completion: nothing else writes it meanwhile). */
+let HEX_SCRATCH = Buffer.alloc(64);
+
 /** Mix a 32-bit state (murmur3 finaliser): spreads nearby seeds apart. */
 export function mix32(x: number): number {
   let h = x >>> 0;
@@ -118,11 +123,25 @@ export class Sfc32 implements Rng {
   }
 
   hex(length: number): string {
+    if (length >= FLAT_HEX_FROM) return this.longHex(length);
     let out = '';
     while (out.length < length) {
       const t = this.u32();
       out += HEX2[t >>> 24]! + HEX2[(t >>> 16) & 255]! + HEX2[(t >>> 8) & 255]! + HEX2[t & 255]!;
     }
+    return out.length === length ? out : out.slice(0, length);
+  }
+
+  /**
+   * The same digits as the loop in hex() gives, written as one flat string:
+   * `+=` past 12 characters makes a rope (one 32-byte cons cell per piece),
+   * and serve keeps ids and Message-IDs for as long as it keeps a message.
+   */
+  private longHex(length: number): string {
+    const bytes = Math.ceil(length / 2);
+    if (HEX_SCRATCH.length < bytes + 3) HEX_SCRATCH = Buffer.alloc(bytes + 3);
+    for (let i = 0; i < bytes; i += 4) HEX_SCRATCH.writeUInt32BE(this.u32(), i);
+    const out = HEX_SCRATCH.toString('hex', 0, bytes);
     return out.length === length ? out : out.slice(0, length);
   }
 

@@ -2,6 +2,7 @@ import type { CallType } from '../model/events.js';
 import { type Fake, FakeSource } from '../random/fake.js';
 import { createRng, deriveSeed } from '../random/rng.js';
 import { Refused } from './errors.js';
+import { flatString } from './flat-string.js';
 import { composeDraft, type Draft, draftFacts, draftRecipientName } from './message/draft.js';
 import { MimeProblem } from './message/entity.js';
 import { finishHtml, type Prepared, prepareMessage, recipientName, sentFacts } from './message/outgoing.js';
@@ -57,7 +58,7 @@ export class Intake {
     const rng = createRng(deriveSeed(this.o.seed ^ 0x3d, this.seq));
     return {
       fields: d.fields,
-      messageId: d.messageId ?? `<${rng.hex(24)}@${SERVE_HOST}>`,
+      messageId: d.messageId ?? flatString('<', rng.hex(24), '@', SERVE_HOST, '>'),
       date: d.date ?? now,
       boundary: d.boundary ?? rng.hex(16),
     };
@@ -148,7 +149,11 @@ export class Intake {
           })
         : { links: [] };
     const envelope =
-      sub.envelope === '' ? '' : options.trackbounces ? `${id}@bounces.${SERVE_HOST}` : sub.envelope;
+      sub.envelope === ''
+        ? ''
+        : options.trackbounces
+          ? flatString(id, '@bounces.', SERVE_HOST)
+          : sub.envelope;
     const { fake, fate } = this.fateOf(recipient, seq);
     const composed =
       'mime' in p && tracked.mime !== undefined ? { mime: tracked.mime, submitted: p.mime } : undefined;
@@ -193,7 +198,7 @@ export class Intake {
     });
     const events = plan.map(
       (p, n): TimelineEvent => ({
-        key: `${id}/${n}`,
+        key: flatString(id, '/', n),
         messageId: id,
         kind: p.call.event.type,
         dueAt: p.at,

@@ -146,6 +146,63 @@ describe('stores', () => {
     assert.equal(store.pending().length, 3);
   });
 
+  test('memory: a settled message reads back as it was stored (Buffers, shared drafts, attempts), and a later event unpacks it', () => {
+    const store = new MemoryStore(100);
+    const draft = {
+      fields: { from: 'a@shop.example', text: 'hi' },
+      messageId: '<x@y>',
+      date: 1,
+      boundary: 'b',
+    };
+    const m: StoredMessage = { ...message(1), mime: undefined, draft, submitted: { envelope: '', draft } };
+    delete m.mime;
+    const bounce = event(m, 1);
+    bounce.kind = 'bounce';
+    bounce.call = {
+      ...bounce.call,
+      event: { ...bounce.call.event, type: 'bounce', mime: 'x', mimeBytes: Buffer.from([0xe9]) } as never,
+    };
+    store.add([m], [event(m, 0), bounce]);
+    const [d, b] = store.events(m.id);
+    for (const e of [d!, b!]) {
+      e.state = 'delivered';
+      e.attempts = [{ attempt: 1, at: 5, url: 'http://127.0.0.1/', latencyMs: 1.5, status: 204 }];
+      store.updateEvent(e);
+    }
+    const back = store.message(m.id)!;
+    assert.notEqual(back, m, 'settled: read back from its packed bytes');
+    assert.deepEqual(back, m);
+    assert.equal(back.draft, back.submitted.draft, 'the shared draft stays one object');
+    const events = store.events(m.id);
+    assert.deepEqual(events, [d, b]);
+    assert.ok(Buffer.isBuffer((events[1]!.call.event as unknown as { mimeBytes: Buffer }).mimeBytes));
+    const click = { ...event(m, 2), kind: 'click' as const };
+    store.addEvent(click);
+    assert.deepEqual(
+      store.events(m.id).map((e) => e.state),
+      ['delivered', 'delivered', 'scheduled'],
+    );
+    assert.equal(store.events(m.id)[2], click, 'pending again: the live objects the dispatcher updates');
+    assert.deepEqual(store.pending(), [click]);
+  });
+
+  test('memory: packed bytes of evicted messages are written over, not added to (10^4 sends at --keep 100)', () => {
+    const store = new MemoryStore(100);
+    const ringBytes = () => (store as unknown as { ring: { bytes: number } }).ring.bytes;
+    let afterFirst = 0;
+    for (let n = 1; n <= 10_000; n++) {
+      const m = message(n);
+      const e = { ...event(m, 0), state: 'delivered' as const };
+      store.add([m], [e]);
+      if (n === 2_000) afterFirst = ringBytes();
+    }
+    assert.equal(ringBytes(), afterFirst, 'the same chunks, reused');
+    assert.ok(afterFirst <= 3 * 2 ** 20, `${afterFirst} bytes for 100 small messages`);
+    assert.equal(store.message(message(10_000).id)?.acceptedAt, message(10_000).acceptedAt);
+    assert.equal(store.message(message(9_900).id), undefined);
+    assert.deepEqual(store.events(message(9_950).id)[0]?.state, 'delivered');
+  });
+
   test('sqlite: what was stored is there after reopening (the restart)', { skip: noSqlite }, () => {
     const dir = mkdtempSync(join(tmpdir(), 'serve-store-'));
     const a = new SqliteStore(dir, 100);

@@ -1,15 +1,15 @@
 import type { SimCall, WebhookEvent } from '../../model/events.js';
 import type { CallResult } from '../../model/results.js';
+import { flatString } from '../flat-string.js';
 import type { ServeStore } from '../store/store.js';
 import type { AttemptRecord, StoredMessage, TimelineEvent } from '../types.js';
 
 function attemptOf(r: CallResult): AttemptRecord {
-  const a: AttemptRecord = {
-    attempt: r.attempt,
-    at: r.sentAt,
-    url: r.url,
-    latencyMs: Math.round(r.latencyMs * 10) / 10,
-  };
+  const latencyMs = Math.round(r.latencyMs * 10) / 10;
+  // The usual attempt (answered, final) in one literal: fields added afterwards go to a separate property array, kept as long as the message.
+  if (r.status !== undefined && r.error === undefined && r.retryInMs === undefined)
+    return { attempt: r.attempt, at: r.sentAt, url: r.url, latencyMs, status: r.status };
+  const a: AttemptRecord = { attempt: r.attempt, at: r.sentAt, url: r.url, latencyMs };
   if (r.status !== undefined) a.status = r.status;
   if (r.error !== undefined) a.error = r.error;
   if (r.retryInMs !== undefined) a.retryInMs = Math.round(r.retryInMs);
@@ -49,7 +49,8 @@ export class CallBook {
   result(call: SimCall, result: CallResult): void {
     const e = this.open.get(call);
     if (!e) return;
-    e.attempts.push(attemptOf(result));
+    // A new array of the exact length (concat; push() and spread grow it to 17 slots), kept as long as the message.
+    e.attempts = e.attempts.concat(attemptOf(result));
     const ok = result.status !== undefined && result.status >= 200 && result.status < 300;
     // Stopped while waiting for a retry: still pending, the next start sends it.
     e.state = !result.final || result.givenUp === 'interrupted' ? 'retrying' : ok ? 'delivered' : 'given-up';
@@ -61,7 +62,7 @@ export class CallBook {
   /** A real click or open: a new event of the message, its call due now. */
   happened(m: StoredMessage, event: WebhookEvent): void {
     const e: TimelineEvent = {
-      key: `${m.id}/${this.store.events(m.id).length}`,
+      key: flatString(m.id, '/', this.store.events(m.id).length),
       messageId: m.id,
       kind: event.type,
       dueAt: this.now(),

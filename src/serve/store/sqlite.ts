@@ -114,7 +114,7 @@ export class SqliteStore implements ServeStore {
     ) as { body: string }[];
     return rows
       .map((r) => JSON.parse(r.body) as StoredMessage)
-      .filter((m) => passes(m, filter))
+      .filter((m) => passes(m.options, filter))
       .slice(0, filter.limit);
   }
 

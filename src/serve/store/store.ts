@@ -1,4 +1,4 @@
-import type { StoredMessage, StoredTemplate, TimelineEvent } from '../types.js';
+import type { SendOptions, StoredMessage, StoredTemplate, TimelineEvent } from '../types.js';
 
 /** Which messages a listing wants: any mix of recipient, tags (any of them) and template. */
 export interface MessageFilter {
@@ -8,10 +8,10 @@ export interface MessageFilter {
   limit: number;
 }
 
-/** Does a message pass the filter's tag and template parts (the recipient part is the store's index)? */
-export function passes(m: StoredMessage, filter: MessageFilter): boolean {
-  if (filter.tags?.length && !filter.tags.some((t) => m.options.tags.includes(t))) return false;
-  return filter.templateid === undefined || m.options.templateid === filter.templateid;
+/** Do a message's options pass the filter's tag and template parts (the recipient part is the store's index)? */
+export function passes(options: Pick<SendOptions, 'tags' | 'templateid'>, filter: MessageFilter): boolean {
+  if (filter.tags?.length && !filter.tags.some((t) => options.tags.includes(t))) return false;
+  return filter.templateid === undefined || options.templateid === filter.templateid;
 }
 
 /**
