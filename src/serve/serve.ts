@@ -153,6 +153,13 @@ export async function startServe(options: ServeOptions = {}): Promise<ServeHandl
     now,
   });
   const accept = (sub: Submission): Promise<StoredMessage[]> => intake.accept(sub);
+  // Everything above runs threads, sockets or files: a front that cannot listen takes them down too.
+  const release = async (): Promise<void> => {
+    await dispatcher.stop();
+    await http.close();
+    store.close();
+    await receiver?.close();
+  };
   const maxSize = options.maxSize ?? 10 << 20;
   const rest = await startRestFront({
     host,
@@ -166,6 +173,9 @@ export async function startServe(options: ServeOptions = {}): Promise<ServeHandl
     page: pageRoutes(store, now),
     now,
     seed,
+  }).catch(async (err: unknown) => {
+    await release();
+    throw err;
   });
   apiUrl = `http://${host}:${rest.port}`;
   const smtp = await startSmtpFront({
@@ -178,6 +188,7 @@ export async function startServe(options: ServeOptions = {}): Promise<ServeHandl
     accept,
   }).catch(async (err: unknown) => {
     await rest.close();
+    await release();
     throw err;
   });
 
@@ -202,10 +213,7 @@ export async function startServe(options: ServeOptions = {}): Promise<ServeHandl
     },
     async close() {
       await Promise.all([rest.close(), smtp.close()]);
-      await dispatcher.stop();
-      await http.close();
-      store.close();
-      await receiver?.close();
+      await release();
     },
   };
 }
