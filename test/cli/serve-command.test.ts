@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { cli } from '../helpers/cli.js';
+import { webhookTargets } from '../../src/cli/serve-command.js';
+import { cli, cliSpawn } from '../helpers/cli.js';
 
 /** A port some other program holds. */
 function holdPort(): Promise<{ server: Server; port: number }> {
@@ -39,4 +40,52 @@ describe('serve on a port in use', () => {
       assert.equal(r.stdout, '');
     });
   }
+});
+
+describe('the start-up line says where each kind of call goes', () => {
+  const u = (path: string) => new URL(`http://127.0.0.1:8000${path}`);
+  test('one URL for every kind', () => {
+    assert.equal(webhookTargets({ url: u('/hook') }), 'every kind to http://127.0.0.1:8000/hook');
+  });
+  test('a kind of its own, the rest to --url', () => {
+    assert.equal(
+      webhookTargets({ url: u('/hook'), bounceUrl: u('/bounce') }),
+      'failure, delivery, open, click, abuse to http://127.0.0.1:8000/hook; bounce to http://127.0.0.1:8000/bounce',
+    );
+  });
+  test('per-kind URLs only: the kinds without one are named', () => {
+    assert.equal(
+      webhookTargets({ bounceUrl: u('/bounce'), deliveryUrl: u('/delivered') }),
+      'bounce to http://127.0.0.1:8000/bounce; delivery to http://127.0.0.1:8000/delivered; failure, open, click, abuse: no URL, so no call',
+    );
+  });
+
+  test('serve --bounce-url --delivery-url prints both and the kinds left without a URL', async () => {
+    const child = cliSpawn([
+      'serve',
+      '--api-port',
+      '0',
+      '--smtp-port',
+      '0',
+      '--bounce-url',
+      'http://127.0.0.1:9/bounce',
+      '--delivery-url',
+      'http://127.0.0.1:9/delivered',
+    ]);
+    let out = '';
+    child.stdout!.on('data', (c: Buffer) => {
+      out += c.toString();
+    });
+    try {
+      const until = Date.now() + 30_000;
+      while (!/time scale/.test(out) && Date.now() < until) await new Promise((r) => setTimeout(r, 25));
+      assert.match(
+        out,
+        /^webhooks {6}bounce to http:\/\/127\.0\.0\.1:9\/bounce; delivery to http:\/\/127\.0\.0\.1:9\/delivered; failure, open, click, abuse: no URL, so no call$/m,
+      );
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    }
+  });
 });
