@@ -3,6 +3,7 @@ import { planServe, type ServeFlags } from '../plan/serve-plan.js';
 import { RequestLog } from '../report/request-log.js';
 import { KIND_URL, type Targets } from '../run/request.js';
 import { type ServeHandle, startServe } from '../serve/serve.js';
+import { untilStopped } from './interrupt-signals.js';
 import { type CliIO, PROCESS_IO } from './io.js';
 import { loadSettings } from './settings.js';
 
@@ -59,12 +60,10 @@ export async function serveCommand(flags: ServeFlags, io: CliIO = PROCESS_IO): P
       throw new UsageError(`--host ${plan.options.host}: not an address of this machine`);
     throw e;
   });
+  const stopped = untilStopped();
   if (plan.notice) io.stderr.write(`${plan.notice}\n`);
   io.stdout.write(`${startLines(handle, plan.options.targets ?? {}).join('\n')}\n`);
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
+  await stopped;
   await handle.close();
   await log?.close();
   return 0;
