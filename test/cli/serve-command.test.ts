@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { webhookTargets } from '../../src/cli/serve-command.js';
-import { cli, cliSpawn } from '../helpers/cli.js';
+import { cli } from '../helpers/cli.js';
+import { spawnServe } from '../helpers/serve.js';
 
 /** A port some other program holds. */
 function holdPort(): Promise<{ server: Server; port: number }> {
@@ -61,31 +62,17 @@ describe('the start-up line says where each kind of call goes', () => {
   });
 
   test('serve --bounce-url --delivery-url prints both and the kinds left without a URL', async () => {
-    const child = cliSpawn([
-      'serve',
-      '--api-port',
-      '0',
-      '--smtp-port',
-      '0',
+    const s = await spawnServe([
       '--bounce-url',
       'http://127.0.0.1:9/bounce',
       '--delivery-url',
       'http://127.0.0.1:9/delivered',
     ]);
-    let out = '';
-    child.stdout!.on('data', (c: Buffer) => {
-      out += c.toString();
-    });
-    try {
-      const until = Date.now() + 30_000;
-      while (!/time scale/.test(out) && Date.now() < until) await new Promise((r) => setTimeout(r, 25));
-      assert.match(
-        out,
-        /^webhooks {6}bounce to http:\/\/127\.0\.0\.1:9\/bounce; delivery to http:\/\/127\.0\.0\.1:9\/delivered; failure, open, click, abuse: no URL, so no call$/m,
-      );
-    } finally {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
-    }
+    s.child.kill('SIGTERM');
+    assert.equal(await s.exited, 0, s.stderr);
+    assert.match(
+      s.stdout,
+      /^webhooks {6}bounce to http:\/\/127\.0\.0\.1:9\/bounce; delivery to http:\/\/127\.0\.0\.1:9\/delivered; failure, open, click, abuse: no URL, so no call$/m,
+    );
   });
 });
