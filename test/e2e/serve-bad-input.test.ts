@@ -48,6 +48,12 @@ const HTTP_ROWS: HttpRow[] = [
     text: /^invalid JSON: the body must be an object of fields$/,
   },
   {
+    name: 'a simulator address that names no fate (a typo)',
+    body: json({ ...GOOD, recipient: `bouncee+17@${SIM}` }),
+    status: 400,
+    text: /^recipient: 'bouncee' at simulator\.smtpeter\.test names no fate: give delivered, bounce, softbounce, ooto, complaint, opened, clicked or a scenario of `smtpeter-sim scenarios`$/,
+  },
+  {
     name: 'unknown field',
     body: json({ ...GOOD, recipent: 'x' }),
     status: 400,
@@ -377,6 +383,11 @@ describe("serve refuses bad input with the protocol's own error and keeps servin
     assert.match(await c.command('MAIL FROM:<a@shop.example> RET=HDRS ENVID=E-1'), /^250 2\.1\.0 /);
     assert.match(await c.command('DATA'), /^503 5\.5\.1 /, 'DATA before RCPT');
     assert.match(await c.command('RCPT TO:<someone@nowhere>'), /^553 5\.1\.3 Recipient address rejected/);
+    assert.match(
+      await c.command(`RCPT TO:<softbounced@${SIM}>`),
+      /^550 5\.1\.1 <softbounced@simulator\.smtpeter\.test>: Recipient address rejected: 'softbounced' at simulator\.smtpeter\.test names no fate: give delivered, /,
+      'a simulator address that names no fate',
+    );
     assert.match(
       await c.command(`RCPT TO:<delivered@${SIM}> NOTIFY=SOMETIMES`),
       /^501 5\.5\.4 /,
