@@ -34,3 +34,33 @@ test('per-kind URLs only: the other kinds are no-webhook, not given up, and only
     await bounces.close();
   }
 });
+
+// Opens are counted by the tracking pixel, which only an HTML part carries.
+test('opened@ with open tracking: an open for an HTML message, none for a text-only one (fields or MIME)', async () => {
+  const rig = await serveRig();
+  try {
+    const kinds = async (body: Record<string, unknown>): Promise<string[]> => {
+      const sent = await rig.send({ recipient: `opened@${SIM}`, ...body });
+      assert.equal(sent.status, 200, sent.text);
+      const id = Object.keys(JSON.parse(sent.text) as object)[0]!;
+      // The open comes 2 minutes to 3 hours of mail time after acceptance: 0.2 s at most here.
+      await new Promise((r) => setTimeout(r, 600));
+      assert.ok(
+        await rig.serve.waitFor(() => rig.serve.store.events(id).every((e) => e.state !== 'scheduled')),
+      );
+      return rig.serve.store.events(id).map((e) => e.kind);
+    };
+    const head =
+      'From: a@shop.example\r\nTo: opened@simulator.smtpeter.test\r\nSubject: s\r\nMIME-Version: 1.0\r\n';
+    assert.deepEqual(await kinds({ from: 'a@shop.example', subject: 's', html: '<p>hi</p>' }), [
+      'delivery',
+      'open',
+    ]);
+    assert.deepEqual(await kinds({ from: 'a@shop.example', subject: 's', text: 'hi' }), ['delivery']);
+    assert.deepEqual(await kinds({ mime: `${head}Content-Type: text/plain; charset=utf-8\r\n\r\nhi\r\n` }), [
+      'delivery',
+    ]);
+  } finally {
+    await rig.close();
+  }
+});
