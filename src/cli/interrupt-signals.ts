@@ -16,3 +16,21 @@ export function onInterrupt(stop: AbortController, cutOff: () => Promise<void>):
     process.off('SIGTERM', onSignal);
   };
 }
+
+/**
+ * Resolves at the first SIGINT or SIGTERM. Call it before the lines that say
+ * the command is up: a supervisor (a test, CI) that stops the process as soon
+ * as it reads them must meet this handler, not the default action (the
+ * process killed, nothing closed). Both handlers go when one fires.
+ */
+export function untilStopped(): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}

@@ -7,6 +7,7 @@ import type { ReceivedCall } from '../receive/types.js';
 import { createUi } from '../receive/ui/routes.js';
 import { colourFor } from '../report/colour.js';
 import { receivedLine } from '../report/fire-report.js';
+import { untilStopped } from './interrupt-signals.js';
 import { type CliIO, PROCESS_IO } from './io.js';
 
 /** Run a receiver until SIGINT/SIGTERM; print every call. */
@@ -33,15 +34,13 @@ export async function listenCommand(flags: ListenFlags, io: CliIO = PROCESS_IO):
     await dns?.close();
     throw portError(e, '--port', port, host);
   });
+  const stopped = untilStopped();
   if (dns) io.stderr.write(`DNS on ${dns.server} (UDP and TCP): keys from ${plan.dns!.sources.join(', ')}\n`);
   io.stderr.write(
     `listening on ${receiver.url} (answering ${status}${publicKey ? ', verifying signatures' : resolver ? `, verifying signatures with keys from DNS at ${resolver}` : ''}); Ctrl-C to stop\n`,
   );
   if (ui) io.stderr.write(`calls, live: open ${receiver.url} in a browser\n`);
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
+  await stopped;
   await receiver.close();
   await dns?.close();
   io.stderr.write(`received ${receiver.calls.length} call(s)\n`);

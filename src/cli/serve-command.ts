@@ -1,18 +1,39 @@
 import { UsageError } from '../model/errors.js';
 import { planServe, type ServeFlags } from '../plan/serve-plan.js';
 import { RequestLog } from '../report/request-log.js';
+import { KIND_URL, type Targets } from '../run/request.js';
 import { type ServeHandle, startServe } from '../serve/serve.js';
+import { untilStopped } from './interrupt-signals.js';
 import { type CliIO, PROCESS_IO } from './io.js';
 import { loadSettings } from './settings.js';
 
-function startLines(h: ServeHandle): string[] {
+/**
+ * Where each kind of call goes, kinds sharing a URL named together, and the
+ * kinds no URL was given for named too: with per-kind URLs alone, those get no call.
+ */
+export function webhookTargets(targets: Targets): string {
+  const byUrl = new Map<string, string[]>();
+  const none: string[] = [];
+  for (const [kind, field] of Object.entries(KIND_URL)) {
+    const url = (targets[field] ?? targets.url)?.href;
+    if (url === undefined) none.push(kind);
+    else byUrl.set(url, [...(byUrl.get(url) ?? []), kind]);
+  }
+  const groups = [...byUrl].map(([url, kinds]) =>
+    kinds.length === Object.keys(KIND_URL).length ? `every kind to ${url}` : `${kinds.join(', ')} to ${url}`,
+  );
+  if (none.length > 0) groups.push(`${none.join(', ')}: no URL, so no call`);
+  return groups.join('; ');
+}
+
+function startLines(h: ServeHandle, targets: Targets): string[] {
   return [
     `REST API      ${h.apiUrl}/v1/send?access_token=${h.credentials.token}`,
     `SMTP          ${h.host}:${h.smtpPort} (STARTTLS, self-signed unless --tls-cert) user ${h.credentials.smtpUser} password ${h.credentials.smtpPass}`,
     `page          ${h.apiUrl}/`,
     h.receiver
       ? `webhooks      to the embedded receiver ${h.receiver.url} (give --url for yours)`
-      : 'webhooks      to the URLs given',
+      : `webhooks      ${webhookTargets(targets)}`,
     `time scale    ${h.timeScale}x (an hour of mail time takes ${((3600 / h.timeScale) * 1000).toFixed(0)} ms); seed ${h.seed}`,
     ...(h.resumed ? [`resumed       ${h.resumed} pending webhook call(s) from the data dir`] : []),
     ...(h.credentialsCreated ? ['(credentials generated now and kept for the next start)'] : []),
@@ -39,12 +60,10 @@ export async function serveCommand(flags: ServeFlags, io: CliIO = PROCESS_IO): P
       throw new UsageError(`--host ${plan.options.host}: not an address of this machine`);
     throw e;
   });
+  const stopped = untilStopped();
   if (plan.notice) io.stderr.write(`${plan.notice}\n`);
-  io.stdout.write(`${startLines(handle).join('\n')}\n`);
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
+  io.stdout.write(`${startLines(handle, plan.options.targets ?? {}).join('\n')}\n`);
+  await stopped;
   await handle.close();
   await log?.close();
   return 0;

@@ -128,7 +128,7 @@ export class Intake {
     const own = sub.recipientDsn?.[recipient];
     const options = own ? { ...p.options, dsn: { ...p.options.dsn, ...own } } : p.options;
     const base = this.o.trackingBase();
-    const tracked: { mime?: string; links: string[] } =
+    const tracked: { mime?: string; links: string[]; pixel?: boolean } =
       'mime' in p
         ? await finishHtml(p.mime, {
             inlinecss: options.inlinecss,
@@ -191,7 +191,8 @@ export class Intake {
       timeScale: this.o.timeScale,
       bouncesReturn: envelope !== '' && options.trackbounces,
       links: tracked.links.map((original, n) => ({ original, url: `${base}/c/${id}/${n}` })),
-      trackopens: options.trackopens,
+      // Open tracking is a pixel in the HTML: without an HTML part there is nothing to open.
+      trackopens: options.trackopens && tracked.pixel === true,
       ...(options.maxdelivertime
         ? { deadline: deadlineOf(options.maxdelivertime, now, this.o.timeScale) }
         : {}),

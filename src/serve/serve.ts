@@ -5,7 +5,7 @@ import type { CallType } from '../model/events.js';
 import type { CallResult } from '../model/results.js';
 import { randomSeed } from '../random/rng.js';
 import { type Receiver, startReceiver } from '../receive/server.js';
-import type { RequestOptions, Targets } from '../run/request.js';
+import { KIND_URL, type RequestOptions, type Targets } from '../run/request.js';
 import { parseRetrySchedule, type RetryPolicy } from '../run/retry-policy.js';
 import { HttpClient } from '../transport/http.js';
 import { type Credentials, resolveCredentials } from './credentials.js';
@@ -124,7 +124,10 @@ export async function startServe(options: ServeOptions = {}): Promise<ServeHandl
   const retry = options.retry ?? realRetries(timeScale);
   const request = options.request ?? { format: 'form', dialect: 'smtpeter' };
   // A feedback-loop dialect has field sets for failure and bounce only: other events get no call, as then.
-  const carries = (kind: CallType): boolean => dialectCarries(request.dialect, kind);
+  // Nor does a kind without a URL (per-kind URLs only), as SMTPeter calls only configured webhooks;
+  // `targets` is the object POST /v1/webhook changes, so a URL set there counts from then on.
+  const carries = (kind: CallType): boolean =>
+    dialectCarries(request.dialect, kind) && (targets[KIND_URL[kind]] ?? targets.url) !== undefined;
   const http = new HttpClient({ timeoutMs: 10_000, connections: options.concurrency ?? 64 });
   let book: CallBook | undefined;
   const dispatcher = new Dispatcher({
@@ -153,6 +156,13 @@ export async function startServe(options: ServeOptions = {}): Promise<ServeHandl
     now,
   });
   const accept = (sub: Submission): Promise<StoredMessage[]> => intake.accept(sub);
+  // Everything above runs threads, sockets or files: a front that cannot listen takes them down too.
+  const release = async (): Promise<void> => {
+    await dispatcher.stop();
+    await http.close();
+    store.close();
+    await receiver?.close();
+  };
   const maxSize = options.maxSize ?? 10 << 20;
   const rest = await startRestFront({
     host,
@@ -166,6 +176,9 @@ export async function startServe(options: ServeOptions = {}): Promise<ServeHandl
     page: pageRoutes(store, now),
     now,
     seed,
+  }).catch(async (err: unknown) => {
+    await release();
+    throw err;
   });
   apiUrl = `http://${host}:${rest.port}`;
   const smtp = await startSmtpFront({
@@ -178,6 +191,7 @@ export async function startServe(options: ServeOptions = {}): Promise<ServeHandl
     accept,
   }).catch(async (err: unknown) => {
     await rest.close();
+    await release();
     throw err;
   });
 
@@ -202,10 +216,7 @@ export async function startServe(options: ServeOptions = {}): Promise<ServeHandl
     },
     async close() {
       await Promise.all([rest.close(), smtp.close()]);
-      await dispatcher.stop();
-      await http.close();
-      store.close();
-      await receiver?.close();
+      await release();
     },
   };
 }

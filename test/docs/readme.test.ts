@@ -5,25 +5,17 @@
  * that load a receiver for minutes (a rate, a duration, stages, thousands of
  * calls, a real-time replay) run as `--dry-run`: every flag is still parsed
  * and checked, the first request is built; the run is stopped after it.
+ * The serve section runs in readme-serve.test.ts.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { type CaptureServer, startCaptureServer } from '../helpers/capture-server.js';
-import { BIN, ROOT, TEST_HOME } from '../helpers/cli.js';
-
-const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
-
-/** The fenced blocks of one language, in order. */
-function blocks(lang: string): string[] {
-  return [...README.matchAll(new RegExp(`^\`\`\`${lang}\\n([\\s\\S]*?)^\`\`\``, 'gm'))].map(
-    (m) => m[1] ?? '',
-  );
-}
+import { ROOT } from '../helpers/cli.js';
+import { blocks, collect, run, words } from '../helpers/readme.js';
 
 /** `npx smtpeter-sim ...` command lines of the sh blocks (continuations joined, comments cut). */
 function commandLines(): string[] {
@@ -36,40 +28,7 @@ function commandLines(): string[] {
   return lines;
 }
 
-/** Shell-like words: single quotes kept together. */
-function words(text: string): string[] {
-  return [...text.matchAll(/'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2] ?? '');
-}
-
 const HEAVY = /--rate|--duration|--stages|--realtime|--count 100000|-n 1000\b/;
-
-function run(
-  args: string[],
-  cwd: string,
-  firstLineOnly: boolean,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      cwd,
-      env: { ...process.env, XDG_CONFIG_HOME: TEST_HOME, NO_COLOR: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d;
-      if (firstLineOnly && stdout.includes('\n')) child.stdout.destroy();
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d;
-    });
-    const kill = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.on('close', (code) => {
-      clearTimeout(kill);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 describe('README runs as written', () => {
   let receiver: CaptureServer;
@@ -95,14 +54,7 @@ describe('README runs as written', () => {
       file,
       snippet.replace(/from 'smtpeter-sim'/, `from '${pathToFileURL(join(ROOT, entry!)).href}'`),
     );
-    const r = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = spawn(process.execPath, [file], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d: Buffer) => (stdout += d));
-      child.stderr.on('data', (d: Buffer) => (stderr += d));
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
-    });
+    const r = await collect(process.execPath, [file], { cwd });
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /\[ 'id', 'recipient', 'mailfrom', 'rcptto', 'mime', 'tags' \]/);
     assert.match(r.stdout, /^true$/m, 'the request is signed');

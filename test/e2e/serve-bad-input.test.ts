@@ -48,6 +48,12 @@ const HTTP_ROWS: HttpRow[] = [
     text: /^invalid JSON: the body must be an object of fields$/,
   },
   {
+    name: 'a simulator address that names no fate (a typo)',
+    body: json({ ...GOOD, recipient: `bouncee+17@${SIM}` }),
+    status: 400,
+    text: /^recipient: 'bouncee' at simulator\.smtpeter\.test names no fate: give delivered, bounce, softbounce, ooto, complaint, opened, clicked or a scenario of `smtpeter-sim scenarios`$/,
+  },
+  {
     name: 'unknown field',
     body: json({ ...GOOD, recipent: 'x' }),
     status: 400,
@@ -308,7 +314,28 @@ const HTTP_ROWS: HttpRow[] = [
     method: 'GET',
     path: '/v1/frobnicate/1',
     status: 404,
-    text: /^unknown message id '1'$/,
+    text: /^GET \/v1\/frobnicate is not an API method here$/,
+  },
+  {
+    name: 'a method name misspelt, without an id',
+    method: 'GET',
+    path: '/v1/hedaers',
+    status: 404,
+    text: /^GET \/v1\/hedaers is not an API method here$/,
+  },
+  {
+    name: 'POST to a method that does not exist',
+    path: '/v1/sendd',
+    body: json(GOOD),
+    status: 404,
+    text: /^POST \/v1\/sendd is not an API method here$/,
+  },
+  {
+    name: 'GET on send',
+    method: 'GET',
+    path: '/v1/send',
+    status: 405,
+    text: /^GET \/v1\/send is not an API method here: send takes POST$/,
   },
   {
     name: 'DELETE on send',
@@ -377,6 +404,11 @@ describe("serve refuses bad input with the protocol's own error and keeps servin
     assert.match(await c.command('MAIL FROM:<a@shop.example> RET=HDRS ENVID=E-1'), /^250 2\.1\.0 /);
     assert.match(await c.command('DATA'), /^503 5\.5\.1 /, 'DATA before RCPT');
     assert.match(await c.command('RCPT TO:<someone@nowhere>'), /^553 5\.1\.3 Recipient address rejected/);
+    assert.match(
+      await c.command(`RCPT TO:<softbounced@${SIM}>`),
+      /^550 5\.1\.1 <softbounced@simulator\.smtpeter\.test>: Recipient address rejected: 'softbounced' at simulator\.smtpeter\.test names no fate: give delivered, /,
+      'a simulator address that names no fate',
+    );
     assert.match(
       await c.command(`RCPT TO:<delivered@${SIM}> NOTIFY=SOMETIMES`),
       /^501 5\.5\.4 /,

@@ -19,10 +19,13 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Run the built CLI as a user would (async, so in-process servers keep serving). */
+/**
+ * Run the built CLI as a user would (async, so in-process servers keep serving).
+ * `timeoutMs`: kill it (SIGKILL) if it has not exited by then, for a command that could hang.
+ */
 export function cli(
   args: string[],
-  options: { cwd?: string; env?: Record<string, string> } = {},
+  options: { cwd?: string; env?: Record<string, string>; timeoutMs?: number } = {},
 ): Promise<CliResult> {
   return new Promise((resolve) => {
     execFile(
@@ -32,6 +35,7 @@ export function cli(
         cwd: options.cwd ?? TEST_HOME,
         env: { ...process.env, XDG_CONFIG_HOME: TEST_HOME, NO_COLOR: '1', ...options.env },
         maxBuffer: 256 << 20,
+        ...(options.timeoutMs ? { timeout: options.timeoutMs, killSignal: 'SIGKILL' as const } : {}),
       },
       (err, stdout, stderr) => {
         const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;

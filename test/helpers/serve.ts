@@ -1,7 +1,8 @@
+import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { type ServeHandle, type ServeOptions, startServe } from '../../src/serve/serve.js';
 import { type CaptureServer, startCaptureServer } from './capture-server.js';
-import { TEST_HOME } from './cli.js';
+import { BIN, TEST_HOME } from './cli.js';
 
 export const TOKEN = 'test-token-0123456789';
 export const SMTP_USER = 'app';
@@ -67,4 +68,39 @@ export async function serveRig(options: Partial<ServeOptions> = {}): Promise<Ser
       await receiver.close();
     },
   };
+}
+
+/** `smtpeter-sim serve` as a process, started as a user starts it; its output so far. */
+export interface ServeProcess {
+  child: ChildProcess;
+  stdout: string;
+  stderr: string;
+  /** Resolves with the exit code once it has ended (null: killed by a signal). */
+  exited: Promise<number | null>;
+}
+
+/**
+ * Start `smtpeter-sim serve ARGS` on free ports and wait (30 s at most, a cold
+ * start on a busy machine) until it has printed its start-up lines or ended.
+ */
+export async function spawnServe(args: string[], cwd = TEST_HOME): Promise<ServeProcess> {
+  const child = spawn(process.execPath, [BIN, 'serve', ...args, '--api-port', '0', '--smtp-port', '0'], {
+    cwd,
+    env: { ...process.env, XDG_CONFIG_HOME: TEST_HOME, NO_COLOR: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const running: ServeProcess = {
+    child,
+    stdout: '',
+    stderr: '',
+    exited: new Promise((resolve) => child.on('close', resolve)),
+  };
+  child.stdout!.on('data', (d: Buffer) => (running.stdout += d));
+  child.stderr!.on('data', (d: Buffer) => (running.stderr += d));
+  let ended = false;
+  void running.exited.then(() => (ended = true));
+  const until = Date.now() + 30_000;
+  while (!/^time scale/m.test(running.stdout) && !ended && Date.now() < until)
+    await new Promise((r) => setTimeout(r, 25));
+  return running;
 }

@@ -61,6 +61,23 @@ describe('outcomes', () => {
       /outcomes\.bounce: expected a weight of 0 or more/,
     ],
   ];
+  test('an outcomes file that is not JSON: the file, line and column, in words', () => {
+    assert.throws(
+      () => parseOutcomes('{ "rules": [\n  { "domain": "gmail.com", }\n] }\n', 'o.json'),
+      (e: Error) => /^--outcomes o\.json:2: not JSON: .+ \(column \d+\)$/.test(e.message),
+    );
+  });
+
+  test("a bad rule's message names the line its rule starts on", () => {
+    const text =
+      '{ "rules": [\n  { "domain": "a.b", "outcomes": { "bounce": 2 } },\n  { "domain": "c.d", "outcomes": { "bouce": 2 } }\n] }\n';
+    assert.throws(
+      () => parseOutcomes(text, 'o.json'),
+      (e: Error) =>
+        e.message === '--outcomes o.json:3: rules[1].outcomes.bouce: not an outcome or a scenario name',
+    );
+  });
+
   for (const [name, doc, re] of bad)
     test(`a bad outcomes file says where: ${name}`, () => {
       assert.throws(

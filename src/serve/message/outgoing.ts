@@ -167,10 +167,15 @@ export interface HtmlPass {
  * transfer encoding. Gives the tracked links in order (link n redirects to
  * links[n]). Nothing to do: the message as it is.
  */
-export async function finishHtml(mime: string, pass: HtmlPass): Promise<{ mime: string; links: string[] }> {
+export async function finishHtml(
+  mime: string,
+  pass: HtmlPass,
+): Promise<{ mime: string; links: string[]; pixel: boolean }> {
   const links: string[] = [];
   const { tracking, hostedImageUrl } = pass;
-  if (!pass.inlinecss && !tracking && !hostedImageUrl) return { mime, links };
+  if (!pass.inlinecss && !tracking && !hostedImageUrl) return { mime, links, pixel: false };
+  // An open is counted by the pixel, which only an HTML part can carry: a text-only message is never opened.
+  let pixel = false;
   // juice brings cheerio and postcss: loaded only when a message asks for inlining.
   const juice = pass.inlinecss ? (await import('juice')).default : undefined;
   const embedded = hostedImageUrl ? await embeddedIds(mime) : new Set<string>();
@@ -186,6 +191,7 @@ export async function finishHtml(mime: string, pass: HtmlPass): Promise<{ mime: 
       html = moved.html;
     }
     if (tracking) {
+      pixel ||= tracking.opens;
       const base = links.length;
       const tracked = await trackHtml(html, { ...tracking, clickUrl: (n) => tracking.clickUrl(base + n) });
       links.push(...tracked.links);
@@ -195,7 +201,7 @@ export async function finishHtml(mime: string, pass: HtmlPass): Promise<{ mime: 
   });
   // The images now hosted leave the message; embedded parts the HTML did not name stay.
   const cut = hosted.size ? dropLeaves(out, (leaf) => hosted.has(contentIdOf(leaf) ?? '')) : out;
-  return { mime: cut, links };
+  return { mime: cut, links, pixel };
 }
 
 /** The display name a To field gives a recipient, or ''. */

@@ -38,6 +38,19 @@ export function simulatorFate(address: string): string | undefined {
   return isFate(name) ? name : undefined;
 }
 
+/**
+ * Why a simulator address is refused: its local part names no fate, so it is
+ * a typo (`bouncee@`), which must not pass as a delivery. Undefined for a
+ * fate's address and for every address at another domain.
+ */
+export function unknownFate(address: string): string | undefined {
+  const at = address.lastIndexOf('@');
+  if (at < 0 || address.slice(at + 1).toLowerCase() !== SIMULATOR_DOMAIN || simulatorFate(address))
+    return undefined;
+  const name = address.slice(0, at).split('+')[0];
+  return `'${name}' at ${SIMULATOR_DOMAIN} names no fate: give ${OUTCOMES.join(', ')} or a scenario of \`smtpeter-sim scenarios\``;
+}
+
 /** A recipient's fate: its simulator name, else the first matching rule's weighted draw, else delivered. */
 export function fateOf(address: string, rules: OutcomeRules, rng: Rng): string {
   const named = simulatorFate(address);

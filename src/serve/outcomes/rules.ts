@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { JsonSyntaxError, parseJsonWithLines } from '../../fixture-file/json-positions.js';
 import { UsageError } from '../../model/errors.js';
 import { WeightedTable } from '../../random/rng.js';
 import { isFate } from './fate.js';
@@ -19,15 +20,21 @@ export type OutcomeRules = readonly OutcomeRule[];
  * and what a rule's weights leave of 100 is `delivered`.
  */
 export function parseOutcomes(text: string, file: string): OutcomeRules {
-  let doc: unknown;
+  let parsed: ReturnType<typeof parseJsonWithLines>;
   try {
-    doc = JSON.parse(text);
+    parsed = parseJsonWithLines(text);
   } catch (err) {
-    throw new UsageError(`--outcomes ${file}: not JSON (${(err as Error).message})`);
+    if (err instanceof JsonSyntaxError)
+      throw new UsageError(`--outcomes ${file}:${err.line}: not JSON: ${err.message} (column ${err.column})`);
+    throw err;
   }
-  const rules = (doc as { rules?: unknown } | null)?.rules;
+  const rules = (parsed.value as { rules?: unknown } | null)?.rules;
   if (!Array.isArray(rules)) throw new UsageError(`--outcomes ${file}: expected {"rules": [...]}`);
-  return rules.map((raw, i) => parseRule(raw, `--outcomes ${file}: rules[${i}]`));
+  // Each message names the file, the line of the rule's value, and the field.
+  return rules.map((raw, i) => {
+    const line = parsed.lines.get(`$.rules[${i}]`);
+    return parseRule(raw, `--outcomes ${file}${line ? `:${line}` : ''}: rules[${i}]`);
+  });
 }
 
 export function loadOutcomes(file: string): OutcomeRules {

@@ -24,6 +24,18 @@ export function findMessage(store: ServeStore, id: string): StoredMessage {
   );
 }
 
+/** The GET methods about one message: `/v1/METHOD/ID`. */
+export const MESSAGE_METHODS: ReadonlySet<string> = new Set([
+  'recipient',
+  'envelope',
+  'headers',
+  'header',
+  'text',
+  'html',
+  'attachments',
+  'embeds',
+]);
+
 /** The message parts as they went out: GET /v1/recipient|envelope|headers|text|html|attachments|embeds/ID[/NAME|N]. */
 export async function messageRoute(
   res: ServerResponse,

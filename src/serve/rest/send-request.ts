@@ -3,6 +3,7 @@ import { isValidTag } from '../../mail/message.js';
 import { ApiError } from '../errors.js';
 import type { ComposeFields } from '../message/compose.js';
 import { DEFAULT_OPTIONS, isAddress } from '../options.js';
+import { unknownFate } from '../outcomes/fate.js';
 import type { PersonalData } from '../templates/personalise.js';
 import type { SendOptions } from '../types.js';
 
@@ -104,11 +105,12 @@ function recipientsOf(body: Record<string, unknown>): string[] {
     out.push(...addrs.map((a) => a.trim()));
   }
   if (!out.length) throw bad('missing recipient: give "recipient" or "recipients"');
-  for (const [i, a] of out.entries())
-    if (!isAddress(a))
-      throw bad(
-        `${i === 0 && one !== undefined ? 'recipient' : 'recipients'}: '${a}' is not an e-mail address`,
-      );
+  for (const [i, a] of out.entries()) {
+    const field = i === 0 && one !== undefined ? 'recipient' : 'recipients';
+    if (!isAddress(a)) throw bad(`${field}: '${a}' is not an e-mail address`);
+    const unknown = unknownFate(a);
+    if (unknown) throw bad(`${field}: ${unknown}`);
+  }
   return [...new Set(out)];
 }
 

@@ -13,7 +13,7 @@ import type { StoredMessage, Submission } from '../types.js';
 import { parseRequestBody } from './body.js';
 import { eventsRoute } from './events-route.js';
 import { json, readRequest, text } from './http.js';
-import { findMessage, messageRoute } from './message-route.js';
+import { findMessage, MESSAGE_METHODS, messageRoute } from './message-route.js';
 import { parseSendRequest, type SendRequest } from './send-request.js';
 import {
   createTemplate,
@@ -24,6 +24,17 @@ import {
 } from './template-route.js';
 import { trackingRoute } from './tracking-route.js';
 import type { WebhookConfig } from './webhooks.js';
+
+/** The methods besides those about one message (MESSAGE_METHODS); the POST-only ones say so to a GET. */
+const POST_ONLY: ReadonlySet<string> = new Set(['send', 'resend', 'webhook', 'feedbackloop']);
+const OTHER_METHODS: ReadonlySet<string> = new Set([
+  ...POST_ONLY,
+  'template',
+  'templates',
+  'webhooks',
+  'feedbackloops',
+  'events',
+]);
 
 export interface RestOptions {
   host: string;
@@ -156,8 +167,15 @@ class Api {
       return json(res, 200, await this.o.webhooks.configure(await this.body(req, 65536)));
     if (verb === 'GET' && bare && (method === 'webhooks' || method === 'feedbackloops'))
       return json(res, 200, this.o.webhooks.list());
-    if (verb !== 'GET') throw new ApiError(405, `${verb} /v1/${method ?? ''} is not an API method here`);
     if (!method) throw new ApiError(404, 'no method: try /v1/send, /v1/events/messageid/ID, ...');
+    // A name that is no method at all is 404 (a typo), a method asked with the wrong verb 405.
+    const known = MESSAGE_METHODS.has(method) || OTHER_METHODS.has(method);
+    const postOnly = verb === 'GET' && POST_ONLY.has(method);
+    if (verb !== 'GET' || !known || postOnly)
+      throw new ApiError(
+        known ? 405 : 404,
+        `${verb} /v1/${method} is not an API method here${postOnly ? `: ${method} takes POST` : ''}`,
+      );
     if (method === 'template' || method === 'templates')
       return json(res, 200, templateRoute(this.o.store, method, arg));
     if (method === 'events') return json(res, 200, eventsRoute(this.o.store, arg, rest[0], url, this.now()));

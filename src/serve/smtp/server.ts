@@ -3,6 +3,7 @@ import { SMTPServer, type SMTPServerAddress, type SMTPServerSession } from 'smtp
 
 import { Refused } from '../errors.js';
 import { DEFAULT_OPTIONS, isAddress } from '../options.js';
+import { unknownFate } from '../outcomes/fate.js';
 import type { Submission } from '../types.js';
 import type { TlsPair } from './certificate.js';
 
@@ -80,6 +81,8 @@ export async function startSmtpFront(o: SmtpFrontOptions): Promise<{ port: numbe
         return cb(
           smtpError(553, `Recipient address rejected: '${address.address}' is not an e-mail address`),
         );
+      const unknown = unknownFate(address.address);
+      if (unknown) return cb(smtpError(550, `<${address.address}>: Recipient address rejected: ${unknown}`));
       cb();
     },
     onData(stream, session, cb) {

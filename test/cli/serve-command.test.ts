@@ -1,0 +1,78 @@
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:net';
+import { after, before, describe, test } from 'node:test';
+import { webhookTargets } from '../../src/cli/serve-command.js';
+import { cli } from '../helpers/cli.js';
+import { spawnServe } from '../helpers/serve.js';
+
+/** A port some other program holds. */
+function holdPort(): Promise<{ server: Server; port: number }> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      resolve({ server, port: typeof address === 'object' && address ? address.port : 0 });
+    });
+  });
+}
+
+describe('serve on a port in use', () => {
+  let held: { server: Server; port: number };
+  before(async () => {
+    held = await holdPort();
+  });
+  after(() => held.server.close());
+
+  // The store, the signing threads and the embedded receiver are up before the fronts listen:
+  // a front that cannot listen must take them down, or the process never exits.
+  for (const [flag, other] of [
+    ['--api-port', '--smtp-port'],
+    ['--smtp-port', '--api-port'],
+  ] as const) {
+    test(`${flag} taken: one line, exit 2, and the process ends`, async () => {
+      const r = await cli(['serve', flag, String(held.port), other, '0'], { timeoutMs: 30_000 });
+      assert.equal(r.code, 2, `exit ${r.code}; stderr: ${r.stderr}`);
+      const lines = r.stderr.split('\n').filter((l) => l !== '');
+      assert.equal(lines.length, 1, r.stderr);
+      assert.match(
+        lines[0]!,
+        /^smtpeter-sim: --api-port\/--smtp-port: address already in use .*0 takes any free port$/,
+      );
+      assert.equal(r.stdout, '');
+    });
+  }
+});
+
+describe('the start-up line says where each kind of call goes', () => {
+  const u = (path: string) => new URL(`http://127.0.0.1:8000${path}`);
+  test('one URL for every kind', () => {
+    assert.equal(webhookTargets({ url: u('/hook') }), 'every kind to http://127.0.0.1:8000/hook');
+  });
+  test('a kind of its own, the rest to --url', () => {
+    assert.equal(
+      webhookTargets({ url: u('/hook'), bounceUrl: u('/bounce') }),
+      'failure, delivery, open, click, abuse to http://127.0.0.1:8000/hook; bounce to http://127.0.0.1:8000/bounce',
+    );
+  });
+  test('per-kind URLs only: the kinds without one are named', () => {
+    assert.equal(
+      webhookTargets({ bounceUrl: u('/bounce'), deliveryUrl: u('/delivered') }),
+      'bounce to http://127.0.0.1:8000/bounce; delivery to http://127.0.0.1:8000/delivered; failure, open, click, abuse: no URL, so no call',
+    );
+  });
+
+  test('serve --bounce-url --delivery-url prints both and the kinds left without a URL', async () => {
+    const s = await spawnServe([
+      '--bounce-url',
+      'http://127.0.0.1:9/bounce',
+      '--delivery-url',
+      'http://127.0.0.1:9/delivered',
+    ]);
+    s.child.kill('SIGTERM');
+    assert.equal(await s.exited, 0, s.stderr);
+    assert.match(
+      s.stdout,
+      /^webhooks {6}bounce to http:\/\/127\.0\.0\.1:9\/bounce; delivery to http:\/\/127\.0\.0\.1:9\/delivered; failure, open, click, abuse: no URL, so no call$/m,
+    );
+  });
+});

@@ -1,0 +1,66 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { startCaptureServer } from '../helpers/capture-server.js';
+import { serveRig } from '../helpers/serve.js';
+
+const SIM = 'simulator.smtpeter.test';
+
+// SMTPeter calls a kind only when a webhook is configured for it: per-kind URLs alone leave
+// the other kinds uncalled (no-webhook), not tried and given up.
+test('per-kind URLs only: the other kinds are no-webhook, not given up, and only the bounce is called', async () => {
+  const bounces = await startCaptureServer();
+  const rig = await serveRig({ targets: { bounceUrl: new URL('/bounce', bounces.url) } });
+  try {
+    const sent = await rig.send({
+      recipient: `bounce@${SIM}`,
+      from: 'a@shop.example',
+      subject: 's',
+      text: 't',
+    });
+    const id = Object.keys(JSON.parse(sent.text) as object)[0]!;
+    const settled = () =>
+      rig.serve.store.events(id).length === 3 &&
+      rig.serve.store.events(id).every((e) => e.state !== 'scheduled' && e.state !== 'retrying');
+    assert.ok(await rig.serve.waitFor(settled));
+    const states = rig.serve.store.events(id).map((e) => `${e.kind} ${e.state}`);
+    assert.deepEqual(states.sort(), ['bounce delivered', 'delivery no-webhook', 'failure no-webhook']);
+    assert.deepEqual(
+      bounces.requests.map((r) => r.url),
+      ['/bounce'],
+    );
+    assert.equal(rig.receiver.requests.length, 0);
+  } finally {
+    await rig.close();
+    await bounces.close();
+  }
+});
+
+// Opens are counted by the tracking pixel, which only an HTML part carries.
+test('opened@ with open tracking: an open for an HTML message, none for a text-only one (fields or MIME)', async () => {
+  const rig = await serveRig();
+  try {
+    const kinds = async (body: Record<string, unknown>): Promise<string[]> => {
+      const sent = await rig.send({ recipient: `opened@${SIM}`, ...body });
+      assert.equal(sent.status, 200, sent.text);
+      const id = Object.keys(JSON.parse(sent.text) as object)[0]!;
+      // The open comes 2 minutes to 3 hours of mail time after acceptance: 0.2 s at most here.
+      await new Promise((r) => setTimeout(r, 600));
+      assert.ok(
+        await rig.serve.waitFor(() => rig.serve.store.events(id).every((e) => e.state !== 'scheduled')),
+      );
+      return rig.serve.store.events(id).map((e) => e.kind);
+    };
+    const head =
+      'From: a@shop.example\r\nTo: opened@simulator.smtpeter.test\r\nSubject: s\r\nMIME-Version: 1.0\r\n';
+    assert.deepEqual(await kinds({ from: 'a@shop.example', subject: 's', html: '<p>hi</p>' }), [
+      'delivery',
+      'open',
+    ]);
+    assert.deepEqual(await kinds({ from: 'a@shop.example', subject: 's', text: 'hi' }), ['delivery']);
+    assert.deepEqual(await kinds({ mime: `${head}Content-Type: text/plain; charset=utf-8\r\n\r\nhi\r\n` }), [
+      'delivery',
+    ]);
+  } finally {
+    await rig.close();
+  }
+});
