@@ -140,6 +140,7 @@ export async function startServe(options: ServeOptions = {}): Promise<ServeHandl
     signWorkers: options.signWorkers ?? availableParallelism(),
     seed,
     onResult: (call, result) => book?.result(call, result),
+    orderKey: (call) => book?.messageOf(call),
   });
   book = new CallBook(store, (call, at) => dispatcher.schedule(call, at), now, carries, options.onAttempt);
   const calls = book;

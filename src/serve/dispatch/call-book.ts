@@ -32,6 +32,11 @@ export class CallBook {
     private readonly onAttempt?: (event: TimelineEvent, result: CallResult) => void,
   ) {}
 
+  /** The message a call in the dispatcher is about (its calls go out in order). */
+  messageOf(call: SimCall): string | undefined {
+    return this.open.get(call)?.messageId;
+  }
+
   /** Hand the event's call to the dispatcher for its time (now, if that has passed). */
   schedule(e: TimelineEvent): void {
     this.open.set(e.call, e);

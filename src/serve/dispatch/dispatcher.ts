@@ -23,6 +23,8 @@ export interface DispatcherOptions {
   seed: number;
   /** Every attempt, and every call's final result. */
   onResult: (call: SimCall, result: CallResult) => void;
+  /** Calls with the same key (a message id) start one after another's first answer (DueQueue). */
+  orderKey?: (call: SimCall) => string | undefined;
 }
 
 /**
@@ -31,7 +33,7 @@ export interface DispatcherOptions {
  * runs until stopped.
  */
 export class Dispatcher {
-  private readonly queue = new DueQueue();
+  private readonly queue: DueQueue;
   private readonly abort = new AbortController();
   readonly metrics = new RunMetrics(Date.now());
   private readonly done: Promise<FireSummary>;
@@ -40,6 +42,7 @@ export class Dispatcher {
   constructor(options: DispatcherOptions) {
     // Every retry waiting for its time listens on the stop signal: thousands at once is normal, not a leak.
     setMaxListeners(0, this.abort.signal);
+    this.queue = new DueQueue(Date.now, options.orderKey);
     const pool =
       options.request.signing && options.signWorkers
         ? new SignPool(options.request, options.signWorkers)
@@ -61,7 +64,10 @@ export class Dispatcher {
         sleep: (ms, signal) => sleep(ms, undefined, signal ? { signal } : undefined).catch(() => undefined),
         signal: this.abort.signal,
         metrics: this.metrics,
-        onResult: (result, call) => options.onResult(call as SimCall, result),
+        onResult: (result, call) => {
+          if (result.attempt === 1) this.queue.answered(call as SimCall);
+          options.onResult(call as SimCall, result);
+        },
         ...(pool ? { build: (call: SimCall, url: URL) => pool.build(call, url) } : {}),
       },
     );

@@ -14,6 +14,14 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
  * Calls waiting for their time, as a source the send engine reads: `next()`
  * answers when the earliest call is due, and `undefined` once closed. A
  * binary heap by due time (then arrival), one timer for the earliest.
+ *
+ * With an `orderKey` (serve: the message id), a call is not handed out while
+ * an earlier call with the same key is on its first attempt: it waits until
+ * that attempt is `answered`. At a high --time-scale a message's open is due
+ * a millisecond after its delivery, and the engine's concurrent senders would
+ * otherwise let the open reach the receiver first, which SMTPeter's hours
+ * between the two never do. A retry does not hold later calls back (SMTPeter
+ * does not either: a failing delivery webhook does not delay the open's).
  */
 export class DueQueue implements CallSource {
   private readonly heap: Entry[] = [];
@@ -26,10 +34,32 @@ export class DueQueue implements CallSource {
   private seq = 0;
   private closed = false;
 
-  constructor(private readonly now: () => number = Date.now) {}
+  /** Keys with a call on its first attempt, each with the calls held behind it, in order. */
+  private readonly held = new Map<string, SimCall[]>();
+  private heldCount = 0;
+
+  constructor(
+    private readonly now: () => number = Date.now,
+    private readonly orderKey?: (call: SimCall) => string | undefined,
+  ) {}
 
   get size(): number {
-    return this.heap.length + this.ready.length - this.readyHead;
+    return this.heap.length + this.ready.length - this.readyHead + this.heldCount;
+  }
+
+  /** `call`'s first attempt has its answer (or error): the next call held behind it may go. */
+  answered(call: SimCall): void {
+    const key = this.orderKey?.(call);
+    if (key === undefined) return;
+    const behind = this.held.get(key);
+    if (behind === undefined) return;
+    const next = behind.shift();
+    if (next === undefined) {
+      this.held.delete(key);
+      return;
+    }
+    this.heldCount--;
+    if (!this.closed) this.handOut(next);
   }
 
   push(call: SimCall, at: number): void {
@@ -72,9 +102,17 @@ export class DueQueue implements CallSource {
     const now = this.now();
     while (this.heap.length && this.heap[0]!.at <= now) {
       const { call } = this.heapPop()!;
-      const w = this.waiters.shift();
-      if (w) w(call);
-      else this.ready.push(call);
+      const key = this.orderKey?.(call);
+      if (key !== undefined) {
+        const behind = this.held.get(key);
+        if (behind !== undefined) {
+          behind.push(call);
+          this.heldCount++;
+          continue;
+        }
+        this.held.set(key, []);
+      }
+      this.handOut(call);
     }
     const first = this.heap[0];
     if (!first || !this.waiters.length) return;
@@ -89,6 +127,12 @@ export class DueQueue implements CallSource {
       },
       Math.min(MAX_TIMER_MS, Math.max(0, first.at - now)),
     );
+  }
+
+  private handOut(call: SimCall): void {
+    const w = this.waiters.shift();
+    if (w) w(call);
+    else this.ready.push(call);
   }
 
   private heapPush(e: Entry): void {
