@@ -103,6 +103,9 @@ export class NetConnection {
   private onData(chunk: Buffer): void {
     if (this.closing && this.inFlight.length === 0) return;
     this.stalled = 0;
+    // Any byte of an answer, not only a whole head: the receiver has the request, so it must not go again.
+    const head = this.inFlight[0];
+    if (head !== undefined) head.answered = true;
     const parsed = this.parser.execute(chunk);
     if (parsed instanceof Error) this.drop(parsed);
   }
@@ -147,6 +150,10 @@ export class NetConnection {
     }
     const req = this.inFlight.shift();
     if (req === undefined) return;
+    // More of this chunk to parse: it is the next pipelined request's answer beginning.
+    const { offset, end } = this.parser as unknown as { offset?: number; end?: number };
+    const next = this.inFlight[0];
+    if (next !== undefined && offset !== undefined && end !== undefined && offset < end) next.answered = true;
     this.answered++;
     // The socket's fate first: the caller's next request (sent from `complete`) finds it ready.
     if (!this.keepAlive || req.closeAfter) this.drop();

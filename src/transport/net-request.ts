@@ -8,7 +8,7 @@ import { answered, failed, type HttpResult, keptAnswer } from './outcome.js';
 export class NetRequest {
   status: number | undefined = undefined;
   retryAfter: string | undefined = undefined;
-  /** Answer bytes of any kind seen (the retry rule: none, and it may go again). */
+  /** Answer bytes of any kind seen, set on the first of them (the retry rule: none, and it may go again). */
   answered = false;
   responseBytes = 0;
   /** Already sent again once on a fresh socket after a reused one closed unanswered. */

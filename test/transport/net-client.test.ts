@@ -292,6 +292,47 @@ describe('net transport: sockets', () => {
     }
   });
 
+  it('does not send again a request whose answer had begun when a reused socket went', async () => {
+    // Socket 0: answers the first request, starts answering the second (the receiver has it), then resets.
+    const server = await startRawHttpServer((socket, _req, n) => {
+      if (n === 2) {
+        socket.write('HTTP/1.1 500 Internal');
+        setTimeout(() => socket.destroy(), 20);
+      } else socket.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok');
+    });
+    try {
+      await withClient('net', { connections: 1 }, async (client) => {
+        assert.equal((await client.post(new URL(server.url), HEADERS, BODY)).status, 200);
+        assert.equal((await client.post(new URL(server.url), HEADERS, BODY)).errorKind, 'reset');
+      });
+      assert.equal(server.requests.length, 2);
+    } finally {
+      await server.close();
+    }
+    // Pipelined: the third request's answer begins in the chunk that ends the second's.
+    const piped = await startRawHttpServer((socket, _req, n) => {
+      if (n === 1) socket.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok');
+      if (n === 3) {
+        socket.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nokHTTP/1.1 50');
+        setTimeout(() => socket.destroy(), 20);
+      }
+    });
+    try {
+      await withClient('net', { connections: 1, pipelining: 2 }, async (client) => {
+        assert.equal((await client.post(new URL(piped.url), HEADERS, BODY)).status, 200);
+        const [second, third] = await Promise.all([
+          client.post(new URL(piped.url), HEADERS, BODY),
+          client.post(new URL(piped.url), HEADERS, BODY),
+        ]);
+        assert.equal(second.status, 200);
+        assert.equal(third.errorKind, 'reset');
+      });
+      assert.equal(piped.requests.length, 3);
+    } finally {
+      await piped.close();
+    }
+  });
+
   it('keeps to the connection cap, queueing the rest, and pipelines when asked', async () => {
     for (const pipelining of [1, 4]) {
       const server = await startRawHttpServer((socket) =>
