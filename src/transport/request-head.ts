@@ -1,6 +1,6 @@
 import type { RequestHeaders } from './outcome.js';
 
-/** A request undici would refuse (a header it does not let a caller set, a CR or LF in a value). */
+/** A request undici would refuse (a header it does not let a caller set, a name that is not a token, a CR or LF in a value). */
 export class InvalidRequest extends Error {
   readonly code = 'UND_ERR_INVALID_ARG';
 }
@@ -18,6 +18,17 @@ export function headStart(url: URL): HeadStart {
 }
 
 const BAD_VALUE = /[\r\n\0]/;
+/** An HTTP token (RFC 9110 §5.6.2): what undici accepts as a header name. */
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/** Names already checked: a run's calls carry the same few, so each is tested once. */
+const tokens = new Set<string>();
+
+function checkName(name: string): void {
+  if (tokens.has(name)) return;
+  if (!TOKEN.test(name)) throw new InvalidRequest('invalid header key');
+  if (tokens.size >= 256) tokens.clear();
+  tokens.add(name);
+}
 
 /**
  * A POST's head, byte for byte what undici 7 writes for the same call (a
@@ -36,6 +47,7 @@ export function requestHead(
   let close = false;
   let rest = '';
   const add = (name: string, value: string): void => {
+    checkName(name);
     if (BAD_VALUE.test(value)) throw new InvalidRequest(`invalid ${name} header`);
     const lower = name.length === 4 || name.length === 10 || name.length === 14 ? name.toLowerCase() : '';
     if (lower === 'host') host = `host: ${value}\r\n`;
