@@ -20,12 +20,15 @@ export function headStart(url: URL): HeadStart {
 const BAD_VALUE = /[\r\n\0]/;
 /** An HTTP token (RFC 9110 §5.6.2): what undici accepts as a header name. */
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/** Framing undici does not let a caller set (the body is written with a Content-Length, on a kept socket). */
+const REFUSED = new Set(['transfer-encoding', 'keep-alive', 'upgrade', 'expect']);
 /** Names already checked: a run's calls carry the same few, so each is tested once. */
 const tokens = new Set<string>();
 
 function checkName(name: string): void {
   if (tokens.has(name)) return;
   if (!TOKEN.test(name)) throw new InvalidRequest('invalid header key');
+  if (REFUSED.has(name.toLowerCase())) throw new InvalidRequest(`invalid ${name} header`);
   if (tokens.size >= 256) tokens.clear();
   tokens.add(name);
 }
