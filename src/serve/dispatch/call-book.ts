@@ -1,7 +1,7 @@
 import type { SimCall, WebhookEvent } from '../../model/events.js';
 import type { CallResult } from '../../model/results.js';
 import { flatString } from '../flat-string.js';
-import type { ServeStore } from '../store/store.js';
+import { eventNumber, type ServeStore } from '../store/store.js';
 import type { AttemptRecord, StoredMessage, TimelineEvent } from '../types.js';
 
 function attemptOf(r: CallResult): AttemptRecord {
@@ -14,6 +14,12 @@ function attemptOf(r: CallResult): AttemptRecord {
   if (r.error !== undefined) a.error = r.error;
   if (r.retryInMs !== undefined) a.retryInMs = Math.round(r.retryInMs);
   return a;
+}
+
+/** By message, then the message's timeline: the due queue orders by due time and keeps each message's order. */
+function resumeOrder(a: TimelineEvent, b: TimelineEvent): number {
+  if (a.messageId !== b.messageId) return a.messageId < b.messageId ? -1 : 1;
+  return eventNumber(a) - eventNumber(b);
 }
 
 /**
@@ -43,9 +49,14 @@ export class CallBook {
     this.send(e.call, Math.max(e.dueAt, this.now()));
   }
 
-  /** Calls pending when serve last stopped: sent again. */
+  /**
+   * Calls pending when serve last stopped: sent again, each message's in its
+   * timeline's order (the store returns them in no set order, and after a
+   * long stop they are all due at once: the dispatcher keeps a message's
+   * calls in the order they are handed to it).
+   */
   resume(): number {
-    const pending = this.store.pending();
+    const pending = this.store.pending().sort(resumeOrder);
     for (const e of pending) this.schedule(e);
     return pending.length;
   }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { UsageError } from '../../model/errors.js';
 import type { StoredMessage, StoredTemplate, TimelineEvent } from '../types.js';
-import { type MessageFilter, passes, type ServeStore } from './store.js';
+import { eventNumber, type MessageFilter, passes, type ServeStore } from './store.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS messages (
@@ -32,7 +32,6 @@ CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
 `;
 
 const isOpen = (e: TimelineEvent): number => (e.state === 'scheduled' || e.state === 'retrying' ? 1 : 0);
-const eventNumber = (e: TimelineEvent): number => Number(e.key.slice(e.key.lastIndexOf('/') + 1));
 
 /**
  * SQLite (better-sqlite3) in `dir/serve.sqlite`, WAL journal: a message and
