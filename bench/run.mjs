@@ -14,6 +14,7 @@
  *                                      # receiver on the last core, every
  *                                      # client on the others)
  *   npm run bench -- --bodies 20000    # distinct bodies autocannon cycles in (a)
+ *   npm run bench -- --phase c --transport net  # (c) with fire --transport net
  */
 import { execFile, spawn, spawnSync } from 'node:child_process';
 import { createPrivateKey } from 'node:crypto';
@@ -42,6 +43,8 @@ const ALL_CORES = availableParallelism();
 const BODIES = Number(arg('bodies', '20000'));
 /** (a) once more with HTTP/1.1 pipelining: fire --pipelining N and autocannon -p N, 50/N connections each. */
 const PIPELINING = Number(arg('pipelining', '10'));
+/** (c) with fire's `--transport undici|net` (default: fire's own default). */
+const TRANSPORT_C = arg('transport');
 /**
  * Pinned (issue 19): the receiver on the last core, this process and every
  * client it starts (fire, autocannon, wrk, the undici loop, the signing
@@ -591,6 +594,7 @@ async function phaseC(receiver) {
       '1000',
       '--connections',
       String(CONNECTIONS),
+      ...(TRANSPORT_C ? ['--transport', TRANSPORT_C] : []),
     ]);
     const achieved = report.rate;
     const err = (achieved - rate) / rate;

@@ -105,7 +105,7 @@ const SHARED_OPTIONS = {
   transport: {
     flags: '--transport <kind>',
     description:
-      'HTTP client for http:// URLs: undici or net (keep-alive HTTP/1.1 on node:net sockets, ~10% less CPU per request); https:// always uses undici (default: undici)',
+      'HTTP client for http:// URLs: net (keep-alive HTTP/1.1 on node:net sockets, less CPU per request) or undici; https:// always uses undici (default: net for fire, undici for replay and check)',
     choices: ['undici', 'net'],
   },
   ca: { flags: '--ca <file>', description: 'trust this CA certificate (PEM)' },

@@ -144,6 +144,9 @@ const CHATTY_LIMIT = 1000;
  */
 export function planFire(flags: FireFlags, settings: Settings, machine: FireMachine): FirePlan {
   const send = sendPlan(flags, settings);
+  // fire is the load path: http:// goes through the net client unless --transport says otherwise (15-25% less
+  // CPU a call, which is what met issue 19's (a) and (c) targets); replay and check keep undici.
+  if (send.transport.kind === undefined) send.transport = { ...send.transport, kind: 'net' };
   const type = flags.type ? oneOf<CallType>('--type', flags.type, CALL_TYPES) : undefined;
   const mimeFiles = flags.mime ? readMimeFiles(flags, send.format) : undefined;
   // Without a count or a time, --mime sends every file once.

@@ -1,6 +1,6 @@
 import type { HttpResult, RequestHeaders } from './outcome.js';
 
-/** Which HTTP client sends a run's plain http:// calls (https:// always goes through undici); default undici. */
+/** Which HTTP client sends a run's plain http:// calls (https:// always goes through undici); fire defaults to net, replay and check to undici. */
 export type TransportKind = 'undici' | 'net';
 
 export const TRANSPORT_KINDS: readonly TransportKind[] = ['undici', 'net'];

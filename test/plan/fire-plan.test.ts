@@ -278,3 +278,11 @@ describe('fire exit code', () => {
     assert.equal(fireExitCode({ ...clean, thresholdsHeld: true, interrupted: true }), 1);
   });
 });
+
+describe('fire plan: transport', () => {
+  test('http:// goes through the net client unless --transport says undici (fire is the load path)', () => {
+    assert.equal(plan(URL_FLAGS).send.transport.kind, 'net');
+    assert.equal(plan({ ...URL_FLAGS, transport: 'undici' }).send.transport.kind, 'undici');
+    assert.equal(plan({ ...URL_FLAGS, transport: 'net' }).send.transport.kind, 'net');
+  });
+});
