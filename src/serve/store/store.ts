@@ -1,9 +1,9 @@
 import type { SendOptions, StoredMessage, StoredTemplate, TimelineEvent } from '../types.js';
 
-/** Which messages a listing wants: any mix of recipient, tags (any of them) and template. */
 /** An event's place in its message's timeline: the number after the key's last `/`. */
 export const eventNumber = (e: TimelineEvent): number => Number(e.key.slice(e.key.lastIndexOf('/') + 1));
 
+/** Which messages a listing wants: any mix of recipient, tags (any of them) and template. */
 export interface MessageFilter {
   recipient?: string;
   tags?: readonly string[];
