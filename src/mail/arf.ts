@@ -152,7 +152,8 @@ function redacted(text: string, style: ArfStyle, msg: OriginalMessage): string {
 export function abuseReport(msg: OriginalMessage, styleName: string, fake: Fake, at: number): AbuseReport {
   const style = arfStyle(styleName);
   const { rng } = fake;
-  const arrivedAt = msg.sentAt + 1000;
+  // A second after it was sent; sooner when the report follows sooner (serve's compressed mail time).
+  const arrivedAt = msg.sentAt + Math.min(1000, Math.round(Math.max(0, at - msg.sentAt) / 2));
   const boundary = `${rng.hex(8)}_${rng.hex(6)}_arf`;
   const returned =
     style.returns === 'message'

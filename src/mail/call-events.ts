@@ -44,16 +44,33 @@ interface BounceTimes {
   now: number;
   /** When SMTPeter's bounce MX took it in. */
   receivedAt: number;
+  /** When the remote side got the message (a DSN's Arrival-Date). */
+  arrivedAt: number;
 }
 
+/** From SMTPeter's MTA to the remote side: its Arrival-Date is this long after the message's Date. */
+const ARRIVAL_DELAY = 1500;
+
 /**
- * The times in a bounce that SMTPeter reports at `callAt`: it reads the
- * bounce and then calls, so its own Received stamp is never after the
- * call's time, and the remote side wrote the bounce a moment before that.
+ * The times in a bounce about a message sent at `sentAt` that SMTPeter
+ * reports at `callAt`: the remote side got the message, wrote the bounce,
+ * SMTPeter's bounce MX took it in and then SMTPeter called, in that order.
+ * The gaps are drawn in seconds; when the whole span is shorter (serve runs
+ * mail time faster than the wall clock), they shrink in proportion so the
+ * order holds and no date in the bounce comes before the message's own.
  */
-export function bounceTimes(rng: Rng, callAt: number): BounceTimes {
-  const receivedAt = callAt - rng.int(200, 1500);
-  return { now: receivedAt - rng.int(500, 3000), receivedAt };
+export function bounceTimes(rng: Rng, callAt: number, sentAt: number): BounceTimes {
+  const toMx = rng.int(200, 1500);
+  const writing = rng.int(500, 3000);
+  const needed = ARRIVAL_DELAY + writing + toMx;
+  const span = callAt - sentAt;
+  const share = span >= needed ? 1 : Math.max(0, span) / needed;
+  const receivedAt = callAt - Math.round(toMx * share);
+  return {
+    now: receivedAt - Math.round(writing * share),
+    receivedAt,
+    arrivedAt: sentAt + Math.round(ARRIVAL_DELAY * share),
+  };
 }
 
 /** The bounce call for a message that came back to `msg.envelope`. */

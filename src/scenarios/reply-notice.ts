@@ -67,7 +67,7 @@ export function composeNotice(
     // Long enough before the call for the notice to be written after the message arrived.
     sentBefore: fake.rng.int(8, 120) * 1000,
   });
-  const written = style.build({ fake, ...bounceTimes(fake.rng, now), message });
+  const written = style.build({ fake, ...bounceTimes(fake.rng, now, message.sentAt), message });
   const call: SimCall = {
     event: bounceEvent(message, now, written.mime),
     scenario,

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { startCaptureServer } from '../helpers/capture-server.js';
-import { serveRig } from '../helpers/serve.js';
+import { serveRig, TOKEN } from '../helpers/serve.js';
 
 const SIM = 'simulator.smtpeter.test';
 
@@ -60,6 +60,52 @@ test('opened@ with open tracking: an open for an HTML message, none for a text-o
     assert.deepEqual(await kinds({ mime: `${head}Content-Type: text/plain; charset=utf-8\r\n\r\nhi\r\n` }), [
       'delivery',
     ]);
+  } finally {
+    await rig.close();
+  }
+});
+
+// serve runs mail time 36,000× faster here, so a bounce comes back well under a second after the
+// send: the dates inside it must still follow the message's own (arrival, then the report, then
+// SMTPeter's Received stamp), none before the message's Date and none after the call.
+test('dates inside a DSN, an auto-reply and an abuse report: none before the message Date, in order', async () => {
+  const rig = await serveRig();
+  const seconds = (date: string): number =>
+    Date.parse(date.replace(/\s+/g, ' ').replace(/^\w+, /, '')) / 1000;
+  try {
+    const sent = await rig.send({
+      recipients: ['bounce', 'ooto', 'complaint'].map((fate) => `${fate}@${SIM}`),
+      from: 'a@shop.example',
+      subject: 'Your order',
+      text: 'It ships today.',
+    });
+    assert.equal(sent.status, 200, sent.text);
+    const ids = Object.keys(JSON.parse(sent.text) as object);
+    const headers = await fetch(`${rig.serve.apiUrl}/v1/headers/${ids[0]}?access_token=${TOKEN}`);
+    const fields = (await headers.json()) as Record<string, string>;
+    const messageDate = seconds(fields['Date'] ?? fields['date']!);
+    for (const id of ids) {
+      const hooks = await rig.waitCalls(id, 2);
+      const returned = hooks.find((h) => typeof h.fields['mime'] === 'string');
+      assert.ok(returned, `a call with the returned message about ${id}`);
+      const mime = returned.fields['mime'] as string;
+      // An abuse call carries no time of its own: it was made before now.
+      const callTime = Number(returned.fields['time'] ?? Math.ceil(Date.now() / 1000));
+      const outer = mime.slice(0, mime.indexOf('\r\n\r\n'));
+      const reportDate = seconds(/^Date: (.*)$/m.exec(outer)![1]!);
+      const received = [...outer.matchAll(/^Received: [^;]*;\s*(.*(?:\r\n\s.*)*)$/gm)].map((m) =>
+        seconds(m[1]!),
+      );
+      const arrival = [...mime.matchAll(/^Arrival-Date: (.*)$/gm)].map((m) => seconds(m[1]!));
+      for (const at of [reportDate, ...received, ...arrival]) {
+        assert.ok(
+          at >= messageDate && at <= callTime,
+          `${returned.fields['type']}: ${at} within [${messageDate}, ${callTime}]`,
+        );
+      }
+      for (const at of arrival) assert.ok(at <= reportDate, 'arrival before the report');
+      for (const at of received) assert.ok(at >= reportDate, 'received after the report was written');
+    }
   } finally {
     await rig.close();
   }

@@ -56,7 +56,7 @@ export function composeAutoReply(
     kind === 'out-of-office'
       ? writeOutOfOffice(fake, lang, back, msg.recipientName, orgDomain)
       : writeDeparture(fake, lang, now, msg.recipientName, orgDomain, brandName(domainToUnicode(orgDomain)));
-  const replyInput = { fake, ...bounceTimes(fake.rng, now), message: msg, text };
+  const replyInput = { fake, ...bounceTimes(fake.rng, now, msg.sentAt), message: msg, text };
   const mime = style.build(replyInput);
   const event = bounceEvent(msg, now, mime);
   const call: SimCall = {

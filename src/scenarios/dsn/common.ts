@@ -20,7 +20,7 @@ function anyIp({ fake }: DsnInput): string {
 /** Arrival date (when the reporting MTA got the message) and now. */
 export function dsnDateParts(input: DsnInput): { arrival: string; now: string } {
   return {
-    arrival: rfc5322Date(input.message.sentAt + 1500),
+    arrival: rfc5322Date(input.arrivedAt),
     now: rfc5322Date(input.now),
   };
 }

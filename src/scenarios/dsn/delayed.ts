@@ -162,7 +162,7 @@ const exchangeDelay: DelayWriter = {
         envelopeIdField(msg) +
         `Reporting-MTA: dns;${host}\r\n` +
         `Received-From-MTA: dns;${msg.mta.host}\r\n` +
-        `Arrival-Date: ${rfc5322Date(msg.sentAt + 1500)}\r\n\r\n` +
+        `Arrival-Date: ${rfc5322Date(input.arrivedAt)}\r\n\r\n` +
         `Original-Recipient: ${originalRecipient(msg)}\r\n` +
         `Final-Recipient: rfc822;${msg.recipient}\r\n` +
         'Action: delayed\r\n' +

@@ -141,7 +141,7 @@ function statusPart(input: DsnInput): string {
     envelopeIdField(msg) +
     `Reporting-MTA: dns;${host}\r\n` +
     `Received-From-MTA: dns;${msg.mta.host}\r\n` +
-    `Arrival-Date: ${rfc5322Date(msg.sentAt + 1500)}\r\n\r\n` +
+    `Arrival-Date: ${rfc5322Date(input.arrivedAt)}\r\n\r\n` +
     blocks.join('\r\n')
   );
 }

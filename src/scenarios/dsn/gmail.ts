@@ -175,7 +175,7 @@ export function gmailReport(input: DsnInput, n: GmailNotice): string {
       body: `${ICON}\r\n`,
     },
   ]);
-  const arrival = pacificDate(msg.sentAt + 1500);
+  const arrival = pacificDate(input.arrivedAt);
   const now = pacificDate(input.now);
   // Continuation lines of the wire reply stay as separate folded lines.
   const diag = d.reply ? replyWire(d.reply).join('\r\n ') : d.local!;

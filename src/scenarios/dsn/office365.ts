@@ -146,7 +146,7 @@ export const office365Style: DsnStyle = {
       envelopeIdField(msg) +
       `Reporting-MTA: dns;${host}\r\n` +
       `Received-From-MTA: dns;${msg.mta.host}\r\n` +
-      `Arrival-Date: ${rfc5322Date(msg.sentAt + 1500)}\r\n\r\n` +
+      `Arrival-Date: ${rfc5322Date(input.arrivedAt)}\r\n\r\n` +
       `Final-Recipient: rfc822;${msg.recipient}\r\n` +
       'Action: failed\r\n' +
       `Status: ${d.status}\r\n` +

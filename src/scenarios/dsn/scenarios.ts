@@ -83,7 +83,7 @@ function buildDsn(reason: DsnReason, input: ScenarioInput): SimCall[] {
   const diagnosis: DsnDiagnosis = fake.rng.pick(wordingsFor(style, reason))(ctx);
   const mime = style.build({
     fake,
-    ...bounceTimes(fake.rng, now),
+    ...bounceTimes(fake.rng, now, msg.sentAt),
     message: msg,
     diagnosis,
     returned: returnedPart(msg.dsn?.ret, input.attachmentBytes > 0 || fake.rng.chance(0.7)),
@@ -123,7 +123,7 @@ function buildMultiRecipient(input: ScenarioInput): SimCall[] {
   const diagnosis = wording(ctx);
   const mime = style.build({
     fake,
-    ...bounceTimes(fake.rng, now),
+    ...bounceTimes(fake.rng, now, msg.sentAt),
     message: msg,
     diagnosis,
     returned: returnedPart(msg.dsn?.ret, fake.rng.chance(0.7)),
@@ -167,7 +167,7 @@ function buildDelayed(input: ScenarioInput): SimCall[] {
   const retryUntil = msg.sentAt + writer.lifetime;
   const base = { fake, message: msg, reportingHost, returned: 'headers' as const };
   const warning = writer.build(
-    { ...base, ...bounceTimes(fake.rng, now), diagnosis: cause.delay },
+    { ...base, ...bounceTimes(fake.rng, now, msg.sentAt), diagnosis: cause.delay },
     cause,
     retryUntil,
   );
@@ -175,7 +175,7 @@ function buildDelayed(input: ScenarioInput): SimCall[] {
   const finalAt = retryUntil + fake.rng.int(1, 15) * 60_000;
   const final = style.build({
     ...base,
-    ...bounceTimes(fake.rng, finalAt),
+    ...bounceTimes(fake.rng, finalAt, msg.sentAt),
     diagnosis: cause.final,
     returned: returnedPart(msg.dsn?.ret, input.attachmentBytes > 0 || fake.rng.chance(0.7)),
   });

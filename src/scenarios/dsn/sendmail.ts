@@ -72,7 +72,7 @@ export const sendmailStyle: DsnStyle = {
     const epoch = Math.floor(input.now / 1000);
     const boundary = `${qid}.${epoch}/${host}`;
     const { host: client, ip: clientIp } = msg.mta;
-    const arrival = rfc5322Date(msg.sentAt + 1500);
+    const arrival = rfc5322Date(input.arrivedAt);
     const now = rfc5322Date(input.now);
     const r = d.reply!;
     const sent = d.inReplyTo === 'RCPT TO' ? `RCPT To:<${msg.recipient}>` : 'DATA';

@@ -24,6 +24,8 @@ export interface DsnInput {
   now: number;
   /** When SMTPeter's bounce MX took it in (ms): after `now`, not after the call. */
   receivedAt: number;
+  /** When the reporting MTA got the message (ms, its Arrival-Date): after the message's Date, before `now`. */
+  arrivedAt: number;
   message: OriginalMessage;
   diagnosis: DsnDiagnosis;
   /** RET=FULL returns the whole message, RET=HDRS only its headers. */

@@ -39,7 +39,7 @@ function buildNonstandard(reason: NonstandardReason, input: ScenarioInput): SimC
   const next = internalHost(msg.recipientDomain, fake);
   const mime = style.build({
     fake,
-    ...bounceTimes(fake.rng, now),
+    ...bounceTimes(fake.rng, now, msg.sentAt),
     message: msg,
     reason,
     nextHop: next.host,
