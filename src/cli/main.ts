@@ -481,7 +481,7 @@ function defineServe(program: Command, run: Runner): void {
       'keep messages, events and pending calls in SQLite here; a restart resumes them',
     )
     .option('--log <file>', 'one NDJSON line per webhook attempt');
-  addSharedOptions(serve, [...URL_OPTIONS, ...RETRY_OPTIONS]);
+  addSharedOptions(serve, [...URL_OPTIONS, ...RETRY_OPTIONS, 'defects']);
   addSharedOptions(serve, SEND_FLAGS).action(
     run(async () => (await import('./serve-command.js')).serveCommand),
   );

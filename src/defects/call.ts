@@ -1,6 +1,7 @@
 import type { SimCall } from '../model/events.js';
 import { applyDefects } from './apply.js';
 import { DEFECTS, type DefectKind } from './kinds.js';
+import { pickDefects } from './pick.js';
 
 export type DefectiveCall = { ok: true; call: SimCall } | { ok: false; problem: string };
 
@@ -40,4 +41,22 @@ export function giveDefects(call: SimCall, kinds: readonly DefectKind[]): Defect
   if (e.mimeBytes && given.event.type === 'bounce')
     given.event = { ...given.event, mimeBytes: Buffer.from(applied.mime, 'latin1') };
   return { ok: true, call: given };
+}
+
+/**
+ * A scenario instance's calls with a share of its bounces given a drawn
+ * defect: each message the bounces carry by its own draw (run `seed`,
+ * `instance`, its place among the instance's messages), one draw per
+ * message, not per call: the calls of a multi-recipient report carry the
+ * same bytes, defects and all.
+ */
+export function withDrawnDefects(calls: SimCall[], share: number, seed: number, instance: number): SimCall[] {
+  const drawn = new Map<string, ReturnType<typeof pickDefects>>();
+  return calls.map((call) => {
+    const e = call.event;
+    if (e.type !== 'bounce') return call;
+    if (!drawn.has(e.mime)) drawn.set(e.mime, pickDefects(e.mime, share, seed, instance, drawn.size));
+    const picked = drawn.get(e.mime);
+    return picked ? defectiveCall(call, picked.kinds, picked.mime) : call;
+  });
 }

@@ -1,5 +1,4 @@
-import { defectiveCall } from '../defects/call.js';
-import { pickDefects } from '../defects/pick.js';
+import { withDrawnDefects } from '../defects/call.js';
 import type { Audience } from '../mail/audience.js';
 import type { MessageOptions } from '../mail/message.js';
 import type { CallType, SimCall } from '../model/events.js';
@@ -124,7 +123,9 @@ export class EventGenerator {
   /** The whole run's instance `index`. */
   private runInstance(index: number): SimCall[] {
     const calls = this.cleanInstance(index);
-    return this.options.defects === undefined ? calls : this.withDefects(calls, index, this.options.defects);
+    return this.options.defects === undefined
+      ? calls
+      : withDrawnDefects(calls, this.options.defects, this.options.seed, index);
   }
 
   private cleanInstance(index: number): SimCall[] {
@@ -135,25 +136,6 @@ export class EventGenerator {
     const calls = this.build(scenario, index, fake);
     const type = this.options.type;
     return type ? calls.filter((c) => c.event.type === type) : calls;
-  }
-
-  /**
-   * Each message the instance's bounces carry, by its own draw (seed,
-   * instance, its place among the instance's messages, so `--type` does not
-   * change it), with or without a defect. One draw per message, not per
-   * call: the calls of a multi-recipient report carry the same bytes, defects
-   * and all.
-   */
-  private withDefects(calls: SimCall[], index: number, share: number): SimCall[] {
-    const drawn = new Map<string, ReturnType<typeof pickDefects>>();
-    return calls.map((call) => {
-      const e = call.event;
-      if (e.type !== 'bounce') return call;
-      if (!drawn.has(e.mime))
-        drawn.set(e.mime, pickDefects(e.mime, share, this.options.seed, index, drawn.size));
-      const picked = drawn.get(e.mime);
-      return picked ? defectiveCall(call, picked.kinds, picked.mime) : call;
-    });
   }
 
   /** One scenario instance: the style (the scenario's own weights first), then its calls. */

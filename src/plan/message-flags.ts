@@ -29,11 +29,7 @@ export function messageFields(flags: MessageFlags): {
     throw new UsageError(`--domain: '${flags.domain}' is not a domain name`);
   if (flags.audience && !(AUDIENCES as readonly string[]).includes(flags.audience))
     throw new UsageError(`--audience: '${flags.audience}' is not one of ${AUDIENCES.join(', ')}`);
-  const defects = flags.defects === undefined ? undefined : parseDefectShare(flags.defects);
-  if (flags.defects !== undefined && defects === undefined)
-    throw new UsageError(
-      `--defects: '${flags.defects}' is not a share of bounces (a percentage such as 5% or a fraction such as 0.05, at most 100%)`,
-    );
+  const defects = flags.defects === undefined ? undefined : defectShare(flags.defects);
   return {
     ...(defects !== undefined ? { defects } : {}),
     ...(flags.audience ? { audience: flags.audience as Audience } : {}),
@@ -41,4 +37,14 @@ export function messageFields(flags: MessageFlags): {
     ...(flags.domain ? { domain: flags.domain } : {}),
     ...(flags.tags ? { tags: flags.tags } : {}),
   };
+}
+
+/** `--defects` (fire, generate, serve): the share of bounces, or a UsageError naming the flag. */
+export function defectShare(text: string): number {
+  const share = parseDefectShare(text);
+  if (share === undefined)
+    throw new UsageError(
+      `--defects: '${text}' is not a share of bounces (a percentage such as 5% or a fraction such as 0.05, at most 100%)`,
+    );
+  return share;
 }

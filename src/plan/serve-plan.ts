@@ -5,6 +5,7 @@ import { loadOutcomes } from '../serve/outcomes/rules.js';
 import type { ServeOptions } from '../serve/serve.js';
 import { tlsFromFiles } from '../serve/smtp/certificate.js';
 import { byteSize, wholeNumberIn } from './flag-values.js';
+import { defectShare } from './message-flags.js';
 import { type SendFlags, sendPlan } from './send-plan.js';
 
 export interface ServeFlags extends SendFlags {
@@ -19,6 +20,7 @@ export interface ServeFlags extends SendFlags {
   timeScale?: string;
   seed?: string;
   outcomes?: string;
+  defects?: string;
   verifyWebhooks?: boolean;
   maxSize?: string;
   keep?: string;
@@ -80,6 +82,7 @@ export function planServe(flags: ServeFlags, settings: Settings): ServePlan {
     timeScale,
     ...(flags.seed !== undefined ? { seed: seedFromString(flags.seed) } : {}),
     ...(flags.outcomes ? { rules: loadOutcomes(flags.outcomes) } : {}),
+    ...(flags.defects !== undefined ? { defects: defectShare(flags.defects) } : {}),
     targets: send.targets,
     request: {
       format: send.format,

@@ -1,3 +1,4 @@
+import { withDrawnDefects } from '../defects/call.js';
 import type { CallType } from '../model/events.js';
 import { type Fake, FakeSource } from '../random/fake.js';
 import { createRng, deriveSeed } from '../random/rng.js';
@@ -27,6 +28,8 @@ export interface IntakeOptions {
   rules: OutcomeRules;
   seed: number;
   timeScale: number;
+  /** Share of bounces (0..1) given a real-world defect, as `fire --defects` does; absent: none. */
+  defects?: number;
   /** Base of the click and open URLs (serve's REST origin). */
   trackingBase: () => string;
   now?: () => number;
@@ -197,6 +200,17 @@ export class Intake {
         ? { deadline: deadlineOf(options.maxdelivertime, now, this.o.timeScale) }
         : {}),
     });
+    if (this.o.defects !== undefined) {
+      const calls = withDrawnDefects(
+        plan.map((p) => p.call),
+        this.o.defects,
+        this.o.seed,
+        seq,
+      );
+      plan.forEach((p, n) => {
+        p.call = calls[n]!;
+      });
+    }
     const events = plan.map(
       (p, n): TimelineEvent => ({
         key: flatString(id, '/', n),

@@ -40,6 +40,8 @@ export interface ServeOptions {
   seed?: number;
   /** Fates for addresses outside simulator.smtpeter.test (default: none, so delivered). */
   rules?: OutcomeRules;
+  /** Share of bounces (0..1) given a real-world defect, as `fire --defects` (default: none). */
+  defects?: number;
   /** Webhook URLs; none at all: the embedded receiver takes every call. */
   targets?: Targets;
   /** Encoding and signing of the webhook calls (default: form, smtpeter dialect, unsigned). */
@@ -153,6 +155,7 @@ export async function startServe(options: ServeOptions = {}): Promise<ServeHandl
     rules: options.rules ?? [],
     seed,
     timeScale,
+    ...(options.defects !== undefined ? { defects: options.defects } : {}),
     trackingBase: () => apiUrl,
     now,
   });

@@ -1,5 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { applyDefects } from '../../src/defects/apply.js';
+import type { DefectKind } from '../../src/defects/kinds.js';
+import { detectDefects } from '../../src/receive/defects.js';
+import { mimeTree } from '../../src/receive/ui/mime-tree.js';
 import { startCaptureServer } from '../helpers/capture-server.js';
 import { serveRig, TOKEN } from '../helpers/serve.js';
 
@@ -105,6 +109,36 @@ test('dates inside a DSN, an auto-reply and an abuse report: none before the mes
       }
       for (const at of arrival) assert.ok(at <= reportDate, 'arrival before the report');
       for (const at of received) assert.ok(at >= reportDate, 'received after the report was written');
+    }
+  } finally {
+    await rig.close();
+  }
+});
+
+// serve --defects: the bounces of real-looking mail carry the same real-world defects fire's do,
+// drawn per message from the seed, so a receiver's bounce parser meets them through the whole loop.
+test('defects: every bounce of a bounce@ message arrives with a drawn defect that the receiver side detects', async () => {
+  const rig = await serveRig({ defects: 1 });
+  try {
+    const sent = await rig.send({
+      recipients: ['bounce', 'bounce+2', 'bounce+3'].map((local) => `${local}@${SIM}`),
+      from: 'a@shop.example',
+      subject: 'Your order',
+      text: 'It ships today.',
+    });
+    assert.equal(sent.status, 200, sent.text);
+    for (const id of Object.keys(JSON.parse(sent.text) as object)) {
+      const hooks = await rig.waitCalls(id, 3);
+      const bounce = hooks.find((h) => h.fields['type'] === 'bounce');
+      assert.ok(bounce, `a bounce call about ${id}`);
+      const event = rig.serve.store.events(id).find((e) => e.kind === 'bounce')!;
+      const drawn = event.call.defects!;
+      assert.equal(drawn.kinds.length, 1);
+      const mime = bounce.fields['mime'] as string;
+      const applied = applyDefects(drawn.cleanMime, drawn.kinds as DefectKind[]);
+      assert.ok(applied.ok);
+      assert.equal(mime, applied.mime, 'the clean DSN with the drawn defect, byte for byte');
+      assert.deepEqual(detectDefects(mime, mimeTree(mime)), [...drawn.kinds]);
     }
   } finally {
     await rig.close();
