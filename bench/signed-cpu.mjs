@@ -95,7 +95,8 @@ async function failureMix(root) {
 /** One signed fire run of `root`'s build, sampled every SAMPLE_MS. */
 async function sampledRun(root) {
   const nginx = startNginx();
-  await new Promise((r) => setTimeout(r, 300));
+  for (let i = 0; i < 100 && !(await answered(nginx.port).catch(() => 0)); i++)
+    await new Promise((r) => setTimeout(r, 50));
   const bin = join(root, 'bin', 'smtpeter-sim.js');
   const keys = join(TMP, `keys-${nginx.port}`);
   spawnSync(process.execPath, [bin, 'keys', 'generate', '--out', keys], {
@@ -151,7 +152,7 @@ function split({ signUs, rate, samples }) {
 }
 
 const line = (label, r) =>
-  `${label.padEnd(6)} load ${readFileSync('/proc/loadavg', 'utf8').split(' ')[0].padStart(5)}  ${r.calls} calls  CPU per call ${r.total.toFixed(0)} µs (main ${r.main.toFixed(0)}, build worker ${r.worker.toFixed(0)}, V8 helpers ${r.helpers.toFixed(0)})  RSA-2048 signature ${r.signUs.toFixed(0)} µs  ratio ${r.ratio.toFixed(3)}  (fire's own rate ${r.rate}/s)`;
+  `${label.padEnd(6)} load ${readFileSync('/proc/loadavg', 'utf8').split(' ')[0].padStart(5)}  ${r.calls} calls  CPU per call ${r.total.toFixed(0)} µs (main ${r.main.toFixed(0)}, build worker ${r.worker.toFixed(0)}, V8 helpers ${r.helpers.toFixed(0)})  RSA-2048 signature ${r.signUs.toFixed(1)} µs  ratio ${r.ratio.toFixed(3)}  (fire's own rate ${r.rate}/s)`;
 const median = (xs) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
 
 const checkouts = [['this', HERE], ...(COMPARE ? [['other', resolve(COMPARE)]] : [])];
