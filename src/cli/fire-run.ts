@@ -139,13 +139,14 @@ async function sendAll(
   const { pool, sleeper, http } = run;
   // Worker start-up (modules, first calls) is not part of the run.
   await pool?.ready();
-  if (pool && plan.load.model.kind === 'open') {
-    // Warm the send path, then start the schedule once that compiling has stopped using the cores.
-    // Best effort: a warm-up that cannot run (no loopback listener) only costs the run its first half second.
+  if (pool) {
+    // Warm the send path (the run's own model), then start once that compiling has stopped using the cores.
+    // Best effort: a warm-up that cannot run (no loopback listener) only costs the run its first second.
     await warmUpSendPath(
       plan.request,
       sleeper ? (ms) => sleeper.sleep(ms) : undefined,
       plan.send.transport.kind,
+      plan.load.model.kind,
     ).catch(() => undefined);
     await settle();
   }
