@@ -527,6 +527,8 @@ async function rss(root, { timeScale, total, chunk }) {
       marks.push({
         messages: sent,
         ...rssMiB(serve.pid),
+        // serve's CPU per send so far, its delivery calls included: eviction's cost shows past 10^5.
+        serveMsPerSend: Number((cpuMs(serve.pid) / sent).toFixed(3)),
         seconds: Math.round((Date.now() - start) / 1000),
         load1: load1(),
       });

@@ -49,6 +49,11 @@ export function randomSeed(): number {
 /** A seed from a string (so `--seed hello` works too). */
 export function seedFromString(text: string): number {
   if (/^\d+$/.test(text) && Number(text) <= 0xffffffff) return Number(text) >>> 0;
+  return fnv1a(text);
+}
+
+/** FNV-1a of a string's UTF-16 code units: a 32-bit hash, the same on every run. */
+export function fnv1a(text: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) {
     h ^= text.charCodeAt(i);

@@ -30,6 +30,23 @@ describe('PackedRing', () => {
     assert.deepEqual([...ring.read(stay)], [...bytes(1000, 1500 % 250)]);
   });
 
+  test('chunks emptied in a burst (evictions ahead of packing) are kept for reuse, up to an eighth of those in use', () => {
+    const ring = new PackedRing();
+    const perChunk = 1048;
+    const slots = Array.from({ length: 80 * perChunk }, () => ring.write(bytes(1000, 1)));
+    const held = ring.bytes;
+    for (const s of slots.slice(0, 8 * perChunk)) ring.free(s);
+    assert.equal(ring.bytes, held, '8 emptied of 80: all kept as spares');
+    for (let i = 0; i < 8 * perChunk; i++) ring.write(bytes(1000, 2));
+    assert.equal(ring.bytes, held, 'and written again, nothing allocated');
+    for (const s of slots.slice(8 * perChunk, 40 * perChunk)) ring.free(s);
+    assert.equal(
+      ring.bytes,
+      held - (32 - 8) * 2 ** 20,
+      '32 emptied of 80: 8 kept (up to an eighth of the 79-48 in use as each emptied), the rest dropped',
+    );
+  });
+
   test('a message bigger than a chunk gets a chunk of its own, dropped when it is freed', () => {
     const ring = new PackedRing();
     ring.write(bytes(5, 1));

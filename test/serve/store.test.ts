@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { MemoryStore } from '../../src/serve/store/memory.js';
 import { SqliteStore } from '../../src/serve/store/sqlite.js';
-import type { ServeStore } from '../../src/serve/store/store.js';
+import type { MessageFilter, ServeStore } from '../../src/serve/store/store.js';
 import type { StoredMessage, TimelineEvent } from '../../src/serve/types.js';
 import { sqliteUnavailable } from '../helpers/sqlite.js';
 
@@ -201,6 +201,46 @@ describe('stores', () => {
     assert.equal(store.message(message(10_000).id)?.acceptedAt, message(10_000).acceptedAt);
     assert.equal(store.message(message(9_900).id), undefined);
     assert.deepEqual(store.events(message(9_950).id)[0]?.state, 'delivered');
+  });
+
+  test('memory: past index growth and many evictions, ids, recipients, tags and templates find the kept messages only', () => {
+    const store = new MemoryStore(3_000);
+    for (let n = 1; n <= 10_000; n++) {
+      const m = message(n, n % 10 === 0 ? ['tenth'] : []);
+      if (n % 7 === 0) m.options.templateid = 7;
+      store.add([m], [{ ...event(m, 0), state: 'delivered' }]);
+    }
+    assert.equal(store.evicted(), 7_000);
+    for (const n of [7_001, 8_500, 10_000])
+      assert.equal(store.message(message(n).id)?.acceptedAt, message(n).acceptedAt);
+    for (const n of [1, 5_000, 7_000]) assert.equal(store.message(message(n).id), undefined);
+    const newest = (f: Omit<MessageFilter, 'limit'>) =>
+      store.messages({ ...f, limit: 3 }).map((m) => m.acceptedAt - 1_700_000_000_000);
+    assert.deepEqual(newest({ recipient: 'EVEN@x.example' }), [10_000, 9_998, 9_996]);
+    assert.deepEqual(newest({ tags: ['tenth'] }), [10_000, 9_990, 9_980]);
+    assert.deepEqual(newest({ templateid: 7 }), [9_996, 9_989, 9_982]);
+    assert.equal(store.messages({ tags: ['tenth'], limit: 10_000 }).length, 300);
+    assert.equal(store.messages({ limit: 10_000 }).at(-1)?.id, message(7_001).id, 'the oldest kept last');
+  });
+
+  test('memory: a batch larger than --keep keeps its newest; an event for an evicted message is not kept', () => {
+    const store = new MemoryStore(2);
+    const batch = [1, 2, 3, 4].map((n) => message(n));
+    store.add(
+      batch,
+      batch.map((m) => event(m, 0)),
+    );
+    assert.deepEqual(
+      store.messages({ limit: 10 }).map((m) => m.id),
+      [message(4).id, message(3).id],
+    );
+    assert.deepEqual(
+      store.pending().map((e) => e.messageId),
+      [message(3).id, message(4).id],
+    );
+    store.addEvent(event(message(1), 1));
+    assert.deepEqual(store.events(message(1).id), []);
+    assert.equal(store.pending().length, 2);
   });
 
   test('sqlite: what was stored is there after reopening (the restart)', { skip: noSqlite }, () => {

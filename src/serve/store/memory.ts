@@ -1,6 +1,7 @@
 import { deserialize, serialize } from 'node:v8';
 import type { StoredMessage, StoredTemplate, TimelineEvent } from '../types.js';
-import { PackedRing, type PackedSlot } from './packed-ring.js';
+import { filterHashes, KeptIndex } from './kept-index.js';
+import { PackedRing } from './packed-ring.js';
 import { type MessageFilter, passes, type ServeStore } from './store.js';
 
 /** A message with its timeline, as objects: the dispatcher updates its events in place. */
@@ -10,146 +11,129 @@ interface Live {
 }
 
 /**
- * One kept message. While a call of it is pending it is `live` (the
- * dispatcher holds its events); once every call is settled it is `packed`:
- * the message and its timeline serialised (node:v8, which keeps Buffers,
- * undefined and shared references) into the store's PackedRing. A settled
- * message as objects is ~25 of them in V8's old generation for as long as
- * it is kept (10^5 by default), 2.2 KB; packed, its objects die young and
- * what stays on V8's heap is this record. The recipient and filter options
- * stay here, so listings filter without unpacking.
- */
-interface Kept {
-  live: Live | undefined;
-  packed: PackedSlot | undefined;
-  recipient: string;
-  options: Pick<StoredMessage['options'], 'tags' | 'templateid'>;
-}
-
-/** The filter options of a message without tags or template (most of them): one shared object, not one each. */
-const PLAIN: Kept['options'] = Object.freeze({ tags: Object.freeze([]) as unknown as string[] });
-
-/**
  * In memory, the newest `keep` messages: older ones (and their events) are
  * evicted so memory stays flat however long serve runs. A message whose
  * calls are still pending is evicted too; the dispatcher holds those calls.
+ *
+ * While a call of a message is pending it is live (objects: the dispatcher
+ * holds its events); once every call is settled it is packed: the message
+ * and its timeline serialised (node:v8, which keeps Buffers, undefined and
+ * shared references) into the store's PackedRing, and what the store keeps
+ * of it is a slot in KeptIndex's typed arrays. Nothing per settled message
+ * stays on V8's heap, so evicting one makes no garbage there.
  */
 export class MemoryStore implements ServeStore {
-  private readonly byId = new Map<string, Kept>();
+  private readonly index: KeptIndex;
   private readonly ring = new PackedRing();
-  /**
-   * Kept ids, oldest first from `head`: eviction and newest-first listing
-   * read this, not the Map's order (a Map's first entry sits behind every
-   * entry deleted since its last rehash, so taking it walks up to `keep`
-   * holes: that was a quarter of serve's time per send past 10^5 messages).
-   */
-  private order: string[] = [];
-  private head = 0;
-  private readonly open = new Set<TimelineEvent>();
+  /** Live messages by slot: those with a call pending. */
+  private readonly live = new Map<number, Live>();
   private readonly kept = new Map<number, StoredTemplate>();
   private lastTemplateId = 0;
   private total = 0;
   private dropped = 0;
 
-  constructor(private readonly keep: number) {}
+  constructor(private readonly keep: number) {
+    this.index = new KeptIndex(keep);
+  }
 
   add(messages: readonly StoredMessage[], events: readonly TimelineEvent[]): void {
+    const first = this.total;
     for (const message of messages) {
-      const { tags, templateid } = message.options;
-      this.byId.set(message.id, {
-        live: { message, events: [] },
-        packed: undefined,
-        recipient: message.recipient,
-        options: tags.length || templateid !== undefined ? { tags, templateid } : PLAIN,
-      });
-      this.order.push(message.id);
+      if (this.total - this.dropped === this.keep) this.evictOldest();
+      const slot = this.index.put(this.total++, message.id, message.recipient, message.options);
+      this.live.set(slot, { message, events: [] });
     }
     for (const e of events) this.append(e);
-    for (const message of messages) this.settle(this.byId.get(message.id)!);
-    this.total += messages.length;
-    while (this.byId.size > this.keep) {
-      const id = this.order[this.head++]!;
-      const gone = this.byId.get(id)!;
-      for (const e of gone.live?.events ?? []) this.open.delete(e);
-      if (gone.packed) this.ring.free(gone.packed);
-      this.byId.delete(id);
-      this.dropped++;
-    }
-    if (this.head > 4096 && this.head * 2 > this.order.length) {
-      this.order = this.order.slice(this.head);
-      this.head = 0;
-    }
+    for (let seq = Math.max(first, this.dropped); seq < this.total; seq++)
+      this.settle(this.index.slotOf(seq));
   }
 
   addEvent(event: TimelineEvent): void {
-    this.append(event);
-    const kept = this.byId.get(event.messageId);
-    if (kept) this.settle(kept);
+    const slot = this.append(event);
+    if (slot >= 0) this.settle(slot);
   }
 
   updateEvent(event: TimelineEvent): void {
     if (isOpen(event)) return;
-    this.open.delete(event);
-    const kept = this.byId.get(event.messageId);
-    if (kept) this.settle(kept);
+    const id = event.messageId;
+    const slot = this.index.find(id, (s) => this.live.get(s)?.message.id === id);
+    if (slot >= 0) this.settle(slot);
   }
 
   message(id: string): StoredMessage | undefined {
-    const kept = this.byId.get(id);
-    return kept && this.liveOf(kept).message;
+    return this.lookup(id)?.live.message;
   }
 
   messages(filter: MessageFilter): StoredMessage[] {
     const out: StoredMessage[] = [];
+    const hashes = filterHashes(filter);
     const recipient = filter.recipient?.toLowerCase();
-    for (let i = this.order.length - 1; i >= this.head && out.length < filter.limit; i--) {
-      const kept = this.byId.get(this.order[i]!)!;
-      if (recipient && kept.recipient.toLowerCase() !== recipient) continue;
-      if (!passes(kept.options, filter)) continue;
-      out.push(this.liveOf(kept).message);
+    for (let seq = this.total - 1; seq >= this.dropped && out.length < filter.limit; seq--) {
+      const slot = this.index.slotOf(seq);
+      if (!this.index.mayPass(slot, hashes)) continue;
+      const { message } = this.liveOf(slot);
+      if (recipient && message.recipient.toLowerCase() !== recipient) continue;
+      if (passes(message.options, filter)) out.push(message);
     }
     return out;
   }
 
   events(messageId: string): TimelineEvent[] {
-    const kept = this.byId.get(messageId);
-    return kept ? this.liveOf(kept).events : [];
+    return this.lookup(messageId)?.live.events ?? [];
   }
 
   pending(): TimelineEvent[] {
-    return [...this.open];
+    const out: TimelineEvent[] = [];
+    for (const { events } of this.live.values()) for (const e of events) if (isOpen(e)) out.push(e);
+    return out;
   }
 
-  /** An event into its message's timeline (unpacked again, if it was settled). */
-  private append(event: TimelineEvent): void {
-    const kept = this.byId.get(event.messageId);
-    if (kept) {
-      if (kept.packed) {
-        kept.live = this.unpack(kept.packed);
-        this.ring.free(kept.packed);
-        kept.packed = undefined;
-      }
-      // A new array of the exact length (concat; push() and spread grow it to 17 slots).
-      const live = kept.live!;
-      live.events = live.events.concat(event);
+  /** The oldest message out: its slot is the next one's. */
+  private evictOldest(): void {
+    const slot = this.index.slotOf(this.dropped++);
+    const packed = this.index.packed(slot);
+    if (packed) this.ring.free(packed);
+    this.live.delete(slot);
+    this.index.remove(slot);
+  }
+
+  /** A kept message by id: its slot, and its objects (its own while live, a copy of the packed ones once settled). */
+  private lookup(id: string): { slot: number; live: Live } | undefined {
+    let found: Live | undefined;
+    const slot = this.index.find(id, (s) => {
+      const live = this.liveOf(s);
+      if (live.message.id === id) found = live;
+      return found !== undefined;
+    });
+    return found && { slot, live: found };
+  }
+
+  /** An event into its message's timeline (unpacked again, if it was settled); the message's slot, -1 if not kept. */
+  private append(event: TimelineEvent): number {
+    const at = this.lookup(event.messageId);
+    if (!at) return -1;
+    const packed = this.index.packed(at.slot);
+    if (packed) {
+      this.ring.free(packed);
+      this.index.setPacked(at.slot, undefined);
+      this.live.set(at.slot, at.live);
     }
-    if (isOpen(event)) this.open.add(event);
+    // A new array of the exact length (concat; push() and spread grow it to 17 slots).
+    at.live.events = at.live.events.concat(event);
+    return at.slot;
   }
 
   /** Packed once no call of the message is pending. */
-  private settle(kept: Kept): void {
-    if (!kept.live || kept.live.events.some(isOpen)) return;
-    kept.packed = this.ring.write(serialize(kept.live));
-    kept.live = undefined;
-  }
-
-  private unpack(slot: PackedSlot): Live {
-    return deserialize(this.ring.read(slot)) as Live;
+  private settle(slot: number): void {
+    const live = this.live.get(slot);
+    if (!live || live.events.some(isOpen)) return;
+    this.index.setPacked(slot, this.ring.write(serialize(live)));
+    this.live.delete(slot);
   }
 
   /** The message and timeline as objects: its own while live, a fresh copy of the packed ones once settled. */
-  private liveOf(kept: Kept): Live {
-    return kept.live ?? this.unpack(kept.packed!);
+  private liveOf(slot: number): Live {
+    return this.live.get(slot) ?? (deserialize(this.ring.read(this.index.packed(slot)!)) as Live);
   }
 
   addTemplate(template: Omit<StoredTemplate, 'id'>): StoredTemplate {
