@@ -20,6 +20,9 @@ export interface ConnectionOwner {
   closed(conn: NetConnection, orphans: NetRequest[], err: Error | undefined): void;
 }
 
+/** Bodies up to this size go out in one buffer with their head (a webhook's form body is well under). */
+const COPY_BODY_BYTES = 16 * 1024;
+
 /** Answers without a body whatever their headers say (RFC 9112 §6.3). */
 const bodyless = (status: number): boolean => status === 204 || status === 304 || status < 200;
 
@@ -70,16 +73,29 @@ export class NetConnection {
     return this.inFlight.length;
   }
 
-  /** Head and body in one write (corked), as undici writes a buffer body. */
+  /**
+   * Head and body in one write, as undici writes a buffer body (it corks the
+   * two). A small request is copied into one buffer first: a single buffer
+   * takes the stream's short path (no writev, no string chunk), less work and
+   * garbage per call than the copy costs.
+   */
   write(req: NetRequest): void {
     this.inFlight.push(req);
     this.stalled = 0;
     this.idle = 0;
     if (req.closeAfter) this.closing = true;
     const socket = this.socket;
+    const { head, body } = req;
+    if (body.length <= COPY_BODY_BYTES) {
+      const bytes = Buffer.allocUnsafe(head.length + body.length);
+      bytes.write(head, 0, 'latin1');
+      body.copy(bytes, head.length);
+      socket.write(bytes);
+      return;
+    }
     socket.cork();
-    socket.write(req.head, 'latin1');
-    socket.write(req.body);
+    socket.write(head, 'latin1');
+    socket.write(body);
     socket.uncork();
   }
 
