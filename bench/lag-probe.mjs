@@ -10,13 +10,14 @@
  * out), V8 GC events, each precise-sleeper wake (how late; with
  * PROBE_WAKESTAT=1 also how long the main thread ran and waited on a run
  * queue meanwhile, from /proc/self/task/<tid>/schedstat), each batch from a
- * build worker, and with PROBE_SCHED=<ms> the run time and run-queue wait
+ * build worker, how long posting each job took the main thread (the worker
+ * it wakes may run first), and with PROBE_SCHED=<ms> the run time and run-queue wait
  * of the main thread and of the other threads every <ms>. Writes it all to
  * PROBE_OUT as JSON and a summary to stderr. Linux only (schedstat).
  */
 import { openSync, readdirSync, readFileSync, readSync, writeFileSync } from 'node:fs';
 import { PerformanceObserver } from 'node:perf_hooks';
-import { isMainThread } from 'node:worker_threads';
+import { isMainThread, Worker } from 'node:worker_threads';
 
 const ROOT = new URL('..', import.meta.url);
 
@@ -49,6 +50,7 @@ async function probe() {
   const gcs = series(3); // start, duration ms, kind
   const wakes = series(4); // due, woken, main ran ms, main waited ms
   const batches = series(3); // at, handler ms, calls
+  const posts = series(2); // at, ms the main thread spent in a build job's postMessage
   const sched = series(5); // at, main run ns, main wait ns, others run ns, others wait ns
 
   const { RunMetrics } = await import(new URL('dist/src/metrics/run-metrics.js', ROOT).href);
@@ -89,6 +91,15 @@ async function probe() {
     return r;
   };
 
+  // Posting a job wakes a worker; on the client's one core the main thread may not get the CPU back until the job is done.
+  const postMessage = Worker.prototype.postMessage;
+  Worker.prototype.postMessage = function (...args) {
+    const at = performance.now();
+    const r = postMessage.apply(this, args);
+    posts.push(at, performance.now() - at);
+    return r;
+  };
+
   new PerformanceObserver((list) => {
     for (const e of list.getEntries()) gcs.push(e.startTime, e.duration, e.detail?.kind ?? 0);
   }).observe({ entryTypes: ['gc'] });
@@ -123,6 +134,7 @@ async function probe() {
       gcs: gcs.rows(),
       wakes: wakes.rows(),
       batches: batches.rows(),
+      posts: posts.rows(),
       sched: sched.rows(),
     };
     if (process.env.PROBE_OUT) writeFileSync(process.env.PROBE_OUT, JSON.stringify(data));
@@ -150,8 +162,18 @@ function summary(d) {
     `GC ${gc.length}, ${gc.reduce((a, b) => a + b, 0).toFixed(0)} ms, longest ${(gc.at(-1) ?? 0).toFixed(1)} ms`,
     `sleeper wakes >1 ms late: ${lateWakes.length} of ${d.wakes.length}`,
     `batches ${d.batches.length}, longest handler ${Math.max(0, ...d.batches.map((b) => b[1])).toFixed(2)} ms`,
+    `job posts ${d.posts.length}: ${postStalls(d.posts)}`,
     `main thread ran ${main.runMs.toFixed(0)} ms, waited for a CPU ${main.waitMs.toFixed(0)} ms`,
   ].join('\n  ');
+}
+
+/** How long the main thread was away in a job's postMessage: total, p50, p99, longest. */
+function postStalls(rows) {
+  const ms = rows.map((r) => r[1]).sort((a, b) => a - b);
+  if (ms.length === 0) return '-';
+  const at = (q) => ms[Math.floor(q * (ms.length - 1))].toFixed(2);
+  const total = ms.reduce((a, b) => a + b, 0);
+  return `${total.toFixed(0)} ms in all, p50 ${at(0.5)} p99 ${at(0.99)} longest ${at(1)} ms`;
 }
 
 if (isMainThread) await probe();

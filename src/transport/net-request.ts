@@ -40,10 +40,13 @@ export class NetRequest {
     }
   }
 
-  /** Body bytes; false once past `max` (the caller drops the socket: the status is what we came for). */
+  /**
+   * Body bytes, in a buffer the next read overwrites (kept ones are copied); false once past
+   * `max` (the caller drops the socket: the status is what we came for).
+   */
   onBody(chunk: Buffer, start: number, length: number): boolean {
     if (this.answerBody && this.responseBytes <= this.keep)
-      this.answerBody.push(chunk.subarray(start, start + length));
+      this.answerBody.push(Buffer.from(chunk.subarray(start, start + length)));
     this.responseBytes += length;
     if (this.responseBytes > this.max) {
       this.complete();

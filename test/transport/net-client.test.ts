@@ -86,6 +86,29 @@ describe('net transport: the request bytes', () => {
     }
   });
 
+  it('writes a large body (past the size copied into one buffer with the head) byte for byte as undici does', async () => {
+    const server = await startRawHttpServer();
+    try {
+      const big = Buffer.alloc(40_000);
+      for (let i = 0; i < big.length; i++) big[i] = 97 + (i % 26);
+      const sent: Record<TransportKind, Buffer[]> = { undici: [], net: [] };
+      for (const kind of ['undici', 'net'] as const) {
+        await withClient(kind, { connections: 1 }, async (client) => {
+          for (const body of [big, BODY, big]) {
+            const before = server.requests.length;
+            const result = await client.post(new URL(server.url), HEADERS, body);
+            assert.equal(result.status, 204, `${kind}: ${result.error}`);
+            sent[kind].push(server.requests[before]!.bytes);
+          }
+        });
+      }
+      assert.deepEqual(sent.net, sent.undici);
+      assert.ok(sent.net[0]!.subarray(sent.net[0]!.length - big.length).equals(big));
+    } finally {
+      await server.close();
+    }
+  });
+
   it('refuses a header value with a line break, a name that is not a token, and the framing headers undici keeps to itself, sending nothing', async () => {
     const server = await startRawHttpServer();
     try {
