@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { webhookTargets } from '../../src/cli/serve-command.js';
 import { cli } from '../helpers/cli.js';
@@ -29,18 +32,28 @@ describe('serve on a port in use', () => {
     ['--api-port', '--smtp-port'],
     ['--smtp-port', '--api-port'],
   ] as const) {
-    test(`${flag} taken: one line, exit 2, and the process ends`, async () => {
+    test(`${flag} taken: one line naming ${flag} and the port, exit 2, and the process ends`, async () => {
       const r = await cli(['serve', flag, String(held.port), other, '0'], { timeoutMs: 30_000 });
       assert.equal(r.code, 2, `exit ${r.code}; stderr: ${r.stderr}`);
       const lines = r.stderr.split('\n').filter((l) => l !== '');
       assert.equal(lines.length, 1, r.stderr);
-      assert.match(
-        lines[0]!,
-        /^smtpeter-sim: --api-port\/--smtp-port: address already in use .*0 takes any free port$/,
+      assert.equal(
+        lines[0],
+        `smtpeter-sim: ${flag} ${held.port}: address already in use on 127.0.0.1 (0 takes any free port)`,
       );
       assert.equal(r.stdout, '');
     });
   }
+
+  test('--log: a serve that cannot start leaves no log file behind', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'serve-log-'));
+    const log = join(dir, 'attempts.ndjson');
+    const r = await cli(['serve', '--api-port', String(held.port), '--smtp-port', '0', '--log', log], {
+      timeoutMs: 30_000,
+    });
+    assert.equal(r.code, 2, r.stderr);
+    assert.deepEqual(readdirSync(dir), [], 'the log file was left behind');
+  });
 });
 
 describe('the start-up line says where each kind of call goes', () => {
