@@ -482,7 +482,9 @@ function defineServe(program: Command, run: Runner): void {
     )
     .option('--log <file>', 'one NDJSON line per webhook attempt');
   addSharedOptions(serve, [...URL_OPTIONS, ...RETRY_OPTIONS]);
-  addSharedOptions(serve, SEND_FLAGS).action(
-    run(async () => (await import('./serve-command.js')).serveCommand),
-  );
+  // serve's webhook client is undici's (one pool for every kind); --transport would be silently ignored.
+  addSharedOptions(
+    serve,
+    SEND_FLAGS.filter((f) => f !== 'transport'),
+  ).action(run(async () => (await import('./serve-command.js')).serveCommand));
 }
