@@ -63,7 +63,7 @@ export function buildProgram(io: CliIO = PROCESS_IO, outcome = { exitCode: 0 }):
     };
   const program = new Command('smtpeter-sim')
     .description(
-      'Simulate SMTPeter failure and bounce webhook calls: realistic, encoded and signed like the real thing.',
+      "Simulate SMTPeter's webhook calls (failure, bounce, delivery, open, click, abuse), encoded and signed like the real thing, and run a local SMTPeter (serve) whose mail comes back as them.",
     )
     .version(pkg.version)
     .configureOutput({
