@@ -8,7 +8,7 @@ import {
   GENERATE_EXCLUSIVE,
   REPLAY_EXCLUSIVE,
 } from './exclusive-flags.js';
-import { collect, nonEmpty } from './flags.js';
+import { collect, nonEmpty, refuseFlagAsValue } from './flags.js';
 import { type CliIO, PROCESS_IO } from './io.js';
 import {
   addSharedOptions,
@@ -73,7 +73,8 @@ export function buildProgram(io: CliIO = PROCESS_IO, outcome = { exitCode: 0 }):
       getErrHelpWidth: () => io.stderr.columns,
       outputError: (message, write) => write(errorLine(message)),
     })
-    .exitOverride();
+    .exitOverride()
+    .hook('preAction', (_program, command) => refuseFlagAsValue(command));
   defineFire(program, run);
   defineListen(program, run);
   defineCheck(program, run);
