@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
 import { type AddressInfo, createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -52,8 +52,10 @@ describe('serve on a port in use', () => {
     const r = await cli(['serve', '--api-port', String(held.port), '--smtp-port', '0', '--log', log], {
       timeoutMs: 30_000,
     });
+    const left = readdirSync(dir);
+    rmSync(dir, { recursive: true, force: true });
     assert.equal(r.code, 2, r.stderr);
-    assert.deepEqual(readdirSync(dir), [], 'the log file was left behind');
+    assert.deepEqual(left, [], 'the log file was left behind');
   });
 });
 
