@@ -8,7 +8,7 @@ import {
   GENERATE_EXCLUSIVE,
   REPLAY_EXCLUSIVE,
 } from './exclusive-flags.js';
-import { collect, nonEmpty } from './flags.js';
+import { collect, nonEmpty, refuseFlagAsValue } from './flags.js';
 import { type CliIO, PROCESS_IO } from './io.js';
 import {
   addSharedOptions,
@@ -63,7 +63,7 @@ export function buildProgram(io: CliIO = PROCESS_IO, outcome = { exitCode: 0 }):
     };
   const program = new Command('smtpeter-sim')
     .description(
-      'Simulate SMTPeter failure and bounce webhook calls: realistic, encoded and signed like the real thing.',
+      "Simulate SMTPeter's webhook calls (failure, bounce, delivery, open, click, abuse), encoded and signed like the real thing, and run a local SMTPeter (serve) whose mail comes back as them.",
     )
     .version(pkg.version)
     .configureOutput({
@@ -73,7 +73,8 @@ export function buildProgram(io: CliIO = PROCESS_IO, outcome = { exitCode: 0 }):
       getErrHelpWidth: () => io.stderr.columns,
       outputError: (message, write) => write(errorLine(message)),
     })
-    .exitOverride();
+    .exitOverride()
+    .hook('preAction', (_program, command) => refuseFlagAsValue(command));
   defineFire(program, run);
   defineListen(program, run);
   defineCheck(program, run);
@@ -482,7 +483,9 @@ function defineServe(program: Command, run: Runner): void {
     )
     .option('--log <file>', 'one NDJSON line per webhook attempt');
   addSharedOptions(serve, [...URL_OPTIONS, ...RETRY_OPTIONS, 'defects']);
-  addSharedOptions(serve, SEND_FLAGS).action(
-    run(async () => (await import('./serve-command.js')).serveCommand),
-  );
+  // serve's webhook client is undici's (one pool for every kind); --transport would be silently ignored.
+  addSharedOptions(
+    serve,
+    SEND_FLAGS.filter((f) => f !== 'transport'),
+  ).action(run(async () => (await import('./serve-command.js')).serveCommand));
 }

@@ -132,7 +132,7 @@ async function sendAll(
       plan.disordered ? plan.seed : undefined,
     );
     if (plan.reporter === 'junit') {
-      const xml = junitXml(files, run.results, new Date());
+      const xml = junitXml(files, run.results, new Date(), calls.slice(calls.length - run.unsent));
       if (plan.out) writeWhole(plan.out, xml);
       else out.write(xml);
     }

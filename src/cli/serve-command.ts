@@ -1,3 +1,4 @@
+import { existsSync, rmSync } from 'node:fs';
 import { UsageError } from '../model/errors.js';
 import { planServe, type ServeFlags } from '../plan/serve-plan.js';
 import { RequestLog } from '../report/request-log.js';
@@ -40,9 +41,26 @@ function startLines(h: ServeHandle, targets: Targets): string[] {
   ];
 }
 
+/** The flag whose port could not be bound: the error names the port, and the two flags may share none. */
+function portInUse(
+  e: NodeJS.ErrnoException & { address?: string; port?: number },
+  options: { apiPort?: number; smtpPort?: number },
+): string {
+  const flag =
+    e.port === options.apiPort && e.port !== options.smtpPort
+      ? '--api-port'
+      : e.port === options.smtpPort && e.port !== options.apiPort
+        ? '--smtp-port'
+        : '--api-port/--smtp-port';
+  return `${flag}${e.port === undefined ? '' : ` ${e.port}`}: address already in use on ${e.address ?? 'this host'} (0 takes any free port)`;
+}
+
 /** Run serve until SIGINT/SIGTERM. */
 export async function serveCommand(flags: ServeFlags, io: CliIO = PROCESS_IO): Promise<number> {
   const plan = planServe(flags, await loadSettings(flags));
+  // Open before serve starts (a restart's resumed calls are logged too); a log made for a serve
+  // that then cannot start is removed again, so a port in use leaves no empty file behind.
+  const logIsNew = plan.log !== undefined && !existsSync(plan.log);
   const log = plan.log ? new RequestLog(plan.log) : undefined;
   if (log)
     await log.opened().catch((e: Error) => {
@@ -51,11 +69,10 @@ export async function serveCommand(flags: ServeFlags, io: CliIO = PROCESS_IO): P
   const handle = await startServe({
     ...plan.options,
     ...(log ? { onAttempt: (_e, r) => log.result(r) } : {}),
-  }).catch((e: NodeJS.ErrnoException) => {
-    if (e.code === 'EADDRINUSE')
-      throw new UsageError(
-        `--api-port/--smtp-port: address already in use (${e.message}); 0 takes any free port`,
-      );
+  }).catch(async (e: NodeJS.ErrnoException & { address?: string; port?: number }) => {
+    await log?.close();
+    if (logIsNew && plan.log) rmSync(plan.log, { force: true });
+    if (e.code === 'EADDRINUSE') throw new UsageError(portInUse(e, plan.options));
     if (e.code === 'EADDRNOTAVAIL')
       throw new UsageError(`--host ${plan.options.host}: not an address of this machine`);
     throw e;

@@ -91,6 +91,11 @@ export function planServe(flags: ServeFlags, settings: Settings): ServePlan {
       ...(signing ? { signing } : {}),
     },
     ...(retryGiven ? { retry: send.retry } : {}),
+    http: {
+      timeoutMs: send.transport.timeoutMs,
+      ...(send.transport.insecure ? { insecure: true } : {}),
+      ...(send.transport.caFile ? { caFile: send.transport.caFile } : {}),
+    },
     verifyWebhooks: flags.verifyWebhooks !== false,
     ...(flags.maxSize ? { maxSize: byteSize('--max-size', flags.maxSize) } : {}),
     ...(flags.keep

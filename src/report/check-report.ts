@@ -34,7 +34,7 @@ export function checkLines(r: CheckResult, c: ChalkInstance): string {
       ? `\n${answerText(r.got.status, r.got.answer, c, '          ')}`
       : '';
   const note = r.note && r.outcome !== 'skip' ? `\n          ${c.yellow(r.note)}` : '';
-  return `  ${mark}  ${r.name.padEnd(20)} ${r.level.padEnd(12)} ${outcome}\n          sent: ${r.sends}${detail}${note}${answer}`;
+  return `  ${mark}  ${r.name.padEnd(23)} ${r.level.padEnd(12)} ${outcome}\n          sent: ${r.sends}${detail}${note}${answer}`;
 }
 
 interface CheckRunInfo {

@@ -1,3 +1,4 @@
+import type { PlannedCall } from '../fixture-file/resolve.js';
 import type { ReplayResult } from '../run/replay.js';
 
 /** XML 1.0 text: escape markup, drop characters XML cannot carry. */
@@ -12,35 +13,49 @@ function xmlEscape(text: string): string {
 
 const seconds = (ms: number): string => (ms / 1000).toFixed(3);
 
+/** A testcase's name: where the entry is, its type and label. */
+function caseName(planned: PlannedCall, type: string): string {
+  const loc = planned.location;
+  return `${loc.line !== undefined ? `line ${loc.line}` : loc.path}: ${type} ${planned.label}${planned.redelivery ? ' (redelivery)' : ''}`;
+}
+
 /**
  * JUnit XML (the Surefire/Jenkins shape CI systems read): one testsuite per
  * fixture file, one testcase per call, a <failure> when the receiver did
- * not answer as the entry expects.
+ * not answer as the entry expects, a <skipped> for a call an interrupted
+ * run never sent (so the report still counts every call the files hold).
  */
-export function junitXml(files: string[], results: ReplayResult[], now: Date): string {
-  const byFile = new Map<string, ReplayResult[]>(files.map((f) => [f, []]));
-  for (const r of results) {
-    const list = byFile.get(r.planned.location.file) ?? [];
-    list.push(r);
-    byFile.set(r.planned.location.file, list);
-  }
-  const total = results.length;
+export function junitXml(
+  files: string[],
+  results: ReplayResult[],
+  now: Date,
+  unsent: readonly PlannedCall[] = [],
+): string {
+  const byFile = new Map<string, { results: ReplayResult[]; unsent: PlannedCall[] }>(
+    files.map((f) => [f, { results: [], unsent: [] }]),
+  );
+  const of = (file: string) => {
+    const entry = byFile.get(file) ?? { results: [], unsent: [] };
+    byFile.set(file, entry);
+    return entry;
+  };
+  for (const r of results) of(r.planned.location.file).results.push(r);
+  for (const p of unsent) of(p.location.file).unsent.push(p);
+  const total = results.length + unsent.length;
   const failures = results.filter((r) => !r.ok).length;
   const time = results.reduce((sum, r) => sum + r.latencyMs, 0);
   const out = [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="smtpeter-sim replay" tests="${total}" failures="${failures}" errors="0" time="${seconds(time)}">`,
+    `<testsuites name="smtpeter-sim replay" tests="${total}" failures="${failures}" errors="0" skipped="${unsent.length}" time="${seconds(time)}">`,
   ];
-  for (const [file, list] of byFile) {
+  for (const [file, { results: list, unsent: left }] of byFile) {
     const f = list.filter((r) => !r.ok).length;
     const t = list.reduce((sum, r) => sum + r.latencyMs, 0);
     out.push(
-      `  <testsuite name="${xmlEscape(file)}" tests="${list.length}" failures="${f}" errors="0" skipped="0" time="${seconds(t)}" timestamp="${now.toISOString().slice(0, 19)}">`,
+      `  <testsuite name="${xmlEscape(file)}" tests="${list.length + left.length}" failures="${f}" errors="0" skipped="${left.length}" time="${seconds(t)}" timestamp="${now.toISOString().slice(0, 19)}">`,
     );
     for (const r of list) {
-      const loc = r.planned.location;
-      const name = `${loc.line !== undefined ? `line ${loc.line}` : loc.path}: ${r.sent.event.type} ${r.planned.label}${r.planned.redelivery ? ' (redelivery)' : ''}`;
-      const open = `    <testcase classname="${xmlEscape(file)}" name="${xmlEscape(name)}" time="${seconds(r.latencyMs)}"`;
+      const open = `    <testcase classname="${xmlEscape(file)}" name="${xmlEscape(caseName(r.planned, r.sent.event.type))}" time="${seconds(r.latencyMs)}"`;
       if (r.ok) {
         out.push(`${open}/>`);
         continue;
@@ -55,6 +70,12 @@ export function junitXml(files: string[], results: ReplayResult[], now: Date): s
         '    </testcase>',
       );
     }
+    for (const p of left)
+      out.push(
+        `    <testcase classname="${xmlEscape(file)}" name="${xmlEscape(caseName(p, p.call.event.type))}" time="0.000">`,
+        '      <skipped message="not sent: the run was interrupted"/>',
+        '    </testcase>',
+      );
     out.push('  </testsuite>');
   }
   out.push('</testsuites>');

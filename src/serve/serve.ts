@@ -7,7 +7,7 @@ import { randomSeed } from '../random/rng.js';
 import { type Receiver, startReceiver } from '../receive/server.js';
 import { KIND_URL, type RequestOptions, type Targets } from '../run/request.js';
 import { parseRetrySchedule, type RetryPolicy } from '../run/retry-policy.js';
-import { HttpClient } from '../transport/http.js';
+import { HttpClient, type HttpOptions } from '../transport/http.js';
 import { type Credentials, resolveCredentials } from './credentials.js';
 import { CallBook } from './dispatch/call-book.js';
 import { Dispatcher } from './dispatch/dispatcher.js';
@@ -60,6 +60,8 @@ export interface ServeOptions {
   dataDir?: string;
   /** Webhook calls in flight at most (default 64). */
   concurrency?: number;
+  /** How webhook calls are sent: per-request timeout (default 10 s), `--insecure`, `--ca`. */
+  http?: Pick<HttpOptions, 'timeoutMs' | 'insecure' | 'caFile'>;
   /** The embedded receiver verifies signatures with this key. */
   receiverPublicKey?: KeyObject;
   /** Every attempt of every webhook call. */
@@ -130,7 +132,7 @@ export async function startServe(options: ServeOptions = {}): Promise<ServeHandl
   // `targets` is the object POST /v1/webhook changes, so a URL set there counts from then on.
   const carries = (kind: CallType): boolean =>
     dialectCarries(request.dialect, kind) && (targets[KIND_URL[kind]] ?? targets.url) !== undefined;
-  const http = new HttpClient({ timeoutMs: 10_000, connections: options.concurrency ?? 64 });
+  const http = new HttpClient({ timeoutMs: 10_000, ...options.http, connections: options.concurrency ?? 64 });
   let book: CallBook | undefined;
   const dispatcher = new Dispatcher({
     request,

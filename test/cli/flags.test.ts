@@ -16,6 +16,7 @@ import {
   readableFile,
   wholeNumberIn,
 } from '../../src/plan/flag-values.js';
+import { runMain } from '../helpers/cli.js';
 
 /** The parser's refusal: a UsageError whose message is exactly `message`. */
 const refuses = (parse: () => unknown, message: string): void => {
@@ -150,5 +151,29 @@ describe('text values', () => {
       () => readableFile('--ca', join(dir, 'gone.pem')),
       `--ca ${join(dir, 'gone.pem')}: cannot read (ENOENT)`,
     );
+  });
+});
+
+describe('a flag whose value was left out', () => {
+  // commander takes the next word as the value, so `--seed --dry-run` was a seed of "--dry-run" and a real run.
+  for (const [args, flag, taken] of [
+    [['fire', '--seed', '--dry-run'], '--seed', '--dry-run'],
+    [['fire', '--dry-run', '--url', '-q'], '--url', '-q'],
+    [['generate', '-n', '1', '--out', '--seed'], '--out', '--seed'],
+  ] as const) {
+    test(`${args.join(' ')}: refused, naming ${flag} and ${taken}, exit 2`, async () => {
+      const r = await runMain([...args]);
+      assert.equal(r.code, 2, r.stdout);
+      assert.equal(
+        r.stderr,
+        `smtpeter-sim: ${flag}: expected a value, got the flag '${taken}' (was the value left out?)\n`,
+      );
+      assert.equal(r.stdout, '');
+    });
+  }
+
+  test('a value that only starts with a dash, not a flag of the command, is still a value', async () => {
+    const r = await runMain(['fire', '--dry-run', '-n', '1', '--seed', '-5']);
+    assert.equal(r.code, 0, r.stderr);
   });
 });

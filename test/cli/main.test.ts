@@ -70,4 +70,11 @@ describe('help', () => {
     assert.match(await help('generate'), /--time <iso\|now>/);
     assert.match(await help('keys', 'generate'), /--force/);
   });
+
+  test('the program says what it makes: every webhook kind, and a local SMTPeter (serve)', async () => {
+    const text = await help();
+    for (const kind of ['failure', 'bounce', 'delivery', 'open', 'click', 'abuse'])
+      assert.match(text.split(' Options: ')[0]!, new RegExp(`\\b${kind}\\b`), kind);
+    assert.match(text.split(' Options: ')[0]!, /local SMTPeter/);
+  });
 });

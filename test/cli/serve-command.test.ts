@@ -1,5 +1,9 @@
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:net';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
+import { type AddressInfo, createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { webhookTargets } from '../../src/cli/serve-command.js';
 import { cli } from '../helpers/cli.js';
@@ -29,18 +33,30 @@ describe('serve on a port in use', () => {
     ['--api-port', '--smtp-port'],
     ['--smtp-port', '--api-port'],
   ] as const) {
-    test(`${flag} taken: one line, exit 2, and the process ends`, async () => {
+    test(`${flag} taken: one line naming ${flag} and the port, exit 2, and the process ends`, async () => {
       const r = await cli(['serve', flag, String(held.port), other, '0'], { timeoutMs: 30_000 });
       assert.equal(r.code, 2, `exit ${r.code}; stderr: ${r.stderr}`);
       const lines = r.stderr.split('\n').filter((l) => l !== '');
       assert.equal(lines.length, 1, r.stderr);
-      assert.match(
-        lines[0]!,
-        /^smtpeter-sim: --api-port\/--smtp-port: address already in use .*0 takes any free port$/,
+      assert.equal(
+        lines[0],
+        `smtpeter-sim: ${flag} ${held.port}: address already in use on 127.0.0.1 (0 takes any free port)`,
       );
       assert.equal(r.stdout, '');
     });
   }
+
+  test('--log: a serve that cannot start leaves no log file behind', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'serve-log-'));
+    const log = join(dir, 'attempts.ndjson');
+    const r = await cli(['serve', '--api-port', String(held.port), '--smtp-port', '0', '--log', log], {
+      timeoutMs: 30_000,
+    });
+    const left = readdirSync(dir);
+    rmSync(dir, { recursive: true, force: true });
+    assert.equal(r.code, 2, r.stderr);
+    assert.deepEqual(left, [], 'the log file was left behind');
+  });
 });
 
 describe('the start-up line says where each kind of call goes', () => {
@@ -74,5 +90,64 @@ describe('the start-up line says where each kind of call goes', () => {
       s.stdout,
       /^webhooks {6}bounce to http:\/\/127\.0\.0\.1:9\/bounce; delivery to http:\/\/127\.0\.0\.1:9\/delivered; failure, open, click, abuse: no URL, so no call$/m,
     );
+  });
+});
+
+describe('serve sends its webhook calls as its flags say', () => {
+  test('--timeout: a receiver that never answers is given up on after it, not after 10 s', async () => {
+    // A receiver that reads the call and never answers.
+    const silent = createHttpServer((req) => req.resume());
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    const port = (silent.address() as AddressInfo).port;
+    const s = await spawnServe([
+      '--url',
+      `http://127.0.0.1:${port}/hook`,
+      '--timeout',
+      '300ms',
+      '--no-sign',
+      '--token',
+      'tok',
+      '--time-scale',
+      '36000',
+    ]);
+    try {
+      const api = /^REST API +(http:\/\/[^/]+)/m.exec(s.stdout)?.[1];
+      assert.ok(api, s.stdout + s.stderr);
+      const sent = await fetch(`${api}/v1/send?access_token=tok`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          recipient: 'delivered@simulator.smtpeter.test',
+          from: 'a@shop.example',
+          subject: 'x',
+          text: 'y',
+        }),
+      });
+      assert.equal(sent.status, 200, await sent.text());
+      let attempt: { latencyMs: number; error?: string } | undefined;
+      for (let waited = 0; !attempt && waited < 8000; waited += 100) {
+        await new Promise((r) => setTimeout(r, 100));
+        const messages = (await (await fetch(`${api}/api/messages`)).json()) as {
+          events: { attempts?: { latencyMs: number; error?: string }[] }[];
+        }[];
+        attempt = messages[0]?.events[0]?.attempts?.[0];
+      }
+      assert.ok(attempt, 'no attempt within 8 s: --timeout 300ms was not applied');
+      assert.match(attempt.error ?? '', /timeout/i);
+      assert.ok(attempt.latencyMs < 5000, `gave up after ${attempt.latencyMs} ms`);
+    } finally {
+      s.child.kill('SIGTERM');
+      await s.exited;
+      silent.closeAllConnections();
+      silent.close();
+    }
+  });
+
+  test('--transport is not a serve flag (it would be ignored): refused', async () => {
+    const r = await cli(['serve', '--transport', 'net', '--api-port', '0', '--smtp-port', '0'], {
+      timeoutMs: 30_000,
+    });
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /^smtpeter-sim: unknown option '--transport'/);
   });
 });

@@ -201,7 +201,7 @@ describe('interruptions: --grace, then cut off; report and log written whole', (
     assert.equal((JSON.parse(readFileSync(out, 'utf8')) as { interrupted: boolean }).interrupted, true);
   });
 
-  test('replay, SIGTERM during a call: --grace, then cut off; the JUnit report written whole', async () => {
+  test('replay, SIGTERM during a call: --grace, then cut off; the JUnit report written whole, the calls not sent in it as skipped', async () => {
     const fixture = join(dir, 'calls.json');
     writeFileSync(
       fixture,
@@ -221,5 +221,9 @@ describe('interruptions: --grace, then cut off; report and log written whole', (
     const report = readFileSync(xml, 'utf8');
     assert.match(report, /^<\?xml/);
     assert.match(report, /<\/testsuites>\s*$/);
+    // Every call of the file is a testcase: the one cut off failed, the two never sent are skipped.
+    assert.match(report, /<testsuites [^>]*tests="3" failures="1" errors="0" skipped="2"/);
+    assert.equal([...report.matchAll(/<testcase /g)].length, 3);
+    assert.equal([...report.matchAll(/<skipped message="not sent: the run was interrupted"\/>/g)].length, 2);
   });
 });

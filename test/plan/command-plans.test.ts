@@ -139,4 +139,8 @@ describe('planServe', () => {
       /^UsageError: --sign-workers: expected a number of threads, 0-64/,
     );
   });
+  test("--timeout, --insecure and --ca reach serve's webhook client (they were accepted and ignored)", () => {
+    assert.deepEqual(plan({}).http, { timeoutMs: 10_000 });
+    assert.deepEqual(plan({ timeout: '500ms', insecure: true }).http, { timeoutMs: 500, insecure: true });
+  });
 });

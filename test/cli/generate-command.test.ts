@@ -1,0 +1,51 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { cliSpawn, runMain } from '../helpers/cli.js';
+
+/** Wait until `done()` holds, polling every 20 ms; fail after `ms`. */
+async function until(done: () => boolean, ms: number, what: string): Promise<void> {
+  const end = Date.now() + ms;
+  while (!done()) {
+    if (Date.now() > end) assert.fail(`not within ${ms} ms: ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe('generate --out is written whole or not at all', () => {
+  test('a finished run leaves the fixture and nothing beside it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'generate-out-'));
+    const r = await runMain(['generate', '-n', '3', '--seed', '1', '--out', join(dir, 'calls.json')]);
+    assert.equal(r.code, 0, r.stderr);
+    const left = readdirSync(dir);
+    const written = readFileSync(join(dir, 'calls.json'), 'utf8');
+    rmSync(dir, { recursive: true, force: true });
+    assert.deepEqual(left, ['calls.json']);
+    assert.equal((JSON.parse(written) as { calls: unknown[] }).calls.length, 3);
+  });
+
+  test('Ctrl-C mid-write: exit 1, one line, the earlier file kept and no cut-off fixture left', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'generate-int-'));
+    const out = join(dir, 'calls.json');
+    writeFileSync(out, '{"calls": []}\n');
+    const child = cliSpawn(['generate', '-n', '200000', '--seed', '1', '--out', out]);
+    let stderr = '';
+    child.stderr!.on('data', (d: Buffer) => (stderr += d));
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    try {
+      // Interrupt once the calls are being written (the file beside the target, or the target, has grown).
+      const growing = (): boolean => readdirSync(dir).some((f) => statSync(join(dir, f)).size > 100_000);
+      await until(growing, 30_000, 'generate started writing');
+      child.kill('SIGINT');
+      assert.equal(await exited, 1, stderr);
+      assert.equal(stderr, `smtpeter-sim: interrupted: --out ${out} not written\n`);
+      assert.deepEqual(readdirSync(dir), ['calls.json']);
+      assert.equal(readFileSync(out, 'utf8'), '{"calls": []}\n');
+    } finally {
+      child.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
