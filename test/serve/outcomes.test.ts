@@ -38,6 +38,30 @@ describe('outcomes', () => {
     const t = draw('x@test.nl', 2000);
     assert.ok(Math.abs(t.get('softbounce')! - 200) < 60);
     assert.ok(Math.abs(t.get('delivered')! - 1800) < 60);
+    // Naming `delivered`, or going past 100, makes the weights shares of their total (README).
+    const shares = parseOutcomes(
+      JSON.stringify({
+        rules: [
+          { domain: 'a.example', outcomes: { bounce: 1, delivered: 1 } },
+          { domain: 'b.example', outcomes: { bounce: 300, ooto: 100 } },
+        ],
+      }),
+      'o.json',
+    );
+    const drawFrom = (addr: string): Map<string, number> => {
+      const counts = new Map<string, number>();
+      const rng = createRng(7);
+      for (let i = 0; i < 2000; i++) {
+        const f = fateOf(addr, shares, rng);
+        counts.set(f, (counts.get(f) ?? 0) + 1);
+      }
+      return counts;
+    };
+    const a = drawFrom('x@a.example');
+    assert.ok(Math.abs(a.get('bounce')! - 1000) < 120, `${a.get('bounce')}`);
+    const b = drawFrom('x@b.example');
+    assert.deepEqual([...b.keys()].sort(), ['bounce', 'ooto']);
+    assert.ok(Math.abs(b.get('bounce')! - 1500) < 120, `${b.get('bounce')}`);
     assert.deepEqual([...draw('y@other.org', 10).keys()], ['delivered']);
     assert.deepEqual(draw('anna@gmail.com', 50), gmail.size ? draw('anna@gmail.com', 50) : undefined);
     assert.equal(fateOf('clicked@simulator.smtpeter.test', rules, createRng(1)), 'clicked');

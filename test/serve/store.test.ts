@@ -3,6 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { UsageError } from '../../src/model/errors.js';
 import { MemoryStore } from '../../src/serve/store/memory.js';
 import { SqliteStore } from '../../src/serve/store/sqlite.js';
 import type { MessageFilter, ServeStore } from '../../src/serve/store/store.js';
@@ -259,5 +260,29 @@ describe('stores', () => {
     const d = new SqliteStore(dir, 100);
     assert.equal(d.template('kept')?.id, 1);
     d.close();
+  });
+
+  // Two serves on one data dir would both resume the same pending calls: the second is refused
+  // while the first holds the store, and the store opens again once the first has closed it.
+  test('sqlite: a data dir another store holds, or a file, is refused with a usage error', {
+    skip: noSqlite,
+  }, () => {
+    const dir = mkdtempSync(join(tmpdir(), 'serve-store-'));
+    const first = new SqliteStore(dir, 100);
+    first.add([message(7)], [event(message(7), 0)]);
+    assert.throws(
+      () => new SqliteStore(dir, 100),
+      (err: Error) =>
+        err instanceof UsageError && /^--data-dir .*: in use by another serve/.test(err.message),
+    );
+    assert.equal(first.count(), 1, 'the first store is untouched');
+    first.close();
+    const again = new SqliteStore(dir, 100);
+    assert.equal(again.pending().length, 1);
+    again.close();
+    assert.throws(
+      () => new SqliteStore(join(dir, 'serve.sqlite'), 100),
+      (err: Error) => err instanceof UsageError && /: is a file, not a folder$/.test(err.message),
+    );
   });
 });

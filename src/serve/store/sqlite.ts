@@ -50,18 +50,34 @@ export class SqliteStore implements ServeStore {
   constructor(dir: string, keep: number) {
     try {
       mkdirSync(dir, { recursive: true });
-      this.db = new Database(join(dir, 'serve.sqlite'));
+      // No waiting for a lock: the only other holder is another serve, which keeps it.
+      this.db = new Database(join(dir, 'serve.sqlite'), { timeout: 0 });
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       throw new UsageError(
         code === 'ERR_DLOPEN_FAILED'
           ? `--data-dir ${dir}: better-sqlite3 was built for another Node.js version than ${process.version}; run npm rebuild better-sqlite3`
-          : `--data-dir ${dir}: cannot open the store (${code ?? (err as Error).message})`,
+          : code === 'EEXIST' || code === 'ENOTDIR'
+            ? `--data-dir ${dir}: is a file, not a folder`
+            : `--data-dir ${dir}: cannot open the store (${code ?? (err as Error).message})`,
       );
     }
     this.keep = keep;
-    this.db.pragma('journal_mode = WAL');
-    this.db.exec(SCHEMA);
+    try {
+      // One serve per data dir: two would both resume the same pending calls and make each twice.
+      // Exclusive locking mode holds the file lock from the first access until the store closes
+      // (or the process dies, kill -9 included), so a second serve is refused at once.
+      this.db.pragma('locking_mode = EXCLUSIVE');
+      this.db.pragma('journal_mode = WAL');
+      this.db.exec(SCHEMA);
+    } catch (err) {
+      this.db.close();
+      throw new UsageError(
+        (err as { code?: string }).code === 'SQLITE_BUSY'
+          ? `--data-dir ${dir}: in use by another serve (its store ${join(dir, 'serve.sqlite')} is locked)`
+          : `--data-dir ${dir}: cannot open the store (${(err as Error).message})`,
+      );
+    }
     this.insertMessage = this.db.prepare('INSERT INTO messages (id, recipient, body) VALUES (?, ?, ?)');
     this.insertEvent = this.db.prepare(
       'INSERT OR REPLACE INTO events (key, message_id, n, open, body) VALUES (?, ?, ?, ?, ?)',
