@@ -8,7 +8,8 @@ import type { CallType } from './events.js';
  */
 
 /** How a request failed without an answer. */
-export type ErrorKind = 'refused' | 'reset' | 'timeout' | 'tls' | 'other';
+/** How an attempt failed without an answer; `aborted`: cut off by the run's stop (Ctrl-C, --grace spent). */
+export type ErrorKind = 'refused' | 'reset' | 'timeout' | 'tls' | 'aborted' | 'other';
 
 /** Why a failed call stopped: the answer cannot improve, retries ran out, or the run was stopped. */
 export type GivenUp = 'not-retryable' | 'exhausted' | 'interrupted';

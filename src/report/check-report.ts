@@ -9,6 +9,7 @@ const ERROR_TEXT: Record<ErrorKind, string> = {
   reset: 'connection reset',
   timeout: 'timeout',
   tls: 'TLS error',
+  aborted: 'cut off by the stop',
   other: 'network error',
 };
 

@@ -126,6 +126,12 @@ export class SendEngine<C extends CallInfo> {
       this.finish(record, o);
       return;
     }
+    // Cut off in flight by the stop: the run ended it, not its retries.
+    if (outcome.errorKind === 'aborted') {
+      record.givenUp = 'interrupted';
+      this.finish(record, o);
+      return;
+    }
     const { retry, seed } = this.options;
     const decision = decideRetry(
       retry,

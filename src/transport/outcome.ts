@@ -35,10 +35,10 @@ export function classifyError(err: unknown): ErrorKind {
       code === 'UND_ERR_CONNECT_TIMEOUT' ||
       code === 'UND_ERR_HEADERS_TIMEOUT' ||
       code === 'UND_ERR_BODY_TIMEOUT' ||
-      code === 'ETIMEDOUT' ||
-      code === 'UND_ERR_ABORTED'
+      code === 'ETIMEDOUT'
     )
       return 'timeout';
+    if (code === 'UND_ERR_ABORTED') return 'aborted';
     if (TLS_CODES.test(code) || /certificate|TLS|SSL/i.test(e.message ?? '')) return 'tls';
     e = e.cause as typeof e;
   }

@@ -155,8 +155,13 @@ describe('interruptions: --grace, then cut off; report and log written whole', (
     // --out also carries the run's state (for `merge`); the rest is what --json prints.
     const { state: _state, ...reported } = report;
     assert.deepEqual(JSON.parse(r.stdout), reported, '--json on stdout is the --out file, less its state');
-    const lines = assertLogWhole(log);
+    const lines = assertLogWhole(log) as Array<{ error?: string; givenUp?: string }>;
     assert.ok(lines.length >= 3, `${lines.length} log lines`);
+    // The three in flight were cut off by the stop: interrupted, and counted as aborted, not as timeouts.
+    const cut = lines.filter((l) => l.error !== undefined);
+    assert.equal(cut.length, 3, JSON.stringify(lines));
+    for (const l of cut) assert.equal(l.givenUp, 'interrupted');
+    assert.deepEqual(report.errors, { aborted: 3 });
   });
 
   test('a second signal cuts the calls in flight off at once, whatever --grace says', async () => {
