@@ -2,11 +2,10 @@ import { failureEvent } from '../../mail/call-events.js';
 import { buildOriginalMessage, type OriginalMessage } from '../../mail/message.js';
 import { frontendServer } from '../../mail/microsoft.js';
 import { PROVIDERS, type Provider, providerDomain } from '../../mail/providers.js';
-import { replyDescription } from '../../mail/reply.js';
 import type { SimCall } from '../../model/events.js';
 import type { Fake } from '../../random/fake.js';
 import type { ScenarioInput } from '../types.js';
-import type { ReplyContext, SyncSpec, Wording } from './types.js';
+import type { ReplyContext, Said, SyncSpec, Wording } from './types.js';
 
 const gmailTrace = (f: Fake): string =>
   `${f.rng.alnum(2).toLowerCase()}${f.rng.int(1, 9)}si${f.rng.int(100000, 9999999)}`;
@@ -69,12 +68,18 @@ export function buildSync(
     new LazyReplyContext(fake, msg, provider ?? PROVIDERS.postfix!, style),
   );
   const event = failureEvent(msg, now, msg.recipient, spec.action, spec.state);
+  let text: Said;
   if ('local' in wording) {
-    event.description = wording.local;
+    text = wording.local;
   } else {
     event.code = wording.code;
     if (wording.extended) event.extended = wording.extended;
-    event.description = replyDescription(wording);
+    text = wording.text;
   }
-  return [{ event, scenario: spec.name, style }];
+  if (typeof text === 'string') {
+    event.description = text;
+    return [{ event, scenario: spec.name, style }];
+  }
+  event.description = text.text;
+  return [{ event, scenario: spec.name, style, descriptionText: text }];
 }
