@@ -254,10 +254,18 @@ export function buildOriginalMessage(
   const id = rng.hex(32);
   const senderDomain = companyDomain(fake);
   const name = personName(rng);
-  const domain = overrides.domain ?? options.domain;
-  const recipient =
-    options.recipient ?? `${localPart(name, rng)}@${domain ?? companyDomain(fake, options.audience)}`;
-  const recipientDomain = recipient.slice(recipient.lastIndexOf('@') + 1);
+  const given = overrides.domain ?? options.domain;
+  let recipient = options.recipient;
+  let recipientDomain: string;
+  if (recipient === undefined) {
+    const local = localPart(name, rng);
+    const domain = given ?? companyDomain(fake, options.audience);
+    recipient = `${local}@${domain}`;
+    // What follows the address's last `@` (a local part has none): no search of the new string.
+    recipientDomain = domain.includes('@') ? domain.slice(domain.lastIndexOf('@') + 1) : domain;
+  } else {
+    recipientDomain = recipient.slice(recipient.lastIndexOf('@') + 1);
+  }
   const sentAt = now - (overrides.sentBefore ?? options.sentBefore ?? rng.int(2, 30) * 1000);
   const tags = options.tags ?? pickTags(rng);
   return new SentMessage(
