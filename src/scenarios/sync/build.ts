@@ -19,18 +19,27 @@ function traceFor(style: string, fake: Fake): string {
  * What a wording sees. The MX host and trace token are drawn from the
  * event's stream on first use: most wordings show one of them or none. Each
  * wording reads them in a fixed order, so a seed still gives the same bytes.
- * The client IP is that of the MTA the message went out through.
+ * The client IP is that of the MTA the message went out through. One object,
+ * pointed at each call's message in turn (`about`): a wording reads it while
+ * it runs and keeps nothing of it, and an object per call was garbage.
  */
 class LazyReplyContext implements ReplyContext {
   private mxHost: string | undefined;
   private token: string | undefined;
+  fake!: Fake;
+  private msg!: OriginalMessage;
+  private provider!: Provider;
+  private style = '';
 
-  constructor(
-    readonly fake: Fake,
-    private readonly msg: OriginalMessage,
-    private readonly provider: Provider,
-    private readonly style: string,
-  ) {}
+  about(fake: Fake, msg: OriginalMessage, provider: Provider, style: string): this {
+    this.fake = fake;
+    this.msg = msg;
+    this.provider = provider;
+    this.style = style;
+    this.mxHost = undefined;
+    this.token = undefined;
+    return this;
+  }
 
   get recipient(): string {
     return this.msg.recipient;
@@ -54,6 +63,8 @@ class LazyReplyContext implements ReplyContext {
   }
 }
 
+const CONTEXT = new LazyReplyContext();
+
 export function buildSync(
   spec: SyncSpec,
   wordings: ReadonlyMap<string, Wording>,
@@ -64,9 +75,7 @@ export function buildSync(
   const options = input.message;
   const domain = options.domain ?? (provider ? providerDomain(provider, fake, options.audience) : undefined);
   const msg = buildOriginalMessage(fake, now, options, { domain });
-  const wording = wordings.get(style)!(
-    new LazyReplyContext(fake, msg, provider ?? PROVIDERS.postfix!, style),
-  );
+  const wording = wordings.get(style)!(CONTEXT.about(fake, msg, provider ?? PROVIDERS.postfix!, style));
   const event = failureEvent(msg, now, msg.recipient, spec.action, spec.state);
   let text: Said;
   if ('local' in wording) {
