@@ -52,6 +52,13 @@ const labelWords = (name: string): string[] =>
     .split(/[^a-z0-9]+/)
     .filter(Boolean);
 const LAST_LABEL = LAST_NAMES.map(labelWords);
+/**
+ * Per last name, made once instead of per label drawn: the whole label when
+ * the name has two words itself (`smith-jones`), else its word and the dash
+ * that companyLabel puts before the second name.
+ */
+const LAST_PAIR = LAST_LABEL.map((words) => (words.length >= 2 ? `${words[0]}-${words[1]}` : undefined));
+const LAST_DASH = LAST_LABEL.map((words) => `${words[0]}-`);
 const LEGAL_FORMS = table(defs.company?.legal_entity_type, 'legal entity types');
 /** Legal forms as one label word: `LLC` → `llc`, `and Sons` → `andsons` (not a dangling `and`). */
 const LEGAL_LABEL = LEGAL_FORMS.map((form) => [labelWords(form).join('')]);
@@ -120,14 +127,15 @@ export function personName(rng: Rng): PersonName {
  */
 export function companyLabel(rng: Rng): string {
   const pattern = Math.floor(rng.next() * 3);
-  const first = LAST_LABEL[Math.floor(rng.next() * LAST_LABEL.length)]!;
-  if (first.length >= 2) return `${first[0]}-${first[1]}`;
+  const first = Math.floor(rng.next() * LAST_LABEL.length);
+  const pair = LAST_PAIR[first];
+  if (pair !== undefined) return pair;
   // A double-barrelled first name shows its second half next.
   const second =
     pattern === 1 && rng.next() >= DOUBLE_BARRELLED
       ? LEGAL_LABEL[Math.floor(rng.next() * LEGAL_LABEL.length)]!
       : LAST_LABEL[Math.floor(rng.next() * LAST_LABEL.length)]!;
-  return `${first[0]}-${second[0]}`;
+  return LAST_DASH[first]! + second[0];
 }
 
 /**

@@ -1,5 +1,5 @@
 import { failureEvent } from '../../mail/call-events.js';
-import { buildOriginalMessage, type OriginalMessage } from '../../mail/message.js';
+import { buildOriginalMessage, type MessageOverrides, type OriginalMessage } from '../../mail/message.js';
 import { frontendServer } from '../../mail/microsoft.js';
 import { PROVIDERS, type Provider, providerDomain } from '../../mail/providers.js';
 import type { SimCall } from '../../model/events.js';
@@ -64,6 +64,8 @@ class LazyReplyContext implements ReplyContext {
 }
 
 const CONTEXT = new LazyReplyContext();
+/** The recipient domain handed to buildOriginalMessage, which reads it and keeps nothing: no object per call. */
+const OVERRIDES: MessageOverrides = { domain: undefined };
 
 export function buildSync(
   spec: SyncSpec,
@@ -74,7 +76,8 @@ export function buildSync(
   const provider = PROVIDERS[style];
   const options = input.message;
   const domain = options.domain ?? (provider ? providerDomain(provider, fake, options.audience) : undefined);
-  const msg = buildOriginalMessage(fake, now, options, { domain });
+  OVERRIDES.domain = domain;
+  const msg = buildOriginalMessage(fake, now, options, OVERRIDES);
   const wording = wordings.get(style)!(CONTEXT.about(fake, msg, provider ?? PROVIDERS.postfix!, style));
   const event = failureEvent(msg, now, msg.recipient, spec.action, spec.state);
   let text: Said;
