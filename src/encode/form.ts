@@ -222,7 +222,7 @@ function writeNumber(out: Buffer, start: number, pos: number, name: string, valu
   let rest = value;
   for (let i = pos + digits - 1; i >= pos; i--) {
     const next = tenth(rest);
-    out[i] = 0x30 + rest - next * 10;
+    out[i] = 0x30 + (rest - next * 10);
     rest = next;
   }
   return pos + digits;
