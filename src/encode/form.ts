@@ -162,6 +162,7 @@ function writePieced(out: Buffer, pos: number, value: PiecedText): number {
   return pos + last.length;
 }
 
+/** Bytes, not an array of strings (Array.isArray: the array, the common case, decides at once). */
 const isBytes = (value: readonly string[] | Uint8Array): value is Uint8Array => !Array.isArray(value);
 
 /** A value as a payload holds it: a text from a template as its whole text (for the rare paths). */
