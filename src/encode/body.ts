@@ -1,6 +1,6 @@
 import type { SimCall } from '../model/events.js';
 import { type Dialect, type FieldValue, type Payload, readFields, toPayload } from './dialect.js';
-import { formEncodeBuffer, formEncodeFields } from './form.js';
+import { type FormValue, formEncodeBuffer, formEncodeFields } from './form.js';
 
 export const FORMATS = ['form', 'json'] as const;
 export type BodyFormat = (typeof FORMATS)[number];
@@ -31,7 +31,23 @@ export function jsonEncode(payload: Payload): string {
 }
 
 /** A call's field values, reused by every form encoding (filled and read in one go: no payload per call). */
-const VALUES: Array<FieldValue | undefined> = [];
+const VALUES: Array<FormValue | undefined> = [];
+
+/**
+ * A sync failure's description as its wording's template (model/pieced-text.ts),
+ * while it still spells the event's description: the encoder writes the
+ * template's pieces as stored bytes. Anything that replaced the description
+ * (a check, a fixture) left a different string: that one is escaped whole.
+ */
+function withDescriptionPieces(call: SimCall, names: readonly string[]): void {
+  const text = call.descriptionText;
+  if (text === undefined) return;
+  for (let i = 0; i < names.length; i++)
+    if (names[i] === 'description') {
+      if (VALUES[i] === text.text) VALUES[i] = text;
+      return;
+    }
+}
 
 export function encodeCall(
   call: SimCall,
@@ -40,8 +56,10 @@ export function encodeCall(
 ): EncodedBody {
   if (format === 'json')
     return { contentType: 'application/json', body: Buffer.from(jsonEncode(toPayload(call, dialect))) };
-  const names = readFields(call, dialect, VALUES);
+  const names = readFields(call, dialect, VALUES as Array<FieldValue | undefined>);
+  withDescriptionPieces(call, names);
   const body = formEncodeFields(names, VALUES, names.length);
-  VALUES.fill(undefined); // hold no call's strings past its encoding
+  // Hold no call's strings past its encoding. A loop: Array.prototype.fill is a C++ builtin here.
+  for (let i = 0; i < names.length; i++) VALUES[i] = undefined;
   return { contentType: 'application/x-www-form-urlencoded', body };
 }

@@ -211,9 +211,15 @@ const FIELD_TABLES = new Map<string, ReadonlyMap<string, FieldTable | undefined>
   DIALECTS.map((d) => [d, new Map(CALL_TYPES.map((t) => [t, fieldTable(d, t)]))]),
 );
 
+/** The last table looked up, and for what: a run encodes call after call of one dialect and mostly one kind. */
+let last: { dialect: Dialect; type: CallType; table: FieldTable } | undefined;
+
 function tableOf(call: SimCall, dialect: Dialect): FieldTable {
-  const table = FIELD_TABLES.get(dialect)?.get(call.event.type);
-  if (table === undefined) throw new Error(uncarriedKind(dialect, call.event.type, 'encode'));
+  const type = call.event.type;
+  if (last !== undefined && last.type === type && last.dialect === dialect) return last.table;
+  const table = FIELD_TABLES.get(dialect)?.get(type);
+  if (table === undefined) throw new Error(uncarriedKind(dialect, type, 'encode'));
+  last = { dialect, type, table };
   return table;
 }
 

@@ -174,7 +174,9 @@ export class EventGenerator {
   ): SimCall[] {
     const entry = table.pick(fake.rng);
     const scenario = entry.scenarios.pick(fake.rng);
-    return mixTake(entry, scenario, this.build(scenario, index, fake), (c) => c.event.type);
+    const calls = this.build(scenario, index, fake);
+    // A lone call is the one mixTake keeps, whatever its type: no search, no copy.
+    return calls.length === 1 ? calls : mixTake(entry, scenario, calls, (c) => c.event.type);
   }
 
   /** An endless stream of calls, scenario instance after instance. */

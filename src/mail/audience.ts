@@ -165,19 +165,22 @@ export function audienceStyleShare(audience: Audience, style: string): number | 
   return (providers.company * company) / total;
 }
 
-const domainTables = new Map<string, WeightedTable<string>>();
+type ConsumerProvider = 'gmail' | 'outlook' | 'yahoo';
+
+/** Per audience, per provider: looked up by the two names, no key string made per call. */
+const domainTables = new Map<Audience, Map<ConsumerProvider, WeightedTable<string>>>();
 
 /** A consumer domain of `provider` in this audience (gmail.com, live.nl, yahoo.de, ...). */
-export function consumerDomain(
-  audience: Audience,
-  provider: 'gmail' | 'outlook' | 'yahoo',
-  fake: Fake,
-): string {
-  const key = `${audience}/${provider}`;
-  let table = domainTables.get(key);
+export function consumerDomain(audience: Audience, provider: ConsumerProvider, fake: Fake): string {
+  let tables = domainTables.get(audience);
+  if (!tables) {
+    tables = new Map();
+    domainTables.set(audience, tables);
+  }
+  let table = tables.get(provider);
   if (!table) {
     table = new WeightedTable(AUDIENCE_TABLES[audience].domains[provider]);
-    domainTables.set(key, table);
+    tables.set(provider, table);
   }
   return table.pick(fake.rng);
 }

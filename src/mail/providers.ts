@@ -1,7 +1,7 @@
 import { domainToASCII } from 'node:url';
 import type { Fake } from '../random/fake.js';
 import { WeightedTable } from '../random/rng.js';
-import { COMPANY_TLDS, companyLabel } from '../random/words.js';
+import { COMPANY_TLDS, companyLabel, companyLabelWord } from '../random/words.js';
 import { type Audience, companyTld, consumerDomain } from './audience.js';
 
 /**
@@ -76,17 +76,15 @@ export function companyDomain(fake: Fake, audience?: Audience, unicode = false):
   const tld = audience ? companyTld(audience, fake) : COMPANY_TLDS.pick(fake.rng);
   const shape = DOMAIN_SHAPES.pick(fake.rng);
   if (shape === 'hyphenated') return `${companyLabel(fake.rng)}.${tld}`;
-  // The label's first word, without the array split('-') would allocate.
-  const label = companyLabel(fake.rng);
-  const dash = label.indexOf('-');
-  const base = dash < 0 ? label : label.slice(0, dash);
+  // The label's first word, drawn as the label is but without making it.
+  const base = companyLabelWord(fake.rng);
   switch (shape) {
     case 'short':
       return `${base}.${tld}`;
     case 'long':
       return `${base}${fake.rng.pick(SECTOR_WORDS)}.${tld}`;
     case 'subdomain':
-      return `${fake.rng.pick(['mail', 'corp', 'staff', 'eu', 'nl', 'de'])}.${companyLabel(fake.rng)}.${tld}`;
+      return `${fake.rng.pick(SUBDOMAINS)}.${companyLabel(fake.rng)}.${tld}`;
     default: {
       const name = `${fake.rng.pick(IDN_LABELS)}.${tld}`;
       return unicode && fake.rng.chance(0.5) ? name : punycoded(name);
@@ -101,6 +99,9 @@ const DOMAIN_SHAPES = new WeightedTable<'hyphenated' | 'short' | 'long' | 'subdo
   ['subdomain', 15],
   ['idn', 10],
 ]);
+
+/** The first label of a subdomain company domain (`mail.smith-jones.co.uk`). */
+const SUBDOMAINS = ['mail', 'corp', 'staff', 'eu', 'nl', 'de'];
 
 /** Second words of long company labels (`jansenlogistics`, `bauerholding`). */
 const SECTOR_WORDS = [

@@ -2,6 +2,7 @@
  * The event model every layer shares. Field names are exactly SMTPeter's
  * (see README "Wire format"); nothing here imports the rest of the project.
  */
+import type { PiecedText } from './pieced-text.js';
 
 /** MailerQ's delivery-attempt states, plus `bounce` for an asynchronous DSN. */
 export const SMTP_STATES = [
@@ -190,6 +191,12 @@ export interface SimCall {
   scenario: string;
   style: string;
   mailfrom?: string;
+  /**
+   * The failure's description as its wording wrote it (sync scenarios): its
+   * template's pieces and the values drawn for them. The form encoder uses
+   * it only while its text is still the event's description.
+   */
+  descriptionText?: PiecedText;
   /**
    * A bounce given real-world defects (`--defects`, a fixture's `defects`):
    * their names (defects/kinds.ts), and the message before them, which a

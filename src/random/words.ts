@@ -52,6 +52,14 @@ const labelWords = (name: string): string[] =>
     .split(/[^a-z0-9]+/)
     .filter(Boolean);
 const LAST_LABEL = LAST_NAMES.map(labelWords);
+/**
+ * Per last name, made once instead of per label drawn: the whole label when
+ * the name has two words itself (`smith-jones`), else its word and the dash
+ * that companyLabel puts before the second name.
+ */
+const LAST_PAIR = LAST_LABEL.map((words) => (words.length >= 2 ? `${words[0]}-${words[1]}` : undefined));
+const LAST_DASH = LAST_LABEL.map((words) => `${words[0]}-`);
+const FIRST_WORD = LAST_LABEL.map((words) => `${words[0]}`);
 const LEGAL_FORMS = table(defs.company?.legal_entity_type, 'legal entity types');
 /** Legal forms as one label word: `LLC` → `llc`, `and Sons` → `andsons` (not a dangling `and`). */
 const LEGAL_LABEL = LEGAL_FORMS.map((form) => [labelWords(form).join('')]);
@@ -112,6 +120,30 @@ export function personName(rng: Rng): PersonName {
   };
 }
 
+/** What drawLabel drew: the first name's index, and the second word (none when the first name has two). */
+let drawnFirst = 0;
+let drawnSecond: string | undefined;
+
+/**
+ * The draws of a company label (see companyLabel), kept in drawnFirst and
+ * drawnSecond: no object per label, and no label made when only its first
+ * word is wanted.
+ */
+function drawLabel(rng: Rng): void {
+  const pattern = Math.floor(rng.next() * 3);
+  drawnFirst = Math.floor(rng.next() * LAST_LABEL.length);
+  if (LAST_PAIR[drawnFirst] !== undefined) {
+    drawnSecond = undefined;
+    return;
+  }
+  // A double-barrelled first name shows its second half next.
+  const second =
+    pattern === 1 && rng.next() >= DOUBLE_BARRELLED
+      ? LEGAL_LABEL[Math.floor(rng.next() * LEGAL_LABEL.length)]!
+      : LAST_LABEL[Math.floor(rng.next() * LAST_LABEL.length)]!;
+  drawnSecond = `${second[0]}`;
+}
+
 /**
  * The first two words of a faker company name (`Smith - Jones`, `Smith LLC`,
  * `Smith, Jones and Brown`, equally likely; 5% of last names double-barrelled),
@@ -119,15 +151,14 @@ export function personName(rng: Rng): PersonName {
  * drawn.
  */
 export function companyLabel(rng: Rng): string {
-  const pattern = Math.floor(rng.next() * 3);
-  const first = LAST_LABEL[Math.floor(rng.next() * LAST_LABEL.length)]!;
-  if (first.length >= 2) return `${first[0]}-${first[1]}`;
-  // A double-barrelled first name shows its second half next.
-  const second =
-    pattern === 1 && rng.next() >= DOUBLE_BARRELLED
-      ? LEGAL_LABEL[Math.floor(rng.next() * LEGAL_LABEL.length)]!
-      : LAST_LABEL[Math.floor(rng.next() * LAST_LABEL.length)]!;
-  return `${first[0]}-${second[0]}`;
+  drawLabel(rng);
+  return drawnSecond === undefined ? LAST_PAIR[drawnFirst]! : LAST_DASH[drawnFirst]! + drawnSecond;
+}
+
+/** companyLabel's first word (the label up to its first dash), from the same draws, without the label. */
+export function companyLabelWord(rng: Rng): string {
+  drawLabel(rng);
+  return FIRST_WORD[drawnFirst]!;
 }
 
 /**

@@ -10,6 +10,8 @@ import { encodeCall, formEncode } from '../../src/encode/body.js';
 import { DIALECTS, dialectCarries, toPayload } from '../../src/encode/dialect.js';
 import { formEncodeBuffer, formEncodeFields } from '../../src/encode/form.js';
 import { EventGenerator, SEEDED_EPOCH } from '../../src/generate/events.js';
+import type { FailureEvent } from '../../src/model/events.js';
+import { t } from '../../src/model/pieced-text.js';
 import { SAMPLE_BOUNCE as call } from '../helpers/sample-call.js';
 
 let ASCII = '';
@@ -236,5 +238,44 @@ describe('form encoding of a call: fields read straight from the dialect table',
     const mime = Uint8Array.from([0x41, 0x20, 0xe9, 0x7e]);
     const body = formEncodeFields(['id', 'x', 'mime', 'tags'], ['i d', undefined, mime, ['t']], 4);
     assert.equal(body.toString('latin1'), 'id=i+d&mime=A+%E9~&tags[]=t');
+  });
+});
+
+describe('form encoding: a text from a template (a sync wording)', () => {
+  const value = 'ü&x y';
+  const text = t`<${value}>: not here, ${'b+c'} [${''}]`;
+  test('t`...` spells what the template literal spells', () => {
+    assert.equal(text.text, `<${value}>: not here, ${'b+c'} [${''}]`);
+    assert.equal(text.pieces.length, text.values.length + 1);
+  });
+  test('its stored pieces and escaped values are the bytes of its whole text, first field or not, again and again', () => {
+    for (let round = 0; round < 3; round++) {
+      assert.deepEqual(
+        formEncodeFields(['id', 'description', 'tags'], ['1', text, ['a']], 3),
+        formEncodeFields(['id', 'description', 'tags'], ['1', text.text, ['a']], 3),
+      );
+      assert.deepEqual(formEncodeFields(['d'], [text], 1), formEncodeFields(['d'], [text.text], 1));
+    }
+  });
+  test('beside a bytes value it is written whole', () => {
+    const mime = Uint8Array.from([0x41]);
+    const body = formEncodeFields(['d', 'mime'], [text, mime], 2).toString('latin1');
+    assert.equal(body, `d=${formEncodeFields(['x'], [text.text], 1).toString('latin1').slice(2)}&mime=A`);
+  });
+  test('sync failures carry their wording as a template; encodeCall writes it only while it spells the description', () => {
+    const sync = new EventGenerator({
+      seed: 5,
+      clock: (i) => SEEDED_EPOCH + i * 1000,
+      scenario: 'sync-userunknown',
+    }).take(50);
+    const templated = sync.filter((c) => c.descriptionText !== undefined);
+    assert.ok(templated.length > 40, 'the sync wordings are templates');
+    for (const c of templated) {
+      const e = c.event as FailureEvent;
+      assert.equal(c.descriptionText!.text, e.description);
+      const changed = { ...c, event: { ...e, description: 'replaced & changed' } };
+      const body = encodeCall(changed, 'form', 'smtpeter').body.toString('latin1');
+      assert.match(body, /&description=replaced\+%26\+changed&/);
+    }
   });
 });

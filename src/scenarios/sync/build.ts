@@ -1,12 +1,11 @@
 import { failureEvent } from '../../mail/call-events.js';
-import { buildOriginalMessage, type OriginalMessage } from '../../mail/message.js';
+import { buildOriginalMessage, type MessageOverrides, type OriginalMessage } from '../../mail/message.js';
 import { frontendServer } from '../../mail/microsoft.js';
 import { PROVIDERS, type Provider, providerDomain } from '../../mail/providers.js';
-import { replyDescription } from '../../mail/reply.js';
 import type { SimCall } from '../../model/events.js';
 import type { Fake } from '../../random/fake.js';
 import type { ScenarioInput } from '../types.js';
-import type { ReplyContext, SyncSpec, Wording } from './types.js';
+import type { ReplyContext, Said, SyncSpec, Wording } from './types.js';
 
 const gmailTrace = (f: Fake): string =>
   `${f.rng.alnum(2).toLowerCase()}${f.rng.int(1, 9)}si${f.rng.int(100000, 9999999)}`;
@@ -20,18 +19,27 @@ function traceFor(style: string, fake: Fake): string {
  * What a wording sees. The MX host and trace token are drawn from the
  * event's stream on first use: most wordings show one of them or none. Each
  * wording reads them in a fixed order, so a seed still gives the same bytes.
- * The client IP is that of the MTA the message went out through.
+ * The client IP is that of the MTA the message went out through. One object,
+ * pointed at each call's message in turn (`about`): a wording reads it while
+ * it runs and keeps nothing of it, and an object per call was garbage.
  */
 class LazyReplyContext implements ReplyContext {
   private mxHost: string | undefined;
   private token: string | undefined;
+  fake!: Fake;
+  private msg!: OriginalMessage;
+  private provider!: Provider;
+  private style = '';
 
-  constructor(
-    readonly fake: Fake,
-    private readonly msg: OriginalMessage,
-    private readonly provider: Provider,
-    private readonly style: string,
-  ) {}
+  about(fake: Fake, msg: OriginalMessage, provider: Provider, style: string): this {
+    this.fake = fake;
+    this.msg = msg;
+    this.provider = provider;
+    this.style = style;
+    this.mxHost = undefined;
+    this.token = undefined;
+    return this;
+  }
 
   get recipient(): string {
     return this.msg.recipient;
@@ -55,6 +63,10 @@ class LazyReplyContext implements ReplyContext {
   }
 }
 
+const CONTEXT = new LazyReplyContext();
+/** The recipient domain handed to buildOriginalMessage, which reads it and keeps nothing: no object per call. */
+const OVERRIDES: MessageOverrides = { domain: undefined };
+
 export function buildSync(
   spec: SyncSpec,
   wordings: ReadonlyMap<string, Wording>,
@@ -64,17 +76,22 @@ export function buildSync(
   const provider = PROVIDERS[style];
   const options = input.message;
   const domain = options.domain ?? (provider ? providerDomain(provider, fake, options.audience) : undefined);
-  const msg = buildOriginalMessage(fake, now, options, { domain });
-  const wording = wordings.get(style)!(
-    new LazyReplyContext(fake, msg, provider ?? PROVIDERS.postfix!, style),
-  );
+  OVERRIDES.domain = domain;
+  const msg = buildOriginalMessage(fake, now, options, OVERRIDES);
+  const wording = wordings.get(style)!(CONTEXT.about(fake, msg, provider ?? PROVIDERS.postfix!, style));
   const event = failureEvent(msg, now, msg.recipient, spec.action, spec.state);
+  let text: Said;
   if ('local' in wording) {
-    event.description = wording.local;
+    text = wording.local;
   } else {
     event.code = wording.code;
     if (wording.extended) event.extended = wording.extended;
-    event.description = replyDescription(wording);
+    text = wording.text;
   }
-  return [{ event, scenario: spec.name, style }];
+  if (typeof text === 'string') {
+    event.description = text;
+    return [{ event, scenario: spec.name, style }];
+  }
+  event.description = text.text;
+  return [{ event, scenario: spec.name, style, descriptionText: text }];
 }

@@ -5,19 +5,33 @@
  */
 import { clamavSignature } from '../../mail/clamav.js';
 import { remoteIp } from '../../mail/providers.js';
-import { reply, type SmtpReply } from '../../mail/reply.js';
+import { pieced, t } from '../../model/pieced-text.js';
 import type { Fake } from '../../random/fake.js';
-import type { SyncSpec } from './types.js';
+import type { Said, SyncReply, SyncSpec, Wording } from './types.js';
 
 const yahooMta = (f: Fake): string =>
   `mta${f.rng.int(1000, 4999)}.mail.${f.rng.pick(['gq1', 'bf1', 'ne1', 'ir2'])}.yahoo.com`;
 
-/** Gmail wraps its replies itself; these are its line breaks. */
-const gmail = (code: string, ext: string, trace: string, ...lines: string[]): SmtpReply => {
-  const all = [...lines];
-  all[all.length - 1] = `${all[all.length - 1]} ${trace} - gsmtp`;
-  return reply(code, ext, ...all);
-};
+const said = (code: string, extended: string | undefined, text: Said): SyncReply =>
+  extended ? { code, extended, text } : { code, text };
+
+/**
+ * Gmail wraps its replies itself; these are its line breaks. The text is
+ * the lines joined by a space, the last one followed by Gmail's trace
+ * token: `... - gsmtp`.
+ */
+const gmail = (code: string, ext: string, trace: string, ...lines: string[]): SyncReply =>
+  said(code, ext, `${lines.join(' ')} ${trace} - gsmtp`);
+
+/**
+ * A Gmail reply whose lines are all fixed: its text is one template made
+ * here, once (the trace token its only value), so a call writes its stored
+ * bytes. The same text as gmail() gives.
+ */
+function gmailFixed(code: string, ext: string, ...lines: string[]): Wording {
+  const pieces = [`${lines.join(' ')} `, ' - gsmtp'];
+  return (c) => said(code, ext, pieced(pieces, [c.trace]));
+}
 
 /** Every synchronous failure: what it is, how often, and its wording per style. */
 export const SYNC_SPECS: SyncSpec[] = [
@@ -29,38 +43,36 @@ export const SYNC_SPECS: SyncSpec[] = [
     action: 'failed',
     weight: 30,
     styles: {
-      gmail: (c) =>
-        gmail(
-          '550',
-          '5.1.1',
-          c.trace,
-          'The email account that you tried to reach does not exist. Please try',
-          "double-checking the recipient's email address for typos or",
-          'unnecessary spaces. For more information, go to',
-          'https://support.google.com/mail/?p=NoSuchUser',
-        ),
+      gmail: gmailFixed(
+        '550',
+        '5.1.1',
+        'The email account that you tried to reach does not exist. Please try',
+        "double-checking the recipient's email address for typos or",
+        'unnecessary spaces. For more information, go to',
+        'https://support.google.com/mail/?p=NoSuchUser',
+      ),
       outlook: (c) =>
-        reply('550', '5.5.0', `Requested action not taken: mailbox unavailable (S2017062302). [${c.trace}]`),
+        said('550', '5.5.0', t`Requested action not taken: mailbox unavailable (S2017062302). [${c.trace}]`),
       office365: (c) =>
-        reply(
+        said(
           '550',
           '5.4.1',
-          `Recipient address rejected: Access denied. For more information see https://aka.ms/EXOSmtpErrors [${c.trace}]`,
+          t`Recipient address rejected: Access denied. For more information see https://aka.ms/EXOSmtpErrors [${c.trace}]`,
         ),
       yahoo: (c) =>
-        reply(
+        said(
           '554',
           undefined,
-          `delivery error: dd This user doesn't have a ${c.domain} account (${c.recipient}) [0] - ${yahooMta(c.fake)}`,
+          t`delivery error: dd This user doesn't have a ${c.domain} account (${c.recipient}) [0] - ${yahooMta(c.fake)}`,
         ),
       postfix: (c) =>
-        reply(
+        said(
           '550',
           '5.1.1',
-          `<${c.recipient}>: Recipient address rejected: User unknown in virtual mailbox table`,
+          t`<${c.recipient}>: Recipient address rejected: User unknown in virtual mailbox table`,
         ),
-      exim: () => reply('550', undefined, 'Unrouteable address'),
-      sendmail: (c) => reply('550', '5.1.1', `<${c.recipient}>... User unknown`),
+      exim: () => said('550', undefined, t`Unrouteable address`),
+      sendmail: (c) => said('550', '5.1.1', t`<${c.recipient}>... User unknown`),
     },
   },
   {
@@ -71,23 +83,21 @@ export const SYNC_SPECS: SyncSpec[] = [
     action: 'failed',
     weight: 6,
     styles: {
-      gmail: (c) =>
-        gmail(
-          '552',
-          '5.2.2',
-          c.trace,
-          'The email account that you tried to reach is over quota and inactive.',
-          'Please direct the recipient to',
-          'https://support.google.com/mail/?p=OverQuotaPerm',
-        ),
+      gmail: gmailFixed(
+        '552',
+        '5.2.2',
+        'The email account that you tried to reach is over quota and inactive.',
+        'Please direct the recipient to',
+        'https://support.google.com/mail/?p=OverQuotaPerm',
+      ),
       postfix: (c) =>
-        reply(
+        said(
           '552',
           '5.2.2',
-          `<${c.recipient}>: Recipient address rejected: Quota exceeded (mailbox for user is full)`,
+          t`<${c.recipient}>: Recipient address rejected: Quota exceeded (mailbox for user is full)`,
         ),
-      exim: () => reply('552', undefined, 'Mailbox quota exceeded'),
-      outlook: () => reply('552', '5.2.2', 'Requested mail action aborted: exceeded storage allocation'),
+      exim: () => said('552', undefined, t`Mailbox quota exceeded`),
+      outlook: () => said('552', '5.2.2', t`Requested mail action aborted: exceeded storage allocation`),
     },
   },
   {
@@ -98,16 +108,14 @@ export const SYNC_SPECS: SyncSpec[] = [
     action: 'failure',
     weight: 5,
     styles: {
-      gmail: (c) =>
-        gmail(
-          '452',
-          '4.2.2',
-          c.trace,
-          "The recipient's inbox is out of storage space. Please direct the",
-          'recipient to',
-          'https://support.google.com/mail/?p=OverQuotaTemp',
-        ),
-      postfix: (c) => reply('452', '4.2.2', `<${c.recipient}>: Recipient address rejected: Mailbox is full`),
+      gmail: gmailFixed(
+        '452',
+        '4.2.2',
+        "The recipient's inbox is out of storage space. Please direct the",
+        'recipient to',
+        'https://support.google.com/mail/?p=OverQuotaTemp',
+      ),
+      postfix: (c) => said('452', '4.2.2', t`<${c.recipient}>: Recipient address rejected: Mailbox is full`),
     },
   },
   {
@@ -119,13 +127,13 @@ export const SYNC_SPECS: SyncSpec[] = [
     weight: 10,
     styles: {
       postfix: (c) =>
-        reply(
+        said(
           '450',
           '4.2.0',
-          `<${c.recipient}>: Recipient address rejected: Greylisted, see http://postgrey.schweikert.ch/help/${c.domain}.html`,
+          t`<${c.recipient}>: Recipient address rejected: Greylisted, see http://postgrey.schweikert.ch/help/${c.domain}.html`,
         ),
-      exim: () => reply('451', '4.7.1', 'Greylisted, please try again in 5 minutes'),
-      sendmail: () => reply('451', '4.7.1', 'Greylisting in action, please come back later'),
+      exim: () => said('451', '4.7.1', t`Greylisted, please try again in 5 minutes`),
+      sendmail: () => said('451', '4.7.1', t`Greylisting in action, please come back later`),
     },
   },
   {
@@ -137,12 +145,12 @@ export const SYNC_SPECS: SyncSpec[] = [
     weight: 1,
     styles: {
       postfix: (c) =>
-        reply(
+        said(
           '450',
           '4.2.0',
-          `<${c.recipient}>: Recipient address rejected: Greylisted, see http://postgrey.schweikert.ch/help/${c.domain}.html`,
+          t`<${c.recipient}>: Recipient address rejected: Greylisted, see http://postgrey.schweikert.ch/help/${c.domain}.html`,
         ),
-      exim: () => reply('451', '4.7.1', 'Greylisted, please try again in 5 minutes'),
+      exim: () => said('451', '4.7.1', t`Greylisted, please try again in 5 minutes`),
     },
   },
   {
@@ -164,18 +172,18 @@ export const SYNC_SPECS: SyncSpec[] = [
           'https://support.google.com/mail/?p=UnsolicitedMessageError',
         ),
       postfix: (c) =>
-        reply(
+        said(
           '554',
           '5.7.1',
-          `Rejected by content filter: message classified as spam (score ${(c.fake.rng.int(80, 250) / 10).toFixed(1)})`,
+          t`Rejected by content filter: message classified as spam (score ${(c.fake.rng.int(80, 250) / 10).toFixed(1)})`,
         ),
       exim: (c) =>
-        reply(
+        said(
           '550',
           undefined,
-          `This message scored ${(c.fake.rng.int(80, 250) / 10).toFixed(1)} spam points.`,
+          t`This message scored ${(c.fake.rng.int(80, 250) / 10).toFixed(1)} spam points.`,
         ),
-      outlook: (c) => reply('550', '5.7.1', `Message rejected as spam by Content Filtering. [${c.trace}]`),
+      outlook: (c) => said('550', '5.7.1', t`Message rejected as spam by Content Filtering. [${c.trace}]`),
     },
   },
   {
@@ -186,7 +194,7 @@ export const SYNC_SPECS: SyncSpec[] = [
     action: 'failed',
     weight: 6,
     styles: {
-      dns: (c) => ({ local: `Domain ${c.domain} has no MX or A records (NXDOMAIN)` }),
+      dns: (c) => ({ local: t`Domain ${c.domain} has no MX or A records (NXDOMAIN)` }),
     },
   },
   {
@@ -197,7 +205,7 @@ export const SYNC_SPECS: SyncSpec[] = [
     action: 'failure',
     weight: 3,
     styles: {
-      tcp: (c) => ({ local: `Connection refused by ${c.mx} [${remoteIp(c.fake)}]:25` }),
+      tcp: (c) => ({ local: t`Connection refused by ${c.mx} [${remoteIp(c.fake)}]:25` }),
     },
   },
   {
@@ -208,7 +216,7 @@ export const SYNC_SPECS: SyncSpec[] = [
     action: 'failure',
     weight: 3,
     styles: {
-      tcp: (c) => ({ local: `Connection to ${c.mx} [${remoteIp(c.fake)}]:25 timed out after 30 seconds` }),
+      tcp: (c) => ({ local: t`Connection to ${c.mx} [${remoteIp(c.fake)}]:25 timed out after 30 seconds` }),
     },
   },
   {
@@ -220,7 +228,7 @@ export const SYNC_SPECS: SyncSpec[] = [
     weight: 1,
     styles: {
       tcp: (c) => ({
-        local: `Connection to ${c.mx} [${remoteIp(c.fake)}]:25 timed out; giving up after 5 days`,
+        local: t`Connection to ${c.mx} [${remoteIp(c.fake)}]:25 timed out; giving up after 5 days`,
       }),
     },
   },
@@ -233,16 +241,16 @@ export const SYNC_SPECS: SyncSpec[] = [
     weight: 2,
     styles: {
       postfix: (c) =>
-        reply(
+        said(
           '554',
           '5.7.1',
-          `Service unavailable; Client host [${c.clientIp}] blocked using zen.spamhaus.org; https://www.spamhaus.org/query/ip/${c.clientIp}`,
+          t`Service unavailable; Client host [${c.clientIp}] blocked using zen.spamhaus.org; https://www.spamhaus.org/query/ip/${c.clientIp}`,
         ),
       exim: (c) =>
-        reply(
+        said(
           '554',
           undefined,
-          `Rejected because ${c.clientIp} is in a black list at b.barracudacentral.org`,
+          t`Rejected because ${c.clientIp} is in a black list at b.barracudacentral.org`,
         ),
     },
   },
@@ -255,12 +263,12 @@ export const SYNC_SPECS: SyncSpec[] = [
     weight: 3,
     styles: {
       yahoo: (c) =>
-        reply(
+        said(
           '421',
           '4.7.0',
-          `[TSS04] Messages from ${c.clientIp} temporarily deferred due to unexpected volume or user complaints - 4.16.55.1; see https://postmaster.yahooinc.com/error-codes`,
+          t`[TSS04] Messages from ${c.clientIp} temporarily deferred due to unexpected volume or user complaints - 4.16.55.1; see https://postmaster.yahooinc.com/error-codes`,
         ),
-      sendmail: () => reply('421', '4.3.2', 'Connection rate limit exceeded.'),
+      sendmail: () => said('421', '4.3.2', t`Connection rate limit exceeded.`),
     },
   },
   {
@@ -271,8 +279,8 @@ export const SYNC_SPECS: SyncSpec[] = [
     action: 'failure',
     weight: 2,
     styles: {
-      postfix: (c) => reply('421', '4.3.2', `${c.mx} Service not available, closing transmission channel`),
-      exim: (c) => reply('421', undefined, `${c.mx} lost input connection`),
+      postfix: (c) => said('421', '4.3.2', t`${c.mx} Service not available, closing transmission channel`),
+      exim: (c) => said('421', undefined, t`${c.mx} lost input connection`),
     },
   },
   {
@@ -284,8 +292,8 @@ export const SYNC_SPECS: SyncSpec[] = [
     weight: 1,
     styles: {
       postfix: (c) =>
-        reply('504', '5.5.2', `<${c.clientIp}>: Helo command rejected: need fully-qualified hostname`),
-      exim: () => reply('550', undefined, 'HELO/EHLO must contain a FQDN or IP literal'),
+        said('504', '5.5.2', t`<${c.clientIp}>: Helo command rejected: need fully-qualified hostname`),
+      exim: () => said('550', undefined, t`HELO/EHLO must contain a FQDN or IP literal`),
     },
   },
   {
@@ -296,8 +304,8 @@ export const SYNC_SPECS: SyncSpec[] = [
     action: 'failure',
     weight: 1,
     styles: {
-      postfix: () => reply('454', '4.7.0', 'TLS not available due to local problem'),
-      sendmail: () => reply('454', '4.3.3', 'TLS not available: error generating SSL handle'),
+      postfix: () => said('454', '4.7.0', t`TLS not available due to local problem`),
+      sendmail: () => said('454', '4.3.3', t`TLS not available: error generating SSL handle`),
     },
   },
   {
@@ -308,9 +316,9 @@ export const SYNC_SPECS: SyncSpec[] = [
     action: 'failed',
     weight: 1,
     styles: {
-      postfix: (c) => reply('553', '5.1.8', `<${c.sender}>: Sender address rejected: Domain not found`),
+      postfix: (c) => said('553', '5.1.8', t`<${c.sender}>: Sender address rejected: Domain not found`),
       sendmail: (c) =>
-        reply('553', '5.1.8', `<${c.sender}>... Domain of sender address ${c.sender} does not exist`),
+        said('553', '5.1.8', t`<${c.sender}>... Domain of sender address ${c.sender} does not exist`),
     },
   },
   {
@@ -322,10 +330,10 @@ export const SYNC_SPECS: SyncSpec[] = [
     weight: 2,
     styles: {
       outlook: (c) =>
-        reply(
+        said(
           '550',
           '5.7.1',
-          `Unfortunately, messages from [${c.clientIp}] weren't sent. Please contact your Internet service provider since part of their network is on our block list (S3150). You can also refer your provider to http://mail.live.com/mail/troubleshooting.aspx#errors. [${c.trace}]`,
+          t`Unfortunately, messages from [${c.clientIp}] weren't sent. Please contact your Internet service provider since part of their network is on our block list (S3150). You can also refer your provider to http://mail.live.com/mail/troubleshooting.aspx#errors. [${c.trace}]`,
         ),
     },
   },
@@ -337,8 +345,8 @@ export const SYNC_SPECS: SyncSpec[] = [
     action: 'failure',
     weight: 1,
     styles: {
-      postfix: () => reply('452', '4.3.1', 'Insufficient system storage'),
-      sendmail: () => reply('452', '4.4.5', 'Insufficient disk space; try again later'),
+      postfix: () => said('452', '4.3.1', t`Insufficient system storage`),
+      sendmail: () => said('452', '4.4.5', t`Insufficient disk space; try again later`),
     },
   },
   {
@@ -349,20 +357,18 @@ export const SYNC_SPECS: SyncSpec[] = [
     action: 'failed',
     weight: 3,
     styles: {
-      gmail: (c) =>
-        gmail(
-          '550',
-          '5.2.1',
-          c.trace,
-          'The email account that you tried to reach is disabled. For more',
-          'information, go to',
-          'https://support.google.com/mail/?p=DisabledUser',
-        ),
+      gmail: gmailFixed(
+        '550',
+        '5.2.1',
+        'The email account that you tried to reach is disabled. For more',
+        'information, go to',
+        'https://support.google.com/mail/?p=DisabledUser',
+      ),
       postfix: (c) =>
-        reply(
+        said(
           '550',
           '5.2.1',
-          `<${c.recipient}>: Recipient address rejected: Mailbox disabled, not accepting messages`,
+          t`<${c.recipient}>: Recipient address rejected: Mailbox disabled, not accepting messages`,
         ),
     },
   },
@@ -374,9 +380,9 @@ export const SYNC_SPECS: SyncSpec[] = [
     action: 'failed',
     weight: 1,
     styles: {
-      postfix: (c) => reply('554', '5.7.1', `<${c.recipient}>: Relay access denied`),
+      postfix: (c) => said('554', '5.7.1', t`<${c.recipient}>: Relay access denied`),
       sendmail: (c) =>
-        reply('550', '5.7.1', `<${c.recipient}>... Relaying denied. Proper authentication required.`),
+        said('550', '5.7.1', t`<${c.recipient}>... Relaying denied. Proper authentication required.`),
     },
   },
   {
@@ -388,10 +394,10 @@ export const SYNC_SPECS: SyncSpec[] = [
     weight: 2,
     styles: {
       outlook: (c) =>
-        reply(
+        said(
           '451',
           '4.7.650',
-          `The mail server [${c.clientIp}] has been temporarily rate limited due to IP reputation. For e-mail delivery information, see https://postmaster.live.com (S775) [${c.trace}]`,
+          t`The mail server [${c.clientIp}] has been temporarily rate limited due to IP reputation. For e-mail delivery information, see https://postmaster.live.com (S775) [${c.trace}]`,
         ),
     },
   },
@@ -403,16 +409,14 @@ export const SYNC_SPECS: SyncSpec[] = [
     action: 'failure',
     weight: 1,
     styles: {
-      postfix: () => reply('452', '4.5.3', 'Error: too many recipients'),
-      gmail: (c) =>
-        gmail(
-          '452',
-          '4.5.3',
-          c.trace,
-          'Your message has too many recipients. For more information regarding',
-          "Google's sending limits, go to",
-          'https://support.google.com/mail/?p=TooManyRecipientsError',
-        ),
+      postfix: () => said('452', '4.5.3', t`Error: too many recipients`),
+      gmail: gmailFixed(
+        '452',
+        '4.5.3',
+        'Your message has too many recipients. For more information regarding',
+        "Google's sending limits, go to",
+        'https://support.google.com/mail/?p=TooManyRecipientsError',
+      ),
     },
   },
   {
@@ -426,12 +430,12 @@ export const SYNC_SPECS: SyncSpec[] = [
       // smtpd_data_restrictions (a policy service answering REJECT) name the
       // DATA command, as RCPT restrictions name the recipient.
       postfix: (c) =>
-        reply(
+        said(
           '554',
           '5.7.1',
-          `<DATA>: Data command rejected: Message rejected by policy; see https://${c.domain}/policy`,
+          t`<DATA>: Data command rejected: Message rejected by policy; see https://${c.domain}/policy`,
         ),
-      exim: () => reply('550', undefined, 'Administrative prohibition'),
+      exim: () => said('550', undefined, t`Administrative prohibition`),
     },
   },
   {
@@ -442,8 +446,8 @@ export const SYNC_SPECS: SyncSpec[] = [
     action: 'failure',
     weight: 2,
     styles: {
-      postfix: () => reply('451', '4.3.0', 'Error: queue file write error'),
-      exim: () => reply('451', undefined, 'Temporary local problem - please try later'),
+      postfix: () => said('451', '4.3.0', t`Error: queue file write error`),
+      exim: () => said('451', undefined, t`Temporary local problem - please try later`),
     },
   },
   {
@@ -454,15 +458,13 @@ export const SYNC_SPECS: SyncSpec[] = [
     action: 'failed',
     weight: 1,
     styles: {
-      gmail: (c) =>
-        gmail(
-          '552',
-          '5.3.4',
-          c.trace,
-          "Your message exceeded Google's message size limits. For more information,",
-          'visit https://support.google.com/mail/?p=MaxSizeError',
-        ),
-      postfix: () => reply('552', '5.3.4', 'Message size exceeds fixed limit'),
+      gmail: gmailFixed(
+        '552',
+        '5.3.4',
+        "Your message exceeded Google's message size limits. For more information,",
+        'visit https://support.google.com/mail/?p=MaxSizeError',
+      ),
+      postfix: () => said('552', '5.3.4', t`Message size exceeds fixed limit`),
     },
   },
   {
@@ -489,10 +491,10 @@ export const SYNC_SPECS: SyncSpec[] = [
           'https://support.google.com/mail/answer/81126#authentication',
         ),
       outlook: (c) =>
-        reply(
+        said(
           '550',
           '5.7.515',
-          `Access denied, sending domain ${c.sender.split('@')[1]} does not meet the required authentication level. [${c.trace}]`,
+          t`Access denied, sending domain ${c.sender.split('@')[1]!} does not meet the required authentication level. [${c.trace}]`,
         ),
     },
   },
@@ -505,10 +507,10 @@ export const SYNC_SPECS: SyncSpec[] = [
     weight: 2,
     styles: {
       yahoo: () =>
-        reply(
+        said(
           '554',
           '5.7.9',
-          'Message not accepted for policy reasons.  See https://postmaster.yahooinc.com/error-codes',
+          t`Message not accepted for policy reasons.  See https://postmaster.yahooinc.com/error-codes`,
         ),
     },
   },
@@ -520,12 +522,12 @@ export const SYNC_SPECS: SyncSpec[] = [
     action: 'failed',
     weight: 1,
     styles: {
-      postfix: (c) => reply('554', '5.7.1', `Virus detected: ${clamavSignature(c.fake.rng)} (clamav)`),
+      postfix: (c) => said('554', '5.7.1', t`Virus detected: ${clamavSignature(c.fake.rng)} (clamav)`),
       exim: (c) =>
-        reply(
+        said(
           '550',
           undefined,
-          `This message contains a virus (${clamavSignature(c.fake.rng)}) and has been rejected`,
+          t`This message contains a virus (${clamavSignature(c.fake.rng)}) and has been rejected`,
         ),
     },
   },
@@ -538,10 +540,10 @@ export const SYNC_SPECS: SyncSpec[] = [
     weight: 1,
     styles: {
       office365: (c) =>
-        reply(
+        said(
           '550',
           '5.7.708',
-          `Service unavailable. Access denied, traffic not accepted from this IP. For more information please go to http://go.microsoft.com/fwlink/?LinkId=526653 AS(7230) [${c.trace}]`,
+          t`Service unavailable. Access denied, traffic not accepted from this IP. For more information please go to http://go.microsoft.com/fwlink/?LinkId=526653 AS(7230) [${c.trace}]`,
         ),
     },
   },

@@ -1,5 +1,5 @@
-import type { SmtpReply } from '../../mail/reply.js';
 import type { FailureAction, Reason, SmtpState } from '../../model/events.js';
+import type { PiecedText } from '../../model/pieced-text.js';
 import type { Fake } from '../../random/fake.js';
 
 /** What a wording template sees: who was addressed, from where. */
@@ -15,8 +15,22 @@ export interface ReplyContext {
   trace: string;
 }
 
+/** A wording's text: from a template (t`...`, pieced-text.ts), or a plain string. */
+export type Said = PiecedText | string;
+
+/**
+ * What the server replied: its code, enhanced code, and its text as
+ * SMTPeter's `description` carries it (a multi-line reply's lines joined by
+ * a space, without the codes MailerQ puts in `code` and `extended`).
+ */
+export interface SyncReply {
+  code: string;
+  extended?: string;
+  text: Said;
+}
+
 /** A reply, or (no reply received) the local error text. */
-export type Wording = (c: ReplyContext) => SmtpReply | { local: string };
+export type Wording = (c: ReplyContext) => SyncReply | { local: Said };
 
 export interface SyncSpec {
   name: string;
