@@ -1,4 +1,4 @@
-import { createWriteStream, renameSync, rmSync } from 'node:fs';
+import { createWriteStream, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
 import { finished } from 'node:stream/promises';
 import { fixtureStream, type GenerateFlags, planGenerate } from '../plan/generate-plan.js';
 import { randomSeed } from '../random/rng.js';
@@ -14,12 +14,25 @@ function* until<T>(chunks: Iterable<T>, signal: AbortSignal): Iterable<T> {
 }
 
 /**
+ * The file `out` is renamed over when whole: itself if there is none yet, the
+ * file a symlink names (the link stays); undefined for what is not a regular
+ * file (a FIFO, /dev/stdout, /dev/null), which is written into as it is:
+ * renaming over it would replace it with a file.
+ */
+function renamedOver(out: string): string | undefined {
+  const stat = statSync(out, { throwIfNoEntry: false });
+  if (stat === undefined) return out;
+  return stat.isFile() ? realpathSync(out) : undefined;
+}
+
+/**
  * Write generated calls as a fixture, every field spelled out, so replaying
  * it sends exactly these calls. One seed, one file, byte for byte; written as
  * the calls are generated, so the first is out at once for any --count.
  * `--out` is streamed into a file beside it and renamed over it when whole:
  * Ctrl-C (or a full disk) leaves the old file or none, never a fixture cut
- * off mid-call that replay would refuse.
+ * off mid-call that replay would refuse. A FIFO or a device is written
+ * straight into.
  */
 export async function generateCommand(flags: GenerateFlags, io: CliIO = PROCESS_IO): Promise<number> {
   const plan = planGenerate(flags, Date.now, randomSeed);
@@ -27,24 +40,27 @@ export async function generateCommand(flags: GenerateFlags, io: CliIO = PROCESS_
     await writeStreamed(io.stdout, fixtureStream(plan));
     return 0;
   }
-  const temporary = `${plan.out}.${process.pid}.partial`;
+  const target = renamedOver(plan.out);
+  const temporary = target === undefined ? undefined : `${target}.${process.pid}.partial`;
   const stop = new AbortController();
   const release = onInterrupt(stop, async () => {});
   try {
-    const file = createWriteStream(temporary);
+    const file = createWriteStream(temporary ?? plan.out);
     const complete = await writeStreamed(file, until(fixtureStream(plan), stop.signal));
     file.end();
     await finished(file);
     if (stop.signal.aborted) {
-      rmSync(temporary, { force: true });
-      io.stderr.write(`smtpeter-sim: interrupted: --out ${plan.out} not written\n`);
+      if (temporary) rmSync(temporary, { force: true });
+      io.stderr.write(
+        `smtpeter-sim: interrupted: --out ${plan.out} ${temporary ? 'not written' : 'cut off'}\n`,
+      );
       return 1;
     }
     if (!complete) throw new Error(`--out ${plan.out}: the file closed before every call was written`);
-    renameSync(temporary, plan.out);
+    if (temporary && target) renameSync(temporary, target);
     return 0;
   } catch (err) {
-    rmSync(temporary, { force: true });
+    if (temporary) rmSync(temporary, { force: true });
     throw err;
   } finally {
     release();

@@ -1,5 +1,6 @@
-import { existsSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, openSync, rmSync } from 'node:fs';
 import { UsageError } from '../model/errors.js';
+import type { CallResult } from '../model/results.js';
 import { planServe, type ServeFlags } from '../plan/serve-plan.js';
 import { RequestLog } from '../report/request-log.js';
 import { KIND_URL, type Targets } from '../run/request.js';
@@ -55,28 +56,44 @@ function portInUse(
   return `${flag}${e.port === undefined ? '' : ` ${e.port}`}: address already in use on ${e.address ?? 'this host'} (0 takes any free port)`;
 }
 
+/** `--log` can be written: opened for appending (nothing in it lost), made if it is not there. */
+function usableLog(path: string): void {
+  try {
+    closeSync(openSync(path, 'a'));
+  } catch (e) {
+    throw new UsageError(`--log: cannot write '${path}': ${(e as Error).message}`);
+  }
+}
+
 /** Run serve until SIGINT/SIGTERM. */
 export async function serveCommand(flags: ServeFlags, io: CliIO = PROCESS_IO): Promise<number> {
   const plan = planServe(flags, await loadSettings(flags));
-  // Open before serve starts (a restart's resumed calls are logged too); a log made for a serve
-  // that then cannot start is removed again, so a port in use leaves no empty file behind.
+  // Checked before serve starts, without emptying it: a serve that cannot start (a port in use, a
+  // --data-dir another serve holds) leaves an earlier log, perhaps the running serve's, as it was,
+  // and removes one it made. Emptied and written once serve runs; attempts before that (a
+  // restart's resumed calls) are held and written first.
   const logIsNew = plan.log !== undefined && !existsSync(plan.log);
-  const log = plan.log ? new RequestLog(plan.log) : undefined;
-  if (log)
-    await log.opened().catch((e: Error) => {
-      throw new UsageError(`--log: cannot write '${plan.log}': ${e.message}`);
-    });
+  if (plan.log) usableLog(plan.log);
+  let log: RequestLog | undefined;
+  const early: CallResult[] = [];
   const handle = await startServe({
     ...plan.options,
-    ...(log ? { onAttempt: (_e, r) => log.result(r) } : {}),
+    ...(plan.log ? { onAttempt: (_e, r) => (log ? log.result(r) : early.push(r)) } : {}),
   }).catch(async (e: NodeJS.ErrnoException & { address?: string; port?: number }) => {
-    await log?.close();
     if (logIsNew && plan.log) rmSync(plan.log, { force: true });
     if (e.code === 'EADDRINUSE') throw new UsageError(portInUse(e, plan.options));
     if (e.code === 'EADDRNOTAVAIL')
       throw new UsageError(`--host ${plan.options.host}: not an address of this machine`);
     throw e;
   });
+  if (plan.log) {
+    log = new RequestLog(plan.log);
+    for (const r of early.splice(0)) log.result(r);
+    await log.opened().catch(async (e: Error) => {
+      await handle.close();
+      throw new UsageError(`--log: cannot write '${plan.log}': ${e.message}`);
+    });
+  }
   const stopped = untilStopped();
   if (plan.notice) io.stderr.write(`${plan.notice}\n`);
   io.stdout.write(`${startLines(handle, plan.options.targets ?? {}).join('\n')}\n`);

@@ -66,11 +66,9 @@ export function bounceTimes(rng: Rng, callAt: number, sentAt: number): BounceTim
   const span = callAt - sentAt;
   const share = span >= needed ? 1 : Math.max(0, span) / needed;
   const receivedAt = callAt - Math.round(toMx * share);
-  return {
-    now: receivedAt - Math.round(writing * share),
-    receivedAt,
-    arrivedAt: sentAt + Math.round(ARRIVAL_DELAY * share),
-  };
+  const now = receivedAt - Math.round(writing * share);
+  // Each gap rounded on its own can overrun a short span by a millisecond: the arrival is never after the bounce.
+  return { now, receivedAt, arrivedAt: Math.min(now, sentAt + Math.round(ARRIVAL_DELAY * share)) };
 }
 
 /** The bounce call for a message that came back to `msg.envelope`. */

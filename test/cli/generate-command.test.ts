@@ -1,5 +1,17 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import {
+  lstatSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
@@ -45,6 +57,39 @@ describe('generate --out is written whole or not at all', () => {
       assert.equal(readFileSync(out, 'utf8'), '{"calls": []}\n');
     } finally {
       child.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('--out a symlink: written through it (the link stays a link), as a shell redirect would', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'generate-link-'));
+    const target = join(dir, 'real.json');
+    const link = join(dir, 'link.json');
+    writeFileSync(target, '{"calls": []}\n');
+    symlinkSync(target, link);
+    try {
+      const r = await runMain(['generate', '-n', '2', '--seed', '1', '--out', link]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.ok(lstatSync(link).isSymbolicLink(), 'the link was replaced by a file');
+      assert.equal(readlinkSync(link), target);
+      assert.equal((JSON.parse(readFileSync(target, 'utf8')) as { calls: unknown[] }).calls.length, 2);
+      assert.deepEqual(readdirSync(dir).sort(), ['link.json', 'real.json']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('--out a FIFO (or /dev/stdout, a device): written into it, not replaced by a file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'generate-fifo-'));
+    const fifo = join(dir, 'calls.pipe');
+    execFileSync('mkfifo', [fifo]);
+    try {
+      const read = readFile(fifo, 'utf8');
+      const r = await runMain(['generate', '-n', '2', '--seed', '1', '--out', fifo]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.ok(lstatSync(fifo).isFIFO(), 'the FIFO was replaced by a file');
+      assert.equal((JSON.parse(await read) as { calls: unknown[] }).calls.length, 2);
+    } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   });

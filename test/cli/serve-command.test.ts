@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
 import { type AddressInfo, createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -56,6 +56,21 @@ describe('serve on a port in use', () => {
     rmSync(dir, { recursive: true, force: true });
     assert.equal(r.code, 2, r.stderr);
     assert.deepEqual(left, [], 'the log file was left behind');
+  });
+
+  // The second serve of a pair on one --data-dir is refused (its store is locked), and so is one on a
+  // port in use: neither may have emptied the log it was given, which may be the running serve's own.
+  test('--log: a serve that cannot start leaves an earlier log as it was', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'serve-log-'));
+    const log = join(dir, 'attempts.ndjson');
+    writeFileSync(log, '{"i":0,"attempt":1,"final":true,"outcome":"ok"}\n');
+    const r = await cli(['serve', '--api-port', String(held.port), '--smtp-port', '0', '--log', log], {
+      timeoutMs: 30_000,
+    });
+    const kept = readFileSync(log, 'utf8');
+    rmSync(dir, { recursive: true, force: true });
+    assert.equal(r.code, 2, r.stderr);
+    assert.equal(kept, '{"i":0,"attempt":1,"final":true,"outcome":"ok"}\n', 'the earlier log was emptied');
   });
 });
 

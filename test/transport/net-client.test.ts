@@ -159,6 +159,29 @@ for (const kind of ['undici', 'net'] as const) {
       }
     });
 
+    it('keeps an answer body that came in several reads whole (each read lands in the one reused buffer)', async () => {
+      const server = await httpServer((req, res) => {
+        req.resume();
+        req.on('end', () => {
+          res.writeHead(422, { 'Content-Type': 'text/plain' });
+          res.write('first part, ');
+          setTimeout(() => res.write('second part, '), 20);
+          setTimeout(() => res.end('third part'), 40);
+        });
+      });
+      try {
+        await withClient(kind, { connections: 1, keepAnswer: 1024 }, async (client) => {
+          for (let i = 0; i < 2; i++) {
+            const r = await client.post(server.url, HEADERS, BODY);
+            assert.equal(r.status, 422);
+            assert.equal(r.answer?.body, 'first part, second part, third part');
+          }
+        });
+      } finally {
+        await server.close();
+      }
+    });
+
     it('reads a chunked answer written in pieces, and reuses the socket for the next requests', async () => {
       const server = await httpServer((req, res) => {
         req.resume();
