@@ -125,6 +125,7 @@ function buildPool(plan: FirePlan): BuildPool {
     clockBase: plan.clockBase,
     request: plan.request,
     targets: plan.send.targets,
+    yieldToSender: plan.workersYield,
     ...plan.jobs,
   });
 }

@@ -105,6 +105,8 @@ export interface FirePlan {
   disorder: DisorderOptions;
   /** Threads that build calls; 0: the main thread does. */
   workers: number;
+  /** The build workers share the sender's cores (workers >= cores): they run below its priority. */
+  workersYield: boolean;
   /** Sockets per receiver. */
   connections: number;
   /** Requests written ahead on one socket (HTTP/1.1 pipelining; 1 = none). */
@@ -210,6 +212,7 @@ export function planFire(flags: FireFlags, settings: Settings, machine: FireMach
     graceMs,
     disorder,
     workers,
+    workersYield: workers > 0 && workers >= machine.cores,
     connections: connections(flags, load),
     pipelining: flags.pipelining ? positiveInt('--pipelining', flags.pipelining) : 1,
     embedded,

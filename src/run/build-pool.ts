@@ -12,6 +12,8 @@ export interface BuildWorkerInit {
   request: PortableRequest;
   /** Targets as hrefs (a URL does not cross threads). */
   targets: Partial<Record<keyof Targets, string>>;
+  /** Run below the main thread's priority (BuildPoolOptions.yieldToSender). */
+  yieldToSender: boolean;
 }
 
 /** Main → worker: build scenario instances `from` (inclusive) to `to` (exclusive). */
@@ -57,6 +59,13 @@ export interface BuildPoolOptions {
    * schedule ahead, so a worker that is briefly descheduled costs no lag.
    */
   minAhead?: number;
+  /**
+   * The workers share the sender's cores (as many workers as cores or more):
+   * they run at a lower priority, so a job never holds the core while a call
+   * is due. A worker only has to stay ahead of the sender, and takes every
+   * moment the main thread waits for the network.
+   */
+  yieldToSender?: boolean;
 }
 
 /**
@@ -289,6 +298,7 @@ function workerInit(options: BuildPoolOptions): BuildWorkerInit {
     generate: { ...options.generate, clockBase: options.clockBase },
     request: portableRequest(options.request),
     targets,
+    yieldToSender: options.yieldToSender === true,
   };
 }
 

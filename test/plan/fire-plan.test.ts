@@ -117,11 +117,13 @@ describe('fire plan: build workers and job sizes', () => {
     assert.equal(p.workers, 2);
     assert.deepEqual(p.jobs, { maxJobSize: 100, minAhead: 500 });
     assert.equal(p.output.chatty, false);
+    assert.equal(p.workersYield, false, 'two workers on four cores: one left for the sender');
   });
 
   test('over 1000 signed calls: one worker per core', () => {
     const p = plan({ ...URL_FLAGS, sign: true, key: keyFile, count: '5000' });
     assert.equal(p.workers, 4);
+    assert.equal(p.workersYield, true, "a worker per core shares the sender's cores: below its priority");
     assert.ok(p.request.signing, 'signed');
     assert.equal(p.jobs, undefined, 'closed runs build on demand');
   });

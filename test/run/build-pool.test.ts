@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { EventGenerator, eventClock, type GenerateOptions, SEEDED_EPOCH } from '../../src/generate/events.js';
@@ -94,6 +95,34 @@ describe('build pool: calls built on worker threads', () => {
       }
     });
   }
+
+  // Linux only: a thread's nice value is field 19 of /proc/<pid>/task/<tid>/stat (after the name in parentheses).
+  test('yieldToSender: the workers run at nice 10, the main thread at its own', {
+    skip: process.platform !== 'linux' && 'thread priorities are read from Linux /proc',
+  }, async () => {
+    const niceOf = (tid: string): number =>
+      Number(readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ')[16]);
+    const before = new Map(readdirSync('/proc/self/task').map((tid) => [tid, niceOf(tid)]));
+    const pool = new BuildPool(2, {
+      generate: { seed: 7 },
+      clockBase: SEEDED_EPOCH,
+      request: unsigned,
+      targets,
+      yieldToSender: true,
+    });
+    try {
+      await pool.ready();
+      const added = readdirSync('/proc/self/task').filter((tid) => !before.has(tid));
+      assert.deepEqual(
+        added.map(niceOf).filter((n) => n === 10),
+        [10, 10],
+        "the two workers (their other threads, V8's and libuv's, keep the default)",
+      );
+      assert.equal(niceOf(String(process.pid)), before.get(String(process.pid)));
+    } finally {
+      await pool.close();
+    }
+  });
 
   test('json bodies and small jobs (open run at a low rate): still the same calls', async () => {
     const json: RequestOptions = { format: 'json', dialect: 'marketing-suite' };
