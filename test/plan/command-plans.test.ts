@@ -143,4 +143,13 @@ describe('planServe', () => {
     assert.deepEqual(plan({}).http, { timeoutMs: 10_000 });
     assert.deepEqual(plan({ timeout: '500ms', insecure: true }).http, { timeoutMs: 500, insecure: true });
   });
+  test('--defects: a share of bounces, as fire reads it; absent: none; past 100% refused', () => {
+    assert.equal(plan({ defects: '5%' }).defects, 0.05);
+    assert.equal(plan({ defects: '1' }).defects, 1);
+    assert.equal('defects' in plan({}), false);
+    assert.throws(
+      () => plan({ defects: '120%' }),
+      /^UsageError: --defects: '120%' is not a share of bounces/,
+    );
+  });
 });
