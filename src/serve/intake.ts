@@ -200,28 +200,28 @@ export class Intake {
         ? { deadline: deadlineOf(options.maxdelivertime, now, this.o.timeScale) }
         : {}),
     });
-    if (this.o.defects !== undefined) {
-      const calls = withDrawnDefects(
-        plan.map((p) => p.call),
-        this.o.defects,
-        this.o.seed,
-        seq,
-      );
-      plan.forEach((p, n) => {
-        p.call = calls[n]!;
-      });
-    }
-    const events = plan.map(
-      (p, n): TimelineEvent => ({
+    // With --defects, the plan's bounces as they go out (each message drawn from the seed and its number).
+    const defective =
+      this.o.defects === undefined
+        ? undefined
+        : withDrawnDefects(
+            plan.map((p) => p.call),
+            this.o.defects,
+            this.o.seed,
+            seq,
+          );
+    const events = plan.map((p, n): TimelineEvent => {
+      const call = defective?.[n] ?? p.call;
+      return {
         key: flatString(id, '/', n),
         messageId: id,
-        kind: p.call.event.type,
+        kind: call.event.type,
         dueAt: p.at,
-        call: p.call,
-        state: this.o.carries(p.call.event.type) ? 'scheduled' : 'no-webhook',
+        call,
+        state: this.o.carries(call.event.type) ? 'scheduled' : 'no-webhook',
         attempts: [],
-      }),
-    );
+      };
+    });
     return { message, events };
   }
 }
