@@ -1,7 +1,8 @@
-import { createWriteStream, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
+import { createWriteStream, renameSync, rmSync } from 'node:fs';
 import { finished } from 'node:stream/promises';
 import { fixtureStream, type GenerateFlags, planGenerate } from '../plan/generate-plan.js';
 import { randomSeed } from '../random/rng.js';
+import { wholeFileTarget } from '../report/whole-file.js';
 import { onInterrupt } from './interrupt-signals.js';
 import { type CliIO, PROCESS_IO, writeStreamed } from './io.js';
 
@@ -11,18 +12,6 @@ function* until<T>(chunks: Iterable<T>, signal: AbortSignal): Iterable<T> {
     if (signal.aborted) return;
     yield chunk;
   }
-}
-
-/**
- * The file `out` is renamed over when whole: itself if there is none yet, the
- * file a symlink names (the link stays); undefined for what is not a regular
- * file (a FIFO, /dev/stdout, /dev/null), which is written into as it is:
- * renaming over it would replace it with a file.
- */
-function renamedOver(out: string): string | undefined {
-  const stat = statSync(out, { throwIfNoEntry: false });
-  if (stat === undefined) return out;
-  return stat.isFile() ? realpathSync(out) : undefined;
 }
 
 /**
@@ -40,8 +29,9 @@ export async function generateCommand(flags: GenerateFlags, io: CliIO = PROCESS_
     await writeStreamed(io.stdout, fixtureStream(plan));
     return 0;
   }
-  const target = renamedOver(plan.out);
-  const temporary = target === undefined ? undefined : `${target}.${process.pid}.partial`;
+  // Beside the target and renamed over it when whole (a FIFO or a device: straight into it).
+  const whole = wholeFileTarget(plan.out);
+  const temporary = whole?.temporary;
   const stop = new AbortController();
   const release = onInterrupt(stop, async () => {});
   try {
@@ -57,7 +47,7 @@ export async function generateCommand(flags: GenerateFlags, io: CliIO = PROCESS_
       return 1;
     }
     if (!complete) throw new Error(`--out ${plan.out}: the file closed before every call was written`);
-    if (temporary && target) renameSync(temporary, target);
+    if (whole) renameSync(whole.temporary, whole.target);
     return 0;
   } catch (err) {
     if (temporary) rmSync(temporary, { force: true });
