@@ -62,6 +62,14 @@ for (let b = 0; b < 256; b++) {
  */
 const UTF8 = Buffer.allocUnsafeSlow(64 * 1024);
 const ESCAPED = Buffer.allocUnsafeSlow(192 * 1024);
+/**
+ * Where a long value (a bounce's MIME) is escaped before it is copied into
+ * the body: with both buffers of the loop known constants once inlined,
+ * V8 keeps their bounds and base pointers out of the loop, and escaping
+ * into the body's own buffer (a slab, the scratch or a new one) ran ~1.4×
+ * slower than this loop plus the copy.
+ */
+const LONG_ESCAPED = Buffer.allocUnsafeSlow(UTF8.length * 3);
 
 /**
  * A body whose worst case fits 64 KiB (a DSN call's is ~50 KiB) is written
@@ -140,7 +148,11 @@ function writeEscaped(out: Buffer, pos: number, text: string): number {
     const end = escapeAscii(text, out, pos);
     if (end >= 0) return end;
   }
-  if (text.length * 3 <= UTF8.length) return escapeInto(UTF8, UTF8.write(text, 0, 'utf8'), out, pos);
+  if (text.length * 3 <= UTF8.length) {
+    const end = escapeInto(UTF8, UTF8.write(text, 0, 'utf8'), LONG_ESCAPED, 0);
+    LONG_ESCAPED.copy(out, pos, 0, end);
+    return pos + end;
+  }
   const bytes = Buffer.from(text, 'utf8');
   return escapeInto(bytes, bytes.length, out, pos);
 }

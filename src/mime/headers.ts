@@ -165,7 +165,8 @@ export type HeaderList = ReadonlyArray<readonly [string, string]>;
 /** Headers in order, each folded, CRLF after each. */
 export function renderHeaders(headers: HeaderList): string {
   let out = '';
-  for (const [name, value] of headers) out += `${foldHeader(name, value)}\r\n`;
+  // An index loop: no iterator and no destructuring per header.
+  for (let i = 0; i < headers.length; i++) out += `${foldHeader(headers[i]![0], headers[i]![1])}\r\n`;
   return out;
 }
 
