@@ -133,9 +133,13 @@ export function foldHeader(name: string, value: string, width = 78, indent = ' '
     let tokenEnd = end;
     while (tokenEnd > pos && isTrimmed(value.charCodeAt(tokenEnd - 1))) tokenEnd--;
     if (head.length + (pos - from) + (tokenEnd - pos) > width) {
-      const line = head + value.slice(from, pos);
-      if (trimmedLength(line) > first.length - 1) {
-        out += `${line.trimEnd()}\r\n`;
+      // The line so far is head + value[from, pos), measured and cut without being made
+      // (a charCodeAt on the joined line flattened it, and trimEnd copied it again).
+      let end = pos;
+      while (end > from && isTrimmed(value.charCodeAt(end - 1))) end--;
+      const kept = end > from ? spanLength(head, value, from, end) : trimmedLength(head);
+      if (kept > first.length - 1) {
+        out += `${end > from ? head + value.slice(from, end) : head.trimEnd()}\r\n`;
         head = indent;
         from = pos;
       }
@@ -149,6 +153,16 @@ export function foldHeader(name: string, value: string, width = 78, indent = ' '
 function trimmedEnd(head: string, tail: string): string {
   const last = tail.length > 0 ? tail.charCodeAt(tail.length - 1) : head.charCodeAt(head.length - 1);
   return isTrimmed(last) ? (head + tail).trimEnd() : head + tail;
+}
+
+/** `(head + value.slice(from, end)).trim().length` when `value[end - 1]` is not white space. */
+function spanLength(head: string, value: string, from: number, end: number): number {
+  let start = 0;
+  while (start < head.length && isTrimmed(head.charCodeAt(start))) start++;
+  if (start < head.length) return head.length - start + (end - from);
+  let at = from;
+  while (at < end && isTrimmed(value.charCodeAt(at))) at++;
+  return end - at;
 }
 
 /** `line.trim().length`, counted rather than cut out. */
