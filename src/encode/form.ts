@@ -70,6 +70,8 @@ const ESCAPED = Buffer.allocUnsafeSlow(192 * 1024);
  * slower than this loop plus the copy.
  */
 const LONG_ESCAPED = Buffer.allocUnsafeSlow(UTF8.length * 3);
+/** The same bytes as a plain Uint8Array: its subarray and `set` are V8 builtins, not Buffer code inlined into the encoder. */
+const LONG_VIEW = new Uint8Array(LONG_ESCAPED.buffer, LONG_ESCAPED.byteOffset, LONG_ESCAPED.length);
 
 /**
  * A body whose worst case fits 64 KiB (a DSN call's is ~50 KiB) is written
@@ -150,7 +152,7 @@ function writeEscaped(out: Buffer, pos: number, text: string): number {
   }
   if (text.length * 3 <= UTF8.length) {
     const end = escapeInto(UTF8, UTF8.write(text, 0, 'utf8'), LONG_ESCAPED, 0);
-    LONG_ESCAPED.copy(out, pos, 0, end);
+    out.set(LONG_VIEW.subarray(0, end), pos);
     return pos + end;
   }
   const bytes = Buffer.from(text, 'utf8');
