@@ -425,6 +425,14 @@ describe("serve refuses bad input with the protocol's own error and keeps servin
     assert.match(await c.command(`RCPT TO:<delivered@${SIM}>`), /^250 /);
     assert.match(await c.command('DATA'), /^354 /);
     assert.match(
+      await c.data('From: a@shop.example\r\nX-SMTPeter-Tags: two words,ok\r\n\r\nbody\r\n.\r\n'),
+      /^554 5\.6\.0 Message rejected: X-SMTPeter-Tags: tag 'two words' contains white space or a semicolon$/,
+      'a tag with a space is named as one, not as a semicolon',
+    );
+    assert.match(await c.command('MAIL FROM:<a@shop.example>'), /^250 /);
+    assert.match(await c.command(`RCPT TO:<delivered@${SIM}>`), /^250 /);
+    assert.match(await c.command('DATA'), /^354 /);
+    assert.match(
       await c.data(`From: a@shop.example\r\n\r\n${'x'.repeat(998)}\r\n`.repeat(300) + '.\r\n'),
       /^552 5\.3\.4 /,
       'over --max-size',
