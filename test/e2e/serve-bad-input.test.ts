@@ -153,6 +153,19 @@ const HTTP_ROWS: HttpRow[] = [
     text: /^X-SMTPeter-TrackClicks: expected true or false, got 'maybe'$/,
   },
   {
+    name: 'from with two addresses (the API takes one; two would need a Sender header)',
+    body: json({ ...GOOD, from: 'Shop <a@shop.example>, b@shop.example' }),
+    status: 400,
+    text: /^from: expected one address, got 2 in 'Shop <a@shop\.example>, b@shop\.example'$/,
+  },
+  {
+    name: 'template from with two addresses',
+    path: '/v1/template',
+    body: json({ from: 'a@shop.example, b@shop.example', subject: 's', text: 't' }),
+    status: 400,
+    text: /^from: expected one address, got 2 in 'a@shop\.example, b@shop\.example'$/,
+  },
+  {
     name: 'tag with a space',
     body: json({ ...GOOD, tags: ['two words'] }),
     status: 400,
