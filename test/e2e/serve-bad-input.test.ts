@@ -351,6 +351,13 @@ const HTTP_ROWS: HttpRow[] = [
     text: /^GET \/v1\/send is not an API method here: send takes POST$/,
   },
   {
+    name: 'path with broken percent-encoding (was a 500 internal error)',
+    method: 'GET',
+    path: '/v1/attachments/0123456789abcdef0123456789abcdef/%E0',
+    status: 400,
+    text: /^path: '\/v1\/attachments\/0123456789abcdef0123456789abcdef\/%E0' is not valid percent-encoding$/,
+  },
+  {
     name: 'DELETE on send',
     method: 'DELETE',
     path: '/v1/send',
