@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { type ServeRig, SMTP_PASS, SMTP_USER, serveRig, TOKEN } from '../helpers/serve.js';
 import { SmtpClient } from '../helpers/smtp-client.js';
@@ -400,6 +402,40 @@ describe("serve refuses bad input with the protocol's own error and keeps servin
     assert.equal(rig.serve.store.count(), before, 'nothing half-stored');
     assert.equal(rig.serve.store.templates().length, 0, 'no template half-made');
     assert.equal((await rig.send(GOOD)).status, 200, 'still serving');
+  });
+
+  test('REST: attachments by URL larger than --max-size are refused (413), not fetched whole', async () => {
+    // Was: a 12 MB file by URL went out as a 16 MB message under --max-size 10MB, which SMTP refuses.
+    const files = createServer((req, res) => {
+      // In base64 (as the message carries them): 400 KiB for /big, 160 KiB for each of the others.
+      const size = req.url === '/big' ? 300 * 1024 : 120 * 1024;
+      res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(Buffer.alloc(size, 0x41));
+    });
+    await new Promise<void>((r) => files.listen(0, '127.0.0.1', r));
+    const base = `http://127.0.0.1:${(files.address() as AddressInfo).port}`;
+    const before = rig.serve.store.count();
+    try {
+      const one = await rig.send({ ...GOOD, attachments: [{ url: `${base}/big`, name: 'big.bin' }] });
+      assert.equal(one.status, 413, one.text);
+      assert.equal(
+        one.text.trimEnd(),
+        `attachments[0].url: ${base}/big makes the message larger than the largest message, 262144 bytes (serve --max-size)`,
+      );
+      const two = await rig.send({
+        ...GOOD,
+        attachments: [
+          { url: `${base}/a`, name: 'a.bin' },
+          { url: `${base}/b`, name: 'b.bin' },
+        ],
+      });
+      assert.equal(two.status, 413, two.text);
+      assert.match(two.text, /^attachments\[1\]\.url: /, 'the two together are over');
+      const fits = await rig.send({ ...GOOD, attachments: [{ url: `${base}/a`, name: 'a.bin' }] });
+      assert.equal(fits.status, 200, fits.text);
+      assert.equal(rig.serve.store.count(), before + 1, 'only the one that fits is kept');
+    } finally {
+      await new Promise((r) => files.close(r));
+    }
   });
 
   test('SMTP: each bad command gets code + enhanced code + text; the server keeps serving', async () => {

@@ -106,11 +106,16 @@ class Api {
     const { content, recipients } = request;
     if ('mime' in content) return { mime: content.mime, options: request.options };
     if (!request.personal && !('template' in content))
-      return { draft: { fields: await resolveAttachments(content.compose) }, options: request.options };
-    const made =
+      return {
+        draft: { fields: await resolveAttachments(content.compose, this.o.maxSize) },
+        options: request.options,
+      };
+    const named =
       'template' in content
         ? templateFields(this.o.store, content.template, content.overrides)
         : { fields: content.compose };
+    // URL attachments fetched once for every recipient, within --max-size.
+    const made = { ...named, fields: await resolveAttachments(named.fields, this.o.maxSize) };
     const options =
       made.templateid !== undefined ? { ...request.options, templateid: made.templateid } : request.options;
     // Seeded by the messages stored so far and the recipient's place, so `--seed` repeats these too.
