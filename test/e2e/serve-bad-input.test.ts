@@ -168,6 +168,18 @@ const HTTP_ROWS: HttpRow[] = [
     text: /^from: expected one address, got 2 in 'a@shop\.example, b@shop\.example'$/,
   },
   {
+    name: 'to without an address (was left out of the message unseen)',
+    body: json({ ...GOOD, to: ['Anna <anna@example.org>', 'not an address'] }),
+    status: 400,
+    text: /^to: 'not an address' is not an e-mail address$/,
+  },
+  {
+    name: 'replyto without an address',
+    body: json({ ...GOOD, replyto: 'support' }),
+    status: 400,
+    text: /^replyto: 'support' is not an e-mail address$/,
+  },
+  {
     name: 'tag with a space',
     body: json({ ...GOOD, tags: ['two words'] }),
     status: 400,

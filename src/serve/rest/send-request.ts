@@ -227,7 +227,11 @@ export function composeOf(body: Record<string, unknown>): ComposeFields {
   const out: ComposeFields = { from };
   for (const k of ['to', 'cc', 'replyto'] as const) {
     const v = body[k];
-    if (v !== undefined && v !== null) out[k] = list(v, k).join(', ');
+    if (v === undefined || v === null) continue;
+    out[k] = list(v, k).join(', ');
+    // nodemailer leaves an entry without an address out of the header: refused, not dropped unseen.
+    const nameless = addressparser(out[k], { flatten: true }).find((a) => !a.address.includes('@'));
+    if (nameless) throw bad(`${k}: '${nameless.name || nameless.address}' is not an e-mail address`);
   }
   for (const k of ['subject', 'text', 'html'] as const) {
     const v = str(body, k);
