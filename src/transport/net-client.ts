@@ -24,6 +24,7 @@ class OriginPool implements ConnectionOwner {
     private readonly host: string,
     private readonly max: number,
     private readonly pipelining: number,
+    private readonly keepHeaders: boolean,
   ) {}
 
   /** Write `req` on a socket with room, a new one (always, when `fresh`), or queue it. */
@@ -46,7 +47,7 @@ class OriginPool implements ConnectionOwner {
       }
     }
     if (fresh || this.all.size < this.max) {
-      const conn = new NetConnection(this.port, this.host, this);
+      const conn = new NetConnection(this.port, this.host, this, this.keepHeaders);
       this.all.add(conn);
       conn.write(req);
       if (conn.busy < this.pipelining && !conn.closing) this.makeReady(conn);
@@ -218,7 +219,13 @@ export class NetHttpClient implements Transport {
     let pool = this.pools.get(url.origin);
     if (pool === undefined) {
       const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
-      pool = new OriginPool(Number(url.port) || 80, host, this.connections, this.pipelining);
+      pool = new OriginPool(
+        Number(url.port) || 80,
+        host,
+        this.connections,
+        this.pipelining,
+        this.keepAnswer > 0,
+      );
       this.pools.set(url.origin, pool);
     }
     return pool;

@@ -28,13 +28,11 @@ export class NetRequest {
     private readonly done: (result: HttpResult) => void,
   ) {}
 
-  onHeaders(status: number, headers: string[]): void {
+  /** The answer's status, its Retry-After, and (with `keep`) all its headers. */
+  onHeaders(status: number, retryAfter: string | undefined, headers: string[] | undefined): void {
     this.status = status;
-    for (let i = 0; i < headers.length; i += 2) {
-      const name = headers[i]!;
-      if (name.length === 11 && name.toLowerCase() === 'retry-after') this.retryAfter = headers[i + 1];
-    }
-    if (this.keep > 0) {
+    this.retryAfter = retryAfter;
+    if (this.keep > 0 && headers !== undefined) {
       this.answerHeaders = headers;
       this.answerBody = [];
     }
