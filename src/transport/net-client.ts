@@ -2,7 +2,7 @@ import { HttpClient, type HttpOptions } from './http.js';
 import { type ConnectionOwner, NetConnection, TransportError } from './net-connection.js';
 import { NetRequest } from './net-request.js';
 import { failed, type HttpResult, type RequestHeaders } from './outcome.js';
-import { type HeadStart, headStart, requestHead } from './request-head.js';
+import { type HeadPrefix, type HeadStart, headStart, requestHead } from './request-head.js';
 import type { Transport } from './transport.js';
 
 /** An idle socket is closed after this long, as undici's keepAliveTimeout default. */
@@ -183,16 +183,14 @@ export class NetHttpClient implements Transport {
       route = { pool: this.poolFor(url), start: headStart(url) };
       this.routes.set(url, route);
     }
-    let head: { head: string; close: boolean };
+    let head: HeadPrefix;
     try {
       head = requestHead(route.start, headers, body.length);
     } catch (err) {
       done(failed(err, started));
       return;
     }
-    route.pool.dispatch(
-      new NetRequest(head.head, body, head.close, started, this.maxResponseBytes, this.keepAnswer, done),
-    );
+    route.pool.dispatch(new NetRequest(head, body, started, this.maxResponseBytes, this.keepAnswer, done));
   }
 
   async close(): Promise<void> {

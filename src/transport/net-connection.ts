@@ -1,6 +1,7 @@
 import { connect, type Socket } from 'node:net';
 import { AnswerParser, type AnswerReader } from './answer-parser.js';
 import type { NetRequest } from './net-request.js';
+import { lengthLine, writeRequest } from './request-head.js';
 import { TransportError } from './transport-error.js';
 
 export { TransportError };
@@ -91,14 +92,12 @@ export class NetConnection implements AnswerReader {
     const socket = this.socket;
     const { head, body } = req;
     if (body.length <= COPY_BODY_BYTES) {
-      const bytes = Buffer.allocUnsafe(head.length + body.length);
-      bytes.write(head, 0, 'latin1');
-      body.copy(bytes, head.length);
-      socket.write(bytes);
+      socket.write(writeRequest(head, body));
       return;
     }
     socket.cork();
-    socket.write(head, 'latin1');
+    socket.write(head.bytes);
+    socket.write(lengthLine(body.length), 'latin1');
     socket.write(body);
     socket.uncork();
   }
