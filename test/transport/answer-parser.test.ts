@@ -212,6 +212,26 @@ describe('AnswerParser', () => {
         );
     });
 
+  it('never throws on damaged answers: every byte of each case replaced in turn, fed in two reads', () => {
+    // A fixed walk over replacement bytes (deterministic): control bytes, digits, separators, high bytes.
+    const replacements = [0x00, 0x0a, 0x0d, 0x20, 0x3a, 0x3b, 0x30, 0x39, 0x66, 0x7f, 0xff];
+    let refused = 0;
+    let read = 0;
+    for (const c of CASES) {
+      const bytes = Buffer.from(c.bytes, 'latin1');
+      for (let i = 0; i < bytes.length; i++) {
+        const damaged = Buffer.from(bytes);
+        damaged[i] = replacements[(i * 7 + c.name.length) % replacements.length]!;
+        const seen = feed(damaged, [Math.floor(damaged.length / 2)], c.keep === true);
+        for (const event of seen.events) assert.match(event, /^(head|headers|body|end|error HPE_|finished)/);
+        if (seen.events.at(-1)?.startsWith('error')) refused++;
+        else if (seen.events.some((e) => e.startsWith('end'))) read++;
+      }
+    }
+    // Both kinds occur: damage the parser refuses, and damage it reads past (a reason phrase, a header value).
+    assert.ok(refused > 100 && read > 100, `refused ${refused}, read ${read}`);
+  });
+
   it('says whether the next pipelined answer begins in the same read', () => {
     const bytes = Buffer.from(
       'HTTP/1.1 204 No Content\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi',
