@@ -12,7 +12,8 @@
  *
  * Each root is a checkout with dist/ built; each round runs each root in a
  * fresh process. Prints µs of CPU per call: the minimum and the median;
- * with --rate, the measured run's schedule lag p99 and service latency p99 too.
+ * with --rate, the measured run's schedule lag p99 and service latency p50
+ * and p99 too.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -93,7 +94,9 @@ if (args.includes('--child')) {
   const used = process.cpuUsage(before);
   const lag = metrics.lagSummary();
   const service = metrics.serviceSummary();
-  process.stdout.write(`${((used.user + used.system) / calls).toFixed(2)} ${lag.p99} ${service.p99}\n`);
+  process.stdout.write(
+    `${((used.user + used.system) / calls).toFixed(2)} ${lag.p99} ${service.p99} ${service.p50}\n`,
+  );
   process.exit(0);
 }
 
@@ -127,8 +130,8 @@ for (let k = 0; k < rounds; k++)
       { encoding: 'utf8' },
     );
     if (r.status !== 0) throw new Error(r.stderr);
-    const [cpu, lagP99, serviceP99] = r.stdout.trim().split(' ').map(Number);
-    seen.get(`${root} ${transport}`).push({ cpu, lagP99, serviceP99 });
+    const [cpu, lagP99, serviceP99, serviceP50] = r.stdout.trim().split(' ').map(Number);
+    seen.get(`${root} ${transport}`).push({ cpu, lagP99, serviceP99, serviceP50 });
   }
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 for (const [root, runs] of seen) {
@@ -139,6 +142,6 @@ for (const [root, runs] of seen) {
   );
   if (Number(arg('rate', '0')) > 0)
     process.stdout.write(
-      `  lag p99 median ${median(runs.map((r) => r.lagP99))} ms (${runs.map((r) => r.lagP99).join(', ')}); service p99 median ${median(runs.map((r) => r.serviceP99))} ms\n`,
+      `  lag p99 median ${median(runs.map((r) => r.lagP99))} ms (${runs.map((r) => r.lagP99).join(', ')}); service p50 median ${median(runs.map((r) => r.serviceP50))} ms (${runs.map((r) => r.serviceP50).join(', ')}), p99 median ${median(runs.map((r) => r.serviceP99))} ms\n`,
     );
 }
