@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -11,6 +10,7 @@ import { PreciseSleeper } from '../../src/pace/precise-sleep.js';
 import { fire } from '../../src/run/fire.js';
 import type { PreparedCall } from '../../src/run/source.js';
 import { createTransport } from '../../src/transport/create.js';
+import { runModuleScript } from '../helpers/module-script.js';
 
 const ROOT = join(fileURLToPath(import.meta.url), '..', '..', '..', '..');
 
@@ -74,27 +74,7 @@ describe('precise sleeper: short sleeps on the main thread', () => {
       await s.sleep(0.1);
       process.stdout.write('slept');
     `;
-    const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      err += d.toString();
-    });
-    const code = await new Promise<number | string>((resolve) => {
-      const t = setTimeout(() => {
-        child.kill('SIGKILL');
-        resolve('still running after 30 s');
-      }, 30_000);
-      child.on('exit', (c) => {
-        clearTimeout(t);
-        resolve(c ?? -1);
-      });
-    });
+    const { code, out, err } = await runModuleScript(script, 30_000);
     assert.equal(code, 0, err);
     assert.equal(out, 'slept');
   });
