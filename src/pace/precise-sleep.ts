@@ -7,13 +7,6 @@ import { Worker, type WorkerOptions } from 'node:worker_threads';
  * first the scheduler preempts on a busy machine). Here a helper thread
  * sleeps in the kernel for the exact time and wakes the event loop, which
  * meanwhile sleeps too, answering sockets as it would.
- *
- * A short sleep (`blockMs` or less: every call's wait at a few thousand
- * calls a second) costs the helper nothing: the event loop takes one turn
- * (answers that are in are read), then the main thread itself waits in the
- * kernel for what is left. Waking the helper and being woken by it cost
- * three thread wake-ups a call, and on a client's one core, waking a thread
- * hands it the CPU (docs/performance.md, "Schedule lag (c)").
  */
 export class PreciseSleeper {
   private readonly worker: Worker;
@@ -21,11 +14,8 @@ export class PreciseSleeper {
   private readonly deadline: Float64Array;
   private pending: { seq: number; resolve: () => void } | undefined;
   private closed = false;
-  /** Waited on by the main thread itself (never notified: it only times out). */
-  private readonly nap = new Int32Array(new SharedArrayBuffer(4));
 
-  /** `blockMs`: sleeps this short or shorter are the main thread's own (0: always the helper's). */
-  constructor(private readonly blockMs = DEFAULT_BLOCK_MS) {
+  constructor() {
     const buffer = new SharedArrayBuffer(16);
     this.control = new Int32Array(buffer, 0, 2);
     this.deadline = new Float64Array(buffer, 8, 1);
@@ -53,7 +43,6 @@ export class PreciseSleeper {
    */
   sleep(ms: number): Promise<void> {
     if (this.closed || !(ms > 0)) return Promise.resolve();
-    if (ms <= this.blockMs) return this.shortSleep(performance.now() + ms);
     const replaced = this.pending;
     this.deadline[0] = monotonicMs() + ms;
     const seq = Atomics.add(this.control, 0, 1) + 1;
@@ -64,24 +53,6 @@ export class PreciseSleeper {
     else this.worker.ref();
     Atomics.notify(this.control, 0);
     return done;
-  }
-
-  /** One turn of the event loop, then the rest of the time blocked in the kernel on this thread. */
-  private shortSleep(until: number): Promise<void> {
-    const replaced = this.pending;
-    if (replaced) {
-      // The helper's wake for it comes to nothing (its sequence number is stale).
-      this.pending = undefined;
-      this.worker.unref();
-      replaced.resolve();
-    }
-    return new Promise((resolve) =>
-      setImmediate(() => {
-        const left = until - performance.now();
-        if (left > 0 && !this.closed) Atomics.wait(this.nap, 0, 0, left);
-        resolve();
-      }),
-    );
   }
 
   async close(): Promise<void> {
@@ -97,13 +68,6 @@ export class PreciseSleeper {
     await this.worker.terminate();
   }
 }
-
-/**
- * A wait this short is mostly spent in the turn of the loop before it; the
- * main thread blocks at most this long, which is also the most an answer
- * that arrives meanwhile is read late (and its latency over-stated).
- */
-const DEFAULT_BLOCK_MS = 0.25;
 
 function monotonicMs(): number {
   return Number(process.hrtime.bigint()) / 1e6;

@@ -193,10 +193,11 @@ function fireRequests(options: FireOptions, deps: FireDeps): RequestMaker<Call> 
   };
 }
 
-/** The precise sleep for any wait (it answers sockets meanwhile); without one, a timer or a turn of the loop. */
+/** Under ~0.1 ms a turn of the loop (sockets answered meanwhile) is as close as a thread wake-up gets. */
 function waitFor(deps: FireDeps): (ms: number) => Promise<void> {
   const { preciseSleep } = deps;
-  return (ms) => (preciseSleep ? preciseSleep(ms) : ms >= 1 ? deps.sleep(ms, deps.signal) : yieldTurn());
+  return (ms) =>
+    preciseSleep && ms >= 0.1 ? preciseSleep(ms) : ms >= 1 ? deps.sleep(ms, deps.signal) : yieldTurn();
 }
 
 /** Calls as deliveries: disorder applied to our own calls; a prepared source passes through. */

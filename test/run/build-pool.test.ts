@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,7 +10,6 @@ import { BuildPool } from '../../src/run/build-pool.js';
 import { buildRequest, type RequestOptions, type Targets, targetFor } from '../../src/run/request.js';
 import type { PreparedCall } from '../../src/run/source.js';
 import { ROOT } from '../helpers/cli.js';
-import { runModuleScript } from '../helpers/module-script.js';
 import { independentVerify } from '../helpers/verify-signature.js';
 
 interface Seen {
@@ -211,7 +211,28 @@ describe('build pool: calls built on worker threads', () => {
         targets: { url: new URL('http://127.0.0.1:9/') } });
       new PreciseSleeper();
     `;
-    const { code, out, err } = await runModuleScript(script, 60_000);
+    // `--input-type=module -e`: workers must start there too (Node refuses that flag in a worker).
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      err += d.toString();
+    });
+    const code = await new Promise<number | string>((resolve) => {
+      const t = setTimeout(() => {
+        child.kill('SIGKILL');
+        resolve('still running after 60 s');
+      }, 60_000);
+      child.on('exit', (c) => {
+        clearTimeout(t);
+        resolve(c ?? -1);
+      });
+    });
     assert.equal(code, 0, err);
     assert.equal(out, 'closed');
   });
