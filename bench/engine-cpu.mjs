@@ -11,7 +11,9 @@
  *   ... --transports undici,net   # each root with each transport (--transport of fire; default undici)
  *
  * Each root is a checkout with dist/ built; each round runs each root in a
- * fresh process. Prints µs of CPU per call: the minimum and the median.
+ * fresh process. Prints µs of CPU per call: the minimum and the median;
+ * with --rate, the measured run's schedule lag p99 and service latency p50
+ * and p99 too.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -64,7 +66,7 @@ if (args.includes('--child')) {
             }
           : undefined,
     };
-    await fire(
+    const summary = await fire(
       {
         format: 'form',
         dialect: 'smtpeter',
@@ -84,12 +86,17 @@ if (args.includes('--child')) {
       },
     );
     await http.close();
+    return summary;
   };
   await run(20_000); // warm up: JIT, connections
   const before = process.cpuUsage();
-  await run(calls);
+  const { metrics } = await run(calls);
   const used = process.cpuUsage(before);
-  process.stdout.write(`${((used.user + used.system) / calls).toFixed(2)}\n`);
+  const lag = metrics.lagSummary();
+  const service = metrics.serviceSummary();
+  process.stdout.write(
+    `${((used.user + used.system) / calls).toFixed(2)} ${lag.p99} ${service.p99} ${service.p50}\n`,
+  );
   process.exit(0);
 }
 
@@ -123,11 +130,18 @@ for (let k = 0; k < rounds; k++)
       { encoding: 'utf8' },
     );
     if (r.status !== 0) throw new Error(r.stderr);
-    seen.get(`${root} ${transport}`).push(Number(r.stdout.trim()));
+    const [cpu, lagP99, serviceP99, serviceP50] = r.stdout.trim().split(' ').map(Number);
+    seen.get(`${root} ${transport}`).push({ cpu, lagP99, serviceP99, serviceP50 });
   }
-for (const [root, us] of seen) {
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+for (const [root, runs] of seen) {
+  const us = runs.map((r) => r.cpu);
   const sorted = [...us].sort((a, b) => a - b);
   process.stdout.write(
-    `${root}: CPU per call min ${sorted[0].toFixed(2)} µs, median ${sorted[Math.floor(sorted.length / 2)].toFixed(2)} µs (${us.map((u) => u.toFixed(1)).join(', ')})\n`,
+    `${root}: CPU per call min ${sorted[0].toFixed(2)} µs, median ${median(us).toFixed(2)} µs (${us.map((u) => u.toFixed(1)).join(', ')})\n`,
   );
+  if (Number(arg('rate', '0')) > 0)
+    process.stdout.write(
+      `  lag p99 median ${median(runs.map((r) => r.lagP99))} ms (${runs.map((r) => r.lagP99).join(', ')}); service p50 median ${median(runs.map((r) => r.serviceP50))} ms (${runs.map((r) => r.serviceP50).join(', ')}), p99 median ${median(runs.map((r) => r.serviceP99))} ms\n`,
+    );
 }

@@ -9,6 +9,7 @@
  * pays for varying bodies.
  *
  *   node bench/net-loop.mjs URL [connections=50] [seconds=5] [bodyBytes=450] [pipelining=1]
+ *   PARSER=answer node bench/net-loop.mjs ...   # the net transport's own AnswerParser (dist/) instead
  *
  * Prints JSON: {requests, seconds, rate, errors, cpuUsPerRequest, warmCpuUsPerRequest}
  * (the second leaves out the first second: start-up, module and parser
@@ -19,6 +20,8 @@ import { connect } from 'node:net';
 import { cpuClock, loopArgs } from './loop-common.mjs';
 
 const { HTTPParser } = createRequire(import.meta.url)('http-parser-js');
+const { AnswerParser } =
+  process.env.PARSER === 'answer' ? await import('../dist/src/transport/answer-parser.js') : {};
 
 const { url, connections, seconds, body, pipelining } = loopArgs('net-loop.mjs');
 const headers = ['content-type', 'application/x-www-form-urlencoded'];
@@ -48,11 +51,8 @@ await new Promise((resolve) => {
   for (let c = 0; c < connections; c++) {
     const socket = connect(Number(url.port), url.hostname);
     socket.setNoDelay(true);
-    const parser = new HTTPParser(HTTPParser.RESPONSE);
     let inFlight = 0;
-    parser[HTTPParser.kOnHeadersComplete] = () => {};
-    parser[HTTPParser.kOnBody] = () => {};
-    parser[HTTPParser.kOnMessageComplete] = () => {
+    const answered = () => {
       done++;
       inFlight--;
       if (running) {
@@ -60,7 +60,19 @@ await new Promise((resolve) => {
         send(socket);
       } else if (inFlight === 0) socket.end();
     };
-    socket.on('data', (chunk) => parser.execute(chunk));
+    if (AnswerParser) {
+      const parser = new AnswerParser(
+        { onAnswerHead: () => {}, onAnswerBody: () => true, onAnswerEnd: answered },
+        false,
+      );
+      socket.on('data', (chunk) => parser.execute(chunk, 0, chunk.length));
+    } else {
+      const parser = new HTTPParser(HTTPParser.RESPONSE);
+      parser[HTTPParser.kOnHeadersComplete] = () => {};
+      parser[HTTPParser.kOnBody] = () => {};
+      parser[HTTPParser.kOnMessageComplete] = answered;
+      socket.on('data', (chunk) => parser.execute(chunk));
+    }
     socket.on('error', () => errors++);
     socket.on('close', () => {
       if (--open === 0) resolve();

@@ -71,7 +71,7 @@ export { findScenario, SCENARIOS, scenarioInfo } from './scenarios/catalogue.js'
 export type { Scenario, ScenarioInfo } from './scenarios/types.js';
 export { OUTCOMES, type Outcome, SIMULATOR_DOMAIN, simulatorFate } from './serve/outcomes/fate.js';
 export { type OutcomeRules, parseOutcomes } from './serve/outcomes/rules.js';
-export { type ServeHandle, type ServeOptions, startServe } from './serve/serve.js';
+export { type ServeHandle, type ServeOptions, type ServeStopped, startServe } from './serve/serve.js';
 export type { StoredMessage, TimelineEvent } from './serve/types.js';
 export { KeyRotation } from './sign/key-rotation.js';
 export {

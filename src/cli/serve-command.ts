@@ -4,7 +4,7 @@ import type { CallResult } from '../model/results.js';
 import { planServe, type ServeFlags } from '../plan/serve-plan.js';
 import { RequestLog } from '../report/request-log.js';
 import { KIND_URL, type Targets } from '../run/request.js';
-import { type ServeHandle, startServe } from '../serve/serve.js';
+import { type ServeHandle, type ServeStopped, startServe } from '../serve/serve.js';
 import { untilStopped } from './interrupt-signals.js';
 import { type CliIO, PROCESS_IO } from './io.js';
 import { loadSettings } from './settings.js';
@@ -98,7 +98,16 @@ export async function serveCommand(flags: ServeFlags, io: CliIO = PROCESS_IO): P
   if (plan.notice) io.stderr.write(`${plan.notice}\n`);
   io.stdout.write(`${startLines(handle, plan.options.targets ?? {}).join('\n')}\n`);
   await stopped;
-  await handle.close();
+  const left = await handle.close();
   await log?.close();
+  if (left.callsPending > 0) io.stderr.write(`${stoppedLine(left, plan.options.dataDir)}\n`);
   return 0;
+}
+
+/** Nothing the user asked for goes without a word: the calls a stop left unmade, and where they are. */
+export function stoppedLine(left: ServeStopped, dataDir: string | undefined): string {
+  const calls = `${left.callsPending} webhook call${left.callsPending === 1 ? '' : 's'} not yet made`;
+  return left.callsKept && dataDir !== undefined
+    ? `serve stopped with ${calls}: kept in ${dataDir}, a serve with --data-dir ${dataDir} makes them`
+    : `serve stopped with ${calls}: dropped (they were in memory; --data-dir DIR keeps them for the next serve)`;
 }

@@ -9,6 +9,7 @@ const scalar = {
   anyOf: [{ type: 'string', minLength: 1 }, { type: 'number' }],
   description: 'a number or a non-empty string',
 } as const;
+const TAGS = 'an array of tags: strings without white space or a semicolon (SMTPeter forbids both)';
 const oneOf = (values: readonly string[]) => ({ enum: values, description: `one of ${values.join(', ')}` });
 
 const PROPERTIES = {
@@ -25,7 +26,12 @@ const PROPERTIES = {
   publicKey: text,
   copernicaId: text,
   keyId: text,
-  tags: { type: 'array', items: { type: 'string' }, description: 'an array of strings' },
+  tags: {
+    type: 'array',
+    // As --tag checks them (isValidTag): a file's bad tag is named with the file, not as a flag.
+    items: { type: 'string', pattern: '^[^\\s;]+$', description: TAGS },
+    description: TAGS,
+  },
   headers: {
     type: 'object',
     additionalProperties: { type: 'string', description: 'an object of header names to string values' },

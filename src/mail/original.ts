@@ -82,12 +82,21 @@ const HTML_PART = [
   ['Content-Transfer-Encoding', 'quoted-printable'],
 ] as const;
 
-/** The text body as the HTML alternative: one <p> per paragraph, line breaks as <br>. */
+/**
+ * The text body as the HTML alternative: one <p> per paragraph, line breaks
+ * as <br>. `&` and `<` are escaped in the whole text at once and only when
+ * present, and a paragraph's line breaks only when it has any: three
+ * replaces per paragraph were ~1.3 µs of a DSN.
+ */
 function htmlOf(text: string): string {
-  const paragraphs = text
-    .trim()
-    .split('\n\n')
-    .map((p) => p.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/\n/g, '<br>'));
+  let body = text.trim();
+  if (body.includes('&')) body = body.replaceAll('&', '&amp;');
+  if (body.includes('<')) body = body.replaceAll('<', '&lt;');
+  const paragraphs = body.split('\n\n');
+  for (let i = 0; i < paragraphs.length; i++) {
+    const p = paragraphs[i]!;
+    if (p.includes('\n')) paragraphs[i] = p.replaceAll('\n', '<br>');
+  }
   return `<!DOCTYPE html><html><body><p>${paragraphs.join('</p>\n<p>')}</p></body></html>`;
 }
 

@@ -85,7 +85,15 @@ export interface ServeHandle {
   resumed: number;
   /** Wait until `done()` holds (checked every 20 ms), at most `timeoutMs`; false on timeout. */
   waitFor(done: () => boolean, timeoutMs?: number): Promise<boolean>;
-  close(): Promise<void>;
+  /** Stop serving; says how many webhook calls were still to be made (kept with `dataDir`, else dropped). */
+  close(): Promise<ServeStopped>;
+}
+
+export interface ServeStopped {
+  /** Events whose webhook call was not yet made (not yet due, or waiting for a retry). */
+  callsPending: number;
+  /** They are in `dataDir` and the next serve on it makes them. */
+  callsKept: boolean;
 }
 
 async function openStore(options: ServeOptions): Promise<ServeStore> {
@@ -163,11 +171,14 @@ export async function startServe(options: ServeOptions = {}): Promise<ServeHandl
   });
   const accept = (sub: Submission): Promise<StoredMessage[]> => intake.accept(sub);
   // Everything above runs threads, sockets or files: a front that cannot listen takes them down too.
-  const release = async (): Promise<void> => {
+  const release = async (): Promise<ServeStopped> => {
     await dispatcher.stop();
+    // Counted after the in-flight calls had their grace period: what is left was not made.
+    const stopped = { callsPending: store.pending().length, callsKept: options.dataDir !== undefined };
     await http.close();
     store.close();
     await receiver?.close();
+    return stopped;
   };
   const maxSize = options.maxSize ?? 10 << 20;
   const rest = await startRestFront({
@@ -222,7 +233,7 @@ export async function startServe(options: ServeOptions = {}): Promise<ServeHandl
     },
     async close() {
       await Promise.all([rest.close(), smtp.close()]);
-      await release();
+      return release();
     },
   };
 }

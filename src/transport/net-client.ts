@@ -2,7 +2,7 @@ import { HttpClient, type HttpOptions } from './http.js';
 import { type ConnectionOwner, NetConnection, TransportError } from './net-connection.js';
 import { NetRequest } from './net-request.js';
 import { failed, type HttpResult, type RequestHeaders } from './outcome.js';
-import { type HeadStart, headStart, requestHead } from './request-head.js';
+import { type HeadPrefix, type HeadStart, headStart, requestHead } from './request-head.js';
 import type { Transport } from './transport.js';
 
 /** An idle socket is closed after this long, as undici's keepAliveTimeout default. */
@@ -24,6 +24,7 @@ class OriginPool implements ConnectionOwner {
     private readonly host: string,
     private readonly max: number,
     private readonly pipelining: number,
+    private readonly keepHeaders: boolean,
   ) {}
 
   /** Write `req` on a socket with room, a new one (always, when `fresh`), or queue it. */
@@ -46,7 +47,7 @@ class OriginPool implements ConnectionOwner {
       }
     }
     if (fresh || this.all.size < this.max) {
-      const conn = new NetConnection(this.port, this.host, this);
+      const conn = new NetConnection(this.port, this.host, this, this.keepHeaders);
       this.all.add(conn);
       conn.write(req);
       if (conn.busy < this.pipelining && !conn.closing) this.makeReady(conn);
@@ -182,16 +183,14 @@ export class NetHttpClient implements Transport {
       route = { pool: this.poolFor(url), start: headStart(url) };
       this.routes.set(url, route);
     }
-    let head: { head: string; close: boolean };
+    let head: HeadPrefix;
     try {
       head = requestHead(route.start, headers, body.length);
     } catch (err) {
       done(failed(err, started));
       return;
     }
-    route.pool.dispatch(
-      new NetRequest(head.head, body, head.close, started, this.maxResponseBytes, this.keepAnswer, done),
-    );
+    route.pool.dispatch(new NetRequest(head, body, started, this.maxResponseBytes, this.keepAnswer, done));
   }
 
   async close(): Promise<void> {
@@ -218,7 +217,13 @@ export class NetHttpClient implements Transport {
     let pool = this.pools.get(url.origin);
     if (pool === undefined) {
       const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
-      pool = new OriginPool(Number(url.port) || 80, host, this.connections, this.pipelining);
+      pool = new OriginPool(
+        Number(url.port) || 80,
+        host,
+        this.connections,
+        this.pipelining,
+        this.keepAnswer > 0,
+      );
       this.pools.set(url.origin, pool);
     }
     return pool;

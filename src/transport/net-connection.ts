@@ -1,16 +1,10 @@
 import { connect, type Socket } from 'node:net';
-import { HTTPParser } from 'http-parser-js';
+import { AnswerParser, type AnswerReader } from './answer-parser.js';
 import type { NetRequest } from './net-request.js';
+import { lengthLine, writeRequest } from './request-head.js';
+import { TransportError } from './transport-error.js';
 
-/** An error with undici's code and wording, so a report reads the same whichever transport sent. */
-export class TransportError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+export { TransportError };
 
 /** What a connection tells the pool that owns it. */
 export interface ConnectionOwner {
@@ -26,15 +20,12 @@ const READ_BYTES = 16 * 1024;
 /** Bodies up to this size go out in one buffer with their head (a webhook's form body is well under). */
 const COPY_BODY_BYTES = 16 * 1024;
 
-/** Answers without a body whatever their headers say (RFC 9112 §6.3). */
-const bodyless = (status: number): boolean => status === 204 || status === 304 || status < 200;
-
 /**
  * One keep-alive socket: requests written in order (several ahead with
- * pipelining), answers read with http-parser-js and matched to them first
+ * pipelining), answers read with `AnswerParser` and matched to them first
  * in, first out, as autocannon's client does.
  */
-export class NetConnection {
+export class NetConnection implements AnswerReader {
   /** Written and not yet answered in full, oldest first. */
   readonly inFlight: NetRequest[] = [];
   /** Answers that ended on this socket (above 0: it is being reused). */
@@ -47,21 +38,17 @@ export class NetConnection {
   /** In the pool's stack of sockets with room. */
   ready = false;
   private readonly socket: Socket;
-  private readonly parser = new HTTPParser(HTTPParser.RESPONSE);
+  private readonly parser: AnswerParser;
   private error: Error | undefined = undefined;
-  /** The answer being read is a 1xx: skipped, the real one follows. */
-  private interim = false;
-  private keepAlive = true;
 
   constructor(
     port: number,
     host: string,
     private readonly owner: ConnectionOwner,
+    /** Answers' headers are kept (`keepAnswer`), not only read. */
+    keepHeaders: boolean,
   ) {
-    const parser = this.parser;
-    parser[HTTPParser.kOnHeadersComplete] = (info) => this.onHeaders(info);
-    parser[HTTPParser.kOnBody] = (chunk, start, length) => this.onBody(chunk, start, length);
-    parser[HTTPParser.kOnMessageComplete] = () => this.onAnswerEnd();
+    this.parser = new AnswerParser(this, keepHeaders);
     // As undici connects: no Nagle delay, TCP keep-alive probes after 60 s. Answers are read
     // into one buffer of the socket's own and parsed at once (the parser copies what it keeps):
     // no buffer per read and no stream machinery on the way, as with 'data' events.
@@ -105,14 +92,12 @@ export class NetConnection {
     const socket = this.socket;
     const { head, body } = req;
     if (body.length <= COPY_BODY_BYTES) {
-      const bytes = Buffer.allocUnsafe(head.length + body.length);
-      bytes.write(head, 0, 'latin1');
-      body.copy(bytes, head.length);
-      socket.write(bytes);
+      socket.write(writeRequest(head, body));
       return;
     }
     socket.cork();
-    socket.write(head, 'latin1');
+    socket.write(head.bytes);
+    socket.write(lengthLine(body.length), 'latin1');
     socket.write(body);
     socket.uncork();
   }
@@ -121,6 +106,7 @@ export class NetConnection {
   drop(err?: Error): void {
     this.closing = true;
     if (err) this.error ??= err;
+    this.parser.halt();
     this.socket.destroy();
   }
 
@@ -141,57 +127,39 @@ export class NetConnection {
     // Any byte of an answer, not only a whole head: the receiver has the request, so it must not go again.
     const head = this.inFlight[0];
     if (head !== undefined) head.answered = true;
-    const parsed = this.parser.execute(chunk, 0, length);
-    if (parsed instanceof Error) this.drop(parsed);
+    const err = this.parser.execute(chunk, 0, length);
+    if (err !== undefined) this.drop(err);
   }
 
-  private onHeaders(info: {
-    statusCode: number;
-    headers: string[];
-    versionMinor: number;
-    shouldKeepAlive: boolean;
-  }): number {
+  onAnswerHead(status: number, retryAfter: string | undefined, headers: string[] | undefined): void {
     const req = this.inFlight[0];
-    const status = info.statusCode;
     if (req === undefined) {
       this.drop(new TransportError('UND_ERR_SOCKET', 'answer to no request'));
-      return 1;
-    }
-    if (status < 200 && status !== 101) {
-      this.interim = true;
-      return 1;
-    }
-    req.answered = true;
-    req.onHeaders(status, info.headers);
-    if (!bodyless(status)) {
-      // Neither a length nor chunked: the body runs to the socket's end, which then cannot be reused.
-      this.keepAlive = info.shouldKeepAlive;
-      return 0;
-    }
-    this.keepAlive = keptAlive(info.headers, info.versionMinor);
-    return 1;
-  }
-
-  private onBody(chunk: Buffer, start: number, length: number): void {
-    const req = this.inFlight[0];
-    // Past the limit the request has its result: drop the socket and the rest of the body.
-    if (req && !req.onBody(chunk, start, length)) this.drop();
-  }
-
-  private onAnswerEnd(): void {
-    if (this.interim) {
-      this.interim = false;
       return;
     }
+    req.answered = true;
+    req.onHeaders(status, retryAfter, headers);
+  }
+
+  onAnswerBody(chunk: Buffer, start: number, length: number): boolean {
+    const req = this.inFlight[0];
+    // Past the limit the request has its result: drop the socket and the rest of the body.
+    if (req && !req.onBody(chunk, start, length)) {
+      this.drop();
+      return false;
+    }
+    return true;
+  }
+
+  onAnswerEnd(keepAlive: boolean, more: boolean): void {
     const req = this.inFlight.shift();
     if (req === undefined) return;
-    // More of this chunk to parse: it is the next pipelined request's answer beginning.
-    const { offset, end } = this.parser as unknown as { offset?: number; end?: number };
+    // More of this read to parse: it is the next pipelined request's answer beginning.
     const next = this.inFlight[0];
-    if (next !== undefined && offset !== undefined && end !== undefined && offset < end) next.answered = true;
+    if (next !== undefined && more) next.answered = true;
     this.answered++;
     // The socket's fate first: the caller's next request (sent from `complete`) finds it ready.
-    if (!this.keepAlive || req.closeAfter) this.drop();
+    if (!keepAlive || req.closeAfter) this.drop();
     else if (!this.closing) this.owner.free(this);
     req.complete();
   }
@@ -208,13 +176,4 @@ export class NetConnection {
     this.inFlight.length = 0;
     this.owner.closed(this, orphans, this.error);
   }
-}
-
-/** Keep-alive for an answer without a body: HTTP/1.1 unless `Connection: close`, HTTP/1.0 only with keep-alive. */
-function keptAlive(headers: string[], versionMinor: number): boolean {
-  let connection = '';
-  for (let i = 0; i < headers.length; i += 2)
-    if (headers[i]!.length === 10 && headers[i]!.toLowerCase() === 'connection')
-      connection += headers[i + 1]!.toLowerCase();
-  return versionMinor >= 1 ? !connection.includes('close') : connection.includes('keep-alive');
 }

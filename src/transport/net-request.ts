@@ -1,4 +1,5 @@
 import { answered, failed, type HttpResult, keptAnswer } from './outcome.js';
+import type { HeadPrefix } from './request-head.js';
 
 /**
  * One request on the `node:net` transport: its bytes, and what its answer
@@ -17,24 +18,25 @@ export class NetRequest {
   private answerHeaders: string[] | undefined = undefined;
   private answerBody: Buffer[] | undefined = undefined;
 
+  /** The caller asked for `Connection: close`. */
+  readonly closeAfter: boolean;
+
   constructor(
-    readonly head: string,
+    readonly head: HeadPrefix,
     readonly body: Buffer,
-    /** The caller asked for `Connection: close`. */
-    readonly closeAfter: boolean,
     readonly started: number,
     private readonly max: number,
     private readonly keep: number,
     private readonly done: (result: HttpResult) => void,
-  ) {}
+  ) {
+    this.closeAfter = head.close;
+  }
 
-  onHeaders(status: number, headers: string[]): void {
+  /** The answer's status, its Retry-After, and (with `keep`) all its headers. */
+  onHeaders(status: number, retryAfter: string | undefined, headers: string[] | undefined): void {
     this.status = status;
-    for (let i = 0; i < headers.length; i += 2) {
-      const name = headers[i]!;
-      if (name.length === 11 && name.toLowerCase() === 'retry-after') this.retryAfter = headers[i + 1];
-    }
-    if (this.keep > 0) {
+    this.retryAfter = retryAfter;
+    if (this.keep > 0 && headers !== undefined) {
       this.answerHeaders = headers;
       this.answerBody = [];
     }

@@ -34,7 +34,7 @@ describe('config files, through the commands', () => {
       '{"format": "xml"}',
       /\.smtpeter-simrc\.json: 'format' must be one of form, json/,
     ],
-    ['.smtpeter-simrc.json', '{"tags": "a"}', /'tags' must be an array of strings/],
+    ['.smtpeter-simrc.json', '{"tags": "a"}', /'tags' must be an array of tags: strings without white space/],
     [
       '.smtpeter-simrc.yaml',
       'url: [unclosed',

@@ -130,8 +130,21 @@ describe('loadConfig: bad files, one line naming the file', () => {
     ['unknown key', '{"colour": "red"}', `${rc}: unknown key 'colour' (known: ${CONFIG_KEYS.join(', ')})`],
     ['not one of the choices', '{"format": "xml"}', `${rc}: 'format' must be one of form, json, got "xml"`],
     ['an empty string', '{"url": ""}', `${rc}: 'url' must be a non-empty string, got ""`],
-    ['tags not a list', '{"tags": "a"}', `${rc}: 'tags' must be an array of strings, got "a"`],
-    ['tags with a number', '{"tags": ["a", 1]}', `${rc}: 'tags' must be an array of strings, got ["a",1]`],
+    [
+      'tags not a list',
+      '{"tags": "a"}',
+      `${rc}: 'tags' must be an array of tags: strings without white space or a semicolon (SMTPeter forbids both), got "a"`,
+    ],
+    [
+      'a tag with a space (was named as --tag)',
+      '{"tags": ["ok", "a b"]}',
+      `${rc}: 'tags' must be an array of tags: strings without white space or a semicolon (SMTPeter forbids both), got ["ok","a b"]`,
+    ],
+    [
+      'tags with a number',
+      '{"tags": ["a", 1]}',
+      `${rc}: 'tags' must be an array of tags: strings without white space or a semicolon (SMTPeter forbids both), got ["a",1]`,
+    ],
     [
       'headers not an object',
       '{"headers": ["X-A: 1"]}',

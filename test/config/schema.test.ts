@@ -32,7 +32,10 @@ describe('config schema', () => {
     [[], 'config must be an object'],
     [{ url: '' }, `'url' must be a non-empty string, got ""`],
     [{ format: 'xml' }, `'format' must be one of form, json, got "xml"`],
-    [{ tags: ['a', 1] }, `'tags' must be an array of strings, got ["a",1]`],
+    [
+      { tags: ['a', 1] },
+      `'tags' must be an array of tags: strings without white space or a semicolon (SMTPeter forbids both), got ["a",1]`,
+    ],
     [{ headers: [] }, `'headers' must be an object of header names to values, got []`],
     [{ headers: { X: 1 } }, `'headers' must be an object of header names to string values, got {"X":1}`],
     [{ seed: ' ' }, `'seed' must be a number or a non-empty string, got " "`],

@@ -101,6 +101,31 @@ describe('serve: the rest of the REST API', () => {
     assert.equal(await (await fetch(api(`text/${id}`))).text(), 'See attached');
   });
 
+  test('attachment names outside ASCII: listed as given and fetched by that name', async () => {
+    // nodemailer writes them as RFC 2231 (continued past 78 columns) and RFC 2047; the list
+    // showed '=?UTF-8?Q?r=C3=A9sum=C3=A9=2Etxt?=' and a GET by the name given was 404.
+    const long = `Übersicht ${'sehr lange Datei '.repeat(4)}.pdf`;
+    const r = await rig.send({
+      recipient: `delivered@${SIM}`,
+      from: 'a@shop.example',
+      subject: 'Files',
+      text: 'See attached',
+      attachments: [
+        { name: 'résumé.txt', type: 'text/plain', data: Buffer.from('cv').toString('base64') },
+        { name: long, type: 'application/pdf', data: Buffer.from('%PDF').toString('base64') },
+      ],
+    });
+    const id = Object.keys(JSON.parse(r.text) as object)[0]!;
+    const list = (await (await fetch(api(`attachments/${id}`))).json()) as { name: string }[];
+    assert.deepEqual(
+      list.map((a) => a.name),
+      ['résumé.txt', long],
+    );
+    const got = await fetch(api(`attachments/${id}/${encodeURIComponent('résumé.txt')}`));
+    assert.equal(got.status, 200);
+    assert.equal(await got.text(), 'cv');
+  });
+
   test('resend: a new id, the same message and recipient, its own calls', async () => {
     const first = Object.keys(
       JSON.parse(

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { type ServeRig, SMTP_PASS, SMTP_USER, serveRig, TOKEN } from '../helpers/serve.js';
 import { SmtpClient } from '../helpers/smtp-client.js';
@@ -153,6 +155,31 @@ const HTTP_ROWS: HttpRow[] = [
     text: /^X-SMTPeter-TrackClicks: expected true or false, got 'maybe'$/,
   },
   {
+    name: 'from with two addresses (the API takes one; two would need a Sender header)',
+    body: json({ ...GOOD, from: 'Shop <a@shop.example>, b@shop.example' }),
+    status: 400,
+    text: /^from: expected one address, got 2 in 'Shop <a@shop\.example>, b@shop\.example'$/,
+  },
+  {
+    name: 'template from with two addresses',
+    path: '/v1/template',
+    body: json({ from: 'a@shop.example, b@shop.example', subject: 's', text: 't' }),
+    status: 400,
+    text: /^from: expected one address, got 2 in 'a@shop\.example, b@shop\.example'$/,
+  },
+  {
+    name: 'to without an address (was left out of the message unseen)',
+    body: json({ ...GOOD, to: ['Anna <anna@example.org>', 'not an address'] }),
+    status: 400,
+    text: /^to: 'not an address' is not an e-mail address$/,
+  },
+  {
+    name: 'replyto without an address',
+    body: json({ ...GOOD, replyto: 'support' }),
+    status: 400,
+    text: /^replyto: 'support' is not an e-mail address$/,
+  },
+  {
     name: 'tag with a space',
     body: json({ ...GOOD, tags: ['two words'] }),
     status: 400,
@@ -297,6 +324,13 @@ const HTTP_ROWS: HttpRow[] = [
     text: /^missing recipient/,
   },
   {
+    name: 'form field given twice (the first would be dropped)',
+    contentType: 'application/x-www-form-urlencoded',
+    body: 'recipient=x%40example.org&recipient=y%40example.org&from=a%40shop.example&text=hi',
+    status: 400,
+    text: /^form field 'recipient' given twice: a list is written 'recipient\[\]=\.\.\.&recipient\[\]=\.\.\.'$/,
+  },
+  {
     name: 'oversized body',
     body: json({ ...GOOD, text: 'x'.repeat(300_000) }),
     status: 413,
@@ -336,6 +370,13 @@ const HTTP_ROWS: HttpRow[] = [
     path: '/v1/send',
     status: 405,
     text: /^GET \/v1\/send is not an API method here: send takes POST$/,
+  },
+  {
+    name: 'path with broken percent-encoding (was a 500 internal error)',
+    method: 'GET',
+    path: '/v1/attachments/0123456789abcdef0123456789abcdef/%E0',
+    status: 400,
+    text: /^path: '\/v1\/attachments\/0123456789abcdef0123456789abcdef\/%E0' is not valid percent-encoding$/,
   },
   {
     name: 'DELETE on send',
@@ -382,6 +423,40 @@ describe("serve refuses bad input with the protocol's own error and keeps servin
     assert.equal((await rig.send(GOOD)).status, 200, 'still serving');
   });
 
+  test('REST: attachments by URL larger than --max-size are refused (413), not fetched whole', async () => {
+    // Was: a 12 MB file by URL went out as a 16 MB message under --max-size 10MB, which SMTP refuses.
+    const files = createServer((req, res) => {
+      // In base64 (as the message carries them): 400 KiB for /big, 160 KiB for each of the others.
+      const size = req.url === '/big' ? 300 * 1024 : 120 * 1024;
+      res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(Buffer.alloc(size, 0x41));
+    });
+    await new Promise<void>((r) => files.listen(0, '127.0.0.1', r));
+    const base = `http://127.0.0.1:${(files.address() as AddressInfo).port}`;
+    const before = rig.serve.store.count();
+    try {
+      const one = await rig.send({ ...GOOD, attachments: [{ url: `${base}/big`, name: 'big.bin' }] });
+      assert.equal(one.status, 413, one.text);
+      assert.equal(
+        one.text.trimEnd(),
+        `attachments[0].url: ${base}/big makes the message larger than the largest message, 262144 bytes (serve --max-size)`,
+      );
+      const two = await rig.send({
+        ...GOOD,
+        attachments: [
+          { url: `${base}/a`, name: 'a.bin' },
+          { url: `${base}/b`, name: 'b.bin' },
+        ],
+      });
+      assert.equal(two.status, 413, two.text);
+      assert.match(two.text, /^attachments\[1\]\.url: /, 'the two together are over');
+      const fits = await rig.send({ ...GOOD, attachments: [{ url: `${base}/a`, name: 'a.bin' }] });
+      assert.equal(fits.status, 200, fits.text);
+      assert.equal(rig.serve.store.count(), before + 1, 'only the one that fits is kept');
+    } finally {
+      await new Promise((r) => files.close(r));
+    }
+  });
+
   test('SMTP: each bad command gets code + enhanced code + text; the server keeps serving', async () => {
     const port = rig.serve.smtpPort;
     const before = rig.serve.store.count();
@@ -420,6 +495,14 @@ describe("serve refuses bad input with the protocol's own error and keeps servin
       await c.data('Subject: no from\r\n\r\nbody\r\n.\r\n'),
       /^554 5\.6\.0 Message rejected: message: no From header$/,
       'broken message',
+    );
+    assert.match(await c.command('MAIL FROM:<a@shop.example>'), /^250 /);
+    assert.match(await c.command(`RCPT TO:<delivered@${SIM}>`), /^250 /);
+    assert.match(await c.command('DATA'), /^354 /);
+    assert.match(
+      await c.data('From: a@shop.example\r\nX-SMTPeter-Tags: two words,ok\r\n\r\nbody\r\n.\r\n'),
+      /^554 5\.6\.0 Message rejected: X-SMTPeter-Tags: tag 'two words' contains white space or a semicolon$/,
+      'a tag with a space is named as one, not as a semicolon',
     );
     assert.match(await c.command('MAIL FROM:<a@shop.example>'), /^250 /);
     assert.match(await c.command(`RCPT TO:<delivered@${SIM}>`), /^250 /);

@@ -27,6 +27,7 @@ const SAMPLES = [
   'ÿĀ߿ࠀ￿', // UTF-8 length boundaries: 2, 2, 3, 3 bytes
   'line one\r\nline two\n\ttabbed',
   'x'.repeat(70_000) + 'é', // past the reused scratch buffer and the shared slab
+  `${ASCII}Grüße 😀 ½\r\n`.repeat(40), // a long value (a MIME's size): escaped in a scratch of its own
 ];
 
 /**

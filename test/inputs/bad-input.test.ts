@@ -342,7 +342,7 @@ const ROWS: Row[] = [
     name: 'config wrong type',
     args: [...FIRE],
     files: { '.smtpeter-simrc.json': '{ "tags": "newsletter" }' },
-    says: /\.smtpeter-simrc\.json: 'tags' must be an array of strings/,
+    says: /\.smtpeter-simrc\.json: 'tags' must be an array of tags: strings without white space/,
   },
   {
     name: 'config file missing',

@@ -174,4 +174,18 @@ describe('rfc5322Date', () => {
     }
     assert.equal(rfc5322Date(Date.UTC(2026, 10, 23, 10, 1, 32), 60), 'Mon, 23 Nov 2026 11:01:32 +0100');
   });
+
+  test('the same text for times in a row on one day, across midnight, before 1970 and with fractions', () => {
+    const midnight = Date.UTC(2026, 0, 16);
+    const times = [
+      ...Array.from({ length: 50 }, (_, i) => midnight - 60_000 + i * 2_345.5),
+      -1,
+      -0.5,
+      0.5,
+      -86_400_001,
+      Date.UTC(1969, 11, 31, 23, 59, 59, 999),
+    ];
+    for (const ms of times)
+      for (const offset of [0, 60, -480]) assert.equal(rfc5322Date(ms, offset), referenceDate(ms, offset));
+  });
 });

@@ -389,6 +389,53 @@ describe('net transport: sockets', () => {
     }
   });
 
+  it('reads a 100 Continue then the answer, and an answer without a length to the socket end (then a fresh socket)', async () => {
+    const server = await startRawHttpServer((socket, _req, n) => {
+      if (n === 1)
+        socket.write('HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 202 Accepted\r\nContent-Length: 0\r\n\r\n');
+      else socket.end('HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\nuntil the end');
+    });
+    try {
+      await withClient('net', { connections: 1, keepAnswer: 100 }, async (client) => {
+        assert.equal((await client.post(new URL(server.url), HEADERS, BODY)).status, 202);
+        for (let i = 0; i < 2; i++) {
+          const r = await client.post(new URL(server.url), HEADERS, BODY);
+          assert.equal(r.status, 200);
+          assert.equal(r.answer?.body, 'until the end');
+        }
+      });
+      assert.deepEqual(
+        server.requests.map((r) => r.socket),
+        [0, 0, 1],
+      );
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('fails a malformed answer with one clear error, sends it once, and the next request gets a fresh socket', async () => {
+    const server = await startRawHttpServer((socket, _req, n) =>
+      socket.write(
+        n === 1 ? 'HTTP/1.1 200 OK\r\nContent-Length: 12abc\r\n\r\nhello' : 'HTTP/1.1 204 No Content\r\n\r\n',
+      ),
+    );
+    try {
+      await withClient('net', { connections: 1, timeoutMs: 5000 }, async (client) => {
+        const bad = await client.post(new URL(server.url), HEADERS, BODY);
+        assert.equal(bad.errorKind, 'other');
+        assert.equal(bad.error, 'HPE_INVALID_CONTENT_LENGTH: malformed answer: Content-Length "12abc"');
+        assert.ok(bad.latencyMs < 4000);
+        assert.equal((await client.post(new URL(server.url), HEADERS, BODY)).status, 204);
+      });
+      assert.deepEqual(
+        server.requests.map((r) => r.socket),
+        [0, 1],
+      );
+    } finally {
+      await server.close();
+    }
+  });
+
   it('keeps to the connection cap, queueing the rest, and pipelines when asked', async () => {
     for (const pipelining of [1, 4]) {
       const server = await startRawHttpServer((socket) =>

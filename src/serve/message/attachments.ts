@@ -1,4 +1,5 @@
-import { contentType, field, type Leaf, leafBytes, mapLeaves } from './entity.js';
+import { decodeWords, parseParams } from '../../receive/ui/mime-tree.js';
+import { field, type Leaf, leafBytes, mapLeaves } from './entity.js';
 
 export interface Attachment {
   name: string;
@@ -6,13 +7,15 @@ export interface Attachment {
   data: Buffer;
 }
 
-/** `name="x"` or RFC 2231 `name*=utf-8''x` of a Content-Disposition or Content-Type value. */
+/**
+ * A file name parameter of a Content-Disposition or Content-Type value, decoded as mail
+ * clients write it: `name="x"`, RFC 2231 (`name*=utf-8''x`, continued as `name*0*=`,
+ * `name*1*=` past 78 columns, as nodemailer does) or RFC 2047 (`name="=?UTF-8?Q?...?="`).
+ */
 function nameIn(value: string | undefined, param: string): string | undefined {
   if (!value) return undefined;
-  const { params } = contentType(`x/x; ${value.split(';').slice(1).join(';')}`);
-  const extended = params[`${param}*`];
-  if (extended) return decodeURIComponent(extended.replace(/^[^']*'[^']*'/, ''));
-  return params[param];
+  const name = parseParams(value).params[param];
+  return name === undefined ? undefined : decodeWords(name);
 }
 
 /** A leaf's Content-ID without its angle brackets, or undefined. */

@@ -17,8 +17,11 @@ export interface ComposeFields {
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
-/** An attachment given by URL: fetched only from this machine (a local SMTPeter reaches nothing else). */
-async function fetchAttachment(url: string, where: string): Promise<Buffer> {
+/**
+ * An attachment given by URL: fetched only from this machine (a local SMTPeter reaches nothing else),
+ * and read no further than `maxBytes` of base64: a message is no larger through a URL than through SMTP.
+ */
+async function fetchAttachment(url: string, where: string, maxBytes: number): Promise<Buffer> {
   let u: URL;
   try {
     u = new URL(url);
@@ -33,23 +36,48 @@ async function fetchAttachment(url: string, where: string): Promise<Buffer> {
   try {
     const res = await fetch(u, { signal: AbortSignal.timeout(5000), redirect: 'error' });
     if (!res.ok) throw new ApiError(400, `${where}.url: ${url} answered ${res.status}`);
-    return Buffer.from(await res.arrayBuffer());
+    const tooLarge = new ApiError(
+      413,
+      `${where}.url: ${url} makes the message larger than ${maxSize(maxBytes)}`,
+    );
+    if (base64Size(Number(res.headers.get('content-length'))) > maxBytes) throw tooLarge;
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    for await (const chunk of res.body ?? []) {
+      size += chunk.length;
+      if (base64Size(size) > maxBytes) throw tooLarge; // leaving the loop cancels the download
+      chunks.push(chunk);
+    }
+    return Buffer.concat(chunks);
   } catch (err) {
     if (err instanceof ApiError) throw err;
     throw new ApiError(400, `${where}.url: cannot fetch ${url} (${(err as Error).message})`);
   }
 }
 
-/** The fields with every attachment given by URL fetched into `data` (base64): content that needs nothing outside itself. */
-export async function resolveAttachments(f: ComposeFields): Promise<ComposeFields> {
+/** What n bytes take in the message: attachments go in base64, as `data` comes in the request. */
+const base64Size = (n: number): number => Math.ceil(n / 3) * 4;
+
+const maxSize = (bytes: number): string => `the largest message, ${bytes} bytes (serve --max-size)`;
+
+/**
+ * The fields with every attachment given by URL fetched into `data` (base64): content that needs
+ * nothing outside itself. The files fetched together stay within `maxBytes` (413 beyond).
+ */
+export async function resolveAttachments(f: ComposeFields, maxBytes = Infinity): Promise<ComposeFields> {
   if (!f.attachments?.some((a) => a.url !== undefined)) return f;
-  const attachments = await Promise.all(
-    f.attachments.map(async (a, i) => {
-      if (a.url === undefined) return a;
-      const { url: _url, ...rest } = a;
-      return { ...rest, data: (await fetchAttachment(a.url, `attachments[${i}]`)).toString('base64') };
-    }),
-  );
+  const attachments: NonNullable<ComposeFields['attachments']> = [];
+  let left = maxBytes;
+  for (const [i, a] of f.attachments.entries()) {
+    if (a.url === undefined) {
+      attachments.push(a);
+      continue;
+    }
+    const { url: _url, ...rest } = a;
+    const data = await fetchAttachment(a.url, `attachments[${i}]`, left);
+    left -= base64Size(data.length);
+    attachments.push({ ...rest, data: data.toString('base64') });
+  }
   return { ...f, attachments };
 }
 

@@ -51,7 +51,7 @@ function applyHeaders(options: SendOptions, taken: { name: string; value: string
         .map((t) => t.trim())
         .filter(Boolean);
       for (const t of tags)
-        if (!isValidTag(t)) throw new MimeProblem(`${name}: tag '${t}' contains a semicolon`);
+        if (!isValidTag(t)) throw new MimeProblem(`${name}: tag '${t}' contains white space or a semicolon`);
       out.tags = tags;
     } else if (key === 'images') {
       if (v !== 'hosted' && v !== 'default')

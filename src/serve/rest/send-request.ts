@@ -1,3 +1,4 @@
+import addressparser from 'nodemailer/lib/addressparser';
 import type { DsnRequest } from '../../mail/message.js';
 import { isValidTag } from '../../mail/message.js';
 import { ApiError } from '../errors.js';
@@ -220,10 +221,17 @@ function optionsOf(body: Record<string, unknown>): SendOptions {
 export function composeOf(body: Record<string, unknown>): ComposeFields {
   const from = str(body, 'from');
   if (!from) throw bad('missing content: give "mime", or "from" with "subject" and "text" or "html"');
+  // One mailbox, as the API documents: a From of several needs a Sender (RFC 5322 3.6.2), which no field gives.
+  const senders = addressparser(from, { flatten: true }).length;
+  if (senders > 1) throw bad(`from: expected one address, got ${senders} in '${from}'`);
   const out: ComposeFields = { from };
   for (const k of ['to', 'cc', 'replyto'] as const) {
     const v = body[k];
-    if (v !== undefined && v !== null) out[k] = list(v, k).join(', ');
+    if (v === undefined || v === null) continue;
+    out[k] = list(v, k).join(', ');
+    // nodemailer leaves an entry without an address out of the header: refused, not dropped unseen.
+    const nameless = addressparser(out[k], { flatten: true }).find((a) => !a.address.includes('@'));
+    if (nameless) throw bad(`${k}: '${nameless.name || nameless.address}' is not an e-mail address`);
   }
   for (const k of ['subject', 'text', 'html'] as const) {
     const v = str(body, k);

@@ -106,11 +106,16 @@ class Api {
     const { content, recipients } = request;
     if ('mime' in content) return { mime: content.mime, options: request.options };
     if (!request.personal && !('template' in content))
-      return { draft: { fields: await resolveAttachments(content.compose) }, options: request.options };
-    const made =
+      return {
+        draft: { fields: await resolveAttachments(content.compose, this.o.maxSize) },
+        options: request.options,
+      };
+    const named =
       'template' in content
         ? templateFields(this.o.store, content.template, content.overrides)
         : { fields: content.compose };
+    // URL attachments fetched once for every recipient, within --max-size.
+    const made = { ...named, fields: await resolveAttachments(named.fields, this.o.maxSize) };
     const options =
       made.templateid !== undefined ? { ...request.options, templateid: made.templateid } : request.options;
     // Seeded by the messages stored so far and the recipient's place, so `--seed` repeats these too.
@@ -152,7 +157,10 @@ class Api {
   async handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     if (!sameToken(url.searchParams.get('access_token'), this.o.token))
       throw new ApiError(401, 'invalid or missing access_token');
-    const [method, arg, ...rest] = url.pathname.split('/').slice(2).map(decodeURIComponent);
+    const [method, arg, ...rest] = url.pathname
+      .split('/')
+      .slice(2)
+      .map((part) => pathPart(part, url));
     const verb = req.method ?? 'GET';
     const bare = arg === undefined || arg === '';
     if (verb === 'POST' && bare && method === 'send') return json(res, 200, await this.send(req));
@@ -181,6 +189,15 @@ class Api {
     if (method === 'events') return json(res, 200, eventsRoute(this.o.store, arg, rest[0], url, this.now()));
     if (bare) throw new ApiError(404, `${method}: give a message id, /v1/${method}/ID`);
     return messageRoute(res, method, findMessage(this.o.store, arg), rest);
+  }
+}
+
+/** One segment of a /v1 path, percent-decoded; broken encoding (`%E0`) is the client's error. */
+function pathPart(part: string, url: URL): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    throw new ApiError(400, `path: '${url.pathname}' is not valid percent-encoding`);
   }
 }
 
