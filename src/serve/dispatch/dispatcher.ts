@@ -9,7 +9,6 @@ import type { RetryPolicy } from '../../run/retry-policy.js';
 import { SignPool } from '../../run/sign-pool.js';
 import type { HttpClient } from '../../transport/http.js';
 import { DueQueue } from './due-queue.js';
-import { SignAhead } from './sign-ahead.js';
 
 export interface DispatcherOptions {
   request: RequestOptions;
@@ -21,22 +20,12 @@ export interface DispatcherOptions {
   concurrency: number;
   /** Signed calls: sign on this many worker threads (0 or absent: on the event loop). */
   signWorkers?: number;
-  /** With sign workers: due calls signed before a sender is free to take them (SignAhead; default 128, 0: none). */
-  signAhead?: number;
   seed: number;
   /** Every attempt, and every call's final result. */
   onResult: (call: SimCall, result: CallResult) => void;
   /** Calls with the same key (a message id) start one after another's first answer (DueQueue). */
   orderKey?: (call: SimCall) => string | undefined;
 }
-
-/**
- * Due calls signed before a sender is free, with sign workers: 128 kept the
- * workers fed while the event loop took sends in (docs/performance.md,
- * "Signed: signing ahead"); a call waits ~128 / calls per second for its
- * sender after it is signed, tens of milliseconds.
- */
-const SIGN_AHEAD = 128;
 
 /**
  * serve's webhook dispatcher: the same engine as `fire` (signing, dialects,
@@ -49,7 +38,6 @@ export class Dispatcher {
   readonly metrics = new RunMetrics(Date.now());
   private readonly done: Promise<FireSummary>;
   private readonly signPool: SignPool | undefined;
-  private readonly ahead: SignAhead | undefined;
 
   constructor(options: DispatcherOptions) {
     // Every retry waiting for its time listens on the stop signal: thousands at once is normal, not a leak.
@@ -60,16 +48,10 @@ export class Dispatcher {
         ? new SignPool(options.request, options.signWorkers)
         : undefined;
     this.signPool = pool;
-    const depth = options.signAhead ?? SIGN_AHEAD;
-    const ahead =
-      pool && depth > 0
-        ? new SignAhead(this.queue, (call, url) => pool.build(call, url), options.targets, depth)
-        : undefined;
-    this.ahead = ahead;
     this.done = fire(
       {
         ...options.request,
-        calls: ahead ?? this.queue,
+        calls: this.queue,
         targets: options.targets,
         model: { kind: 'closed', concurrency: options.concurrency },
         retry: options.retry,
@@ -86,11 +68,7 @@ export class Dispatcher {
           if (result.attempt === 1) this.queue.answered(call as SimCall);
           options.onResult(call as SimCall, result);
         },
-        ...(ahead
-          ? { build: (call: SimCall, url: URL) => ahead.build(call, url) }
-          : pool
-            ? { build: (call: SimCall, url: URL) => pool.build(call, url) }
-            : {}),
+        ...(pool ? { build: (call: SimCall, url: URL) => pool.build(call, url) } : {}),
       },
     );
   }
@@ -101,7 +79,7 @@ export class Dispatcher {
   }
 
   get waiting(): number {
-    return this.queue.size + (this.ahead?.size ?? 0);
+    return this.queue.size;
   }
 
   /** Stop: no new calls; in-flight ones get a grace period; waiting retries end (they stay pending in the store). */

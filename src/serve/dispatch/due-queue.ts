@@ -77,13 +77,6 @@ export class DueQueue implements CallSource {
     });
   }
 
-  /** A call due now, if there is one a waiting reader does not take first; never waits (SignAhead reads ahead with it). */
-  takeDue(): SimCall | undefined {
-    if (this.closed) return undefined;
-    if (this.readyHead === this.ready.length) this.release();
-    return this.readyHead < this.ready.length ? this.takeReady() : undefined;
-  }
-
   /** No more calls: waiting readers get `undefined`; calls not yet due stay unsent (they are stored). */
   close(): void {
     this.closed = true;
