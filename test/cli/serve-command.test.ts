@@ -8,6 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import { webhookTargets } from '../../src/cli/serve-command.js';
 import { cli } from '../helpers/cli.js';
 import { spawnServe } from '../helpers/serve.js';
+import { sqliteUnavailable } from '../helpers/sqlite.js';
 
 /** A port some other program holds. */
 function holdPort(): Promise<{ server: Server; port: number }> {
@@ -171,56 +172,55 @@ describe('serve stopped with calls still to make says so', () => {
   // A bounce's calls come minutes of mail time after the send: at --time-scale 60 they are
   // still waiting when serve is stopped right after the send.
   for (const kept of [false, true]) {
-    test(
-      kept
-        ? '--data-dir: the calls are kept, and the line says where'
-        : 'in memory: the calls are dropped, and the line says so',
-      async () => {
-        const receiver = createHttpServer((req, res) => req.resume().on('end', () => res.end('ok')));
-        await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
-        const dir = mkdtempSync(join(tmpdir(), 'serve-stop-'));
-        const s = await spawnServe([
-          '--url',
-          `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`,
-          '--no-sign',
-          '--token',
-          'tok',
-          '--time-scale',
-          '60',
-          ...(kept ? ['--data-dir', dir] : []),
-        ]);
-        try {
-          const api = /^REST API +(http:\/\/[^/]+)/m.exec(s.stdout)?.[1];
-          assert.ok(api, s.stdout + s.stderr);
-          const sent = await fetch(`${api}/v1/send?access_token=tok`, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify({
-              recipient: 'bounce@simulator.smtpeter.test',
-              from: 'a@shop.example',
-              subject: 'x',
-              text: 'y',
-            }),
-          });
-          assert.equal(sent.status, 200, await sent.text());
-          s.child.kill('SIGTERM');
-          assert.equal(await s.exited, 0, s.stderr);
-          const line = s.stderr.split('\n').find((l) => l.startsWith('serve stopped with '));
-          assert.ok(line, `no line about the calls left: ${s.stderr}`);
-          assert.match(
-            line,
-            kept
-              ? new RegExp(
-                  `^serve stopped with [1-9]\\d* webhook calls? not yet made: kept in ${dir}, a serve with --data-dir ${dir} makes them$`,
-                )
-              : /^serve stopped with [1-9]\d* webhook calls? not yet made: dropped \(they were in memory; --data-dir DIR keeps them for the next serve\)$/,
-          );
-        } finally {
-          s.child.kill('SIGKILL');
-          receiver.close();
-          rmSync(dir, { recursive: true, force: true });
-        }
-      },
-    );
+    test(kept
+      ? '--data-dir: the calls are kept, and the line says where'
+      : 'in memory: the calls are dropped, and the line says so', {
+      skip: kept && sqliteUnavailable(),
+    }, async () => {
+      const receiver = createHttpServer((req, res) => req.resume().on('end', () => res.end('ok')));
+      await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+      const dir = mkdtempSync(join(tmpdir(), 'serve-stop-'));
+      const s = await spawnServe([
+        '--url',
+        `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`,
+        '--no-sign',
+        '--token',
+        'tok',
+        '--time-scale',
+        '60',
+        ...(kept ? ['--data-dir', dir] : []),
+      ]);
+      try {
+        const api = /^REST API +(http:\/\/[^/]+)/m.exec(s.stdout)?.[1];
+        assert.ok(api, s.stdout + s.stderr);
+        const sent = await fetch(`${api}/v1/send?access_token=tok`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({
+            recipient: 'bounce@simulator.smtpeter.test',
+            from: 'a@shop.example',
+            subject: 'x',
+            text: 'y',
+          }),
+        });
+        assert.equal(sent.status, 200, await sent.text());
+        s.child.kill('SIGTERM');
+        assert.equal(await s.exited, 0, s.stderr);
+        const line = s.stderr.split('\n').find((l) => l.startsWith('serve stopped with '));
+        assert.ok(line, `no line about the calls left: ${s.stderr}`);
+        assert.match(
+          line,
+          kept
+            ? new RegExp(
+                `^serve stopped with [1-9]\\d* webhook calls? not yet made: kept in ${dir}, a serve with --data-dir ${dir} makes them$`,
+              )
+            : /^serve stopped with [1-9]\d* webhook calls? not yet made: dropped \(they were in memory; --data-dir DIR keeps them for the next serve\)$/,
+        );
+      } finally {
+        s.child.kill('SIGKILL');
+        receiver.close();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
   }
 });
