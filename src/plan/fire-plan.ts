@@ -241,10 +241,16 @@ function checkedShard(
   return shard;
 }
 
-/** An open run's jobs for worker threads: ~20 ms of its schedule each, ~100 ms ahead. */
+/**
+ * An open run's jobs for worker threads: ~20 ms of its schedule each, ~40 ms
+ * ahead. Batches held ~100 ms ahead outlived two scavenges on the main
+ * thread and were promoted with their bodies' buffers, which only a
+ * mark-compact frees: one every ~2.5 s at 5000/s, a burst of late calls each
+ * (docs/performance.md, "Shorter lookahead").
+ */
 function buildJobs(workers: number, load: LoadPlan): Pick<FirePlan, 'jobs'> {
   if (workers === 0 || load.model.kind !== 'open' || !load.targetRate) return {};
-  return { jobs: { maxJobSize: Math.ceil(load.targetRate / 50), minAhead: Math.ceil(load.targetRate / 10) } };
+  return { jobs: { maxJobSize: Math.ceil(load.targetRate / 50), minAhead: Math.ceil(load.targetRate / 25) } };
 }
 
 function requestOptions(send: SendPlan, signing: ResolvedSigning): RequestOptions {

@@ -57,8 +57,10 @@ export interface BuildPoolOptions {
   maxJobSize?: number;
   /**
    * Scenario instances to keep built or being built ahead of the reader, at
-   * least (default: two jobs per worker). An open run keeps ~100 ms of its
-   * schedule ahead, so a worker that is briefly descheduled costs no lag.
+   * least (default: two jobs per worker). An open run keeps ~40 ms of its
+   * schedule ahead, so a worker that is briefly descheduled costs no lag,
+   * yet a batch is read and gone before it outlives two scavenges (promoted,
+   * its buffers would wait for a mark-compact).
    */
   minAhead?: number;
   /**

@@ -112,10 +112,10 @@ describe('fire plan: load', () => {
 });
 
 describe('fire plan: build workers and job sizes', () => {
-  test('over 1000 unsigned calls: cores - 1 workers, two at most; jobs of 20 ms of the rate, 100 ms ahead', () => {
+  test('over 1000 unsigned calls: cores - 1 workers, two at most; jobs of 20 ms of the rate, 40 ms ahead', () => {
     const p = plan({ ...URL_FLAGS, rate: '5000/s', count: '20000' });
     assert.equal(p.workers, 2);
-    assert.deepEqual(p.jobs, { maxJobSize: 100, minAhead: 500 });
+    assert.deepEqual(p.jobs, { maxJobSize: 100, minAhead: 200 });
     assert.equal(p.output.chatty, false);
     assert.equal(p.workersYield, false, 'two workers on four cores: one left for the sender');
   });
