@@ -241,10 +241,28 @@ function checkedShard(
   return shard;
 }
 
-/** An open run's jobs for worker threads: ~20 ms of its schedule each, ~100 ms ahead. */
+/** Above this rate the sender has no time to spare and a worker at nice 10 needs the longer cushion. */
+const SHORT_LOOKAHEAD_UP_TO = 5000;
+
+/**
+ * An open run's jobs for worker threads: ~20 ms of its schedule each, ~40 ms
+ * ahead up to 5000/s (~100 ms above). Batches held ~100 ms ahead outlived
+ * two scavenges on the main thread and were promoted with their bodies'
+ * buffers, which only a mark-compact frees: one every ~2.5 s at 5000/s, a
+ * burst of late calls each. At 20000/s the sender keeps the core busy and
+ * 40 ms ahead let the worker fall behind (calls dropped), so there it stays
+ * at 100 ms (docs/performance.md, "Per-call strings and batches off the
+ * main heap").
+ */
 function buildJobs(workers: number, load: LoadPlan): Pick<FirePlan, 'jobs'> {
   if (workers === 0 || load.model.kind !== 'open' || !load.targetRate) return {};
-  return { jobs: { maxJobSize: Math.ceil(load.targetRate / 50), minAhead: Math.ceil(load.targetRate / 10) } };
+  const aheadMs = load.targetRate > SHORT_LOOKAHEAD_UP_TO ? 100 : 40;
+  return {
+    jobs: {
+      maxJobSize: Math.ceil(load.targetRate / 50),
+      minAhead: Math.ceil((load.targetRate * aheadMs) / 1000),
+    },
+  };
 }
 
 function requestOptions(send: SendPlan, signing: ResolvedSigning): RequestOptions {

@@ -2,6 +2,7 @@ import type { Worker } from 'node:worker_threads';
 import type { GenerateOptions } from '../generate/events.js';
 import type { CallType } from '../model/events.js';
 import { startWorker } from '../pace/precise-sleep.js';
+import { type PackedStrings, StringReader } from './packed-strings.js';
 import { type PortableRequest, portableRequest } from './portable-request.js';
 import type { RequestOptions, Targets } from './request.js';
 import type { CallSource, PreparedCall } from './source.js';
@@ -26,8 +27,9 @@ export interface JobMessage {
 /**
  * Worker → main: `count` calls. Per call, `strings` holds id, type,
  * recipient, scenario, style, defects (comma-separated, '' for none), then
- * one value per header name; bodies lie
- * end to end in `bytes`, call k ending at `ends[k]`.
+ * one value per header name, as bytes decoded when the call is read (so
+ * they never live long on the main thread's heap); bodies lie end to end in
+ * `bytes`, call k ending at `ends[k]`.
  */
 export interface BatchMessage {
   job: number;
@@ -35,7 +37,7 @@ export interface BatchMessage {
   instances: number;
   count: number;
   headerNames: string[];
-  strings: string[];
+  strings: PackedStrings;
   bytes: ArrayBuffer;
   ends: Uint32Array;
   busyMs: number;
@@ -55,8 +57,10 @@ export interface BuildPoolOptions {
   maxJobSize?: number;
   /**
    * Scenario instances to keep built or being built ahead of the reader, at
-   * least (default: two jobs per worker). An open run keeps ~100 ms of its
-   * schedule ahead, so a worker that is briefly descheduled costs no lag.
+   * least (default: two jobs per worker). An open run keeps ~40 ms of its
+   * schedule ahead, so a worker that is briefly descheduled costs no lag,
+   * yet a batch is read and gone before it outlives two scavenges (promoted,
+   * its buffers would wait for a mark-compact).
    */
   minAhead?: number;
   /**
@@ -77,7 +81,8 @@ const JOB_MS = 10;
 /** Body bytes per batch at most, roughly (a batch is one allocation, alive until read). */
 const BATCH_BYTES = 4 << 20;
 const FIRST_JOB_SIZE = 8;
-const CALL_FIELDS = 6;
+/** Strings per call before its header values (see BatchMessage). */
+export const CALL_FIELDS = 6;
 
 /**
  * Worker threads that generate, encode and sign calls by ranges of
@@ -108,6 +113,7 @@ export class BuildPool implements CallSource {
   private nextJob = 0;
   /** The batch being read, its job number and read position. */
   private current: BatchMessage | undefined;
+  private currentStrings: StringReader | undefined;
   private currentJob = -1;
   private position = 0;
   private failure: Error | undefined;
@@ -219,12 +225,14 @@ export class BuildPool implements CallSource {
   private take(): PreparedCall | undefined {
     for (;;) {
       const batch = this.current;
-      if (batch !== undefined && this.position < batch.count) return prepared(batch, this.position++);
+      if (batch !== undefined && this.position < batch.count)
+        return prepared(batch, this.currentStrings!, this.position++);
       const next = this.batches.get(this.currentJob + 1);
       if (next === undefined) return undefined;
       this.batches.delete(this.currentJob + 1);
       this.aheadInstances -= next.instances;
       this.current = next;
+      this.currentStrings = new StringReader(next.strings);
       this.currentJob++;
       this.position = 0;
       this.fill();
@@ -303,21 +311,20 @@ function workerInit(options: BuildPoolOptions): BuildWorkerInit {
 }
 
 /** Call `k` of a batch, its headers flat as undici takes them and its body a view on the batch's buffer. */
-function prepared(batch: BatchMessage, k: number): PreparedCall {
+function prepared(batch: BatchMessage, strings: StringReader, k: number): PreparedCall {
   const names = batch.headerNames;
-  const s = batch.strings;
-  const at = k * (CALL_FIELDS + names.length);
+  const s = strings.call(k);
   const headers: string[] = new Array(2 * names.length);
   for (let h = 0; h < names.length; h++) {
     headers[2 * h] = names[h]!;
-    headers[2 * h + 1] = s[at + CALL_FIELDS + h]!;
+    headers[2 * h + 1] = s[CALL_FIELDS + h]!;
   }
   const start = k === 0 ? 0 : batch.ends[k - 1]!;
   return {
-    event: { id: s[at]!, type: s[at + 1] as CallType, recipient: s[at + 2]! },
-    scenario: s[at + 3]!,
-    style: s[at + 4]!,
-    ...(s[at + 5] ? { defects: { kinds: s[at + 5]!.split(',') } } : {}),
+    event: { id: s[0]!, type: s[1] as CallType, recipient: s[2]! },
+    scenario: s[3]!,
+    style: s[4]!,
+    ...(s[5] ? { defects: { kinds: s[5]!.split(',') } } : {}),
     request: { headers, body: Buffer.from(batch.bytes, start, batch.ends[k]! - start) },
   };
 }

@@ -1,7 +1,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { EventGenerator, eventClock } from '../generate/events.js';
 import { systemClock } from '../model/time.js';
-import type { BatchMessage, BuildWorkerInit, JobMessage } from './build-pool.js';
+import { type BatchMessage, type BuildWorkerInit, CALL_FIELDS, type JobMessage } from './build-pool.js';
+import { StringPacker } from './packed-strings.js';
 import { requestFromPortable } from './portable-request.js';
 import { buildRequest, type RequestOptions, type Targets, targetFor } from './request.js';
 import { lowerThreadPriority } from './thread-priority.js';
@@ -33,13 +34,21 @@ warmUp();
 
 parentPort!.on('message', (job: JobMessage) => {
   const batch = buildBatch(job, options);
-  parentPort!.postMessage(batch, [batch.bytes, batch.ends.buffer as ArrayBuffer]);
+  const { strings } = batch;
+  parentPort!.postMessage(batch, [
+    batch.bytes,
+    batch.ends.buffer as ArrayBuffer,
+    strings.text,
+    strings.callEnds.buffer as ArrayBuffer,
+    strings.fieldEnds.buffer as ArrayBuffer,
+  ]);
 });
 
 /** Scenario instances `from..to`, each call built with `request`, packed into one transferable batch. */
 function buildBatch(job: JobMessage, request: RequestOptions): BatchMessage {
   const started = performance.now();
-  const strings: string[] = [];
+  let packer: StringPacker | undefined;
+  const fields: string[] = [];
   const bodies: Buffer[] = [];
   let headerNames: string[] | undefined;
   let total = 0;
@@ -48,7 +57,9 @@ function buildBatch(job: JobMessage, request: RequestOptions): BatchMessage {
       const req = buildRequest(call, targetFor(call, targets), request);
       // Every call of a run has the same header names in the same order (the options decide them).
       headerNames ??= Object.keys(req.headers);
-      strings.push(
+      packer ??= new StringPacker(CALL_FIELDS + headerNames.length);
+      fields.length = 0;
+      fields.push(
         call.event.id,
         call.event.type,
         call.event.recipient,
@@ -59,8 +70,9 @@ function buildBatch(job: JobMessage, request: RequestOptions): BatchMessage {
       for (const name of headerNames) {
         const value = req.headers[name];
         if (value === undefined) throw new Error(`a call without the ${name} header`);
-        strings.push(value);
+        fields.push(value);
       }
+      packer.push(fields);
       bodies.push(req.body);
       total += req.body.length;
     }
@@ -79,7 +91,7 @@ function buildBatch(job: JobMessage, request: RequestOptions): BatchMessage {
     instances: job.to - job.from,
     count: bodies.length,
     headerNames: headerNames ?? [],
-    strings,
+    strings: (packer ?? new StringPacker(CALL_FIELDS)).pack(),
     bytes: bytes.buffer,
     ends,
     busyMs: performance.now() - started,

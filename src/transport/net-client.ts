@@ -56,6 +56,27 @@ class OriginPool implements ConnectionOwner {
     this.queue.push(req);
   }
 
+  /**
+   * Open sockets up to `max` before any request, as wrk and autocannon
+   * connect before their clock starts; resolves to those connected (a failed
+   * one is gone, and a request opens it again as before).
+   */
+  async open(): Promise<number> {
+    const opening: Promise<boolean>[] = [];
+    while (this.all.size < this.max && !this.stopping) {
+      const conn = new NetConnection(this.port, this.host, this, this.keepHeaders);
+      this.all.add(conn);
+      this.makeReady(conn);
+      opening.push(
+        conn.connected().then((ok) => {
+          conn.openedAhead = ok;
+          return ok;
+        }),
+      );
+    }
+    return (await Promise.all(opening)).filter(Boolean).length;
+  }
+
   free(conn: NetConnection): void {
     const next = this.queue.shift();
     if (next !== undefined) conn.write(next);
@@ -77,7 +98,7 @@ class OriginPool implements ConnectionOwner {
       conn.ready = false;
       this.ready.splice(this.ready.indexOf(conn), 1);
     }
-    const retryable = conn.answered > 0 && !(err instanceof TransportError);
+    const retryable = (conn.answered > 0 || conn.openedAhead) && !(err instanceof TransportError);
     for (const req of orphans) {
       if (retryable && !req.answered && !req.retried && !this.stopping) {
         req.retried = true;
@@ -191,6 +212,12 @@ export class NetHttpClient implements Transport {
       return;
     }
     route.pool.dispatch(new NetRequest(head, body, started, this.maxResponseBytes, this.keepAnswer, done));
+  }
+
+  /** Connect to `url`'s origin ahead of the calls (http:// only; https:// connects as undici does, on demand). */
+  async open(url: URL): Promise<number> {
+    if (url.protocol !== 'http:' || this.ended) return 0;
+    return this.poolFor(url).open();
   }
 
   async close(): Promise<void> {

@@ -37,6 +37,8 @@ export class NetConnection implements AnswerReader {
   closing = false;
   /** In the pool's stack of sockets with room. */
   ready = false;
+  /** Opened and connected before any request (`open`): it sat idle, so a server may close it as it would a reused one. */
+  openedAhead = false;
   private readonly socket: Socket;
   private readonly parser: AnswerParser;
   private error: Error | undefined = undefined;
@@ -72,6 +74,23 @@ export class NetConnection implements AnswerReader {
       this.error ??= err;
     });
     this.socket.on('close', () => this.onClose());
+  }
+
+  /** Resolves true once connected, false if the socket went first. */
+  connected(): Promise<boolean> {
+    const socket = this.socket;
+    if (!socket.connecting) return Promise.resolve(!socket.destroyed);
+    return new Promise((resolve) => {
+      const done = (ok: boolean) => () => {
+        socket.off('connect', yes);
+        socket.off('close', no);
+        resolve(ok);
+      };
+      const yes = done(true);
+      const no = done(false);
+      socket.once('connect', yes);
+      socket.once('close', no);
+    });
   }
 
   get busy(): number {

@@ -14,6 +14,13 @@ export interface Transport {
   post(url: URL, headers: RequestHeaders, body: Buffer): Promise<HttpResult>;
   /** `post` with a callback (no promise per request); `done` is called exactly once. */
   send(url: URL, headers: RequestHeaders, body: Buffer, done: (result: HttpResult) => void): void;
+  /**
+   * Open the connections a run may use to `url`'s origin before its first
+   * call, as wrk and autocannon do (an open run's first calls would
+   * otherwise wait for connects); resolves to those connected. Optional: a
+   * transport without it connects on demand.
+   */
+  open?(url: URL): Promise<number>;
   /** Let requests in flight end, then close every socket. */
   close(): Promise<void>;
   /** Drop in-flight requests at once (interrupt after the grace period). */

@@ -112,10 +112,15 @@ describe('fire plan: load', () => {
 });
 
 describe('fire plan: build workers and job sizes', () => {
-  test('over 1000 unsigned calls: cores - 1 workers, two at most; jobs of 20 ms of the rate, 100 ms ahead', () => {
+  test('over 1000 unsigned calls: cores - 1 workers, two at most; jobs of 20 ms of the rate, 40 ms ahead (100 above 5000/s)', () => {
     const p = plan({ ...URL_FLAGS, rate: '5000/s', count: '20000' });
     assert.equal(p.workers, 2);
-    assert.deepEqual(p.jobs, { maxJobSize: 100, minAhead: 500 });
+    assert.deepEqual(p.jobs, { maxJobSize: 100, minAhead: 200 });
+    // Above 5000/s the sender has no time to spare: 100 ms ahead, so the worker keeps up.
+    assert.deepEqual(plan({ ...URL_FLAGS, rate: '20000/s', count: '20000' }).jobs, {
+      maxJobSize: 400,
+      minAhead: 2000,
+    });
     assert.equal(p.output.chatty, false);
     assert.equal(p.workersYield, false, 'two workers on four cores: one left for the sender');
   });
