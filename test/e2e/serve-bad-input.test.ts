@@ -331,6 +331,13 @@ const HTTP_ROWS: HttpRow[] = [
     text: /^form field 'recipient' given twice: a list is written 'recipient\[\]=\.\.\.&recipient\[\]=\.\.\.'$/,
   },
   {
+    name: 'form field given as a value and as a list (was a 500 internal error)',
+    contentType: 'application/x-www-form-urlencoded',
+    body: 'recipient=x%40example.org&recipient[]=y%40example.org&from=a%40shop.example&text=hi',
+    status: 400,
+    text: /^form field 'recipient\[\]' given twice: a list is written 'recipient\[\]=\.\.\.&recipient\[\]=\.\.\.'$/,
+  },
+  {
     name: 'oversized body',
     body: json({ ...GOOD, text: 'x'.repeat(300_000) }),
     status: 413,

@@ -43,16 +43,18 @@ export function parseForm(text: string): Record<string, unknown> {
       const nextIsList = !last && (path[i + 1] === '' || /^\d+$/.test(path[i + 1]!));
       const holder = node as Record<string, unknown>;
       const slot = Array.isArray(node) && part === '' ? String(node.length) : part;
-      if (last) {
-        // PHP would keep the last of two; a recipient given twice would be dropped without a word.
-        if (holder[slot] !== undefined)
-          throw new ApiError(
-            400,
-            `form field '${key}' given twice: a list is written '${m[1]}[]=...&${m[1]}[]=...'`,
-          );
-        holder[slot] = value;
-      } else {
-        if (holder[slot] === undefined) holder[slot] = nextIsList ? [] : {};
+      // Own slots only: `constructor` or `toString` given once is not taken already.
+      const taken = Object.hasOwn(holder, slot);
+      // PHP would keep the last of two; a recipient given twice would be dropped without a word.
+      // Once as a value and once as a list or object (`to=a&to[]=b`) is the same mistake.
+      if (taken && (last || typeof holder[slot] !== 'object'))
+        throw new ApiError(
+          400,
+          `form field '${key}' given twice: a list is written '${m[1]}[]=...&${m[1]}[]=...'`,
+        );
+      if (last) holder[slot] = value;
+      else {
+        if (!taken) holder[slot] = nextIsList ? [] : {};
         node = holder[slot] as Record<string, unknown> | unknown[];
       }
     }
