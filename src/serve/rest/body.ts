@@ -35,8 +35,9 @@ export function parseForm(text: string): Record<string, unknown> {
   const root: Record<string, unknown> = {};
   for (const [key, value] of formPairs(text)) {
     const m = /^([^[\]]+)((?:\[[^\]]*\])*)$/.exec(key);
-    if (!m) throw new ApiError(400, `invalid form field name '${key}'`);
-    const path = [m[1]!, ...[...m[2]!.matchAll(/\[([^\]]*)\]/g)].map((x) => x[1]!)];
+    const path = m ? [m[1]!, ...[...m[2]!.matchAll(/\[([^\]]*)\]/g)].map((x) => x[1]!)] : [];
+    // `__proto__` would be Object.prototype's slot: set there, a field reaches every object in the process.
+    if (!m || path.includes('__proto__')) throw new ApiError(400, `invalid form field name '${key}'`);
     let node: Record<string, unknown> | unknown[] = root;
     for (const [i, part] of path.entries()) {
       const last = i === path.length - 1;

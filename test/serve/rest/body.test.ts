@@ -45,4 +45,10 @@ describe('parseForm (REST form bodies)', () => {
       "form field 'dsn[notify][a]' given twice: a list is written 'dsn[]=...&dsn[]=...'",
     );
   });
+
+  it('refuses __proto__ in a field name: it reached Object.prototype (every object of the process)', () => {
+    for (const text of ['__proto__[polluted]=yes', 'd[__proto__][polluted]=yes', '__proto__=x'])
+      assert.equal(refusal(text), `invalid form field name '${text.split('=')[0]}'`);
+    assert.equal(({} as Record<string, unknown>)['polluted'], undefined);
+  });
 });
