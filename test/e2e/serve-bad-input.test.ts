@@ -468,6 +468,29 @@ describe("serve refuses bad input with the protocol's own error and keeps servin
     }
   });
 
+  test('REST: a URL attachment refused by its Content-Length lets go of the download at once', async () => {
+    // Was: the body was left unread, the file server's socket held until fetch's 5 s timeout.
+    let closed!: () => void;
+    const socketClosed = new Promise<void>((r) => {
+      closed = r;
+    });
+    const files = createServer((req, res) => {
+      req.socket.on('close', closed);
+      res.writeHead(200, { 'content-length': String(10 << 20) }).write(Buffer.alloc(1024, 0x41));
+    });
+    await new Promise<void>((r) => files.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(files.address() as AddressInfo).port}/huge`;
+    try {
+      const r = await rig.send({ ...GOOD, attachments: [{ url, name: 'huge.bin' }] });
+      assert.equal(r.status, 413, r.text);
+      const held = new Promise<string>((r) => setTimeout(() => r('held'), 2500).unref());
+      assert.equal(await Promise.race([socketClosed.then(() => 'closed'), held]), 'closed');
+    } finally {
+      files.closeAllConnections();
+      await new Promise((r) => files.close(r));
+    }
+  });
+
   test('SMTP: each bad command gets code + enhanced code + text; the server keeps serving', async () => {
     const port = rig.serve.smtpPort;
     const before = rig.serve.store.count();

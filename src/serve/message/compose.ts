@@ -36,12 +36,17 @@ async function fetchAttachment(url: string, where: string, left: number, maxByte
     );
   try {
     const res = await fetch(u, { signal: AbortSignal.timeout(5000), redirect: 'error' });
-    if (!res.ok) throw new ApiError(400, `${where}.url: ${url} answered ${res.status}`);
+    // A body left unread holds the socket until the timeout: let go of it before refusing.
+    const refuse = async (err: ApiError): Promise<never> => {
+      await res.body?.cancel().catch(() => undefined);
+      throw err;
+    };
+    if (!res.ok) await refuse(new ApiError(400, `${where}.url: ${url} answered ${res.status}`));
     const tooLarge = new ApiError(
       413,
       `${where}.url: ${url} makes the message larger than ${maxSize(maxBytes)}`,
     );
-    if (base64Size(Number(res.headers.get('content-length'))) > left) throw tooLarge;
+    if (base64Size(Number(res.headers.get('content-length'))) > left) await refuse(tooLarge);
     const chunks: Uint8Array[] = [];
     let size = 0;
     for await (const chunk of res.body ?? []) {
