@@ -161,6 +161,18 @@ const HTTP_ROWS: HttpRow[] = [
     text: /^from: expected one address, got 2 in 'Shop <a@shop\.example>, b@shop\.example'$/,
   },
   {
+    name: 'from with two addresses on two lines: the answer stays one line',
+    body: json({ ...GOOD, from: 'a@shop.example,\r\nb@shop.example' }),
+    status: 400,
+    text: /^from: expected one address, got 2 in "a@shop\.example,\\r\\nb@shop\.example"$/,
+  },
+  {
+    name: 'recipient with a line break: the answer stays one line',
+    body: json({ ...GOOD, recipient: 'x@example.org\nBcc: y@example.org' }),
+    status: 400,
+    text: /^recipient: "x@example\.org\\nBcc: y@example\.org" is not an e-mail address$/,
+  },
+  {
     name: 'template from with two addresses',
     path: '/v1/template',
     body: json({ from: 'a@shop.example, b@shop.example', subject: 's', text: 't' }),
