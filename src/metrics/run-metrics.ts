@@ -176,6 +176,8 @@ export class RunMetrics {
 
   /** p99 of the corrected latency, cheap enough for a once-a-second live line. */
   p99(): number {
-    return this.corrected.totalCount ? this.corrected.getValueAtPercentile(99) / 1000 : 0;
+    const h = this.corrected;
+    // Capped at the max as in summarise: the live line and the report agree.
+    return h.totalCount ? Math.min(h.getValueAtPercentile(99), h.maxValue) / 1000 : 0;
   }
 }

@@ -36,3 +36,10 @@ test('no latency percentile is above the max the run recorded', () => {
   assert.equal(m.lagSummary().max, 103.49);
   assert.equal(m.lagSummary().p999, 103.49);
 });
+
+test("the live line's p99 is not above the max either", () => {
+  const m = new RunMetrics(0);
+  m.record(call(0, 1.2, 4.9));
+  m.record(call(1, 103.49, 65.45));
+  assert.ok(m.p99() <= m.latencySummary().max, `p99 ${m.p99()} above max ${m.latencySummary().max}`);
+});

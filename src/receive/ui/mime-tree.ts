@@ -132,6 +132,7 @@ export function parseParams(value: string): { value: string; params: Record<stri
   const main = (semi < 0 ? value : value.slice(0, semi)).trim().toLowerCase();
   const params: Record<string, string> = {};
   const continued: Record<string, { parts: string[]; extended: boolean }> = {};
+  const extendedKeys = new Set<string>();
   const re = /;\s*([^\s=;]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^;]*))/g;
   const rest = semi < 0 ? '' : value.slice(semi);
   for (let m = re.exec(rest); m; m = re.exec(rest)) {
@@ -145,7 +146,9 @@ export function parseParams(value: string): { value: string; params: Record<stri
       if (cont[2] === '0' && cont[3]) entry.extended = true;
     } else if (key.endsWith('*')) {
       params[key.slice(0, -1)] = decode2231(val);
-    } else {
+      extendedKeys.add(key.slice(0, -1));
+    } else if (!extendedKeys.has(key)) {
+      // A plain value beside an RFC 2231 one is the fallback for readers without 2231 (RFC 6266 4.3).
       params[key] = val;
     }
   }

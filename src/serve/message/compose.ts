@@ -19,9 +19,10 @@ const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 /**
  * An attachment given by URL: fetched only from this machine (a local SMTPeter reaches nothing else),
- * and read no further than `maxBytes` of base64: a message is no larger through a URL than through SMTP.
+ * and read no further than `left` bytes of base64, what the files before it left of `maxBytes`
+ * (--max-size, the one the refusal names): a message is no larger through a URL than through SMTP.
  */
-async function fetchAttachment(url: string, where: string, maxBytes: number): Promise<Buffer> {
+async function fetchAttachment(url: string, where: string, left: number, maxBytes: number): Promise<Buffer> {
   let u: URL;
   try {
     u = new URL(url);
@@ -35,17 +36,22 @@ async function fetchAttachment(url: string, where: string, maxBytes: number): Pr
     );
   try {
     const res = await fetch(u, { signal: AbortSignal.timeout(5000), redirect: 'error' });
-    if (!res.ok) throw new ApiError(400, `${where}.url: ${url} answered ${res.status}`);
+    // A body left unread holds the socket until the timeout: let go of it before refusing.
+    const refuse = async (err: ApiError): Promise<never> => {
+      await res.body?.cancel().catch(() => undefined);
+      throw err;
+    };
+    if (!res.ok) await refuse(new ApiError(400, `${where}.url: ${url} answered ${res.status}`));
     const tooLarge = new ApiError(
       413,
       `${where}.url: ${url} makes the message larger than ${maxSize(maxBytes)}`,
     );
-    if (base64Size(Number(res.headers.get('content-length'))) > maxBytes) throw tooLarge;
+    if (base64Size(Number(res.headers.get('content-length'))) > left) await refuse(tooLarge);
     const chunks: Uint8Array[] = [];
     let size = 0;
     for await (const chunk of res.body ?? []) {
       size += chunk.length;
-      if (base64Size(size) > maxBytes) throw tooLarge; // leaving the loop cancels the download
+      if (base64Size(size) > left) throw tooLarge; // leaving the loop cancels the download
       chunks.push(chunk);
     }
     return Buffer.concat(chunks);
@@ -74,7 +80,7 @@ export async function resolveAttachments(f: ComposeFields, maxBytes = Infinity):
       continue;
     }
     const { url: _url, ...rest } = a;
-    const data = await fetchAttachment(a.url, `attachments[${i}]`, left);
+    const data = await fetchAttachment(a.url, `attachments[${i}]`, left, maxBytes);
     left -= base64Size(data.length);
     attachments.push({ ...rest, data: data.toString('base64') });
   }

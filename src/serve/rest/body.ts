@@ -35,24 +35,27 @@ export function parseForm(text: string): Record<string, unknown> {
   const root: Record<string, unknown> = {};
   for (const [key, value] of formPairs(text)) {
     const m = /^([^[\]]+)((?:\[[^\]]*\])*)$/.exec(key);
-    if (!m) throw new ApiError(400, `invalid form field name '${key}'`);
-    const path = [m[1]!, ...[...m[2]!.matchAll(/\[([^\]]*)\]/g)].map((x) => x[1]!)];
+    const path = m ? [m[1]!, ...[...m[2]!.matchAll(/\[([^\]]*)\]/g)].map((x) => x[1]!)] : [];
+    // `__proto__` would be Object.prototype's slot: set there, a field reaches every object in the process.
+    if (!m || path.includes('__proto__')) throw new ApiError(400, `invalid form field name '${key}'`);
     let node: Record<string, unknown> | unknown[] = root;
     for (const [i, part] of path.entries()) {
       const last = i === path.length - 1;
       const nextIsList = !last && (path[i + 1] === '' || /^\d+$/.test(path[i + 1]!));
       const holder = node as Record<string, unknown>;
       const slot = Array.isArray(node) && part === '' ? String(node.length) : part;
-      if (last) {
-        // PHP would keep the last of two; a recipient given twice would be dropped without a word.
-        if (holder[slot] !== undefined)
-          throw new ApiError(
-            400,
-            `form field '${key}' given twice: a list is written '${m[1]}[]=...&${m[1]}[]=...'`,
-          );
-        holder[slot] = value;
-      } else {
-        if (holder[slot] === undefined) holder[slot] = nextIsList ? [] : {};
+      // Own slots only: `constructor` or `toString` given once is not taken already.
+      const taken = Object.hasOwn(holder, slot);
+      // PHP would keep the last of two; a recipient given twice would be dropped without a word.
+      // Once as a value and once as a list or object (`to=a&to[]=b`) is the same mistake.
+      if (taken && (last || typeof holder[slot] !== 'object'))
+        throw new ApiError(
+          400,
+          `form field '${key}' given twice: a list is written '${m[1]}[]=...&${m[1]}[]=...'`,
+        );
+      if (last) holder[slot] = value;
+      else {
+        if (!taken) holder[slot] = nextIsList ? [] : {};
         node = holder[slot] as Record<string, unknown> | unknown[];
       }
     }

@@ -61,6 +61,8 @@ const FIELDS = new Set([
 ]);
 
 const bad = (text: string): ApiError => new ApiError(400, text);
+/** A value given, quoted for the one-line answer: in JSON's escapes when it holds a line break or other control. */
+const quoted = (text: string): string => (/[\x00-\x1f\x7f]/.test(text) ? JSON.stringify(text) : `'${text}'`);
 
 function str(body: Record<string, unknown>, name: string): string | undefined {
   const v = body[name];
@@ -108,7 +110,7 @@ function recipientsOf(body: Record<string, unknown>): string[] {
   if (!out.length) throw bad('missing recipient: give "recipient" or "recipients"');
   for (const [i, a] of out.entries()) {
     const field = i === 0 && one !== undefined ? 'recipient' : 'recipients';
-    if (!isAddress(a)) throw bad(`${field}: '${a}' is not an e-mail address`);
+    if (!isAddress(a)) throw bad(`${field}: ${quoted(a)} is not an e-mail address`);
     const unknown = unknownFate(a);
     if (unknown) throw bad(`${field}: ${unknown}`);
   }
@@ -223,7 +225,7 @@ export function composeOf(body: Record<string, unknown>): ComposeFields {
   if (!from) throw bad('missing content: give "mime", or "from" with "subject" and "text" or "html"');
   // One mailbox, as the API documents: a From of several needs a Sender (RFC 5322 3.6.2), which no field gives.
   const senders = addressparser(from, { flatten: true }).length;
-  if (senders > 1) throw bad(`from: expected one address, got ${senders} in '${from}'`);
+  if (senders > 1) throw bad(`from: expected one address, got ${senders} in ${quoted(from)}`);
   const out: ComposeFields = { from };
   for (const k of ['to', 'cc', 'replyto'] as const) {
     const v = body[k];
@@ -231,7 +233,7 @@ export function composeOf(body: Record<string, unknown>): ComposeFields {
     out[k] = list(v, k).join(', ');
     // nodemailer leaves an entry without an address out of the header: refused, not dropped unseen.
     const nameless = addressparser(out[k], { flatten: true }).find((a) => !a.address.includes('@'));
-    if (nameless) throw bad(`${k}: '${nameless.name || nameless.address}' is not an e-mail address`);
+    if (nameless) throw bad(`${k}: ${quoted(nameless.name || nameless.address)} is not an e-mail address`);
   }
   for (const k of ['subject', 'text', 'html'] as const) {
     const v = str(body, k);
@@ -293,7 +295,7 @@ export function parseSendRequest(body: Record<string, unknown>): SendRequest {
   const personal = personalOf(body);
   const envelope = str(body, 'envelope');
   if (envelope !== undefined && envelope !== '' && !isAddress(envelope))
-    throw bad(`envelope: '${envelope}' is not an e-mail address`);
+    throw bad(`envelope: ${quoted(envelope)} is not an e-mail address`);
   const mime = str(body, 'mime');
   const options = optionsOf(body);
   if (mime !== undefined) {

@@ -156,6 +156,12 @@ describe('mimeTree', () => {
       params: { filename: 'naïve.txt', size: '3' },
     });
     assert.deepEqual(parseParams('text/plain; charset="us-\\"ascii"').params, { charset: 'us-"ascii' });
+    // Both forms (an ASCII fallback for old readers): the RFC 2231 one is the name, in either order.
+    for (const value of [
+      'attachment; filename*=UTF-8\'\'r%C3%A9sum%C3%A9.txt; filename="resume.txt"',
+      'attachment; filename="resume.txt"; filename*=UTF-8\'\'r%C3%A9sum%C3%A9.txt',
+    ])
+      assert.equal(parseParams(value).params['filename'], 'résumé.txt', value);
   });
 
   test('every generated bounce, every style: delivery-status as an independent reader sees it, text as postal-mime decodes it', async () => {
