@@ -75,6 +75,19 @@ describe('serve on a port in use', () => {
   });
 });
 
+/** One text mail through a spawned serve's REST API (token `tok`); its REST API's base URL. */
+async function sendOne(s: { stdout: string; stderr: string }, recipient: string): Promise<string> {
+  const api = /^REST API +(http:\/\/[^/]+)/m.exec(s.stdout)?.[1];
+  assert.ok(api, s.stdout + s.stderr);
+  const sent = await fetch(`${api}/v1/send?access_token=tok`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ recipient, from: 'a@shop.example', subject: 'x', text: 'y' }),
+  });
+  assert.equal(sent.status, 200, await sent.text());
+  return api;
+}
+
 describe('the start-up line says where each kind of call goes', () => {
   const u = (path: string) => new URL(`http://127.0.0.1:8000${path}`);
   test('one URL for every kind', () => {
@@ -127,19 +140,7 @@ describe('serve sends its webhook calls as its flags say', () => {
       '36000',
     ]);
     try {
-      const api = /^REST API +(http:\/\/[^/]+)/m.exec(s.stdout)?.[1];
-      assert.ok(api, s.stdout + s.stderr);
-      const sent = await fetch(`${api}/v1/send?access_token=tok`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          recipient: 'delivered@simulator.smtpeter.test',
-          from: 'a@shop.example',
-          subject: 'x',
-          text: 'y',
-        }),
-      });
-      assert.equal(sent.status, 200, await sent.text());
+      const api = await sendOne(s, 'delivered@simulator.smtpeter.test');
       let attempt: { latencyMs: number; error?: string } | undefined;
       for (let waited = 0; !attempt && waited < 8000; waited += 100) {
         await new Promise((r) => setTimeout(r, 100));
@@ -191,19 +192,7 @@ describe('serve stopped with calls still to make says so', () => {
         ...(kept ? ['--data-dir', dir] : []),
       ]);
       try {
-        const api = /^REST API +(http:\/\/[^/]+)/m.exec(s.stdout)?.[1];
-        assert.ok(api, s.stdout + s.stderr);
-        const sent = await fetch(`${api}/v1/send?access_token=tok`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({
-            recipient: 'bounce@simulator.smtpeter.test',
-            from: 'a@shop.example',
-            subject: 'x',
-            text: 'y',
-          }),
-        });
-        assert.equal(sent.status, 200, await sent.text());
+        await sendOne(s, 'bounce@simulator.smtpeter.test');
         s.child.kill('SIGTERM');
         assert.equal(await s.exited, 0, s.stderr);
         const line = s.stderr.split('\n').find((l) => l.startsWith('serve stopped with '));
