@@ -105,7 +105,7 @@ export async function serveCommand(flags: ServeFlags, io: CliIO = PROCESS_IO): P
 }
 
 /** Nothing the user asked for goes without a word: the calls a stop left unmade, and where they are. */
-export function stoppedLine(left: ServeStopped, dataDir: string | undefined): string {
+function stoppedLine(left: ServeStopped, dataDir: string | undefined): string {
   const calls = `${left.callsPending} webhook call${left.callsPending === 1 ? '' : 's'} not yet made`;
   return left.callsKept && dataDir !== undefined
     ? `serve stopped with ${calls}: kept in ${dataDir}, a serve with --data-dir ${dataDir} makes them`
