@@ -4,7 +4,9 @@ export class ApiError extends Error {
     readonly status: number,
     message: string,
   ) {
-    super(message);
+    // Messages echo what the client sent (a field, an address, a tag): a line break in it stays
+    // one line, written as JSON writes it (\r\n), whichever message it lands in.
+    super(message.replace(/[\x00-\x1f]/g, (c) => JSON.stringify(c).slice(1, -1)));
   }
 }
 

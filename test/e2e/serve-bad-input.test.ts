@@ -173,6 +173,12 @@ const HTTP_ROWS: HttpRow[] = [
     text: /^recipient: "x@example\.org\\nBcc: y@example\.org" is not an e-mail address$/,
   },
   {
+    name: 'a tag with a line break: any message that echoes a value stays one line',
+    body: json({ ...GOOD, tags: ['ok', 'two\r\nlines'] }),
+    status: 400,
+    text: /^tags: 'two\\r\\nlines' contains white space or a semicolon$/,
+  },
+  {
     name: 'template from with two addresses',
     path: '/v1/template',
     body: json({ from: 'a@shop.example, b@shop.example', subject: 's', text: 't' }),
