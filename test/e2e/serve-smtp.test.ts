@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
+import { promisify } from 'node:util';
 import nodemailer, { type Transporter } from 'nodemailer';
 import { type ServeRig, SMTP_PASS, SMTP_USER, serveRig, TOKEN } from '../helpers/serve.js';
 import { SmtpClient } from '../helpers/smtp-client.js';
@@ -165,6 +167,86 @@ test('SMTP DSN parameters per recipient: each bounce names its own ORCPT; ENVID 
     assert.deepEqual(orcpt, ['rfc822;first+label@shop.example', 'rfc822;second@shop.example']);
   } finally {
     c.close();
+    await rig.close();
+  }
+});
+
+/**
+ * Python's smtplib, a client as users have it, against what RFC 5321 and
+ * RFC 6531 ask of a server: the greeting says ESMTP once, a parameter the
+ * server does not offer gets 555, a non-ASCII address without SMTPUTF8 gets
+ * 553, and with SMTPUTF8 declared the same address is taken and its calls
+ * name it. The connection stays usable after each refusal.
+ */
+const SMTPLIB_SCRIPT = `
+import json, smtplib, ssl, sys
+port, user, password = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+out = {}
+s = smtplib.SMTP()
+code, greeting = s.connect('127.0.0.1', port)
+s._host = '127.0.0.1'  # connect() keeps no host name for starttls(); SMTP(host) would not show the greeting
+out['greeting'] = [code, greeting.decode()]
+s.ehlo('client.test')
+ctx = ssl.create_default_context()
+ctx.check_hostname = False
+ctx.verify_mode = ssl.CERT_NONE
+s.starttls(context=ctx)
+s.ehlo('client.test')
+s.login(user, password)
+def reply(r): return [r[0], r[1].decode()]
+out['unoffered'] = reply(s.mail('orders@shop.example', ['FOO=bar']))
+s.rset()
+out['requiretls'] = reply(s.mail('orders@shop.example', ['REQUIRETLS']))
+s.rset()
+out['mail'] = reply(s.mail('orders@shop.example'))
+s.command_encoding = 'utf-8'  # a client that writes UTF-8 without declaring it (smtplib itself would refuse)
+out['rcpt_unicode'] = reply(s.rcpt('delivered+j\\u00f6rg@simulator.smtpeter.test'))
+out['rcpt_unoffered'] = reply(s.rcpt('delivered@simulator.smtpeter.test', ['FOO=1']))
+s.rset()
+s.command_encoding = 'utf-8'
+out['mail_unicode'] = reply(s.mail('b\\u00e9atrice@shop.example'))
+s.rset()  # which sets smtplib's encoding back to ASCII; SMTPUTF8 below switches it to UTF-8 itself
+out['mail_utf8'] = reply(s.mail('b\\u00e9atrice@shop.example', ['SMTPUTF8']))
+out['rcpt_utf8'] = reply(s.rcpt('delivered+j\\u00f6rg@simulator.smtpeter.test'))
+out['data'] = reply(s.data(b'From: orders@shop.example\\r\\nSubject: hi\\r\\n\\r\\nhello\\r\\n'))
+s.quit()
+print(json.dumps(out))
+`;
+
+test('SMTP as smtplib meets it: one ESMTP in the greeting; 555 for an option not offered; 553 for a UTF-8 address without SMTPUTF8, taken with it', async () => {
+  const rig = await serveRig();
+  try {
+    const { stdout } = await promisify(execFile)('python3', [
+      '-c',
+      SMTPLIB_SCRIPT,
+      String(rig.serve.smtpPort),
+      SMTP_USER,
+      SMTP_PASS,
+    ]);
+    const out = JSON.parse(stdout) as Record<string, [number, string]>;
+    assert.deepEqual(out['greeting'], [220, 'localhost ESMTP smtpeter-sim (a local SMTPeter)']);
+    assert.deepEqual(out['unoffered'], [555, '5.5.4 Unsupported option: FOO']);
+    assert.deepEqual(out['requiretls'], [555, '5.5.4 Unsupported option: REQUIRETLS']);
+    assert.equal(out['mail']![0], 250);
+    assert.deepEqual(out['rcpt_unicode'], [
+      553,
+      '5.1.3 <delivered+jörg@simulator.smtpeter.test>: Must declare SMTPUTF8 to send unicode address',
+    ]);
+    assert.deepEqual(out['rcpt_unoffered'], [555, '5.5.4 Unsupported option: FOO']);
+    assert.deepEqual(out['mail_unicode'], [
+      553,
+      '5.1.3 <béatrice@shop.example>: Must declare SMTPUTF8 to send unicode address',
+    ]);
+    assert.equal(out['mail_utf8']![0], 250);
+    assert.equal(out['rcpt_utf8']![0], 250);
+    const [code, text] = out['data']!;
+    assert.equal(code, 250);
+    const [id] = idsOf(text);
+    assert.ok(id, text);
+    const [delivery] = await rig.waitCalls(id!, 1);
+    assert.equal(delivery!.fields['type'], 'delivery');
+    assert.equal(delivery!.fields['recipient'], 'delivered+jörg@simulator.smtpeter.test');
+  } finally {
     await rig.close();
   }
 });

@@ -23,6 +23,39 @@ function smtpError(code: number, text: string): Error & { responseCode: number }
   return Object.assign(new Error(text), { responseCode: code });
 }
 
+/**
+ * The parameters this server announces in EHLO (SIZE, 8BITMIME, SMTPUTF8,
+ * DSN, AUTH): RFC 5321 4.1.1.11 wants 555 for any other, where smtp-server
+ * would take it in silence (REQUIRETLS among them: it is not announced).
+ */
+const MAIL_PARAMETERS = new Set(['SIZE', 'BODY', 'SMTPUTF8', 'RET', 'ENVID', 'AUTH']);
+const RCPT_PARAMETERS = new Set(['NOTIFY', 'ORCPT']);
+
+/** The first parameter of a MAIL or RCPT command this server does not offer, or undefined. */
+function unsupportedParameter(address: SMTPServerAddress, offered: Set<string>): string | undefined {
+  const args = (address as { args?: Record<string, unknown> | false }).args;
+  return args ? Object.keys(args).find((key) => !offered.has(key)) : undefined;
+}
+
+/**
+ * What MAIL or RCPT must be refused for, beside a bad address: a parameter
+ * not offered (555), or a non-ASCII address in a transaction that did not
+ * declare SMTPUTF8 (RFC 6531 3.4: the server must not accept it).
+ */
+function refusal(
+  address: SMTPServerAddress,
+  session: SMTPServerSession,
+  offered: Set<string>,
+): (Error & { responseCode: number }) | undefined {
+  const parameter = unsupportedParameter(address, offered);
+  if (parameter !== undefined) return smtpError(555, `Unsupported option: ${parameter}`);
+  // smtp-server records SMTPUTF8 on the envelope before it calls onMailFrom.
+  const declared = (session.envelope as { smtpUtf8?: boolean }).smtpUtf8 === true;
+  if (!declared && /[\u0080-\uffff]/.test(address.address))
+    return smtpError(553, `<${address.address}>: Must declare SMTPUTF8 to send unicode address`);
+  return undefined;
+}
+
 type DsnAddress = SMTPServerAddress & { dsn?: { notify?: string[]; orcpt?: string } };
 
 /** RET and ENVID, given on MAIL FROM: the message's DSN request. */
@@ -55,7 +88,8 @@ function recipientDsn(session: SMTPServerSession): Submission['recipientDsn'] {
 export async function startSmtpFront(o: SmtpFrontOptions): Promise<{ port: number; close(): Promise<void> }> {
   const server = new SMTPServer({
     name: 'localhost',
-    banner: 'smtpeter-sim ESMTP (a local SMTPeter)',
+    // smtp-server writes "220 <name> ESMTP <banner>".
+    banner: 'smtpeter-sim (a local SMTPeter)',
     key: o.tls.key,
     cert: o.tls.cert,
     authMethods: ['PLAIN', 'LOGIN'],
@@ -71,12 +105,16 @@ export async function startSmtpFront(o: SmtpFrontOptions): Promise<{ port: numbe
       if (auth.username === o.user && auth.password === o.pass) return cb(null, { user: auth.username });
       cb(smtpError(535, 'Authentication credentials invalid'));
     },
-    onMailFrom(address, _session, cb) {
+    onMailFrom(address, session, cb) {
+      const refused = refusal(address, session, MAIL_PARAMETERS);
+      if (refused) return cb(refused);
       if (address.address !== '' && !isAddress(address.address))
         return cb(smtpError(553, `Sender address rejected: '${address.address}' is not an e-mail address`));
       cb();
     },
-    onRcptTo(address, _session, cb) {
+    onRcptTo(address, session, cb) {
+      const refused = refusal(address, session, RCPT_PARAMETERS);
+      if (refused) return cb(refused);
       if (!isAddress(address.address))
         return cb(
           smtpError(553, `Recipient address rejected: '${address.address}' is not an e-mail address`),
