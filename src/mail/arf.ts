@@ -1,4 +1,4 @@
-import { type HeaderList, mailbox, rfc5322Date } from '../mime/headers.js';
+import { encodeWords, type HeaderList, mailbox, rfc5322Date } from '../mime/headers.js';
 import { multipartBody, renderMessage } from '../mime/multipart.js';
 import type { AbuseEvent } from '../model/events.js';
 import type { Fake } from '../random/fake.js';
@@ -190,7 +190,7 @@ export function abuseReport(msg: OriginalMessage, styleName: string, fake: Fake,
     ['Return-Path', '<>'],
     ['From', `<${style.from}>`],
     ['To', `<${FBL_MAILBOX}>`],
-    ['Subject', redacted(style.subject(msg), style, msg)],
+    ['Subject', encodeWords(redacted(style.subject(msg), style, msg))],
     ['Date', rfc5322Date(at)],
     ['Message-ID', `<${rng.hex(16)}.${rng.int(1000, 99999)}@${domainOf(style.from)}>`],
     ['MIME-Version', '1.0'],

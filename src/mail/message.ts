@@ -1,3 +1,4 @@
+import { domainToUnicode } from 'node:url';
 import type { Fake } from '../random/fake.js';
 import { type Rng, Sfc32 } from '../random/rng.js';
 import { companyName, type PersonName, personName } from '../random/words.js';
@@ -113,9 +114,15 @@ function localPart(name: PersonName, rng: Rng): string {
   }
 }
 
-/** `green-andsons.com` → `Green and Sons`. */
+/**
+ * `green-andsons.com` → `Green and Sons`; an IDN is named as its owner
+ * writes it (`xn--mller-kva.de` → `Müller`), not by its ASCII form.
+ */
 export function brandName(senderDomain: string): string {
-  return companyName(senderDomain.slice(0, senderDomain.indexOf('.')));
+  const domain = senderDomain.startsWith('xn--')
+    ? domainToUnicode(senderDomain) || senderDomain
+    : senderDomain;
+  return companyName(domain.slice(0, domain.indexOf('.')));
 }
 
 /**

@@ -1,5 +1,5 @@
 import { base64Body, quotedPrintable } from '../mime/body.js';
-import { type HeaderList, mailbox, renderHeaders, rfc5322Date } from '../mime/headers.js';
+import { encodeWords, type HeaderList, mailbox, renderHeaders, rfc5322Date } from '../mime/headers.js';
 import { multipartBody } from '../mime/multipart.js';
 import type { Fake } from '../random/fake.js';
 import { dkimSignatureValue, randomBase64 } from '../random/rng.js';
@@ -56,7 +56,8 @@ function drawHeaders(msg: OriginalMessage, fake: Fake): SentHeaders {
     ['Return-Path', `<${msg.envelope}>`],
     ['From', mailbox(msg.fromName, msg.fromAddress)],
     ['To', mailbox(msg.recipientName, msg.recipient)],
-    ['Subject', msg.subject],
+    // A mail client encodes a non-ASCII subject (RFC 2047); an IDN brand makes one.
+    ['Subject', encodeWords(msg.subject)],
     ['Date', rfc5322Date(msg.sentAt)],
     ['Message-ID', msg.messageId],
     ['MIME-Version', '1.0'],

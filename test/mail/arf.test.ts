@@ -106,4 +106,19 @@ describe('abuse reports as ARF (RFC 5965), read by Python email', () => {
       assert.equal(make(), mime, style.name);
     }
   });
+
+  test("a report's own headers are ASCII when the original's subject is not (an IDN sender's brand)", () => {
+    let encoded = 0;
+    for (const style of ARF_STYLES) {
+      for (let seed = 1; seed <= 400; seed++) {
+        const fake = new FakeSource().reseed(seed);
+        const msg = buildOriginalMessage(fake, Date.UTC(2026, 0, 15), { domain: style.domains[0]![0] });
+        const mime = abuseReport(msg, style.name, fake, Date.UTC(2026, 0, 16)).mime;
+        const head = mime.slice(0, mime.indexOf('\r\n\r\n'));
+        assert.match(head, /^[\x20-\x7e\r\n\t]*$/, `${style.name} seed ${seed}`);
+        if (/^Subject: .*=\?UTF-8\?/m.test(head)) encoded++;
+      }
+    }
+    assert.ok(encoded > 0, 'no report had a non-ASCII subject to encode');
+  });
 });

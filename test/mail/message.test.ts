@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { faker } from '@faker-js/faker/locale/en';
 import { EventGenerator, SEEDED_EPOCH } from '../../src/generate/events.js';
-import { buildOriginalMessage } from '../../src/mail/message.js';
+import { brandName, buildOriginalMessage } from '../../src/mail/message.js';
+import { originalHeaderBlock } from '../../src/mail/original.js';
 import type { FailureEvent } from '../../src/model/events.js';
 import { FakeSource } from '../../src/random/fake.js';
 import { companyName } from '../../src/random/words.js';
@@ -65,6 +66,21 @@ describe('the original message reads like real mail', () => {
       assert.doesNotMatch(msg.fromName, /\b(Llc|Andsons)\b|\bInc(?!\.)/, msg.fromName);
       assert.doesNotMatch(msg.text, /The \S+ Llc team/);
     }
+  });
+
+  test('an IDN sender is named as its owner writes it, and the subject it gives is encoded (RFC 2047)', () => {
+    assert.equal(brandName('xn--mller-kva.de'), 'Müller');
+    assert.equal(brandName('xn--seor-tapas-u9a.es'), 'Señor Tapas');
+    assert.equal(brandName('green-andsons.com'), 'Green and Sons');
+    let idn = 0;
+    for (const msg of messages(2000)) {
+      if (msg.senderDomain.startsWith('xn--')) idn++;
+      for (const text of [msg.fromName, msg.subject, msg.text])
+        assert.doesNotMatch(text, /\bXn\b/, `${msg.senderDomain}: ${text}`);
+      // Every header of the message as sent is ASCII: a non-ASCII subject is an encoded word.
+      assert.match(originalHeaderBlock(msg, fake), /^[\x20-\x7e\r\n\t]*$/, msg.subject);
+    }
+    assert.ok(idn > 20, `${idn} IDN senders in 2000`);
   });
 });
 
