@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { serialize } from 'node:v8';
 import { quotedPrintable, wrapText } from '../../src/mime/body.js';
 import { foldHeader, rfc5322Date } from '../../src/mime/headers.js';
 import { createRng } from '../../src/random/rng.js';
@@ -122,6 +123,21 @@ describe('MIME encoders match their reference versions', () => {
   test('quoted-printable', () => {
     for (const text of samples(1, 2000))
       assert.equal(quotedPrintable(text), referenceQp(text), JSON.stringify(text));
+  });
+  test('quoted-printable of text with characters past Latin-1 is a one-byte string', () => {
+    // v8.serialize tags a one-byte string '"' and a two-byte one 'c': one
+    // two-byte piece makes a whole DSN two-byte when its MIME is flattened.
+    const oneByte = (s: string): boolean => serialize(s)[2] === 0x22;
+    for (const text of [
+      'Total: €12.00\nThanks, Anna',
+      'line one\r\nline two ’\r\n',
+      `${'x'.repeat(90)}\n😀`,
+    ]) {
+      assert.ok(!oneByte(text), 'the input is two-byte');
+      const qp = quotedPrintable(text);
+      assert.equal(qp, referenceQp(text));
+      assert.ok(oneByte(qp), JSON.stringify(qp));
+    }
   });
   test('header folding, short and long, space and tab indents', () => {
     for (const value of [...samples(2, 2000), ...singleSpaced(3, 2000)]) {
