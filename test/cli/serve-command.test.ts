@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
 import { type AddressInfo, createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -20,6 +20,57 @@ function holdPort(): Promise<{ server: Server; port: number }> {
     });
   });
 }
+
+// The kept credentials are what clients were configured with: a broken file is refused, not
+// replaced (replacing it would lock out every client set up before).
+describe('serve with a broken serve.json', () => {
+  const cases: [string, string, RegExp][] = [
+    ['not JSON', '{bad', /^not JSON \(.+\); mend it, or remove it and serve makes new credentials$/],
+    ['not an object', '[]', /^expected a JSON object with token, smtpUser and smtpPass$/],
+    [
+      'a field missing',
+      '{"token": "t", "smtpUser": "u"}',
+      /^smtpPass: expected a non-empty string, got null$/,
+    ],
+  ];
+  for (const [name, text, why] of cases)
+    test(`${name}: one line naming the file and what is wrong, exit 2, the file untouched`, async () => {
+      const home = mkdtempSync(join(tmpdir(), 'serve-creds-'));
+      const file = join(home, 'smtpeter-sim', 'serve.json');
+      mkdirSync(join(home, 'smtpeter-sim'));
+      writeFileSync(file, text);
+      try {
+        const r = await cli(['serve', '--api-port', '0', '--smtp-port', '0'], {
+          env: { XDG_CONFIG_HOME: home },
+          timeoutMs: 30_000,
+        });
+        assert.equal(r.code, 2, r.stderr);
+        assert.equal(r.stdout, '');
+        const lines = r.stderr.split('\n').filter((l) => l !== '');
+        assert.equal(lines.length, 1, r.stderr);
+        assert.ok(lines[0]!.startsWith(`smtpeter-sim: ${file}: `), lines[0]);
+        assert.match(lines[0]!.slice(`smtpeter-sim: ${file}: `.length), why);
+        assert.equal(readFileSync(file, 'utf8'), text);
+      } finally {
+        rmSync(home, { recursive: true, force: true });
+      }
+    });
+
+  test('missing: made, then the same credentials on the next start', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'serve-creds-'));
+    try {
+      const first = await spawnServe([], home, { XDG_CONFIG_HOME: home });
+      first.child.kill('SIGINT');
+      await first.exited;
+      const kept = JSON.parse(readFileSync(join(home, 'smtpeter-sim', 'serve.json'), 'utf8')) as {
+        token: string;
+      };
+      assert.match(first.stdout, new RegExp(`access_token=${kept.token}`));
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
+  });
+});
 
 describe('serve on a port in use', () => {
   let held: { server: Server; port: number };
