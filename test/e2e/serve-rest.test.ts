@@ -213,3 +213,26 @@ describe('serve over REST: each outcome comes back as the webhook calls it cause
     assert.ok(byTag.some((e) => e.data.id === idA));
   });
 });
+
+// Its own serve: the draws of the outcomes above stay as they were.
+describe('serve: the bounce fate', () => {
+  let own: ServeRig;
+  before(async () => {
+    own = await serveRig();
+  });
+  after(() => own.close());
+
+  // The MX that accepted the message is the one that bounces it: its 250 and its DSN are one MTA's.
+  test('bounce: the delivery reply and the DSN come from one Postfix, message after message', async () => {
+    for (let n = 0; n < 12; n++) {
+      const id = await sendOne(own, `bounce+${n}@${SIM}`);
+      const hooks = await own.waitCalls(id, 3);
+      const delivery = hooks.find((h) => h.fields['type'] === 'delivery')!.fields;
+      assert.deepEqual([delivery['code'], delivery['extended']], ['250', '2.0.0']);
+      assert.match(String(delivery['description']), /^Ok: queued as [0-9A-Za-z]{10,}$/, `message ${n}`);
+      const mime = String(hooks.find((h) => h.fields['type'] === 'bounce')!.fields['mime']);
+      assert.match(mime, /^X-Postfix-Queue-ID: [0-9A-F]+\r$/m);
+      assert.match(mime, /^Reporting-MTA: dns; \S+\r$/m);
+    }
+  });
+});
