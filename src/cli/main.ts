@@ -482,7 +482,21 @@ function defineServe(program: Command, run: Runner): void {
       'keep messages, events and pending calls in SQLite here; a restart resumes them',
     )
     .option('--log <file>', 'one NDJSON line per webhook attempt');
-  addSharedOptions(serve, [...URL_OPTIONS, ...RETRY_OPTIONS, 'defects']);
+  // serve's calls retry on the mail ladder by default, not fire's none: its help says so.
+  addSharedOptions(serve, [...URL_OPTIONS, ...RETRY_OPTIONS, 'defects'], {
+    retries: {
+      description:
+        'retry a call this many times on refused/reset/timeout/network errors, 5xx, 429 and 408 (default: 10, the ladder 1m 5m 15m 30m 1h 2h 4h 8h 16h 24h at --time-scale; given alone: exponential backoff from --retry-base)',
+    },
+    'retry-max': {
+      description:
+        'longest wait before a retry, Retry-After included (default: none on the ladder; 30s with --retries or --retry-base alone)',
+    },
+    'retry-schedule': {
+      description:
+        "a mail platform's retry ladder (1m 5m 15m 30m 1h 2h 4h 8h 16h 24h) time-compressed: real[:FACTOR] (FACTOR default: 600, 1m → 100ms), or a list such as 100ms,1s,5s (default: real at --time-scale)",
+    },
+  });
   // serve's webhook client is undici's (one pool for every kind); --transport would be silently ignored.
   addSharedOptions(
     serve,

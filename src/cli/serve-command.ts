@@ -2,6 +2,7 @@ import { closeSync, existsSync, openSync, rmSync } from 'node:fs';
 import { UsageError } from '../model/errors.js';
 import type { CallResult } from '../model/results.js';
 import { planServe, type ServeFlags } from '../plan/serve-plan.js';
+import { FailureDigest } from '../report/failure-digest.js';
 import { RequestLog } from '../report/request-log.js';
 import { KIND_URL, type Targets } from '../run/request.js';
 import { type ServeHandle, type ServeStopped, startServe } from '../serve/serve.js';
@@ -76,10 +77,16 @@ export async function serveCommand(flags: ServeFlags, io: CliIO = PROCESS_IO): P
   if (plan.log) usableLog(plan.log);
   let log: RequestLog | undefined;
   const early: CallResult[] = [];
+  // Calls that fail show in the terminal too, not only on the page and in --log.
+  const failures = new FailureDigest((line) => io.stderr.write(`${line}\n`));
   const handle = await startServe({
     ...plan.options,
-    ...(plan.log ? { onAttempt: (_e, r) => (log ? log.result(r) : early.push(r)) } : {}),
+    onAttempt: (_e, r) => {
+      failures.result(r);
+      if (plan.log) log ? log.result(r) : early.push(r);
+    },
   }).catch(async (e: NodeJS.ErrnoException & { address?: string; port?: number }) => {
+    failures.close();
     if (logIsNew && plan.log) rmSync(plan.log, { force: true });
     if (e.code === 'EADDRINUSE') throw new UsageError(portInUse(e, plan.options));
     if (e.code === 'EADDRNOTAVAIL')
@@ -99,6 +106,7 @@ export async function serveCommand(flags: ServeFlags, io: CliIO = PROCESS_IO): P
   io.stdout.write(`${startLines(handle, plan.options.targets ?? {}).join('\n')}\n`);
   await stopped;
   const left = await handle.close();
+  failures.close();
   await log?.close();
   if (left.callsPending > 0) io.stderr.write(`${stoppedLine(left, plan.options.dataDir)}\n`);
   return 0;

@@ -5,7 +5,7 @@ import { companyName, type PersonName, personName } from '../random/words.js';
 import type { Audience } from './audience.js';
 import { writeCopy } from './copy.js';
 import { companyDomain } from './providers.js';
-import { type SendingMta, sendingMta } from './smtpeter-mta.js';
+import { messageMta, type SendingMta, sendingMta } from './smtpeter-mta.js';
 
 /**
  * The outgoing message a failure or bounce is about. Everything a bounce
@@ -326,14 +326,13 @@ function campaignTag(n: number): string {
   return tag;
 }
 
-/**
- * The original of a really sent message. The MTA is drawn from the stream
- * like a drawn message's, so a bounce about it names one sending host; the
- * rest is the message's own.
- */
+/** The original of a really sent message (serve): all of it the message's own. */
 function sentOriginal(fake: Fake, sent: SentFacts, options: MessageOptions): OriginalMessage {
   const recipient = options.recipient ?? '';
-  const mta = sendingMta(fake.rng.int(0, 0xffffffff));
+  // The MTA is the message id's own, so the events API's `from` and every bounce name one host;
+  // the draw stays so the values after it are drawn as before.
+  fake.rng.int(0, 0xffffffff);
+  const mta = messageMta(sent.id);
   return {
     id: sent.id,
     fromName: sent.fromName,

@@ -1,4 +1,4 @@
-import { mix32 } from '../random/rng.js';
+import { fnv1a, mix32 } from '../random/rng.js';
 
 /** One of SMTPeter's outgoing MTAs: its name and the address it sends from. */
 export interface SendingMta {
@@ -23,4 +23,24 @@ const POOL: readonly SendingMta[] = Array.from({ length: 40 }, (_, i) => ({
  */
 export function sendingMta(seed: number): SendingMta {
   return POOL[mix32(seed ^ 0x6d746173) % POOL.length]!;
+}
+
+/** The MTA that sent message `id` (serve): the same one every read, and the one its bounces name. */
+export function messageMta(id: string): SendingMta {
+  return sendingMta(fnv1a(id));
+}
+
+/**
+ * The address of the recipient domain's MX that SMTPeter talked to: the
+ * big mailbox providers' inbound ranges, any other domain a stable public
+ * address of its own.
+ */
+export function mxAddress(domain: string): string {
+  const h = mix32(fnv1a(domain.toLowerCase()));
+  const host = (h & 0xff) % 254;
+  if (/^(gmail|googlemail)\.com$/i.test(domain)) return `142.250.${(h >>> 8) & 0xff}.${host + 1}`;
+  if (/^(outlook|hotmail|live)\.com$/i.test(domain)) return `52.101.${(h >>> 8) & 0xff}.${host + 1}`;
+  if (/^(yahoo|ymail|aol)\.com$/i.test(domain)) return `67.195.204.${host + 1}`;
+  const first = [23, 34, 52, 64, 74, 98, 104, 173, 198, 209, 212, 217][(h >>> 24) % 12]!;
+  return `${first}.${(h >>> 16) & 0xff}.${(h >>> 8) & 0xff}.${host + 1}`;
 }

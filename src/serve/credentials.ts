@@ -21,15 +21,7 @@ export function defaultCredentialsFile(env: NodeJS.ProcessEnv = process.env): st
  * signing key is: a client configured once keeps working across restarts.
  */
 export function keptCredentials(file: string = defaultCredentialsFile()): Credentials & { created: boolean } {
-  if (existsSync(file)) {
-    try {
-      const c = JSON.parse(readFileSync(file, 'utf8')) as Partial<Credentials>;
-      if (typeof c.token === 'string' && typeof c.smtpUser === 'string' && typeof c.smtpPass === 'string')
-        return { token: c.token, smtpUser: c.smtpUser, smtpPass: c.smtpPass, created: false };
-    } catch {
-      // Unreadable: made anew below.
-    }
-  }
+  if (existsSync(file)) return { ...readCredentials(file), created: false };
   const made: Credentials = {
     token: randomBytes(20).toString('hex'),
     smtpUser: `smtpeter-${randomBytes(3).toString('hex')}`,
@@ -44,6 +36,43 @@ export function keptCredentials(file: string = defaultCredentialsFile()): Creden
     );
   }
   return { ...made, created: true };
+}
+
+/**
+ * The kept credentials, or a UsageError naming the file and what is wrong:
+ * a broken file is the user's to mend, not to be replaced (clients configured
+ * with what it held would stop working).
+ */
+function readCredentials(file: string): Credentials {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new UsageError(
+      `${file}: cannot read the serve credentials (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+    );
+  }
+  let kept: unknown;
+  try {
+    kept = JSON.parse(text);
+  } catch (err) {
+    throw new UsageError(
+      `${file}: not JSON (${(err as Error).message}); mend it, or remove it and serve makes new credentials`,
+    );
+  }
+  if (typeof kept !== 'object' || kept === null || Array.isArray(kept))
+    throw new UsageError(`${file}: expected a JSON object with token, smtpUser and smtpPass`);
+  const c = kept as Record<string, unknown>;
+  for (const field of ['token', 'smtpUser', 'smtpPass'])
+    if (typeof c[field] !== 'string' || c[field] === '')
+      throw new UsageError(
+        `${file}: ${field}: expected a non-empty string, got ${JSON.stringify(c[field] ?? null)}`,
+      );
+  return {
+    token: c['token'] as string,
+    smtpUser: c['smtpUser'] as string,
+    smtpPass: c['smtpPass'] as string,
+  };
 }
 
 /** Credentials given in full are used as they are; otherwise the kept ones, with any given part over them. */

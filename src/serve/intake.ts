@@ -11,6 +11,7 @@ import { fateOf } from './outcomes/fate.js';
 import type { OutcomeRules } from './outcomes/rules.js';
 import type { ServeStore } from './store/store.js';
 import { deadlineOf, planTimeline } from './timeline/plan.js';
+import { clickUrl } from './tracking/click-url.js';
 import type { StoredMessage, Submission, TimelineEvent } from './types.js';
 
 /** Fates whose calls (delivery, open, click) quote nothing of the message: a draft stays uncomposed. */
@@ -141,7 +142,7 @@ export class Intake {
                     clicks: options.trackclicks,
                     opens: options.trackopens,
                     preventscam: options.preventscam,
-                    clickUrl: (n: number) => `${base}/c/${id}/${n}`,
+                    clickUrl: (n: number, original: string) => clickUrl(base, id, n, original),
                     pixelUrl: `${base}/o/${id}.gif`,
                   },
                 }
@@ -193,7 +194,7 @@ export class Intake {
       acceptedAt: now,
       timeScale: this.o.timeScale,
       bouncesReturn: envelope !== '' && options.trackbounces,
-      links: tracked.links.map((original, n) => ({ original, url: `${base}/c/${id}/${n}` })),
+      links: tracked.links.map((original, n) => ({ original, url: clickUrl(base, id, n, original) })),
       // Open tracking is a pixel in the HTML: without an HTML part there is nothing to open.
       trackopens: options.trackopens && tracked.pixel === true,
       ...(options.maxdelivertime

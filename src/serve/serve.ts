@@ -189,7 +189,7 @@ export async function startServe(options: ServeOptions = {}): Promise<ServeHandl
     store,
     accept,
     happened: (m, event) => calls.happened(m, event),
-    webhooks: new WebhookConfig(targets, options.verifyWebhooks !== false),
+    webhooks: new WebhookConfig(targets, options.verifyWebhooks !== false, credentials.token),
     page: pageRoutes(store, now),
     now,
     seed,

@@ -68,6 +68,19 @@ describe('help', () => {
     assert.match(replay, /--seed <seed> seeds --duplicate, --reorder and retry jitter/);
     assert.match(replay, /--retry-jitter <kind> exponential backoff jitter, drawn from --seed/);
     assert.match(await help('generate'), /--time <iso\|now>/);
+    // serve retries on the mail ladder unless told otherwise; fire and replay do not retry by default.
+    const serve = (await help('serve')).replace(/\s+/g, ' ');
+    assert.match(
+      serve,
+      /--retries <n> retry a call [^(]*\(default: 10, the ladder 1m 5m 15m 30m 1h 2h 4h 8h 16h 24h at --time-scale;/,
+    );
+    assert.match(serve, /--retry-schedule <schedule> [^-]*.*\(default: real at --time-scale\)/);
+    assert.match(serve, /--retry-max <duration> [^(]*\(default: none on the ladder;/);
+    for (const command of ['fire', 'replay'])
+      assert.match(
+        (await help(command)).replace(/\s+/g, ' '),
+        /--retries <n> retry a call [^(]*\(default: 0;/,
+      );
     assert.match(await help('keys', 'generate'), /--force/);
   });
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
 import { type AddressInfo, createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -20,6 +20,57 @@ function holdPort(): Promise<{ server: Server; port: number }> {
     });
   });
 }
+
+// The kept credentials are what clients were configured with: a broken file is refused, not
+// replaced (replacing it would lock out every client set up before).
+describe('serve with a broken serve.json', () => {
+  const cases: [string, string, RegExp][] = [
+    ['not JSON', '{bad', /^not JSON \(.+\); mend it, or remove it and serve makes new credentials$/],
+    ['not an object', '[]', /^expected a JSON object with token, smtpUser and smtpPass$/],
+    [
+      'a field missing',
+      '{"token": "t", "smtpUser": "u"}',
+      /^smtpPass: expected a non-empty string, got null$/,
+    ],
+  ];
+  for (const [name, text, why] of cases)
+    test(`${name}: one line naming the file and what is wrong, exit 2, the file untouched`, async () => {
+      const home = mkdtempSync(join(tmpdir(), 'serve-creds-'));
+      const file = join(home, 'smtpeter-sim', 'serve.json');
+      mkdirSync(join(home, 'smtpeter-sim'));
+      writeFileSync(file, text);
+      try {
+        const r = await cli(['serve', '--api-port', '0', '--smtp-port', '0'], {
+          env: { XDG_CONFIG_HOME: home },
+          timeoutMs: 30_000,
+        });
+        assert.equal(r.code, 2, r.stderr);
+        assert.equal(r.stdout, '');
+        const lines = r.stderr.split('\n').filter((l) => l !== '');
+        assert.equal(lines.length, 1, r.stderr);
+        assert.ok(lines[0]!.startsWith(`smtpeter-sim: ${file}: `), lines[0]);
+        assert.match(lines[0]!.slice(`smtpeter-sim: ${file}: `.length), why);
+        assert.equal(readFileSync(file, 'utf8'), text);
+      } finally {
+        rmSync(home, { recursive: true, force: true });
+      }
+    });
+
+  test('missing: made, then the same credentials on the next start', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'serve-creds-'));
+    try {
+      const first = await spawnServe([], home, { XDG_CONFIG_HOME: home });
+      first.child.kill('SIGINT');
+      await first.exited;
+      const kept = JSON.parse(readFileSync(join(home, 'smtpeter-sim', 'serve.json'), 'utf8')) as {
+        token: string;
+      };
+      assert.match(first.stdout, new RegExp(`access_token=${kept.token}`));
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
+  });
+});
 
 describe('serve on a port in use', () => {
   let held: { server: Server; port: number };
@@ -157,6 +208,45 @@ describe('serve sends its webhook calls as its flags say', () => {
       await s.exited;
       silent.closeAllConnections();
       silent.close();
+    }
+  });
+
+  // A receiver that is down gets eleven attempts per call: the terminal gets the first failure,
+  // then counts, then the recovery, not a line per attempt.
+  test('failing calls show on stderr: the first at once, the rest counted, then the answer again', async () => {
+    let n = 0;
+    const flaky = createHttpServer((req, res) => {
+      req.resume().on('end', () => {
+        res.statusCode = ++n <= 4 ? 503 : 200;
+        res.end();
+      });
+    });
+    await new Promise<void>((r) => flaky.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(flaky.address() as AddressInfo).port}/hook`;
+    const s = await spawnServe(['--url', url, '--no-sign', '--token', 'tok', '--time-scale', '36000']);
+    try {
+      await sendOne(s, 'delivered@simulator.smtpeter.test');
+      for (let waited = 0; !/answer again/.test(s.stderr) && waited < 10_000; waited += 50)
+        await new Promise((r) => setTimeout(r, 50));
+      const lines = s.stderr.split('\n').filter((l) => l.startsWith('webhook call'));
+      assert.equal(lines.length, 3, s.stderr);
+      const esc = url.replace(/[.?]/g, '\\$&');
+      assert.match(
+        lines[0]!,
+        new RegExp(
+          `^webhook call to ${esc} failed: answered 503 \\(delivery about [0-9a-f]{32}, attempt 1, retried in \\d+ms\\); further failures to it are counted every 10s$`,
+        ),
+      );
+      assert.equal(
+        lines[1],
+        `webhook calls to ${url}: 3 more attempts failed, 0 calls given up (last: answered 503)`,
+      );
+      assert.equal(lines[2], `webhook calls to ${url} answer again (200)`);
+    } finally {
+      s.child.kill('SIGTERM');
+      await s.exited;
+      flaky.closeAllConnections();
+      flaky.close();
     }
   });
 

@@ -148,21 +148,57 @@ describe('serve: the rest of the REST API', () => {
     assert.ok(inner.attachments.length > 0);
   });
 
-  test('POST /v1/webhook verifies the URL, then that kind goes there; GET /v1/webhooks lists them', async () => {
-    const other = await startCaptureServer((req) => ({ status: req.method === 'GET' ? 200 : 204 }));
-    try {
-      const hook = `${other.url.replace(/\?.*$/, '')}`;
+  // SMTPeter: "the name and contents of the text file are unique for each webhook"; it goes in
+  // the script's folder or the server's root. Both stay the same on every call, so it can be placed.
+  test('POST /v1/webhook: a stable per-webhook file, placed in the folder or the root, then that kind goes there', async () => {
+    const placed = new Map<string, string>();
+    const other = await startCaptureServer((req) => {
+      if (req.method !== 'GET') return { status: 204 };
+      const body = placed.get(req.url);
+      return body === undefined ? { status: 404 } : { status: 200, body: `${body}\n` };
+    });
+    const configure = async (type: string, url: string) => {
       const res = await fetch(api('webhook'), {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ type: 'delivery', url: hook }),
+        body: JSON.stringify({ type, url }),
       });
-      const body = (await res.json()) as { verified: string };
-      assert.equal(res.status, 200);
-      assert.match(body.verified, /\/smtpeter-[0-9a-f]{10}\.txt$/);
-      assert.equal(other.requests[0]!.method, 'GET');
+      return { status: res.status, text: await res.text() };
+    };
+    const origin = new URL(other.url).origin;
+    const asked = (text: string) => {
+      const m = /place a file (smtpeter-[0-9a-f]{10}\.txt) holding ([0-9a-f]{32}) \(/.exec(text);
+      assert.ok(m, text);
+      return { name: m[1]!, content: m[2]! };
+    };
+    try {
+      const hook = `${origin}/dir/hook.php`;
+      const first = await configure('delivery', hook);
+      assert.equal(first.status, 400);
+      const file = asked(first.text);
+      assert.equal(
+        first.text,
+        `url: verification file not found: ${origin}/dir/${file.name} answered 404, ${origin}/${file.name} answered 404; place a file ${file.name} holding ${file.content} (this delivery URL's own, the same on every call) in the script's folder or the server's root, then repeat this call (or start serve with --no-verify-webhooks)\n`,
+      );
+      assert.deepEqual(asked((await configure('delivery', hook)).text), file, 'the same file on every call');
+      assert.notEqual(asked((await configure('bounce', hook)).text).name, file.name, 'per webhook');
+      assert.notEqual(asked((await configure('delivery', `${origin}/x.php`)).text).name, file.name);
+      placed.set(`/dir/${file.name}`, 'something else');
+      assert.match((await configure('delivery', hook)).text, / holds other content, /);
+      placed.set(`/dir/${file.name}`, file.content);
+      const ok = await configure('delivery', hook);
+      assert.equal(ok.status, 200, ok.text);
+      assert.deepEqual(JSON.parse(ok.text), {
+        type: 'delivery',
+        url: hook,
+        verified: `${origin}/dir/${file.name}`,
+      });
+      // The root serves as well.
+      const bounce = asked((await configure('bounce', `${origin}/b/hook.php`)).text);
+      placed.set(`/${bounce.name}`, bounce.content);
+      assert.equal((await configure('bounce', `${origin}/b/hook.php`)).status, 200);
       const listed = (await (await fetch(api('webhooks'))).json()) as { type: string; url: string }[];
-      assert.equal(listed.find((w) => w.type === 'delivery')!.url, new URL(hook).href);
+      assert.equal(listed.find((w) => w.type === 'delivery')!.url, hook);
       const id = Object.keys(
         JSON.parse(
           (await rig.send({ recipient: `delivered@${SIM}`, from: 'a@shop.example', subject: 's', text: 't' }))
@@ -170,19 +206,19 @@ describe('serve: the rest of the REST API', () => {
         ) as object,
       )[0]!;
       await rig.serve.waitFor(
-        () => other.requests.some((r) => r.method === 'POST' && JSON.parse(r.body.toString()).id === id),
+        () =>
+          other.requests.some(
+            (r) =>
+              r.method === 'POST' && r.url === '/dir/hook.php' && JSON.parse(r.body.toString()).id === id,
+          ),
         5000,
       );
       assert.equal(rig.about(id).length, 0, 'the delivery went to the configured URL only');
-      const down = await fetch(api('webhook'), {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ type: 'bounce', url: 'http://127.0.0.1:9/hook.php' }),
-      });
+      const down = await configure('failure', 'http://127.0.0.1:9/hook.php');
       assert.equal(down.status, 400);
       assert.match(
-        await down.text(),
-        /^url: verification file http:\/\/127\.0\.0\.1:9\/smtpeter-[0-9a-f]+\.txt could not be fetched/,
+        down.text,
+        /^url: verification file not found: http:\/\/127\.0\.0\.1:9\/smtpeter-[0-9a-f]{10}\.txt could not be fetched \(/,
       );
     } finally {
       await other.close();

@@ -79,7 +79,7 @@ describe('serve over REST: each outcome comes back as the webhook calls it cause
     assert.equal(inner.messageId, headers['Message-ID']);
     assert.equal(inner.subject, 'Your order 1017');
     assert.equal(inner.html?.trim(), sentHtml.trim());
-    assert.match(sentHtml, new RegExp(`/c/${id}/0"`));
+    assert.ok(sentHtml.includes(`/orders/1017?${id}-0"`), sentHtml);
     const failure = hooks.find((h) => h.fields['type'] === 'failure')!.fields;
     assert.equal(failure['state'], 'bounce');
     assert.equal(failure['extended'], '5.1.1');
@@ -133,22 +133,49 @@ describe('serve over REST: each outcome comes back as the webhook calls it cause
     assert.equal(hooks[0]!.fields['state'], 'rcptto');
   });
 
+  // SMTPeter's click tracking keeps the link's path and adds an identifier (smtpeter-api.md, "Tracking").
   test('a real click on the rewritten link redirects to the original and fires the click call', async () => {
     const id = await sendOne(rig, `delivered@${SIM}`);
     await rig.waitCalls(id, 1);
     const html = await (await fetch(`${rig.serve.apiUrl}/v1/html/${id}?access_token=${TOKEN}`)).text();
-    const link = /href="([^"]+\/c\/[^"]+)"/.exec(html)![1]!;
+    const link = `${rig.serve.apiUrl}/orders/1017?${id}-0`;
+    assert.ok(html.includes(`<a href="${link}">See your order</a>`), html);
+    assert.ok(
+      html.includes(`<a href="${rig.serve.apiUrl}/help?${id}-1">https://shop.example/help</a>`),
+      html,
+    );
     const res = await fetch(link, { redirect: 'manual', headers: { 'user-agent': 'Mozilla/5.0 test' } });
     assert.equal(res.status, 302);
     assert.equal(res.headers.get('location'), 'https://shop.example/orders/1017');
     const hooks = await rig.waitCalls(id, 2);
     assert.equal(hooks[1]!.fields['type'], 'click');
     assert.equal(hooks[1]!.fields['original'], 'https://shop.example/orders/1017');
+    assert.equal(hooks[1]!.fields['url'], link);
     assert.equal(hooks[1]!.fields['useragent'], 'Mozilla/5.0 test');
     // The pixel fires the open.
     const pixel = /src="([^"]+\/o\/[^"]+\.gif)"/.exec(html)![1]!;
     assert.equal((await fetch(pixel)).headers.get('content-type'), 'image/gif');
     assert.equal((await rig.waitCalls(id, 3))[2]!.fields['type'], 'open');
+  });
+
+  test("a link whose path is the API's own (/v1/...) is still a click, not an API call", async () => {
+    const id = await sendOne(rig, `delivered@${SIM}`, {
+      html: '<p><a href="https://docs.example/v1/send?lang=en">API docs</a></p>',
+    });
+    await rig.waitCalls(id, 1);
+    const html = await (await fetch(`${rig.serve.apiUrl}/v1/html/${id}?access_token=${TOKEN}`)).text();
+    const link = `${rig.serve.apiUrl}/v1/send?${id}-0`;
+    assert.ok(html.includes(`<a href="${link}">API docs</a>`), html);
+    const res = await fetch(link, { redirect: 'manual' });
+    assert.equal(res.status, 302);
+    assert.equal(res.headers.get('location'), 'https://docs.example/v1/send?lang=en');
+    const click = (await rig.waitCalls(id, 2))[1]!.fields;
+    assert.deepEqual(
+      [click['type'], click['url'], click['original']],
+      ['click', link, 'https://docs.example/v1/send?lang=en'],
+    );
+    // An identifier that names no message is not a click, and a wrong link number neither.
+    assert.equal((await fetch(`${rig.serve.apiUrl}/orders/1?${id}-9`)).status, 404);
   });
 
   test('several recipients: one id each; events by id, by address and by tag', async () => {
@@ -184,5 +211,28 @@ describe('serve over REST: each outcome comes back as the webhook calls it cause
       await fetch(`${rig.serve.apiUrl}/v1/events/tags/campaign-7?access_token=${TOKEN}`)
     ).json()) as { data: { id: string } }[];
     assert.ok(byTag.some((e) => e.data.id === idA));
+  });
+});
+
+// Its own serve: the draws of the outcomes above stay as they were.
+describe('serve: the bounce fate', () => {
+  let own: ServeRig;
+  before(async () => {
+    own = await serveRig();
+  });
+  after(() => own.close());
+
+  // The MX that accepted the message is the one that bounces it: its 250 and its DSN are one MTA's.
+  test('bounce: the delivery reply and the DSN come from one Postfix, message after message', async () => {
+    for (let n = 0; n < 12; n++) {
+      const id = await sendOne(own, `bounce+${n}@${SIM}`);
+      const hooks = await own.waitCalls(id, 3);
+      const delivery = hooks.find((h) => h.fields['type'] === 'delivery')!.fields;
+      assert.deepEqual([delivery['code'], delivery['extended']], ['250', '2.0.0']);
+      assert.match(String(delivery['description']), /^Ok: queued as [0-9A-Za-z]{10,}$/, `message ${n}`);
+      const mime = String(hooks.find((h) => h.fields['type'] === 'bounce')!.fields['mime']);
+      assert.match(mime, /^X-Postfix-Queue-ID: [0-9A-F]+\r$/m);
+      assert.match(mime, /^Reporting-MTA: dns; \S+\r$/m);
+    }
   });
 });

@@ -94,7 +94,7 @@ describe('serve: templates, personalisation per recipient', () => {
       assert.match(html, new RegExp(`>Order ${order}</a>`));
       // The personalised link is tracked: the click URL redirects to this recipient's order.
       const click = /href="([^"]+)"/.exec(html)![1]!;
-      assert.ok(click.startsWith(`${rig.serve.apiUrl}/c/${id}/`), click);
+      assert.equal(click, `${rig.serve.apiUrl}/orders/${order}?${id}-0`);
       const jump = await fetch(click, { redirect: 'manual' });
       assert.equal(jump.headers.get('location'), `https://shop.example/orders/${order}`);
 
@@ -214,6 +214,30 @@ describe('serve: a template changed with PUT, removed with DELETE, its events by
       [bad.status, bad.text],
       [400, "template: expected a template id (a number), got 'gone'\n"],
     );
+  });
+
+  // SMTPeter takes a name twice, and finds a template by name only "if you always give unique
+  // names": a shared name picks neither (a 409 naming the ids) until one is renamed or deleted.
+  test('two templates with one name: each made, by name neither is used, by id each is', async () => {
+    const first = await createTemplate(rig, { name: 'order', from: 'a@shop.example', text: 'first' });
+    const second = await createTemplate(rig, { name: 'order', from: 'a@shop.example', text: 'second' });
+    assert.notEqual(first, second);
+    const clash = `template: 2 templates are named 'order' (ids ${first}, ${second}); name it by its id, or rename one with PUT /v1/template/ID\n`;
+    const send = await rig.send({ recipient: `delivered@${SIM}`, template: 'order' });
+    assert.deepEqual([send.status, send.text], [409, clash]);
+    for (const method of ['GET', 'DELETE']) {
+      const r = await api(rig, '/v1/template/order', undefined, method);
+      assert.deepEqual([r.status, r.text], [409, clash], method);
+    }
+    const put = await api(rig, '/v1/template/order', { from: 'a@shop.example', text: 'x' }, 'PUT');
+    assert.deepEqual([put.status, put.text], [409, clash]);
+    const byId = await sendTemplate(rig, { recipient: `delivered@${SIM}`, template: second });
+    const id = byId[`delivered@${SIM}`]!;
+    assert.equal((await api(rig, `/v1/text/${id}`)).text.trim(), 'second');
+    // Deleting one by id leaves the name unique again: the other is found by it.
+    assert.equal((await api(rig, `/v1/template/${first}`, undefined, 'DELETE')).status, 200);
+    const now = JSON.parse((await api(rig, '/v1/template/order')).text) as { id: number; text: string };
+    assert.deepEqual([now.id, now.text], [second, 'second']);
   });
 });
 

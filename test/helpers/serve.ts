@@ -83,10 +83,14 @@ export interface ServeProcess {
  * Start `smtpeter-sim serve ARGS` on free ports and wait (30 s at most, a cold
  * start on a busy machine) until it has printed its start-up lines or ended.
  */
-export async function spawnServe(args: string[], cwd = TEST_HOME): Promise<ServeProcess> {
+export async function spawnServe(
+  args: string[],
+  cwd = TEST_HOME,
+  env: Record<string, string> = {},
+): Promise<ServeProcess> {
   const child = spawn(process.execPath, [BIN, 'serve', ...args, '--api-port', '0', '--smtp-port', '0'], {
     cwd,
-    env: { ...process.env, XDG_CONFIG_HOME: TEST_HOME, NO_COLOR: '1' },
+    env: { ...process.env, XDG_CONFIG_HOME: TEST_HOME, NO_COLOR: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const running: ServeProcess = {

@@ -193,7 +193,10 @@ export async function finishHtml(
     if (tracking) {
       pixel ||= tracking.opens;
       const base = links.length;
-      const tracked = await trackHtml(html, { ...tracking, clickUrl: (n) => tracking.clickUrl(base + n) });
+      const tracked = await trackHtml(html, {
+        ...tracking,
+        clickUrl: (n, original) => tracking.clickUrl(base + n, original),
+      });
       links.push(...tracked.links);
       html = tracked.html;
     }

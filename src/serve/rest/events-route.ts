@@ -33,7 +33,11 @@ function entries(store: ServeStore, messages: StoredMessage[], url: URL, now: nu
   for (const m of messages) {
     if (tags?.length && !tags.some((x) => m.options.tags.includes(x))) continue;
     if (inRange(m.acceptedAt)) out.push(attemptEntry(m));
-    for (const e of store.events(m.id)) if (e.dueAt <= now && inRange(e.dueAt)) out.push(logEntry(m, e));
+    const timeline = store.events(m.id);
+    // The tracking URLs are this server's: an open came over its protocol.
+    const protocol = url.protocol.replace(/:$/, '');
+    for (const e of timeline)
+      if (e.dueAt <= now && inRange(e.dueAt)) out.push(logEntry(m, e, timeline, protocol));
   }
   return out;
 }

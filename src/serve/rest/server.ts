@@ -9,6 +9,7 @@ import { draftSender } from '../message/draft.js';
 import { field, parseEntity } from '../message/entity.js';
 import type { ServeStore } from '../store/store.js';
 import { personalise } from '../templates/personalise.js';
+import { clickOf } from '../tracking/click-url.js';
 import type { StoredMessage, Submission } from '../types.js';
 import { parseRequestBody } from './body.js';
 import { eventsRoute } from './events-route.js';
@@ -217,7 +218,8 @@ export async function startRestFront(o: RestOptions): Promise<{ port: number; cl
       else text(res, 500, 'internal error\n');
     };
     try {
-      if (url.pathname.startsWith('/v1/') || url.pathname === '/v1')
+      // A click keeps its link's path, which may be anything, /v1/ too: its identifier decides.
+      if ((url.pathname.startsWith('/v1/') || url.pathname === '/v1') && !clickOf(url))
         return void api.handle(req, res, url).catch(fail);
       if (
         req.method === 'GET' &&

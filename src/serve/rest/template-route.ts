@@ -30,12 +30,30 @@ export function createTemplate(store: ServeStore, body: Record<string, unknown>,
   return store.addTemplate({ ...parseTemplate(body), createdAt: now }).id;
 }
 
-/** The template a path names (/v1/template/ID or /NAME), or a 404 that says which. */
+/**
+ * The template an id or a name refers to. SMTPeter takes names that are not
+ * unique ("if you always give unique names to your templates, it is also
+ * possible to retrieve your template by the template's name"): a name two
+ * templates share finds neither, a 409 that names their ids.
+ */
+function lookUp(store: ServeStore, ref: string): StoredTemplate {
+  if (!/^\d+$/.test(ref)) {
+    const same = store.templates().filter((t) => t.name === ref);
+    if (same.length > 1)
+      throw new ApiError(
+        409,
+        `template: ${same.length} templates are named '${ref}' (ids ${same.map((t) => t.id).join(', ')}); name it by its id, or rename one with PUT /v1/template/ID`,
+      );
+  }
+  const t = store.template(ref);
+  if (!t) throw new ApiError(404, `unknown template '${ref}'`);
+  return t;
+}
+
+/** The template a path names (/v1/template/ID or /NAME), or a 404/409 that says which. */
 function named(store: ServeStore, arg: string | undefined): StoredTemplate {
   if (!arg) throw new ApiError(404, 'template: give a template id or name, /v1/template/ID');
-  const t = store.template(arg);
-  if (!t) throw new ApiError(404, `unknown template '${arg}'`);
-  return t;
+  return lookUp(store, arg);
 }
 
 /**
@@ -77,7 +95,6 @@ export function templateFields(
   overrides: Record<string, unknown>,
 ): { fields: ComposeFields; templateid?: number } {
   if (typeof ref !== 'string') return { fields: composeOf({ ...parseTemplate(ref).content, ...overrides }) };
-  const t = store.template(ref.trim());
-  if (!t) throw new ApiError(404, `unknown template '${ref}'`);
+  const t = lookUp(store, ref.trim());
   return { fields: composeOf({ ...t.content, ...overrides }), templateid: t.id };
 }

@@ -3,6 +3,7 @@ import type { Fetch } from '../../mail/user-agents.js';
 import type { WebhookEvent } from '../../model/events.js';
 import { embedsOf } from '../message/attachments.js';
 import type { ServeStore } from '../store/store.js';
+import { clickOf } from '../tracking/click-url.js';
 import { clickHit, openHit, PIXEL_GIF } from '../tracking/hits.js';
 import type { StoredMessage } from '../types.js';
 import { text } from './http.js';
@@ -38,7 +39,7 @@ async function hostedImage(
 }
 
 /**
- * The URLs tracked messages point to: /c/ID/N records the click and
+ * The URLs tracked messages point to: /PATH?ID-N (the link's own path) records the click and
  * redirects (302) to the original link, /o/ID.gif records the open and
  * answers the pixel, /i/ID/CID serves a hosted image. False: not a tracking URL.
  */
@@ -50,10 +51,10 @@ export function trackingRoute(
   happened: (m: StoredMessage, event: WebhookEvent) => void,
   now: number,
 ): boolean {
-  const click = /^\/c\/([0-9a-f]{32})\/(\d+)$/.exec(url.pathname);
+  const click = clickOf(url);
   if (click) {
-    const m = store.message(click[1]!);
-    const event = m && clickHit(m, Number(click[2]), url.href, now, fetchOf(req));
+    const m = store.message(click.id);
+    const event = m && clickHit(m, click.n, url.href, now, fetchOf(req));
     if (!m || !event) {
       text(res, 404, 'unknown tracking link\n');
       return true;

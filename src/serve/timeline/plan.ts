@@ -154,11 +154,12 @@ export function planTimeline(input: PlanInput): Planned[] {
     sent: input.facts,
   });
   const out: Planned[] = [];
-  const deliverAt = (at: number): void => {
-    const style = deliveryStyle(msg.recipientDomain, fake);
+  const deliverAt = (at: number, given?: DeliveryStyle): void => {
+    const style = given ?? deliveryStyle(msg.recipientDomain, fake);
     out.push({ at, call: call(deliveryEvent(msg, at, acceptReply(style, msg, fake.rng, at)), fate, style) });
   };
-  const deliver = (min = 1 * SECOND, max = 20 * SECOND): void => deliverAt(clock.after(min, max));
+  const deliver = (min = 1 * SECOND, max = 20 * SECOND, style?: DeliveryStyle): void =>
+    deliverAt(clock.after(min, max), style);
   // After a temporary failure: the retry gets through, unless it would come after maxdelivertime.
   const retry = (min: number, max: number): void => {
     const at = clock.after(min, max);
@@ -187,8 +188,10 @@ export function planTimeline(input: PlanInput): Planned[] {
       deliver();
       break;
     case 'bounce':
-      deliver();
-      // Postfix's DSN: the common MTA, and one that writes every RFC 3464 field a DSN request asks for.
+      // The server that accepted the message is the one that reports it undeliverable: Postfix
+      // for both (the common MTA, and one whose DSN writes every RFC 3464 field a DSN request
+      // asks for), so its 250 and its DSN read as one MTA's.
+      deliver(1 * SECOND, 20 * SECOND, 'postfix');
       out.push(
         ...scenarioCalls(
           findScenario('dsn-userunknown'),

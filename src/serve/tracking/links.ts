@@ -2,13 +2,13 @@ import { RewritingStream } from 'parse5-html-rewriting-stream';
 import { rewrite } from './rewrite.js';
 
 export interface TrackingOptions {
-  /** Rewrite links to `clickUrl(n)`. */
+  /** Rewrite link n (its original URL given) to `clickUrl(n, original)`. */
   clicks: boolean;
   /** Add the open pixel before `</body>` (or at the end). */
   opens: boolean;
   /** Leave links whose visible text is their URL alone (a link that says where it goes). */
   preventscam: boolean;
-  clickUrl: (n: number) => string;
+  clickUrl: (n: number, original: string) => string;
   pixelUrl: string;
 }
 
@@ -53,7 +53,7 @@ export async function trackHtml(html: string, options: TrackingOptions): Promise
     if (options.preventscam && sameUrl(h.text, h.href)) rw.emitRaw(h.raw);
     else {
       const attr = h.tag.attrs.find((a) => a.name === 'href')!;
-      attr.value = options.clickUrl(links.length);
+      attr.value = options.clickUrl(links.length, h.href);
       links.push(h.href);
       rw.emitStartTag(h.tag);
     }
@@ -69,7 +69,7 @@ export async function trackHtml(html: string, options: TrackingOptions): Promise
       release(); // an <a> inside an <a> closes the first, as browsers read it
       if (tag.tagName === 'area') {
         const attr = tag.attrs.find((a) => a.name === 'href')!;
-        attr.value = options.clickUrl(links.length);
+        attr.value = options.clickUrl(links.length, href);
         links.push(href);
         rw.emitStartTag(tag);
       } else held = { tag, raw, href, text: '', after: [] };
