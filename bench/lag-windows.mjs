@@ -1,0 +1,169 @@
+/**
+ * Where an open run's late calls are: `fire` at one rate (client pinned to
+ * CPU 0, nginx answering 204 on CPU 1, as bench/run.mjs --phase c), each
+ * call's lag from `fire --log`, and per 250 ms of schedule how many calls
+ * were later than 2 ms, beside the report's lag p99. Several builds
+ * (checkouts) interleaved, round by round, with the load average before
+ * each run.
+ *
+ *   node bench/lag-windows.mjs --roots ../base,. --rounds 3 [--rate 5000] [--seconds 5]
+ *       [--window 250] [--late 2] [--node-flags "--trace-opt"] [--keep-logs DIR]
+ *
+ * Needs `npm run build` in every root.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, Socket } from 'node:net';
+import { loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const args = process.argv.slice(2);
+const arg = (name, fallback) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : fallback;
+};
+const ROOTS = arg('roots', '.')
+  .split(',')
+  .map((r) => resolve(r));
+const ROUNDS = Number(arg('rounds', '3'));
+const RATE = Number(arg('rate', '5000'));
+const SECONDS = Number(arg('seconds', '5'));
+const WINDOW_MS = Number(arg('window', '250'));
+const LATE_MS = Number(arg('late', '2'));
+const NODE_FLAGS = (arg('node-flags', '') ?? '').split(' ').filter(Boolean);
+const KEEP = arg('keep-logs');
+const TMP = mkdtempSync(join(tmpdir(), 'lag-windows-'));
+
+async function freePort() {
+  const s = createServer();
+  await new Promise((r) => s.listen(0, '127.0.0.1', r));
+  const { port } = s.address();
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+async function startNginx() {
+  const port = await freePort();
+  const conf = join(TMP, 'nginx.conf');
+  writeFileSync(
+    conf,
+    `daemon off; worker_processes 1; pid ${TMP}/nginx.pid; error_log ${TMP}/nginx-error.log;
+events { worker_connections 4096; }
+http {
+  access_log off; client_body_temp_path ${TMP}/body; proxy_temp_path ${TMP}/proxy;
+  fastcgi_temp_path ${TMP}/fcgi; uwsgi_temp_path ${TMP}/uwsgi; scgi_temp_path ${TMP}/scgi;
+  keepalive_requests 1000000; client_body_buffer_size 64k;
+  server { listen 127.0.0.1:${port}; location / { return 204; } }
+}
+`,
+  );
+  const child = spawn('taskset', ['-c', '1', '/usr/sbin/nginx', '-c', conf, '-p', TMP], { stdio: 'ignore' });
+  for (let i = 0; i < 100; i++) {
+    const up = await new Promise((r) => {
+      const s = new Socket();
+      s.once('connect', () => {
+        s.destroy();
+        r(true);
+      });
+      s.once('error', () => r(false));
+      s.connect(port, '127.0.0.1');
+    });
+    if (up) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return { url: `http://127.0.0.1:${port}/hooks/smtpeter`, stop: () => child.kill() };
+}
+
+function failureMix(root) {
+  const script = `import(${JSON.stringify(join(root, 'dist/src/scenarios/catalogue.js'))}).then(({SCENARIOS})=>process.stdout.write(SCENARIOS.filter((s)=>s.mode==='sync').map((s)=>s.name+'='+s.weight).join(',')))`;
+  return spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' }).stdout;
+}
+
+function runFire(root, url, mix, log) {
+  const argv = [
+    '-c',
+    '0',
+    process.execPath,
+    ...NODE_FLAGS,
+    join(root, 'bin', 'smtpeter-sim.js'),
+    'fire',
+    '--json',
+    '-q',
+    '--url',
+    url,
+    '--no-sign',
+    '--rate',
+    `${RATE}/s`,
+    '--duration',
+    `${SECONDS}s`,
+    '--mix',
+    mix,
+    '--max-in-flight',
+    '1000',
+    '--connections',
+    '50',
+    '--log',
+    log,
+  ];
+  return new Promise((done) => {
+    const child = spawn('taskset', argv, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => {
+      stdout += d;
+    });
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
+    child.on('close', () => done({ stdout, stderr }));
+  });
+}
+
+/** Calls later than LATE_MS per WINDOW_MS of schedule (by intended time), and the log's p99. */
+function windows(log) {
+  const rows = readFileSync(log, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l))
+    .filter((r) => r.final && r.intendedAt);
+  const t0 = Math.min(...rows.map((r) => Date.parse(r.intendedAt)));
+  const counts = new Array(Math.ceil((SECONDS * 1000) / WINDOW_MS)).fill(0);
+  for (const r of rows) {
+    if (r.lagMs <= LATE_MS) continue;
+    const w = Math.floor((Date.parse(r.intendedAt) - t0) / WINDOW_MS);
+    counts[Math.min(w, counts.length - 1)]++;
+  }
+  const lags = rows.map((r) => r.lagMs).sort((a, b) => a - b);
+  return { counts, calls: rows.length, p99: lags[Math.floor(0.99 * (lags.length - 1))] };
+}
+
+const nginx = await startNginx();
+const mix = failureMix(ROOTS[0]);
+try {
+  for (let round = 1; round <= ROUNDS; round++) {
+    for (const root of ROOTS) {
+      const log = join(KEEP ?? TMP, `r${round}-${root.split('/').pop()}.ndjson`);
+      const load = loadavg()[0].toFixed(2);
+      const { stdout, stderr } = await runFire(root, nginx.url, mix, log);
+      if (KEEP) writeFileSync(`${log}.stdout`, stdout);
+      let report;
+      try {
+        // V8's --trace-* lines go to stdout too: the report is the last JSON document.
+        report = JSON.parse(/^\{\n[\s\S]*?^\}$/m.exec(stdout)?.[0] ?? '');
+      } catch {
+        process.stdout.write(`${root}: no report\n${stderr.slice(-2000)}\n`);
+        continue;
+      }
+      const w = windows(log);
+      const late = w.counts.reduce((a, b) => a + b, 0);
+      process.stdout.write(
+        `round ${round} ${root.split('/').pop()} load ${load}: p99 ${report.scheduleLagMs.p99} ms (log ${w.p99}), ` +
+          `late ${late}/${w.calls}, dropped ${report.dropped}; per ${WINDOW_MS} ms: ${w.counts.join(',')}\n`,
+      );
+      if (!KEEP) rmSync(log, { force: true });
+    }
+  }
+} finally {
+  nginx.stop();
+  rmSync(TMP, { recursive: true, force: true });
+}
