@@ -9,7 +9,8 @@
  *   node bench/lag-windows.mjs --roots ../base,. --rounds 3 [--rate 5000] [--seconds 5]
  *       [--window 250] [--late 2] [--node-flags "--trace-opt"] [--keep-logs DIR]
  *
- * Needs `npm run build` in every root.
+ * A root may carry environment variables for its runs (`DIR@NAME=VALUE+NAME=VALUE`), to compare
+ * settings a build reads from its environment. Needs `npm run build` in every root.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -24,7 +25,11 @@ const arg = (name, fallback) => {
 };
 const ROOTS = arg('roots', '.')
   .split(',')
-  .map((r) => resolve(r));
+  .map((spec) => {
+    const [dir, vars] = spec.split('@');
+    const env = Object.fromEntries((vars ? vars.split('+') : []).map((v) => v.split('=')));
+    return { root: resolve(dir), env, name: `${resolve(dir).split('/').pop()}${vars ? `@${vars}` : ''}` };
+  });
 const ROUNDS = Number(arg('rounds', '3'));
 const RATE = Number(arg('rate', '5000'));
 const SECONDS = Number(arg('seconds', '5'));
@@ -79,7 +84,7 @@ function failureMix(root) {
   return spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' }).stdout;
 }
 
-function runFire(root, url, mix, log) {
+function runFire({ root, env }, url, mix, log) {
   const argv = [
     '-c',
     '0',
@@ -106,7 +111,10 @@ function runFire(root, url, mix, log) {
     log,
   ];
   return new Promise((done) => {
-    const child = spawn('taskset', argv, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('taskset', argv, {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...env },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => {
@@ -138,26 +146,26 @@ function windows(log) {
 }
 
 const nginx = await startNginx();
-const mix = failureMix(ROOTS[0]);
+const mix = failureMix(ROOTS[0].root);
 try {
   for (let round = 1; round <= ROUNDS; round++) {
-    for (const root of ROOTS) {
-      const log = join(KEEP ?? TMP, `r${round}-${root.split('/').pop()}.ndjson`);
+    for (const variant of ROOTS) {
+      const log = join(KEEP ?? TMP, `r${round}-${variant.name}.ndjson`);
       const load = loadavg()[0].toFixed(2);
-      const { stdout, stderr } = await runFire(root, nginx.url, mix, log);
+      const { stdout, stderr } = await runFire(variant, nginx.url, mix, log);
       if (KEEP) writeFileSync(`${log}.stdout`, stdout);
       let report;
       try {
         // V8's --trace-* lines go to stdout too: the report is the last JSON document.
         report = JSON.parse(/^\{\n[\s\S]*?^\}$/m.exec(stdout)?.[0] ?? '');
       } catch {
-        process.stdout.write(`${root}: no report\n${stderr.slice(-2000)}\n`);
+        process.stdout.write(`${variant.name}: no report\n${stderr.slice(-2000)}\n`);
         continue;
       }
       const w = windows(log);
       const late = w.counts.reduce((a, b) => a + b, 0);
       process.stdout.write(
-        `round ${round} ${root.split('/').pop()} load ${load}: p99 ${report.scheduleLagMs.p99} ms (log ${w.p99}), ` +
+        `round ${round} ${variant.name} load ${load}: p99 ${report.scheduleLagMs.p99} ms (log ${w.p99}), ` +
           `late ${late}/${w.calls}, dropped ${report.dropped}; per ${WINDOW_MS} ms: ${w.counts.join(',')}\n`,
       );
       if (!KEEP) rmSync(log, { force: true });
