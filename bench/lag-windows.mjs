@@ -14,9 +14,10 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, Socket } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { phaseCFlags } from './phase-c-flags.mjs';
+import { freePort, nginx204Conf, waitForListener } from './receiver-204.mjs';
 
 const args = process.argv.slice(2);
 const arg = (name, fallback) => {
@@ -39,43 +40,12 @@ const NODE_FLAGS = (arg('node-flags', '') ?? '').split(' ').filter(Boolean);
 const KEEP = arg('keep-logs');
 const TMP = mkdtempSync(join(tmpdir(), 'lag-windows-'));
 
-async function freePort() {
-  const s = createServer();
-  await new Promise((r) => s.listen(0, '127.0.0.1', r));
-  const { port } = s.address();
-  await new Promise((r) => s.close(r));
-  return port;
-}
-
 async function startNginx() {
   const port = await freePort();
   const conf = join(TMP, 'nginx.conf');
-  writeFileSync(
-    conf,
-    `daemon off; worker_processes 1; pid ${TMP}/nginx.pid; error_log ${TMP}/nginx-error.log;
-events { worker_connections 4096; }
-http {
-  access_log off; client_body_temp_path ${TMP}/body; proxy_temp_path ${TMP}/proxy;
-  fastcgi_temp_path ${TMP}/fcgi; uwsgi_temp_path ${TMP}/uwsgi; scgi_temp_path ${TMP}/scgi;
-  keepalive_requests 1000000; client_body_buffer_size 64k;
-  server { listen 127.0.0.1:${port}; location / { return 204; } }
-}
-`,
-  );
+  writeFileSync(conf, nginx204Conf(TMP, port));
   const child = spawn('taskset', ['-c', '1', '/usr/sbin/nginx', '-c', conf, '-p', TMP], { stdio: 'ignore' });
-  for (let i = 0; i < 100; i++) {
-    const up = await new Promise((r) => {
-      const s = new Socket();
-      s.once('connect', () => {
-        s.destroy();
-        r(true);
-      });
-      s.once('error', () => r(false));
-      s.connect(port, '127.0.0.1');
-    });
-    if (up) break;
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  await waitForListener(port);
   return { url: `http://127.0.0.1:${port}/hooks/smtpeter`, stop: () => child.kill() };
 }
 
@@ -94,19 +64,7 @@ function runFire({ root, env }, url, mix, log) {
     'fire',
     '--json',
     '-q',
-    '--url',
-    url,
-    '--no-sign',
-    '--rate',
-    `${RATE}/s`,
-    '--duration',
-    `${SECONDS}s`,
-    '--mix',
-    mix,
-    '--max-in-flight',
-    '1000',
-    '--connections',
-    '50',
+    ...phaseCFlags(url, RATE, SECONDS, mix),
     '--log',
     log,
   ];
