@@ -165,6 +165,8 @@ async function sendAll(
       request: plan.request,
       calls: pool.warmUpCalls(),
       count: WARM_UP_CALLS,
+      targets: plan.send.targets,
+      run: { retry: plan.send.retry, seed: plan.seed },
       transport: { kind: plan.send.transport.kind, options: transportOptions(plan) },
       model: plan.load.model,
       clock: { now, sleep: sleepFor, ...(preciseSleep ? { preciseSleep } : {}), signal: run.stop.signal },

@@ -4,8 +4,8 @@ import { constantPacer } from '../pace/pacer.js';
 import { createTransport } from '../transport/create.js';
 import type { HttpOptions } from '../transport/http.js';
 import type { TransportKind } from '../transport/transport.js';
-import { type FireDeps, fire, type LoadModel } from './fire.js';
-import type { RequestOptions } from './request.js';
+import { type FireDeps, type FireOptions, fire, type LoadModel } from './fire.js';
+import type { RequestOptions, Targets } from './request.js';
 import type { CallSource } from './source.js';
 
 /** An open run's warm-up goes this fast whatever the run's rate: the JIT needs calls, not time. */
@@ -25,6 +25,10 @@ export interface WarmUp {
   calls: CallSource;
   /** Calls at most (the source may end sooner), shared out among the rounds. */
   count: number;
+  /** The run's targets: only their names are used (each goes to the warm-up's receiver). */
+  targets: Targets;
+  /** The run's seed and retry policy (values of the run's kinds: a seed past 2^30 is a double to V8). */
+  run: Pick<FireOptions, 'seed' | 'retry'>;
   /** The run's transport and its options: the warm-up gets one of its own, the same class. */
   transport: { kind: TransportKind | undefined; options: HttpOptions };
   /** The run's load model (an open run's warm-up keeps its in-flight limit, at WARM_UP_RATE). */
@@ -64,7 +68,7 @@ export async function warmUpSendPath(w: WarmUp): Promise<number> {
     for (let round = 0; round < WARM_UP_ROUNDS; round++)
       ok += await warmUpRound(
         w,
-        url,
+        url.href,
         firstCalls(w.calls, Math.ceil(w.count / WARM_UP_ROUNDS)),
         maxMs / WARM_UP_ROUNDS,
       );
@@ -76,20 +80,26 @@ export async function warmUpSendPath(w: WarmUp): Promise<number> {
 }
 
 /** One round: a run of its own, with a transport of its own, to the warm-up's receiver. */
-async function warmUpRound(w: WarmUp, url: URL, calls: CallSource, maxMs: number): Promise<number> {
+async function warmUpRound(w: WarmUp, href: string, calls: CallSource, maxMs: number): Promise<number> {
+  // The run's target names in the run's order, so the object is built as the run's was (same shape),
+  // and a URL of the round's own, as a run has (what is worked out once per URL is then new each round).
+  const url = new URL(href);
+  const targets: Targets = {};
+  for (const key of Object.keys(w.targets) as Array<keyof Targets>) targets[key] = url;
   const http = createTransport(w.transport.kind, { ...w.transport.options, timeoutMs: 2000 });
   try {
     const summary = await fire(
       {
         ...w.request,
         calls,
-        targets: { url },
+        targets,
         model:
           w.model.kind === 'open'
             ? { kind: 'open', pacer: constantPacer(WARM_UP_RATE), maxInFlight: w.model.maxInFlight }
             : w.model,
         durationMs: maxMs,
         graceMs: 0,
+        ...w.run,
       },
       {
         http,
