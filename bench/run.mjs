@@ -19,10 +19,11 @@
 import { execFile, spawn, spawnSync } from 'node:child_process';
 import { createPrivateKey } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer, Socket } from 'node:net';
 import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { phaseCFlags } from './phase-c-flags.mjs';
+import { freePort, nginx204Conf, waitForListener } from './receiver-204.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = join(ROOT, 'bin', 'smtpeter-sim.js');
@@ -80,16 +81,6 @@ function loadavg() {
   }
 }
 
-async function freePort() {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 /** nginx answering every request with 204, or a node:http receiver. */
 async function startReceiver() {
   const port = await freePort();
@@ -98,18 +89,7 @@ async function startReceiver() {
   let kind;
   if (nginx) {
     const conf = join(TMP, 'nginx.conf');
-    writeFileSync(
-      conf,
-      `daemon off; worker_processes 1; pid ${TMP}/nginx.pid; error_log ${TMP}/nginx-error.log;
-events { worker_connections 4096; }
-http {
-  access_log off; client_body_temp_path ${TMP}/body; proxy_temp_path ${TMP}/proxy;
-  fastcgi_temp_path ${TMP}/fcgi; uwsgi_temp_path ${TMP}/uwsgi; scgi_temp_path ${TMP}/scgi;
-  keepalive_requests 1000000; client_body_buffer_size 64k;
-  server { listen 127.0.0.1:${port}; location / { return 204; } }
-}
-`,
-    );
+    writeFileSync(conf, nginx204Conf(TMP, port));
     child = PIN
       ? spawn('taskset', ['-c', RECEIVER_CPU, nginx, '-c', conf, '-p', TMP], { stdio: 'ignore' })
       : spawn(nginx, ['-c', conf, '-p', TMP], { stdio: 'ignore' });
@@ -121,19 +101,7 @@ http {
       : spawn(process.execPath, ['-e', script], { stdio: 'ignore' });
     kind = 'node:http (answers 204)';
   }
-  for (let i = 0; i < 100; i++) {
-    const up = await new Promise((resolve) => {
-      const s = new Socket();
-      s.once('connect', () => {
-        s.destroy();
-        resolve(true);
-      });
-      s.once('error', () => resolve(false));
-      s.connect(port, '127.0.0.1');
-    });
-    if (up) break;
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  await waitForListener(port);
   return { url: `http://127.0.0.1:${port}/hooks/smtpeter`, kind, stop: () => child.kill('SIGTERM') };
 }
 
@@ -581,19 +549,7 @@ async function phaseC(receiver) {
   }
   for (const rate of RATES) {
     const { report } = await fire([
-      '--url',
-      receiver.url,
-      '--no-sign',
-      '--rate',
-      `${rate}/s`,
-      '--duration',
-      `${SECONDS}s`,
-      '--mix',
-      mix,
-      '--max-in-flight',
-      '1000',
-      '--connections',
-      String(CONNECTIONS),
+      ...phaseCFlags(receiver.url, rate, SECONDS, mix),
       ...(TRANSPORT_C ? ['--transport', TRANSPORT_C] : []),
     ]);
     const achieved = report.rate;

@@ -28,6 +28,7 @@ import { reportProgressToParent } from '../run/shard-processes.js';
 import type { CallInfo } from '../run/source.js';
 import { warmUpSendPath } from '../run/warm-up.js';
 import { createTransport } from '../transport/create.js';
+import type { HttpOptions } from '../transport/http.js';
 import type { Transport } from '../transport/transport.js';
 import { onInterrupt } from './interrupt-signals.js';
 import type { CliIO } from './io.js';
@@ -86,12 +87,7 @@ async function startRun(plan: FirePlan, io: CliIO): Promise<RunResources> {
   }
   if (plan.signing.notice && !json) io.stderr.write(`${plan.signing.notice}\n`);
   plan.rotation?.start();
-  const http = createTransport(plan.send.transport.kind, {
-    connections: plan.connections,
-    pipelining: plan.pipelining,
-    ...plan.send.transport,
-    ...(plan.output.keepAnswer ? { keepAnswer: plan.output.keepAnswer } : {}),
-  });
+  const http = createTransport(plan.send.transport.kind, transportOptions(plan));
   const pool = plan.workers > 0 && plan.generate ? buildPool(plan) : undefined;
   const sleeper = plan.load.model.kind === 'open' ? new PreciseSleeper() : undefined;
   const stop = new AbortController();
@@ -119,6 +115,21 @@ async function startRun(plan: FirePlan, io: CliIO): Promise<RunResources> {
   };
 }
 
+/** The run's HTTP client options (the warm-up's client is made with the same). */
+function transportOptions(plan: FirePlan): HttpOptions {
+  return {
+    connections: plan.connections,
+    pipelining: plan.pipelining,
+    ...plan.send.transport,
+    ...(plan.output.keepAnswer ? { keepAnswer: plan.output.keepAnswer } : {}),
+  };
+}
+
+/** Scenario instances of the workers' warm-up range the send path is warmed with (calls of the run's kind). */
+const WARM_UP_INSTANCES = 5000;
+/** Warm-up calls at most (an instance may be more than one call). */
+const WARM_UP_CALLS = 5000;
+
 function buildPool(plan: FirePlan): BuildPool {
   return new BuildPool(plan.workers, {
     generate: plan.generate!,
@@ -126,6 +137,7 @@ function buildPool(plan: FirePlan): BuildPool {
     request: plan.request,
     targets: plan.send.targets,
     yieldToSender: plan.workersYield,
+    warmUpInstances: WARM_UP_INSTANCES,
     ...plan.jobs,
   });
 }
@@ -138,21 +150,32 @@ async function sendAll(
   results: CallResult[],
 ): Promise<FireSummary> {
   const { pool, sleeper, http } = run;
+  // One clock and one pair of sleeps for the warm-up and the run: the code compiled in one is the other's.
+  const now = (): number => performance.timeOrigin + performance.now();
+  const sleepFor = (ms: number, signal?: AbortSignal): Promise<void> =>
+    sleep(ms, undefined, signal ? { signal } : undefined).catch(() => undefined);
+  const preciseSleep = sleeper ? (ms: number) => sleeper.sleep(ms) : undefined;
   // Worker start-up (modules, first calls) is not part of the run.
   await pool?.ready();
   if (pool) {
-    // Warm the send path (the run's own model), then start once that compiling has stopped using the cores.
-    // Best effort: a warm-up that cannot run (no loopback listener) only costs the run its first second.
-    await warmUpSendPath(
-      plan.request,
-      sleeper ? (ms) => sleeper.sleep(ms) : undefined,
-      plan.send.transport.kind,
-      plan.load.model.kind,
-    ).catch(() => undefined);
+    // Warm the send path (the run's own calls, model and transport), then start once that compiling has
+    // stopped using the cores. Best effort: a warm-up that cannot run (no loopback listener) only costs the
+    // run its first second.
+    await warmUpSendPath({
+      request: plan.request,
+      calls: pool.warmUpCalls(),
+      count: WARM_UP_CALLS,
+      targets: plan.send.targets,
+      run: { retry: plan.send.retry, seed: plan.seed },
+      transport: { kind: plan.send.transport.kind, options: transportOptions(plan) },
+      model: plan.load.model,
+      clock: { now, sleep: sleepFor, ...(preciseSleep ? { preciseSleep } : {}), signal: run.stop.signal },
+    })
+      .catch(() => undefined)
+      .finally(() => pool.endWarmUp());
     await settle();
   }
   const metrics = new RunMetrics(Date.now());
-  const now = (): number => performance.timeOrigin + performance.now();
   const live = plan.output.json ? undefined : startLive(run.io.stderr, () => metrics, now, plan.load.planned);
   const progress = reportProgressToParent(metrics);
   try {
@@ -172,8 +195,8 @@ async function sendAll(
       {
         http,
         now,
-        sleep: (ms, signal) => sleep(ms, undefined, signal ? { signal } : undefined).catch(() => undefined),
-        ...(sleeper ? { preciseSleep: (ms: number) => sleeper.sleep(ms) } : {}),
+        sleep: sleepFor,
+        ...(preciseSleep ? { preciseSleep } : {}),
         signal: run.stop.signal,
         metrics,
         onResult: (r) => {

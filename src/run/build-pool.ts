@@ -70,6 +70,12 @@ export interface BuildPoolOptions {
    * moment the main thread waits for the network.
    */
   yieldToSender?: boolean;
+  /**
+   * Build this many scenario instances of a range the run never reads
+   * before the run's own (see `warmUpCalls`): the run's own kinds of calls,
+   * bodies, defects and batches, to warm the send path with.
+   */
+  warmUpInstances?: number;
 }
 
 /**
@@ -83,6 +89,12 @@ const BATCH_BYTES = 4 << 20;
 const FIRST_JOB_SIZE = 8;
 /** Strings per call before its header values (see BatchMessage). */
 export const CALL_FIELDS = 6;
+/**
+ * The first scenario instance of the warm-up range, far past any run's
+ * (instance i depends only on the seed and i, so the run's own calls are
+ * the same whether or not these were built).
+ */
+export const WARM_UP_INSTANCE = 2 ** 31;
 
 /**
  * Worker threads that generate, encode and sign calls by ranges of
@@ -111,6 +123,12 @@ export class BuildPool implements CallSource {
   /** Next scenario instance to hand out, next job number to hand out. */
   private nextInstance = 0;
   private nextJob = 0;
+  /** Warm-up instances not yet handed out; the first job of the run's own instances (not known yet: Infinity). */
+  private warmUpLeft: number;
+  private readonly warmUpTotal: number;
+  private firstRunJob: number;
+  /** The warm-up is reading: reads stop before the run's first job. */
+  private warmingUp: boolean;
   /** The batch being read, its job number and read position. */
   private current: BatchMessage | undefined;
   private currentStrings: StringReader | undefined;
@@ -131,6 +149,10 @@ export class BuildPool implements CallSource {
     this.depth = 2 * size;
     this.minAhead = options.minAhead ?? 0;
     this.maxJobSize = Math.max(1, Math.floor(options.maxJobSize ?? 1024));
+    this.warmUpTotal = Math.max(0, Math.floor(options.warmUpInstances ?? 0));
+    this.warmUpLeft = this.warmUpTotal;
+    this.firstRunJob = this.warmUpTotal > 0 ? Number.POSITIVE_INFINITY : 0;
+    this.warmingUp = this.warmUpTotal > 0;
     // The first jobs (before any timing) share out `minAhead` among `depth` jobs.
     this.jobSize = Math.min(this.maxJobSize, Math.max(FIRST_JOB_SIZE, Math.ceil(this.minAhead / this.depth)));
     this.warmed = new Promise((r) => {
@@ -221,12 +243,54 @@ export class BuildPool implements CallSource {
     await Promise.all(this.workers.map((w) => w.worker.terminate()));
   }
 
+  /**
+   * The warm-up range's calls (`warmUpInstances`), read as the run reads
+   * its own: the same batches, call objects and bodies, so the send path
+   * the run is about to use is compiled for them; `undefined` after the
+   * last. Nothing of it is counted in `built` or `busyMs`. Call
+   * `endWarmUp()` before the run reads its first call.
+   */
+  warmUpCalls(): CallSource {
+    return { next: () => (this.warmUpRead() ? undefined : this.next()) };
+  }
+
+  /** The warm-up is over (read or not): its unread calls are dropped, and reads go on with the run's first call. */
+  endWarmUp(): void {
+    if (!this.warmingUp) return;
+    this.warmingUp = false;
+    // Warm-up calls still awaited get `undefined`: the run's calls are only ever the run's.
+    for (const w of this.waiters.splice(0)) w.resolve(undefined);
+    if (this.firstRunJob === Number.POSITIVE_INFINITY) {
+      this.warmUpLeft = 0;
+      this.firstRunJob = this.nextJob;
+    }
+    for (const [job, batch] of this.batches)
+      if (job < this.firstRunJob) {
+        this.batches.delete(job);
+        this.aheadInstances -= batch.instances;
+      }
+    this.current = undefined;
+    this.currentStrings = undefined;
+    this.currentJob = this.firstRunJob - 1;
+    this.position = 0;
+    this.fill();
+  }
+
+  /** Every warm-up call has been read (the next one to read is the run's). */
+  private warmUpRead(): boolean {
+    if (!this.warmingUp) return true;
+    const inHand = this.current !== undefined && this.position < this.current.count;
+    return !inHand && this.currentJob + 1 >= this.firstRunJob;
+  }
+
   /** A call from the batch in hand or the next one, if it is back. */
   private take(): PreparedCall | undefined {
     for (;;) {
       const batch = this.current;
       if (batch !== undefined && this.position < batch.count)
         return prepared(batch, this.currentStrings!, this.position++);
+      // While warming up, reads stop at the run's first job.
+      if (this.warmingUp && this.currentJob + 1 >= this.firstRunJob) return undefined;
       const next = this.batches.get(this.currentJob + 1);
       if (next === undefined) return undefined;
       this.batches.delete(this.currentJob + 1);
@@ -240,9 +304,13 @@ export class BuildPool implements CallSource {
   }
 
   private received(batch: BatchMessage): void {
-    this.busyMs += batch.busyMs;
-    this.built += batch.count;
-    this.batches.set(batch.job, batch);
+    if (batch.job >= this.firstRunJob) {
+      this.busyMs += batch.busyMs;
+      this.built += batch.count;
+    }
+    // A warm-up batch that came back after the warm-up ended is dropped.
+    if (batch.job <= this.currentJob) this.aheadInstances -= batch.instances;
+    else this.batches.set(batch.job, batch);
     // Size later jobs to about JOB_MS of work. A batch's time is wall time: a worker that was
     // descheduled looks slow, never fast. So the estimate drops at once to a faster batch and
     // creeps up (10% a batch) on slower ones.
@@ -269,6 +337,8 @@ export class BuildPool implements CallSource {
       if (call === undefined) break;
       this.waiters.shift()!.resolve(call);
     }
+    // The warm-up's last call was read: whoever still waits for one gets none.
+    if (this.warmingUp && this.warmUpRead()) for (const w of this.waiters.splice(0)) w.resolve(undefined);
     this.fill();
   }
 
@@ -278,16 +348,26 @@ export class BuildPool implements CallSource {
     while (this.nextJob - this.currentJob - 1 < this.depth || this.aheadInstances < this.minAhead) {
       let slot = this.workers[0]!;
       for (const w of this.workers) if (w.jobs < slot.jobs) slot = w;
-      const job: JobMessage = {
-        job: this.nextJob++,
-        from: this.nextInstance,
-        to: this.nextInstance + this.jobSize,
-      };
-      this.nextInstance = job.to;
-      this.aheadInstances += this.jobSize;
+      const job = this.nextJobMessage();
+      this.aheadInstances += job.to - job.from;
       slot.jobs++;
       slot.worker.postMessage(job);
     }
+  }
+
+  /** The next job: the warm-up range first (never past its end), then the run's instances from 0. */
+  private nextJobMessage(): JobMessage {
+    const job = this.nextJob++;
+    if (this.warmUpLeft === 0) {
+      const from = this.nextInstance;
+      this.nextInstance += this.jobSize;
+      return { job, from, to: this.nextInstance };
+    }
+    const size = Math.min(this.jobSize, this.warmUpLeft);
+    const from = WARM_UP_INSTANCE + this.warmUpTotal - this.warmUpLeft;
+    this.warmUpLeft -= size;
+    if (this.warmUpLeft === 0) this.firstRunJob = this.nextJob;
+    return { job, from, to: from + size };
   }
 
   private fail(err: Error): void {

@@ -1,7 +1,13 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { EventGenerator, eventClock } from '../generate/events.js';
 import { systemClock } from '../model/time.js';
-import { type BatchMessage, type BuildWorkerInit, CALL_FIELDS, type JobMessage } from './build-pool.js';
+import {
+  type BatchMessage,
+  type BuildWorkerInit,
+  CALL_FIELDS,
+  type JobMessage,
+  WARM_UP_INSTANCE,
+} from './build-pool.js';
 import { StringPacker } from './packed-strings.js';
 import { requestFromPortable } from './portable-request.js';
 import { buildRequest, type RequestOptions, type Targets, targetFor } from './request.js';
@@ -25,8 +31,6 @@ const WARM_UP_MS = 500;
 /** Signed runs: the signing path too, for this long (a signature is ~0.3 ms of CPU: a few hundred calls). */
 const SIGNED_WARM_UP_MS = 150;
 const WARM_UP_JOB = 32;
-/** Far past any run's instances (instance i depends only on the seed and i; these are thrown away). */
-const WARM_UP_BASE = 2 ** 31;
 
 // Nice 10: when both can run, the main thread gets ~90% of a shared core (CFS weights 1024 to 110).
 if (init.yieldToSender) lowerThreadPriority(10);
@@ -115,6 +119,6 @@ function warmUp(): void {
       buildBatch({ job: -1, from: from + i, to: from + i + WARM_UP_JOB }, request);
     return from + i;
   };
-  const next = warm(unsigned, WARM_UP_INSTANCES, WARM_UP_MS, WARM_UP_BASE);
+  const next = warm(unsigned, WARM_UP_INSTANCES, WARM_UP_MS, WARM_UP_INSTANCE);
   if (signing) warm(options, WARM_UP_INSTANCES, SIGNED_WARM_UP_MS, next);
 }

@@ -111,6 +111,9 @@ export async function fire(options: FireOptions, deps: FireDeps): Promise<FireSu
   const count = options.count ?? Number.POSITIVE_INFINITY;
   const planned = plannedCalls(options, count);
   const sink = fanOut([metrics, deps]);
+  // Per-call closures read locals, not fields of `options` and `deps`: objects a warm-up's run builds
+  // with another shape, so code compiled during the warm-up is still good for the run.
+  const { http } = deps;
   const { delay } = disorder;
   const engine = new SendEngine<Call>(
     {
@@ -120,12 +123,12 @@ export async function fire(options: FireOptions, deps: FireDeps): Promise<FireSu
       ...(delay ? { delayFor: (index: number) => delayFor(delay, seed, index) } : {}),
     },
     {
-      post: (url, headers, body) => deps.http.post(url, headers, body),
+      post: (url, headers, body) => http.post(url, headers, body),
       // undici's dispatch with a callback: no promise per request (a unit test's fake client may only post).
-      ...(typeof deps.http.send === 'function'
+      ...(typeof http.send === 'function'
         ? {
             send: (url: URL, headers: RequestHeaders, body: Buffer, done: (r: HttpResult) => void) =>
-              deps.http.send(url, headers, body, done),
+              http.send(url, headers, body, done),
           }
         : {}),
       now: deps.now,
@@ -208,8 +211,9 @@ function plannedCalls(options: FireOptions, count: number): number {
 /** fire's calls as requests: ours encoded and signed afresh for every attempt, a prepared one as built. */
 function fireRequests(options: FireOptions, deps: FireDeps): RequestMaker<Call> {
   const build = deps.build ?? ((call: SimCall, url: URL) => buildRequest(call, url, options));
+  const { targets } = options;
   return {
-    target: (call) => targetFor(call, options.targets),
+    target: (call) => targetFor(call, targets),
     request: (call, _attempt, url) => (isPrepared(call) ? call.request : build(call, url)),
   };
 }
