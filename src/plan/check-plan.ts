@@ -10,6 +10,7 @@ import { LIVE_SIGNED_HEADERS } from '../sign/signer.js';
 import { dnsPort } from './dns-plan.js';
 import { httpUrl, oneOf } from './flag-values.js';
 import {
+  checkKeyId,
   extraHeadersFrom,
   type SendFlags,
   settingLabel,
@@ -70,6 +71,7 @@ export function planCheck(flags: CheckFlags, settings: Settings): CheckPlan {
   const kinds = parseKinds(flags.kinds, dialect);
   const transport = transportFlags(flags);
   const extraHeaders = extraHeadersFrom(flags, settings);
+  checkKeyId(settings);
   const resolved = resolveSigning(settings, dialect, true, flags.key !== undefined);
   if (!resolved.signing) throw new Error('check: signing did not resolve');
   // The documented variants are checks of their own.

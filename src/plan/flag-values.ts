@@ -159,6 +159,16 @@ export function eventTime(flag: string, text: string): number | 'now' {
   return ms;
 }
 
+/**
+ * A keyId (`--key-id`, config `keyId`): a DNS name, where receivers fetch its
+ * key. It is written inside the Signature header's quotes, so a quote or comma
+ * in it would break the header; refused, not escaped.
+ */
+export function keyIdName(label: string, text: string): string {
+  if (!/^[A-Za-z0-9_.-]+$/.test(text)) throw new UsageError(`${label}: '${text}' is not a DNS name`);
+  return text;
+}
+
 export function oneOf<T extends string>(flag: string, text: string, allowed: readonly T[]): T {
   if (!(allowed as readonly string[]).includes(text)) {
     throw new UsageError(`${flag}: expected one of ${allowed.join(', ')}, got '${text}'`);
