@@ -37,6 +37,38 @@ describe('listen', () => {
     }
   });
 
+  test("a DSN naming several recipients: each bounce line shows its own recipient's Diagnostic-Code", async () => {
+    const l = await startListen([]);
+    try {
+      const r = await cli([
+        'fire',
+        '--scenario',
+        'dsn-multi-recipient',
+        '--style',
+        'postfix',
+        '-n',
+        '6',
+        '--seed',
+        '3',
+        '--url',
+        l.url,
+        '--no-sign',
+        '-c',
+        '1',
+      ]);
+      assert.equal(r.code, 0, r.stderr);
+      await new Promise((res) => setTimeout(res, 100));
+      const bounces = [...l.out().matchAll(/⇐ bounce id=\w+ recipient=(\S+).*\n\s+"[^"]*" \| (.*)/g)];
+      assert.ok(bounces.length >= 2, l.out());
+      // Postfix writes the address into each recipient's Diagnostic-Code: it must be the call's own.
+      for (const [, recipient, diagnostic] of bounces)
+        assert.match(diagnostic!, new RegExp(`<${recipient!.replace(/\./g, '\\.')}>`));
+      assert.ok(new Set(bounces.map((b) => b[1])).size >= 2, 'calls about different recipients');
+    } finally {
+      await stopListen(l.proc);
+    }
+  });
+
   test('a call signed with another key is refused with 400; valid calls get --status', async () => {
     const other = join(TEST_HOME, 'listen-other');
     keyPairIn(other);
