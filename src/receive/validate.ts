@@ -3,11 +3,23 @@ import { type Dialect, dialectFields, isOptionalField } from '../encode/dialect.
 import { CALL_TYPES, type CallType, isCallType, SMTP_STATES } from '../model/events.js';
 import { formatTimestamp } from '../model/time.js';
 import type { Fields } from './parse.js';
+import type { SignatureCheck } from './types.js';
 
 export interface Validation {
   dialect?: Dialect;
   kind?: CallType;
   problems: string[];
+}
+
+/**
+ * What makes a call untrusted whatever its fields: a signature that failed,
+ * or none where a key was given to verify against (the check then says
+ * 'unsigned'; without a key it says 'not-checked').
+ */
+export function signatureProblem(signature: SignatureCheck): string | undefined {
+  if (signature.result === 'failed') return `signature: ${signature.problem}`;
+  if (signature.result === 'unsigned') return 'signature: no Signature header';
+  return undefined;
 }
 
 const FEEDBACK_ONLY = ['mailfrom', 'rcptto'];
