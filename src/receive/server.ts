@@ -127,9 +127,16 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
   const server: Server = createServer((req, res) => {
     const method = req.method ?? 'GET';
     if (routes && (method === 'GET' || method === 'HEAD') && routes.handle(req, res)) return;
-    if (method !== 'POST') {
+    if (method === 'GET' || method === 'HEAD') {
       // SMTPeter fetches a verification file with GET before enabling a hook.
       res.writeHead(200, { 'content-type': 'text/plain' }).end('smtpeter-sim listen\n');
+      return;
+    }
+    if (method !== 'POST') {
+      req.resume();
+      res
+        .writeHead(405, { allow: 'GET, HEAD, POST', 'content-type': 'text/plain' })
+        .end(`${method} is not a webhook call: SMTPeter POSTs them\n`);
       return;
     }
     readBody(req, options.maxBodyBytes ?? 64 << 20).then(
