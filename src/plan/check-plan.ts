@@ -35,7 +35,11 @@ function parseKinds(text: string | undefined, dialect: Dialect): CallType[] {
   if (!text) return [];
   const names = text.trim() === 'all' ? [...CALL_TYPES] : text.split(',').map((k) => k.trim());
   return names.map((name) => {
-    const kind = oneOf<CallType>('--kinds', name, CALL_TYPES);
+    if (!(CALL_TYPES as readonly string[]).includes(name))
+      throw new UsageError(
+        `--kinds: expected kinds among ${CALL_TYPES.join(', ')} (comma-separated), or all, got '${name}'`,
+      );
+    const kind = name as CallType;
     const refusal = uncarriedKind(dialect, kind, '--kinds');
     if (refusal) throw new UsageError(refusal);
     return kind;
