@@ -124,7 +124,7 @@ export const CHECKS: readonly CheckDefinition[] = [
     level: 'required',
     expect: 'refuse',
     sends: 'a valid signed call to the http:// twin of the https:// URL',
-    errorIsRefusal: true,
+    connectionRefusedIsRefusal: true,
     skip: (ctx) =>
       ctx.url.protocol === 'https:' ? undefined : 'the URL is http://, so there is no HTTPS to downgrade',
     build: (ctx) => {

@@ -36,7 +36,10 @@ export async function runCheck(check: CheckDefinition, ctx: CheckContext, send: 
   }
   plan.beforeRequest?.();
   const r = await send(plan.request);
-  const refused = r.status !== undefined ? !accepted(r) : check.errorIsRefusal === true;
+  const refused =
+    r.status !== undefined
+      ? !accepted(r)
+      : check.connectionRefusedIsRefusal === true && r.errorKind === 'refused';
   const pass = check.expect === 'accept' ? accepted(r) : refused;
   const note =
     !pass && r.status === undefined && check.expect === 'refuse'

@@ -59,8 +59,12 @@ export interface CheckDefinition {
   expect: Expectation;
   /** What is sent: the manipulation, in a few words. */
   sends: string;
-  /** A network error counts as a refusal (only where no answer is the right answer). */
-  errorIsRefusal?: boolean;
+  /**
+   * A refused connection (nothing listens: the call never went out) counts as
+   * a refusal. A reset or a timeout does not, here as anywhere: the call was
+   * sent, and the receiver may have processed it.
+   */
+  connectionRefusedIsRefusal?: boolean;
   /** A reason to skip this check for this run, or undefined to run it. */
   skip?(ctx: CheckContext): string | undefined;
   /** Produce the request variant (from valid ones the context builds). */

@@ -42,6 +42,13 @@ const MIX_EXCLUSIVE: Exclusive = {
   says: () => '--mix: give either --mix or --type/--scenario, not both',
 };
 
+/** --dry-run prints requests, not a report: --json would be ignored (fire and replay alike). */
+const DRY_RUN_EXCLUSIVE: Exclusive = {
+  flag: '--dry-run',
+  others: ['--json'],
+  says: () => '--json: --dry-run prints the HTTP requests, not a report; give one or the other',
+};
+
 /** fire: load models, what to generate, and captured messages, which each exclude some others. */
 export const FIRE_EXCLUSIVE: readonly Exclusive[] = [
   { flag: '--stages', others: ['--rate'], says: () => '--stages: give either --rate or --stages, not both' },
@@ -64,6 +71,7 @@ export const FIRE_EXCLUSIVE: readonly Exclusive[] = [
       `--mime: sends the captured messages as they are; ${other === '--mta' ? '--style' : other} does not apply`,
   },
   MIX_EXCLUSIVE,
+  DRY_RUN_EXCLUSIVE,
 ];
 
 /** generate: a mix or one kind/scenario. */
@@ -76,4 +84,5 @@ export const REPLAY_EXCLUSIVE: readonly Exclusive[] = [
     others: ['--realtime', '--speed'],
     says: () => '--rate: give --rate or --realtime/--speed, not both',
   },
+  DRY_RUN_EXCLUSIVE,
 ];

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type MetricsState, mergeMetrics } from '../metrics/metrics-state.js';
@@ -8,7 +8,8 @@ import { positiveInt } from '../plan/flag-values.js';
 import { planMerge } from '../plan/merge-plan.js';
 import { randomSeed } from '../random/rng.js';
 import { startLive } from '../report/live.js';
-import { runShardProcesses } from '../run/shard-processes.js';
+import { runShardProcesses, type ShardProcessOutcome } from '../run/shard-processes.js';
+import { onInterrupt } from './interrupt-signals.js';
 import type { CliIO } from './io.js';
 import { reportMerged } from './merge-command.js';
 import { loadFireSettings } from './settings.js';
@@ -61,6 +62,25 @@ function asProcesses<T>(make: () => T): T {
  * live line for all of them, and their reports merged as `merge` would.
  */
 export async function fireProcesses(flags: FireFlags, processes: number, io: CliIO): Promise<number> {
+  // First thing: a Ctrl-C from here on reaches the shards (each once), not the default action.
+  const stop = new AbortController();
+  const cutOff = new AbortController();
+  const offSignals = onInterrupt(stop, async () => cutOff.abort());
+  const dir = mkdtempSync(join(tmpdir(), 'smtpeter-sim-shards-'));
+  try {
+    return await runInProcesses(flags, processes, { dir, stop: stop.signal, cutOff: cutOff.signal }, io);
+  } finally {
+    offSignals();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function runInProcesses(
+  flags: FireFlags,
+  processes: number,
+  run: { dir: string; stop: AbortSignal; cutOff: AbortSignal },
+  io: CliIO,
+): Promise<number> {
   // The same plan in every shard: a seed (drawn here when none is given) and, without one, today's event times.
   const seeded: FireFlags = {
     ...flags,
@@ -75,7 +95,6 @@ export async function fireProcesses(flags: FireFlags, processes: number, io: Cli
       randomSeed,
     }),
   );
-  const dir = mkdtempSync(join(tmpdir(), 'smtpeter-sim-shards-'));
   const latest = new Map<number, MetricsState>();
   const started = Date.now();
   const now = (): number => performance.timeOrigin + performance.now();
@@ -87,35 +106,56 @@ export async function fireProcesses(flags: FireFlags, processes: number, io: Cli
         now,
         plan.load.planned * processes,
       );
-  const stop = new AbortController();
-  const onSignal = (): void => stop.abort();
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
   try {
     const outcomes = await runShardProcesses({
       args: fireArgs(seeded),
       processes,
-      dir,
+      dir: run.dir,
       onProgress: (k, state) => latest.set(k, state),
-      signal: stop.signal,
+      signal: run.stop,
+      cutOff: run.cutOff,
     });
     live?.stop();
-    const usage = outcomes.find((o) => o.exitCode === 2);
-    if (usage)
-      throw new UsageError(
-        usage.stderr
-          .trim()
-          .split('\n')
-          .at(-1)
-          ?.replace(/^smtpeter-sim: /, '') ?? '--processes: a shard failed',
-      );
-    const reports = outcomes.map((o) => o.report);
-    const plan = planMerge(reports, { json: flags.json ?? false, ...(flags.out ? { out: flags.out } : {}) });
-    return reportMerged(plan, reports.length, `${processes} shard processes, merged`, io);
+    return reportShards(outcomes, flags, run.stop.aborted, io);
   } finally {
     live?.stop();
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-    rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/**
+ * The shards' reports merged as `merge` would. A shard that refused its
+ * flags (exit 2, no report) is the user's bad input; a shard that ended
+ * without a report otherwise is said in one line each, and the merge of
+ * the others (missing that shard) fails the run.
+ */
+function reportShards(
+  outcomes: ShardProcessOutcome[],
+  flags: FireFlags,
+  interrupted: boolean,
+  io: CliIO,
+): number {
+  const written = outcomes.filter((o) => existsSync(o.report));
+  const lost = outcomes.filter((o) => !existsSync(o.report));
+  const usage = lost.find((o) => o.exitCode === 2 && !o.signal);
+  if (usage && !interrupted) throw new UsageError(lastLine(usage.stderr) ?? '--processes: a shard failed');
+  for (const o of lost) {
+    const k = outcomes.indexOf(o);
+    const how = o.signal ? `was killed by ${o.signal}` : `exited with code ${o.exitCode}`;
+    const why = lastLine(o.stderr);
+    io.stderr.write(
+      `smtpeter-sim: --processes: shard ${k}/${outcomes.length} ${how} without writing its report${why ? ` (${why})` : ''}\n`,
+    );
+  }
+  if (!written.length) return 1;
+  const reports = written.map((o) => o.report);
+  const plan = planMerge(reports, { json: flags.json ?? false, ...(flags.out ? { out: flags.out } : {}) });
+  return reportMerged(plan, reports.length, `${outcomes.length} shard processes, merged`, io);
+}
+
+/** A shard's last stderr line, without the program's prefix. */
+const lastLine = (stderr: string): string | undefined =>
+  stderr
+    .trim()
+    .split('\n')
+    .at(-1)
+    ?.replace(/^smtpeter-sim: /, '') || undefined;

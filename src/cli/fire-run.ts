@@ -24,7 +24,7 @@ import { writeWhole } from '../report/whole-file.js';
 import { BuildPool } from '../run/build-pool.js';
 import { type FireSummary, fire } from '../run/fire.js';
 import { settle } from '../run/settle.js';
-import { reportProgressToParent } from '../run/shard-processes.js';
+import { reportProgressToParent, tellParentReady } from '../run/shard-processes.js';
 import type { CallInfo } from '../run/source.js';
 import { warmUpSendPath } from '../run/warm-up.js';
 import { createTransport } from '../transport/create.js';
@@ -94,6 +94,7 @@ async function startRun(plan: FirePlan, io: CliIO): Promise<RunResources> {
   // Every call waiting (--delay, a retry) listens for the stop.
   setMaxListeners(0, stop.signal);
   const offSignals = onInterrupt(stop, () => http.destroy());
+  tellParentReady();
   const close = async (): Promise<void> => {
     offSignals();
     plan.rotation?.stop();

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { UsageError } from '../model/errors.js';
 import { duration } from '../plan/flag-values.js';
 import {
+  currentKeyFiles,
   DEFAULT_GRACE_MS,
   DEFAULT_KEY_ID,
   publishedKeys,
@@ -40,10 +41,12 @@ export function keysGenerateCommand(
 
 /** `keys show`: the key folder's selectors (made on first use): which signs, and every record DNS publishes. */
 export function keysShowCommand(_flags: object = {}, io: CliIO = PROCESS_IO, now = Date.now()): number {
-  const pair = ensureDefaultKeyPair();
+  ensureDefaultKeyPair();
   const dir = defaultKeyDir();
   const ring = readKeyring(dir);
   const published = publishedKeys(dir, now);
+  // The pair that signs now: after a rotation the newest selector's files, not the first pair's.
+  const pair = currentKeyFiles(dir);
   io.stdout.write(
     `key folder:  ${dir}\nprivate key: ${pair.privateKeyPath}\npublic key:  ${pair.publicKeyPath}\n` +
       `signing with ${published[published.length - 1]!.keyId}; DKIM TXT records to publish (\`smtpeter-sim dns\` serves them):\n`,

@@ -348,7 +348,10 @@ function defineReplay(program: Command, run: Runner): void {
     .option('-q, --quiet', 'no line per call, the summary only')
     .option('--json', 'machine-readable results on stdout')
     .addOption(new Option('--reporter <name>', 'report format (default: text)').choices(['text', 'junit']))
-    .option('--out <file>', 'write the junit report here (default: stdout)')
+    .option(
+      '--out <file>',
+      'write the report to this file: the JSON report (as --json prints it), or with --reporter junit the XML',
+    )
     .option('--grace <duration>', 'on SIGINT/SIGTERM wait this long for the call in flight (default: 5s)');
   addSharedOptions(replay, [...RETRY_OPTIONS, ...DISORDER_OPTIONS, 'seed'], {
     seed: {

@@ -36,7 +36,8 @@ const SHARED_OPTIONS = {
   seed: { flags: '--seed <seed>', description: 'reproduce the same events byte for byte', nonEmpty: true },
   time: {
     flags: '--time <iso|now>',
-    description: 'event time of the first call: an ISO date such as 2026-11-23T10:00:00Z, or now',
+    description:
+      'event time of the first call: ISO 8601 such as 2026-11-23 or 2026-11-23T10:00:00+01:00 (no zone: UTC), or now',
     nonEmpty: true,
   },
   tag: { flags: '--tag <tag>', description: 'tag of the message (repeatable)', repeatable: true },

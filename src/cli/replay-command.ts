@@ -136,7 +136,10 @@ async function sendAll(
       if (plan.out) writeWhole(plan.out, xml);
       else out.write(xml);
     }
-    if (plan.json) out.write(`${JSON.stringify(replayJson(summary, run.results), null, 2)}\n`);
+    const report = `${JSON.stringify(replayJson(summary, run.results), null, 2)}\n`;
+    // --out is the report's file, as fire's is: the XML with --reporter junit, else the JSON.
+    if (plan.out && plan.reporter !== 'junit') writeWhole(plan.out, report);
+    if (plan.json) out.write(report);
     else if (plan.machine) io.stderr.write(`${replaySummaryText(summary, colourFor(io.stderr))}\n`);
     else out.write(`${plan.perCall ? '\n' : ''}${replaySummaryText(summary, c)}\n`);
     return replayExitCode(summary);

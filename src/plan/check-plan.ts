@@ -10,6 +10,7 @@ import { LIVE_SIGNED_HEADERS } from '../sign/signer.js';
 import { dnsPort } from './dns-plan.js';
 import { httpUrl, oneOf } from './flag-values.js';
 import {
+  checkKeyId,
   extraHeadersFrom,
   type SendFlags,
   settingLabel,
@@ -34,7 +35,11 @@ function parseKinds(text: string | undefined, dialect: Dialect): CallType[] {
   if (!text) return [];
   const names = text.trim() === 'all' ? [...CALL_TYPES] : text.split(',').map((k) => k.trim());
   return names.map((name) => {
-    const kind = oneOf<CallType>('--kinds', name, CALL_TYPES);
+    if (!(CALL_TYPES as readonly string[]).includes(name))
+      throw new UsageError(
+        `--kinds: expected kinds among ${CALL_TYPES.join(', ')} (comma-separated), or all, got '${name}'`,
+      );
+    const kind = name as CallType;
     const refusal = uncarriedKind(dialect, kind, '--kinds');
     if (refusal) throw new UsageError(refusal);
     return kind;
@@ -70,6 +75,7 @@ export function planCheck(flags: CheckFlags, settings: Settings): CheckPlan {
   const kinds = parseKinds(flags.kinds, dialect);
   const transport = transportFlags(flags);
   const extraHeaders = extraHeadersFrom(flags, settings);
+  checkKeyId(settings);
   const resolved = resolveSigning(settings, dialect, true, flags.key !== undefined);
   if (!resolved.signing) throw new Error('check: signing did not resolve');
   // The documented variants are checks of their own.

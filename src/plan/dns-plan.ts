@@ -3,7 +3,7 @@ import { DnsZone, readZoneFile } from '../dns/zone.js';
 import { UsageError } from '../model/errors.js';
 import { DEFAULT_KEY_ID } from '../sign/keyring.js';
 import { defaultKeyDir, ensureDefaultKeyPair, loadPrivateKey } from '../sign/keys.js';
-import { wholeNumberIn } from './flag-values.js';
+import { keyIdName, wholeNumberIn } from './flag-values.js';
 
 export interface DnsFlags {
   dnsPort?: string;
@@ -41,8 +41,7 @@ export function planDns(flags: DnsFlags, clock: () => number = Date.now): DnsPla
   const dir = defaultKeyDir();
   const zone = new DnsZone(dir, clock);
   const sources = [`key folder ${dir}`];
-  if (flags.keyId !== undefined && !/^[A-Za-z0-9_.-]+$/.test(flags.keyId))
-    throw new UsageError(`--key-id: '${flags.keyId}' is not a DNS name`);
+  if (flags.keyId !== undefined) keyIdName('--key-id', flags.keyId);
   if (flags.key) {
     zone.publishKey(flags.keyId ?? DEFAULT_KEY_ID, createPublicKey(loadPrivateKey(flags.key)));
     sources.push(`--key ${flags.key}`);

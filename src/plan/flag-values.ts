@@ -113,26 +113,60 @@ export function duration(flag: string, text: string): number {
 }
 
 /**
- * `--time`: an ISO date (ms since the epoch), or `now`. A date that does not
- * exist (2026-02-30: Date.parse rolls it over to March) or before 1970 (a
- * negative Unix timestamp, which no SMTPeter call carries) is refused.
+ * Strict ISO 8601 as `--time` takes it: a date, or a date-time with minutes,
+ * optional seconds and fraction, and an optional `Z` or `±hh:mm`. Date.parse
+ * is not used: it reads `1` as 2001 and `hello 2026` as 2026, and a date-time
+ * without a zone as the machine's local time; here no zone means UTC, as a
+ * date alone is.
+ */
+const ISO_TIME =
+  /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:\d{2})?)?$/;
+
+/** `--time`'s text (or a config key's) as ms since the epoch; undefined unless strict ISO 8601 in the calendar. */
+function isoInstant(text: string): number | undefined {
+  const m = ISO_TIME.exec(text);
+  if (!m) return undefined;
+  const [y, mo, d, h = 0, mi = 0, s = 0] = [m[1], m[2], m[3], m[4], m[5], m[6]].map((v) =>
+    v === undefined ? undefined : Number(v),
+  ) as [number, number, number, number?, number?, number?];
+  const ms = Number((m[7] ?? '').padEnd(3, '0').slice(0, 3));
+  const zone = m[8] ?? 'Z';
+  const offsetMin =
+    zone === 'Z' ? 0 : (zone[0] === '-' ? -1 : 1) * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(4)));
+  if (h > 23 || mi > 59 || s > 59 || Math.abs(offsetMin) >= 24 * 60 || Number(zone.slice(4)) > 59)
+    return undefined;
+  const day = new Date(Date.UTC(y, mo - 1, d));
+  // Date.UTC rolls 2026-02-30 over to March, and maps years below 100 to 19xx.
+  if (day.getUTCFullYear() !== y || day.getUTCMonth() !== mo - 1 || day.getUTCDate() !== d) return Number.NaN;
+  return day.getTime() + ((h * 60 + mi - offsetMin) * 60 + s) * 1000 + ms;
+}
+
+/**
+ * `--time`: an ISO 8601 date or date-time (no zone: UTC), or `now`. A date
+ * that does not exist (2026-02-30) or before 1970 (a negative Unix timestamp,
+ * which no SMTPeter call carries) is refused.
  */
 export function eventTime(flag: string, text: string): number | 'now' {
   if (text === 'now') return 'now';
-  const ms = Date.parse(text);
-  if (Number.isNaN(ms))
+  const ms = isoInstant(text);
+  if (ms === undefined)
     throw new UsageError(
-      `${flag}: expected an ISO date such as 2026-11-23T10:00:00Z or 'now', got '${text}'`,
+      `${flag}: expected an ISO 8601 date such as 2026-11-23 or 2026-11-23T10:00:00Z (no zone: UTC), or 'now', got '${text}'`,
     );
-  const ymd = /^(\d{4})-(\d{2})-(\d{2})/.exec(text);
-  if (ymd) {
-    const [y, m, d] = [Number(ymd[1]), Number(ymd[2]), Number(ymd[3])];
-    const day = new Date(Date.UTC(y, m - 1, d));
-    if (day.getUTCFullYear() !== y || day.getUTCMonth() !== m - 1 || day.getUTCDate() !== d)
-      throw new UsageError(`${flag}: ${ymd[0]} is not a date in the calendar, got '${text}'`);
-  }
+  if (Number.isNaN(ms))
+    throw new UsageError(`${flag}: ${text.slice(0, 10)} is not a date in the calendar, got '${text}'`);
   if (ms < 0) throw new UsageError(`${flag}: must be 1970-01-01 or later (a Unix timestamp), got '${text}'`);
   return ms;
+}
+
+/**
+ * A keyId (`--key-id`, config `keyId`): a DNS name, where receivers fetch its
+ * key. It is written inside the Signature header's quotes, so a quote or comma
+ * in it would break the header; refused, not escaped.
+ */
+export function keyIdName(label: string, text: string): string {
+  if (!/^[A-Za-z0-9_.-]+$/.test(text)) throw new UsageError(`${label}: '${text}' is not a DNS name`);
+  return text;
 }
 
 export function oneOf<T extends string>(flag: string, text: string, allowed: readonly T[]): T {

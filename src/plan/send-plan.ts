@@ -18,7 +18,7 @@ import {
 } from '../run/retry-policy.js';
 import type { HttpOptions } from '../transport/http.js';
 import type { TransportKind } from '../transport/transport.js';
-import { countFlag, duration, header, headerField, httpUrl, oneOf } from './flag-values.js';
+import { countFlag, duration, header, headerField, httpUrl, keyIdName, oneOf } from './flag-values.js';
 import { type ResolvedSigning, resolveSigning } from './signing.js';
 
 /** Where a dry run without a URL shows its requests going (Host is signed): `smtpeter-sim listen` with its defaults. */
@@ -179,6 +179,7 @@ export function sendPlan(flags: SendFlags, settings: Settings): SendPlan {
     const s = settings.get<string>(key);
     if (s) targets[key] = httpUrl(settingLabel(settings, key, flag), s.value);
   }
+  checkKeyId(settings);
   const signings = new Map<Dialect, ResolvedSigning>();
   const signingFor = (d: Dialect): ResolvedSigning => {
     let s = signings.get(d);
@@ -189,6 +190,11 @@ export function sendPlan(flags: SendFlags, settings: Settings): SendPlan {
     return s;
   };
   return { settings, format, dialect, extraHeaders, targets, transport, retry, signingFor };
+}
+
+/** `--key-id` or config `keyId`, checked now (signing reads it later, per dialect). */
+export function checkKeyId(settings: Settings): void {
+  parsed(settings, 'keyId', '--key-id', keyIdName);
 }
 
 /** A setting's text parsed by `parse`, which throws a UsageError naming `label`. */

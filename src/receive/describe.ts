@@ -26,10 +26,32 @@ function mimeHeader(mime: string, name: string): string | undefined {
   return m ? decodeWords(m[1]!.trim()) : undefined;
 }
 
-/** The line a person wants to see of a bounce: its diagnostic, if any. */
-function diagnosticLine(mime: string): string | undefined {
-  const m = /^Diagnostic-Code:[ \t]*((?:.*)(?:\r\n[ \t]+.*)*)/im.exec(mime);
-  if (m) return m[1]!.replace(/\r\n[ \t]+/g, ' ').trim();
+/** A Diagnostic-Code field's value, unfolded, in `text`. */
+function diagnosticCode(text: string): string | undefined {
+  const m = /^Diagnostic-Code:[ \t]*((?:.*)(?:\r?\n[ \t]+.*)*)/im.exec(text);
+  return m ? m[1]!.replace(/\r?\n[ \t]+/g, ' ').trim() : undefined;
+}
+
+/** The address of a per-recipient block's Final-Recipient or Original-Recipient (`rfc822; addr`). */
+const RECIPIENT_FIELD = /^(?:Final|Original)-Recipient:[ \t]*(?:[^;\r\n]*;)?[ \t]*<?([^>\s]*)>?/gim;
+
+/**
+ * The line a person wants to see of a bounce: its diagnostic. A DSN naming
+ * several recipients has a block each (RFC 3464): the one whose
+ * Final-Recipient or Original-Recipient is the call's recipient, not the
+ * first; none rather than another recipient's when no block names it.
+ */
+function diagnosticLine(mime: string, recipient: string | undefined): string | undefined {
+  const blocks = mime.split(/\r?\n\r?\n/).filter((b) => /^(?:Final|Original)-Recipient:/im.test(b));
+  if (blocks.length > 1) {
+    const wanted = recipient?.toLowerCase();
+    const own = blocks.find((b) =>
+      [...b.matchAll(RECIPIENT_FIELD)].some((m) => m[1]!.toLowerCase() === wanted),
+    );
+    return own ? diagnosticCode(own) : undefined;
+  }
+  const code = diagnosticCode(mime);
+  if (code) return code;
   const said = /(?:Remote host said|said|SMTP error from remote [a-z ]+ after [A-Z ]+:)[: ]*(.*)/.exec(mime);
   return said?.[1]?.trim() || undefined;
 }
@@ -63,7 +85,7 @@ export function describeFields(fields: Fields): string {
     return `${complaintLine(fields['mime'])} (from ${get('emailfrom')})`;
   if (typeof fields['mime'] === 'string') {
     const subject = mimeHeader(fields['mime'], 'Subject') ?? '(no subject)';
-    const diag = diagnosticLine(fields['mime']);
+    const diag = diagnosticLine(fields['mime'], get('recipient'));
     return `"${subject}"${diag ? ` | ${diag}` : ''}`;
   }
   const parts = [get('state'), get('code'), get('extended')].filter(Boolean).join(' ');

@@ -2,6 +2,7 @@ import { dialectFields } from '../encode/dialect.js';
 import type { FixtureEntry } from '../fixture-file/format.js';
 import { schemaCheck } from '../fixture-file/validate.js';
 import type { ReceivedCall } from './types.js';
+import { signatureProblem } from './validate.js';
 
 /** Wire names the fixture model spells otherwise: the feedback loops call the return path `rcptto`. */
 const FIXTURE_NAME: Readonly<Record<string, string>> = { rcptto: 'envelope' };
@@ -19,13 +20,16 @@ function impliedAction(entry: FixtureEntry): 'failure' | 'failed' {
  * One received call as a fixture entry that replays as the same call in the
  * same dialect: `{"type", ...its fields in the fixture model, "dialect"}`.
  * Form values arrive as strings, so `time` is made a number again and
- * `tags` an array. Calls that did not parse, that `listen` found invalid, or
+ * `tags` an array. Calls that did not parse, that `listen` found invalid (a
+ * failed or missing signature included, when it verifies them), or
  * whose type or dialect cannot be told have no entry (undefined): replay
  * would refuse the file for them.
  */
 export function exportCall(call: ReceivedCall): FixtureEntry | undefined {
   const { kind, dialect, problems } = call.validation;
-  if (!call.fields || !kind || !dialect || problems.length) return undefined;
+  // A call whose signature failed is invalid too (answered 400 unless --accept-invalid).
+  if (!call.fields || !kind || !dialect || problems.length || signatureProblem(call.signature))
+    return undefined;
   const fields = call.fields;
   const entry: Record<string, unknown> = { type: kind };
   for (const name of dialectFields(dialect, kind)) {

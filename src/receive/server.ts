@@ -9,7 +9,7 @@ import { readBody } from '../transport/read-body.js';
 import { describeFields } from './describe.js';
 import { parseBody } from './parse.js';
 import type { ReceivedCall, ReceiverRoutes, SignatureCheck } from './types.js';
-import { type Validation, validateCall } from './validate.js';
+import { signatureProblem, type Validation, validateCall } from './validate.js';
 
 export interface ReceiverOptions {
   port?: number;
@@ -127,9 +127,16 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
   const server: Server = createServer((req, res) => {
     const method = req.method ?? 'GET';
     if (routes && (method === 'GET' || method === 'HEAD') && routes.handle(req, res)) return;
-    if (method !== 'POST') {
+    if (method === 'GET' || method === 'HEAD') {
       // SMTPeter fetches a verification file with GET before enabling a hook.
       res.writeHead(200, { 'content-type': 'text/plain' }).end('smtpeter-sim listen\n');
+      return;
+    }
+    if (method !== 'POST') {
+      req.resume();
+      res
+        .writeHead(405, { allow: 'GET, HEAD, POST', 'content-type': 'text/plain' })
+        .end(`${method} is not a webhook call: SMTPeter POSTs them\n`);
       return;
     }
     readBody(req, options.maxBodyBytes ?? 64 << 20).then(
@@ -145,9 +152,9 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
           : { problems: [parsed.problem] };
         const signature = await checkSignature(method, path, headers, body, options, nonces);
         const problems = [...validation.problems];
-        if (signature.result === 'failed') problems.push(`signature: ${signature.problem}`);
         // With a key to verify against, an unsigned call is as untrusted as a forged one.
-        if (signature.result === 'unsigned') problems.push('signature: no Signature header');
+        const untrusted = signatureProblem(signature);
+        if (untrusted) problems.push(untrusted);
         const answered = problems.length && !options.acceptInvalid ? 400 : status;
         const call: ReceivedCall = {
           seq: calls.length + 1,

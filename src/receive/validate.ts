@@ -1,13 +1,25 @@
 import { isIP } from 'node:net';
-import { type Dialect, dialectFields, isOptionalField } from '../encode/dialect.js';
+import { DIALECTS, type Dialect, dialectFields, isOptionalField } from '../encode/dialect.js';
 import { CALL_TYPES, type CallType, isCallType, SMTP_STATES } from '../model/events.js';
 import { formatTimestamp } from '../model/time.js';
 import type { Fields } from './parse.js';
+import type { SignatureCheck } from './types.js';
 
 export interface Validation {
   dialect?: Dialect;
   kind?: CallType;
   problems: string[];
+}
+
+/**
+ * What makes a call untrusted whatever its fields: a signature that failed,
+ * or none where a key was given to verify against (the check then says
+ * 'unsigned'; without a key it says 'not-checked').
+ */
+export function signatureProblem(signature: SignatureCheck): string | undefined {
+  if (signature.result === 'failed') return `signature: ${signature.problem}`;
+  if (signature.result === 'unsigned') return 'signature: no Signature header';
+  return undefined;
 }
 
 const FEEDBACK_ONLY = ['mailfrom', 'rcptto'];
@@ -24,6 +36,9 @@ const WEBHOOK_ONLY = [
   'url',
   'emailfrom',
 ];
+
+/** Every field a call of some dialect and kind has. */
+const KNOWN_FIELDS = new Set(DIALECTS.flatMap((d) => CALL_TYPES.flatMap((k) => dialectFields(d, k))));
 
 /** Which dialect a call's fields say it is in; undefined when they mix. */
 export function detectDialect(fields: Fields): Dialect | 'mixed' {
@@ -67,6 +82,14 @@ export function validateCall(fields: Fields, insist?: Dialect): Validation {
     problems.push(`fields are those of ${detected}, expected ${insist}`);
   const kind = detectKind(fields);
   if (!kind) {
+    const names = Object.keys(fields);
+    // Not a call of any dialect (a form body `garbage`): no dialect to name, unless insisted on.
+    if (!names.some((n) => KNOWN_FIELDS.has(n))) {
+      problems.push(
+        `not an SMTPeter call: no field of any dialect${names.length ? ` (got ${names.map((n) => `'${n}'`).join(', ')})` : ''}`,
+      );
+      return { ...(insist ? { dialect: insist } : {}), problems };
+    }
     problems.push('cannot tell the kind of call (no type, state, mime, code, ip, original or emailfrom)');
     return { ...(dialect ? { dialect } : {}), problems };
   }
@@ -139,6 +162,10 @@ function checkKindValues(kind: CallType, f: Fields, problems: string[]): void {
   const str = (n: string): string | undefined => (typeof f[n] === 'string' ? (f[n] as string) : undefined);
   if (kind === 'delivery' && str('code') && !str('code')!.startsWith('2'))
     problems.push(`code '${str('code')}' is not a 2xx reply (a delivery is an accepted message)`);
+  if (kind === 'failure' && str('code') && !/^[45]/.test(str('code')!))
+    problems.push(
+      `code '${str('code')}' is not a 4xx or 5xx reply (a failure is a refused or delayed message)`,
+    );
   if ('ip' in f && !isIP(str('ip') ?? ''))
     problems.push(`ip '${String(f['ip'])}' is not an IPv4 or IPv6 address`);
   for (const name of ['original', 'url', 'referer']) {

@@ -16,54 +16,106 @@ export interface ShardProcessesOptions {
   dir: string;
   /** A shard's latest metrics, about once a second. */
   onProgress: (shard: number, state: MetricsState) => void;
-  /** Aborted: pass the stop on (SIGTERM, then SIGKILL on a second abort... the shard's own grace period applies). */
+  /** The user's first stop: passed on to every shard as SIGINT (their --grace applies). */
   signal: AbortSignal;
+  /** The user's second stop: passed on as a second SIGINT (their calls in flight are cut off). */
+  cutOff: AbortSignal;
 }
 
 export interface ShardProcessOutcome {
   report: string;
   exitCode: number;
+  /** The signal that ended the shard, when one did. */
+  signal?: NodeJS.Signals;
   /** The shard's stderr, for a shard that failed before it wrote a report. */
   stderr: string;
+}
+
+/** The message a shard sends once its own SIGINT/SIGTERM handler is in place. */
+const READY = 'ready';
+
+/**
+ * One shard process. Signals reach it only through `stop()`: it runs in its
+ * own process group (a terminal's Ctrl-C goes to the parent alone, which
+ * passes it on once, not twice), and a SIGINT sent before the shard has its
+ * handler would kill it without a report, so one asked for earlier waits
+ * for the shard's ready message.
+ */
+function startShard(
+  o: ShardProcessesOptions,
+  k: number,
+): { stop: () => void; done: Promise<ShardProcessOutcome> } {
+  const report = join(o.dir, `report-${k}.json`);
+  const child: ChildProcess = fork(
+    BIN,
+    ['fire', ...o.args, '--shard', `${k}/${o.processes}`, '--out', report, '-q'],
+    {
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      env: { ...process.env, [PROGRESS_ENV]: '1' },
+      detached: true,
+    },
+  );
+  let ready = false;
+  let pending = 0;
+  const send = (): void => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT');
+  };
+  const stderr: string[] = [];
+  child.stderr?.setEncoding('utf8').on('data', (s: string) => stderr.push(s));
+  child.on('message', (message: MetricsState | typeof READY) => {
+    if (message !== READY) return o.onProgress(k, message);
+    ready = true;
+    for (; pending > 0; pending--) send();
+  });
+  const done = new Promise<ShardProcessOutcome>((resolve) =>
+    child.on('exit', (code, signal) =>
+      resolve({
+        report,
+        exitCode: code ?? (signal ? 1 : 0),
+        ...(signal ? { signal } : {}),
+        stderr: stderr.join(''),
+      }),
+    ),
+  );
+  return { stop: () => (ready ? send() : pending++), done };
 }
 
 /**
  * `fire --processes N`: N shard processes of this CLI (`--shard K/N`), each
  * with its own event loop and core, writing its report to `dir`. They start
- * together; an abort is passed on as SIGINT (their grace period applies).
+ * together; each stop of the parent is passed on to every shard as a SIGINT
+ * (the first: their grace period; the second: cut off). Resolves once every
+ * shard has exited.
  */
 export async function runShardProcesses(o: ShardProcessesOptions): Promise<ShardProcessOutcome[]> {
-  const children: ChildProcess[] = [];
+  const shards = Array.from({ length: o.processes }, (_, k) => startShard(o, k));
   const stop = (): void => {
-    for (const child of children) child.kill('SIGINT');
+    for (const shard of shards) shard.stop();
   };
-  o.signal.addEventListener('abort', stop, { once: true });
+  // A stop that came while the run was being planned is passed on too.
+  for (const signal of [o.signal, o.cutOff]) {
+    if (signal.aborted) stop();
+    else signal.addEventListener('abort', stop, { once: true });
+  }
   try {
-    return await Promise.all(
-      Array.from({ length: o.processes }, (_, k) => {
-        const report = join(o.dir, `report-${k}.json`);
-        const child = fork(
-          BIN,
-          ['fire', ...o.args, '--shard', `${k}/${o.processes}`, '--out', report, '-q'],
-          {
-            stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-            env: { ...process.env, [PROGRESS_ENV]: '1' },
-          },
-        );
-        children.push(child);
-        const stderr: string[] = [];
-        child.stderr?.setEncoding('utf8').on('data', (s: string) => stderr.push(s));
-        child.on('message', (state: MetricsState) => o.onProgress(k, state));
-        return new Promise<ShardProcessOutcome>((resolve) =>
-          child.on('exit', (code, signal) =>
-            resolve({ report, exitCode: code ?? (signal ? 1 : 0), stderr: stderr.join('') }),
-          ),
-        );
-      }),
-    );
+    return await Promise.all(shards.map((s) => s.done));
   } finally {
     o.signal.removeEventListener('abort', stop);
+    o.cutOff.removeEventListener('abort', stop);
   }
+}
+
+/**
+ * In a shard process of `--processes`, once its stop handler is in place:
+ * tell the parent (which holds signals back until then), and stop as a
+ * signal would if the parent goes away. Elsewhere nothing.
+ */
+export function tellParentReady(): void {
+  if (!process.send || process.env[PROGRESS_ENV] !== '1') return;
+  process.once('disconnect', () => {
+    if (process.listenerCount('SIGINT') > 0) process.kill(process.pid, 'SIGINT');
+  });
+  process.send(READY);
 }
 
 /** In a shard process of `--processes`: send the metrics to the parent once a second; else nothing. */

@@ -77,6 +77,13 @@ export function currentKey(dir: string): KeyringKey {
   return loadEntry(dir, entries[entries.length - 1]!);
 }
 
+/** The files of the key that signs now (the default pair's until the first rotation, then `<selector>.key`/`.pub`). */
+export function currentKeyFiles(dir: string): { privateKeyPath: string; publicKeyPath: string } {
+  const entries = readKeyring(dir);
+  const privateKeyPath = join(dir, entries[entries.length - 1]!.privateKeyFile);
+  return { privateKeyPath, publicKeyPath: privateKeyPath.replace(/\.key$/, '.pub') };
+}
+
 /** The keys DNS publishes at `now`: the current one and those still in their grace period. */
 export function publishedKeys(dir: string, now: number): KeyringKey[] {
   return readKeyring(dir)

@@ -166,7 +166,7 @@ describe('plain-http', () => {
     assert.match(r.note!, /http:\/\//);
   });
 
-  test('on https: sent to http://, a connection failure or a refusal passes, a 2xx fails', async () => {
+  test('on https: sent to http://, a refused connection or a refusing answer passes; a 2xx, reset or timeout fails', async () => {
     const sent: BuiltRequest[] = [];
     const refusedConn: Send = async (req) => {
       sent.push(req);
@@ -184,11 +184,21 @@ describe('plain-http', () => {
     }));
     assert.equal(r2.outcome, 'pass');
     assert.equal((await runCheck(check('plain-http'), ctx, ok)).outcome, 'fail');
+    // A reset or a timeout came after the call was sent: no answer, not a refusal.
+    for (const errorKind of ['reset', 'timeout'] as const) {
+      const r = await runCheck(check('plain-http'), ctx, async () => ({
+        errorKind,
+        responseBytes: 0,
+        latencyMs: 1,
+      }));
+      assert.equal(r.outcome, 'fail', errorKind);
+      assert.match(r.note!, /not a refusal/);
+    }
   });
 });
 
 describe('scoring', () => {
-  test('no answer to a forgery is not a refusal (except for plain-http)', async () => {
+  test('no answer to a forgery is not a refusal (plain-http: only a refused connection is)', async () => {
     const r = await runCheck(check('tampered-body'), context(), async () => ({
       errorKind: 'reset',
       responseBytes: 0,

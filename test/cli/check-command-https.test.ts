@@ -1,5 +1,7 @@
 /** `check` against an HTTPS receiver with a throwaway certificate, in-process through main(). */
 import assert from 'node:assert/strict';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { throwawayCertificate } from '../helpers/certificate.js';
@@ -21,7 +23,7 @@ describe('check against an HTTPS receiver', () => {
   });
   after(() => receiver?.close());
 
-  test('--ca: plain-http runs (the TLS port does not accept plain HTTP), every check passes', async (t) => {
+  test('--ca: plain-http runs (the TLS port answers plain HTTP 400, as nginx does), every check passes', async (t) => {
     if (!receiver) return t.skip('openssl not available');
     const r = await runMain(['check', '--url', receiver.url, '--key', key, '--ca', certFile, '--json']);
     assert.equal(r.code, 0, r.stdout + r.stderr);
@@ -33,7 +35,30 @@ describe('check against an HTTPS receiver', () => {
     const plain = card.checks.find((c) => c.name === 'plain-http')!;
     assert.equal(plain.outcome, 'pass');
     assert.equal(plain.url, receiver.url.replace('https:', 'http:'));
-    assert.ok(plain.got.errorKind !== undefined || plain.got.status! >= 300, JSON.stringify(plain.got));
+    assert.equal(plain.got.status, 400);
+  });
+
+  test('plain-http: a TLS port that drops the plain call (reset after it was sent) is no refusal: FAIL, exit 1', async (t) => {
+    if (!certificate) return t.skip('openssl not available');
+    // Node's own HTTPS server: it answers every TLS call 401 and closes a connection that speaks plain HTTP.
+    const server = createHttpsServer(certificate.tls, (_req, res) => res.writeHead(401).end());
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const url = `https://127.0.0.1:${port}/hooks`;
+      const r = await runMain(['check', '--url', url, '--key', key, '--ca', certFile, '--json']);
+      assert.equal(r.code, 1);
+      const card = JSON.parse(r.stdout) as {
+        checks: { name: string; outcome: string; got: unknown; note?: string }[];
+      };
+      const plain = card.checks.find((c) => c.name === 'plain-http')!;
+      assert.equal(plain.outcome, 'fail', JSON.stringify(plain));
+      assert.equal((plain.got as { errorKind?: string }).errorKind, 'reset');
+      assert.equal(plain.note, 'no answer is not a refusal: the receiver may have processed the call');
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
   });
 
   test('an untrusted certificate: valid calls fail as TLS errors, exit 1; --insecure passes', async (t) => {

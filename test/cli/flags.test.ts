@@ -136,9 +136,32 @@ describe('text values', () => {
   test('eventTime: an ISO date or now', () => {
     assert.equal(eventTime('--time', 'now'), 'now');
     assert.equal(eventTime('--time', '2026-01-15T09:30:00Z'), Date.UTC(2026, 0, 15, 9, 30));
+    assert.equal(eventTime('--time', '2026-01-15'), Date.UTC(2026, 0, 15));
+    assert.equal(eventTime('--time', '2026-01-15T09:30'), Date.UTC(2026, 0, 15, 9, 30));
+    assert.equal(eventTime('--time', '2026-01-15T09:30:00'), Date.UTC(2026, 0, 15, 9, 30));
+    assert.equal(eventTime('--time', '2026-01-15T09:30:00.25Z'), Date.UTC(2026, 0, 15, 9, 30, 0, 250));
+    assert.equal(eventTime('--time', '2026-01-15T09:30:00+01:30'), Date.UTC(2026, 0, 15, 8, 0));
+    assert.equal(eventTime('--time', '2026-01-15T09:30:00-05:00'), Date.UTC(2026, 0, 15, 14, 30));
+    const expected =
+      "expected an ISO 8601 date such as 2026-11-23 or 2026-11-23T10:00:00Z (no zone: UTC), or 'now'";
+    for (const bad of [
+      'yesterday',
+      '1',
+      'hello 2026',
+      '2026',
+      '2026-01-15 09:30',
+      '2026-01-15T25:00',
+      '2026-01-15T09:30+0100',
+      'Thu, 15 Jan 2026 09:30:00 GMT',
+    ])
+      refuses(() => eventTime('--time', bad), `--time: ${expected}, got '${bad}'`);
     refuses(
-      () => eventTime('--time', 'yesterday'),
-      "--time: expected an ISO date such as 2026-11-23T10:00:00Z or 'now', got 'yesterday'",
+      () => eventTime('--time', '2026-02-30'),
+      "--time: 2026-02-30 is not a date in the calendar, got '2026-02-30'",
+    );
+    refuses(
+      () => eventTime('--time', '1969-12-31T23:59:59Z'),
+      "--time: must be 1970-01-01 or later (a Unix timestamp), got '1969-12-31T23:59:59Z'",
     );
   });
 

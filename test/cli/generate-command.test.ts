@@ -15,7 +15,7 @@ import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { cliSpawn, runMain } from '../helpers/cli.js';
+import { cli, cliSpawn, runMain } from '../helpers/cli.js';
 
 /** Wait until `done()` holds, polling every 20 ms; fail after `ms`. */
 async function until(done: () => boolean, ms: number, what: string): Promise<void> {
@@ -91,6 +91,28 @@ describe('generate --out is written whole or not at all', () => {
       assert.equal((JSON.parse(await read) as { calls: unknown[] }).calls.length, 2);
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('generate --time is strict ISO 8601, UTC unless it says otherwise', () => {
+  test("a date-time without a zone is UTC whatever the machine's TZ", async () => {
+    const r = await cli(['generate', '-n', '1', '--seed', '1', '--time', '2026-01-15T09:30:00'], {
+      env: { TZ: 'America/New_York' },
+    });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /"timestamp": "2026-01-15 09:30:00"/);
+  });
+
+  test('text that is not ISO 8601 is refused: exit 2, one line naming the flag, nothing written', async () => {
+    for (const bad of ['1', 'hello 2026']) {
+      const r = await runMain(['generate', '-n', '1', '--seed', '1', '--time', bad]);
+      assert.equal(r.code, 2, bad);
+      assert.equal(r.stdout, '');
+      assert.equal(
+        r.stderr,
+        `smtpeter-sim: --time: expected an ISO 8601 date such as 2026-11-23 or 2026-11-23T10:00:00Z (no zone: UTC), or 'now', got '${bad}'\n`,
+      );
     }
   });
 });

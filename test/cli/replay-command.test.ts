@@ -403,3 +403,46 @@ describe('replay of broken fixtures', () => {
     assert.match(m.stderr, /^smtpeter-sim: nowhere\/: no such file or folder; nothing was sent$/m);
   });
 });
+
+describe('replay --out, --dry-run --json, check --kinds: the flags say what they do', () => {
+  test('replay --out without --reporter junit writes the JSON report, as fire --out does; stdout stays text', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'replay-out-'));
+    const out = join(dir, 'report.json');
+    const fixture = join(FIXTURES, 'scenarios', 'apple-prefetch-then-read.json');
+    await withCaptureServer(async (server) => {
+      const r = await runMain(['replay', fixture, '--url', server.url, '--no-sign', '--out', out]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /calls from 1 files? sent/);
+      const json = await runMain(['replay', fixture, '--url', server.url, '--no-sign', '--json']);
+      const written = JSON.parse(readFileSync(out, 'utf8')) as Record<string, unknown>;
+      const printed = JSON.parse(json.stdout) as Record<string, unknown>;
+      assert.deepEqual(Object.keys(written), Object.keys(printed), 'the report --json prints');
+      assert.equal(written['sent'], printed['sent']);
+    });
+  });
+
+  test('--dry-run --json is refused (fire and replay): exit 2, one line, nothing printed', async () => {
+    const fixture = join(FIXTURES, 'scenarios', 'apple-prefetch-then-read.json');
+    for (const args of [
+      ['fire', '--dry-run', '--json', '-n', '1'],
+      ['replay', fixture, '--json', '--dry-run'],
+    ]) {
+      const r = await runMain(args);
+      assert.equal(r.code, 2, args.join(' '));
+      assert.equal(r.stdout, '');
+      assert.equal(
+        r.stderr,
+        'smtpeter-sim: --json: --dry-run prints the HTTP requests, not a report; give one or the other\n',
+      );
+    }
+  });
+
+  test('check --kinds bogus names every accepted value, all included', async () => {
+    const r = await runMain(['check', '--url', 'http://127.0.0.1:9/', '--kinds', 'bogus']);
+    assert.equal(r.code, 2);
+    assert.equal(
+      r.stderr,
+      "smtpeter-sim: --kinds: expected kinds among failure, bounce, delivery, open, click, abuse (comma-separated), or all, got 'bogus'\n",
+    );
+  });
+});

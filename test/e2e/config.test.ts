@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { formFields, startCaptureServer } from '../helpers/capture-server.js';
-import { cli } from '../helpers/cli.js';
+import { cli, ROOT } from '../helpers/cli.js';
 
 describe('config files', () => {
   test('.smtpeter-simrc sets url, copernicaId and tags; flags override; `config` names the sources', async () => {
@@ -31,5 +31,43 @@ describe('config files', () => {
     } finally {
       await server.close();
     }
+  });
+});
+
+describe('a keyId that is not a DNS name is refused by every command that signs', () => {
+  const bad = 'a"b,algorithm="hmac-sha256';
+  const fixture = join(ROOT, 'fixtures', 'scenarios', 'apple-prefetch-then-read.json');
+
+  test('--key-id: fire, replay, check and serve: exit 2, one line, nothing sent or printed', async () => {
+    const server = await startCaptureServer();
+    try {
+      for (const args of [
+        ['fire', '--dry-run', '-n', '1'],
+        ['fire', '--url', server.url, '-n', '1'],
+        ['replay', fixture, '--url', server.url],
+        ['check', '--url', server.url],
+        ['serve', '--url', server.url, '--api-port', '0', '--smtp-port', '0'],
+      ]) {
+        const r = await cli([...args, '--key-id', bad], { timeoutMs: 30_000 });
+        assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+        assert.equal(r.stderr, `smtpeter-sim: --key-id: '${bad}' is not a DNS name\n`, args.join(' '));
+        assert.equal(r.stdout, '', args.join(' '));
+      }
+      assert.equal(server.requests.length, 0);
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('config keyId: the error names the file and the key', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cfg-keyid-'));
+    writeFileSync(join(dir, '.smtpeter-simrc'), JSON.stringify({ keyId: bad }));
+    const r = await cli(['fire', '--dry-run', '-n', '1'], { cwd: dir });
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(
+      r.stderr,
+      /^smtpeter-sim: \S+\.smtpeter-simrc: keyId: 'a"b,algorithm="hmac-sha256' is not a DNS name\n$/,
+    );
+    assert.equal(r.stdout, '');
   });
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { Resolver } from 'node:dns/promises';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { cliSpawn, runMain, TEST_HOME } from '../helpers/cli.js';
@@ -66,6 +66,27 @@ describe('smtpeter-sim dns, as a process', () => {
       proc.kill('SIGINT');
       assert.equal(await exited, 0);
     }
+  });
+
+  test('keys show after keys rotate names the files of the pair that signs, not the retired one', async () => {
+    const rotatedHome = mkdtempSync(join(home, 'rotated-'));
+    const rotatedEnv = { XDG_CONFIG_HOME: rotatedHome };
+    const keyDir = join(rotatedHome, 'smtpeter-sim', 'keys');
+    const first = await runMain(['keys', 'show'], { env: rotatedEnv });
+    assert.match(first.stdout, new RegExp(`^private key: ${keyDir}/smtpeter-sim\\.key$`, 'm'));
+    const rotated = await runMain(['keys', 'rotate'], { env: rotatedEnv });
+    assert.equal(rotated.code, 0, rotated.stderr);
+    const shown = await runMain(['keys', 'show'], { env: rotatedEnv });
+    assert.equal(shown.code, 0, shown.stderr);
+    assert.match(shown.stdout, new RegExp(`^private key: ${keyDir}/smtpeter2\\.key$`, 'm'));
+    assert.match(shown.stdout, new RegExp(`^public key:  ${keyDir}/smtpeter2\\.pub$`, 'm'));
+    assert.match(shown.stdout, /^signing with smtpeter2\._domainkey\.copernica\.com;/m);
+    // The file named is the key the signing selector's record publishes.
+    const pem = readFileSync(join(keyDir, 'smtpeter2.pub'), 'utf8');
+    const record = /^smtpeter2\._domainkey\.copernica\.com\. TXT "v=DKIM1;k=rsa;p=([^"]+)"/m.exec(
+      shown.stdout,
+    )?.[1];
+    assert.equal(record, pem.replace(/-----[^-]+-----|\s/g, ''));
   });
 
   test('bad input: one line, exit 2', async () => {

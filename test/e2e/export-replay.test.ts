@@ -109,3 +109,25 @@ describe('listen export → replay: the same calls, in the same dialect', () => 
     });
   }
 });
+
+describe('listen export leaves out what listen refused for its signature', () => {
+  test('unsigned and wrongly signed calls (answered 400) are skipped, signed ones exported', async () => {
+    const keys = keyPairIn(join(TEST_HOME, 'export-verify-keys'));
+    const other = keyPairIn(join(TEST_HOME, 'export-other-keys'));
+    const l = await startListen(['--public-key', keys.publicKeyFile]);
+    try {
+      const good = await cli(['fire', '-n', '2', '--seed', '4', '--url', l.url, '--key', keys.keyFile, '-q']);
+      assert.equal(good.code, 0, good.stderr);
+      const unsigned = await cli(['fire', '-n', '1', '--url', l.url, '--no-sign', '-q']);
+      assert.equal(unsigned.code, 1, 'answered 400');
+      const forged = await cli(['fire', '-n', '1', '--url', l.url, '--key', other.keyFile, '-q']);
+      assert.equal(forged.code, 1, 'answered 400');
+      const res = await fetch(new URL('/api/export.ndjson', l.url));
+      assert.equal(res.headers.get('x-exported'), '2');
+      assert.equal(res.headers.get('x-skipped'), '2');
+      assert.equal((await res.text()).trim().split('\n').length, 2);
+    } finally {
+      await stopListen(l.proc);
+    }
+  });
+});

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
+import { makeCall } from '../../src/make-call.js';
 import { cli, TEST_HOME } from '../helpers/cli.js';
 import { keyPairIn } from '../helpers/keys.js';
 import { startListen, stopListen } from '../helpers/listen.js';
@@ -34,6 +35,87 @@ describe('listen', () => {
       assert.match(out, /Diagnostic|smtp; 550|RecipNotFound|550/);
     } finally {
       assert.equal(await stopListen(l.proc), 0);
+    }
+  });
+
+  test("a DSN naming several recipients: each bounce line shows its own recipient's Diagnostic-Code", async () => {
+    const l = await startListen([]);
+    try {
+      const r = await cli([
+        'fire',
+        '--scenario',
+        'dsn-multi-recipient',
+        '--style',
+        'postfix',
+        '-n',
+        '6',
+        '--seed',
+        '3',
+        '--url',
+        l.url,
+        '--no-sign',
+        '-c',
+        '1',
+      ]);
+      assert.equal(r.code, 0, r.stderr);
+      await new Promise((res) => setTimeout(res, 100));
+      const bounces = [...l.out().matchAll(/⇐ bounce id=\w+ recipient=(\S+).*\n\s+"[^"]*" \| (.*)/g)];
+      assert.ok(bounces.length >= 2, l.out());
+      // Postfix writes the address into each recipient's Diagnostic-Code: it must be the call's own.
+      for (const [, recipient, diagnostic] of bounces)
+        assert.match(diagnostic!, new RegExp(`<${recipient!.replace(/\./g, '\\.')}>`));
+      assert.ok(new Set(bounces.map((b) => b[1])).size >= 2, 'calls about different recipients');
+    } finally {
+      await stopListen(l.proc);
+    }
+  });
+
+  test('methods, paths and bodies listen does not take: 405 with Allow, 404, and the body named as what it is', async () => {
+    const l = await startListen([]);
+    try {
+      for (const [method, path] of [
+        ['PUT', '/'],
+        ['DELETE', '/'],
+        ['PATCH', '/hooks/smtpeter'],
+      ] as const) {
+        const res = await fetch(new URL(path, l.url), { method, body: method === 'DELETE' ? null : 'x' });
+        assert.equal(res.status, 405, `${method} ${path}`);
+        assert.equal(res.headers.get('allow'), 'GET, HEAD, POST');
+        assert.equal(await res.text(), `${method} is not a webhook call: SMTPeter POSTs them\n`);
+      }
+      const missing = await fetch(new URL('/api/nothing', l.url));
+      assert.equal(missing.status, 404);
+      assert.deepEqual(await missing.json(), { error: 'no /api/nothing here' });
+      // The page, and SMTPeter's verification file beside the hook, are still served.
+      assert.match(await (await fetch(l.url)).text(), /<html/i);
+      const verification = await fetch(new URL('/hooks/smtpeter-abc12.txt', l.url));
+      assert.equal(verification.status, 200);
+      assert.equal(await verification.text(), 'smtpeter-sim listen\n');
+
+      const form = { 'content-type': 'application/x-www-form-urlencoded' };
+      const garbage = await fetch(l.url, { method: 'POST', headers: form, body: 'garbage' });
+      assert.equal(garbage.status, 400);
+      assert.equal(await garbage.text(), "not an SMTPeter call: no field of any dialect (got 'garbage')\n");
+      const failure = makeCall({ scenario: 'sync-userunknown' });
+      const body = failure.body
+        .toString()
+        .replace(/(^|&)code=\d+/, '$1code=250')
+        .replace(/(^|&)extended=[^&]*/, '$1extended=2.0.0');
+      const accepted = await fetch(l.url, {
+        method: 'POST',
+        headers: { 'content-type': failure.contentType },
+        body,
+      });
+      assert.equal(accepted.status, 400);
+      assert.match(
+        await accepted.text(),
+        /^code '250' is not a 4xx or 5xx reply \(a failure is a refused or delayed message\)$/m,
+      );
+      await new Promise((res) => setTimeout(res, 100));
+      assert.match(l.out(), /⇐ \? id=\? recipient=\?/);
+      assert.doesNotMatch(l.out(), /smtpeter-feedback-loop/);
+    } finally {
+      await stopListen(l.proc);
     }
   });
 

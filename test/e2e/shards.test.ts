@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -34,6 +34,15 @@ test('N shards as local processes, merged, are the single run: same calls, same 
     return { report: JSON.parse(r.stdout) as Report, bodies: bodies(server) };
   });
   const dir = mkdtempSync(join(tmpdir(), 'smtpeter-sim-shards-test-'));
+  try {
+    await checkShardsMerge(dir, single);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+/** The three shards run by hand into `dir`, and `merge` over their reports. */
+async function checkShardsMerge(dir: string, single: { report: Report; bodies: string[] }): Promise<void> {
   await withCaptureServer(async (server) => {
     const runs = [0, 1, 2].map((k) =>
       cli([
@@ -79,7 +88,7 @@ test('N shards as local processes, merged, are the single run: same calls, same 
     assert.equal(twice.code, 2);
     assert.match(twice.stderr, /shard 0\/3 again/);
   });
-});
+}
 
 test('fire --processes 2 against a local receiver: both shards, merged, accounting that holds', async () => {
   await withCaptureServer(

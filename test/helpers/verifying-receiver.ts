@@ -1,7 +1,8 @@
 import { createHash, createVerify, type KeyObject } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, createServer as createNetServer, type Server as NetServer } from 'node:net';
+import { Duplex } from 'node:stream';
 
 /**
  * A receiver that verifies SMTPeter calls as the issue asks, written here
@@ -89,9 +90,11 @@ export async function startVerifyingReceiver(
       res.writeHead(why ? 401 : 200, { 'content-type': 'text/plain' }).end(why ? `${why}\n` : 'OK\n');
     });
   };
-  const server = tls ? createTlsServer(tls, handler) : createServer(handler);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
+  const tlsServer = tls ? createTlsServer(tls, handler) : undefined;
+  const server = tlsServer ?? createServer(handler);
+  const front = tlsServer ? tlsPortAnsweringPlainHttp(tlsServer) : server;
+  await new Promise<void>((r) => front.listen(0, '127.0.0.1', r));
+  const { port } = front.address() as AddressInfo;
   return {
     url: `${tls ? 'https' : 'http'}://127.0.0.1:${port}/hooks/smtpeter?env=test`,
     verdicts,
@@ -99,7 +102,38 @@ export async function startVerifyingReceiver(
     close: () =>
       new Promise((r) => {
         server.closeAllConnections();
-        server.close(() => r());
+        server.close();
+        front.close(() => r());
       }),
   };
+}
+
+/**
+ * The HTTPS port as nginx keeps one: a TLS handshake goes to `tlsServer`, a
+ * plain HTTP request is read and answered 400 "The plain HTTP request was
+ * sent to HTTPS port" (Node's own TLS server drops it, which is no answer).
+ */
+function tlsPortAnsweringPlainHttp(tlsServer: ReturnType<typeof createTlsServer>): NetServer {
+  const plain = createServer((req, res) => {
+    req.resume();
+    req.on('end', () =>
+      res
+        .writeHead(400, { 'content-type': 'text/plain', connection: 'close' })
+        .end('The plain HTTP request was sent to HTTPS port\n'),
+    );
+  });
+  const front = createNetServer((socket) =>
+    socket.once('data', (first: Buffer) => {
+      socket.pause();
+      socket.unshift(first);
+      // 0x16: a TLS record of type handshake, the first byte of every ClientHello.
+      // TLS reads a socket's handle, past the byte read here: it gets a stream over the socket instead.
+      if (first[0] === 0x16)
+        tlsServer.emit('connection', Duplex.from({ readable: socket, writable: socket }));
+      else plain.emit('connection', socket);
+      socket.resume();
+    }),
+  );
+  front.on('close', () => plain.close());
+  return front;
 }

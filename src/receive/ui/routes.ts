@@ -115,6 +115,11 @@ export function createUi(calls: readonly ReceivedCall[]): ReceiverRoutes {
         }
         return true;
       }
+      // The page's own folders: a path there that is none of the above is not found (not a verification file).
+      if (p.startsWith('/api/') || p.startsWith('/ui/')) {
+        json(res, 404, { error: `no ${p} here` });
+        return true;
+      }
       return false;
     },
     publish(call) {

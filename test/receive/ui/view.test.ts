@@ -13,7 +13,7 @@ describe('list rows and detail', () => {
     assert.equal(s.recipient, made.fields['recipient']);
     assert.equal(s.hint, 'Undelivered Mail Returned to Sender');
     assert.deepEqual([s.state, s.code, s.extended], ['failed', '550', '5.1.1']);
-    assert.equal(s.signature, 'unsigned');
+    assert.equal(s.signature, 'not-checked');
   });
 
   test('the reply code of a Diagnostic-Code: never digits of an IP address or a port', () => {

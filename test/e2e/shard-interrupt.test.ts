@@ -1,0 +1,135 @@
+/**
+ * `fire --processes` interrupted: every shard writes its interrupted report
+ * (a stop asked for before a shard can take it waits until it can), the
+ * parent merges them as a single interrupted run would be reported, and its
+ * temporary folder is gone afterwards.
+ */
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { runShardProcesses } from '../../src/run/shard-processes.js';
+import { cliSpawn } from '../helpers/cli.js';
+
+/** A receiver that holds every call unanswered (until it closes): only a stop ends a run. */
+async function holdingReceiver(): Promise<{
+  url: string;
+  requests: () => number;
+  close: () => Promise<void>;
+}> {
+  const held: ServerResponse[] = [];
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => held.push(res));
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/hook`,
+    requests: () => held.length,
+    close: () =>
+      new Promise((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
+}
+
+describe('fire --processes interrupted', () => {
+  let receiver: Awaited<ReturnType<typeof holdingReceiver>>;
+  const dir = mkdtempSync(join(tmpdir(), 'smtpeter-sim-shard-interrupt-'));
+  before(async () => {
+    receiver = await holdingReceiver();
+  });
+  after(async () => {
+    await receiver.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('a stop right after the shards start: each writes its interrupted report, none is killed', async () => {
+    const stop = new AbortController();
+    const running = runShardProcesses({
+      args: [
+        '--url',
+        receiver.url,
+        '--no-sign',
+        '--seed',
+        '1',
+        '-n',
+        '4',
+        '--timeout',
+        '60s',
+        '--grace',
+        '200ms',
+      ],
+      processes: 2,
+      dir,
+      onProgress: () => {},
+      signal: stop.signal,
+      cutOff: new AbortController().signal,
+    });
+    // The shards are still loading: a SIGINT now would end them before they have a handler.
+    stop.abort();
+    const outcomes = await running;
+    for (const o of outcomes) {
+      assert.equal(o.signal, undefined, o.stderr);
+      assert.equal(o.exitCode, 1, o.stderr);
+      const report = JSON.parse(readFileSync(o.report, 'utf8')) as { interrupted: boolean; planned: number };
+      assert.equal(report.interrupted, true);
+      assert.equal(report.planned, 2);
+    }
+  });
+
+  test('SIGINT to fire --processes: the merged interrupted report, exit 1, no temporary folder left', async () => {
+    const tmp = mkdtempSync(join(dir, 'tmp-'));
+    const before = receiver.requests();
+    const child = cliSpawn(
+      [
+        'fire',
+        '--url',
+        receiver.url,
+        '--no-sign',
+        '-n',
+        '4',
+        '--processes',
+        '2',
+        '--timeout',
+        '60s',
+        '--grace',
+        '200ms',
+        '--json',
+      ],
+      { TMPDIR: tmp },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (d: Buffer) => (stdout += d));
+    child.stderr!.on('data', (d: Buffer) => (stderr += d));
+    const exited = once(child, 'exit') as Promise<[number | null]>;
+    const kill = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    while (receiver.requests() === before && child.exitCode === null)
+      await new Promise((r) => setTimeout(r, 20));
+    child.kill('SIGINT');
+    const [code] = await exited;
+    clearTimeout(kill);
+    assert.equal(code, 1, stderr);
+    assert.equal(stderr, '');
+    const report = JSON.parse(stdout) as {
+      interrupted: boolean;
+      planned: number;
+      shards: number;
+      missing: string[];
+    };
+    assert.equal(report.interrupted, true);
+    assert.equal(report.shards, 2);
+    assert.deepEqual(report.missing, []);
+    assert.equal(report.planned, 4);
+    assert.deepEqual(readdirSync(tmp), [], 'the shards folder is removed');
+    assert.ok(existsSync(tmp));
+  });
+});
