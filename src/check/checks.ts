@@ -124,7 +124,11 @@ export const CHECKS: readonly CheckDefinition[] = [
     level: 'required',
     expect: 'refuse',
     sends: 'a valid signed call to the http:// twin of the https:// URL',
-    connectionRefusedIsRefusal: true,
+    // Nothing listening refuses it. With an explicit port the plain call reaches the
+    // TLS server itself, which drops it before any HTTP is read (Node's https server
+    // resets it); on the default port it goes to port 80, another server, which may
+    // have read it before a reset.
+    unansweredIsRefusal: (kind, ctx) => kind === 'refused' || (kind === 'reset' && ctx.url.port !== ''),
     skip: (ctx) =>
       ctx.url.protocol === 'https:' ? undefined : 'the URL is http://, so there is no HTTPS to downgrade',
     build: (ctx) => {

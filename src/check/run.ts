@@ -37,9 +37,7 @@ export async function runCheck(check: CheckDefinition, ctx: CheckContext, send: 
   plan.beforeRequest?.();
   const r = await send(plan.request);
   const refused =
-    r.status !== undefined
-      ? !accepted(r)
-      : check.connectionRefusedIsRefusal === true && r.errorKind === 'refused';
+    r.status !== undefined ? !accepted(r) : check.unansweredIsRefusal?.(r.errorKind ?? 'other', ctx) === true;
   const pass = check.expect === 'accept' ? accepted(r) : refused;
   const note =
     !pass && r.status === undefined && check.expect === 'refuse'

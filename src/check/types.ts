@@ -1,5 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 import type { CallType, SimCall } from '../model/events.js';
+import type { ErrorKind } from '../model/results.js';
 import type { BuiltRequest, SigningConfig } from '../run/request.js';
 import type { HttpResult } from '../transport/http.js';
 
@@ -60,11 +61,12 @@ export interface CheckDefinition {
   /** What is sent: the manipulation, in a few words. */
   sends: string;
   /**
-   * A refused connection (nothing listens: the call never went out) counts as
-   * a refusal. A reset or a timeout does not, here as anywhere: the call was
-   * sent, and the receiver may have processed it.
+   * Whether a call that got no answer was refused, for the few checks where
+   * how it failed shows the receiver never read it (nothing listening; a TLS
+   * port dropping bytes that are not TLS). Elsewhere no answer is never a
+   * refusal: the call was sent, and the receiver may have processed it.
    */
-  connectionRefusedIsRefusal?: boolean;
+  unansweredIsRefusal?(errorKind: ErrorKind, ctx: CheckContext): boolean;
   /** A reason to skip this check for this run, or undefined to run it. */
   skip?(ctx: CheckContext): string | undefined;
   /** Produce the request variant (from valid ones the context builds). */

@@ -38,7 +38,7 @@ describe('check against an HTTPS receiver', () => {
     assert.equal(plain.got.status, 400);
   });
 
-  test('plain-http: a TLS port that drops the plain call (reset after it was sent) is no refusal: FAIL, exit 1', async (t) => {
+  test("plain-http: a TLS port that drops the plain call (Node's own https server resets it unread) is a refusal: exit 0", async (t) => {
     if (!certificate) return t.skip('openssl not available');
     // Node's own HTTPS server: it answers every TLS call 401 and closes a connection that speaks plain HTTP.
     const server = createHttpsServer(certificate.tls, (_req, res) => res.writeHead(401).end());
@@ -47,14 +47,14 @@ describe('check against an HTTPS receiver', () => {
       const { port } = server.address() as AddressInfo;
       const url = `https://127.0.0.1:${port}/hooks`;
       const r = await runMain(['check', '--url', url, '--key', key, '--ca', certFile, '--json']);
-      assert.equal(r.code, 1);
       const card = JSON.parse(r.stdout) as {
         checks: { name: string; outcome: string; got: unknown; note?: string }[];
       };
       const plain = card.checks.find((c) => c.name === 'plain-http')!;
-      assert.equal(plain.outcome, 'fail', JSON.stringify(plain));
+      assert.equal(plain.outcome, 'pass', JSON.stringify(plain));
       assert.equal((plain.got as { errorKind?: string }).errorKind, 'reset');
-      assert.equal(plain.note, 'no answer is not a refusal: the receiver may have processed the call');
+      // Its valid calls get 401 (this server checks nothing), so the run fails on those, not on plain-http.
+      assert.equal(r.code, 1);
     } finally {
       server.closeAllConnections();
       await new Promise((r) => server.close(r));
