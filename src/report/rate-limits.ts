@@ -30,13 +30,18 @@ export function scheduleBehind(s: FireSummary, targetRate?: number): string | un
   return `calls started late (schedule lag p50 ${lag.p50}ms, p99 ${lag.p99}ms): this machine could not generate and send at the target rate; the latency from the intended send includes that lag`;
 }
 
-/** Build workers busy most of the run while the run fell behind: how busy, and what they could do at most. */
+/**
+ * Build workers busy most of the run while the run fell behind: how busy, and
+ * what they could do at most. Not judged for a run stopped by a signal: it
+ * fell short because it was stopped, and the schedule its workers built ahead
+ * is measured against what little of the run there was.
+ */
 function poolLimit(
   s: FireSummary,
   pool: PoolUsage | undefined,
   targetRate?: number,
 ): { busy: number; perSecond: number } | undefined {
-  if (!pool || s.durationMs <= 0) return undefined;
+  if (!pool || s.durationMs <= 0 || s.interrupted) return undefined;
   const busy = pool.busyMs / (s.durationMs * pool.size);
   if (busy < 0.85 || (s.model !== 'closed' && !fellShort(s, targetRate))) return undefined;
   return { busy, perSecond: Math.round((pool.size * 1000 * pool.built) / Math.max(1, pool.busyMs)) };

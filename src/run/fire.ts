@@ -187,15 +187,22 @@ const OPEN_CONNECTIONS_MS = 1000;
  * then late by a connect (docs/performance.md, "Connections before the clock").
  */
 async function openConnections(targets: Targets, deps: FireDeps): Promise<void> {
-  const { http } = deps;
-  if (typeof http.open !== 'function') return;
+  const { http, signal } = deps;
+  // A run stopped before its start connects to nobody; a stop while connecting ends the wait.
+  if (typeof http.open !== 'function' || signal?.aborted) return;
   const urls = Object.values(targets).filter((u): u is URL => u !== undefined);
   const stop = new AbortController();
-  await Promise.race([
-    Promise.all(urls.map((u) => http.open!(u))),
-    deps.sleep(OPEN_CONNECTIONS_MS, stop.signal),
-  ]);
-  stop.abort();
+  const onStop = (): void => stop.abort();
+  signal?.addEventListener('abort', onStop, { once: true });
+  try {
+    await Promise.race([
+      Promise.all(urls.map((u) => http.open!(u))),
+      deps.sleep(OPEN_CONNECTIONS_MS, stop.signal),
+    ]);
+  } finally {
+    signal?.removeEventListener('abort', onStop);
+    stop.abort();
+  }
 }
 
 /** Calls the run means to make: the count, or what the open schedule holds (its duration or stages). */

@@ -10,7 +10,7 @@ import { RunMetrics } from '../../src/metrics/run-metrics.js';
 import type { CallResult } from '../../src/model/results.js';
 import { constantPacer } from '../../src/pace/pacer.js';
 import { resultLine } from '../../src/report/fire-report.js';
-import { achievedRate, scheduleBehind } from '../../src/report/rate-limits.js';
+import { achievedRate, buildersLimit, scheduleBehind } from '../../src/report/rate-limits.js';
 import { replayLine, replaySummaryText, summarise } from '../../src/report/replay-report.js';
 import { type FireSummary, fire } from '../../src/run/fire.js';
 import type { ReplayResult } from '../../src/run/replay.js';
@@ -164,6 +164,17 @@ describe('rate', () => {
       disorder: {},
     };
   }
+
+  test('build workers are blamed for a short rate while busy, not when a signal stopped the run', () => {
+    const busyPool = { size: 1, busyMs: 1050, built: 5000 };
+    assert.match(
+      String(buildersLimit(laggingRun(950), busyPool, 1000)),
+      /1 build worker\(s\) busy 95% of the run/,
+    );
+    // Stopped at once: nothing sent, and the schedule built ahead measured against a run of no length.
+    const stopped = { ...laggingRun(0), durationMs: 3, interrupted: true };
+    assert.equal(buildersLimit(stopped, busyPool, 1000), undefined);
+  });
 
   test('the machine is blamed only when the rate fell short or calls were dropped, not for lag alone', () => {
     assert.equal(scheduleBehind(laggingRun(100), 100), undefined, 'target kept: 100/s');

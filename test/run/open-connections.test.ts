@@ -62,7 +62,7 @@ function onDemand(http: NetHttpClient): Transport {
   };
 }
 
-async function openRun(url: string, http: Transport): Promise<FireSummary> {
+async function openRun(url: string, http: Transport, signal?: AbortSignal): Promise<FireSummary> {
   return fire(
     {
       format: 'form',
@@ -74,6 +74,7 @@ async function openRun(url: string, http: Transport): Promise<FireSummary> {
     },
     {
       http,
+      ...(signal ? { signal } : {}),
       now: () => performance.timeOrigin + performance.now(),
       sleep: (ms, signal) =>
         new Promise((r) => {
@@ -111,6 +112,30 @@ describe('an open run connects before its schedule starts', () => {
     }
     assert.equal(sent.ahead!.length, CALLS);
     assert.deepEqual(sent.ahead, sent['on demand']);
+  });
+
+  test('a run stopped before its schedule starts connects to nobody and sends nothing', async () => {
+    const server = await startRawHttpServer();
+    const http = new NetHttpClient({ connections: CONNECTIONS });
+    let opened = 0;
+    const watched: Transport = {
+      ...onDemand(http),
+      open: (u) => {
+        opened++;
+        return http.open(u);
+      },
+    };
+    try {
+      const s = await openRun(server.url, watched, AbortSignal.abort());
+      assert.equal(s.interrupted, true);
+      assert.equal(s.metrics.attempts, 0);
+      assert.equal(opened, 0);
+      await new Promise((r) => setImmediate(r));
+      assert.equal(server.connections, 0);
+    } finally {
+      await http.close();
+      await server.close();
+    }
   });
 
   test('a receiver that refuses connections: the run does not wait on it, and its calls fail as before', async () => {
