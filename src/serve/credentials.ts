@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { JsonSyntaxError, parseJsonWithLines } from '../fixture-file/json-positions.js';
 import { UsageError } from '../model/errors.js';
 import { defaultKeyDir } from '../sign/keys.js';
 
@@ -54,11 +55,12 @@ function readCredentials(file: string): Credentials {
   }
   let kept: unknown;
   try {
-    kept = JSON.parse(text);
+    kept = parseJsonWithLines(text).value;
   } catch (err) {
-    throw new UsageError(
-      `${file}: not JSON (${(err as Error).message}); mend it, or remove it and serve makes new credentials`,
-    );
+    // jsonc-parser's words and position: JSON.parse's message quotes the file, line breaks and all.
+    const where = err instanceof JsonSyntaxError ? `:${err.line}:${err.column}` : '';
+    const what = err instanceof JsonSyntaxError ? err.message : 'not JSON';
+    throw new UsageError(`${file}${where}: ${what}; mend it, or remove it and serve makes new credentials`);
   }
   if (typeof kept !== 'object' || kept === null || Array.isArray(kept))
     throw new UsageError(`${file}: expected a JSON object with token, smtpUser and smtpPass`);

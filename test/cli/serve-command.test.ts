@@ -25,12 +25,22 @@ function holdPort(): Promise<{ server: Server; port: number }> {
 // replaced (replacing it would lock out every client set up before).
 describe('serve with a broken serve.json', () => {
   const cases: [string, string, RegExp][] = [
-    ['not JSON', '{bad', /^not JSON \(.+\); mend it, or remove it and serve makes new credentials$/],
-    ['not an object', '[]', /^expected a JSON object with token, smtpUser and smtpPass$/],
+    [
+      'not JSON',
+      '{bad',
+      /^:1:2: expected a property name in double quotes, found 'b'; mend it, or remove it and serve makes new credentials$/,
+    ],
+    // JSON.parse's own message would quote these lines, breaks and all.
+    [
+      'not JSON, over lines',
+      '{\n "token": "abc",\n "smtpUser": x\n}',
+      /^:3:14: expected a value, found 'x'; mend it/,
+    ],
+    ['not an object', '[]', /^: expected a JSON object with token, smtpUser and smtpPass$/],
     [
       'a field missing',
       '{"token": "t", "smtpUser": "u"}',
-      /^smtpPass: expected a non-empty string, got null$/,
+      /^: smtpPass: expected a non-empty string, got null$/,
     ],
   ];
   for (const [name, text, why] of cases)
@@ -48,8 +58,8 @@ describe('serve with a broken serve.json', () => {
         assert.equal(r.stdout, '');
         const lines = r.stderr.split('\n').filter((l) => l !== '');
         assert.equal(lines.length, 1, r.stderr);
-        assert.ok(lines[0]!.startsWith(`smtpeter-sim: ${file}: `), lines[0]);
-        assert.match(lines[0]!.slice(`smtpeter-sim: ${file}: `.length), why);
+        assert.ok(lines[0]!.startsWith(`smtpeter-sim: ${file}:`), lines[0]);
+        assert.match(lines[0]!.slice(`smtpeter-sim: ${file}`.length), why);
         assert.equal(readFileSync(file, 'utf8'), text);
       } finally {
         rmSync(home, { recursive: true, force: true });
