@@ -1,18 +1,23 @@
 import { type CallResult, isOk } from '../model/results.js';
 import { outcomeLabel } from './outcome.js';
 
-/** Per receiver URL: failures since the last line about it. */
+/** Per receiver URL: what happened since the last line about it. */
 interface Failing {
   attempts: number;
   givenUp: number;
+  answered: number;
   last: string;
+  /** When the last line about it was written (the digest's clock). */
+  lineAt: number;
 }
 
 /**
  * serve's terminal lines about webhook calls that fail: the first failure
- * to a URL at once, then one count per URL every `everyMs` while it keeps
- * failing (a receiver that is down gets eleven attempts per call: a line
- * each would flood the terminal), and a line when it answers again.
+ * to a URL at once, then at most one line per URL every `everyMs`: a count
+ * while it keeps failing (a receiver that is down gets eleven attempts per
+ * call: a line each would flood the terminal), or that it answers again. A
+ * receiver refusing one kind of call among others it takes gets counts
+ * with its 2xx answers in them, not a line a call.
  */
 export class FailureDigest {
   private readonly failing = new Map<string, Failing>();
@@ -21,6 +26,7 @@ export class FailureDigest {
   constructor(
     private readonly write: (line: string) => void,
     private readonly everyMs = 10_000,
+    private readonly now: () => number = () => performance.now(),
   ) {
     this.timer = setInterval(() => this.flush(), everyMs);
     this.timer.unref();
@@ -33,9 +39,9 @@ export class FailureDigest {
     const known = this.failing.get(r.url);
     if (isOk(r)) {
       if (!known) return;
-      this.flushOne(r.url, known);
-      this.failing.delete(r.url);
-      this.write(`webhook calls to ${r.url} answer again (${r.status})`);
+      known.answered++;
+      // Recovered, and the last line is an interval old: say so now rather than at the next tick.
+      if (known.attempts === 0 && this.now() - known.lineAt >= this.everyMs) this.flushOne(r.url, known);
       return;
     }
     const what =
@@ -45,12 +51,13 @@ export class FailureDigest {
       this.write(
         `webhook call to ${r.url} failed: ${what} (${r.type} about ${r.id}, attempt ${r.attempt}, ${next}); further failures to it are counted every ${this.everyMs / 1000}s`,
       );
-      this.failing.set(r.url, { attempts: 0, givenUp: 0, last: what });
+      const last = `${what}, a ${r.type} call`;
+      this.failing.set(r.url, { attempts: 0, givenUp: 0, answered: 0, last, lineAt: this.now() });
       return;
     }
     known.attempts++;
     if (r.final) known.givenUp++;
-    known.last = what;
+    known.last = `${what}, a ${r.type} call`;
   }
 
   /** The counts not yet written; the timer stops. */
@@ -64,11 +71,20 @@ export class FailureDigest {
   }
 
   private flushOne(url: string, f: Failing): void {
-    if (f.attempts === 0) return;
+    if (f.attempts === 0) {
+      // Only 2xx since the last line: it answers again (its next failure is news). Nothing: nothing new.
+      if (f.answered === 0) return;
+      this.failing.delete(url);
+      this.write(`webhook calls to ${url} answer again (${f.answered} answered 2xx)`);
+      return;
+    }
+    const answered = f.answered > 0 ? `, ${f.answered} answered 2xx` : '';
     this.write(
-      `webhook calls to ${url}: ${f.attempts} more attempt${f.attempts === 1 ? '' : 's'} failed, ${f.givenUp} call${f.givenUp === 1 ? '' : 's'} given up (last: ${f.last})`,
+      `webhook calls to ${url}: ${f.attempts} more attempt${f.attempts === 1 ? '' : 's'} failed, ${f.givenUp} call${f.givenUp === 1 ? '' : 's'} given up${answered} (last: ${f.last})`,
     );
     f.attempts = 0;
     f.givenUp = 0;
+    f.answered = 0;
+    f.lineAt = this.now();
   }
 }

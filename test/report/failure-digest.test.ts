@@ -35,8 +35,50 @@ test('a down receiver: one line at once, then a count per interval; per URL; sto
     ]);
     await new Promise((r) => setTimeout(r, 250));
     assert.deepEqual(lines.slice(2), [
-      'webhook calls to http://127.0.0.1:9/hook: 10 more attempts failed, 1 call given up (last: REFUSED (connect ECONNREFUSED 127.0.0.1:9))',
+      'webhook calls to http://127.0.0.1:9/hook: 10 more attempts failed, 1 call given up (last: REFUSED (connect ECONNREFUSED 127.0.0.1:9), a bounce call)',
     ]);
+  } finally {
+    digest.close();
+  }
+});
+
+test('a receiver refusing one kind of call among others: counts with the 2xx in them, not a line a call; then it answers again', () => {
+  const lines: string[] = [];
+  let now = 0;
+  // A long interval: the lines below come from the clock passed in and close(), not the timer.
+  const digest = new FailureDigest(
+    (l) => lines.push(l),
+    60_000,
+    () => now,
+  );
+  try {
+    for (let i = 0; i < 10; i++) {
+      digest.result(result({ status: 500, type: 'bounce', final: true }));
+      digest.result(result({ status: 204, type: 'delivery' }));
+    }
+    assert.equal(lines.length, 1, lines.join('\n'));
+    assert.match(
+      lines[0]!,
+      /^webhook call to http:\/\/127\.0\.0\.1:9\/hook failed: answered 500 \(bounce about/,
+    );
+    (digest as unknown as { flush(): void }).flush();
+    assert.equal(
+      lines[1],
+      'webhook calls to http://127.0.0.1:9/hook: 9 more attempts failed, 9 calls given up, 10 answered 2xx (last: answered 500, a bounce call)',
+    );
+    // A 2xx within the interval after that line waits for the next; one an interval later is said at once.
+    now = 30_000;
+    digest.result(result({ status: 204 }));
+    assert.equal(lines.length, 2);
+    now = 60_000;
+    digest.result(result({ status: 204 }));
+    assert.deepEqual(lines.slice(2), [
+      'webhook calls to http://127.0.0.1:9/hook answer again (2 answered 2xx)',
+    ]);
+    // Its next failure is news again.
+    digest.result(result({ status: 500 }));
+    assert.equal(lines.length, 4);
+    assert.match(lines[3]!, /failed: answered 500/);
   } finally {
     digest.close();
   }
