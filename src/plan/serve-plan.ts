@@ -2,11 +2,11 @@ import type { Settings } from '../config/settings.js';
 import { UsageError } from '../model/errors.js';
 import { seedFromString } from '../random/rng.js';
 import { loadOutcomes } from '../serve/outcomes/rules.js';
-import type { ServeOptions } from '../serve/serve.js';
+import { realRetries, type ServeOptions } from '../serve/serve.js';
 import { tlsFromFiles } from '../serve/smtp/certificate.js';
 import { byteSize, wholeNumberIn } from './flag-values.js';
 import { defectShare } from './message-flags.js';
-import { type SendFlags, sendPlan } from './send-plan.js';
+import { type SendFlags, sendPlan, settingLabel } from './send-plan.js';
 
 export interface ServeFlags extends SendFlags {
   host?: string;
@@ -69,6 +69,16 @@ export function planServe(flags: ServeFlags, settings: Settings): ServePlan {
   const retryGiven = ['retries', 'retrySchedule', 'retryBase'].some(
     (k) => settings.value(k as 'retries') !== undefined,
   );
+  // Alone, --retry-max caps the ladder's waits; --retry-jitter has no backoff of its own to shape.
+  if (!retryGiven && settings.value('retryJitter') !== undefined)
+    throw new UsageError(
+      `${settingLabel(settings, 'retryJitter', '--retry-jitter')}: goes with exponential backoff (--retries or --retry-base), not with serve's retry ladder`,
+    );
+  const retry = retryGiven
+    ? send.retry
+    : settings.value('retryMax') !== undefined
+      ? { ...realRetries(timeScale), maxMs: send.retry.maxMs }
+      : undefined;
   const options: ServeOptions = {
     host: flags.host ?? '127.0.0.1',
     apiPort: port('--api-port', flags.apiPort ?? '8026'),
@@ -90,7 +100,7 @@ export function planServe(flags: ServeFlags, settings: Settings): ServePlan {
       extraHeaders: send.extraHeaders,
       ...(signing ? { signing } : {}),
     },
-    ...(retryGiven ? { retry: send.retry } : {}),
+    ...(retry ? { retry } : {}),
     http: {
       timeoutMs: send.transport.timeoutMs,
       ...(send.transport.insecure ? { insecure: true } : {}),

@@ -239,7 +239,7 @@ export async function startServe(options: ServeOptions = {}): Promise<ServeHandl
 }
 
 /** SMTPeter's retry ladder for webhook calls, compressed like the rest of mail time. */
-function realRetries(timeScale: number): RetryPolicy {
+export function realRetries(timeScale: number): RetryPolicy {
   const backoff = parseRetrySchedule(`real:${timeScale}`, () => undefined);
   if (typeof backoff === 'string') throw new Error(backoff);
   return { retries: backoff.delaysMs.length, backoff, maxMs: Number.POSITIVE_INFINITY };

@@ -10,6 +10,7 @@ import { planListen } from '../../src/plan/listen-plan.js';
 import { planReplay, type ReplayFlags, replayExitCode } from '../../src/plan/replay-plan.js';
 import { settingsFrom } from '../../src/plan/send-plan.js';
 import { planServe } from '../../src/plan/serve-plan.js';
+import { realRetries } from '../../src/serve/serve.js';
 
 const NO_CONFIG = { values: {} };
 const replayPlan = (flags: Partial<ReplayFlags>) => {
@@ -130,6 +131,19 @@ describe('planServe', () => {
     const all = { sign: false, ...flags };
     return planServe(all as never, settingsFrom(all as never, NO_CONFIG)).options;
   };
+  test("--retry-max alone caps the mail ladder's waits; --retry-jitter alone is refused", () => {
+    assert.equal('retry' in plan({}), false, "the ladder, serve's default");
+    const capped = plan({ url: 'http://127.0.0.1:9/', retryMax: '100ms', timeScale: '60' }).retry!;
+    assert.equal(capped.maxMs, 100);
+    assert.equal(capped.retries, 10);
+    // The ladder's first step, 1 minute at 60×: 1 s, then capped.
+    assert.deepEqual(capped.backoff, realRetries(60).backoff);
+    assert.throws(
+      () => plan({ url: 'http://127.0.0.1:9/', retryJitter: 'decorrelated' }),
+      /^UsageError: --retry-jitter: goes with exponential backoff \(--retries or --retry-base\), not with serve's retry ladder$/,
+    );
+    assert.equal(plan({ url: 'http://127.0.0.1:9/', retries: '2', retryJitter: 'decorrelated' }).retry!.retries, 2);
+  });
   test('--sign-workers: 0 signs on the event loop, N threads, absent leaves serve its default', () => {
     assert.equal(plan({ signWorkers: '0' }).signWorkers, 0);
     assert.equal(plan({ signWorkers: '3' }).signWorkers, 3);
