@@ -142,7 +142,10 @@ describe('planServe', () => {
       () => plan({ url: 'http://127.0.0.1:9/', retryJitter: 'decorrelated' }),
       /^UsageError: --retry-jitter: goes with exponential backoff \(--retries or --retry-base\), not with serve's retry ladder$/,
     );
-    assert.equal(plan({ url: 'http://127.0.0.1:9/', retries: '2', retryJitter: 'decorrelated' }).retry!.retries, 2);
+    assert.equal(
+      plan({ url: 'http://127.0.0.1:9/', retries: '2', retryJitter: 'decorrelated' }).retry!.retries,
+      2,
+    );
   });
   test('--sign-workers: 0 signs on the event loop, N threads, absent leaves serve its default', () => {
     assert.equal(plan({ signWorkers: '0' }).signWorkers, 0);

@@ -203,6 +203,20 @@ function pathPart(part: string, url: URL): string {
 }
 
 /**
+ * The URL a request names. A path is read as a path, `//x/y` included (a
+ * tracked link keeps its original's path, whatever it is; resolved against a
+ * base, it would name host x). A Host that makes no URL is the client's
+ * error: 400, not a crash.
+ */
+function requestUrl(target: string, host: string): URL {
+  try {
+    return target.startsWith('/') ? new URL(`http://${host}${target}`) : new URL(target, `http://${host}`);
+  } catch {
+    throw new ApiError(400, 'bad request: the Host header and the request target make no URL');
+  }
+}
+
+/**
  * SMTPeter's REST API under /v1 (access_token in the query), the tracking
  * URLs its messages point to, and the page. Every error is a status and one
  * line of text, never a stack; the server goes on.
@@ -211,13 +225,13 @@ export async function startRestFront(o: RestOptions): Promise<{ port: number; cl
   const now = o.now ?? Date.now;
   const api = new Api(o, now);
   const server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', `http://${req.headers.host ?? `${o.host}:${o.port}`}`);
     const fail = (err: unknown): void => {
       if (res.headersSent) return void res.destroy();
       if (err instanceof ApiError) text(res, err.status, `${err.message}\n`);
       else text(res, 500, 'internal error\n');
     };
     try {
+      const url = requestUrl(req.url ?? '/', req.headers.host ?? `${o.host}:${o.port}`);
       // A click keeps its link's path, which may be anything, /v1/ too: its identifier decides.
       if ((url.pathname.startsWith('/v1/') || url.pathname === '/v1') && !clickOf(url))
         return void api.handle(req, res, url).catch(fail);
