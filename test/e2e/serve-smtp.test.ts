@@ -228,15 +228,9 @@ test('SMTP as smtplib meets it: one ESMTP in the greeting; 555 for an option not
     assert.deepEqual(out['unoffered'], [555, '5.5.4 Unsupported option: FOO']);
     assert.deepEqual(out['requiretls'], [555, '5.5.4 Unsupported option: REQUIRETLS']);
     assert.equal(out['mail']![0], 250);
-    assert.deepEqual(out['rcpt_unicode'], [
-      553,
-      '5.1.3 <delivered+jörg@simulator.smtpeter.test>: Must declare SMTPUTF8 to send unicode address',
-    ]);
+    assert.deepEqual(out['rcpt_unicode'], [553, '5.1.3 Must declare SMTPUTF8 to send unicode address']);
     assert.deepEqual(out['rcpt_unoffered'], [555, '5.5.4 Unsupported option: FOO']);
-    assert.deepEqual(out['mail_unicode'], [
-      553,
-      '5.1.3 <béatrice@shop.example>: Must declare SMTPUTF8 to send unicode address',
-    ]);
+    assert.deepEqual(out['mail_unicode'], [553, '5.1.3 Must declare SMTPUTF8 to send unicode address']);
     assert.equal(out['mail_utf8']![0], 250);
     assert.equal(out['rcpt_utf8']![0], 250);
     const [code, text] = out['data']!;

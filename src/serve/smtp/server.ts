@@ -52,7 +52,7 @@ function refusal(
   // smtp-server records SMTPUTF8 on the envelope before it calls onMailFrom.
   const declared = (session.envelope as { smtpUtf8?: boolean }).smtpUtf8 === true;
   if (!declared && /[\u0080-\uffff]/.test(address.address))
-    return smtpError(553, `<${address.address}>: Must declare SMTPUTF8 to send unicode address`);
+    return smtpError(553, 'Must declare SMTPUTF8 to send unicode address'); // Postfix's words
   return undefined;
 }
 
