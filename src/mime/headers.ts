@@ -60,25 +60,50 @@ export function isAscii(text: string): boolean {
   return !NON_ASCII.test(text);
 }
 
+/** `=?UTF-8?Q?` and `?=`: what a word adds to its encoded text. */
+const WORD_FRAME = 12;
+
+/** Q encoding of each byte (RFC 2047 4.2, the characters allowed in a phrase kept as they are). */
+const Q_BYTE: readonly string[] = Array.from({ length: 256 }, (_, byte) => {
+  if (byte === 0x20) return '_';
+  const c = String.fromCharCode(byte);
+  return /[A-Za-z0-9!*+\-/]/.test(c) ? c : `=${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+});
+
+/** UTF-8 length of a code point (a lone surrogate is written as U+FFFD: 3 bytes). */
+const utf8Length = (cp: number): number => (cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4);
+
 /**
  * RFC 2047 encoded words for a non-ASCII phrase (ASCII passes through).
  * Split on character boundaries so no multi-byte sequence is cut and each
- * word stays within 75 characters.
+ * word stays within 75 characters. A word's length is kept as characters
+ * are added (each byte's Q width, or the base64 length of the bytes), not
+ * measured by encoding the word again at every character.
  */
 export function encodeWords(text: string, encoding: 'Q' | 'B' = 'Q'): string {
   if (isAscii(text)) return text;
   const words: string[] = [];
   let chunk = '';
-  const flush = (): void => {
-    if (chunk) words.push(encodeOneWord(chunk, encoding));
-    chunk = '';
-  };
+  let bytes = 0;
+  let qWidth = 0;
   for (const ch of text) {
-    const candidate = chunk + ch;
-    if (encodeOneWord(candidate, encoding).length > 75) flush();
+    const cp = ch.codePointAt(0)!;
+    const n = utf8Length(cp);
+    // Bytes past ASCII are all escaped: three characters each in Q.
+    const width = n === 1 ? Q_BYTE[cp]!.length : 3 * n;
+    const length =
+      encoding === 'B' ? WORD_FRAME + 4 * Math.ceil((bytes + n) / 3) : WORD_FRAME + qWidth + width;
+    if (length > 75 && chunk !== '') {
+      words.push(encodeOneWord(chunk, encoding));
+      chunk = '';
+      bytes = 0;
+      qWidth = 0;
+    }
     chunk += ch;
+    bytes += n;
+    qWidth += width;
   }
-  flush();
+  if (chunk) words.push(encodeOneWord(chunk, encoding));
   return words.join(' ');
 }
 
@@ -86,12 +111,7 @@ function encodeOneWord(text: string, encoding: 'Q' | 'B'): string {
   const bytes = Buffer.from(text, 'utf8');
   if (encoding === 'B') return `=?UTF-8?B?${bytes.toString('base64')}?=`;
   let out = '';
-  for (const byte of bytes) {
-    const c = String.fromCharCode(byte);
-    if (byte === 0x20) out += '_';
-    else if (/[A-Za-z0-9!*+\-/]/.test(c)) out += c;
-    else out += `=${byte.toString(16).toUpperCase().padStart(2, '0')}`;
-  }
+  for (let i = 0; i < bytes.length; i++) out += Q_BYTE[bytes[i]!];
   return `=?UTF-8?Q?${out}?=`;
 }
 
