@@ -141,7 +141,8 @@ function reportShards(
   for (const o of lost) {
     const k = outcomes.indexOf(o);
     const how = o.signal ? `was killed by ${o.signal}` : `exited with code ${o.exitCode}`;
-    const why = lastLine(o.stderr);
+    // A signal's victim said nothing about its end: its last line is whatever it printed before.
+    const why = o.signal ? undefined : lastLine(o.stderr);
     io.stderr.write(
       `smtpeter-sim: --processes: shard ${k}/${outcomes.length} ${how} without writing its report${why ? ` (${why})` : ''}\n`,
     );

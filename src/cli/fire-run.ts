@@ -94,9 +94,12 @@ async function startRun(plan: FirePlan, io: CliIO): Promise<RunResources> {
   // Every call waiting (--delay, a retry) listens for the stop.
   setMaxListeners(0, stop.signal);
   const offSignals = onInterrupt(stop, () => http.destroy());
-  tellParentReady();
+  const parent = tellParentReady();
+  // A shard starts at its parent's go-ahead, a stop asked for before it already taken.
+  await parent.started;
   const close = async (): Promise<void> => {
     offSignals();
+    parent.release();
     plan.rotation?.stop();
     if (plan.rotation && !json) io.stderr.write(`signed with ${plan.rotation.keyIds.join(', ')}\n`);
     await pool?.close();

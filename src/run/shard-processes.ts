@@ -16,9 +16,9 @@ export interface ShardProcessesOptions {
   dir: string;
   /** A shard's latest metrics, about once a second. */
   onProgress: (shard: number, state: MetricsState) => void;
-  /** The user's first stop: passed on to every shard as SIGINT (their --grace applies). */
+  /** The user's first stop: passed on to every shard as a stop (their --grace applies). */
   signal: AbortSignal;
-  /** The user's second stop: passed on as a second SIGINT (their calls in flight are cut off). */
+  /** The user's second stop: passed on as a second stop (their calls in flight are cut off). */
   cutOff: AbortSignal;
 }
 
@@ -33,13 +33,19 @@ export interface ShardProcessOutcome {
 
 /** The message a shard sends once its own SIGINT/SIGTERM handler is in place. */
 const READY = 'ready';
+/** The parent's messages to a shard: a stop (as a Ctrl-C would be), and the go-ahead to start sending. */
+const STOP = 'stop';
+const GO = 'go';
 
 /**
- * One shard process. Signals reach it only through `stop()`: it runs in its
- * own process group (a terminal's Ctrl-C goes to the parent alone, which
- * passes it on once, not twice), and a SIGINT sent before the shard has its
- * handler would kill it without a report, so one asked for earlier waits
- * for the shard's ready message.
+ * One shard process. Stops reach it only through `stop()`, as messages: it
+ * runs in its own process group (a terminal's Ctrl-C goes to the parent
+ * alone, which passes it on once, not twice); two signals sent together can
+ * arrive as one (a second Ctrl-C lost), and one sent before the shard has
+ * its handler would kill it without a report. So stops asked for before the
+ * shard's ready message wait for it, and the shard starts sending only at
+ * the parent's go-ahead, which follows them: a shard stopped before it
+ * starts sends nothing.
  */
 function startShard(
   o: ShardProcessesOptions,
@@ -57,15 +63,18 @@ function startShard(
   );
   let ready = false;
   let pending = 0;
-  const send = (): void => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT');
+  const tell = (message: typeof STOP | typeof GO): void => {
+    // A shard that has gone needs no stop; its end is what `done` reports.
+    if (child.connected) child.send(message, () => undefined);
   };
+  const send = (): void => tell(STOP);
   const stderr: string[] = [];
   child.stderr?.setEncoding('utf8').on('data', (s: string) => stderr.push(s));
   child.on('message', (message: MetricsState | typeof READY) => {
     if (message !== READY) return o.onProgress(k, message);
     ready = true;
     for (; pending > 0; pending--) send();
+    tell(GO);
   });
   const done = new Promise<ShardProcessOutcome>((resolve) =>
     child.on('exit', (code, signal) =>
@@ -107,15 +116,35 @@ export async function runShardProcesses(o: ShardProcessesOptions): Promise<Shard
 
 /**
  * In a shard process of `--processes`, once its stop handler is in place:
- * tell the parent (which holds signals back until then), and stop as a
- * signal would if the parent goes away. Elsewhere nothing.
+ * tell the parent (which holds stops back until then), take each stop it
+ * sends as a SIGINT (the same handler), and stop as a signal would if the
+ * parent goes away. `started` resolves at the parent's go-ahead (after any
+ * stop asked for before), or at once outside a shard; `release` lets the
+ * channel go once the run is over.
  */
-export function tellParentReady(): void {
-  if (!process.send || process.env[PROGRESS_ENV] !== '1') return;
-  process.once('disconnect', () => {
+export function tellParentReady(): { started: Promise<void>; release: () => void } {
+  if (!process.send || process.env[PROGRESS_ENV] !== '1')
+    return { started: Promise.resolve(), release: () => {} };
+  let go: () => void = () => {};
+  const started = new Promise<void>((resolve) => (go = resolve));
+  const onMessage = (message: unknown): void => {
+    if (message === STOP) process.emit('SIGINT', 'SIGINT');
+    else if (message === GO) go();
+  };
+  const onDisconnect = (): void => {
     if (process.listenerCount('SIGINT') > 0) process.kill(process.pid, 'SIGINT');
-  });
+    go();
+  };
+  process.on('message', onMessage);
+  process.once('disconnect', onDisconnect);
   process.send(READY);
+  return {
+    started,
+    release: () => {
+      process.off('message', onMessage);
+      process.off('disconnect', onDisconnect);
+    },
+  };
 }
 
 /** In a shard process of `--processes`: send the metrics to the parent once a second; else nothing. */

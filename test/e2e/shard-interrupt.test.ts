@@ -79,9 +79,56 @@ describe('fire --processes interrupted', () => {
     for (const o of outcomes) {
       assert.equal(o.signal, undefined, o.stderr);
       assert.equal(o.exitCode, 1, o.stderr);
-      const report = JSON.parse(readFileSync(o.report, 'utf8')) as { interrupted: boolean; planned: number };
+      const report = JSON.parse(readFileSync(o.report, 'utf8')) as {
+        interrupted: boolean;
+        planned: number;
+        sent: number;
+      };
       assert.equal(report.interrupted, true);
       assert.equal(report.planned, 2);
+      // Stopped before it started: the shard starts only at the parent's go-ahead, after the stop.
+      assert.equal(report.sent, 0);
+    }
+  });
+
+  // Two signals sent together can arrive as one: stops go to the shards as messages, so the
+  // second (cut off the calls in flight) is never lost. Were it lost, the 60 s grace would time the test out.
+  test('a stop and a cut-off together while calls are in flight: every shard ends, its calls cut off', {
+    timeout: 30_000,
+  }, async () => {
+    const stop = new AbortController();
+    const cutOff = new AbortController();
+    const before = receiver.requests();
+    const running = runShardProcesses({
+      args: [
+        '--url',
+        receiver.url,
+        '--no-sign',
+        '--seed',
+        '2',
+        '-n',
+        '40',
+        '-c',
+        '4',
+        '--timeout',
+        '120s',
+        '--grace',
+        '60s',
+      ],
+      processes: 2,
+      dir: mkdtempSync(join(dir, 'cut-')),
+      onProgress: () => {},
+      signal: stop.signal,
+      cutOff: cutOff.signal,
+    });
+    // Four calls held by each shard.
+    while (receiver.requests() < before + 8) await new Promise((r) => setTimeout(r, 20));
+    stop.abort();
+    cutOff.abort();
+    for (const o of await running) {
+      assert.equal(o.signal, undefined, o.stderr);
+      const report = JSON.parse(readFileSync(o.report, 'utf8')) as { interrupted: boolean; aborted?: number };
+      assert.equal(report.interrupted, true);
     }
   });
 
