@@ -9,6 +9,8 @@ interface Failing {
   last: string;
   /** When the last line about it was written (the digest's clock). */
   lineAt: number;
+  /** Its last line said it answers again: a failure within the interval after is counted, not written. */
+  recovered: boolean;
 }
 
 /**
@@ -38,7 +40,7 @@ export class FailureDigest {
     if (r.cancelled || r.errorKind === 'aborted') return;
     const known = this.failing.get(r.url);
     if (isOk(r)) {
-      if (!known) return;
+      if (!known || known.recovered) return;
       known.answered++;
       // Recovered, and the last line is an interval old: say so now rather than at the next tick.
       if (known.attempts === 0 && this.now() - known.lineAt >= this.everyMs) this.flushOne(r.url, known);
@@ -46,15 +48,23 @@ export class FailureDigest {
     }
     const what =
       r.status !== undefined ? `answered ${r.status}` : `${outcomeLabel(r)}${r.error ? ` (${r.error})` : ''}`;
-    if (!known) {
+    if (!known || (known.recovered && this.now() - known.lineAt >= this.everyMs)) {
       const next = r.final ? 'given up' : `retried in ${Math.round(r.retryInMs ?? 0)}ms`;
       this.write(
         `webhook call to ${r.url} failed: ${what} (${r.type} about ${r.id}, attempt ${r.attempt}, ${next}); further failures to it are counted every ${this.everyMs / 1000}s`,
       );
       const last = `${what}, a ${r.type} call`;
-      this.failing.set(r.url, { attempts: 0, givenUp: 0, answered: 0, last, lineAt: this.now() });
+      this.failing.set(r.url, {
+        attempts: 0,
+        givenUp: 0,
+        answered: 0,
+        last,
+        lineAt: this.now(),
+        recovered: false,
+      });
       return;
     }
+    known.recovered = false;
     known.attempts++;
     if (r.final) known.givenUp++;
     known.last = `${what}, a ${r.type} call`;
@@ -63,19 +73,28 @@ export class FailureDigest {
   /** The counts not yet written; the timer stops. */
   close(): void {
     clearInterval(this.timer);
-    this.flush();
+    this.flush(true);
   }
 
-  private flush(): void {
-    for (const [url, f] of this.failing) this.flushOne(url, f);
+  /** The tick: every receiver whose last line is an interval old (one written meanwhile waits its turn). */
+  private flush(force = false): void {
+    const now = this.now();
+    for (const [url, f] of this.failing) if (force || now - f.lineAt >= this.everyMs) this.flushOne(url, f);
   }
 
   private flushOne(url: string, f: Failing): void {
+    if (f.recovered) {
+      // An interval without a failure since it answered again: its next failure is news.
+      if (this.now() - f.lineAt >= this.everyMs) this.failing.delete(url);
+      return;
+    }
     if (f.attempts === 0) {
-      // Only 2xx since the last line: it answers again (its next failure is news). Nothing: nothing new.
+      // Only 2xx since the last line: it answers again. Nothing: nothing new.
       if (f.answered === 0) return;
-      this.failing.delete(url);
       this.write(`webhook calls to ${url} answer again (${f.answered} answered 2xx)`);
+      f.answered = 0;
+      f.lineAt = this.now();
+      f.recovered = true;
       return;
     }
     const answered = f.answered > 0 ? `, ${f.answered} answered 2xx` : '';
