@@ -209,12 +209,17 @@ function pathPart(part: string, url: URL): string {
  * error: 400, not a crash.
  */
 function requestUrl(target: string, host: string): URL {
+  // A host name or address and a port, nothing else: `?`, `#` or `/` in it would move the path.
+  if (!HOST.test(host)) throw new ApiError(400, 'bad request: the Host header is not a host[:port]');
   try {
     return target.startsWith('/') ? new URL(`http://${host}${target}`) : new URL(target, `http://${host}`);
   } catch {
     throw new ApiError(400, 'bad request: the Host header and the request target make no URL');
   }
 }
+
+/** RFC 7230's Host: a name or IPv4 address, or an IPv6 literal in brackets, and an optional port. */
+const HOST = /^(?:[A-Za-z0-9._~!$&'()*+,;=%-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
 
 /**
  * SMTPeter's REST API under /v1 (access_token in the query), the tracking
