@@ -120,7 +120,7 @@ export function duration(flag: string, text: string): number {
  * date alone is.
  */
 const ISO_TIME =
-  /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:\d{2})?)?$/;
+  /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}(?::?\d{2})?)?)?$/;
 
 /** `--time`'s text (or a config key's) as ms since the epoch; undefined unless strict ISO 8601 in the calendar. */
 function isoInstant(text: string): number | undefined {
@@ -131,12 +131,13 @@ function isoInstant(text: string): number | undefined {
   ) as [number, number, number, number?, number?, number?];
   const ms = Number((m[7] ?? '').padEnd(3, '0').slice(0, 3));
   const zone = m[8] ?? 'Z';
-  const offsetMin =
-    zone === 'Z' ? 0 : (zone[0] === '-' ? -1 : 1) * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(4)));
-  if (h > 23 || mi > 59 || s > 59 || Math.abs(offsetMin) >= 24 * 60 || Number(zone.slice(4)) > 59)
-    return undefined;
-  const day = new Date(Date.UTC(y, mo - 1, d));
-  // Date.UTC rolls 2026-02-30 over to March, and maps years below 100 to 19xx.
+  // ±hh:mm, ±hhmm or ±hh (ISO 8601's three forms of an offset).
+  const zoneMin = zone.length > 3 ? Number(zone.slice(-2)) : 0;
+  const offsetMin = zone === 'Z' ? 0 : (zone[0] === '-' ? -1 : 1) * (Number(zone.slice(1, 3)) * 60 + zoneMin);
+  if (h > 23 || mi > 59 || s > 59 || Math.abs(offsetMin) >= 24 * 60 || zoneMin > 59) return undefined;
+  // setUTCFullYear, not Date.UTC: that maps years below 100 to 19xx. Either rolls 2026-02-30 over to March.
+  const day = new Date(0);
+  day.setUTCFullYear(y, mo - 1, d);
   if (day.getUTCFullYear() !== y || day.getUTCMonth() !== mo - 1 || day.getUTCDate() !== d) return Number.NaN;
   return day.getTime() + ((h * 60 + mi - offsetMin) * 60 + s) * 1000 + ms;
 }

@@ -142,6 +142,9 @@ describe('text values', () => {
     assert.equal(eventTime('--time', '2026-01-15T09:30:00.25Z'), Date.UTC(2026, 0, 15, 9, 30, 0, 250));
     assert.equal(eventTime('--time', '2026-01-15T09:30:00+01:30'), Date.UTC(2026, 0, 15, 8, 0));
     assert.equal(eventTime('--time', '2026-01-15T09:30:00-05:00'), Date.UTC(2026, 0, 15, 14, 30));
+    // ISO 8601's other two forms of an offset.
+    assert.equal(eventTime('--time', '2026-01-15T09:30+0100'), Date.UTC(2026, 0, 15, 8, 30));
+    assert.equal(eventTime('--time', '2026-01-15T09:30:00+05'), Date.UTC(2026, 0, 15, 4, 30));
     const expected =
       "expected an ISO 8601 date such as 2026-11-23 or 2026-11-23T10:00:00Z (no zone: UTC), or 'now'";
     for (const bad of [
@@ -151,13 +154,19 @@ describe('text values', () => {
       '2026',
       '2026-01-15 09:30',
       '2026-01-15T25:00',
-      '2026-01-15T09:30+0100',
+      '2026-01-15T09:30+010',
+      '2026-01-15T09:30+01:60',
       'Thu, 15 Jan 2026 09:30:00 GMT',
     ])
       refuses(() => eventTime('--time', bad), `--time: ${expected}, got '${bad}'`);
     refuses(
       () => eventTime('--time', '2026-02-30'),
       "--time: 2026-02-30 is not a date in the calendar, got '2026-02-30'",
+    );
+    // A year below 100 is that year (not 19xx): a date, before 1970.
+    refuses(
+      () => eventTime('--time', '0050-01-01'),
+      "--time: must be 1970-01-01 or later (a Unix timestamp), got '0050-01-01'",
     );
     refuses(
       () => eventTime('--time', '1969-12-31T23:59:59Z'),
