@@ -114,13 +114,14 @@ export function duration(flag: string, text: string): number {
 
 /**
  * Strict ISO 8601 as `--time` takes it: a date, or a date-time with minutes,
- * optional seconds and fraction, and an optional `Z` or `±hh:mm`. Date.parse
+ * optional seconds and fraction, and an optional `Z`, `±hh:mm` or `±hh` (the
+ * extended format's offsets: `±hhmm` is the basic format's). Date.parse
  * is not used: it reads `1` as 2001 and `hello 2026` as 2026, and a date-time
  * without a zone as the machine's local time; here no zone means UTC, as a
  * date alone is.
  */
 const ISO_TIME =
-  /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}(?::?\d{2})?)?)?$/;
+  /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}(?::\d{2})?)?)?$/;
 
 /** `--time`'s text (or a config key's) as ms since the epoch; undefined unless strict ISO 8601 in the calendar. */
 function isoInstant(text: string): number | undefined {
@@ -131,7 +132,7 @@ function isoInstant(text: string): number | undefined {
   ) as [number, number, number, number?, number?, number?];
   const ms = Number((m[7] ?? '').padEnd(3, '0').slice(0, 3));
   const zone = m[8] ?? 'Z';
-  // ±hh:mm, ±hhmm or ±hh (ISO 8601's three forms of an offset).
+  // ±hh:mm or ±hh.
   const zoneMin = zone.length > 3 ? Number(zone.slice(-2)) : 0;
   const offsetMin = zone === 'Z' ? 0 : (zone[0] === '-' ? -1 : 1) * (Number(zone.slice(1, 3)) * 60 + zoneMin);
   if (h > 23 || mi > 59 || s > 59 || Math.abs(offsetMin) >= 24 * 60 || zoneMin > 59) return undefined;

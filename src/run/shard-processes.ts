@@ -137,7 +137,12 @@ export function tellParentReady(): { started: Promise<void>; release: () => void
   };
   process.on('message', onMessage);
   process.once('disconnect', onDisconnect);
-  process.send(READY);
+  // A parent gone already: 'disconnect' stops this shard; the send's error is that, not a crash.
+  if (process.connected) process.send(READY, undefined, {}, () => undefined);
+  else {
+    process.off('disconnect', onDisconnect);
+    onDisconnect();
+  }
   return {
     started,
     release: () => {
@@ -154,7 +159,7 @@ export function reportProgressToParent(metrics: RunMetrics): { stop: () => void 
   // The channel to the parent must not keep this process alive once the run is over.
   process.channel?.unref();
   const tick = (): void => {
-    send(metricsState(metrics));
+    if (process.connected) send(metricsState(metrics), undefined, {}, () => undefined);
   };
   const timer = setInterval(tick, 1000);
   timer.unref();

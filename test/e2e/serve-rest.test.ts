@@ -206,6 +206,18 @@ describe('serve over REST: each outcome comes back as the webhook calls it cause
         host,
       );
     }
+    // Every form of host[:port] is served: a name, an IPv6 literal, an empty port (RFC 3986 allows it).
+    for (const host of ['localhost:', '[::1]:8026', 'example.com.', '127.0.0.1']) {
+      const status = await new Promise<number>((resolve, reject) => {
+        const path = `/v1/events/messageid/${id}?access_token=${TOKEN}`;
+        const req = httpRequest({ host: '127.0.0.1', port, path, headers: { host } }, (r) => {
+          r.resume();
+          resolve(r.statusCode ?? 0);
+        });
+        req.on('error', reject).end();
+      });
+      assert.equal(status, 200, host);
+    }
     assert.equal(
       (await fetch(`${rig.serve.apiUrl}/v1/events/messageid/${id}?access_token=${TOKEN}`)).status,
       200,

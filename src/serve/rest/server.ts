@@ -219,7 +219,7 @@ function requestUrl(target: string, host: string): URL {
 }
 
 /** RFC 7230's Host: a name or IPv4 address, or an IPv6 literal in brackets, and an optional port. */
-const HOST = /^(?:[A-Za-z0-9._~!$&'()*+,;=%-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+const HOST = /^(?:[A-Za-z0-9._~!$&'()*+,;=%-]+|\[[0-9A-Fa-f:.]+\])(?::\d{0,5})?$/;
 
 /**
  * SMTPeter's REST API under /v1 (access_token in the query), the tracking
@@ -236,7 +236,9 @@ export async function startRestFront(o: RestOptions): Promise<{ port: number; cl
       else text(res, 500, 'internal error\n');
     };
     try {
-      const url = requestUrl(req.url ?? '/', req.headers.host ?? `${o.host}:${o.port}`);
+      // HTTP/1.0 may send no Host: serve's own address (an IPv6 one in brackets).
+      const own = o.host.includes(':') ? `[${o.host}]:${o.port}` : `${o.host}:${o.port}`;
+      const url = requestUrl(req.url ?? '/', req.headers.host ?? own);
       // A click keeps its link's path, which may be anything, /v1/ too: its identifier decides.
       if ((url.pathname.startsWith('/v1/') || url.pathname === '/v1') && !clickOf(url))
         return void api.handle(req, res, url).catch(fail);
