@@ -197,7 +197,8 @@ export async function startServe(options: ServeOptions = {}): Promise<ServeHandl
     await release();
     throw err;
   });
-  apiUrl = `http://${host}:${rest.port}`;
+  // An IPv6 address goes in brackets in a URL (`--host ::1`).
+  apiUrl = `http://${host.includes(':') ? `[${host}]` : host}:${rest.port}`;
   const smtp = await startSmtpFront({
     host,
     port: options.smtpPort ?? 2525,
