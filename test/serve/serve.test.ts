@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createServer as createNetServer } from 'node:net';
 import { test } from 'node:test';
 import { applyDefects } from '../../src/defects/apply.js';
 import type { DefectKind } from '../../src/defects/kinds.js';
@@ -140,6 +141,39 @@ test('defects: every bounce of a bounce@ message arrives with a drawn defect tha
       assert.equal(mime, applied.mime, 'the clean DSN with the drawn defect, byte for byte');
       assert.deepEqual(detectDefects(mime, mimeTree(mime)), [...drawn.kinds]);
     }
+  } finally {
+    await rig.close();
+  }
+});
+
+/** Whether this machine has an IPv6 loopback to listen on (some CI containers have none). */
+async function ipv6Loopback(): Promise<boolean> {
+  const server = createNetServer();
+  return new Promise((resolve) => {
+    server.once('error', () => resolve(false));
+    server.listen(0, '::1', () => server.close(() => resolve(true)));
+  });
+}
+
+test('on an IPv6 address, the REST URL (and the base of tracked links) has it in brackets', async (t) => {
+  if (!(await ipv6Loopback())) return t.skip('NOTICE: no IPv6 loopback on this machine');
+  const rig = await serveRig({ host: '::1' });
+  try {
+    assert.match(rig.serve.apiUrl, /^http:\/\/\[::1\]:\d+$/);
+    const res = await fetch(`${rig.serve.apiUrl}/v1/send?access_token=${TOKEN}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        recipient: 'delivered@simulator.smtpeter.test',
+        from: 'shop@example.com',
+        subject: 'v6',
+        html: '<p><a href="https://shop.example/o/1">order</a></p>',
+      }),
+    });
+    assert.equal(res.status, 200);
+    const [id] = Object.keys((await res.json()) as Record<string, string>);
+    const html = await (await fetch(`${rig.serve.apiUrl}/v1/html/${id}?access_token=${TOKEN}`)).text();
+    assert.ok(html.includes(`href="${rig.serve.apiUrl}/o/1?${id}-0"`), html);
   } finally {
     await rig.close();
   }
