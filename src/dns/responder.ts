@@ -1,6 +1,7 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { createServer, type Server, type Socket as TcpSocket } from 'node:net';
 import * as packet from 'dns-packet';
+import { hostPort } from '../model/host-port.js';
 
 /** TXT values per name (lower case, no trailing dot); a name without values is NXDOMAIN. */
 export type TxtLookup = (name: string) => string[] | undefined;
@@ -161,7 +162,7 @@ export async function startDnsResponder(options: DnsResponderOptions): Promise<D
   return {
     host,
     port,
-    server: `${host.includes(':') ? `[${host}]` : host}:${port}`,
+    server: hostPort(host, port),
     close: () =>
       new Promise<void>((resolve) => {
         udp.close();

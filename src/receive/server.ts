@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { KeyResolver } from '../dns/key-resolver.js';
 import type { Dialect } from '../encode/dialect.js';
+import { hostPort } from '../model/host-port.js';
 import { digestHeader } from '../sign/signer.js';
 import { parseSignatureHeader, verifyRequest } from '../sign/verify.js';
 import { readBody } from '../transport/read-body.js';
@@ -191,7 +192,7 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
   const port = (server.address() as AddressInfo).port;
   const host = options.host ?? '127.0.0.1';
   return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}/`,
+    url: `http://${hostPort(host, port)}/`,
     port,
     calls,
     close: () =>

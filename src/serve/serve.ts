@@ -2,6 +2,7 @@ import type { KeyObject } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { dialectCarries } from '../encode/dialect.js';
 import type { CallType } from '../model/events.js';
+import { hostPort } from '../model/host-port.js';
 import type { CallResult } from '../model/results.js';
 import { randomSeed } from '../random/rng.js';
 import { type Receiver, startReceiver } from '../receive/server.js';
@@ -197,8 +198,7 @@ export async function startServe(options: ServeOptions = {}): Promise<ServeHandl
     await release();
     throw err;
   });
-  // An IPv6 address goes in brackets in a URL (`--host ::1`).
-  apiUrl = `http://${host.includes(':') ? `[${host}]` : host}:${rest.port}`;
+  apiUrl = `http://${hostPort(host, rest.port)}`;
   const smtp = await startSmtpFront({
     host,
     port: options.smtpPort ?? 2525,

@@ -2,6 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { WebhookEvent } from '../../model/events.js';
+import { hostPort } from '../../model/host-port.js';
 import { createRng, deriveSeed } from '../../random/rng.js';
 import { ApiError, Refused } from '../errors.js';
 import { type ComposeFields, composeMessage, resolveAttachments } from '../message/compose.js';
@@ -236,9 +237,8 @@ export async function startRestFront(o: RestOptions): Promise<{ port: number; cl
       else text(res, 500, 'internal error\n');
     };
     try {
-      // HTTP/1.0 may send no Host: serve's own address (an IPv6 one in brackets).
-      const own = o.host.includes(':') ? `[${o.host}]:${o.port}` : `${o.host}:${o.port}`;
-      const url = requestUrl(req.url ?? '/', req.headers.host ?? own);
+      // HTTP/1.0 may send no Host: serve's own address.
+      const url = requestUrl(req.url ?? '/', req.headers.host ?? hostPort(o.host, o.port));
       // A click keeps its link's path, which may be anything, /v1/ too: its identifier decides.
       if ((url.pathname.startsWith('/v1/') || url.pathname === '/v1') && !clickOf(url))
         return void api.handle(req, res, url).catch(fail);
