@@ -52,6 +52,21 @@ export interface TrackedLink {
 }
 
 /**
+ * A tracked link's URL as SMTPeter writes it: the click domain `base`, the
+ * original link's path kept, and an identifier added (smtpeter-api.md,
+ * "Tracking"). A broken href keeps no path: the identifier alone finds it.
+ */
+export function clickTrackingUrl(base: string, original: string, identifier: string): string {
+  let path = '/';
+  try {
+    path = new URL(original).pathname;
+  } catch {
+    // Not a URL: '/' and the identifier.
+  }
+  return `${base}${path}?${identifier}`;
+}
+
+/**
  * Link `index` of the message, tracked. The identifier is a pure function
  * of the message id and link number, so whoever sent the message (`serve`)
  * can map a tracking URL back to both.
@@ -60,7 +75,7 @@ export function trackedLink(msg: OriginalMessage, index: number): TrackedLink {
   const links = messageLinks(msg);
   const original = withCampaign(links[index % links.length]!, msg);
   const token = createHash('sha256').update(`${msg.id}:${index}`).digest('base64url').slice(0, 22);
-  return { original, url: `https://${CLICK_HOST}${new URL(original).pathname}?${token}` };
+  return { original, url: clickTrackingUrl(`https://${CLICK_HOST}`, original, token) };
 }
 
 /** The open call for an image fetch of `msg` at `at` (ms). */
