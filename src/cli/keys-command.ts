@@ -46,7 +46,7 @@ export function keysShowCommand(_flags: object = {}, io: CliIO = PROCESS_IO, now
   const ring = readKeyring(dir);
   const published = publishedKeys(dir, now);
   // The pair that signs now: after a rotation the newest selector's files, not the first pair's.
-  const pair = currentKeyFiles(dir);
+  const pair = currentKeyFiles(dir, ring);
   io.stdout.write(
     `key folder:  ${dir}\nprivate key: ${pair.privateKeyPath}\npublic key:  ${pair.publicKeyPath}\n` +
       `signing with ${published[published.length - 1]!.keyId}; DKIM TXT records to publish (\`smtpeter-sim dns\` serves them):\n`,

@@ -280,7 +280,12 @@ export class BuildPool implements CallSource {
   private warmUpRead(): boolean {
     if (!this.warmingUp) return true;
     const inHand = this.current !== undefined && this.position < this.current.count;
-    return !inHand && this.currentJob + 1 >= this.firstRunJob;
+    return !inHand && this.nextIsRunJob();
+  }
+
+  /** The next batch to read is the run's first (or later): a warm-up read stops before it. */
+  private nextIsRunJob(): boolean {
+    return this.currentJob + 1 >= this.firstRunJob;
   }
 
   /** A call from the batch in hand or the next one, if it is back. */
@@ -290,7 +295,7 @@ export class BuildPool implements CallSource {
       if (batch !== undefined && this.position < batch.count)
         return prepared(batch, this.currentStrings!, this.position++);
       // While warming up, reads stop at the run's first job.
-      if (this.warmingUp && this.currentJob + 1 >= this.firstRunJob) return undefined;
+      if (this.warmingUp && this.nextIsRunJob()) return undefined;
       const next = this.batches.get(this.currentJob + 1);
       if (next === undefined) return undefined;
       this.batches.delete(this.currentJob + 1);

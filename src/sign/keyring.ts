@@ -78,8 +78,10 @@ export function currentKey(dir: string): KeyringKey {
 }
 
 /** The files of the key that signs now (the default pair's until the first rotation, then `<selector>.key`/`.pub`). */
-export function currentKeyFiles(dir: string): { privateKeyPath: string; publicKeyPath: string } {
-  const entries = readKeyring(dir);
+export function currentKeyFiles(
+  dir: string,
+  entries: readonly KeyringEntry[] = readKeyring(dir),
+): { privateKeyPath: string; publicKeyPath: string } {
   const privateKeyPath = join(dir, entries[entries.length - 1]!.privateKeyFile);
   return { privateKeyPath, publicKeyPath: privateKeyPath.replace(/\.key$/, '.pub') };
 }

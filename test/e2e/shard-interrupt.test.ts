@@ -51,25 +51,23 @@ describe('fire --processes interrupted', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  /** Two shard processes of an unsigned run at the holding receiver, with `args` and the stops given. */
+  const twoShards = (
+    args: string[],
+    reports: string,
+    stops: { signal: AbortSignal; cutOff: AbortSignal },
+  ): ReturnType<typeof runShardProcesses> =>
+    runShardProcesses({
+      args: ['--url', receiver.url, '--no-sign', ...args],
+      processes: 2,
+      dir: reports,
+      onProgress: () => {},
+      ...stops,
+    });
+
   test('a stop right after the shards start: each writes its interrupted report, none is killed', async () => {
     const stop = new AbortController();
-    const running = runShardProcesses({
-      args: [
-        '--url',
-        receiver.url,
-        '--no-sign',
-        '--seed',
-        '1',
-        '-n',
-        '4',
-        '--timeout',
-        '60s',
-        '--grace',
-        '200ms',
-      ],
-      processes: 2,
-      dir,
-      onProgress: () => {},
+    const running = twoShards(['--seed', '1', '-n', '4', '--timeout', '60s', '--grace', '200ms'], dir, {
       signal: stop.signal,
       cutOff: new AbortController().signal,
     });
@@ -99,28 +97,11 @@ describe('fire --processes interrupted', () => {
     const stop = new AbortController();
     const cutOff = new AbortController();
     const before = receiver.requests();
-    const running = runShardProcesses({
-      args: [
-        '--url',
-        receiver.url,
-        '--no-sign',
-        '--seed',
-        '2',
-        '-n',
-        '40',
-        '-c',
-        '4',
-        '--timeout',
-        '120s',
-        '--grace',
-        '60s',
-      ],
-      processes: 2,
-      dir: mkdtempSync(join(dir, 'cut-')),
-      onProgress: () => {},
-      signal: stop.signal,
-      cutOff: cutOff.signal,
-    });
+    const running = twoShards(
+      ['--seed', '2', '-n', '40', '-c', '4', '--timeout', '120s', '--grace', '60s'],
+      mkdtempSync(join(dir, 'cut-')),
+      { signal: stop.signal, cutOff: cutOff.signal },
+    );
     // Four calls held by each shard.
     while (receiver.requests() < before + 8) await new Promise((r) => setTimeout(r, 20));
     stop.abort();
